@@ -1,0 +1,4 @@
+package io.flywheel.api;
+
+/** Config type for components that take no settings of their own. */
+public record NoConfig() {}

@@ -1,0 +1,27 @@
+package io.flywheel.api.output;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One configured destination for posts. The host hands it batches from the outbox in order;
+ * a post leaves the outbox only when its {@link Delivery} comes back.
+ */
+@FunctionalInterface
+public interface Output extends AutoCloseable {
+
+    /**
+     * Sends {@code posts}, packed into as few messages as the destination allows, in order. The
+     * future completes with a delivery for each post accepted; posts without one stay queued and
+     * are offered again later. It must not block the caller.
+     */
+    CompletableFuture<List<Delivery>> send(List<Post> posts);
+
+    /** False while the destination is not ready (a bot still connecting): posts wait. */
+    default boolean ready() {
+        return true;
+    }
+
+    @Override
+    default void close() throws Exception {}
+}

@@ -1,0 +1,80 @@
+package io.flywheel.engine.app;
+
+import io.flywheel.engine.config.ComponentKind;
+import io.flywheel.engine.config.ConfigLoader;
+import io.flywheel.engine.config.Environment;
+import io.flywheel.engine.config.FlywheelConfig;
+import io.flywheel.engine.config.Instance;
+import io.flywheel.engine.config.Location;
+import io.flywheel.engine.config.Problems;
+import io.flywheel.engine.config.RecordBinder;
+import io.flywheel.engine.plugin.PluginHost;
+import io.flywheel.engine.plugin.PluginReport;
+import io.flywheel.engine.plugin.RegisteredFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Everything checked before anything starts: environment, config, plugins, and each configured
+ * instance against the type that backs it. Every problem is collected; nothing is started here.
+ */
+public final class Preflight {
+    private Preflight() {}
+
+    /**
+     * @param config empty when config.yml could not be read at all
+     * @param plugins the loaded plugins (close it when done)
+     */
+    public record Result(Optional<FlywheelConfig> config, Environment environment, PluginHost plugins, List<BoundInstance> instances, Problems problems) {
+        public FlywheelConfig requireConfig() {
+            return config.orElseThrow();
+        }
+
+        public List<BoundInstance> instances(ComponentKind kind) {
+            return instances.stream().filter(b -> b.instance().kind() == kind).toList();
+        }
+    }
+
+    /**
+     * @param builtIns registers the host's own component types (the console output)
+     */
+    public static Result run(Path configFile, Map<String, String> processEnv, Consumer<PluginHost> builtIns) {
+        ConfigLoader.Result loaded = new ConfigLoader().load(configFile, processEnv);
+        Problems problems = loaded.problems();
+        Path pluginsDir = loaded.config().map(c -> c.plugins().dir()).orElse(configFile.toAbsolutePath().getParent().resolve("plugins"));
+        PluginHost host = new PluginHost(pluginsDir);
+        builtIns.accept(host);
+        host.loadAll();
+        for (PluginReport r : host.reports()) {
+            if (r.state() == PluginReport.State.FAILED) {
+                problems.warning(Location.of(r.file()), "plugin " + r.id() + " not loaded: " + r.failure());
+            }
+        }
+        List<BoundInstance> bound = new ArrayList<>();
+        if (loaded.config().isPresent()) {
+            FlywheelConfig config = loaded.config().get();
+            RecordBinder binder = new RecordBinder(loaded.environment(), config.baseDir());
+            for (Instance instance : config.instances()) {
+                if (!instance.enabled()) {
+                    continue;
+                }
+                Optional<RegisteredFactory> factory = host.catalog().find(instance.kind(), instance.type());
+                if (factory.isEmpty()) {
+                    List<String> types = host.catalog().types(instance.kind());
+                    String hint = io.flywheel.engine.config.ConfigLoader.suggest(instance.type(), types).map(s -> " Did you mean '" + s + "'?").orElse("");
+                    problems.error(instance.location(), instance.path() + ": no loaded plugin provides " + instance.kind().label() + " type '" + instance.type()
+                            + "'; available: " + (types.isEmpty() ? "none" : String.join(", ", types)) + "." + hint);
+                    continue;
+                }
+                Class<? extends Record> configType = factory.get().factory().configType();
+                binder.bind(instance.settings(), configType, instance.path(), problems)
+                        .ifPresent(c -> bound.add(new BoundInstance(instance, factory.get(), c)));
+            }
+        }
+        return new Result(loaded.config(), loaded.environment(), host, bound, problems);
+    }
+}

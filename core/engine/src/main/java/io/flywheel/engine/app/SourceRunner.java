@@ -1,0 +1,118 @@
+package io.flywheel.engine.app;
+
+import io.flywheel.api.lead.LeadSource;
+import io.flywheel.api.lead.SourceQuery;
+import io.flywheel.api.lead.SourceResult;
+import io.flywheel.engine.config.HostSettings;
+import io.flywheel.engine.lead.IngestResult;
+import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.lead.LeadPipeline;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one configured source: fetch, hand to the pipeline, keep its health. A failing source is
+ * paused with growing backoff; a source that suddenly finds nothing is reported as possibly stale.
+ */
+final class SourceRunner {
+    private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
+    static final Duration MAX_PAUSE = Duration.ofHours(6);
+
+    private final String id;
+    private final LeadSource source;
+    private final HostSettings.Source settings;
+    private final LeadPipeline pipeline;
+    private final KeywordWeights weights;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile SourceHealth health;
+
+    SourceRunner(String id, LeadSource source, HostSettings.Source settings, LeadPipeline pipeline, KeywordWeights weights, Clock clock, RandomGenerator random) {
+        this.id = id;
+        this.source = source;
+        this.settings = settings;
+        this.pipeline = pipeline;
+        this.weights = weights;
+        this.clock = clock;
+        this.random = random;
+        this.health = new SourceHealth(id, null, null, 0, null, -1, null);
+    }
+
+    String id() {
+        return id;
+    }
+
+    LeadSource source() {
+        return source;
+    }
+
+    SourceHealth health() {
+        return health;
+    }
+
+    /** Runs once unless a run of this source is already in progress. Never throws. */
+    SourceRun run() {
+        Instant started = clock.instant();
+        if (!running.tryLock()) {
+            return new SourceRun(id, started, Duration.ZERO, 0, 0, 0, 0, "skipped: the previous run is still going");
+        }
+        try {
+            SourceResult result = source.fetch(new SourceQuery(weights.top(settings.focus())));
+            if (result == null) {
+                throw new IllegalStateException("the source returned no result (null)");
+            }
+            IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
+            Duration took = Duration.between(started, clock.instant());
+            SourceHealth before = health;
+            if (result.unchanged()) {
+                health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null);
+                return new SourceRun(id, started, took, 0, 0, 0, 0, null);
+            }
+            if (r.found() == 0 && before.lastFound() > 0) {
+                log.warn("Source {} found no items where its last run found {}: its selectors or URL may be stale", id, before.lastFound());
+            }
+            health = new SourceHealth(id, started, started, 0, null, r.found(), null);
+            log.debug("Source {}: {} found, {} new, {} duplicate, {} rejected in {} ms", id, r.found(), r.stored().size(), r.duplicates(), r.rejected(), took.toMillis());
+            return new SourceRun(id, started, took, r.found(), r.rejected(), r.duplicates(), r.stored().size(), null);
+        } catch (Exception | LinkageError e) {
+            String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            SourceHealth before = health;
+            int failures = before.consecutiveFailures() + 1;
+            Instant pausedUntil = failures >= 2 ? clock.instant().plus(pause(failures)) : null;
+            health = new SourceHealth(id, started, before.lastSuccess(), failures, error, before.lastFound(), pausedUntil);
+            log.warn("Source {} failed ({} in a row): {}", id, failures, error);
+            log.debug("Source {} failure", id, e);
+            return new SourceRun(id, started, Duration.between(started, clock.instant()), 0, 0, 0, 0, error);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** Delay until the next run: the interval plus jitter, or the pause of a failing source. */
+    Duration nextDelay() {
+        Duration jitter = settings.jitter().isZero() ? Duration.ZERO : Duration.ofMillis(random.nextLong(settings.jitter().toMillis() + 1));
+        Duration regular = settings.every().plus(jitter);
+        SourceHealth h = health;
+        if (h.pausedUntil() != null) {
+            Duration pause = Duration.between(clock.instant(), h.pausedUntil());
+            return pause.compareTo(regular) > 0 ? pause : regular;
+        }
+        return regular;
+    }
+
+    /** First run: a random point within the jitter, so sources do not all start at once. */
+    Duration firstDelay() {
+        return settings.jitter().isZero() ? Duration.ZERO : Duration.ofMillis(random.nextLong(settings.jitter().toMillis() + 1));
+    }
+
+    private Duration pause(int failures) {
+        Duration p = settings.every().multipliedBy(1L << Math.min(failures - 1, 10));
+        return p.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : p;
+    }
+}

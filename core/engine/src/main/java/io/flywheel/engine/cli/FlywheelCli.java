@@ -1,0 +1,107 @@
+package io.flywheel.engine.cli;
+
+import io.flywheel.api.Scheduler;
+import io.flywheel.engine.app.Preflight;
+import io.flywheel.engine.config.Problem;
+import io.flywheel.engine.log.Logging;
+import io.flywheel.engine.log.SecretMasker;
+import io.flywheel.engine.output.ConsoleOutputFactory;
+import io.flywheel.engine.schedule.SystemScheduler;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flywheel}: the command line. Everything it touches from outside comes in through {@link Io}. */
+@Command(
+        name = "flywheel",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Finds leads, runs trading strategies, posts to Discord and learns from what happens next.",
+        subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+public final class FlywheelCli {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int CONFIG_PROBLEMS = 2;
+
+    /** The process's outside world, replaceable in tests. */
+    public record Io(PrintStream out, PrintStream err, Map<String, String> env, Clock clock, java.util.function.Supplier<Scheduler> scheduler, RandomGenerator random) {
+        public static Io system() {
+            return new Io(System.out, System.err, System.getenv(), Clock.systemUTC(), SystemScheduler::new, RandomGenerator.getDefault());
+        }
+    }
+
+    private final Io io;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = "The deployment's config file (default: $FLYWHEEL_CONFIG or ./config.yml).")
+    Path config;
+
+    @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT, description = "Log debug detail.")
+    void verbose(boolean on) {
+        Logging.verbose(on);
+    }
+
+    public FlywheelCli(Io io) {
+        this.io = io;
+    }
+
+    Io io() {
+        return io;
+    }
+
+    Path configFile() {
+        if (config != null) {
+            return config;
+        }
+        String fromEnv = io.env().get("FLYWHEEL_CONFIG");
+        return Path.of(fromEnv == null || fromEnv.isBlank() ? "config.yml" : fromEnv);
+    }
+
+    /** Loads config, environment and plugins, with the host's built-in types registered. */
+    Preflight.Result preflight() {
+        SecretMasker.registerSecretsFrom(io.env());
+        Preflight.Result result = Preflight.run(configFile(), io.env(), host -> host.registerBuiltIn(new ConsoleOutputFactory(io.out())));
+        SecretMasker.registerSecretsFrom(result.environment().dotEnvValues());
+        return result;
+    }
+
+    /** Prints problems to stderr; returns the number of errors. */
+    int report(Preflight.Result result) {
+        int errors = 0;
+        for (Problem p : result.problems().all()) {
+            io.err().println(SecretMasker.mask(p.toString()));
+            if (p.isError()) {
+                errors++;
+            }
+        }
+        return errors;
+    }
+
+    public static CommandLine commandLine(Io io) {
+        CommandLine cl = new CommandLine(new FlywheelCli(io), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        });
+        cl.setOut(new java.io.PrintWriter(io.out(), true));
+        cl.setErr(new java.io.PrintWriter(io.err(), true));
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("flywheel: " + SecretMasker.mask(e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (e.getCause() != null && e.getCause().getMessage() != null) {
+                line.getErr().println("  caused by: " + SecretMasker.mask(e.getCause().getMessage()));
+            }
+            return FAILED;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(Io.system()).execute(args));
+    }
+}

@@ -1,0 +1,89 @@
+package io.flywheel.engine.cli;
+
+import io.flywheel.api.Scheduler;
+import io.flywheel.engine.app.Flywheel;
+import io.flywheel.engine.app.Preflight;
+import io.flywheel.engine.app.SourceRun;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code flywheel run}: the main job. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the sources at their intervals, stores and scores new leads and posts them to the outputs.",
+                "SIGTERM or Ctrl-C finishes the batch in flight, flushes the store and exits 0."})
+final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @ParentCommand
+    FlywheelCli cli;
+
+    @Option(names = "--once", description = "Run every source once, post what is new, and exit.")
+    boolean once;
+
+    @Option(names = "--grace", defaultValue = "30s", description = "How long to wait for runs in flight when stopping (default: ${DEFAULT-VALUE}).",
+            converter = DurationConverter.class)
+    Duration grace;
+
+    @Override
+    public Integer call() throws Exception {
+        Preflight.Result pre = cli.preflight();
+        if (cli.report(pre) > 0) {
+            cli.io().err().println("flywheel: not started; `flywheel check` lists the same problems");
+            pre.plugins().close();
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
+        Scheduler scheduler = cli.io().scheduler().get();
+        Flywheel flywheel;
+        try {
+            flywheel = Flywheel.assemble(pre, cli.io().clock(), scheduler, cli.io().random());
+        } catch (RuntimeException e) {
+            pre.plugins().close();
+            closeScheduler(scheduler);
+            throw e;
+        }
+        try {
+            if (once) {
+                List<SourceRun> runs = flywheel.runOnce();
+                int failed = 0;
+                for (SourceRun r : runs) {
+                    if (r.failed()) {
+                        failed++;
+                        log.warn("{}: failed: {}", r.sourceId(), r.error());
+                    } else {
+                        log.info("{}: {} found, {} new, {} already known{}", r.sourceId(), r.found(), r.stored(), r.duplicates(),
+                                r.rejected() > 0 ? ", " + r.rejected() + " without a title" : "");
+                    }
+                }
+                log.info("{} lead(s) in the store {}", flywheel.store().size(), flywheel.store().file());
+                return failed == runs.size() && !runs.isEmpty() ? FlywheelCli.FAILED : FlywheelCli.OK;
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            Signals.onTermination(stop::countDown);
+            flywheel.start();
+            stop.await();
+            log.info("Stopping: finishing runs in flight (up to {})", grace);
+            flywheel.stop(grace);
+            return FlywheelCli.OK;
+        } finally {
+            flywheel.close();
+            closeScheduler(scheduler);
+        }
+    }
+
+    private static void closeScheduler(Scheduler scheduler) {
+        if (scheduler instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing scheduler", e);
+            }
+        }
+    }
+}

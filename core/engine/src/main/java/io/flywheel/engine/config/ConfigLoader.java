@@ -1,0 +1,185 @@
+package io.flywheel.engine.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads config.yml and the environment, binds the host's sections and the common keys of every
+ * component entry, and reports every problem at once with file, line and column.
+ */
+public final class ConfigLoader {
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(token|secret|password|passwd|api[-_]?key|webhook[-_]?url|webhook).*");
+    private static final Pattern DISCORD_WEBHOOK = Pattern.compile("https://(?:\\w+\\.)?discord(?:app)?\\.com/api/(?:v\\d+/)?webhooks/\\d+/[\\w-]+.*");
+    private static final Pattern DISCORD_TOKEN = Pattern.compile("[MNO][A-Za-z\\d_-]{23,27}\\.[A-Za-z\\d_-]{6}\\.[A-Za-z\\d_-]{27,}");
+    private static final Set<String> COMMON_KEYS = Set.of("id", "type", "enabled");
+
+    /** What loading produced: the config when it could be read at all, and every problem. */
+    public record Result(Optional<FlywheelConfig> config, Environment environment, Problems problems) {}
+
+    /** Root of config.yml; component sections stay raw until plugins are known. */
+    record Root(
+            Settings.Store store,
+            Settings.Plugins plugins,
+            Settings.Http http,
+            Map<String, Double> keywords,
+            List<ConfigNode> sources,
+            List<ConfigNode> markets,
+            List<ConfigNode> strategies,
+            List<ConfigNode> outputs) {}
+
+    public Result load(Path file, Map<String, String> processEnv) {
+        Problems problems = new Problems();
+        Path absolute = file.toAbsolutePath().normalize();
+        Environment env = Environment.load(processEnv, absolute.getParent().resolve(".env"), problems);
+        if (!Files.isRegularFile(absolute)) {
+            problems.error(Location.of(absolute), "config file not found: " + absolute);
+            return new Result(Optional.empty(), env, problems);
+        }
+        ConfigNode tree;
+        try (Reader reader = Files.newBufferedReader(absolute, StandardCharsets.UTF_8)) {
+            tree = new YamlTreeReader().read(absolute, reader, problems);
+        } catch (IOException e) {
+            problems.error(Location.of(absolute), "cannot read: " + e.getMessage());
+            return new Result(Optional.empty(), env, problems);
+        }
+        if (tree == null) {
+            return new Result(Optional.empty(), env, problems);
+        }
+        warnAboutSecrets(tree, "", problems);
+        RecordBinder binder = new RecordBinder(env, absolute.getParent());
+        Optional<Root> root = binder.bind(tree, Root.class, "config", problems);
+        if (root.isEmpty()) {
+            return new Result(Optional.empty(), env, problems);
+        }
+        Root r = root.get();
+        Path base = absolute.getParent();
+        Settings.Store store = r.store() == null ? new Settings.Store(null, null) : r.store();
+        if (store.path() == null) {
+            store = new Settings.Store(base.resolve("data/flywheel.db"), store.retention());
+        }
+        Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
+        Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
+        Map<String, Double> keywords = new LinkedHashMap<>();
+        if (r.keywords() != null) {
+            r.keywords().forEach((k, v) -> {
+                if (v < 0) {
+                    problems.error(keyLocation(tree, "keywords", k), "keywords." + k + ": weight must not be negative, found " + v);
+                }
+                keywords.put(k.toLowerCase(Locale.ROOT).strip(), v);
+            });
+        }
+        List<Instance> instances = new ArrayList<>();
+        instances(ComponentKind.SOURCE, r.sources(), binder, problems, instances);
+        instances(ComponentKind.MARKET, r.markets(), binder, problems, instances);
+        instances(ComponentKind.STRATEGY, r.strategies(), binder, problems, instances);
+        instances(ComponentKind.OUTPUT, r.outputs(), binder, problems, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, keywords, instances);
+        return new Result(Optional.of(config), env, problems);
+    }
+
+    private void instances(ComponentKind kind, List<ConfigNode> nodes, RecordBinder binder, Problems problems, List<Instance> out) {
+        if (nodes == null) {
+            return;
+        }
+        Map<String, Location> seen = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            ConfigNode node = nodes.get(i);
+            String where = kind.section() + "[" + i + "]";
+            if (!(node instanceof ConfigNode.MapNode map)) {
+                problems.error(node.location(), where + ": expected a map with at least id and type, found " + node.kind());
+                continue;
+            }
+            String id = binder.text(map.get("id"), problems);
+            String type = binder.text(map.get("type"), problems);
+            if (id == null || id.isBlank()) {
+                problems.error(map.location(), where + ": missing required key 'id'");
+                continue;
+            }
+            where = kind.section() + "[" + id + "]";
+            if (!ID.matcher(id).matches()) {
+                problems.error(map.get("id").location(), where + ": id must be lower-case letters, digits and '-', found '" + id + "'");
+            }
+            if (seen.containsKey(id)) {
+                problems.error(map.get("id").location(), where + ": duplicate id '" + id + "' (first at line " + seen.get(id).line() + ")");
+                continue;
+            }
+            seen.put(id, map.get("id").location());
+            if (type == null || type.isBlank()) {
+                problems.error(map.location(), where + ": missing required key 'type'");
+                continue;
+            }
+            boolean enabled = true;
+            if (map.get("enabled") != null) {
+                Optional<Boolean> e = binder.bind(map.get("enabled"), Boolean.class, where + ".enabled", problems);
+                enabled = e.orElse(Boolean.FALSE);
+            }
+            if (!enabled) {
+                out.add(new Instance(kind, id, type, false, null, map, map.location()));
+                continue;
+            }
+            List<String> hostKeys = RecordBinder.keysOf(kind.hostSettings());
+            Map<String, ConfigNode.Entry> hostPart = new LinkedHashMap<>();
+            List<String> pluginExcluded = new ArrayList<>(COMMON_KEYS);
+            for (var e : map.entries().entrySet()) {
+                if (hostKeys.stream().anyMatch(h -> Names.normalize(h).equals(Names.normalize(e.getKey())))) {
+                    hostPart.put(e.getKey(), e.getValue());
+                    pluginExcluded.add(e.getKey());
+                }
+            }
+            Optional<? extends Record> host = binder.bind(new ConfigNode.MapNode(hostPart, map.location()), kind.hostSettings(), where, problems);
+            if (host.isEmpty()) {
+                continue;
+            }
+            out.add(new Instance(kind, id, type, true, host.get(), map.without(pluginExcluded), map.location()));
+        }
+    }
+
+    /** The likeliest intended name among {@code candidates} for a misspelt {@code name}. */
+    public static Optional<String> suggest(String name, java.util.Collection<String> candidates) {
+        return Names.nearest(name, candidates);
+    }
+
+    private static Location keyLocation(ConfigNode tree, String section, String key) {
+        if (tree instanceof ConfigNode.MapNode root && root.get(section) instanceof ConfigNode.MapNode map && map.entries().get(key) != null) {
+            return map.entries().get(key).keyLocation();
+        }
+        return tree.location();
+    }
+
+    private static void warnAboutSecrets(ConfigNode node, String path, Problems problems) {
+        switch (node) {
+            case ConfigNode.MapNode map -> map.entries().forEach((key, entry) -> {
+                String p = path.isEmpty() ? key : path + "." + key;
+                if (entry.value() instanceof ConfigNode.ScalarNode s && s.text() != null && !s.text().isBlank()
+                        && SECRET_KEY.matcher(key).matches() && !s.text().contains("${")) {
+                    problems.warning(s.location(), p + ": looks like a secret written in clear; put it in .env and write ${NAME} here");
+                } else {
+                    warnAboutSecrets(entry.value(), p, problems);
+                }
+            });
+            case ConfigNode.ListNode list -> {
+                for (int i = 0; i < list.items().size(); i++) {
+                    warnAboutSecrets(list.items().get(i), path + "[" + i + "]", problems);
+                }
+            }
+            case ConfigNode.ScalarNode s -> {
+                if (s.text() != null && (DISCORD_WEBHOOK.matcher(s.text()).find() || DISCORD_TOKEN.matcher(s.text()).find())) {
+                    problems.warning(s.location(), path + ": a Discord token or webhook URL written in clear; put it in .env and write ${NAME} here");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.flywheel.engine.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The variables a config may reference: the process environment over a {@code .env} file (the
+ * environment wins), and the substitution of {@code ${VAR}}, {@code ${VAR:-default}} and
+ * {@code ${VAR:+alternative}} in config values ({@code $$} is a literal dollar).
+ */
+public final class Environment {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
+
+    private final Map<String, String> variables;
+    private final Map<String, String> fromDotEnv;
+
+    private Environment(Map<String, String> variables, Map<String, String> fromDotEnv) {
+        this.variables = Map.copyOf(variables);
+        this.fromDotEnv = Map.copyOf(fromDotEnv);
+    }
+
+    public static Environment of(Map<String, String> variables) {
+        return new Environment(variables, Map.of());
+    }
+
+    /** {@code processEnv} over the {@code .env} file at {@code dotEnv} when it exists. */
+    public static Environment load(Map<String, String> processEnv, Path dotEnv, Problems problems) {
+        Map<String, String> fromFile = new LinkedHashMap<>();
+        if (dotEnv != null && Files.isRegularFile(dotEnv)) {
+            try {
+                List<String> lines = Files.readAllLines(dotEnv, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    String trimmed = line.strip();
+                    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                        continue;
+                    }
+                    Matcher m = LINE.matcher(line);
+                    if (!m.matches()) {
+                        problems.error(new Location(dotEnv, i + 1, 1), "expected NAME=value, found '" + abbreviate(trimmed) + "'");
+                        continue;
+                    }
+                    fromFile.put(m.group(1), unquote(m.group(2).strip()));
+                }
+            } catch (IOException e) {
+                problems.error(Location.of(dotEnv), "cannot read: " + e.getMessage());
+            }
+        }
+        Map<String, String> merged = new LinkedHashMap<>(fromFile);
+        merged.putAll(processEnv);
+        return new Environment(merged, fromFile);
+    }
+
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(variables.get(name));
+    }
+
+    /** Set and not empty. */
+    public boolean isSet(String name) {
+        String v = variables.get(name);
+        return v != null && !v.isEmpty();
+    }
+
+    /** Names whose values came from the .env file rather than the process. */
+    public Map<String, String> dotEnvValues() {
+        return fromDotEnv;
+    }
+
+    /** All values, for masking secrets in logs. */
+    public Map<String, String> all() {
+        return variables;
+    }
+
+    /**
+     * Substitutes variables in {@code text}. Missing variables without a default are reported
+     * at {@code where} and left empty.
+     */
+    public String substitute(String text, Location where, Problems problems) {
+        if (text == null || text.indexOf('$') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+                out.append('$');
+                i += 2;
+            } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+                int close = text.indexOf('}', i + 2);
+                if (close < 0) {
+                    problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
+                    out.append(text, i, text.length());
+                    break;
+                }
+                out.append(expand(text.substring(i + 2, close), where, problems));
+                i = close + 1;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private String expand(String expression, Location where, Problems problems) {
+        String name = expression;
+        String op = null;
+        String word = "";
+        int colon = expression.indexOf(':');
+        if (colon >= 0 && colon + 1 < expression.length() && (expression.charAt(colon + 1) == '-' || expression.charAt(colon + 1) == '+')) {
+            name = expression.substring(0, colon);
+            op = expression.substring(colon, colon + 2);
+            word = expression.substring(colon + 2);
+        }
+        if (!NAME.matcher(name).matches()) {
+            problems.error(where, "'${" + expression + "}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}");
+            return "";
+        }
+        boolean set = isSet(name);
+        if (":-".equals(op)) {
+            return set ? variables.get(name) : word;
+        }
+        if (":+".equals(op)) {
+            return set ? word : "";
+        }
+        if (!set) {
+            problems.error(where, "environment variable " + name + " is not set (put it in the environment or in .env; .env.example documents it)");
+            return "";
+        }
+        return variables.get(name);
+    }
+
+    /** Names referenced by {@code ${NAME}} in {@code text} that have no default. */
+    static List<String> requiredNames(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}").matcher(text);
+        java.util.ArrayList<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+            String inner = value.substring(1, value.length() - 1);
+            return value.startsWith("\"") ? inner.replace("\\n", "\n").replace("\\\"", "\"") : inner;
+        }
+        int comment = value.indexOf(" #");
+        return comment >= 0 ? value.substring(0, comment).strip() : value;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}

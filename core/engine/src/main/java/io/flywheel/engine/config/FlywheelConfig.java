@@ -1,0 +1,38 @@
+package io.flywheel.engine.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One deployment's configuration: the host's sections, bound and defaulted, and the component
+ * entries whose plugin part is bound once plugins are loaded.
+ *
+ * @param file the config.yml it came from
+ * @param keywords initial keyword weights, lower-case keyword to weight
+ */
+public record FlywheelConfig(
+        Path file,
+        Settings.Store store,
+        Settings.Plugins plugins,
+        Settings.Http http,
+        Map<String, Double> keywords,
+        List<Instance> instances) {
+
+    public FlywheelConfig {
+        keywords = Map.copyOf(keywords);
+        instances = List.copyOf(instances);
+    }
+
+    public Path baseDir() {
+        return file.toAbsolutePath().getParent();
+    }
+
+    public List<Instance> instances(ComponentKind kind) {
+        return instances.stream().filter(i -> i.kind() == kind).toList();
+    }
+
+    public List<Instance> enabled(ComponentKind kind) {
+        return instances.stream().filter(i -> i.kind() == kind && i.enabled()).toList();
+    }
+}

@@ -1,0 +1,313 @@
+package io.flywheel.engine.config;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Binds {@link ConfigNode}s to immutable records, collecting every problem with its location
+ * instead of stopping at the first. Environment variables are substituted in each scalar as it is
+ * bound; {@code Path} values and relative {@code file:} URIs resolve against the config folder.
+ */
+public final class RecordBinder {
+    /** Marks a value that could not be bound; its problem is already recorded. */
+    private static final Object INVALID = new Object();
+
+    private final Environment environment;
+    private final Path baseDir;
+
+    public RecordBinder(Environment environment, Path baseDir) {
+        this.environment = environment;
+        this.baseDir = baseDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Binds {@code node} to {@code type}. Returns empty when anything was wrong; every problem is in
+     * {@code problems}, described with {@code path} (for example {@code sources[hn-jobs]}).
+     */
+    public <T> Optional<T> bind(ConfigNode node, Class<T> type, String path, Problems problems) {
+        Object value = convert(node, type, path, problems);
+        return value == INVALID || value == null ? Optional.empty() : Optional.of(type.cast(value));
+    }
+
+    /** Names of the keys a record type accepts, in kebab-case, for messages. */
+    public static List<String> keysOf(Class<?> recordType) {
+        return Arrays.stream(recordType.getRecordComponents()).map(c -> Names.kebab(c.getName())).toList();
+    }
+
+    /** The substituted text of a scalar, or {@code null} when the node is absent or not a scalar. */
+    public String text(ConfigNode node, Problems problems) {
+        if (node instanceof ConfigNode.ScalarNode scalar) {
+            return environment.substitute(scalar.text(), scalar.location(), problems);
+        }
+        return null;
+    }
+
+    private Object convert(ConfigNode node, Type type, String path, Problems problems) {
+        Class<?> raw = rawClass(type);
+        if (raw == Optional.class) {
+            if (isAbsent(node)) {
+                return Optional.empty();
+            }
+            Object inner = convert(node, typeArgument(type, 0), path, problems);
+            return inner == INVALID ? INVALID : Optional.ofNullable(inner);
+        }
+        if (raw == ConfigNode.class) {
+            return node;
+        }
+        if (isAbsent(node)) {
+            return null;
+        }
+        if (raw.isRecord()) {
+            return bindRecord(node, raw, path, problems);
+        }
+        if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
+            if (!(node instanceof ConfigNode.ListNode list)) {
+                problems.error(node.location(), path + ": expected a list, found " + describe(node));
+                return INVALID;
+            }
+            List<Object> items = new ArrayList<>();
+            boolean ok = true;
+            for (int i = 0; i < list.items().size(); i++) {
+                Object item = convert(list.items().get(i), typeArgument(type, 0), path + "[" + i + "]", problems);
+                if (item == INVALID) {
+                    ok = false;
+                } else if (item == null) {
+                    problems.error(list.items().get(i).location(), path + "[" + i + "]: empty list item");
+                    ok = false;
+                } else {
+                    items.add(item);
+                }
+            }
+            if (!ok) {
+                return INVALID;
+            }
+            return Set.class.isAssignableFrom(raw) ? java.util.Collections.unmodifiableSet(new LinkedHashSet<>(items)) : List.copyOf(items);
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            if (!(node instanceof ConfigNode.MapNode map)) {
+                problems.error(node.location(), path + ": expected a map of name: value, found " + describe(node));
+                return INVALID;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            boolean ok = true;
+            for (var e : map.entries().entrySet()) {
+                Object v = convert(e.getValue().value(), typeArgument(type, 1), path + "." + e.getKey(), problems);
+                if (v == INVALID) {
+                    ok = false;
+                } else if (v == null) {
+                    problems.error(e.getValue().keyLocation(), path + "." + e.getKey() + ": no value");
+                    ok = false;
+                } else {
+                    out.put(e.getKey(), v);
+                }
+            }
+            return ok ? java.util.Collections.unmodifiableMap(out) : INVALID;
+        }
+        if (!(node instanceof ConfigNode.ScalarNode scalar)) {
+            problems.error(node.location(), path + ": expected " + expected(raw) + ", found " + describe(node));
+            return INVALID;
+        }
+        String text = environment.substitute(scalar.text(), scalar.location(), problems);
+        return scalar(text, raw, scalar.location(), path, problems);
+    }
+
+    private Object scalar(String text, Class<?> raw, Location at, String path, Problems problems) {
+        if (raw == boolean.class || raw == Boolean.class) {
+            return switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> Boolean.TRUE;
+                case "false", "no", "off", "" -> Boolean.FALSE;
+                default -> fail(at, path + ": expected true or false, found '" + text + "'", problems);
+            };
+        }
+        if (text.isBlank() && raw != String.class) {
+            return null;
+        }
+        try {
+            if (raw == String.class) {
+                return text;
+            }
+            if (raw == int.class || raw == Integer.class) {
+                return Integer.valueOf(text.strip().replace("_", ""));
+            }
+            if (raw == long.class || raw == Long.class) {
+                return Long.valueOf(text.strip().replace("_", ""));
+            }
+            if (raw == double.class || raw == Double.class) {
+                double d = Double.parseDouble(text.strip());
+                if (!Double.isFinite(d)) {
+                    return fail(at, path + ": expected a finite number, found '" + text + "'", problems);
+                }
+                return d;
+            }
+            if (raw == Duration.class) {
+                return Durations.parse(text);
+            }
+            if (raw == Path.class) {
+                return baseDir.resolve(text.strip()).normalize();
+            }
+            if (raw == URI.class) {
+                return uri(text.strip());
+            }
+            if (raw == ZoneId.class) {
+                return ZoneId.of(text.strip());
+            }
+            if (raw == Charset.class) {
+                return Charset.forName(text.strip());
+            }
+            if (raw == Pattern.class) {
+                return Pattern.compile(text);
+            }
+            if (raw.isEnum()) {
+                String wanted = Names.normalize(text.strip());
+                for (Object constant : raw.getEnumConstants()) {
+                    if (Names.normalize(((Enum<?>) constant).name()).equals(wanted)) {
+                        return constant;
+                    }
+                }
+                List<String> names = Arrays.stream(raw.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+                return fail(at, path + ": '" + text + "' is not one of " + String.join(", ", names), problems);
+            }
+        } catch (NumberFormatException e) {
+            return fail(at, path + ": expected " + expected(raw) + ", found '" + text + "'", problems);
+        } catch (PatternSyntaxException e) {
+            return fail(at, path + ": not a valid regular expression: " + e.getDescription(), problems);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            return fail(at, path + ": " + e.getMessage(), problems);
+        }
+        return fail(at, path + ": values of type " + raw.getSimpleName() + " cannot be configured", problems);
+    }
+
+    private URI uri(String text) {
+        URI u;
+        try {
+            u = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URL: '" + text + "' (" + e.getReason() + ")");
+        }
+        if ("file".equalsIgnoreCase(u.getScheme()) && u.getSchemeSpecificPart() != null && !u.getSchemeSpecificPart().startsWith("/")) {
+            return baseDir.resolve(u.getSchemeSpecificPart()).normalize().toUri();
+        }
+        if (!u.isAbsolute()) {
+            throw new IllegalArgumentException("expected an absolute URL (https://... or file:...), found '" + text + "'");
+        }
+        return u;
+    }
+
+    private Object bindRecord(ConfigNode node, Class<?> type, String path, Problems problems) {
+        if (!(node instanceof ConfigNode.MapNode map)) {
+            problems.error(node.location(), path + ": expected a map with keys " + String.join(", ", keysOf(type)) + ", found " + describe(node));
+            return INVALID;
+        }
+        RecordComponent[] components = type.getRecordComponents();
+        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
+        for (RecordComponent c : components) {
+            byKey.put(Names.normalize(c.getName()), c);
+        }
+        boolean ok = true;
+        Map<String, ConfigNode.Entry> given = new LinkedHashMap<>();
+        for (var e : map.entries().entrySet()) {
+            RecordComponent c = byKey.get(Names.normalize(e.getKey()));
+            if (c == null) {
+                List<String> valid = keysOf(type);
+                String hint = Names.nearest(e.getKey(), valid).map(s -> "; did you mean '" + s + "'?").orElse("; valid keys: " + String.join(", ", valid));
+                problems.error(e.getValue().keyLocation(), path + ": unknown key '" + e.getKey() + "'" + hint);
+                ok = false;
+            } else {
+                given.put(c.getName(), e.getValue());
+            }
+        }
+        Object[] args = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            types[i] = c.getType();
+            ConfigNode.Entry entry = given.get(c.getName());
+            ConfigNode valueNode = entry == null ? null : entry.value();
+            Object v = convert(valueNode, c.getGenericType(), path + "." + Names.kebab(c.getName()), problems);
+            if (v == INVALID) {
+                ok = false;
+                continue;
+            }
+            if (v == null && c.getType().isPrimitive()) {
+                Location at = entry == null ? map.location() : entry.keyLocation();
+                problems.error(at, path + ": missing required key '" + Names.kebab(c.getName()) + "'");
+                ok = false;
+                continue;
+            }
+            args[i] = v;
+        }
+        if (!ok) {
+            return INVALID;
+        }
+        try {
+            Constructor<?> ctor = type.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+            return ctor.newInstance(args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            if (cause instanceof NullPointerException && byKey.containsKey(Names.normalize(message))) {
+                message = "missing required key '" + Names.kebab(byKey.get(Names.normalize(message)).getName()) + "'";
+            }
+            problems.error(map.location(), path + ": " + message);
+            return INVALID;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            problems.error(map.location(), path + ": cannot build " + type.getSimpleName() + ": " + e);
+            return INVALID;
+        }
+    }
+
+    private static boolean isAbsent(ConfigNode node) {
+        return node == null || node instanceof ConfigNode.ScalarNode s && s.text() == null;
+    }
+
+    private static Object fail(Location at, String message, Problems problems) {
+        problems.error(at, message);
+        return INVALID;
+    }
+
+    private static String describe(ConfigNode node) {
+        return node instanceof ConfigNode.ScalarNode s ? "'" + s.text() + "'" : node.kind();
+    }
+
+    private static String expected(Class<?> raw) {
+        if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) return "a whole number";
+        if (raw == double.class || raw == Double.class) return "a number";
+        if (raw == Duration.class) return "a duration like 15m";
+        if (raw == boolean.class || raw == Boolean.class) return "true or false";
+        return "a value";
+    }
+
+    private static Class<?> rawClass(Type type) {
+        if (type instanceof Class<?> c) return c;
+        if (type instanceof ParameterizedType p) return (Class<?>) p.getRawType();
+        throw new IllegalArgumentException("unsupported config type " + type);
+    }
+
+    private static Type typeArgument(Type type, int index) {
+        if (type instanceof ParameterizedType p) {
+            return p.getActualTypeArguments()[index];
+        }
+        return String.class;
+    }
+}

@@ -1,0 +1,77 @@
+package io.flywheel.engine.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads YAML into {@link ConfigNode}s that remember their line and column. */
+final class YamlTreeReader {
+    private final YAMLFactory factory = YAMLFactory.builder().build();
+
+    /** Returns the document's root, or {@code null} (with a problem recorded) when it cannot be parsed. */
+    ConfigNode read(Path file, Reader reader, Problems problems) {
+        try (JsonParser parser = factory.createParser(reader)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return new ConfigNode.MapNode(Map.of(), new Location(file, 1, 1));
+            }
+            return node(file, parser, problems);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            Location where = at == null ? Location.of(file) : new Location(file, at.getLineNr(), at.getColumnNr());
+            problems.error(where, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("parse error"));
+            return null;
+        } catch (IOException e) {
+            problems.error(Location.of(file), "cannot read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private ConfigNode node(Path file, JsonParser parser, Problems problems) throws IOException {
+        Location here = location(file, parser.currentTokenLocation());
+        JsonToken token = parser.currentToken();
+        switch (token) {
+            case START_OBJECT -> {
+                Map<String, ConfigNode.Entry> entries = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    Location keyAt = location(file, parser.currentTokenLocation());
+                    parser.nextToken();
+                    ConfigNode value = node(file, parser, problems);
+                    if (entries.containsKey(key)) {
+                        problems.error(keyAt, "duplicate key '" + key + "' (first at line " + entries.get(key).keyLocation().line() + ")");
+                    } else {
+                        entries.put(key, new ConfigNode.Entry(keyAt, value));
+                    }
+                }
+                return new ConfigNode.MapNode(entries, here);
+            }
+            case START_ARRAY -> {
+                List<ConfigNode> items = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    items.add(node(file, parser, problems));
+                }
+                return new ConfigNode.ListNode(items, here);
+            }
+            case VALUE_NULL -> {
+                return new ConfigNode.ScalarNode(null, here);
+            }
+            default -> {
+                return new ConfigNode.ScalarNode(parser.getText(), here);
+            }
+        }
+    }
+
+    private static Location location(Path file, JsonLocation at) {
+        return new Location(file, at.getLineNr(), at.getColumnNr());
+    }
+}

@@ -1,0 +1,46 @@
+package io.flywheel.engine.feedback;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One outcome in the feedback log: every fact the learning rules, {@code /stats} and offline
+ * evaluation read.
+ *
+ * @param time host clock time it happened
+ * @param type what happened
+ * @param subject the lead key, strategy id or command it is about
+ * @param sourceId the lead source or strategy that produced the subject, or {@code null}
+ * @param platform the lead's platform, or {@code null}
+ * @param keywords the lead's matched keywords
+ * @param actor the user who acted, or {@code null}
+ * @param value a number the type gives meaning to (a period return, a score), else 0
+ * @param context what was in force when a decision was made (weights, probabilities), so a rule
+ *     can be evaluated later against what really happened
+ * @param detail free text (an audit entry's command line)
+ */
+public record FeedbackEvent(
+        Instant time,
+        Type type,
+        String subject,
+        String sourceId,
+        String platform,
+        List<String> keywords,
+        String actor,
+        double value,
+        Map<String, Double> context,
+        String detail) {
+
+    public FeedbackEvent {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(subject, "subject");
+        keywords = keywords == null ? List.of() : List.copyOf(keywords);
+        context = context == null ? Map.of() : Map.copyOf(context);
+    }
+
+    /** The funnel (found, posted, engaged, applied, won), rejections, trade results and audit. */
+    public enum Type { FOUND, POSTED, INTERESTED, APPLIED, WON, NOT_RELEVANT, TRADE_RETURN, AUDIT }
+}
