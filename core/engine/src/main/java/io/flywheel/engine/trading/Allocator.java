@@ -1,0 +1,89 @@
+package io.flywheel.engine.trading;
+
+import io.flywheel.engine.rules.StrategyWeightRule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The capital weights in force and how they change: once per period the rule turns each
+ * strategy's return into new weights, which are checked, normalized to sum to 1 and floored at
+ * {@code minWeight} so every strategy keeps trading a little and its return stays measurable.
+ * A rule that fails or answers nonsense leaves the weights as they were.
+ */
+final class Allocator {
+    private final StrategyWeightRule rule;
+    private final double minWeight;
+    private Map<String, Double> weights;
+    private String lastError;
+
+    Allocator(StrategyWeightRule rule, Map<String, Double> initial, double minWeight) {
+        if (initial.isEmpty()) {
+            throw new IllegalArgumentException("no strategies to allocate to");
+        }
+        if (!(minWeight >= 0) || minWeight * initial.size() > 1) {
+            throw new IllegalArgumentException("min-weight " + minWeight + " is impossible for " + initial.size() + " strategies (at most " + 1.0 / initial.size() + ")");
+        }
+        this.rule = rule;
+        this.minWeight = minWeight;
+        this.weights = normalize(initial, "initial weights");
+    }
+
+    static Map<String, Double> equal(Iterable<String> ids) {
+        Map<String, Double> w = new LinkedHashMap<>();
+        ids.forEach(id -> w.put(id, 1.0));
+        return w;
+    }
+
+    Map<String, Double> weights() {
+        return weights;
+    }
+
+    /** Why the last update kept the old weights, or {@code null}. */
+    String lastError() {
+        return lastError;
+    }
+
+    Map<String, Double> update(Map<String, Double> periodReturns) {
+        Map<String, List<Double>> returns = new LinkedHashMap<>();
+        weights.keySet().forEach(id -> returns.put(id, List.of(periodReturns.getOrDefault(id, 0.0))));
+        lastError = null;
+        try {
+            Map<String, Double> proposed = rule.update(java.util.Collections.unmodifiableMap(returns), weights);
+            weights = normalize(proposed, "the rule's weights");
+        } catch (RuntimeException e) {
+            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        return weights;
+    }
+
+    private Map<String, Double> normalize(Map<String, Double> proposed, String what) {
+        if (proposed == null) {
+            throw new IllegalArgumentException(what + ": none returned");
+        }
+        double sum = 0;
+        for (String id : (weights == null ? proposed.keySet() : weights.keySet())) {
+            Double w = proposed.get(id);
+            if (w == null) {
+                throw new IllegalArgumentException(what + ": no weight for strategy '" + id + "'");
+            }
+            if (!Double.isFinite(w) || w < 0) {
+                throw new IllegalArgumentException(what + ": weight of '" + id + "' must be finite and non-negative, found " + w);
+            }
+            sum += w;
+        }
+        if (!(sum > 0)) {
+            throw new IllegalArgumentException(what + ": all weights are zero");
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        double floored = 0;
+        for (String id : (weights == null ? proposed.keySet() : weights.keySet())) {
+            double w = Math.max(minWeight, proposed.get(id) / sum);
+            out.put(id, w);
+            floored += w;
+        }
+        double total = floored;
+        out.replaceAll((id, w) -> w / total);
+        return java.util.Collections.unmodifiableMap(out);
+    }
+}

@@ -1,0 +1,335 @@
+package io.flywheel.engine.trading;
+
+import io.flywheel.api.market.Bar;
+import io.flywheel.api.strategy.Strategy;
+import io.flywheel.api.trading.Broker;
+import io.flywheel.api.trading.Fill;
+import io.flywheel.api.trading.Order;
+import io.flywheel.engine.rules.StrategyWeightRule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The paper trading desk, one bar at a time; backtests and the live paper run both drive it
+ * through {@link #onBar}, so the same bars give the same fills.
+ *
+ * <p>On each bar, in this order: a bar in a new rebalance period first closes the old one (each
+ * strategy's return on its own capital goes to the weight rule, the new weights move capital
+ * between sub-accounts); the broker fills the orders placed at the previous close of that symbol;
+ * sub-accounts are marked at the close; each strategy on that symbol sees the history up to this
+ * bar and names its exposure; a changed exposure, or changed capital, becomes an order for the
+ * next open.
+ *
+ * <p>Two ledgers are kept: the real one (cash and a position per symbol, what a broker account
+ * would show) and one virtual sub-account per strategy. Fills update both, rebalancing moves cash
+ * only between sub-accounts, so the sub-accounts always add up to the real account.
+ */
+public final class TradingBook {
+    /** Orders smaller than this fraction of the sub-account are not worth sending on a rebalance. */
+    static final double MIN_RESIZE = 1e-3;
+
+    /**
+     * @param id the strategy's id, also its sub-account
+     * @param symbol the one symbol it trades
+     */
+    public record Slot(String id, String symbol, Strategy strategy) {
+        public Slot {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(symbol, "symbol");
+            Objects.requireNonNull(strategy, "strategy");
+        }
+    }
+
+    /**
+     * @param capital the starting cash, split among strategies by the initial weights
+     * @param rebalance the period length; periods are aligned to the epoch (1d: midnight UTC)
+     * @param minWeight the least weight any strategy keeps
+     * @param tradeFrom bars before this only warm strategies up; {@code null}: trade from the first bar
+     */
+    public record Settings(double capital, Duration rebalance, double minWeight, Instant tradeFrom) {
+        public Settings {
+            if (!(capital > 0) || !Double.isFinite(capital)) {
+                throw new IllegalArgumentException("capital must be positive, found " + capital);
+            }
+            if (rebalance == null || rebalance.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("rebalance must be at least 1m, found " + rebalance);
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final Broker broker;
+    private final Allocator allocator;
+    private final BookListener listener;
+    private final Map<String, History> histories = new HashMap<>();
+    private final Map<String, List<SubAccount>> bySymbol = new HashMap<>();
+    private final Map<String, SubAccount> accounts = new LinkedHashMap<>();
+    private final Map<String, Strategy> strategies = new HashMap<>();
+    private final Map<String, Double> positions = new HashMap<>();
+    private final Map<String, Double> marks = new HashMap<>();
+    private final long periodSeconds;
+    private double cash;
+    private boolean trading;
+    private long period = Long.MIN_VALUE;
+    private Instant periodStartTime;
+    private Instant lastTime;
+    private long bars;
+
+    public TradingBook(List<Slot> slots, Settings settings, Broker broker, StrategyWeightRule rule, Map<String, Double> initialWeights,
+            BookListener listener) {
+        this.settings = settings;
+        this.broker = broker;
+        this.listener = listener;
+        this.periodSeconds = settings.rebalance().toSeconds();
+        for (Slot s : slots) {
+            if (accounts.containsKey(s.id())) {
+                throw new IllegalArgumentException("two strategies with id " + s.id());
+            }
+            SubAccount a = new SubAccount(s.id(), s.symbol());
+            accounts.put(s.id(), a);
+            strategies.put(s.id(), s.strategy());
+            bySymbol.computeIfAbsent(s.symbol(), k -> new ArrayList<>()).add(a);
+            histories.computeIfAbsent(s.symbol(), History::new);
+        }
+        Map<String, Double> initial = new LinkedHashMap<>();
+        for (String id : accounts.keySet()) {
+            Double w = initialWeights.get(id);
+            initial.put(id, w == null ? (initialWeights.isEmpty() ? 1.0 : 0.0) : w);
+        }
+        this.allocator = new Allocator(rule, initial, settings.minWeight());
+    }
+
+    /** The symbols some strategy trades. */
+    public java.util.Set<String> symbols() {
+        return java.util.Collections.unmodifiableSet(histories.keySet());
+    }
+
+    /** Feeds one bar; bars must come in time order per symbol. Bars of symbols no strategy trades are ignored. */
+    public void onBar(Bar bar) {
+        History history = histories.get(bar.symbol());
+        if (history == null) {
+            return;
+        }
+        history.add(bar);
+        bars++;
+        lastTime = bar.time();
+        if (!trading && (settings.tradeFrom() == null || !bar.time().isBefore(settings.tradeFrom()))) {
+            start(bar.time());
+        }
+        if (trading) {
+            long p = Math.floorDiv(bar.time().getEpochSecond(), periodSeconds);
+            if (p > period) {
+                if (period != Long.MIN_VALUE) {
+                    closePeriod(Instant.ofEpochSecond(p * periodSeconds));
+                }
+                period = p;
+                periodStartTime = Instant.ofEpochSecond(p * periodSeconds);
+            }
+            for (Fill f : broker.onBar(bar)) {
+                book(f);
+            }
+        }
+        marks.put(bar.symbol(), bar.close());
+        List<SubAccount> subs = bySymbol.get(bar.symbol());
+        for (SubAccount a : subs) {
+            a.mark = bar.close();
+        }
+        for (SubAccount a : subs) {
+            decide(a, history, bar);
+        }
+    }
+
+    private void start(Instant time) {
+        trading = true;
+        cash = settings.capital();
+        for (var e : allocator.weights().entrySet()) {
+            SubAccount a = accounts.get(e.getKey());
+            a.cash = settings.capital() * e.getValue();
+            a.periodStart = a.cash;
+            a.exposure = 0;
+            a.resized = true;
+        }
+        periodStartTime = time;
+    }
+
+    private void decide(SubAccount a, History history, Bar bar) {
+        double before = a.exposure;
+        double target;
+        if (a.failed) {
+            target = 0;
+        } else {
+            try {
+                target = strategies.get(a.strategyId).targetExposure(history);
+                if (!(target >= -1 && target <= 1)) {
+                    throw new IllegalStateException("exposure must be between -1 and 1, found " + target);
+                }
+            } catch (RuntimeException | LinkageError e) {
+                a.failed = true;
+                target = 0;
+                if (trading) {
+                    listener.signal(new Signal(bar.time(), a.strategyId, a.symbol, Signal.Kind.FAILED, before, 0, bar.close(), a.equity(),
+                            e.getMessage() == null ? e.toString() : e.getMessage()));
+                }
+            }
+        }
+        a.exposure = target;
+        if (!trading) {
+            return;
+        }
+        boolean changed = target != before;
+        if (!changed && !a.resized) {
+            return;
+        }
+        a.resized = false;
+        double equity = a.equity();
+        double wanted = equity > 0 ? target * equity / bar.close() : 0;
+        double delta = wanted - a.quantity;
+        double value = Math.abs(delta) * bar.close();
+        if (changed && before == 0 || changed && target == 0) {
+            if (delta != 0) {
+                broker.submit(new Order(a.strategyId, a.symbol, delta, bar.time(), target == 0 ? "exit" : "entry"));
+            }
+            listener.signal(new Signal(bar.time(), a.strategyId, a.symbol, target == 0 ? Signal.Kind.EXIT : Signal.Kind.ENTRY, before, target, bar.close(),
+                    equity, null));
+        } else if (value > MIN_RESIZE * Math.abs(equity)) {
+            broker.submit(new Order(a.strategyId, a.symbol, delta, bar.time(), changed ? "resize" : "rebalance"));
+            if (changed) {
+                listener.signal(new Signal(bar.time(), a.strategyId, a.symbol, Signal.Kind.RESIZE, before, target, bar.close(), equity, null));
+            }
+        }
+    }
+
+    private void book(Fill f) {
+        SubAccount a = accounts.get(f.order().account());
+        if (a == null) {
+            throw new IllegalStateException("a fill for unknown account " + f.order().account());
+        }
+        cash += f.cashFlow();
+        positions.merge(f.order().symbol(), f.quantity(), Double::sum);
+        Trade closed = a.apply(f);
+        listener.filled(f);
+        if (closed != null) {
+            listener.tradeClosed(closed);
+        }
+    }
+
+    private void closePeriod(Instant end) {
+        Map<String, Double> returns = new LinkedHashMap<>();
+        Map<String, Double> equity = new LinkedHashMap<>();
+        double total = 0;
+        for (SubAccount a : accounts.values()) {
+            double e = a.equity();
+            equity.put(a.strategyId, e);
+            returns.put(a.strategyId, a.periodStart > 0 ? e / a.periodStart - 1 : 0);
+            total += e;
+        }
+        Map<String, Double> before = allocator.weights();
+        Map<String, Double> after = allocator.update(returns);
+        if (total > 0) {
+            for (SubAccount a : accounts.values()) {
+                double target = after.get(a.strategyId) * total;
+                double transfer = target - a.equity();
+                a.cash += transfer;
+                a.periodStart = target;
+                if (Math.abs(transfer) > 1e-9 * total) {
+                    a.resized = true;
+                }
+            }
+        }
+        listener.periodClosed(new PeriodReport(periodStartTime, end, returns, before, after, equity, allocator.lastError()));
+    }
+
+    /** Equity of the real account: cash plus every position at its last close. */
+    public double equity() {
+        double e = cash;
+        for (var p : positions.entrySet()) {
+            e += p.getValue() * marks.getOrDefault(p.getKey(), 0.0);
+        }
+        return trading ? e : settings.capital();
+    }
+
+    /** The sum of the sub-accounts' equity; equal to {@link #equity()} up to rounding. */
+    public double attributedEquity() {
+        if (!trading) {
+            return settings.capital();
+        }
+        double e = 0;
+        for (SubAccount a : accounts.values()) {
+            e += a.equity();
+        }
+        return e;
+    }
+
+    /** Per strategy, its sub-account equity. */
+    public Map<String, Double> equities() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        accounts.values().forEach(a -> out.put(a.strategyId, trading ? a.equity() : settings.capital() * allocator.weights().get(a.strategyId)));
+        return out;
+    }
+
+    /** The value of all positions (long plus short, in absolute terms) over equity. */
+    public double grossExposure() {
+        double gross = 0;
+        for (var p : positions.entrySet()) {
+            gross += Math.abs(p.getValue() * marks.getOrDefault(p.getKey(), 0.0));
+        }
+        double e = equity();
+        return e > 0 ? gross / e : 0;
+    }
+
+    public Map<String, Double> weights() {
+        return allocator.weights();
+    }
+
+    /** Cash of the real account. */
+    public double cash() {
+        return trading ? cash : settings.capital();
+    }
+
+    /** Units held per symbol in the real account. */
+    public Map<String, Double> positions() {
+        return Map.copyOf(positions);
+    }
+
+    /** Per strategy: the units it holds. */
+    public Map<String, Double> holdings() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        accounts.values().forEach(a -> out.put(a.strategyId, a.quantity));
+        return out;
+    }
+
+    /** Round trips still open, valued at the last close. */
+    public List<Trade> openTrades() {
+        List<Trade> out = new ArrayList<>();
+        for (SubAccount a : accounts.values()) {
+            Trade t = a.open(lastTime);
+            if (t != null) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    public boolean trading() {
+        return trading;
+    }
+
+    /** Bars fed so far, warm-up included. */
+    public long barCount() {
+        return bars;
+    }
+
+    public Instant lastTime() {
+        return lastTime;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+}
