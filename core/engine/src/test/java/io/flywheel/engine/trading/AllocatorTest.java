@@ -1,0 +1,83 @@
+package io.flywheel.engine.trading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AllocatorTest {
+    private static Map<String, Double> w(double a, double b) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("a", a);
+        m.put("b", b);
+        return m;
+    }
+
+    @Test
+    void theRulesWeightsAreNormalizedAndFloored() {
+        Allocator alloc = new Allocator((r, c) -> w(9, 0), w(1, 1), 0.1);
+        assertThat(alloc.weights()).containsEntry("a", 0.5).containsEntry("b", 0.5);
+
+        Map<String, Double> next = alloc.update(Map.of("a", 0.01, "b", -0.01));
+
+        assertThat(next.get("a")).isCloseTo(1 / 1.1, within(1e-12));
+        assertThat(next.get("b")).isCloseTo(0.1 / 1.1, within(1e-12));
+        assertThat(alloc.lastError()).isNull();
+    }
+
+    @Test
+    void nonsenseFromTheRuleKeepsTheWeightsAndSaysWhy() {
+        Map<String, Map<String, Double>> answers = new LinkedHashMap<>();
+        answers.put("negative", w(-1, 2));
+        answers.put("nan", w(Double.NaN, 1));
+        answers.put("zero", w(0, 0));
+        answers.put("missing", Map.of("a", 1.0));
+        String[] expected = {"weight of 'a' must be finite and non-negative, found -1.0", "weight of 'a' must be finite and non-negative, found NaN",
+                "all weights are zero", "no weight for strategy 'b'"};
+        int i = 0;
+        for (var answer : answers.values()) {
+            Allocator alloc = new Allocator((r, c) -> answer, w(3, 1), 0);
+            Map<String, Double> before = alloc.weights();
+            assertThat(alloc.update(Map.of("a", 0.0, "b", 0.0))).isEqualTo(before);
+            assertThat(alloc.lastError()).contains(expected[i++]);
+        }
+        Allocator throwing = new Allocator((r, c) -> {
+            throw new IllegalStateException("script timed out");
+        }, w(1, 1), 0);
+        throwing.update(Map.of());
+        assertThat(throwing.lastError()).isEqualTo("script timed out");
+    }
+
+    @Test
+    void theRuleGetsEachStrategysReturnAndTheWeightsInForce() {
+        Map<String, List<Double>> seenReturns = new LinkedHashMap<>();
+        Allocator alloc = new Allocator((r, c) -> {
+            seenReturns.putAll(r);
+            assertThat(c.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1, within(1e-12));
+            return c;
+        }, w(1, 3), 0);
+        alloc.update(Map.of("a", 0.02));
+        assertThat(seenReturns).containsEntry("a", List.of(0.02)).containsEntry("b", List.of(0.0));
+    }
+
+    @Test
+    void anImpossibleFloorIsRefused() {
+        assertThatThrownBy(() -> new Allocator((r, c) -> c, w(1, 1), 0.6)).hasMessageContaining("min-weight 0.6 is impossible for 2 strategies");
+    }
+
+    @Test
+    void hedgeMovesWeightTowardWhatEarned() {
+        HedgeRule hedge = new HedgeRule(10);
+        Map<String, Double> next = hedge.update(Map.of("a", List.of(0.05, 0.05), "b", List.of(-0.05)), w(0.5, 0.5));
+        double sum = next.values().stream().mapToDouble(Double::doubleValue).sum();
+        // log-ratio moves by rate * (0.10 - (-0.05)) = 1.5
+        assertThat(Math.log(next.get("a") / next.get("b"))).isCloseTo(1.5, within(1e-12));
+        assertThat(sum).isPositive();
+        Map<String, Double> still = new HedgeRule(0).update(Map.of("a", List.of(1.0)), w(0.25, 0.75));
+        assertThat(still.get("a") / still.get("b")).isCloseTo(1 / 3.0, within(1e-12));
+    }
+}
