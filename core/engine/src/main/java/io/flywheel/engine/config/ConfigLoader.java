@@ -34,6 +34,7 @@ public final class ConfigLoader {
             Settings.Store store,
             Settings.Plugins plugins,
             Settings.Http http,
+            Settings.Trading trading,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -72,6 +73,11 @@ public final class ConfigLoader {
         }
         Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
         Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
+        Settings.Trading trading = r.trading() == null ? new Settings.Trading(null, null, null, null, null, null, null, null) : r.trading();
+        if (trading.reports() == null) {
+            trading = new Settings.Trading(trading.capital(), trading.feeBps(), trading.slippageBps(), trading.rebalance(), trading.minWeight(),
+                    trading.learningRate(), trading.start(), store.path().toAbsolutePath().getParent().resolve("backtests"));
+        }
         Map<String, Double> keywords = new LinkedHashMap<>();
         if (r.keywords() != null) {
             r.keywords().forEach((k, v) -> {
@@ -86,7 +92,7 @@ public final class ConfigLoader {
         instances(ComponentKind.MARKET, r.markets(), binder, problems, instances);
         instances(ComponentKind.STRATEGY, r.strategies(), binder, problems, instances);
         instances(ComponentKind.OUTPUT, r.outputs(), binder, problems, instances);
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 

@@ -36,4 +36,51 @@ public final class Settings {
             if (retries < 0) throw new IllegalArgumentException("retries: must be 0 or more");
         }
     }
+
+    /**
+     * The paper trading desk shared by every configured strategy.
+     *
+     * @param capital starting cash of the paper book (and of each backtest)
+     * @param feeBps commission in basis points of each order's value (10 = 0.1%)
+     * @param slippageBps price moved against each order at the next open, in basis points
+     * @param rebalance how often strategy returns are scored and capital is moved to the new weights
+     * @param minWeight the least capital weight any strategy keeps, so its return stays measured
+     * @param learningRate how fast the built-in Hedge rule moves weight toward what earned
+     * @param start when the live paper book starts trading (ISO date or instant); earlier bars only
+     *     warm strategies up. Default: the first run that sees a bar
+     * @param reports where {@code flywheel backtest} writes trades and charts (default {@code data/backtests})
+     */
+    public record Trading(Double capital, Double feeBps, Double slippageBps, Duration rebalance, Double minWeight, Double learningRate, String start,
+            Path reports) {
+        public Trading {
+            capital = capital == null ? 10_000.0 : capital;
+            feeBps = feeBps == null ? 10.0 : feeBps;
+            slippageBps = slippageBps == null ? 5.0 : slippageBps;
+            rebalance = rebalance == null ? Duration.ofDays(1) : rebalance;
+            minWeight = minWeight == null ? 0.02 : minWeight;
+            learningRate = learningRate == null ? 10.0 : learningRate;
+            if (!(capital > 0)) throw new IllegalArgumentException("capital: must be positive, found " + capital);
+            if (!(feeBps >= 0)) throw new IllegalArgumentException("fee-bps: must not be negative, found " + feeBps);
+            if (!(slippageBps >= 0 && slippageBps < 10_000)) throw new IllegalArgumentException("slippage-bps: must be 0 to 9999, found " + slippageBps);
+            if (rebalance.compareTo(Duration.ofMinutes(1)) < 0) throw new IllegalArgumentException("rebalance: must be at least 1m");
+            if (!(minWeight >= 0 && minWeight < 1)) throw new IllegalArgumentException("min-weight: must be 0 or more and below 1, found " + minWeight);
+            if (!(learningRate >= 0)) throw new IllegalArgumentException("learning-rate: must not be negative, found " + learningRate);
+            if (start != null) {
+                startInstant(start);
+            }
+        }
+
+        /** {@link #start} as an instant, or {@code null}. */
+        public java.time.Instant startInstant() {
+            return start == null ? null : startInstant(start);
+        }
+
+        private static java.time.Instant startInstant(String text) {
+            try {
+                return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : java.time.Instant.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("start: expected a date like 2025-01-01 or an instant like 2025-01-01T00:00:00Z, found '" + text + "'");
+            }
+        }
+    }
 }

@@ -1,0 +1,343 @@
+package io.flywheel.engine.trading;
+
+import io.flywheel.api.market.Bar;
+import io.flywheel.api.market.MarketFeed;
+import io.flywheel.api.output.Post;
+import io.flywheel.api.strategy.Strategy;
+import io.flywheel.api.trading.Fill;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.feedback.FeedbackLog;
+import io.flywheel.engine.feedback.WeightHistory;
+import io.flywheel.engine.feedback.WeightSet;
+import io.flywheel.engine.rules.StrategyWeightRule;
+import io.flywheel.engine.store.LeadStore;
+import io.flywheel.engine.store.OutboxEntry;
+import io.flywheel.engine.store.WriteBatch;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live paper run: polls the market feeds, feeds new bars to a {@link TradingBook}, and writes
+ * what happened: fills to a journal ({@code fills.csv}), each period's per-strategy return to the
+ * feedback log, new weights to the weight history, and signals as posts for the outputs.
+ *
+ * <p>State is the bars themselves. The first poll fetches each feed's whole history and replays
+ * it through a fresh book, so strategies are warmed up and a restarted process rebuilds exactly
+ * the book it had; bars before {@code start} only warm up. A small state file remembers when the
+ * paper book started and the last bar already reported, so a replay reports nothing twice.
+ * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
+ */
+public final class PaperTrader {
+    private static final Logger log = LoggerFactory.getLogger(PaperTrader.class);
+
+    /**
+     * @param symbol the symbol to trade, or {@code null} when the market has only one
+     */
+    public record Spec(String id, String marketId, String symbol, Supplier<Strategy> strategy) {}
+
+    /**
+     * @param settings capital, rebalance, min weight; its {@code tradeFrom} is the configured start or {@code null}
+     * @param ruleId names the weight rule in the weight history (a script hash, or {@code java:hedge})
+     * @param signalOutputs the outputs that receive signal posts
+     * @param dir where the state file and the fills journal live
+     */
+    public record Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
+            String ruleId, List<String> signalOutputs, Path dir) {}
+
+    private final Setup setup;
+    private final LeadStore store;
+    private final FeedbackLog feedback;
+    private final WeightHistory weightHistory;
+    private final Clock clock;
+    private final Path stateFile;
+    private final Path journal;
+    private final Properties state = new Properties();
+    private final Map<String, Instant> lastBar = new LinkedHashMap<>();
+    private TradingBook book;
+    private Instant watermark;
+    private Instant start;
+    private final Collector collector = new Collector();
+
+    public PaperTrader(Setup setup, LeadStore store, FeedbackLog feedback, WeightHistory weightHistory, Clock clock) {
+        this.setup = setup;
+        this.store = store;
+        this.feedback = feedback;
+        this.weightHistory = weightHistory;
+        this.clock = clock;
+        this.stateFile = setup.dir().resolve("paper.properties");
+        this.journal = setup.dir().resolve("fills.csv");
+    }
+
+    /** What one poll did. */
+    public record PollResult(int bars, int fills, int signals, int periods) {}
+
+    /**
+     * Fetches new bars from the market feeds ({@code marketId}, or all when {@code null}) and trades
+     * them. The first call catches up on every feed's whole history.
+     */
+    public synchronized PollResult poll(String marketId) {
+        if (book == null) {
+            return catchUp();
+        }
+        List<Bar> bars = new ArrayList<>();
+        for (var e : setup.feeds().entrySet()) {
+            if (marketId == null || marketId.equals(e.getKey())) {
+                bars.addAll(fetch(e.getKey(), e.getValue(), lastBar.get(e.getKey())));
+            }
+        }
+        return trade(bars);
+    }
+
+    private PollResult catchUp() {
+        loadState();
+        Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
+        for (var e : setup.feeds().entrySet()) {
+            byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), null));
+        }
+        List<TradingBook.Slot> slots = new ArrayList<>();
+        Map<String, String> symbolOwner = new LinkedHashMap<>();
+        for (Spec s : setup.specs()) {
+            String symbol = resolveSymbol(s, byMarket.get(s.marketId()));
+            String owner = symbolOwner.putIfAbsent(symbol, s.marketId());
+            if (owner != null && !owner.equals(s.marketId())) {
+                throw new IllegalStateException("markets " + owner + " and " + s.marketId() + " both deliver " + symbol
+                        + "; one paper book cannot tell their bars apart");
+            }
+            slots.add(new TradingBook.Slot(s.id(), symbol, s.strategy().get()));
+        }
+        if (start == null) {
+            start = setup.settings().tradeFrom() != null ? setup.settings().tradeFrom() : clock.instant();
+            state.setProperty("start", start.toString());
+            saveState();
+        }
+        TradingBook.Settings s = setup.settings();
+        book = new TradingBook(slots, new TradingBook.Settings(s.capital(), s.rebalance(), s.minWeight(), start),
+                new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
+        List<Bar> all = new ArrayList<>();
+        byMarket.values().forEach(all::addAll);
+        PollResult r = trade(all);
+        log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
+                BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
+        return r;
+    }
+
+    private static Map<String, String> rounded(Map<String, Double> weights) {
+        Map<String, String> out = new LinkedHashMap<>();
+        weights.forEach((k, v) -> out.put(k, String.format(Locale.ROOT, "%.2f", v)));
+        return out;
+    }
+
+    private static String resolveSymbol(Spec s, List<Bar> bars) {
+        Set<String> symbols = new LinkedHashSet<>();
+        bars.forEach(b -> symbols.add(b.symbol()));
+        if (s.symbol() != null) {
+            if (!symbols.isEmpty() && !symbols.contains(s.symbol())) {
+                log.warn("strategies[{}]: market {} delivered no bars of {} (it has {})", s.id(), s.marketId(), s.symbol(), symbols);
+            }
+            return s.symbol();
+        }
+        if (symbols.size() == 1) {
+            return symbols.iterator().next();
+        }
+        throw new IllegalStateException("strategies[" + s.id() + "]: symbol: required, market " + s.marketId() + " delivers "
+                + (symbols.isEmpty() ? "no bars yet" : String.join(", ", symbols)));
+    }
+
+    private List<Bar> fetch(String marketId, MarketFeed feed, Instant since) {
+        try {
+            List<Bar> bars = feed.fetch(since);
+            Instant max = lastBar.get(marketId);
+            for (Bar b : bars) {
+                if (max == null || b.time().isAfter(max)) {
+                    max = b.time();
+                }
+            }
+            if (max != null) {
+                lastBar.put(marketId, max);
+            }
+            return bars;
+        } catch (Exception e) {
+            throw new IllegalStateException("market " + marketId + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+    }
+
+    private PollResult trade(List<Bar> bars) {
+        bars.sort(Comparator.comparing(Bar::time));
+        collector.reset();
+        int fed = 0;
+        for (Bar bar : bars) {
+            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
+                continue;
+            }
+            collector.reporting = watermark == null || bar.time().isAfter(watermark);
+            book.onBar(bar);
+            lastSeen.put(bar.symbol(), bar.time());
+            fed++;
+        }
+        flush();
+        if (!bars.isEmpty()) {
+            Instant newest = bars.getLast().time();
+            if (watermark == null || newest.isAfter(watermark)) {
+                watermark = newest;
+                state.setProperty("reported-through", watermark.toString());
+                saveState();
+            }
+        }
+        return new PollResult(fed, collector.fillCount, collector.signalCount, collector.periodCount);
+    }
+
+    private final Map<String, Instant> lastSeen = new LinkedHashMap<>();
+
+    private Instant lastFor(String symbol) {
+        return lastSeen.getOrDefault(symbol, Instant.MIN);
+    }
+
+    private void flush() {
+        if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
+            store.write(new WriteBatch(List.of(), collector.posts, collector.events));
+        }
+        collector.weights.forEach(weightHistory::append);
+        if (!collector.fills.isEmpty()) {
+            try {
+                Files.createDirectories(journal.getParent());
+                boolean fresh = !Files.exists(journal);
+                try (Writer w = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                    if (fresh) {
+                        w.write(BacktestReport.FILLS_HEADER);
+                    }
+                    for (Fill f : collector.fills) {
+                        w.write(BacktestReport.fill(f));
+                    }
+                }
+            } catch (IOException e) {
+                log.error("Cannot append to the fills journal {}: {}", journal, e.toString());
+            }
+        }
+    }
+
+    /** Turns the book's events into what is written; drops those of bars already reported before a restart. */
+    private final class Collector implements BookListener {
+        boolean reporting;
+        final List<OutboxEntry> posts = new ArrayList<>();
+        final List<FeedbackEvent> events = new ArrayList<>();
+        final List<WeightSet> weights = new ArrayList<>();
+        final List<Fill> fills = new ArrayList<>();
+        int fillCount;
+        int signalCount;
+        int periodCount;
+
+        void reset() {
+            posts.clear();
+            events.clear();
+            weights.clear();
+            fills.clear();
+            fillCount = signalCount = periodCount = 0;
+        }
+
+        @Override
+        public void filled(Fill fill) {
+            if (reporting) {
+                fills.add(fill);
+                fillCount++;
+            }
+        }
+
+        @Override
+        public void signal(Signal signal) {
+            if (!reporting) {
+                return;
+            }
+            signalCount++;
+            Post post = SignalPosts.signal(signal);
+            setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
+            if (signal.kind() == Signal.Kind.FAILED) {
+                log.error("Strategy {} stopped trading {}: {}", signal.strategyId(), signal.symbol(), signal.note());
+            }
+        }
+
+        @Override
+        public void periodClosed(PeriodReport p) {
+            if (!reporting) {
+                return;
+            }
+            periodCount++;
+            for (var e : p.returns().entrySet()) {
+                events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
+                        p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
+            }
+            weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId(),
+                    p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()));
+            Post post = SignalPosts.weights(p);
+            if (post != null) {
+                setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
+            }
+            if (p.ruleError() != null) {
+                log.warn("Strategy weight rule failed; weights kept: {}", p.ruleError());
+            }
+        }
+    }
+
+    private void loadState() {
+        if (Files.exists(stateFile)) {
+            try (Reader r = Files.newBufferedReader(stateFile, StandardCharsets.UTF_8)) {
+                state.load(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the paper book state " + stateFile, e);
+            }
+        }
+        String s = state.getProperty("start");
+        String configured = setup.settings().tradeFrom() == null ? null : setup.settings().tradeFrom().toString();
+        if (s != null && configured != null && !s.equals(configured)) {
+            log.warn("trading.start is {} but the paper book in {} started {}; starting the book again from {}", configured, setup.dir(), s, configured);
+            state.clear();
+            s = null;
+        }
+        start = s == null ? null : Instant.parse(s);
+        String w = state.getProperty("reported-through");
+        watermark = w == null ? null : Instant.parse(w);
+    }
+
+    private void saveState() {
+        try {
+            Files.createDirectories(stateFile.getParent());
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                state.store(w, "Flywheel paper book: when it started, and the last bar whose events were written");
+            }
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the paper book state " + stateFile, e);
+        }
+    }
+
+    /** The book, once the first poll has built it. */
+    public TradingBook book() {
+        return Objects.requireNonNull(book, "no poll yet");
+    }
+
+    public Instant start() {
+        return start;
+    }
+}

@@ -1,0 +1,140 @@
+package io.flywheel.engine.trading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.api.market.Bar;
+import io.flywheel.api.market.MarketFeed;
+import io.flywheel.api.output.Post;
+import io.flywheel.api.trading.Fill;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.feedback.WeightSet;
+import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.store.OutboxEntry;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.PriceFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PaperTraderTest {
+    private static final List<Bar> ETH = PriceFixtures.ethDaily().subList(0, 700);
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Backtester.Costs COSTS = new Backtester.Costs(10, 5);
+
+    @TempDir
+    Path dir;
+
+    /** A market that has the bars whose day has ended by the clock, like a feed that serves only closed candles. */
+    private record ClosedBars(List<Bar> bars, ManualClock clock) implements MarketFeed {
+        @Override
+        public List<Bar> fetch(Instant since) {
+            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant()))
+                    .filter(b -> since == null || b.time().isAfter(since)).toList();
+        }
+    }
+
+    private static List<PaperTrader.Spec> specs() {
+        return List.of(new PaperTrader.Spec("trend", "eth", null, () -> Strategies.smaCross(5, 30)),
+                new PaperTrader.Spec("hold", "eth", "ETH-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("dip", "eth", null, () -> h -> h.size() > 3 && h.current().close() < h.bar(h.size() - 4).close() ? 0.5 : 0));
+    }
+
+    private static List<Backtester.Entry> entries() {
+        return specs().stream().map(s -> new Backtester.Entry(s.id(), "ETH-USD", s.strategy())).toList();
+    }
+
+    private PaperTrader trader(ManualClock clock, MapDbStore store, TradingBook.Settings settings) {
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), "java:hedge",
+                List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    @Test
+    void aLiveRunWithARestartGivesTheFillsABacktestOverTheSameBarsGives() throws IOException {
+        // The paper book starts at bar 300; the process runs, stops at bar 450, starts again and runs to the end.
+        Instant start = ETH.get(300).time();
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        ManualClock clock = new ManualClock(start.plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader first = trader(clock, store, settings);
+        PaperTrader.PollResult catchUp = first.poll(null);
+        assertThat(catchUp.fills()).isZero();
+        for (int i = 300; i < 450; i++) {
+            clock.advance(DAY);
+            first.poll("eth");
+        }
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader second = trader(clock, store, settings);
+        PaperTrader.PollResult replay = second.poll(null);
+        assertThat(replay.fills()).as("bars already reported are replayed silently").isZero();
+        assertThat(second.start()).isEqualTo(first.start());
+        for (int i = 450; i < ETH.size(); i++) {
+            clock.advance(DAY);
+            second.poll("eth");
+        }
+
+        BacktestResult backtest = new Backtester(COSTS).run("replay", ETH, entries(),
+                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, first.start()), null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+
+        List<String> journal = Files.readAllLines(dir.resolve("trading/fills.csv"));
+        List<String> expected = backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList();
+        assertThat(expected).hasSizeGreaterThan(20);
+        assertThat(journal.subList(1, journal.size())).isEqualTo(expected);
+        assertThat(second.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
+
+        // Every period's return is in the feedback log exactly once per strategy, with the weights that were in force.
+        List<FeedbackEvent> returns = store.events(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Set.of(FeedbackEvent.Type.TRADE_RETURN));
+        assertThat(returns).hasSize(backtest.periods().size() * 3);
+        assertThat(returns).extracting(FeedbackEvent::subject).containsOnly("trend", "hold", "dip");
+        PeriodReport p = backtest.periods().get(10);
+        assertThat(returns).filteredOn(e -> e.time().equals(p.end()) && e.subject().equals("hold")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.value()).isEqualTo(p.returns().get("hold"));
+                    assertThat(e.context()).isEqualTo(p.weightsBefore());
+                });
+        assertThat(store.aggregate(io.flywheel.engine.feedback.Dimension.STRATEGY, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")))
+                .containsOnlyKeys("trend", "hold", "dip");
+        assertThat(store.history(WeightSet.Kind.STRATEGY, Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))).hasSize(backtest.periods().size())
+                .last().extracting(WeightSet::weights).isEqualTo(backtest.periods().getLast().weightsAfter());
+
+        // Signals are queued for the outputs, none twice.
+        List<OutboxEntry> posts = store.pending("console", 10_000);
+        assertThat(posts).extracting(e -> e.post().kind()).containsOnly(Post.Kind.SIGNAL);
+        assertThat(posts).extracting(e -> e.post().id()).doesNotHaveDuplicates();
+        assertThat(posts).anyMatch(e -> e.post().title().startsWith("BUY ETH-USD"));
+        long entriesAndExits = backtest.fills().stream().map(Fill::order).filter(o -> !o.reason().equals("rebalance")).count();
+        // one post per entry, exit or resize; the last few may still wait for their fill at the next open
+        assertThat(posts.stream().filter(e -> !e.post().ref().equals("weights")).count()).isBetween(entriesAndExits, entriesAndExits + 3);
+        store.close();
+    }
+
+    @Test
+    void theFirstRunStartsTheBookNowAndHistoryOnlyWarmsUp() {
+        ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = trader(clock, store, new TradingBook.Settings(10_000, DAY, 0.02, null));
+
+        PaperTrader.PollResult r = trader.poll(null);
+
+        assertThat(r.bars()).isEqualTo(200);
+        assertThat(r.fills()).isZero();
+        assertThat(trader.start()).isEqualTo(clock.instant());
+        assertThat(trader.book().equity()).isEqualTo(10_000);
+        clock.advance(DAY);
+        assertThat(trader.poll("eth").bars()).as("bar 200 opened before the start: warm-up").isEqualTo(1);
+        clock.advance(DAY);
+        assertThat(trader.poll("eth").signals()).as("bar 201 is the first to open after the start").isPositive();
+        clock.advance(DAY);
+        assertThat(trader.poll("eth").fills()).as("filled at bar 202's open").isPositive();
+        store.close();
+    }
+}
