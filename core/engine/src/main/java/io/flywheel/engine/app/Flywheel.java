@@ -10,6 +10,8 @@ import io.flywheel.engine.command.CommandRouter;
 import io.flywheel.engine.config.ComponentKind;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.HostSettings;
+import io.flywheel.engine.config.Settings;
+import io.flywheel.engine.trading.PaperTrader;
 import io.flywheel.engine.feedback.EngagementRecorder;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.http.DefaultHttpFetcher;
@@ -51,13 +53,15 @@ public final class Flywheel implements AutoCloseable {
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
+    private final TradingSetup trading;
+    private final PaperTrader trader;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
     private int inFlight;
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, TradingSetup trading, PaperTrader trader) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -66,6 +70,8 @@ public final class Flywheel implements AutoCloseable {
         this.outputs = outputs;
         this.dispatcher = dispatcher;
         this.sources = sources;
+        this.trading = trading;
+        this.trader = trader;
     }
 
     /** Builds a runnable Flywheel from a preflight without errors. */
@@ -84,11 +90,15 @@ public final class Flywheel implements AutoCloseable {
 
             Map<String, Output> outputs = new LinkedHashMap<>();
             List<String> leadOutputs = new ArrayList<>();
+            List<String> signalOutputs = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.OUTPUT)) {
                 PluginContext ctx = new HostContext(b.id(), "output", clock, scheduler, http, dataDir, weights, engagement, commands);
                 outputs.put(b.id(), (Output) create(b, ctx));
                 if (b.instance().host(HostSettings.Output.class).kinds().contains(Post.Kind.LEAD)) {
                     leadOutputs.add(b.id());
+                }
+                if (b.instance().host(HostSettings.Output.class).kinds().contains(Post.Kind.SIGNAL)) {
+                    signalOutputs.add(b.id());
                 }
             }
             LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(config.keywords().keySet()));
@@ -101,11 +111,24 @@ public final class Flywheel implements AutoCloseable {
                 LeadSource source = (LeadSource) create(b, ctx);
                 sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources);
+            TradingSetup trading = null;
+            PaperTrader trader = null;
+            if (!config.enabled(ComponentKind.STRATEGY).isEmpty()) {
+                trading = TradingSetup.of(pre, (kind, id) -> new HostContext(id, kind, clock, scheduler, http, dataDir, weights, engagement, commands),
+                        Flywheel::create);
+                Settings.Trading t = config.trading();
+                trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
+                        trading.rule(), trading.ruleId(), signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
+            }
+            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, trading, trader);
         } catch (RuntimeException | LinkageError e) {
             store.close();
             throw e;
         }
+    }
+
+    static Object createInstance(BoundInstance b, PluginContext ctx) {
+        return create(b, ctx);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -131,14 +154,32 @@ public final class Flywheel implements AutoCloseable {
         return weights;
     }
 
-    /** Runs every source once, concurrently, then drains the outbox. */
+    /** Runs every source once, concurrently, and polls every market once, then drains the outbox. */
     public List<SourceRun> runOnce() {
         List<CompletableFuture<SourceRun>> runs = sources.stream()
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
+        if (trader != null) {
+            pollTrading(null);
+        }
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
         dispatcher.flush();
         return results;
+    }
+
+    /** One poll of the paper book ({@code marketId}, or every market); a failure is logged and the next poll tries again. */
+    private boolean pollTrading(String marketId) {
+        try {
+            PaperTrader.PollResult r = trader.poll(marketId);
+            if (r.fills() + r.signals() + r.periods() > 0) {
+                log.info("Paper trading{}: {} new bar(s), {} fill(s), {} signal(s), {} period(s) closed", marketId == null ? "" : " on " + marketId, r.bars(),
+                        r.fills(), r.signals(), r.periods());
+            }
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            log.error("Paper trading{} failed: {}", marketId == null ? "" : " on " + marketId, e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        }
     }
 
     /** Schedules every source at its interval (with jitter) until {@link #stop}. */
@@ -146,7 +187,54 @@ public final class Flywheel implements AutoCloseable {
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
-        log.info("Running {} source(s) and {} output(s); Ctrl-C to stop", sources.size(), outputs.size());
+        if (trader != null) {
+            scheduleTask("trading", Duration.ZERO, this::catchUpAndScheduleMarkets);
+        }
+        log.info("Running {} source(s), {} market(s), {} strateg{} and {} output(s); Ctrl-C to stop", sources.size(),
+                trading == null ? 0 : trading.feeds().size(), trading == null ? 0 : trading.specs().size(),
+                trading != null && trading.specs().size() == 1 ? "y" : "ies", outputs.size());
+    }
+
+    private void catchUpAndScheduleMarkets() {
+        if (!pollTrading(null)) {
+            scheduleTask("trading", Duration.ofMinutes(1), this::catchUpAndScheduleMarkets);
+            return;
+        }
+        dispatcher.flush();
+        trading.every().forEach((market, every) -> scheduleMarket(market, every));
+    }
+
+    private void scheduleMarket(String market, Duration every) {
+        scheduleTask("market:" + market, every, () -> {
+            pollTrading(market);
+            dispatcher.flush();
+            scheduleMarket(market, every);
+        });
+    }
+
+    /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight. */
+    private void scheduleTask(String key, Duration delay, Runnable body) {
+        if (stopping) {
+            return;
+        }
+        scheduled.put(key, scheduler.schedule(delay, () -> {
+            synchronized (inFlightLock) {
+                if (stopping) {
+                    return;
+                }
+                inFlight++;
+            }
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed unexpectedly: {}", key, e.toString());
+            } finally {
+                synchronized (inFlightLock) {
+                    inFlight--;
+                    inFlightLock.notifyAll();
+                }
+            }
+        }));
     }
 
     private void schedule(SourceRunner s, Duration delay) {
@@ -211,6 +299,11 @@ public final class Flywheel implements AutoCloseable {
         return store;
     }
 
+    /** The live paper book, when strategies are configured. */
+    public java.util.Optional<PaperTrader> trader() {
+        return java.util.Optional.ofNullable(trader);
+    }
+
     public KeywordWeights weights() {
         return weights;
     }
@@ -228,6 +321,9 @@ public final class Flywheel implements AutoCloseable {
         stopping = true;
         for (SourceRunner s : sources) {
             closeQuietly("source " + s.id(), s.source());
+        }
+        if (trading != null) {
+            trading.close();
         }
         outputs.forEach((id, o) -> closeQuietly("output " + id, o));
         store.close();

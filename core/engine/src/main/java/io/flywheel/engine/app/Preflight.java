@@ -74,6 +74,7 @@ public final class Preflight {
                 binder.bind(instance.settings(), configType, instance.path(), problems)
                         .ifPresent(c -> bound.add(new BoundInstance(instance, factory.get(), c)));
             }
+            TradingSetup.check(config, problems);
         }
         return new Result(loaded.config(), loaded.environment(), host, bound, problems);
     }

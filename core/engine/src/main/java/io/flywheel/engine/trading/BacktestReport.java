@@ -37,9 +37,9 @@ public final class BacktestReport {
         row(out, "Sharpe", results, r -> num(r.metrics().sharpe()));
         row(out, "Sortino", results, r -> num(r.metrics().sortino()));
         row(out, "max drawdown", results, r -> pct(-r.metrics().maxDrawdown()));
-        row(out, "win rate", results, r -> pct(r.metrics().winRate()));
+        row(out, "win rate", results, r -> share(r.metrics().winRate()));
         row(out, "trades", results, r -> Integer.toString(r.metrics().trades()) + (r.openTrades().isEmpty() ? "" : " +" + r.openTrades().size() + " open"));
-        row(out, "exposure", results, r -> pct(r.metrics().exposure()));
+        row(out, "exposure", results, r -> share(r.metrics().exposure()));
         row(out, "final equity", results, r -> r.equity().length == 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.equity()[r.equity().length - 1]));
     }
 
@@ -55,6 +55,11 @@ public final class BacktestReport {
 
     static String pct(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%+.2f%%", v * 100);
+    }
+
+    /** A fraction as an unsigned percentage. */
+    static String share(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f%%", v * 100);
     }
 
     static String num(double v) {
@@ -126,6 +131,13 @@ public final class BacktestReport {
         }
         Files.createDirectories(file.toAbsolutePath().getParent());
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** Weights as percentages, for one line. */
+    public static String weights(java.util.Map<String, Double> weights) {
+        StringBuilder b = new StringBuilder();
+        weights.forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(String.format(Locale.ROOT, "%.1f%%", v * 100)));
+        return b.isEmpty() ? "-" : b.toString();
     }
 
     /** The time span of a result, for titles. */

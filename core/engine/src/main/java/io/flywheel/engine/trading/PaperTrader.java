@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * it through a fresh book, so strategies are warmed up and a restarted process rebuilds exactly
  * the book it had; bars before {@code start} only warm up. A small state file remembers when the
  * paper book started and the last bar already reported, so a replay reports nothing twice.
+ * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
 public final class PaperTrader {
@@ -119,7 +120,7 @@ public final class PaperTrader {
         List<TradingBook.Slot> slots = new ArrayList<>();
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
-            String symbol = resolveSymbol(s, byMarket.get(s.marketId()));
+            String symbol = Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
             String owner = symbolOwner.putIfAbsent(symbol, s.marketId());
             if (owner != null && !owner.equals(s.marketId())) {
                 throw new IllegalStateException("markets " + owner + " and " + s.marketId() + " both deliver " + symbol
@@ -137,7 +138,13 @@ public final class PaperTrader {
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
         List<Bar> all = new ArrayList<>();
         byMarket.values().forEach(all::addAll);
-        PollResult r = trade(all);
+        collector.posting = false;
+        PollResult r;
+        try {
+            r = trade(all);
+        } finally {
+            collector.posting = true;
+        }
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
@@ -147,22 +154,6 @@ public final class PaperTrader {
         Map<String, String> out = new LinkedHashMap<>();
         weights.forEach((k, v) -> out.put(k, String.format(Locale.ROOT, "%.2f", v)));
         return out;
-    }
-
-    private static String resolveSymbol(Spec s, List<Bar> bars) {
-        Set<String> symbols = new LinkedHashSet<>();
-        bars.forEach(b -> symbols.add(b.symbol()));
-        if (s.symbol() != null) {
-            if (!symbols.isEmpty() && !symbols.contains(s.symbol())) {
-                log.warn("strategies[{}]: market {} delivered no bars of {} (it has {})", s.id(), s.marketId(), s.symbol(), symbols);
-            }
-            return s.symbol();
-        }
-        if (symbols.size() == 1) {
-            return symbols.iterator().next();
-        }
-        throw new IllegalStateException("strategies[" + s.id() + "]: symbol: required, market " + s.marketId() + " delivers "
-                + (symbols.isEmpty() ? "no bars yet" : String.join(", ", symbols)));
     }
 
     private List<Bar> fetch(String marketId, MarketFeed feed, Instant since) {
@@ -240,6 +231,8 @@ public final class PaperTrader {
     /** Turns the book's events into what is written; drops those of bars already reported before a restart. */
     private final class Collector implements BookListener {
         boolean reporting;
+        /** Off while catching up on history: stale signals are journaled and logged, not posted. */
+        boolean posting = true;
         final List<OutboxEntry> posts = new ArrayList<>();
         final List<FeedbackEvent> events = new ArrayList<>();
         final List<WeightSet> weights = new ArrayList<>();
@@ -270,8 +263,10 @@ public final class PaperTrader {
                 return;
             }
             signalCount++;
-            Post post = SignalPosts.signal(signal);
-            setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
+            if (posting) {
+                Post post = SignalPosts.signal(signal);
+                setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
+            }
             if (signal.kind() == Signal.Kind.FAILED) {
                 log.error("Strategy {} stopped trading {}: {}", signal.strategyId(), signal.symbol(), signal.note());
             }
@@ -289,7 +284,7 @@ public final class PaperTrader {
             }
             weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId(),
                     p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()));
-            Post post = SignalPosts.weights(p);
+            Post post = posting ? SignalPosts.weights(p) : null;
             if (post != null) {
                 setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
             }

@@ -114,6 +114,8 @@ class PaperTraderTest {
         long entriesAndExits = backtest.fills().stream().map(Fill::order).filter(o -> !o.reason().equals("rebalance")).count();
         // one post per entry, exit or resize; the last few may still wait for their fill at the next open
         assertThat(posts.stream().filter(e -> !e.post().ref().equals("weights")).count()).isBetween(entriesAndExits, entriesAndExits + 3);
+        assertThat(posts).as("only news: every post is about a bar after the first catch-up")
+                .allSatisfy(e -> assertThat(e.post().time()).isAfter(start));
         store.close();
     }
 

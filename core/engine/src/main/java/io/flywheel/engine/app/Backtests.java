@@ -1,0 +1,90 @@
+package io.flywheel.engine.app;
+
+import io.flywheel.api.PluginContext;
+import io.flywheel.api.Scheduler;
+import io.flywheel.api.command.CommandDispatcher;
+import io.flywheel.api.feedback.EngagementSink;
+import io.flywheel.api.market.Bar;
+import io.flywheel.engine.config.FlywheelConfig;
+import io.flywheel.engine.http.DefaultHttpFetcher;
+import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.trading.Backtester;
+import io.flywheel.engine.trading.Markets;
+import io.flywheel.engine.trading.PaperTrader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.random.RandomGenerator;
+
+/**
+ * Loads what {@code flywheel backtest} needs from a preflight: the markets and strategies as
+ * configured, made with the same contexts the live run lends them (no store is opened).
+ */
+public final class Backtests implements AutoCloseable {
+    private final TradingSetup setup;
+
+    private Backtests(TradingSetup setup) {
+        this.setup = setup;
+    }
+
+    public static Backtests open(Preflight.Result pre, Clock clock, Scheduler scheduler, RandomGenerator random) {
+        FlywheelConfig config = pre.requireConfig();
+        DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
+        KeywordWeights weights = new KeywordWeights(config.keywords());
+        EngagementSink noEngagement = e -> CompletableFuture.completedFuture(false);
+        CommandDispatcher commands = new io.flywheel.engine.command.CommandRouter(pre.plugins().catalog().commands(), java.util.Set.of());
+        java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
+        TradingSetup setup = TradingSetup.of(pre,
+                (kind, id) -> (PluginContext) new HostContext(id, kind, clock, scheduler, http, dataDir, weights, noEngagement, commands),
+                Flywheel::createInstance);
+        return new Backtests(setup);
+    }
+
+    public TradingSetup setup() {
+        return setup;
+    }
+
+    /** Every bar of each market the given strategies trade, merged in time order, with each strategy's symbol resolved. */
+    public record Data(List<Bar> bars, List<Backtester.Entry> entries) {}
+
+    public Data load(List<PaperTrader.Spec> specs) {
+        Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
+        for (PaperTrader.Spec s : specs) {
+            if (!byMarket.containsKey(s.marketId())) {
+                try {
+                    byMarket.put(s.marketId(), setup.feeds().get(s.marketId()).fetch(null));
+                } catch (Exception e) {
+                    throw new IllegalStateException("market " + s.marketId() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+                }
+            }
+        }
+        List<Backtester.Entry> entries = new ArrayList<>();
+        Set<String> symbols = new LinkedHashSet<>();
+        Map<String, String> owner = new LinkedHashMap<>();
+        for (PaperTrader.Spec s : specs) {
+            String symbol = Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
+            String o = owner.putIfAbsent(symbol, s.marketId());
+            if (o != null && !o.equals(s.marketId())) {
+                throw new IllegalStateException("markets " + o + " and " + s.marketId() + " both deliver " + symbol + "; backtest them separately");
+            }
+            symbols.add(symbol);
+            entries.add(new Backtester.Entry(s.id(), symbol, s.strategy()));
+        }
+        List<Bar> bars = new ArrayList<>();
+        byMarket.forEach((market, list) -> list.stream().filter(b -> symbols.contains(b.symbol()) && market.equals(owner.get(b.symbol()))).forEach(bars::add));
+        bars.sort(Comparator.comparing(Bar::time));
+        return new Data(List.copyOf(bars), List.copyOf(entries));
+    }
+
+    @Override
+    public void close() {
+        setup.close();
+    }
+
+}
