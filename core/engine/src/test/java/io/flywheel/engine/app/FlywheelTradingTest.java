@@ -1,0 +1,140 @@
+package io.flywheel.engine.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.api.NoConfig;
+import io.flywheel.api.PluginContext;
+import io.flywheel.api.market.Bar;
+import io.flywheel.api.market.MarketFeed;
+import io.flywheel.api.market.MarketFeedFactory;
+import io.flywheel.api.strategy.Strategy;
+import io.flywheel.api.strategy.StrategyFactory;
+import io.flywheel.engine.config.Problem;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.output.ConsoleOutputFactory;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import io.flywheel.testkit.PriceFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The paper book inside {@code flywheel run}: markets polled at their interval, signals posted, returns in the feedback log. */
+class FlywheelTradingTest {
+    private static final List<Bar> ETH = PriceFixtures.ethDaily().subList(0, 400);
+    private static final Duration DAY = Duration.ofDays(1);
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final AtomicInteger fetches = new AtomicInteger();
+
+    /** A market of real ETH-USD days, each served once it has closed by the host clock. */
+    private final class TestMarket implements MarketFeedFactory<NoConfig> {
+        @Override public String type() { return "test-market"; }
+        @Override public Class<NoConfig> configType() { return NoConfig.class; }
+        @Override public MarketFeed create(NoConfig c, PluginContext ctx) {
+            return since -> {
+                fetches.incrementAndGet();
+                return ETH.stream().filter(b -> !b.time().plus(DAY).isAfter(ctx.clock().instant()))
+                        .filter(b -> since == null || b.time().isAfter(since)).toList();
+            };
+        }
+    }
+
+    private static final class Hold implements StrategyFactory<NoConfig> {
+        @Override public String type() { return "test-hold"; }
+        @Override public Class<NoConfig> configType() { return NoConfig.class; }
+        @Override public Strategy create(NoConfig c, PluginContext ctx) { return h -> 1.0; }
+    }
+
+    private static final class Dips implements StrategyFactory<NoConfig> {
+        @Override public String type() { return "test-dips"; }
+        @Override public Class<NoConfig> configType() { return NoConfig.class; }
+        @Override public Strategy create(NoConfig c, PluginContext ctx) {
+            return h -> h.size() > 2 && h.current().close() < h.bar(h.size() - 3).close() ? 1 : 0;
+        }
+    }
+
+    private Preflight.Result preflight(String yaml, PrintStream console) throws IOException {
+        Path config = Files.writeString(dir.resolve("config.yml"), yaml);
+        return Preflight.run(config, Map.of(), host -> {
+            host.registerBuiltIn(new ConsoleOutputFactory(console));
+            host.registerBuiltIn(new TestMarket());
+            host.registerBuiltIn(new Hold());
+            host.registerBuiltIn(new Dips());
+        });
+    }
+
+    private static final String CONFIG = """
+            plugins: {dir: plugins}
+            markets:
+              - id: eth
+                type: test-market
+                every: 1d
+            strategies:
+              - id: hold
+                type: test-hold
+              - id: dips
+                type: test-dips
+                market: eth
+            trading:
+              rebalance: 7d
+            outputs:
+              - id: console
+                type: console
+                kinds: [signal]
+            """;
+
+    @Test
+    void marketsArePolledAtTheirIntervalAndSignalsReachTheOutputs() throws IOException {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertThat(pre.problems().all()).isEmpty();
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            assertThat(fetches).as("the first poll catches up").hasValue(1);
+            assertThat(f.trader().orElseThrow().start()).isEqualTo(clock.instant());
+            for (int day = 0; day < 60; day++) {
+                scheduler.advance(DAY);
+            }
+            assertThat(fetches).hasValue(61);
+            f.stop(Duration.ofSeconds(5));
+
+            String out = console.toString(StandardCharsets.UTF_8);
+            assertThat(out).contains("BUY ETH-USD (hold)").contains("(dips)");
+            List<FeedbackEvent> returns = f.store().events(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Set.of(FeedbackEvent.Type.TRADE_RETURN));
+            assertThat(returns).extracting(FeedbackEvent::subject).contains("hold", "dips");
+            assertThat(f.store().pendingCount("console")).as("every signal delivered").isZero();
+        }
+    }
+
+    @Test
+    void aStrategyMustNameAMarketThatExists() throws IOException {
+        Preflight.Result pre = preflight(CONFIG.replace("market: eth", "market: etc") + """
+                """, System.out);
+        assertThat(pre.problems().all()).extracting(Problem::toString)
+                .anyMatch(p -> p.contains("strategies[dips]: market: no enabled market 'etc'; configured: eth. Did you mean 'eth'?"));
+        pre.plugins().close();
+
+        Preflight.Result two = preflight(CONFIG.replace("markets:\n", "markets:\n  - id: eth2\n    type: test-market\n"), System.out);
+        assertThat(two.problems().all()).extracting(Problem::toString)
+                .anyMatch(p -> p.contains("strategies[hold]: market: required, naming one of the markets: eth2, eth"));
+        two.plugins().close();
+    }
+}
