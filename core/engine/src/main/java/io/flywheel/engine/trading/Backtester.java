@@ -55,8 +55,8 @@ public final class Backtester {
         Instant[] times = new Instant[n];
         double[] equity = new double[n];
         double[] exposure = new double[n];
-        Map<String, double[]> perStrategy = new LinkedHashMap<>();
-        entries.forEach(e -> perStrategy.put(e.id(), new double[n]));
+        double[][] perStrategy = new double[entries.size()][n];
+        double[] now = new double[entries.size()];
         int traded = 0;
         long step = Math.max(1, n / 100);
         for (int i = 0; i < n; i++) {
@@ -67,10 +67,13 @@ public final class Backtester {
             book.onBar(bar);
             if (book.trading()) {
                 times[traded] = bar.time();
-                equity[traded] = book.equity();
-                exposure[traded] = book.grossExposure();
-                int t = traded;
-                book.equities().forEach((id, v) -> perStrategy.get(id)[t] = v);
+                double e = book.equity();
+                equity[traded] = e;
+                exposure[traded] = e > 0 ? book.grossValue() / e : 0;
+                book.equitiesInto(now);
+                for (int s = 0; s < now.length; s++) {
+                    perStrategy[s][traded] = now[s];
+                }
                 traded++;
             }
             if (i % step == 0) {
@@ -79,9 +82,12 @@ public final class Backtester {
         }
         progress.at(n, n);
         int m = traded;
-        perStrategy.replaceAll((id, v) -> Arrays.copyOf(v, m));
+        Map<String, double[]> curves = new LinkedHashMap<>();
+        for (int s = 0; s < entries.size(); s++) {
+            curves.put(entries.get(s).id(), Arrays.copyOf(perStrategy[s], m));
+        }
         Metrics metrics = Metrics.of(times, equity, exposure, m, rec.trades);
-        return new BacktestResult(label, List.of(Arrays.copyOf(times, m)), Arrays.copyOf(equity, m), perStrategy, List.copyOf(rec.trades),
+        return new BacktestResult(label, List.of(Arrays.copyOf(times, m)), Arrays.copyOf(equity, m), curves, List.copyOf(rec.trades),
                 book.openTrades(), List.copyOf(rec.fills), List.copyOf(rec.periods), metrics, book.barCount());
     }
 

@@ -63,8 +63,8 @@ final class SubAccount {
         boolean adding = quantity == 0 || Math.signum(q) == Math.signum(quantity);
         cash += flow;
         quantity += q;
-        if (Math.abs(quantity) < 1e-12 * Math.max(1, Math.abs(q))) {
-            quantity = 0;
+        if (Math.abs(quantity) <= 1e-9 * Math.abs(q)) {
+            quantity = 0; // what is left of selling everything is rounding, whatever the unit size
         }
         tripFlows += flow;
         if (adding) {

@@ -67,12 +67,25 @@ public final class TradingBook {
     private final Broker broker;
     private final Allocator allocator;
     private final BookListener listener;
-    private final Map<String, History> histories = new HashMap<>();
-    private final Map<String, List<SubAccount>> bySymbol = new HashMap<>();
+    /** Everything kept per symbol, found with one lookup per bar. */
+    private static final class SymbolBook {
+        final History history;
+        SubAccount[] subs = new SubAccount[0];
+        Strategy[] strategies = new Strategy[0];
+        /** Units held in the real account. */
+        double position;
+        /** The last close, or 0 before the first bar. */
+        double mark;
+
+        SymbolBook(String symbol) {
+            this.history = new History(symbol);
+        }
+    }
+
+    private final Map<String, SymbolBook> symbols = new HashMap<>();
+    private final SymbolBook[] books;
     private final Map<String, SubAccount> accounts = new LinkedHashMap<>();
-    private final Map<String, Strategy> strategies = new HashMap<>();
-    private final Map<String, Double> positions = new HashMap<>();
-    private final Map<String, Double> marks = new HashMap<>();
+    private final SubAccount[] accountList;
     private final long periodSeconds;
     private double cash;
     private boolean trading;
@@ -93,10 +106,14 @@ public final class TradingBook {
             }
             SubAccount a = new SubAccount(s.id(), s.symbol());
             accounts.put(s.id(), a);
-            strategies.put(s.id(), s.strategy());
-            bySymbol.computeIfAbsent(s.symbol(), k -> new ArrayList<>()).add(a);
-            histories.computeIfAbsent(s.symbol(), History::new);
+            SymbolBook sb = symbols.computeIfAbsent(s.symbol(), SymbolBook::new);
+            sb.subs = java.util.Arrays.copyOf(sb.subs, sb.subs.length + 1);
+            sb.subs[sb.subs.length - 1] = a;
+            sb.strategies = java.util.Arrays.copyOf(sb.strategies, sb.strategies.length + 1);
+            sb.strategies[sb.strategies.length - 1] = s.strategy();
         }
+        this.books = symbols.values().toArray(SymbolBook[]::new);
+        this.accountList = accounts.values().toArray(SubAccount[]::new);
         Map<String, Double> initial = new LinkedHashMap<>();
         for (String id : accounts.keySet()) {
             Double w = initialWeights.get(id);
@@ -107,15 +124,16 @@ public final class TradingBook {
 
     /** The symbols some strategy trades. */
     public java.util.Set<String> symbols() {
-        return java.util.Collections.unmodifiableSet(histories.keySet());
+        return java.util.Collections.unmodifiableSet(symbols.keySet());
     }
 
     /** Feeds one bar; bars must come in time order per symbol. Bars of symbols no strategy trades are ignored. */
     public void onBar(Bar bar) {
-        History history = histories.get(bar.symbol());
-        if (history == null) {
+        SymbolBook sb = symbols.get(bar.symbol());
+        if (sb == null) {
             return;
         }
+        History history = sb.history;
         history.add(bar);
         bars++;
         lastTime = bar.time();
@@ -132,16 +150,17 @@ public final class TradingBook {
                 periodStartTime = Instant.ofEpochSecond(p * periodSeconds);
             }
             for (Fill f : broker.onBar(bar)) {
-                book(f);
+                book(f, sb);
             }
         }
-        marks.put(bar.symbol(), bar.close());
-        List<SubAccount> subs = bySymbol.get(bar.symbol());
+        double close = bar.close();
+        sb.mark = close;
+        SubAccount[] subs = sb.subs;
         for (SubAccount a : subs) {
-            a.mark = bar.close();
+            a.mark = close;
         }
-        for (SubAccount a : subs) {
-            decide(a, history, bar);
+        for (int i = 0; i < subs.length; i++) {
+            decide(subs[i], sb.strategies[i], history, bar);
         }
     }
 
@@ -158,14 +177,14 @@ public final class TradingBook {
         periodStartTime = time;
     }
 
-    private void decide(SubAccount a, History history, Bar bar) {
+    private void decide(SubAccount a, Strategy strategy, History history, Bar bar) {
         double before = a.exposure;
         double target;
         if (a.failed) {
             target = 0;
         } else {
             try {
-                target = strategies.get(a.strategyId).targetExposure(history);
+                target = strategy.targetExposure(history);
                 if (!(target >= -1 && target <= 1)) {
                     throw new IllegalStateException("exposure must be between -1 and 1, found " + target);
                 }
@@ -205,13 +224,13 @@ public final class TradingBook {
         }
     }
 
-    private void book(Fill f) {
+    private void book(Fill f, SymbolBook sb) {
         SubAccount a = accounts.get(f.order().account());
-        if (a == null) {
-            throw new IllegalStateException("a fill for unknown account " + f.order().account());
+        if (a == null || !a.symbol.equals(f.order().symbol())) {
+            throw new IllegalStateException("a fill for unknown account " + f.order().account() + " in " + f.order().symbol());
         }
         cash += f.cashFlow();
-        positions.merge(f.order().symbol(), f.quantity(), Double::sum);
+        sb.position += f.quantity();
         Trade closed = a.apply(f);
         listener.filled(f);
         if (closed != null) {
@@ -230,7 +249,8 @@ public final class TradingBook {
             total += e;
         }
         Map<String, Double> before = allocator.weights();
-        Map<String, Double> after = allocator.update(returns);
+        // One strategy holds all the capital whatever a rule says; skip asking.
+        Map<String, Double> after = accountList.length == 1 ? before : allocator.update(returns);
         if (total > 0) {
             for (SubAccount a : accounts.values()) {
                 double target = after.get(a.strategyId) * total;
@@ -247,11 +267,14 @@ public final class TradingBook {
 
     /** Equity of the real account: cash plus every position at its last close. */
     public double equity() {
-        double e = cash;
-        for (var p : positions.entrySet()) {
-            e += p.getValue() * marks.getOrDefault(p.getKey(), 0.0);
+        if (!trading) {
+            return settings.capital();
         }
-        return trading ? e : settings.capital();
+        double e = cash;
+        for (SymbolBook sb : books) {
+            e += sb.position * sb.mark;
+        }
+        return e;
     }
 
     /** The sum of the sub-accounts' equity; equal to {@link #equity()} up to rounding. */
@@ -260,10 +283,17 @@ public final class TradingBook {
             return settings.capital();
         }
         double e = 0;
-        for (SubAccount a : accounts.values()) {
+        for (SubAccount a : accountList) {
             e += a.equity();
         }
         return e;
+    }
+
+    /** Each strategy's sub-account equity, in the order the slots were given, into {@code out}. */
+    public void equitiesInto(double[] out) {
+        for (int i = 0; i < accountList.length; i++) {
+            out[i] = trading ? accountList[i].equity() : settings.capital() * allocator.weights().get(accountList[i].strategyId);
+        }
     }
 
     /** Per strategy, its sub-account equity. */
@@ -275,12 +305,17 @@ public final class TradingBook {
 
     /** The value of all positions (long plus short, in absolute terms) over equity. */
     public double grossExposure() {
-        double gross = 0;
-        for (var p : positions.entrySet()) {
-            gross += Math.abs(p.getValue() * marks.getOrDefault(p.getKey(), 0.0));
-        }
         double e = equity();
-        return e > 0 ? gross / e : 0;
+        return e > 0 ? grossValue() / e : 0;
+    }
+
+    /** The value of all positions, long plus short, in absolute terms. */
+    public double grossValue() {
+        double gross = 0;
+        for (SymbolBook sb : books) {
+            gross += Math.abs(sb.position * sb.mark);
+        }
+        return gross;
     }
 
     public Map<String, Double> weights() {
@@ -294,7 +329,9 @@ public final class TradingBook {
 
     /** Units held per symbol in the real account. */
     public Map<String, Double> positions() {
-        return Map.copyOf(positions);
+        Map<String, Double> out = new HashMap<>();
+        symbols.forEach((symbol, sb) -> out.put(symbol, sb.position));
+        return out;
     }
 
     /** Per strategy: the units it holds. */

@@ -4,6 +4,7 @@ import io.flywheel.api.market.Bar;
 import io.flywheel.api.strategy.BarHistory;
 import io.flywheel.api.strategy.Strategy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Function;
 import org.ta4j.core.BarSeries;
 import org.ta4j.core.BaseBar;
@@ -27,6 +28,8 @@ class IndicatorStrategy implements Strategy {
     private final double exposure;
     private int seen;
     private boolean holding;
+    /** The series ends with a stand-in for the bar after the last one seen (see {@link #targetExposure}). */
+    private boolean standIn;
 
     /**
      * @param lookback the longest indicator period, to size the series
@@ -45,11 +48,26 @@ class IndicatorStrategy implements Strategy {
         if (size < seen) {
             throw new IllegalStateException("the history shrank from " + seen + " to " + size + " bars; a strategy instance follows one history");
         }
+        if (size == seen) {
+            return holding ? exposure : 0;
+        }
+        BaseBar last = null;
         for (int i = seen; i < size; i++) {
-            series.addBar(toTa4j(history.bar(i)));
+            last = toTa4j(history.bar(i));
+            series.addBar(last, standIn);
+            standIn = false;
         }
         seen = size;
-        int end = series.getEndIndex();
+        // ta4j recomputes the value of a series' last bar on every call and never caches it, since a
+        // live last bar may still change; the next bar then computes it again. Bars here are closed,
+        // so the series gets a stand-in after the real last bar (replaced by the next real one,
+        // never evaluated): every indicator value is computed once and cached. Indicators read
+        // only bars up to the index asked for, so the stand-in cannot change a decision.
+        Instant after = last.getEndTime().plusNanos(1);
+        series.addBar(new BaseBar(Duration.ZERO, after, after, last.getOpenPrice(), last.getHighPrice(), last.getLowPrice(), last.getClosePrice(),
+                last.getVolume(), DoubleNum.ZERO, 0));
+        standIn = true;
+        int end = series.getEndIndex() - 1;
         if (!holding) {
             holding = rules.shouldEnter(end);
         } else if (rules.shouldExit(end)) {
