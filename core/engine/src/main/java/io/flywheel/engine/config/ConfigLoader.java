@@ -71,7 +71,7 @@ public final class ConfigLoader {
             store = new Settings.Store(base.resolve("data/flywheel.db"), store.retention());
         }
         Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
-        Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
+        Settings.Http http = r.http() == null ? Settings.Http.defaults() : r.http();
         Map<String, Double> keywords = new LinkedHashMap<>();
         if (r.keywords() != null) {
             r.keywords().forEach((k, v) -> {

@@ -13,7 +13,7 @@ import org.pf4j.Extension;
 public final class RssSourceFactory implements LeadSourceFactory<RssSourceFactory.Config> {
 
     /**
-     * @param url the feed; {@code {keyword}} is replaced by each focus keyword, one request each
+     * @param url the feed; {@code {keyword}} is replaced by each focus keyword (URL-encoded), one request each
      * @param urls several feeds read as one source
      * @param robots obey robots.txt (default true)
      * @param limit at most this many items per feed (default: all)
