@@ -51,13 +51,14 @@ public final class Flywheel implements AutoCloseable {
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
+    private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
     private int inFlight;
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, SourceStatusFile statusFile) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -66,6 +67,7 @@ public final class Flywheel implements AutoCloseable {
         this.outputs = outputs;
         this.dispatcher = dispatcher;
         this.sources = sources;
+        this.statusFile = statusFile;
     }
 
     /** Builds a runnable Flywheel from a preflight without errors. */
@@ -95,13 +97,16 @@ public final class Flywheel implements AutoCloseable {
             LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
+            SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());
+            SourceStatusFile.Snapshot previous = statusFile.read();
             List<SourceRunner> sources = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.SOURCE)) {
                 PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, http, dataDir, weights, engagement, commands);
                 LeadSource source = (LeadSource) create(b, ctx);
-                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
+                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
+                        previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources);
+            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, statusFile);
         } catch (RuntimeException | LinkageError e) {
             store.close();
             throw e;
@@ -137,6 +142,7 @@ public final class Flywheel implements AutoCloseable {
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
+        statusFile.write(clock.instant(), health());
         dispatcher.flush();
         return results;
     }
@@ -165,6 +171,7 @@ public final class Flywheel implements AutoCloseable {
         }
         try {
             SourceRun run = s.run();
+            statusFile.write(clock.instant(), health());
             if (!run.failed() && run.stored() > 0) {
                 log.info("{}: {} new lead(s) ({} found, {} already known)", s.id(), run.stored(), run.found(), run.duplicates());
             }
@@ -203,6 +210,7 @@ public final class Flywheel implements AutoCloseable {
         dispatcher.flush();
     }
 
+    /** Every source's health now (what {@code flywheel status} reads from the status file, live). */
     public List<SourceHealth> health() {
         return sources.stream().map(SourceRunner::health).toList();
     }
