@@ -6,8 +6,12 @@ import org.jsoup.select.Evaluator;
 import org.jsoup.select.QueryParser;
 import org.jsoup.select.Selector;
 
-/** One configured field: a CSS selector and, after {@code @}, an optional attribute to read. */
-record FieldSelector(String css, Evaluator evaluator, String attribute) {
+/**
+ * One configured field: a CSS selector and, after {@code @}, an optional attribute to read. A
+ * selector starting with {@code +} or {@code ~} looks in the item's next sibling or any following
+ * sibling (Hacker News puts a posting's date in the table row after it: {@code + tr span.age @title}).
+ */
+record FieldSelector(String css, Evaluator evaluator, String attribute, char sibling) {
 
     static FieldSelector parse(String spec) {
         String s = spec.strip();
@@ -19,6 +23,14 @@ record FieldSelector(String css, Evaluator evaluator, String attribute) {
             attribute = s.substring(at + 1).toLowerCase(Locale.ROOT);
         }
         Evaluator evaluator = null;
+        char sibling = 0;
+        if (css.startsWith("+") || css.startsWith("~")) {
+            sibling = css.charAt(0);
+            css = css.substring(1).strip();
+            if (css.isEmpty()) {
+                throw new IllegalArgumentException("'" + spec + "' names no element after '" + sibling + "'");
+            }
+        }
         if (!css.isEmpty()) {
             try {
                 evaluator = QueryParser.parse(css);
@@ -28,12 +40,28 @@ record FieldSelector(String css, Evaluator evaluator, String attribute) {
         } else if (attribute == null) {
             throw new IllegalArgumentException("empty selector");
         }
-        return new FieldSelector(css, evaluator, attribute);
+        return new FieldSelector(css, evaluator, attribute, sibling);
     }
 
     /** The element this field reads within {@code item}: the item itself when the selector is only {@code @attr}. */
     Element element(Element item) {
-        return evaluator == null ? item : item.selectFirst(evaluator);
+        if (evaluator == null) {
+            return item;
+        }
+        if (sibling == '+') {
+            Element next = item.nextElementSibling();
+            return next == null ? null : next.selectFirst(evaluator);
+        }
+        if (sibling == '~') {
+            for (Element next = item.nextElementSibling(); next != null; next = next.nextElementSibling()) {
+                Element found = next.selectFirst(evaluator);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+        return item.selectFirst(evaluator);
     }
 
     /** The field's value in {@code item}, or {@code null} when absent or blank. */

@@ -70,6 +70,7 @@ public record Pagination(int pages, int firstPage, int pageStep) {
             for (UrlTemplate t : template.forKeywords(keywords)) {
                 starts++;
                 Set<URI> visited = new HashSet<>();
+                Set<String> seenHere = new HashSet<>();
                 URI uri = t.page(firstPage);
                 for (int i = 0; i < pages && uri != null && leads.size() < limit; i++) {
                     if (!visited.add(uri)) {
@@ -92,15 +93,17 @@ public record Pagination(int pages, int firstPage, int pageStep) {
                         }
                         break;
                     }
-                    int before = leads.size();
+                    boolean anyNew = false;
                     for (RawLead l : page.leads()) {
                         if (leads.size() >= limit) {
                             break;
                         }
-                        leads.putIfAbsent(l.url() != null ? l.url() : "title:" + l.title(), l);
+                        String key = l.url() != null ? l.url() : "title:" + l.title();
+                        anyNew |= seenHere.add(key);
+                        leads.putIfAbsent(key, l);
                     }
-                    if (page.leads().isEmpty() || leads.size() == before) {
-                        break;
+                    if (!anyNew) {
+                        break;   // an empty page, or the board repeating its last page
                     }
                     uri = t.hasPage() ? t.page(firstPage + (i + 1) * pageStep) : page.next();
                 }

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class PostedDates {
     private static final Pattern RELATIVE = Pattern.compile(
-            "(?i)(?:posted\\s+|active\\s+|updated\\s+)?(\\d+|an?|one)\\+?\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?)\\b\\.?(?:\\s+ago)?");
+            "(?i)(?:posted\\s*|active\\s*|updated\\s*)?(\\d+|an?|one)\\+?\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?)\\b\\.?(?:\\s+ago)?");
     private static final Pattern EPOCH = Pattern.compile("\\d{9,13}");
     private static final List<DateTimeFormatter> BUILT_IN = List.of(
             DateTimeFormatter.ISO_OFFSET_DATE_TIME,
@@ -140,7 +140,8 @@ public final class PostedDates {
     }
 
     private Instant relative(String t) {
-        String lower = t.toLowerCase(Locale.ROOT);
+        // "Posted 3 days ago", "PostedJust posted" (a visually hidden label run into the text), "Active today"
+        String lower = t.toLowerCase(Locale.ROOT).replaceFirst("^(posted|active|updated)\\s*(?=\\S)", "");
         ZonedDateTime now = clock.instant().atZone(zone);
         switch (lower) {
             case "just now", "now", "new", "just posted", "moments ago", "few seconds ago", "a few seconds ago" -> {
