@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  */
 final class RssSource implements LeadSource {
     private static final Pattern ROOT = Pattern.compile("<([A-Za-z][-\\w:.]*)");
+    private static final java.util.Set<String> FEED_ROOTS = java.util.Set.of("rss", "feed", "rdf:rdf", "rdf", "channel");
 
     private final RssSourceFactory.Config config;
     private final PluginContext context;
@@ -70,12 +71,16 @@ final class RssSource implements LeadSource {
             input.setAllowDoctypes(true);
             feed = input.build(new StringReader(stripProlog(xml)));
         } catch (ParsingFeedException e) {
+            String root = rootName(xml);
+            if (root != null && !FEED_ROOTS.contains(root.toLowerCase(java.util.Locale.ROOT))) {
+                throw new FlywheelException("not an RSS or Atom feed: " + rootDescription(xml) + " (" + result.uri() + ")", e);
+            }
             throw new FlywheelException("invalid XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": "
                     + firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + " (" + result.uri() + ")", e);
         } catch (FeedException | IllegalArgumentException e) {
             throw new FlywheelException("not an RSS or Atom feed: " + rootDescription(xml) + "; " + firstLine(e.getMessage()) + " (" + result.uri() + ")", e);
         }
-        URI base = result.uri();
+        URI base = base(feed, result.uri());
         List<RawLead> leads = new ArrayList<>();
         for (SyndEntry entry : feed.getEntries()) {
             if (leads.size() >= config.limit()) {
@@ -102,6 +107,19 @@ final class RssSource implements LeadSource {
         return leads;
     }
 
+    /** Relative entry links resolve against the feed's own absolute link (its site), else where it was fetched. */
+    private static URI base(SyndFeed feed, URI fetched) {
+        String link = feed.getLink();
+        if (link != null && link.strip().matches("(?i)https?://\\S+")) {
+            try {
+                return URI.create(link.strip());
+            } catch (IllegalArgumentException e) {
+                return fetched;
+            }
+        }
+        return fetched;
+    }
+
     /** The XML prolog names the byte encoding, which {@link Decoding} already applied to a string. */
     private static String stripProlog(String xml) {
         String s = xml.stripLeading();
@@ -115,12 +133,25 @@ final class RssSource implements LeadSource {
     }
 
     private static String rootDescription(String xml) {
-        String s = xml.replaceAll("(?s)<\\?.*?\\?>|<!--.*?-->|<!DOCTYPE[^>]*>", "").stripLeading();
-        Matcher m = ROOT.matcher(s);
+        String s = withoutProlog(xml);
         if (s.isEmpty()) {
             return "the response is empty";
         }
-        return m.lookingAt() ? "the document's root element is <" + m.group(1) + ">" : "the response starts '" + Decoding.preview(s, 30) + "'";
+        String root = rootName(xml);
+        if (root == null) {
+            return "the response starts '" + Decoding.preview(s, 30) + "'";
+        }
+        boolean html = root.equalsIgnoreCase("html") || root.equalsIgnoreCase("head") || root.equalsIgnoreCase("body");
+        return (html ? "an HTML page, " : "") + "the document's root element is <" + root + ">";
+    }
+
+    private static String withoutProlog(String xml) {
+        return xml.replaceAll("(?s)<\\?.*?\\?>|<!--.*?-->|<!DOCTYPE[^>]*>|<!doctype[^>]*>", "").stripLeading();
+    }
+
+    private static String rootName(String xml) {
+        Matcher m = ROOT.matcher(withoutProlog(xml));
+        return m.lookingAt() ? m.group(1) : null;
     }
 
     static String link(SyndEntry entry, URI base) {
