@@ -137,6 +137,7 @@ final class BrowserSource implements LeadSource {
 
     private Rendered renderIn(BrowserSession session, URI uri) {
         var driver = session.driver();
+        driver.manage().timeouts().pageLoadTimeout(config.pageLoadTimeout());   // sessions are shared: this source's own limit
         driver.get(uri.toString());
         JavascriptExecutor js = driver;
         int count = waitForItems(js, config.waitFor());
@@ -163,6 +164,10 @@ final class BrowserSource implements LeadSource {
 
     private static int number(Object o) {
         return o instanceof Number n ? n.intValue() : 0;
+    }
+
+    SessionPool pool() {
+        return pool;
     }
 
     @Override

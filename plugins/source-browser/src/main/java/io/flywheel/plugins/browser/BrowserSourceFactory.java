@@ -111,7 +111,7 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
         SessionPool.Binaries binaries = new SessionPool.Binaries(config.chromium(), config.chromedriver());
         SessionPool pool = pools.compute(binaries, (k, existing) -> {
             SessionPool p = existing == null || existing.isClosed() ? new SessionPool(k, context.scheduler(), context.clock()) : existing;
-            p.retain(config.sessions(), config.idle(), config.pageLoadTimeout());
+            p.retain(config.sessions(), config.idle());
             return p;
         });
         return new BrowserSource(config, context, pool);

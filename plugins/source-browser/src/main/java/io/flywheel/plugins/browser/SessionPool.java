@@ -36,7 +36,6 @@ final class SessionPool implements AutoCloseable {
     private int starting;
     private int maxSessions = 1;
     private Duration idle;
-    private Duration pageLoadTimeout = Duration.ofSeconds(30);
     private int references;
     private boolean closed;
     private Thread shutdownHook;
@@ -46,19 +45,14 @@ final class SessionPool implements AutoCloseable {
         this.binaries = binaries;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.starter = b -> BrowserSession.start(b, currentPageLoadTimeout());
-    }
-
-    private synchronized Duration currentPageLoadTimeout() {
-        return pageLoadTimeout;
+        this.starter = b -> BrowserSession.start(b, Duration.ofSeconds(30));
     }
 
     /** One more source uses this pool; the pool grows to the largest {@code sessions} asked for. */
-    synchronized void retain(int sessions, Duration idleLimit, Duration pageLoad) {
+    synchronized void retain(int sessions, Duration idleLimit) {
         references++;
         maxSessions = Math.max(maxSessions, sessions);
         idle = idle == null || idleLimit.compareTo(idle) < 0 ? idleLimit : idle;
-        pageLoadTimeout = pageLoad.compareTo(pageLoadTimeout) > 0 ? pageLoad : pageLoadTimeout;
     }
 
     /** A source stopped using the pool; the last one closes it. */
