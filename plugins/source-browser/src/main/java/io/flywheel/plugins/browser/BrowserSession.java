@@ -36,6 +36,12 @@ final class BrowserSession implements AutoCloseable {
             "--disable-background-networking", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--disable-sync", "--mute-audio", "--window-size=1280,1600");
     private static final Duration QUIT_LIMIT = Duration.ofSeconds(5);
+    /** Selenium warns through java.util.logging on every session that it has no DevTools module; this source needs none. */
+    private static final java.util.logging.Logger CDP_NOISE = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP_NOISE.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     private final Path dir;
     private final ChromeDriverService service;
