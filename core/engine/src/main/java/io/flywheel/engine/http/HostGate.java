@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Politeness per host, shared by every source: at most {@code concurrency} requests in flight and
- * at least {@code interval} between the starts of two requests. A host that answered
+ * at least {@code interval} between the starts of two requests; with one request at a time (the
+ * default) the interval also runs from the end of one response to the next start, so the server
+ * sees the gap even when a request leaves late on a busy machine. A host that answered
  * {@code Retry-After} gets no request before that time. Waiting for a free slot blocks until the
  * request ahead finishes; waiting for the interval goes through the injected scheduler.
  */
@@ -28,6 +30,7 @@ final class HostGate {
 
     private static final class State {
         final Semaphore slots;
+        final int concurrency;
         Duration interval;
         Instant nextStart = Instant.MIN;
         Instant blockedUntil;
@@ -35,6 +38,7 @@ final class HostGate {
 
         State(Settings.Host limits) {
             this.slots = new Semaphore(limits.concurrency(), true);
+            this.concurrency = limits.concurrency();
             this.interval = limits.interval();
         }
     }
@@ -67,6 +71,14 @@ final class HostGate {
         AtomicBoolean released = new AtomicBoolean();
         HttpFetcher.Permit permit = () -> {
             if (released.compareAndSet(false, true)) {
+                if (s.concurrency == 1) {
+                    synchronized (s) {
+                        Instant after = clock.instant().plus(s.interval);
+                        if (after.isAfter(s.nextStart)) {
+                            s.nextStart = after;
+                        }
+                    }
+                }
                 s.slots.release();
             }
         };

@@ -82,12 +82,12 @@ public final class PostedDates {
         if (t.isEmpty()) {
             return null;
         }
-        Instant i = absolute(t);
+        Instant i = relative(t);
+        if (i == null) {
+            i = absolute(t);
+        }
         if (i == null && t.indexOf(' ') > 0) {
             i = absolute(t.substring(0, t.indexOf(' ')));   // "2025-06-02T15:01:40 1748876500" (Hacker News)
-        }
-        if (i == null) {
-            i = relative(t);
         }
         return i;
     }
@@ -98,6 +98,11 @@ public final class PostedDates {
             return t.length() >= 12 ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
         }
         for (DateTimeFormatter f : formats) {
+            // a cheap trial parse first: exceptions from a dozen formats per posting would dominate the cost
+            java.text.ParsePosition pos = new java.text.ParsePosition(0);
+            if (f.parseUnresolved(t, pos) == null || pos.getErrorIndex() >= 0 || pos.getIndex() != t.length()) {
+                continue;
+            }
             try {
                 Instant i = resolve(f.parse(t));
                 if (i != null) {

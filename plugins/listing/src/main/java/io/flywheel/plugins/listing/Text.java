@@ -6,6 +6,10 @@ import org.jsoup.nodes.Element;
 /** Readable text from HTML: paragraphs and line breaks kept as new lines, whitespace tidied. */
 public final class Text {
     private static final int MAX_TITLE = 300;
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("[ \\t\\x0B\\f]+");
+    private static final java.util.regex.Pattern AROUND_NEWLINE = java.util.regex.Pattern.compile(" *\n *");
+    private static final java.util.regex.Pattern BLANK_LINES = java.util.regex.Pattern.compile("\n{3,}");
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     private Text() {}
 
@@ -33,7 +37,7 @@ public final class Text {
             return null;
         }
         String first = text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
-        first = first.replaceAll("\\s+", " ");
+        first = WHITESPACE.matcher(first).replaceAll(" ");
         if (first.length() > MAX_TITLE) {
             first = first.substring(0, MAX_TITLE - 1).strip() + "…";
         }
@@ -42,8 +46,31 @@ public final class Text {
 
     static String tidy(String text) {
         String t = text.replace('\u00a0', ' ').replace("\r\n", "\n").replace('\r', '\n');
-        t = t.replaceAll("[ \\t\\x0B\\f]+", " ").replaceAll(" *\n *", "\n").replaceAll("\n{3,}", "\n\n");
+        t = SPACES.matcher(t).replaceAll(" ");
+        if (t.indexOf('\n') >= 0) {
+            t = BLANK_LINES.matcher(AROUND_NEWLINE.matcher(t).replaceAll("\n")).replaceAll("\n\n");
+        }
         return t.strip();
+    }
+
+    /** Appends {@code s} with each run of whitespace as one space. */
+    static void appendCollapsed(StringBuilder out, String s) {
+        boolean space = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = true;
+            } else {
+                if (space) {
+                    out.append(' ');
+                    space = false;
+                }
+                out.append(c);
+            }
+        }
+        if (space) {
+            out.append(' ');
+        }
     }
 
     private static final class TextVisitor {
@@ -61,7 +88,7 @@ public final class Text {
                 @Override
                 public void head(org.jsoup.nodes.Node node, int depth) {
                     if (node instanceof org.jsoup.nodes.TextNode t) {
-                        out.append(t.getWholeText().replaceAll("\\s+", " "));
+                        appendCollapsed(out, t.getWholeText());
                     } else if (node instanceof Element e) {
                         String name = e.normalName();
                         if (name.equals("br")) {

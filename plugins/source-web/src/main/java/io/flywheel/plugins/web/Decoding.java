@@ -41,9 +41,11 @@ final class Decoding {
         if (declared != null) {
             if (isSingleByteLatin(declared) && hasMultiByteUtf8(b)) {
                 note = "declared " + declared.name() + " but the body is UTF-8";
-            } else if (strict(b, declared) != null) {
-                return new Decoded(strict(b, declared), declared, null);
             } else {
+                String s = strict(b, declared);
+                if (s != null) {
+                    return new Decoded(s, declared, null);
+                }
                 note = "declared " + declared.name() + " but the body is not valid " + declared.name();
             }
         }
