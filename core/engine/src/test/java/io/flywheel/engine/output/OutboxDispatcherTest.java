@@ -35,7 +35,7 @@ class OutboxDispatcherTest {
     private MapDbStore store;
 
     /** An output that accepts at most {@code accept} posts per call, or fails while {@code down}. */
-    static final class FlakyOutput implements Output {
+    static class FlakyOutput implements Output {
         final List<String> sent = new ArrayList<>();
         volatile boolean down;
         volatile int accept = Integer.MAX_VALUE;
