@@ -125,6 +125,61 @@ class FlywheelSchedulingTest {
     }
 
     @Test
+    void postsAnOutputCouldNotTakeYetGoOutOnTheRetryBeat() {
+        flywheel.close();
+        GatedOutput gated = new GatedOutput();
+        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
+            host.registerBuiltIn(gated);
+            host.registerBuiltIn(sources);
+        });
+        flywheel = Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7));
+        flywheel.start();
+        scheduler.advance(Duration.ofMinutes(1));
+        assertThat(gated.delivered).isEmpty();
+        assertThat(flywheel.store().pendingCount("console")).isEqualTo(2);
+
+        gated.ready = true;
+        scheduler.advance(Flywheel.OUTBOX_RETRY);
+        assertThat(gated.delivered).hasSize(2);
+        assertThat(flywheel.store().pendingCount("console")).isZero();
+    }
+
+    /** An output type named console that is not ready until the test says so (a bot still connecting). */
+    static final class GatedOutput implements io.flywheel.api.output.OutputFactory<GatedOutput.Config> {
+        record Config(Boolean color) {}
+
+        volatile boolean ready;
+        final List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String type() {
+            return "console";
+        }
+
+        @Override
+        public Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        public io.flywheel.api.output.Output create(Config config, io.flywheel.api.PluginContext context) {
+            return new io.flywheel.api.output.Output() {
+                @Override
+                public java.util.concurrent.CompletableFuture<List<io.flywheel.api.output.Delivery>> send(List<io.flywheel.api.output.Post> posts) {
+                    posts.forEach(p -> delivered.add(p.title()));
+                    return java.util.concurrent.CompletableFuture.completedFuture(
+                            posts.stream().map(p -> new io.flywheel.api.output.Delivery(p.id(), "m")).toList());
+                }
+
+                @Override
+                public boolean ready() {
+                    return ready;
+                }
+            };
+        }
+    }
+
+    @Test
     void runOnceRunsEverySourceOnceAndStoresNothingTwice() {
         List<SourceRun> first = flywheel.runOnce();
         assertThat(first).extracting(SourceRun::stored).containsExactly(1, 1);
