@@ -46,7 +46,7 @@ class FlywheelCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "check", "plugins"})
+    @ValueSource(strings = {"run", "check", "plugins", "stats", "weights"})
     void everyCommandHasHelp(String command) {
         assertThat(run(Map.of(), command, "--help")).isZero();
         assertThat(out()).contains("Usage: flywheel " + command);
