@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
+    static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
 
     private final Preflight.Result preflight;
@@ -152,6 +153,7 @@ public final class Flywheel implements AutoCloseable {
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
+        scheduleOutboxRetry();
         log.info("Running {} source(s) and {} output(s); Ctrl-C to stop", sources.size(), outputs.size());
     }
 
@@ -160,6 +162,22 @@ public final class Flywheel implements AutoCloseable {
             return;
         }
         scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s)));
+    }
+
+    /** Posts that an output could not take yet (not ready, or down) are offered again on this beat. */
+    private void scheduleOutboxRetry() {
+        if (stopping) {
+            return;
+        }
+        scheduled.put("\u0000outbox", scheduler.schedule(OUTBOX_RETRY, () -> {
+            try {
+                dispatcher.flush();
+            } catch (RuntimeException e) {
+                log.warn("Outbox retry failed: {}", e.toString());
+            } finally {
+                scheduleOutboxRetry();
+            }
+        }));
     }
 
     private void runScheduled(SourceRunner s) {
