@@ -9,9 +9,9 @@ import java.time.Instant;
  * @param lastSuccess when its last good run started, or {@code null}
  * @param consecutiveFailures failed runs since the last good one
  * @param lastError why the last run failed, or {@code null}
- * @param lastFound items found by the last good run that listed anything, or -1 before any
+ * @param lastFound items found by the last good run that listed anything (not "unchanged"), or -1 before any
  * @param pausedUntil when a failing source may run again, or {@code null}
- * @param warning a standing warning (its selectors may be stale), or {@code null}
+ * @param warning a standing warning (its selectors may be stale), kept until a run finds items again, or {@code null}
  */
 public record SourceHealth(String sourceId, Instant lastRun, Instant lastSuccess, int consecutiveFailures, String lastError, int lastFound,
         Instant pausedUntil, String warning) {

@@ -94,8 +94,7 @@ final class SourceRunner {
                     log.warn("Source {} {}", id, warning);
                 }
             }
-            int lastFound = r.found() == 0 && before.lastFound() > 0 ? before.lastFound() : r.found();
-            health = new SourceHealth(id, started, started, 0, null, lastFound, null, warning);
+            health = new SourceHealth(id, started, started, 0, null, r.found(), null, warning);
             log.debug("Source {}: {} found, {} new, {} duplicate, {} rejected in {} ms", id, r.found(), r.stored().size(), r.duplicates(), r.rejected(), took.toMillis());
             return new SourceRun(id, started, took, r.found(), r.rejected(), r.duplicates(), r.stored().size(), null);
         } catch (Exception | LinkageError e) {

@@ -247,6 +247,10 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             if (cause instanceof CappedBody.TooLarge tooLarge) {
                 throw new FetchException(uri, -1, tooLarge.getMessage());
             }
+            if (cause instanceof HttpTimeoutException) {
+                // the client's own timer (headers) or ours (body): one message either way
+                throw new HttpTimeoutException("no complete response within " + timeout.toMillis() + " ms (http.timeout)");
+            }
             if (cause instanceof IOException io) {
                 throw io;
             }

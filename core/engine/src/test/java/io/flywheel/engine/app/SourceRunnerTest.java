@@ -18,7 +18,6 @@ import io.flywheel.engine.lead.LeadPipeline;
 import io.flywheel.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -167,10 +166,5 @@ class SourceRunnerTest {
         SourceStatusFile file = new SourceStatusFile(dir.resolve("sources.json"));
         java.nio.file.Files.writeString(file.file(), "{ not json");
         assertThat(file.read().sources()).isEmpty();
-    }
-
-    @SuppressWarnings("unused")
-    private Instant now() {
-        return clock.instant();
     }
 }

@@ -197,9 +197,4 @@ class HostPolitenessTest {
         assertThat(HostGate.key(URI.create("https://example.org:443/a"))).isEqualTo("example.org");
         assertThat(HostGate.key(URI.create("http://127.0.0.1:8081/"))).isEqualTo("127.0.0.1:8081");
     }
-
-    @SuppressWarnings("unused")
-    private static Map<String, String> none() {
-        return Map.of();
-    }
 }

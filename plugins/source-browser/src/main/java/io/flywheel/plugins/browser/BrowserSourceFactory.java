@@ -6,6 +6,7 @@ import io.flywheel.api.lead.LeadSourceFactory;
 import io.flywheel.plugins.listing.ListingExtractor;
 import io.flywheel.plugins.listing.Pagination;
 import io.flywheel.plugins.listing.Select;
+import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.pf4j.Extension;
 
 /**
@@ -50,10 +50,8 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
             Duration waitFor, Integer scrolls, Duration scrollWait, Duration pageLoadTimeout, Path chromium, Path chromedriver,
             Integer sessions, Duration idle, Boolean robots, Integer limit) {
         public Config {
-            urls = urls == null ? List.of() : List.copyOf(urls);
-            if (url == null && urls.isEmpty()) {
-                throw new IllegalArgumentException("set url (or urls) to the listing page");
-            }
+            urls = SourceUrls.list(urls);
+            SourceUrls.requireOne(url, urls, "the listing page");
             if (select == null) {
                 throw new IllegalArgumentException("missing required key 'select' (item, title, link, ... selectors)");
             }
@@ -66,10 +64,9 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
             sessions = sessions == null ? 2 : sessions;
             idle = idle == null ? Duration.ofMinutes(5) : idle;
             robots = robots == null || robots;
-            limit = limit == null ? Integer.MAX_VALUE : limit;
+            limit = SourceUrls.limit(limit);
             if (scrolls < 0) throw new IllegalArgumentException("scrolls: must be 0 or more, found " + scrolls);
             if (sessions < 1 || sessions > 8) throw new IllegalArgumentException("sessions: must be between 1 and 8, found " + sessions);
-            if (limit <= 0) throw new IllegalArgumentException("limit: must be positive, found " + limit);
             if (waitFor.isNegative() || scrollWait.isNegative()) throw new IllegalArgumentException("wait-for and scroll-wait must not be negative");
             if (pageLoadTimeout.isZero() || pageLoadTimeout.isNegative()) throw new IllegalArgumentException("page-load-timeout: must be positive");
             Pagination.of(pages, firstPage, pageStep);
@@ -77,7 +74,7 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
         }
 
         List<URI> all() {
-            return url == null ? urls : Stream.concat(Stream.of(url), urls.stream()).toList();
+            return SourceUrls.all(url, urls);
         }
 
         Pagination pagination() {

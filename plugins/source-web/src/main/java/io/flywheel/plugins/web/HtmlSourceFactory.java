@@ -5,10 +5,10 @@ import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.lead.LeadSourceFactory;
 import io.flywheel.plugins.listing.Pagination;
 import io.flywheel.plugins.listing.Select;
+import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.pf4j.Extension;
 
 /** {@code type: html}: a listing page read by CSS selectors. */
@@ -30,18 +30,13 @@ public final class HtmlSourceFactory implements LeadSourceFactory<HtmlSourceFact
     public record Config(URI url, List<URI> urls, Select select, String next, Integer pages, Integer firstPage, Integer pageStep,
             Boolean robots, Integer limit) {
         public Config {
-            urls = urls == null ? List.of() : List.copyOf(urls);
-            if (url == null && urls.isEmpty()) {
-                throw new IllegalArgumentException("set url (or urls) to the listing page");
-            }
+            urls = SourceUrls.list(urls);
+            SourceUrls.requireOne(url, urls, "the listing page");
             if (select == null) {
                 throw new IllegalArgumentException("missing required key 'select' (item, title, link, ... selectors)");
             }
             robots = robots == null || robots;
-            limit = limit == null ? Integer.MAX_VALUE : limit;
-            if (limit <= 0) {
-                throw new IllegalArgumentException("limit: must be positive, found " + limit);
-            }
+            limit = SourceUrls.limit(limit);
             Pagination.of(pages, firstPage, pageStep);
             if (next != null) {
                 new io.flywheel.plugins.listing.ListingExtractor(select, next, java.time.Clock.systemUTC());
@@ -49,7 +44,7 @@ public final class HtmlSourceFactory implements LeadSourceFactory<HtmlSourceFact
         }
 
         List<URI> all() {
-            return url == null ? urls : Stream.concat(Stream.of(url), urls.stream()).toList();
+            return SourceUrls.all(url, urls);
         }
 
         Pagination pagination() {

@@ -4,12 +4,12 @@ import io.flywheel.api.PluginContext;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.lead.LeadSourceFactory;
 import io.flywheel.plugins.listing.Pagination;
+import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.pf4j.Extension;
 
 /** {@code type: json}: a JSON API (RemoteOK-, HN-Algolia-style): an array of items, a JSON Pointer per field. */
@@ -59,10 +59,8 @@ public final class JsonSourceFactory implements LeadSourceFactory<JsonSourceFact
     public record Config(URI url, List<URI> urls, String items, Fields fields, Map<String, String> headers, Integer pages, Integer firstPage,
             Integer pageStep, List<String> dateFormats, ZoneId zone, Boolean robots, Integer limit) {
         public Config {
-            urls = urls == null ? List.of() : List.copyOf(urls);
-            if (url == null && urls.isEmpty()) {
-                throw new IllegalArgumentException("set url (or urls) to the API address");
-            }
+            urls = SourceUrls.list(urls);
+            SourceUrls.requireOne(url, urls, "the API address");
             if (fields == null) {
                 throw new IllegalArgumentException("missing required key 'fields' (title, link, ... as JSON Pointers)");
             }
@@ -74,15 +72,12 @@ public final class JsonSourceFactory implements LeadSourceFactory<JsonSourceFact
             dateFormats = dateFormats == null ? List.of() : List.copyOf(dateFormats);
             zone = zone == null ? java.time.ZoneOffset.UTC : zone;
             robots = robots == null || robots;
-            limit = limit == null ? Integer.MAX_VALUE : limit;
-            if (limit <= 0) {
-                throw new IllegalArgumentException("limit: must be positive, found " + limit);
-            }
+            limit = SourceUrls.limit(limit);
             Pagination.of(pages, firstPage, pageStep);
         }
 
         List<URI> all() {
-            return url == null ? urls : Stream.concat(Stream.of(url), urls.stream()).toList();
+            return SourceUrls.all(url, urls);
         }
 
         Pagination pagination() {
