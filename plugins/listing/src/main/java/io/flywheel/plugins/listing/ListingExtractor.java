@@ -62,6 +62,24 @@ public final class ListingExtractor {
         return select;
     }
 
+    /**
+     * Extracts and says what went wrong: no item matched is logged (an empty listing; the host
+     * flags a source that used to find items as possibly stale), items without any title are an
+     * error naming both selectors.
+     */
+    public Extraction extract(Document page, URI uri, org.slf4j.Logger log) {
+        Extraction e = extract(page);
+        if (e.items() == 0) {
+            log.info("item selector '{}' matched nothing on {} (page title: '{}')", select.item(), uri, page.title());
+        } else if (e.leads().isEmpty()) {
+            throw new io.flywheel.api.FlywheelException("title selector '" + select.title() + "' found no text in any of the " + e.items()
+                    + " items matched by '" + select.item() + "' on " + uri + ": the page layout may have changed");
+        } else if (e.untitled() > 0) {
+            log.debug("{} of {} items on {} had no title and were skipped", e.untitled(), e.items(), uri);
+        }
+        return e;
+    }
+
     public Extraction extract(Document page) {
         Elements items = page.select(item);
         List<RawLead> leads = new ArrayList<>();

@@ -75,14 +75,7 @@ final class BrowserSource implements LeadSource {
             page = render(uri);
         }
         Document doc = Jsoup.parse(page.html(), page.uri().toString());
-        ListingExtractor.Extraction e = extractor.extract(doc);
-        if (e.items() == 0) {
-            context.log().info("item selector '{}' matched nothing on {} after waiting {} (page title: '{}')",
-                    config.select().item(), page.uri(), config.waitFor(), doc.title());
-        } else if (e.leads().isEmpty()) {
-            throw new FlywheelException("title selector '" + config.select().title() + "' found no text in any of the " + e.items()
-                    + " items matched by '" + config.select().item() + "' on " + page.uri() + ": the page layout may have changed");
-        }
+        ListingExtractor.Extraction e = extractor.extract(doc, page.uri(), context.log());
         return new Pagination.Page(e.leads(), e.next(), false);
     }
 

@@ -41,16 +41,7 @@ final class HtmlSource implements LeadSource {
             return Pagination.Page.unchanged();
         }
         Document page = parse(result);
-        ListingExtractor.Extraction e = extractor.extract(page);
-        if (e.items() == 0) {
-            context.log().info("item selector '{}' matched nothing on {} (page title: '{}', {} bytes)",
-                    config.select().item(), result.uri(), page.title(), result.body().length);
-        } else if (e.leads().isEmpty()) {
-            throw new FlywheelException("title selector '" + config.select().title() + "' found no text in any of the " + e.items()
-                    + " items matched by '" + config.select().item() + "' on " + result.uri() + ": the page layout may have changed");
-        } else if (e.untitled() > 0) {
-            context.log().debug("{} of {} items on {} had no title and were skipped", e.untitled(), e.items(), result.uri());
-        }
+        ListingExtractor.Extraction e = extractor.extract(page, result.uri(), context.log());
         return new Pagination.Page(e.leads(), e.next(), false);
     }
 
