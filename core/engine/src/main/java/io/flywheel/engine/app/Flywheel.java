@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
+    static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
 
     private final Preflight.Result preflight;
@@ -55,13 +56,15 @@ public final class Flywheel implements AutoCloseable {
     private final List<SourceRunner> sources;
     private final TradingSetup trading;
     private final PaperTrader trader;
+    private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
     private int inFlight;
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, TradingSetup trading, PaperTrader trader) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, SourceStatusFile statusFile, TradingSetup trading,
+            PaperTrader trader) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -72,6 +75,7 @@ public final class Flywheel implements AutoCloseable {
         this.sources = sources;
         this.trading = trading;
         this.trader = trader;
+        this.statusFile = statusFile;
     }
 
     /** Builds a runnable Flywheel from a preflight without errors. */
@@ -105,11 +109,14 @@ public final class Flywheel implements AutoCloseable {
             LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
+            SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());
+            SourceStatusFile.Snapshot previous = statusFile.read();
             List<SourceRunner> sources = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.SOURCE)) {
                 PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, http, dataDir, weights, engagement, commands);
                 LeadSource source = (LeadSource) create(b, ctx);
-                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
+                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
+                        previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
             }
             TradingSetup trading = null;
             PaperTrader trader = null;
@@ -120,7 +127,7 @@ public final class Flywheel implements AutoCloseable {
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
                         trading.rule(), trading.ruleId(), signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, trading, trader);
+            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, statusFile, trading, trader);
         } catch (RuntimeException | LinkageError e) {
             store.close();
             throw e;
@@ -163,6 +170,7 @@ public final class Flywheel implements AutoCloseable {
             pollTrading(null);
         }
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
+        statusFile.write(clock.instant(), health());
         dispatcher.flush();
         return results;
     }
@@ -187,6 +195,7 @@ public final class Flywheel implements AutoCloseable {
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
+        scheduleOutboxRetry();
         if (trader != null) {
             scheduleTask("trading", Duration.ZERO, this::catchUpAndScheduleMarkets);
         }
@@ -244,6 +253,22 @@ public final class Flywheel implements AutoCloseable {
         scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s)));
     }
 
+    /** Posts that an output could not take yet (not ready, or down) are offered again on this beat. */
+    private void scheduleOutboxRetry() {
+        if (stopping) {
+            return;
+        }
+        scheduled.put("\u0000outbox", scheduler.schedule(OUTBOX_RETRY, () -> {
+            try {
+                dispatcher.flush();
+            } catch (RuntimeException e) {
+                log.warn("Outbox retry failed: {}", e.toString());
+            } finally {
+                scheduleOutboxRetry();
+            }
+        }));
+    }
+
     private void runScheduled(SourceRunner s) {
         synchronized (inFlightLock) {
             if (stopping) {
@@ -253,6 +278,7 @@ public final class Flywheel implements AutoCloseable {
         }
         try {
             SourceRun run = s.run();
+            statusFile.write(clock.instant(), health());
             if (!run.failed() && run.stored() > 0) {
                 log.info("{}: {} new lead(s) ({} found, {} already known)", s.id(), run.stored(), run.found(), run.duplicates());
             }
@@ -291,6 +317,7 @@ public final class Flywheel implements AutoCloseable {
         dispatcher.flush();
     }
 
+    /** Every source's health now (what {@code flywheel status} reads from the status file, live). */
     public List<SourceHealth> health() {
         return sources.stream().map(SourceRunner::health).toList();
     }

@@ -9,6 +9,11 @@ import java.util.List;
 final class Histories {
     private Histories() {}
 
+    /** Strategies use only the instance id of the context they are lent. */
+    static io.flywheel.api.PluginContext context(String id) {
+        return new io.flywheel.testkit.TestPluginContext(id, java.time.Clock.systemUTC(), null, null, null, null);
+    }
+
     /**
      * A view of the first {@code size} bars of {@code bars}; reading past them fails the test,
      * so the list may hold a poisoned future without the strategy being able to use it.

@@ -21,11 +21,11 @@ class NoLookAheadTest {
     private static final List<Bar> BTC = PriceFixtures.btcDaily().subList(2000, 3200);
 
     private static final Map<String, Supplier<Strategy>> STRATEGIES = Map.of(
-            "sma-crossover", () -> new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(10, 30, null, null), new TestContext("sma")),
-            "ema-crossover", () -> new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(10, 30, MovingAverage.EMA, null), new TestContext("ema")),
-            "rsi-reversion", () -> new RsiReversionFactory().create(new RsiReversionFactory.Config(14, 30.0, 70.0, null), new TestContext("rsi")),
-            "donchian-breakout", () -> new DonchianBreakoutFactory().create(new DonchianBreakoutFactory.Config(20, 10, null), new TestContext("donchian")),
-            "buy-and-hold", () -> new BuyAndHoldFactory().create(new BuyAndHoldFactory.Config(null), new TestContext("hold")));
+            "sma-crossover", () -> new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(10, 30, null, null), Histories.context("sma")),
+            "ema-crossover", () -> new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(10, 30, MovingAverage.EMA, null), Histories.context("ema")),
+            "rsi-reversion", () -> new RsiReversionFactory().create(new RsiReversionFactory.Config(14, 30.0, 70.0, null), Histories.context("rsi")),
+            "donchian-breakout", () -> new DonchianBreakoutFactory().create(new DonchianBreakoutFactory.Config(20, 10, null), Histories.context("donchian")),
+            "buy-and-hold", () -> new BuyAndHoldFactory().create(new BuyAndHoldFactory.Config(null), Histories.context("hold")));
 
     private static List<Bar> poisonedAfter(int k) {
         List<Bar> out = new ArrayList<>(BTC.subList(0, k + 1));

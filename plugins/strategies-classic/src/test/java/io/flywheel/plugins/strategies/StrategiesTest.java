@@ -115,7 +115,7 @@ class StrategiesTest {
     @Test
     void barByBarDecisionsEqualTa4jsOwnBacktesterOnRealData() throws IOException {
         for (List<Bar> bars : List.of(aaplFromTa4jExamples(), bitstampFiveMinuteBars(), PriceFixtures.ethDaily(), PriceFixtures.sp500Weekly())) {
-            var ctx = new TestContext("t");
+            var ctx = Histories.context("t");
             List<Integer> sma = switches(Histories.exposures(new SmaCrossoverFactory().create(SMA, ctx), bars));
             List<Integer> rsi = switches(Histories.exposures(new RsiReversionFactory().create(RSI, ctx), bars));
             List<Integer> donchian = switches(Histories.exposures(new DonchianBreakoutFactory().create(DONCHIAN, ctx), bars));
@@ -131,7 +131,7 @@ class StrategiesTest {
     void theBoundedSeriesOfALongRunDecidesLikeAnUnboundedOne() {
         List<Bar> bars = PriceFixtures.btc4h();
         assertThat(bars.size()).isGreaterThan(IndicatorStrategy.MIN_KEPT * 10);
-        var ctx = new TestContext("t");
+        var ctx = Histories.context("t");
         assertThat(switches(Histories.exposures(new RsiReversionFactory().create(RSI, ctx), bars)))
                 .isEqualTo(ta4jSwitches(bars, s -> RsiReversionFactory.rules(RSI, s)));
     }
@@ -148,7 +148,7 @@ class StrategiesTest {
 
     @Test
     void smaCrossoverIsLongWhileTheFastAverageIsAbove() {
-        Strategy s = new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(2, 3, null, 0.5), new TestContext("t"));
+        Strategy s = new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(2, 3, null, 0.5), Histories.context("t"));
         double[] e = Histories.exposures(s, closes(10, 10, 10, 12, 14, 13, 9, 8));
         // warm-up 3 bars; bar 3: fast (11) > slow (10.67) -> long at half exposure; bar 6: fast 11 < slow 12 -> flat
         assertThat(e).containsExactly(0, 0, 0, 0.5, 0.5, 0.5, 0, 0);
@@ -156,7 +156,7 @@ class StrategiesTest {
 
     @Test
     void rsiReversionBuysOversoldAndSellsOverbought() {
-        Strategy s = new RsiReversionFactory().create(new RsiReversionFactory.Config(2, 30.0, 70.0, null), new TestContext("t"));
+        Strategy s = new RsiReversionFactory().create(new RsiReversionFactory.Config(2, 30.0, 70.0, null), Histories.context("t"));
         double[] e = Histories.exposures(s, closes(10, 11, 10, 9, 8, 9, 10, 11, 10));
         assertThat(e[4]).as("after three falls").isEqualTo(1);
         assertThat(e[7]).as("after three rises").isEqualTo(0);
@@ -164,7 +164,7 @@ class StrategiesTest {
 
     @Test
     void donchianBuysABreakoutAboveThePreviousHighs() {
-        Strategy s = new DonchianBreakoutFactory().create(new DonchianBreakoutFactory.Config(3, 2, null), new TestContext("t"));
+        Strategy s = new DonchianBreakoutFactory().create(new DonchianBreakoutFactory.Config(3, 2, null), Histories.context("t"));
         double[] e = Histories.exposures(s, closes(10, 10, 10, 10, 11, 11, 10.5, 9));
         // bar 4: close 11 > highest high of bars 1-3 (10.1); bar 6: close 10.5 < lowest low of bars 4-5 (10.89)
         assertThat(e).containsExactly(0, 0, 0, 0, 1, 1, 0, 0);
@@ -172,13 +172,13 @@ class StrategiesTest {
 
     @Test
     void buyAndHoldIsAlwaysIn() {
-        Strategy s = new BuyAndHoldFactory().create(new BuyAndHoldFactory.Config(0.8), new TestContext("t"));
+        Strategy s = new BuyAndHoldFactory().create(new BuyAndHoldFactory.Config(0.8), Histories.context("t"));
         assertThat(Histories.exposures(s, closes(1, 2, 3))).containsExactly(0.8, 0.8, 0.8);
     }
 
     @Test
     void aStrategyInstanceRefusesAHistoryThatStartsOver() {
-        Strategy s = new SmaCrossoverFactory().create(SMA, new TestContext("t"));
+        Strategy s = new SmaCrossoverFactory().create(SMA, Histories.context("t"));
         Histories.exposures(s, closes(1, 2, 3));
         assertThatThrownBy(() -> Histories.exposures(s, closes(1, 2))).hasMessageContaining("shrank from 3 to 1");
     }
