@@ -60,7 +60,8 @@ public final class Backtests implements AutoCloseable {
                 try {
                     byMarket.put(s.marketId(), setup.feeds().get(s.marketId()).fetch(null));
                 } catch (Exception e) {
-                    throw new IllegalStateException("market " + s.marketId() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+                    // The message carries the cause's (file and line); the CLI prints it once.
+                    throw new IllegalStateException("market " + s.marketId() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                 }
             }
         }

@@ -9,6 +9,11 @@ public interface WeightHistory {
 
     void append(WeightSet set);
 
+    /** Appends {@code sets} in order; stores commit them together. */
+    default void appendAll(List<WeightSet> sets) {
+        sets.forEach(this::append);
+    }
+
     Optional<WeightSet> latest(WeightSet.Kind kind);
 
     /** Sets applied with {@code from <= time < to}, oldest first. */

@@ -309,9 +309,19 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
 
     @Override
     public void append(WeightSet set) {
+        appendAll(List.of(set));
+    }
+
+    @Override
+    public void appendAll(List<WeightSet> sets) {
+        if (sets.isEmpty()) {
+            return;
+        }
         writeLock.lock();
         try {
-            weights.put(new Object[] {set.kind().ordinal(), set.time().toEpochMilli(), sequence.incrementAndGet()}, Codec.weights(set));
+            for (WeightSet set : sets) {
+                weights.put(new Object[] {set.kind().ordinal(), set.time().toEpochMilli(), sequence.incrementAndGet()}, Codec.weights(set));
+            }
             db.commit();
         } catch (RuntimeException e) {
             db.rollback();

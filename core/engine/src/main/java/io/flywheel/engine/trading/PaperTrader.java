@@ -112,6 +112,7 @@ public final class PaperTrader {
     }
 
     private PollResult catchUp() {
+        long began = System.nanoTime();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
@@ -145,6 +146,7 @@ public final class PaperTrader {
         } finally {
             collector.posting = true;
         }
+        log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
@@ -209,7 +211,7 @@ public final class PaperTrader {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
         }
-        collector.weights.forEach(weightHistory::append);
+        weightHistory.appendAll(collector.weights);
         if (!collector.fills.isEmpty()) {
             try {
                 Files.createDirectories(journal.getParent());
