@@ -22,6 +22,20 @@ public interface Output extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Calls {@code listener} each time the output becomes ready (a bot that connected or
+     * reconnected), so waiting posts go out at once. Outputs that are always ready never call it.
+     */
+    default void onReady(Runnable listener) {}
+
+    /**
+     * Why the output cannot deliver now (a deleted webhook, a rejected token), for status reports;
+     * empty while it works or is merely connecting.
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() throws Exception {}
 }

@@ -34,6 +34,7 @@ public final class ConfigLoader {
             Settings.Store store,
             Settings.Plugins plugins,
             Settings.Http http,
+            Settings.Commands commands,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -72,6 +73,7 @@ public final class ConfigLoader {
         }
         Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
         Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
+        Settings.Commands commands = r.commands() == null ? new Settings.Commands(null, null) : r.commands();
         Map<String, Double> keywords = new LinkedHashMap<>();
         if (r.keywords() != null) {
             r.keywords().forEach((k, v) -> {
@@ -86,7 +88,7 @@ public final class ConfigLoader {
         instances(ComponentKind.MARKET, r.markets(), binder, problems, instances);
         instances(ComponentKind.STRATEGY, r.strategies(), binder, problems, instances);
         instances(ComponentKind.OUTPUT, r.outputs(), binder, problems, instances);
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, commands, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 

@@ -16,6 +16,7 @@ public record FlywheelConfig(
         Settings.Store store,
         Settings.Plugins plugins,
         Settings.Http http,
+        Settings.Commands commands,
         Map<String, Double> keywords,
         List<Instance> instances) {
 

@@ -36,4 +36,20 @@ public final class Settings {
             if (retries < 0) throw new IllegalArgumentException("retries: must be 0 or more");
         }
     }
+
+    /**
+     * Who may run admin commands ({@code /rules}, {@code /plugins}, {@code /sources run}): comma- or
+     * space-separated Discord user ids and role ids, so they can come from one environment variable.
+     */
+    public record Commands(String adminUsers, String adminRoles) {
+        public Commands {
+            adminUsers = adminUsers == null ? "" : adminUsers;
+            adminRoles = adminRoles == null ? "" : adminRoles;
+            for (String id : (adminUsers + " " + adminRoles).split("[,\\s]+")) {
+                if (!id.isBlank() && !id.strip().matches("\\d{1,20}")) {
+                    throw new IllegalArgumentException("admin ids are Discord ids (digits), found '" + id.strip() + "'");
+                }
+            }
+        }
+    }
 }
