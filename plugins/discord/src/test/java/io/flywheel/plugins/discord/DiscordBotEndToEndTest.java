@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flywheel.api.PluginContext;
-import io.flywheel.api.Scheduler;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandDispatcher;
 import io.flywheel.api.command.CommandProgress;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
 import io.flywheel.api.feedback.EngagementSink;
-import io.flywheel.api.http.HttpFetcher;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.discord.Backoff;
 import io.flywheel.discord.Packer;
@@ -32,6 +29,7 @@ import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.OutboxEntry;
 import io.flywheel.engine.store.WriteBatch;
 import io.flywheel.testkit.FakeDiscord;
+import io.flywheel.testkit.TestPluginContext;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -48,8 +46,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The real JDA client against the fake Discord: posting, commands, clicks, reactions, failures. */
 class DiscordBotEndToEndTest {
@@ -86,7 +82,7 @@ class DiscordBotEndToEndTest {
                 200, true, true, prefix, Duration.ofMillis(1500), URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
         EngagementSink engagement = new EngagementRecorder(store, store);
-        bot = new DiscordBot(config, new Context(dir.resolve("work"), scheduler, clock, engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
+        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, dir.resolve("work"), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
             @Override
@@ -315,28 +311,6 @@ class DiscordBotEndToEndTest {
         @Override
         public List<String> complete(String command, String option, String prefix) {
             return target.complete(command, option, prefix);
-        }
-    }
-
-    record Context(Path workDir, Scheduler scheduler, Clock clock, EngagementSink engagement, CommandDispatcher commands) implements PluginContext {
-        @Override
-        public String instanceId() {
-            return "discord";
-        }
-
-        @Override
-        public HttpFetcher http() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Logger log() {
-            return LoggerFactory.getLogger("flywheel.output.discord");
-        }
-
-        @Override
-        public List<String> topKeywords(int limit) {
-            return List.of();
         }
     }
 }
