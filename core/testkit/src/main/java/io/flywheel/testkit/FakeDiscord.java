@@ -96,6 +96,7 @@ public final class FakeDiscord implements AutoCloseable {
     private final Map<String, Limit> limits = new ConcurrentHashMap<>();
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final List<Message> messages = new CopyOnWriteArrayList<>();
+    private final Map<String, Message> nonces = new HashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> callbacks = new ConcurrentHashMap<>();
     private final List<JsonNode> edits = new CopyOnWriteArrayList<>();
@@ -497,8 +498,21 @@ public final class FakeDiscord implements AutoCloseable {
             reject(ex, method, path, problem);
             return;
         }
-        Message msg = new Message(nextId(), major, body, clock.instant());
-        messages.add(msg);
+        // enforce_nonce: a message with a nonce seen before in this channel is returned, not created again.
+        String nonce = body.path("enforce_nonce").asBoolean() && body.hasNonNull("nonce") ? major + "/" + body.path("nonce").asText() : null;
+        Message msg;
+        synchronized (nonces) {
+            Message seen = nonce == null ? null : nonces.get(nonce);
+            if (seen != null) {
+                respond(ex, method, path, 200, messageObject(seen), headers);
+                return;
+            }
+            msg = new Message(nextId(), major, body, clock.instant());
+            messages.add(msg);
+            if (nonce != null) {
+                nonces.put(nonce, msg);
+            }
+        }
         boolean wait = ex.getRequestURI().getQuery() != null && ex.getRequestURI().getQuery().contains("wait=true");
         if (routeKey.equals(EXECUTE_WEBHOOK) && !wait) {
             respond(ex, method, path, 204, null, headers);

@@ -17,6 +17,16 @@ public interface Output extends AutoCloseable {
      */
     CompletableFuture<List<Delivery>> send(List<Post> posts);
 
+    /**
+     * Like {@link #send(List)}, also reporting deliveries to {@code onDelivered} as each message is
+     * accepted, so the host records them at once: a crash in the middle of a batch then sends
+     * nothing twice. {@code onDelivered} may be called from several threads. The future still
+     * completes with every delivery. The default reports nothing early.
+     */
+    default CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        return send(posts);
+    }
+
     /** False while the destination is not ready (a bot still connecting): posts wait. */
     default boolean ready() {
         return true;

@@ -112,9 +112,19 @@ public final class OutboxDispatcher {
             if (batch.isEmpty()) {
                 return total;
             }
+            // Deliveries are recorded as each message is accepted, so a crash mid-batch re-sends nothing already posted.
+            java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.function.Consumer<List<Delivery>> record = ds -> {
+                List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
+                if (!fresh.isEmpty()) {
+                    store.delivered(id, fresh);
+                    recordPosted(id, batch, fresh);
+                    progress.accept(fresh.size());
+                }
+            };
             List<Delivery> deliveries;
             try {
-                deliveries = output.send(batch.stream().map(OutboxEntry::post).toList()).get(10, TimeUnit.MINUTES);
+                deliveries = output.send(batch.stream().map(OutboxEntry::post).toList(), record).get(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while sending", e);
@@ -122,13 +132,9 @@ public final class OutboxDispatcher {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
             }
-            store.delivered(id, deliveries);
-            recordPosted(id, batch, deliveries);
-            total += deliveries.size();
-            if (!deliveries.isEmpty()) {
-                progress.accept(deliveries.size());
-            }
-            if (deliveries.size() < batch.size()) {
+            record.accept(deliveries);
+            total += recorded.size();
+            if (recorded.size() < batch.size()) {
                 return total;
             }
         }

@@ -200,6 +200,11 @@ final class DiscordBot extends ListenerAdapter implements Output {
 
     @Override
     public CompletableFuture<List<Delivery>> send(List<Post> posts) {
+        return send(posts, delivered -> {});
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
         JDA connection = jda;
         if (!ready() || connection == null) {
             return CompletableFuture.completedFuture(List.of());
@@ -211,7 +216,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 log.warn("Discord: channel {} is unknown or not visible; {} post(s) for it stay queued", channelId, channelPosts.size());
                 return;
             }
-            perChannel.add(sendInOrder(channel, channelPosts, packer.pack(channelPosts)));
+            perChannel.add(sendInOrder(channel, channelPosts, packer.pack(channelPosts), onDelivered));
         });
         return CompletableFuture.allOf(perChannel.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Delivery> all = new ArrayList<>();
@@ -221,7 +226,8 @@ final class DiscordBot extends ListenerAdapter implements Output {
     }
 
     /** Sends {@code messages} one after another; completes with the deliveries up to the first failure. */
-    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages) {
+    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages,
+            java.util.function.Consumer<List<Delivery>> onDelivered) {
         List<Delivery> delivered = new CopyOnWriteArrayList<>();
         CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
         for (PackedMessage m : messages) {
@@ -237,8 +243,12 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 } catch (RuntimeException e) {
                     log.warn("Discord: cannot remember which leads message {} shows: {}", message.getId(), e.getMessage());
                 }
-                for (int i : m.completed()) {
-                    delivered.add(new Delivery(posts.get(i).id(), channel.getId() + "/" + message.getId()));
+                List<Delivery> now = m.completed().stream().map(i -> new Delivery(posts.get(i).id(), channel.getId() + "/" + message.getId())).toList();
+                delivered.addAll(now);
+                try {
+                    onDelivered.accept(now);
+                } catch (RuntimeException e) {
+                    log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
                 }
                 return true;
             }));
@@ -247,7 +257,9 @@ final class DiscordBot extends ListenerAdapter implements Output {
     }
 
     private CompletableFuture<Message> sendWithRetry(GuildMessageChannel channel, PackedMessage m, List<Post> posts, int retry) {
-        return channel.sendMessage(data(m, posts)).submit().handle((message, error) -> {
+        // The same nonce on every attempt: with enforce_nonce Discord returns the message it already
+        // created instead of posting it twice (a retry after a lost response, a restart within minutes).
+        return channel.sendMessage(data(m, posts)).setNonce(nonce(m, posts)).submit().handle((message, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(message);
             }
@@ -263,6 +275,20 @@ final class DiscordBot extends ListenerAdapter implements Output {
             }));
             return next;
         }).thenCompose(f -> f);
+    }
+
+    /** A stable id of the posts a message carries, within Discord's 25 characters. */
+    static String nonce(PackedMessage m, List<Post> posts) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i : m.posts()) {
+                sha.update(posts.get(i).id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static boolean isServerError(Throwable error) {

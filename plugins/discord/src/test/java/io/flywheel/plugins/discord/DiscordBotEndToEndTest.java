@@ -277,6 +277,17 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void sendingTheSameBatchAgainAfterACrashPostsNothingTwice() {
+        startBot("", Map.of());
+        List<io.flywheel.api.output.Post> posts = storeLeads(12, "hackernews").stream().map(LeadPosts::toPost).toList();
+        List<io.flywheel.api.output.Delivery> first = bot.send(posts).join();
+        // As if the process died before the store recorded these deliveries: the outbox offers them again.
+        List<io.flywheel.api.output.Delivery> again = bot.send(posts).join();
+        assertThat(fake.messages(fake.channel())).hasSize(2);
+        assertThat(again).isEqualTo(first);
+    }
+
+    @Test
     void prefixCommandsNeedTheMessageContentIntent() {
         startBot("!", Map.of());
         assertThat(fake.identifiedIntents() & (1 << 15 | 1 << 9)).isEqualTo(1 << 15 | 1 << 9);

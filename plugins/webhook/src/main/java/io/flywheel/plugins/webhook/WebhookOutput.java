@@ -82,11 +82,16 @@ final class WebhookOutput implements Output {
 
     @Override
     public CompletableFuture<List<Delivery>> send(List<Post> posts) {
+        return send(posts, delivered -> {});
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
         CompletableFuture<List<Delivery>> result = new CompletableFuture<>();
         Thread.ofVirtual().name("webhook-" + ctx.instanceId()).start(() -> {
             sending.lock();
             try {
-                result.complete(sendAll(posts));
+                result.complete(sendAll(posts, onDelivered));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
@@ -99,7 +104,7 @@ final class WebhookOutput implements Output {
         return result;
     }
 
-    private List<Delivery> sendAll(List<Post> posts) throws InterruptedException {
+    private List<Delivery> sendAll(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) throws InterruptedException {
         List<Delivery> delivered = new ArrayList<>();
         List<PackedMessage> messages = packer.pack(posts);
         for (int i = 0; i < messages.size(); i++) {
@@ -112,8 +117,12 @@ final class WebhookOutput implements Output {
                 log.warn("Webhook {}: {} message(s) not sent; their posts stay queued", masked, messages.size() - i);
                 break;
             }
-            for (int p : m.completed()) {
-                delivered.add(new Delivery(posts.get(p).id(), messageId.get()));
+            List<Delivery> now = m.completed().stream().map(p -> new Delivery(posts.get(p).id(), messageId.get())).toList();
+            delivered.addAll(now);
+            try {
+                onDelivered.accept(now);
+            } catch (RuntimeException e) {
+                log.warn("Webhook {}: the host could not record {} delivery(ies) yet: {}", masked, now.size(), e.getMessage());
             }
         }
         return delivered;
