@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -22,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code /convert <lead>}: records that a lead was won (a conversion), once per user and lead.
  * The lead is given by its post id (what autocomplete offers), its URL or its stored key.
  */
-final class ConvertCommand implements BotCommand {
+final class ConvertCommand extends BuiltInCommand {
     static final int SEARCHED = 2000;
     private static final CommandSpec SPEC = new CommandSpec("convert", "Record that a lead was won (a conversion)",
             List.of(new Option("lead", "The lead: pick from the list, or paste its URL", CommandSpec.Type.STRING, true, List.of())), false);
@@ -33,15 +32,12 @@ final class ConvertCommand implements BotCommand {
     private final UrlCanonicalizer urls = new UrlCanonicalizer();
 
     ConvertCommand(LeadStore store, EngagementSink engagement, Clock clock) {
+        super(SPEC);
         this.store = store;
         this.engagement = engagement;
         this.clock = clock;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

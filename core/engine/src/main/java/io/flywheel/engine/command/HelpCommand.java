@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -10,19 +9,16 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /** {@code /help}: every command with its options. */
-final class HelpCommand implements BotCommand {
+final class HelpCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("help", "Every command and what it does", List.of(), false);
 
     private final Supplier<List<CommandSpec>> specs;
 
     HelpCommand(Supplier<List<CommandSpec>> specs) {
+        super(SPEC);
         this.specs = specs;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

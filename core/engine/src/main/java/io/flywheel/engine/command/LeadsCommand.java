@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -16,7 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /leads [platform] [min_score] [keyword] [limit]}: the newest stored leads matching a filter. */
-final class LeadsCommand implements BotCommand {
+final class LeadsCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("leads", "Show the newest leads, optionally filtered", List.of(
             new Option("platform", "Only leads from this platform", Type.STRING, false, List.of()),
             new Option("min_score", "Only leads scoring at least this", Type.NUMBER, false, List.of()),
@@ -27,14 +26,11 @@ final class LeadsCommand implements BotCommand {
     private final KeywordWeights weights;
 
     LeadsCommand(LeadStore store, KeywordWeights weights) {
+        super(SPEC);
         this.store = store;
         this.weights = weights;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /plugins list|reload} (admins): the loaded plugins, what they provide and why any failed. */
-final class PluginsAdminCommand implements BotCommand {
+final class PluginsAdminCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("plugins", "List or reload plugins (admins)", List.of(
             new Option("action", "list: loaded plugins and failures; reload: load the plugins folder again", CommandSpec.Type.STRING, true, List.of("list", "reload"))),
             true);
@@ -18,13 +17,10 @@ final class PluginsAdminCommand implements BotCommand {
     private final Controls.Plugins plugins;
 
     PluginsAdminCommand(Controls.Plugins plugins) {
+        super(SPEC);
         this.plugins = plugins;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

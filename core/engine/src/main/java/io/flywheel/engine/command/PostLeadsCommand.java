@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandProgress;
 import io.flywheel.api.command.CommandReply;
@@ -11,19 +10,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /post_leads}: posts everything waiting in the outbox now, with progress. */
-final class PostLeadsCommand implements BotCommand {
+final class PostLeadsCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("post_leads", "Post every lead waiting in the outbox now", List.of(), false);
 
     private final OutboxDispatcher outbox;
 
     PostLeadsCommand(OutboxDispatcher outbox) {
+        super(SPEC);
         this.outbox = outbox;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

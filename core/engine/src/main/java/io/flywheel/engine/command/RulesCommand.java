@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /rules test|reload|rollback [rule]} (admins): manage the operator-editable JS rules. */
-final class RulesCommand implements BotCommand {
+final class RulesCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("rules", "Test, reload or roll back the learning rules (admins)", List.of(
             new Option("action", "test: dry-run on recorded feedback; reload: make the edited file live; rollback: the previous version",
                     CommandSpec.Type.STRING, true, List.of("test", "reload", "rollback")),
@@ -18,13 +17,10 @@ final class RulesCommand implements BotCommand {
     private final Controls.Rules rules;
 
     RulesCommand(Controls.Rules rules) {
+        super(SPEC);
         this.rules = rules;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

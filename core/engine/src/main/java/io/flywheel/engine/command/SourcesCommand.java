@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandProgress;
 import io.flywheel.api.command.CommandReply;
@@ -16,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /sources [run <id>]}: how each source is doing; {@code run} (admins) runs one now. */
-final class SourcesCommand implements BotCommand {
+final class SourcesCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("sources", "How each lead source is doing; run: run one now (admins)",
             List.of(new Option("run", "Run this source now (admins only)", CommandSpec.Type.STRING, false, List.of())), false);
 
@@ -24,14 +23,11 @@ final class SourcesCommand implements BotCommand {
     private final Clock clock;
 
     SourcesCommand(Controls.Sources sources, Clock clock) {
+        super(SPEC);
         this.sources = sources;
         this.clock = clock;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public boolean requiresAdmin(CommandCall call) {

@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -20,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /stats [days]}: the funnel per platform and the keywords that convert, from the feedback log. */
-final class StatsCommand implements BotCommand {
+final class StatsCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("stats", "Leads found, posted, engaged and won, per platform and keyword",
             List.of(new Option("days", "Window in days (1-365, default 7)", CommandSpec.Type.INTEGER, false, List.of())), false);
 
@@ -28,14 +27,11 @@ final class StatsCommand implements BotCommand {
     private final Clock clock;
 
     StatsCommand(FeedbackLog feedback, Clock clock) {
+        super(SPEC);
         this.feedback = feedback;
         this.clock = clock;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

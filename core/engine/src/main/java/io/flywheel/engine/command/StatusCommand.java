@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -15,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /status}: uptime, sources, outputs and the outbox at a glance. */
-final class StatusCommand implements BotCommand {
+final class StatusCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("status", "Flywheel at a glance: sources, outputs, outbox, store", List.of(), false);
 
     private final Controls.Sources sources;
@@ -25,6 +24,7 @@ final class StatusCommand implements BotCommand {
     private final Instant started;
 
     StatusCommand(Controls.Sources sources, OutboxDispatcher outbox, LeadStore store, Clock clock) {
+        super(SPEC);
         this.sources = sources;
         this.outbox = outbox;
         this.store = store;
@@ -32,10 +32,6 @@ final class StatusCommand implements BotCommand {
         this.started = clock.instant();
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -9,20 +8,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /strategies [strategy]}: trading strategies, their capital weights and returns. */
-final class StrategiesCommand implements BotCommand {
+final class StrategiesCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("strategies", "Trading strategies, their capital weights and returns",
             List.of(new Option("strategy", "Only this strategy", CommandSpec.Type.STRING, false, List.of())), false);
 
     private final Controls.Strategies strategies;
 
     StrategiesCommand(Controls.Strategies strategies) {
+        super(SPEC);
         this.strategies = strategies;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

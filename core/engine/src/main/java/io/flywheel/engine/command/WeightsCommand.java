@@ -1,6 +1,5 @@
 package io.flywheel.engine.command;
 
-import io.flywheel.api.command.BotCommand;
 import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandReply;
 import io.flywheel.api.command.CommandSpec;
@@ -13,21 +12,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code /weights}: the keyword weights in force and where they came from. */
-final class WeightsCommand implements BotCommand {
+final class WeightsCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("weights", "The keyword weights in force, highest first", List.of(), false);
 
     private final KeywordWeights weights;
     private final WeightHistory history;
 
     WeightsCommand(KeywordWeights weights, WeightHistory history) {
+        super(SPEC);
         this.weights = weights;
         this.history = history;
     }
 
-    @Override
-    public CommandSpec spec() {
-        return SPEC;
-    }
 
     @Override
     public CompletableFuture<CommandReply> handle(CommandCall call) {

@@ -78,8 +78,12 @@ class DiscordBotEndToEndTest {
 
     /** Starts the bot with the built-in commands wired as Flywheel wires them. */
     private void startBot(String prefix, Map<String, String> channels) {
+        startBot(prefix, channels, Duration.ofMillis(1500), List.of());
+    }
+
+    private void startBot(String prefix, Map<String, String> channels, Duration deferAfter, List<io.flywheel.api.command.BotCommand> pluginCommands) {
         DiscordOutputFactory.Config config = new DiscordOutputFactory.Config(FakeDiscord.TOKEN, FakeDiscord.GUILD_ID, fake.channel(), channels, Packer.Mode.EMBEDS,
-                200, true, true, prefix, Duration.ofMillis(1500), URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
+                200, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
         EngagementSink engagement = new EngagementRecorder(store, store);
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, dir.resolve("work"), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
@@ -112,7 +116,7 @@ class DiscordBotEndToEndTest {
             }
         };
         commands.target = EngineCommands.router(new EngineCommands.Services(store, store, store, new KeywordWeights(Map.of("backend", 3.0)), engagement,
-                outbox, sources, Controls.Rules.NOT_IN_THIS_BUILD, Controls.Strategies.notInThisBuild(List.of()), plugins, clock), List.of(), Admins.parse(ADMIN, ""));
+                outbox, sources, Controls.Rules.NOT_IN_THIS_BUILD, Controls.Strategies.notInThisBuild(List.of()), plugins, clock), pluginCommands, Admins.parse(ADMIN, ""));
         bot.start();
         await().atMost(Duration.ofSeconds(30)).until(bot::ready);
     }
@@ -285,6 +289,28 @@ class DiscordBotEndToEndTest {
         List<io.flywheel.api.output.Delivery> again = bot.send(posts).join();
         assertThat(fake.messages(fake.channel())).hasSize(2);
         assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void aPluginCommandStillRunningGetsADeferredReplyThatItsAnswerReplaces() {
+        CompletableFuture<CommandReply> answer = new CompletableFuture<>();
+        io.flywheel.api.command.BotCommand slow = new io.flywheel.api.command.BotCommand() {
+            @Override
+            public CommandSpec spec() {
+                return new CommandSpec("backtest", "A long backtest", List.of(), false);
+            }
+
+            @Override
+            public CompletableFuture<CommandReply> handle(CommandCall call) {
+                return answer;
+            }
+        };
+        startBot("", Map.of(), Duration.ofMillis(100), List.of(slow));
+        String interaction = fake.slashCommand("backtest", Map.of(), USER, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        assertThat(fake.callback(interaction).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
+        answer.complete(CommandReply.of("Backtest done: +4.2%"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().equals("Backtest done: +4.2%")));
     }
 
     @Test
