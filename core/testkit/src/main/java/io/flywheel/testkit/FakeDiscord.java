@@ -39,7 +39,8 @@ import org.java_websocket.server.WebSocketServer;
  * A fake Discord on 127.0.0.1 for tests and benchmarks: the REST routes Flywheel uses and a
  * gateway WebSocket, enough for the real JDA client and the webhook output to run against it.
  *
- * <p>REST enforces Discord's message limits with 400s (content 2,000; 10 embeds; 6,000 embed
+ * <p>REST refuses with 400 any body that does not match its route's schema in Discord's OpenAPI
+ * description ({@link DiscordOpenApi}), and enforces Discord's message limits (content 2,000; 10 embeds; 6,000 embed
  * characters; title 256; description 4,096; 25 fields; field name 256 and value 1,024; 5 rows of
  * 5 components), keeps per-route buckets (by route and channel or webhook) that answer with
  * {@code X-RateLimit-*} headers and 429s once used up, and can inject 5xx and 429 responses.
@@ -391,6 +392,12 @@ public final class FakeDiscord implements AutoCloseable {
                 respond(ex, method, path, 200, g, Map.of());
             } else if (method.equals("PUT") && (m = COMMANDS.matcher(route)).matches()) {
                 JsonNode commands = JSON.readTree(in);
+                String schemaProblem = openApi("PUT", m.group(2) == null ? "/applications/{application_id}/commands" : "/applications/{application_id}/guilds/{guild_id}/commands",
+                        numericStringsAsNumbers(commands));
+                if (schemaProblem != null) {
+                    reject(ex, method, path, schemaProblem);
+                    return;
+                }
                 for (JsonNode c : commands) {
                     ((ObjectNode) c).put("id", nextId()).put("application_id", APP_ID).put("version", nextId()).put("type", c.path("type").asInt(1));
                     if (m.group(2) != null) ((ObjectNode) c).put("guild_id", m.group(2));
@@ -410,7 +417,10 @@ public final class FakeDiscord implements AutoCloseable {
                     return;
                 }
                 int type = body.path("type").asInt();
-                String problem = type == 4 || type == 7 || type == 8 ? problem(body.path("data"), type == 8) : null;
+                String problem = openApi("POST", "/interactions/{interaction_id}/{interaction_token}/callback", body);
+                if (problem == null && (type == 4 || type == 7 || type == 8)) {
+                    problem = problem(body.path("data"), type == 8);
+                }
                 if (problem != null) {
                     reject(ex, method, path, problem);
                     return;
@@ -418,7 +428,10 @@ public final class FakeDiscord implements AutoCloseable {
                 respond(ex, method, path, 204, null, Map.of());
             } else if (method.equals("PATCH") && (m = WEBHOOK_ORIGINAL.matcher(route)).matches()) {
                 JsonNode body = JSON.readTree(in);
-                String problem = problem(body, false);
+                String problem = openApi("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/@original", body);
+                if (problem == null) {
+                    problem = problem(body, false);
+                }
                 if (problem != null) {
                     reject(ex, method, path, problem);
                     return;
@@ -493,7 +506,10 @@ public final class FakeDiscord implements AutoCloseable {
             reject(ex, method, path, "body is not JSON: " + e.getMessage());
             return;
         }
-        String problem = problem(body, false);
+        String problem = openApi("POST", routeKey.equals(CREATE_MESSAGE) ? "/channels/{channel_id}/messages" : "/webhooks/{webhook_id}/{webhook_token}", body);
+        if (problem == null) {
+            problem = problem(body, false);
+        }
         if (problem != null) {
             reject(ex, method, path, problem);
             return;
@@ -540,7 +556,33 @@ public final class FakeDiscord implements AutoCloseable {
         respond(ex, method, path, 400, error(50035, "Invalid Form Body: " + problem), Map.of());
     }
 
-    /** What Discord would refuse in a message body, or {@code null}. */
+    /**
+     * Discord accepts numeric strings where its description says integer, and JDA sends command
+     * {@code contexts} and {@code integration_types} that way; a copy with those as numbers.
+     */
+    private static JsonNode numericStringsAsNumbers(JsonNode commands) {
+        JsonNode copy = commands.deepCopy();
+        for (JsonNode c : copy) {
+            for (String field : List.of("contexts", "integration_types")) {
+                if (c.path(field) instanceof ArrayNode a) {
+                    for (int i = 0; i < a.size(); i++) {
+                        if (a.get(i).isTextual() && a.get(i).asText().matches("\\d+")) {
+                            a.set(i, JSON.getNodeFactory().numberNode(Integer.parseInt(a.get(i).asText())));
+                        }
+                    }
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** Where {@code body} breaks the route's schema in Discord's OpenAPI description, or {@code null}. */
+    private static String openApi(String method, String route, JsonNode body) {
+        List<String> problems = DiscordOpenApi.requestProblems(method, route, body);
+        return problems.isEmpty() ? null : "does not match Discord's OpenAPI description: " + String.join("; ", problems);
+    }
+
+    /** What Discord would refuse in a message body beyond its schema (the 6,000-character total), or {@code null}. */
     static String problem(JsonNode body, boolean autocomplete) {
         if (autocomplete) {
             JsonNode choices = body.path("choices");
