@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
+    static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
-    static final Duration OUTBOX_RETRY = Duration.ofMinutes(1);
     static final Duration ONCE_READY_WAIT = Duration.ofSeconds(30);
 
     private final Preflight.Result preflight;
@@ -184,29 +184,27 @@ public final class Flywheel implements AutoCloseable {
         log.info("Running {} source(s) and {} output(s); Ctrl-C to stop", sources.size(), outputs.size());
     }
 
-    /** Posts that failed (an outage, a rate-limit storm) are offered again every minute, not only after the next source run. */
+    private void schedule(SourceRunner s, Duration delay) {
+        if (stopping) {
+            return;
+        }
+        scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s)));
+    }
+
+    /** Posts that an output could not take yet (not ready, or down) are offered again on this beat. */
     private void scheduleOutboxRetry() {
         if (stopping) {
             return;
         }
-        scheduled.put("outbox-retry", scheduler.schedule(OUTBOX_RETRY, () -> {
+        scheduled.put("\u0000outbox", scheduler.schedule(OUTBOX_RETRY, () -> {
             try {
-                if (!stopping && dispatcher.pendingTotal() > 0) {
-                    dispatcher.flush();
-                }
+                dispatcher.flush();
             } catch (RuntimeException e) {
                 log.warn("Outbox retry failed: {}", e.toString());
             } finally {
                 scheduleOutboxRetry();
             }
         }));
-    }
-
-    private void schedule(SourceRunner s, Duration delay) {
-        if (stopping) {
-            return;
-        }
-        scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s)));
     }
 
     private void runScheduled(SourceRunner s) {

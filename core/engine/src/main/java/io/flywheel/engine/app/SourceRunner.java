@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class SourceRunner {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
     static final Duration MAX_PAUSE = Duration.ofHours(6);
+    static final Duration FIRST_RUN_SPREAD = Duration.ofSeconds(5);
 
     private final String id;
     private final LeadSource source;
@@ -106,9 +107,13 @@ final class SourceRunner {
         return regular;
     }
 
-    /** First run: a random point within the jitter, so sources do not all start at once. */
+    /**
+     * First run soon after start, at a random point within {@link #FIRST_RUN_SPREAD} (or the jitter,
+     * if smaller) so that sources do not all start at the same instant.
+     */
     Duration firstDelay() {
-        return settings.jitter().isZero() ? Duration.ZERO : Duration.ofMillis(random.nextLong(settings.jitter().toMillis() + 1));
+        long spread = Math.min(settings.jitter().toMillis(), FIRST_RUN_SPREAD.toMillis());
+        return spread == 0 ? Duration.ZERO : Duration.ofMillis(random.nextLong(spread + 1));
     }
 
     private Duration pause(int failures) {

@@ -151,7 +151,7 @@ class EngineCommandsTest {
         run("post_leads", Map.of(), "1");
         run("convert", Map.of("lead", "https://example.org/jobs/1"), "5");
         String text = run("stats", Map.of("days", "7"), "1").text();
-        assertThat(text).contains("hackernews").contains("digest").containsPattern("all\\s+2\\s+2\\s+0\\s+0\\s+1\\s+0");
+        assertThat(text).contains("hackernews").contains("digest").containsPattern("all\\s+2\\s+2\\s+1\\s+1\\s+1\\s+0");
         assertThat(text).contains("backend: 50% of 2 posted, 1 won");
     }
 

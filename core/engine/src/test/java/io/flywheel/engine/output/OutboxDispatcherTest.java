@@ -2,15 +2,17 @@ package io.flywheel.engine.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flywheel.api.lead.Lead;
+import io.flywheel.api.lead.RawLead;
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Output;
 import io.flywheel.api.output.Post;
 import io.flywheel.engine.feedback.FeedbackEvent;
-import io.flywheel.engine.lead.LeadPosts;
+import io.flywheel.engine.lead.KeywordMatcher;
+import io.flywheel.engine.lead.KeywordScorer;
+import io.flywheel.engine.lead.LeadNormalizer;
+import io.flywheel.engine.lead.LeadPipeline;
+import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.store.MapDbStore;
-import io.flywheel.engine.store.OutboxEntry;
-import io.flywheel.engine.store.WriteBatch;
 import io.flywheel.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,8 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,20 +30,36 @@ import org.junit.jupiter.api.io.TempDir;
 class OutboxDispatcherTest {
     @TempDir
     Path dir;
-    MapDbStore store;
-    final ManualClock clock = ManualClock.atDefaultStart();
+
+    private final ManualClock clock = ManualClock.atDefaultStart();
+    private MapDbStore store;
+
+    /** An output that accepts at most {@code accept} posts per call, or fails while {@code down}. */
+    static class FlakyOutput implements Output {
+        final List<String> sent = new ArrayList<>();
+        volatile boolean down;
+        volatile int accept = Integer.MAX_VALUE;
+
+        @Override
+        public CompletableFuture<List<Delivery>> send(List<Post> posts) {
+            if (down) {
+                return CompletableFuture.failedFuture(new IllegalStateException("503 from the service"));
+            }
+            List<Delivery> d = new ArrayList<>();
+            for (Post p : posts.subList(0, Math.min(accept, posts.size()))) {
+                sent.add(p.title());
+                d.add(new Delivery(p.id(), "msg-" + sent.size()));
+            }
+            return CompletableFuture.completedFuture(d);
+        }
+    }
 
     @BeforeEach
     void open() {
-        store = MapDbStore.open(dir.resolve("f.db"));
-        List<Lead> leads = new ArrayList<>();
-        List<OutboxEntry> posts = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            Lead l = new Lead("https://example.org/" + i, "src", "hn", "Lead " + i, "https://example.org/" + i, null, null, null, null, null, clock.instant(), List.of(), 1);
-            leads.add(l);
-            posts.add(new OutboxEntry("out", LeadPosts.toPost(l)));
-        }
-        store.write(new WriteBatch(leads, posts, List.of()));
+        store = MapDbStore.open(dir.resolve("s.db"));
+        LeadPipeline pipeline = new LeadPipeline(new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(List.of())), store,
+                new KeywordScorer(), Map::of, List.of("a", "b"), clock);
+        pipeline.ingest("src", "p", IntStream.range(0, 250).mapToObj(i -> RawLead.of("Lead " + i, "https://example.org/" + i)).toList());
     }
 
     @AfterEach
@@ -50,65 +67,60 @@ class OutboxDispatcherTest {
         store.close();
     }
 
-    /** Delivers the first {@code ok} posts one message (two posts) at a time, then fails. */
-    static Output failingAfter(int ok) {
-        return new Output() {
-            @Override
-            public CompletableFuture<List<Delivery>> send(List<Post> posts) {
-                return send(posts, d -> {});
-            }
-
-            @Override
-            public CompletableFuture<List<Delivery>> send(List<Post> posts, Consumer<List<Delivery>> onDelivered) {
-                for (int i = 0; i + 1 < Math.min(ok, posts.size()); i += 2) {
-                    onDelivered.accept(List.of(new Delivery(posts.get(i).id(), "m" + i), new Delivery(posts.get(i + 1).id(), "m" + i)));
-                }
-                return CompletableFuture.failedFuture(new IllegalStateException("HTTP 503 after retries"));
-            }
-        };
+    @Test
+    void deliversEverythingInOrderAndRemembersWhereItLanded() {
+        FlakyOutput a = new FlakyOutput();
+        FlakyOutput b = new FlakyOutput();
+        var flush = new OutboxDispatcher(store, store, Map.of("a", a, "b", b), clock).flush();
+        assertThat(flush.delivered()).containsEntry("a", 250).containsEntry("b", 250);
+        assertThat(a.sent).hasSize(250).isEqualTo(b.sent);
+        assertThat(store.pendingCount("a")).isZero();
+        String firstPost = io.flywheel.engine.lead.LeadPosts.postId("https://example.org/0");
+        assertThat(store.messageRef("a", firstPost)).isPresent();
+        assertThat(store.events(Instant.EPOCH, clock.instant().plusSeconds(1), Set.of(FeedbackEvent.Type.POSTED))).hasSize(500);
     }
 
     @Test
-    void recordsDeliveriesAsMessagesAreAcceptedSoALaterFailureKeepsThem() {
-        OutboxDispatcher d = new OutboxDispatcher(store, store, Map.of("out", failingAfter(4)), clock);
-        OutboxDispatcher.Flush flush = d.flush();
-        assertThat(flush.failures()).containsEntry("out", "HTTP 503 after retries");
-        assertThat(store.pendingCount("out")).isEqualTo(2);
-        assertThat(store.pending("out", 10)).extracting(e -> e.post().title()).containsExactly("Lead 4", "Lead 5");
-        assertThat(store.events(Instant.EPOCH, clock.instant().plusSeconds(1), Set.of(FeedbackEvent.Type.POSTED))).hasSize(4);
-        assertThat(store.messageRef("out", LeadPosts.postId("https://example.org/0"))).hasValue("m0");
+    void anOutageLosesNothingAndSendsNothingTwice() {
+        FlakyOutput a = new FlakyOutput();
+        FlakyOutput b = new FlakyOutput();
+        b.down = true;
+        var dispatcher = new OutboxDispatcher(store, store, Map.of("a", a, "b", b), clock);
+        var first = dispatcher.flush();
+        assertThat(first.failures()).containsKey("b");
+        assertThat(first.failures().get("b")).contains("503");
+        assertThat(store.pendingCount("b")).isEqualTo(250);
+
+        b.down = false;
+        b.accept = 30;
+        dispatcher.flush();
+        assertThat(store.pendingCount("b")).isEqualTo(220);
+        b.accept = Integer.MAX_VALUE;
+        dispatcher.flush();
+        assertThat(store.pendingCount("b")).isZero();
+        assertThat(b.sent).hasSize(250).doesNotHaveDuplicates();
+        assertThat(a.sent).hasSize(250);
     }
 
     @Test
-    void skipsAnOutputThatIsNotReadyAndFlushesWhenItSaysItIs() {
-        AtomicBoolean ready = new AtomicBoolean();
-        List<Runnable> listeners = new ArrayList<>();
-        Output bot = new Output() {
-            @Override
-            public CompletableFuture<List<Delivery>> send(List<Post> posts) {
-                return CompletableFuture.completedFuture(posts.stream().map(p -> new Delivery(p.id(), "x")).toList());
-            }
-
+    void postsWaitWhileAnOutputIsNotReady() {
+        FlakyOutput a = new FlakyOutput() {
             @Override
             public boolean ready() {
-                return ready.get();
-            }
-
-            @Override
-            public void onReady(Runnable listener) {
-                listeners.add(listener);
+                return false;
             }
         };
-        OutboxDispatcher d = new OutboxDispatcher(store, store, Map.of("out", bot), clock);
-        d.flushWhenReady(Runnable::run);
-        OutboxDispatcher.Flush flush = d.flush();
-        assertThat(flush.waiting()).containsExactly("out");
-        assertThat(d.states()).singleElement().satisfies(s -> {
-            assertThat(s.ready()).isFalse();
-            assertThat(s.pending()).isEqualTo(6);
-        });
-        ready.set(true);
-        listeners.forEach(Runnable::run);
-        assertThat(store.pendingCount("out")).isZero();
+        new OutboxDispatcher(store, store, Map.of("a", a), clock).flush();
+        assertThat(a.sent).isEmpty();
+        assertThat(store.pendingCount("a")).isEqualTo(250);
+    }
+
+    @Test
+    void queuedPostsSurviveAReopen() {
+        store.close();
+        store = MapDbStore.open(dir.resolve("s.db"));
+        FlakyOutput a = new FlakyOutput();
+        new OutboxDispatcher(store, store, Map.of("a", a), clock).flush();
+        assertThat(a.sent).hasSize(250);
     }
 }
