@@ -32,7 +32,7 @@ class PreflightIT {
         var r = Distribution.run(dir, Map.of(), "check", "--config", config.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().lines().filter(l -> l.contains(": error: "))).containsExactly(
-                "config.yml:3:5: error: sources[feed]: no loaded plugin provides lead source type 'rsss'; available: rss. Did you mean 'rss'?",
+                "config.yml:3:5: error: sources[feed]: no loaded plugin provides lead source type 'rsss'; available: browser, html, json, rss. Did you mean 'rss'?",
                 "config.yml:5:10: error: environment variable FEED_TOKEN is not set (put it in the environment or in .env; .env.example documents it)",
                 "config.yml:6:9: error: sources[feed]: duplicate id 'feed' (first at line 3)",
                 "config.yml:12:5: error: outputs[console]: unknown key 'body-char'; did you mean 'body-chars'?",

@@ -2,7 +2,10 @@ package io.flywheel.testkit;
 
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.Scheduler;
+import io.flywheel.api.command.CommandCall;
 import io.flywheel.api.command.CommandDispatcher;
+import io.flywheel.api.command.CommandReply;
+import io.flywheel.api.command.CommandSpec;
 import io.flywheel.api.feedback.EngagementSink;
 import io.flywheel.api.http.HttpFetcher;
 import java.nio.file.Path;
@@ -13,30 +16,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link PluginContext} for testing one plugin instance on its own: the test picks the clock,
- * scheduler, work folder, engagement sink and command dispatcher; HTTP is not lent.
+ * A {@link PluginContext} for plugin tests: the clock, scheduler and fetcher a test chose, the
+ * focus keywords it wants, a logger named for the instance, and for outputs the engagement sink
+ * and command dispatcher a test wires. What a test leaves {@code null} is not lent.
  */
-public record TestPluginContext(String instanceId, Clock clock, Scheduler scheduler, Path workDir, EngagementSink engagement, CommandDispatcher commands)
-        implements PluginContext {
+public record TestPluginContext(String instanceId, Clock clock, Scheduler scheduler, HttpFetcher http, Path workDir, List<String> keywords,
+        EngagementSink engagement, CommandDispatcher commands) implements PluginContext {
 
-    /** A context whose engagement sink accepts everything and whose dispatcher knows no commands. */
+    public TestPluginContext {
+        keywords = keywords == null ? List.of() : List.copyOf(keywords);
+    }
+
+    /** For sources: engagement and commands are not lent. */
+    public TestPluginContext(String instanceId, Clock clock, Scheduler scheduler, HttpFetcher http, Path workDir, List<String> keywords) {
+        this(instanceId, clock, scheduler, http, workDir, keywords, null, null);
+    }
+
+    public static TestPluginContext of(String instanceId, ManualScheduler scheduler, HttpFetcher http) {
+        return new TestPluginContext(instanceId, scheduler.clock(), scheduler, http, null, List.of());
+    }
+
+    /** For outputs: an engagement sink that accepts everything and a dispatcher that knows no commands. */
     public static TestPluginContext of(String instanceId, Clock clock, Scheduler scheduler, Path workDir) {
-        return new TestPluginContext(instanceId, clock, scheduler, workDir, e -> CompletableFuture.completedFuture(true), new CommandDispatcher() {
+        return new TestPluginContext(instanceId, clock, scheduler, null, workDir, List.of(), e -> CompletableFuture.completedFuture(true), new CommandDispatcher() {
             @Override
-            public List<io.flywheel.api.command.CommandSpec> specs() {
+            public List<CommandSpec> specs() {
                 return List.of();
             }
 
             @Override
-            public CompletableFuture<io.flywheel.api.command.CommandReply> dispatch(io.flywheel.api.command.CommandCall call) {
-                return CompletableFuture.completedFuture(io.flywheel.api.command.CommandReply.privately("no commands in this test"));
+            public CompletableFuture<CommandReply> dispatch(CommandCall call) {
+                return CompletableFuture.completedFuture(CommandReply.privately("no commands in this test"));
             }
         });
     }
 
+    public TestPluginContext withKeywords(List<String> focus) {
+        return new TestPluginContext(instanceId, clock, scheduler, http, workDir, focus, engagement, commands);
+    }
+
     @Override
     public HttpFetcher http() {
-        throw new UnsupportedOperationException("this test lends no HTTP fetcher");
+        if (http == null) {
+            throw new UnsupportedOperationException("this test lends no HTTP fetcher");
+        }
+        return http;
     }
 
     @Override
@@ -45,7 +69,31 @@ public record TestPluginContext(String instanceId, Clock clock, Scheduler schedu
     }
 
     @Override
+    public Path workDir() {
+        if (workDir == null) {
+            throw new IllegalStateException("this test context has no work folder");
+        }
+        return workDir;
+    }
+
+    @Override
     public List<String> topKeywords(int limit) {
-        return List.of();
+        return keywords.subList(0, Math.min(limit, keywords.size()));
+    }
+
+    @Override
+    public EngagementSink engagement() {
+        if (engagement == null) {
+            throw new UnsupportedOperationException("not lent in tests of sources");
+        }
+        return engagement;
+    }
+
+    @Override
+    public CommandDispatcher commands() {
+        if (commands == null) {
+            throw new UnsupportedOperationException("not lent in tests of sources");
+        }
+        return commands;
     }
 }

@@ -61,13 +61,15 @@ public final class Flywheel implements AutoCloseable {
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
     private final CommandRouter commands;
+    private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
     private int inFlight;
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
+            SourceStatusFile statusFile) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -77,6 +79,7 @@ public final class Flywheel implements AutoCloseable {
         this.dispatcher = dispatcher;
         this.sources = sources;
         this.commands = commands;
+        this.statusFile = statusFile;
     }
 
     /** Builds a runnable Flywheel from a preflight without errors. */
@@ -107,11 +110,14 @@ public final class Flywheel implements AutoCloseable {
             LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
+            SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());
+            SourceStatusFile.Snapshot previous = statusFile.read();
             List<SourceRunner> sources = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.SOURCE)) {
                 PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, http, dataDir, weights, engagement, commands);
                 LeadSource source = (LeadSource) create(b, ctx);
-                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
+                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
+                        previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
             }
             List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
             EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,
@@ -120,7 +126,7 @@ public final class Flywheel implements AutoCloseable {
             Admins admins = Admins.parse(config.commands().adminUsers(), config.commands().adminRoles());
             CommandRouter router = EngineCommands.router(services, pre.plugins().catalog().commands(), admins);
             commands.bind(router);
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, router);
+            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, router, statusFile);
         } catch (RuntimeException | LinkageError e) {
             store.close();
             throw e;
@@ -156,6 +162,7 @@ public final class Flywheel implements AutoCloseable {
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
+        statusFile.write(clock.instant(), health());
         awaitOutputsWithWork(ONCE_READY_WAIT);
         dispatcher.flush();
         return results;
@@ -216,6 +223,7 @@ public final class Flywheel implements AutoCloseable {
         }
         try {
             SourceRun run = s.run();
+            statusFile.write(clock.instant(), health());
             if (!run.failed() && run.stored() > 0) {
                 log.info("{}: {} new lead(s) ({} found, {} already known)", s.id(), run.stored(), run.found(), run.duplicates());
             }
@@ -263,6 +271,7 @@ public final class Flywheel implements AutoCloseable {
         return dispatcher;
     }
 
+    /** Every source's health now (what {@code flywheel status} reads from the status file, live). */
     public List<SourceHealth> health() {
         return sources.stream().map(SourceRunner::health).toList();
     }

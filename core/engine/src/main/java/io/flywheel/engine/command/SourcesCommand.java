@@ -68,10 +68,16 @@ final class SourcesCommand extends BuiltInCommand {
         }
         Instant now = clock.instant();
         List<String> lines = all.stream().map(h -> {
-            String state = h.pausedUntil() != null && h.pausedUntil().isAfter(now) ? "⏸ paused " + ago(now, h.pausedUntil(), "for ")
-                    : h.healthy() ? "✅" : "⚠️ " + h.consecutiveFailures() + " failure(s)";
-            String last = h.lastRun() == null ? "not run yet" : "last run " + ago(h.lastRun(), now, "") + " ago" + (h.lastFound() >= 0 ? ", found " + h.lastFound() : "");
-            return "**" + h.sourceId() + "** " + state + " · " + last + (h.lastError() == null ? "" : "\n  └ " + Replies.trimTo(h.lastError(), 200));
+            String state = switch (h.state(now)) {
+                case NEW -> "🆕 not run yet";
+                case OK -> "✅";
+                case STALE -> "⚠️ found nothing where it used to";
+                case FAILING -> "⚠️ " + h.consecutiveFailures() + " failure(s) in a row";
+                case PAUSED -> "⏸ paused " + ago(now, h.pausedUntil(), "for ") + " after " + h.consecutiveFailures() + " failures";
+            };
+            String last = h.lastRun() == null ? "" : " · last run " + ago(h.lastRun(), now, "") + " ago" + (h.lastFound() >= 0 ? ", found " + h.lastFound() : "");
+            String why = h.lastError() != null && h.consecutiveFailures() > 0 ? h.lastError() : h.warning();
+            return "**" + h.sourceId() + "** " + state + last + (why == null ? "" : "\n  └ " + Replies.trimTo(why, 200));
         }).toList();
         return CommandReply.of(Replies.fit("**Sources**", lines));
     }

@@ -40,7 +40,9 @@ final class StatusCommand extends BuiltInCommand {
             List<String> lines = new ArrayList<>();
             List<SourceHealth> health = sources.health();
             long failing = health.stream().filter(h -> !h.healthy()).count();
-            lines.add("Sources: " + health.size() + " configured, " + (health.size() - failing) + " healthy" + (failing > 0 ? ", **" + failing + " failing** (see /sources)" : ""));
+            long stale = health.stream().filter(h -> h.state(now) == SourceHealth.State.STALE).count();
+            lines.add("Sources: " + health.size() + " configured, " + (health.size() - failing) + " healthy" + (failing > 0 ? ", **" + failing + " failing** (see /sources)" : "")
+                    + (stale > 0 ? ", " + stale + " possibly stale" : ""));
             for (OutboxDispatcher.OutputState o : outbox.states()) {
                 String state = o.problem() != null ? "❌ " + Replies.trimTo(o.problem(), 200) : o.ready() ? "✅ ready" : "⏳ connecting";
                 lines.add("Output **" + o.id() + "**: " + state + ", " + o.pending() + " post(s) waiting");

@@ -81,7 +81,7 @@ public final class ConfigLoader {
         Settings.Plugins plugins = section(root, "plugins", Settings.Plugins.class, binder, problems)
                 .filter(p -> p.dir() != null)
                 .orElse(new Settings.Plugins(base.resolve("plugins")));
-        Settings.Http http = section(root, "http", Settings.Http.class, binder, problems).orElse(new Settings.Http(null, null, null, null));
+        Settings.Http http = section(root, "http", Settings.Http.class, binder, problems).orElse(Settings.Http.defaults());
         Settings.Commands commands = section(root, "commands", Settings.Commands.class, binder, problems).orElse(new Settings.Commands(null, null));
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {

@@ -209,7 +209,8 @@ public final class RecordBinder {
     private URI uri(String text) {
         URI u;
         try {
-            u = new URI(text);
+            // {keyword} and {page} placeholders are kept, percent-encoded, for sources to fill in
+            u = new URI(text.replace("{", "%7B").replace("}", "%7D"));
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a valid URL: '" + text + "' (" + e.getReason() + ")");
         }

@@ -196,5 +196,6 @@ class FlywheelSchedulingTest {
         List<SourceRun> runs = flywheel.runOnce();
         assertThat(runs).allSatisfy(r -> assertThat(r.failed()).isFalse());
         assertThat(flywheel.health()).allSatisfy(h -> assertThat(h.lastFound()).isZero());
+        assertThat(flywheel.health()).allSatisfy(h -> assertThat(h.warning()).contains("selectors or URL may be stale"));
     }
 }

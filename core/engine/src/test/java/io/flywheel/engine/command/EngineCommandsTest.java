@@ -55,8 +55,8 @@ class EngineCommandsTest {
         Controls.Sources sources = new Controls.Sources() {
             @Override
             public List<SourceHealth> health() {
-                return List.of(new SourceHealth("hn-hiring", clock.instant().minusSeconds(120), clock.instant().minusSeconds(120), 0, null, 12, null),
-                        new SourceHealth("broken", clock.instant(), null, 3, "HTTP 503 from example.org", -1, clock.instant().plusSeconds(600)));
+                return List.of(new SourceHealth("hn-hiring", clock.instant().minusSeconds(120), clock.instant().minusSeconds(120), 0, null, 12, null, null),
+                        new SourceHealth("broken", clock.instant(), null, 3, "HTTP 503 from example.org", -1, clock.instant().plusSeconds(600), null));
             }
 
             @Override

@@ -86,12 +86,12 @@ class DiscordBotEndToEndTest {
                 200, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
         EngagementSink engagement = new EngagementRecorder(store, store);
-        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, dir.resolve("work"), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
+        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
             @Override
             public List<SourceHealth> health() {
-                return List.of(new SourceHealth("hn-hiring", null, null, 0, null, -1, null));
+                return List.of(SourceHealth.fresh("hn-hiring"));
             }
 
             @Override
