@@ -38,7 +38,7 @@ public final class Backtests implements AutoCloseable {
         DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
         KeywordWeights weights = new KeywordWeights(config.keywords());
         EngagementSink noEngagement = e -> CompletableFuture.completedFuture(false);
-        CommandDispatcher commands = new io.flywheel.engine.command.CommandRouter(pre.plugins().catalog().commands(), java.util.Set.of());
+        CommandDispatcher commands = new Flywheel.LateDispatcher(); // never bound: no commands run during a backtest
         java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
         TradingSetup setup = TradingSetup.of(pre,
                 (kind, id) -> (PluginContext) new HostContext(id, kind, clock, scheduler, http, dataDir, weights, noEngagement, commands),

@@ -6,7 +6,15 @@ import io.flywheel.api.Scheduler;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.output.Output;
 import io.flywheel.api.output.Post;
+import io.flywheel.api.command.CommandCall;
+import io.flywheel.api.command.CommandDispatcher;
+import io.flywheel.api.command.CommandProgress;
+import io.flywheel.api.command.CommandReply;
+import io.flywheel.api.command.CommandSpec;
+import io.flywheel.engine.command.Admins;
 import io.flywheel.engine.command.CommandRouter;
+import io.flywheel.engine.command.Controls;
+import io.flywheel.engine.command.EngineCommands;
 import io.flywheel.engine.config.ComponentKind;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.HostSettings;
@@ -30,7 +38,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -45,6 +52,7 @@ public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
     static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
+    static final Duration ONCE_READY_WAIT = Duration.ofSeconds(30);
 
     private final Preflight.Result preflight;
     private final Clock clock;
@@ -56,6 +64,7 @@ public final class Flywheel implements AutoCloseable {
     private final List<SourceRunner> sources;
     private final TradingSetup trading;
     private final PaperTrader trader;
+    private final CommandRouter commands;
     private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
@@ -63,8 +72,8 @@ public final class Flywheel implements AutoCloseable {
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, SourceStatusFile statusFile, TradingSetup trading,
-            PaperTrader trader) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
+            SourceStatusFile statusFile, TradingSetup trading, PaperTrader trader) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -75,6 +84,7 @@ public final class Flywheel implements AutoCloseable {
         this.sources = sources;
         this.trading = trading;
         this.trader = trader;
+        this.commands = commands;
         this.statusFile = statusFile;
     }
 
@@ -89,7 +99,8 @@ public final class Flywheel implements AutoCloseable {
             KeywordWeights weights = new KeywordWeights(initialWeights(config, store, clock));
             DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
             EngagementRecorder engagement = new EngagementRecorder(store, store);
-            CommandRouter commands = new CommandRouter(pre.plugins().catalog().commands(), Set.of());
+            // Outputs get the router before it exists (it needs the outbox, which needs the outputs).
+            LateDispatcher commands = new LateDispatcher();
             java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
 
             Map<String, Output> outputs = new LinkedHashMap<>();
@@ -127,7 +138,14 @@ public final class Flywheel implements AutoCloseable {
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
                         trading.rule(), trading.ruleId(), signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, statusFile, trading, trader);
+            List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
+            EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,
+                    new SourceControl(sources, dispatcher), Controls.Rules.NOT_IN_THIS_BUILD, Controls.Strategies.notInThisBuild(strategyIds),
+                    new PluginControl(pre.plugins()), clock);
+            Admins admins = Admins.parse(config.commands().adminUsers(), config.commands().adminRoles());
+            CommandRouter router = EngineCommands.router(services, pre.plugins().catalog().commands(), admins);
+            commands.bind(router);
+            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, router, statusFile, trading, trader);
         } catch (RuntimeException | LinkageError e) {
             store.close();
             throw e;
@@ -171,6 +189,7 @@ public final class Flywheel implements AutoCloseable {
         }
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
         statusFile.write(clock.instant(), health());
+        awaitOutputsWithWork(ONCE_READY_WAIT);
         dispatcher.flush();
         return results;
     }
@@ -190,11 +209,25 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
+    /** Waits (up to {@code max} of the host clock) for outputs that have posts waiting but are still connecting. */
+    private void awaitOutputsWithWork(Duration max) {
+        Instant deadline = clock.instant().plus(max);
+        while (dispatcher.states().stream().anyMatch(o -> !o.ready() && o.pending() > 0 && o.problem() == null) && clock.instant().isBefore(deadline)) {
+            try {
+                scheduler.sleep(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Schedules every source at its interval (with jitter) until {@link #stop}. */
     public void start() {
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
+        dispatcher.flushWhenReady(VIRTUAL);
         scheduleOutboxRetry();
         if (trader != null) {
             scheduleTask("trading", Duration.ZERO, this::catchUpAndScheduleMarkets);
@@ -317,6 +350,15 @@ public final class Flywheel implements AutoCloseable {
         dispatcher.flush();
     }
 
+    /** The command router every chat adapter dispatches to. */
+    public CommandRouter commands() {
+        return commands;
+    }
+
+    public OutboxDispatcher outbox() {
+        return dispatcher;
+    }
+
     /** Every source's health now (what {@code flywheel status} reads from the status file, live). */
     public List<SourceHealth> health() {
         return sources.stream().map(SourceRunner::health).toList();
@@ -362,6 +404,81 @@ public final class Flywheel implements AutoCloseable {
             c.close();
         } catch (Exception e) {
             log.warn("Closing {}: {}", what, e.toString());
+        }
+    }
+
+    /** Forwards to the router once it is built; outputs created earlier hold this. */
+    static final class LateDispatcher implements CommandDispatcher {
+        private volatile CommandDispatcher target;
+
+        void bind(CommandDispatcher router) {
+            this.target = router;
+        }
+
+        private CommandDispatcher target() {
+            CommandDispatcher t = target;
+            if (t == null) {
+                throw new IllegalStateException("commands are not ready yet: Flywheel is still starting");
+            }
+            return t;
+        }
+
+        @Override
+        public List<CommandSpec> specs() {
+            return target().specs();
+        }
+
+        @Override
+        public CompletableFuture<CommandReply> dispatch(CommandCall call) {
+            return target().dispatch(call);
+        }
+
+        @Override
+        public CompletableFuture<CommandReply> dispatch(CommandCall call, CommandProgress progress) {
+            return target().dispatch(call, progress);
+        }
+
+        @Override
+        public List<String> complete(String command, String option, String prefix) {
+            return target().complete(command, option, prefix);
+        }
+    }
+
+    /** The sources as {@code /sources} and {@code /status} see them. */
+    private record SourceControl(List<SourceRunner> sources, OutboxDispatcher outbox) implements Controls.Sources {
+        @Override
+        public List<SourceHealth> health() {
+            return sources.stream().map(SourceRunner::health).toList();
+        }
+
+        @Override
+        public java.util.Optional<SourceRun> runNow(String id) {
+            return sources.stream().filter(s -> s.id().equals(id)).findFirst().map(s -> {
+                SourceRun run = s.run();
+                if (!run.failed() && run.stored() > 0) {
+                    outbox.flush();
+                }
+                return run;
+            });
+        }
+    }
+
+    /** The loaded plugins as {@code /plugins} sees them. */
+    private record PluginControl(io.flywheel.engine.plugin.PluginHost host) implements Controls.Plugins {
+        @Override
+        public List<io.flywheel.engine.plugin.PluginReport> reports() {
+            return host.reports();
+        }
+
+        @Override
+        public java.util.Optional<String> reloadUnavailable() {
+            return java.util.Optional.of("Reloading plugins while Flywheel runs is not available in this build. "
+                    + "Restart Flywheel to load new or changed plugin jars; `flywheel plugins` shows what would load.");
+        }
+
+        @Override
+        public String reload() {
+            throw new UnsupportedOperationException(reloadUnavailable().orElseThrow());
         }
     }
 }

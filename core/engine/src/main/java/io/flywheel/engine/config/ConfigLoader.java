@@ -35,6 +35,7 @@ public final class ConfigLoader {
             Settings.Plugins plugins,
             Settings.Http http,
             Settings.Trading trading,
+            Settings.Commands commands,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -88,6 +89,7 @@ public final class ConfigLoader {
             trading = new Settings.Trading(trading.capital(), trading.feeBps(), trading.slippageBps(), trading.rebalance(), trading.minWeight(),
                     trading.learningRate(), trading.start(), store.path().toAbsolutePath().getParent().resolve("backtests"));
         }
+        Settings.Commands commands = section(root, "commands", Settings.Commands.class, binder, problems).orElse(new Settings.Commands(null, null));
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
             @SuppressWarnings("unchecked")
@@ -107,7 +109,7 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, commands, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 

@@ -17,6 +17,7 @@ public record FlywheelConfig(
         Settings.Plugins plugins,
         Settings.Http http,
         Settings.Trading trading,
+        Settings.Commands commands,
         Map<String, Double> keywords,
         List<Instance> instances) {
 

@@ -87,6 +87,22 @@ public final class Settings {
     }
 
     /**
+     * Who may run admin commands ({@code /rules}, {@code /plugins}, {@code /sources run}): comma- or
+     * space-separated Discord user ids and role ids, so they can come from one environment variable.
+     */
+    public record Commands(String adminUsers, String adminRoles) {
+        public Commands {
+            adminUsers = adminUsers == null ? "" : adminUsers;
+            adminRoles = adminRoles == null ? "" : adminRoles;
+            for (String id : (adminUsers + " " + adminRoles).split("[,\\s]+")) {
+                if (!id.isBlank() && !id.strip().matches("\\d{1,20}")) {
+                    throw new IllegalArgumentException("admin ids are Discord ids (digits), found '" + id.strip() + "'");
+                }
+            }
+        }
+    }
+
+    /**
      * The paper trading desk shared by every configured strategy.
      *
      * @param capital starting cash of the paper book (and of each backtest)
