@@ -14,12 +14,15 @@ import io.flywheel.engine.feedback.EngagementRecorder;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.http.DefaultHttpFetcher;
 import io.flywheel.engine.lead.KeywordMatcher;
-import io.flywheel.engine.lead.KeywordScorer;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
 import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.output.OutboxDispatcher;
+import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.RuleHistory;
+import io.flywheel.engine.rules.Rules;
+import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.store.MapDbStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +51,7 @@ public final class Flywheel implements AutoCloseable {
     private final Scheduler scheduler;
     private final MapDbStore store;
     private final KeywordWeights weights;
+    private final Rules rules;
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
@@ -56,13 +60,14 @@ public final class Flywheel implements AutoCloseable {
     private int inFlight;
     private volatile boolean stopping;
 
-    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
+    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights, Rules rules,
             Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
         this.store = store;
         this.weights = weights;
+        this.rules = rules;
         this.outputs = outputs;
         this.dispatcher = dispatcher;
         this.sources = sources;
@@ -75,12 +80,16 @@ public final class Flywheel implements AutoCloseable {
         }
         FlywheelConfig config = pre.requireConfig();
         MapDbStore store = MapDbStore.open(config.store().path());
+        JsRuntime js = null;
+        Rules rules = null;
         try {
             KeywordWeights weights = new KeywordWeights(initialWeights(config, store, clock));
             DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
             EngagementRecorder engagement = new EngagementRecorder(store, store);
             CommandRouter commands = new CommandRouter(pre.plugins().catalog().commands(), Set.of());
             java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
+            js = JsRuntime.start();
+            rules = Rules.open(RulesConfig.of(config), js, new RuleHistory(store, store, store), weights, dataDir, clock, random);
 
             Map<String, Output> outputs = new LinkedHashMap<>();
             List<String> leadOutputs = new ArrayList<>();
@@ -92,7 +101,7 @@ public final class Flywheel implements AutoCloseable {
                 }
             }
             LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(config.keywords().keySet()));
-            LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock);
+            LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
             List<SourceRunner> sources = new ArrayList<>();
@@ -101,8 +110,14 @@ public final class Flywheel implements AutoCloseable {
                 LeadSource source = (LeadSource) create(b, ctx);
                 sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources);
+            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources);
         } catch (RuntimeException | LinkageError e) {
+            if (rules != null) {
+                rules.close();
+            }
+            if (js != null) {
+                js.close();
+            }
             store.close();
             throw e;
         }
@@ -143,6 +158,9 @@ public final class Flywheel implements AutoCloseable {
 
     /** Schedules every source at its interval (with jitter) until {@link #stop}. */
     public void start() {
+        if (rules.config().watch()) {
+            rules.watch(scheduler);
+        }
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
@@ -215,6 +233,11 @@ public final class Flywheel implements AutoCloseable {
         return weights;
     }
 
+    /** The JavaScript rules: the lead scorer, the keyword updater, the strategy rule, reloads and status. */
+    public Rules rules() {
+        return rules;
+    }
+
     public Instant now() {
         return clock.instant();
     }
@@ -230,6 +253,8 @@ public final class Flywheel implements AutoCloseable {
             closeQuietly("source " + s.id(), s.source());
         }
         outputs.forEach((id, o) -> closeQuietly("output " + id, o));
+        closeQuietly("rules", rules);
+        closeQuietly("JavaScript engine", rules.runtime());
         store.close();
         preflight.plugins().close();
     }

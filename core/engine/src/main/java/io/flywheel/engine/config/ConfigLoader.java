@@ -34,6 +34,7 @@ public final class ConfigLoader {
             Settings.Store store,
             Settings.Plugins plugins,
             Settings.Http http,
+            Settings.Rules rules,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -72,6 +73,8 @@ public final class ConfigLoader {
         }
         Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
         Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
+        Settings.Rules rules = r.rules() == null ? Settings.Rules.defaults() : r.rules();
+        checkRuleFiles(tree, rules, problems);
         Map<String, Double> keywords = new LinkedHashMap<>();
         if (r.keywords() != null) {
             r.keywords().forEach((k, v) -> {
@@ -86,7 +89,7 @@ public final class ConfigLoader {
         instances(ComponentKind.MARKET, r.markets(), binder, problems, instances);
         instances(ComponentKind.STRATEGY, r.strategies(), binder, problems, instances);
         instances(ComponentKind.OUTPUT, r.outputs(), binder, problems, instances);
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, rules, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 
@@ -150,6 +153,19 @@ public final class ConfigLoader {
     /** The likeliest intended name among {@code candidates} for a misspelt {@code name}. */
     public static Optional<String> suggest(String name, java.util.Collection<String> candidates) {
         return Names.nearest(name, candidates);
+    }
+
+    /** A rule file named in config.yml must exist; unnamed ones fall back to the bundled defaults. */
+    private static void checkRuleFiles(ConfigNode tree, Settings.Rules rules, Problems problems) {
+        Map<String, Path> named = new LinkedHashMap<>();
+        named.put("lead-score", rules.leadScore());
+        named.put("keyword-weights", rules.keywordWeights());
+        named.put("strategy-weights", rules.strategyWeights());
+        named.forEach((key, path) -> {
+            if (path != null && !Files.isRegularFile(path)) {
+                problems.error(keyLocation(tree, "rules", key), "rules." + key + ": script not found: " + path);
+            }
+        });
     }
 
     private static Location keyLocation(ConfigNode tree, String section, String key) {

@@ -9,6 +9,7 @@ import java.util.Map;
  * entries whose plugin part is bound once plugins are loaded.
  *
  * @param file the config.yml it came from
+ * @param rules the JavaScript rules and their limits
  * @param keywords initial keyword weights, lower-case keyword to weight
  */
 public record FlywheelConfig(
@@ -16,6 +17,7 @@ public record FlywheelConfig(
         Settings.Store store,
         Settings.Plugins plugins,
         Settings.Http http,
+        Settings.Rules rules,
         Map<String, Double> keywords,
         List<Instance> instances) {
 

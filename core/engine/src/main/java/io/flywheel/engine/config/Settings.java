@@ -36,4 +36,44 @@ public final class Settings {
             if (retries < 0) throw new IllegalArgumentException("retries: must be 0 or more");
         }
     }
+
+    /**
+     * The {@code rules:} section: which JavaScript rules run and within what limits.
+     *
+     * @param leadScore {@code score(leads, weights)}; default {@code scripts/lead-score.js} beside
+     *     config.yml, or the bundled default when that file does not exist
+     * @param keywordWeights {@code updateKeywordWeights(stats, current)}; same defaulting
+     * @param strategyWeights {@code updateStrategyWeights(performance, current)}; same defaulting
+     * @param timeLimit wall time per call (default 200ms)
+     * @param statementLimit JavaScript statements per call (default 10,000,000)
+     * @param allocationLimitMb megabytes one call may allocate (default 256)
+     * @param window one feedback window (default 1d)
+     * @param windows how many windows the keyword rule sees and a new version is replayed on (default 14)
+     * @param watch reload a script when its file changes (default true)
+     * @param batchSize most leads per call of the lead rule (default 1000)
+     */
+    public record Rules(Path leadScore, Path keywordWeights, Path strategyWeights, Duration timeLimit, Long statementLimit,
+            Integer allocationLimitMb, Duration window, Integer windows, Boolean watch, Integer batchSize) {
+        public Rules {
+            timeLimit = timeLimit == null ? Duration.ofMillis(200) : timeLimit;
+            statementLimit = statementLimit == null ? 10_000_000L : statementLimit;
+            allocationLimitMb = allocationLimitMb == null ? 256 : allocationLimitMb;
+            window = window == null ? Duration.ofDays(1) : window;
+            windows = windows == null ? 14 : windows;
+            watch = watch == null ? Boolean.TRUE : watch;
+            batchSize = batchSize == null ? 1000 : batchSize;
+            if (timeLimit.toMillis() < 1 || timeLimit.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("time-limit: must be between 1ms and 1m, found " + Durations.format(timeLimit));
+            }
+            if (statementLimit < 1) throw new IllegalArgumentException("statement-limit: must be positive, found " + statementLimit);
+            if (allocationLimitMb < 1) throw new IllegalArgumentException("allocation-limit-mb: must be positive, found " + allocationLimitMb);
+            if (window.compareTo(Duration.ofMinutes(1)) < 0) throw new IllegalArgumentException("window: must be at least 1m, found " + Durations.format(window));
+            if (windows < 1 || windows > 1000) throw new IllegalArgumentException("windows: must be between 1 and 1000, found " + windows);
+            if (batchSize < 1 || batchSize > 100_000) throw new IllegalArgumentException("batch-size: must be between 1 and 100000, found " + batchSize);
+        }
+
+        public static Rules defaults() {
+            return new Rules(null, null, null, null, null, null, null, null, null, null);
+        }
+    }
 }
