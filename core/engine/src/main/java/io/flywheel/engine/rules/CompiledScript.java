@@ -126,6 +126,13 @@ public final class CompiledScript implements AutoCloseable {
      * the line where the engine knows it, and {@code what} (for example {@code score()}).
      */
     <T> T call(String what, Function<Bound, T> body) {
+        if (context == null) {
+            // Rebuilt after a cancel: loading and warming up get the load limit, not the call's.
+            execute("loading", limits.loadLimit(), () -> {
+                ensureLoaded();
+                return null;
+            });
+        }
         return execute(what, limits.timeLimit(), () -> {
             ensureLoaded();
             return body.apply(new Bound(api, generation));
@@ -210,6 +217,34 @@ public final class CompiledScript implements AutoCloseable {
         api = factory.execute(fn, limits.maxResultEntries());
         generation++;
         c.resetLimits();
+        warmUp(new Bound(api, generation));
+        c.resetLimits();
+    }
+
+    /**
+     * One call on sample input while the load limit applies: the first call on a fresh context
+     * initializes much of JavaScript and can take longer than a call's limit. What the call
+     * returns or throws is not judged here (replay and real calls do that); running over the
+     * limits is.
+     */
+    private void warmUp(Bound bound) {
+        try {
+            if (kind == RuleKind.LEAD_SCORE) {
+                var leads = Replay.sampleLeads(java.util.List.of("engineer", "remote"), java.time.Instant.EPOCH.plusSeconds(86_400L * 365 * 56));
+                LeadBatch batch = LeadBatch.of(leads, 0, leads.size(), leads.getFirst().foundAt());
+                bound.fn("score").execute(batch, bound.fn("weights").execute(new String[] {"engineer", "remote"}, new double[] {1, 1}));
+            } else if (kind == RuleKind.KEYWORD_WEIGHTS) {
+                bound.fn("update").execute("{\"end\":0,\"windowHours\":24,\"windows\":1,\"seed\":0,\"keywords\":{\"engineer\":"
+                        + "[{\"found\":4,\"posts\":4,\"engagements\":1,\"conversions\":0,\"rejections\":0}]}}", "{\"engineer\":1}");
+            } else {
+                bound.fn("update").execute("{\"a\":[0.01],\"b\":[-0.01]}", "{\"a\":0.5,\"b\":0.5}");
+            }
+        } catch (PolyglotException e) {
+            if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()) {
+                throw e;
+            }
+            log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
+        }
     }
 
     /** Drops the context so the next call rebuilds it (after a cancel, which leaves it unusable). */
