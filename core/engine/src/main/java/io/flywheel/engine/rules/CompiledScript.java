@@ -273,7 +273,7 @@ public final class CompiledScript implements AutoCloseable {
             if (guard.reason != null) {
                 message = what + " was stopped: it " + guard.reason;
             } else if (pe.isSyntaxError()) {
-                message = "syntax error: " + pe.getMessage();
+                message = "syntax error: " + syntaxMessage(pe.getMessage());
             } else if (cancelled) {
                 message = what + " was stopped: it ran more than " + String.format(Locale.ROOT, "%,d", limits.statementLimit())
                         + " statements (rules.statement-limit)";
@@ -301,6 +301,18 @@ public final class CompiledScript implements AutoCloseable {
             message = what + " failed: " + t;
         }
         return new RuleException(where + ": " + message, t);
+    }
+
+    /** GraalJS says "SyntaxError: name:line:column Expected ... \n<source line>\n^": keep what is wrong. */
+    private String syntaxMessage(String raw) {
+        String first = raw == null ? "" : raw.lines().findFirst().orElse("").strip();
+        String prefix = "SyntaxError: " + source.name() + ":";
+        if (first.startsWith(prefix)) {
+            String rest = first.substring(prefix.length());
+            int space = rest.indexOf(' ');
+            first = space < 0 ? rest : rest.substring(space + 1);
+        }
+        return first;
     }
 
     /** {@code name:line} of the innermost frame in this script, else the engine's location, else the name. */

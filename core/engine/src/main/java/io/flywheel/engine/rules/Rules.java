@@ -209,6 +209,32 @@ public final class Rules implements AutoCloseable {
         return dataDir.resolve("rules").resolve("status.properties");
     }
 
+    /** What a rollback did: {@code file} now holds version {@code to} instead of {@code from}. */
+    public record Rollback(RuleKind kind, String from, String to, Path file) {}
+
+    /**
+     * Puts the version that was live before the latest one back into {@code kind}'s file and
+     * records it in the archive. A running Flywheel watching the file reloads it (replayed like
+     * any change); otherwise it is loaded at the next start. Works without a running Flywheel.
+     */
+    public static Rollback rollback(RulesConfig config, Path dataDir, RuleKind kind, Clock clock) {
+        Path file = config.scripts().get(kind);
+        if (file == null) {
+            throw new RuleException(kind.id() + ": runs the bundled default (no scripts/" + kind.fileName()
+                    + " and none configured under rules:), so there is no file to roll back");
+        }
+        RuleArchive archive = archive(dataDir);
+        String latest = archive.latest(kind).orElseThrow(() -> new RuleException(kind.id() + ": no version has gone live yet in "
+                + archive.root() + "; nothing to roll back"));
+        String previous = archive.previous(kind).orElseThrow(() -> new RuleException(kind.id() + ": version " + latest.substring(0, 12)
+                + " is the only one that has gone live; there is no earlier version to roll back to"));
+        ScriptSource text = archive.read(kind, previous).orElseThrow(() -> new RuleException(kind.id() + ": the archived text of version "
+                + previous.substring(0, 12) + " is missing from " + archive.root()));
+        RuleArchive.writeAtomically(file, text.text());
+        archive.rolledBack(kind, latest, previous, clock.instant());
+        return new Rollback(kind, latest, previous, file);
+    }
+
     /** The archive of versions that went live, for {@code flywheel rules rollback}. */
     public static RuleArchive archive(Path dataDir) {
         return new RuleArchive(dataDir.resolve("rules"));
