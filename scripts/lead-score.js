@@ -6,7 +6,7 @@
  * CONTRACT
  *   function score(leads, weights) -> array of numbers, one per lead, in the same order
  *
- *   leads      a batch of leads (up to 1,000 per call). Each lead has:
+ *   leads      a batch of leads (up to rules.batch-size, 250 by default, per call). Each lead has:
  *                keywords      configured keywords the title or body mentions, lower case
  *                inTitle       for each keyword (same order), true if the title mentions it
  *                source        the configured source id (e.g. "hn-hiring")

@@ -75,6 +75,15 @@ public final class Flywheel implements AutoCloseable {
 
     /** Builds a runnable Flywheel from a preflight without errors. */
     public static Flywheel assemble(Preflight.Result pre, Clock clock, Scheduler scheduler, RandomGenerator random) {
+        return assemble(pre, clock, scheduler, random, JsRuntime::start);
+    }
+
+    /**
+     * @param javaScript the JavaScript runtime the rules run on (for example one started with
+     *     {@link JsRuntime#startInBackground()} while the preflight ran); the Flywheel owns and closes it
+     */
+    public static Flywheel assemble(Preflight.Result pre, Clock clock, Scheduler scheduler, RandomGenerator random,
+            java.util.function.Supplier<JsRuntime> javaScript) {
         if (pre.problems().hasErrors()) {
             throw new IllegalStateException("preflight has errors; run `flywheel check`");
         }
@@ -88,7 +97,7 @@ public final class Flywheel implements AutoCloseable {
             EngagementRecorder engagement = new EngagementRecorder(store, store);
             CommandRouter commands = new CommandRouter(pre.plugins().catalog().commands(), Set.of());
             java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
-            js = JsRuntime.start();
+            js = javaScript.get();
             rules = Rules.open(RulesConfig.of(config), js, new RuleHistory(store, store, store), weights, dataDir, clock, random);
 
             Map<String, Output> outputs = new LinkedHashMap<>();
@@ -139,10 +148,16 @@ public final class Flywheel implements AutoCloseable {
     }
 
     private static Map<String, Double> initialWeights(FlywheelConfig config, MapDbStore store, Clock clock) {
+        if (store.latest(WeightSet.Kind.KEYWORD).isEmpty()) {
+            store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml"));
+        }
+        return weightsInForce(config, store);
+    }
+
+    /** The configured keywords with the weights learned for them last (configured ones for keywords never learned). */
+    public static Map<String, Double> weightsInForce(FlywheelConfig config, io.flywheel.engine.feedback.WeightHistory history) {
         Map<String, Double> weights = new LinkedHashMap<>(config.keywords());
-        store.latest(WeightSet.Kind.KEYWORD).ifPresentOrElse(
-                learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, configured) -> v)),
-                () -> store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml")));
+        history.latest(WeightSet.Kind.KEYWORD).ifPresent(learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, configured) -> v)));
         return weights;
     }
 

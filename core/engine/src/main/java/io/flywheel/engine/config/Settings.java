@@ -50,7 +50,7 @@ public final class Settings {
      * @param window one feedback window (default 1d)
      * @param windows how many windows the keyword rule sees and a new version is replayed on (default 14)
      * @param watch reload a script when its file changes (default true)
-     * @param batchSize most leads per call of the lead rule (default 1000)
+     * @param batchSize most leads per call of the lead rule (default 250)
      */
     public record Rules(Path leadScore, Path keywordWeights, Path strategyWeights, Duration timeLimit, Long statementLimit,
             Integer allocationLimitMb, Duration window, Integer windows, Boolean watch, Integer batchSize) {
@@ -61,7 +61,7 @@ public final class Settings {
             window = window == null ? Duration.ofDays(1) : window;
             windows = windows == null ? 14 : windows;
             watch = watch == null ? Boolean.TRUE : watch;
-            batchSize = batchSize == null ? 1000 : batchSize;
+            batchSize = batchSize == null ? 250 : batchSize;
             if (timeLimit.toMillis() < 1 || timeLimit.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw new IllegalArgumentException("time-limit: must be between 1ms and 1m, found " + Durations.format(timeLimit));
             }

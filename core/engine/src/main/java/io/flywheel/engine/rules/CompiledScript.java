@@ -300,7 +300,8 @@ public final class CompiledScript implements AutoCloseable {
         } else {
             message = what + " failed: " + t;
         }
-        return new RuleException(where + ": " + message, t);
+        int line = where.startsWith(source.name() + ":") ? Integer.parseInt(where.substring(source.name().length() + 1)) : 0;
+        return new RuleException(where + ": " + message, line, t);
     }
 
     /** GraalJS says "SyntaxError: name:line:column Expected ... \n<source line>\n^": keep what is wrong. */

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JsLeadScorer implements LeadScorer {
     private static final Logger log = LoggerFactory.getLogger(JsLeadScorer.class);
-    public static final int DEFAULT_BATCH = 1000;
+    public static final int DEFAULT_BATCH = 250;
 
     private final Supplier<CompiledScript> script;
     private final Clock clock;
