@@ -38,6 +38,7 @@ public final class PluginJarBuilder {
     private String version = "1.0.0";
     private String requires = "^1.0.0";
     private boolean descriptor = true;
+    private String pluginClass;
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> excludedPrefixes = new ArrayList<>();
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
@@ -58,6 +59,12 @@ public final class PluginJarBuilder {
     /** The {@code Plugin-Requires} expression, e.g. {@code ^2.0.0}. */
     public PluginJarBuilder requires(String expression) {
         this.requires = expression;
+        return this;
+    }
+
+    /** The {@code Plugin-Class}: an {@code org.pf4j.Plugin} subclass whose start() runs on load. */
+    public PluginJarBuilder pluginClass(String className) {
+        this.pluginClass = className;
         return this;
     }
 
@@ -93,6 +100,9 @@ public final class PluginJarBuilder {
             manifest.getMainAttributes().putValue("Plugin-Id", pluginId);
             manifest.getMainAttributes().putValue("Plugin-Version", version);
             manifest.getMainAttributes().putValue("Plugin-Requires", requires);
+            if (pluginClass != null) {
+                manifest.getMainAttributes().putValue("Plugin-Class", pluginClass);
+            }
         }
         Path jar = dir.resolve(fileName);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
@@ -151,6 +161,15 @@ public final class PluginJarBuilder {
                     public OutputStream openOutputStream() {
                         return outputs.computeIfAbsent(name, k -> new ByteArrayOutputStream());
                     }
+
+                    @Override
+                    public CharSequence getCharContent(boolean ignoreEncodingErrors) throws IOException {
+                        ByteArrayOutputStream written = outputs.get(name);
+                        if (written == null) {
+                            throw new java.nio.file.NoSuchFileException(name);
+                        }
+                        return written.toString(StandardCharsets.UTF_8);
+                    }
                 };
             }
         };
@@ -162,7 +181,7 @@ public final class PluginJarBuilder {
                     }
                 })
                 .toList();
-        List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-proc:full", "-implicit:class", "-Xlint:none", "-nowarn");
+        List<String> options = List.of("-classpath", testClasspath(), "-proc:full", "-implicit:class", "-Xlint:none", "-nowarn");
         boolean ok = compiler.getTask(null, manager, diagnostics, options, null, units).call();
         if (!ok) {
             StringBuilder b = new StringBuilder("plugin sources did not compile:");
@@ -172,6 +191,12 @@ public final class PluginJarBuilder {
         Map<String, byte[]> result = new LinkedHashMap<>();
         outputs.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> result.put(e.getKey(), e.getValue().toByteArray()));
         return result;
+    }
+
+    /** Surefire may run tests from a manifest-only jar; it names the real classpath in a property. */
+    private static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
     /** Lists a jar's entry names, for assertions. */

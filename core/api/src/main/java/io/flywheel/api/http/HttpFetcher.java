@@ -21,4 +21,26 @@ public interface HttpFetcher {
     default HttpResult get(URI uri) {
         return fetch(HttpRequest.get(uri));
     }
+
+    /**
+     * Waits for a turn at {@code uri}'s host for a request this fetcher does not make itself, such as
+     * a browser navigation, under the same per-host concurrency limit, minimum interval and
+     * robots.txt as {@link #fetch}. Hold the permit while the page loads, then close it.
+     *
+     * <p>The default grants every request at once; the host's fetcher overrides it.
+     *
+     * @throws FetchException when robots.txt disallows {@code uri} (and {@code respectRobots}), or
+     *     the host asked to be left alone for longer than the fetcher waits
+     */
+    default Permit permit(URI uri, boolean respectRobots) {
+        return () -> {};
+    }
+
+    /** A turn at one host, from {@link #permit}; closing it lets the next request to that host go. */
+    @FunctionalInterface
+    interface Permit extends AutoCloseable {
+        /** Releases the turn; safe to call more than once. */
+        @Override
+        void close();
+    }
 }

@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
+    static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
 
     private final Preflight.Result preflight;
@@ -55,13 +56,14 @@ public final class Flywheel implements AutoCloseable {
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
+    private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
     private int inFlight;
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights, Rules rules,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, SourceStatusFile statusFile) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -71,6 +73,7 @@ public final class Flywheel implements AutoCloseable {
         this.outputs = outputs;
         this.dispatcher = dispatcher;
         this.sources = sources;
+        this.statusFile = statusFile;
     }
 
     /** Builds a runnable Flywheel from a preflight without errors. */
@@ -113,13 +116,16 @@ public final class Flywheel implements AutoCloseable {
             LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
+            SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());
+            SourceStatusFile.Snapshot previous = statusFile.read();
             List<SourceRunner> sources = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.SOURCE)) {
                 PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, http, dataDir, weights, engagement, commands);
                 LeadSource source = (LeadSource) create(b, ctx);
-                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
+                sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
+                        previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources);
+            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources, statusFile);
         } catch (RuntimeException | LinkageError e) {
             if (rules != null) {
                 rules.close();
@@ -167,6 +173,7 @@ public final class Flywheel implements AutoCloseable {
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
+        statusFile.write(clock.instant(), health());
         dispatcher.flush();
         return results;
     }
@@ -179,6 +186,7 @@ public final class Flywheel implements AutoCloseable {
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
+        scheduleOutboxRetry();
         log.info("Running {} source(s) and {} output(s); Ctrl-C to stop", sources.size(), outputs.size());
     }
 
@@ -187,6 +195,22 @@ public final class Flywheel implements AutoCloseable {
             return;
         }
         scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s)));
+    }
+
+    /** Posts that an output could not take yet (not ready, or down) are offered again on this beat. */
+    private void scheduleOutboxRetry() {
+        if (stopping) {
+            return;
+        }
+        scheduled.put("\u0000outbox", scheduler.schedule(OUTBOX_RETRY, () -> {
+            try {
+                dispatcher.flush();
+            } catch (RuntimeException e) {
+                log.warn("Outbox retry failed: {}", e.toString());
+            } finally {
+                scheduleOutboxRetry();
+            }
+        }));
     }
 
     private void runScheduled(SourceRunner s) {
@@ -198,6 +222,7 @@ public final class Flywheel implements AutoCloseable {
         }
         try {
             SourceRun run = s.run();
+            statusFile.write(clock.instant(), health());
             if (!run.failed() && run.stored() > 0) {
                 log.info("{}: {} new lead(s) ({} found, {} already known)", s.id(), run.stored(), run.found(), run.duplicates());
             }
@@ -236,6 +261,7 @@ public final class Flywheel implements AutoCloseable {
         dispatcher.flush();
     }
 
+    /** Every source's health now (what {@code flywheel status} reads from the status file, live). */
     public List<SourceHealth> health() {
         return sources.stream().map(SourceRunner::health).toList();
     }

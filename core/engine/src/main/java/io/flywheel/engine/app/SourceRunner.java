@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class SourceRunner {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
     static final Duration MAX_PAUSE = Duration.ofHours(6);
+    static final Duration FIRST_RUN_SPREAD = Duration.ofSeconds(5);
 
     private final String id;
     private final LeadSource source;
@@ -34,6 +35,12 @@ final class SourceRunner {
     private volatile SourceHealth health;
 
     SourceRunner(String id, LeadSource source, HostSettings.Source settings, LeadPipeline pipeline, KeywordWeights weights, Clock clock, RandomGenerator random) {
+        this(id, source, settings, pipeline, weights, clock, random, SourceHealth.fresh(id));
+    }
+
+    /** @param previous the health this source had when the last process stopped (from the status file) */
+    SourceRunner(String id, LeadSource source, HostSettings.Source settings, LeadPipeline pipeline, KeywordWeights weights, Clock clock,
+            RandomGenerator random, SourceHealth previous) {
         this.id = id;
         this.source = source;
         this.settings = settings;
@@ -41,7 +48,7 @@ final class SourceRunner {
         this.weights = weights;
         this.clock = clock;
         this.random = random;
-        this.health = new SourceHealth(id, null, null, 0, null, -1, null);
+        this.health = previous;
     }
 
     String id() {
@@ -71,13 +78,23 @@ final class SourceRunner {
             Duration took = Duration.between(started, clock.instant());
             SourceHealth before = health;
             if (result.unchanged()) {
-                health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null);
+                health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null, before.warning());
+                log.debug("Source {}: not modified since its last run", id);
                 return new SourceRun(id, started, took, 0, 0, 0, 0, null);
             }
-            if (r.found() == 0 && before.lastFound() > 0) {
-                log.warn("Source {} found no items where its last run found {}: its selectors or URL may be stale", id, before.lastFound());
+            String warning = null;
+            if (r.found() == 0) {
+                if (before.lastFound() > 0) {
+                    warning = "found no items where its last run found " + before.lastFound() + ": its selectors or URL may be stale";
+                    log.warn("Source {} {}", id, warning);
+                } else if (before.warning() != null) {
+                    warning = before.warning();
+                } else if (before.lastFound() < 0) {
+                    warning = "found no items on its first run: check its selectors and URL";
+                    log.warn("Source {} {}", id, warning);
+                }
             }
-            health = new SourceHealth(id, started, started, 0, null, r.found(), null);
+            health = new SourceHealth(id, started, started, 0, null, r.found(), null, warning);
             log.debug("Source {}: {} found, {} new, {} duplicate, {} rejected in {} ms", id, r.found(), r.stored().size(), r.duplicates(), r.rejected(), took.toMillis());
             return new SourceRun(id, started, took, r.found(), r.rejected(), r.duplicates(), r.stored().size(), null);
         } catch (Exception | LinkageError e) {
@@ -85,8 +102,12 @@ final class SourceRunner {
             SourceHealth before = health;
             int failures = before.consecutiveFailures() + 1;
             Instant pausedUntil = failures >= 2 ? clock.instant().plus(pause(failures)) : null;
-            health = new SourceHealth(id, started, before.lastSuccess(), failures, error, before.lastFound(), pausedUntil);
-            log.warn("Source {} failed ({} in a row): {}", id, failures, error);
+            health = new SourceHealth(id, started, before.lastSuccess(), failures, error, before.lastFound(), pausedUntil, before.warning());
+            if (pausedUntil != null) {
+                log.warn("Source {} failed ({} in a row), paused until {}: {}", id, failures, pausedUntil, error);
+            } else {
+                log.warn("Source {} failed: {}", id, error);
+            }
             log.debug("Source {} failure", id, e);
             return new SourceRun(id, started, Duration.between(started, clock.instant()), 0, 0, 0, 0, error);
         } finally {
@@ -106,9 +127,19 @@ final class SourceRunner {
         return regular;
     }
 
-    /** First run: a random point within the jitter, so sources do not all start at once. */
+    /**
+     * First run soon after start, at a random point within {@link #FIRST_RUN_SPREAD} (or the jitter,
+     * if smaller) so that sources do not all start at the same instant.
+     */
     Duration firstDelay() {
-        return settings.jitter().isZero() ? Duration.ZERO : Duration.ofMillis(random.nextLong(settings.jitter().toMillis() + 1));
+        long spread = Math.min(settings.jitter().toMillis(), FIRST_RUN_SPREAD.toMillis());
+        Duration jitter = spread == 0 ? Duration.ZERO : Duration.ofMillis(random.nextLong(spread + 1));
+        SourceHealth h = health;
+        if (h.pausedUntil() != null && h.pausedUntil().isAfter(clock.instant())) {
+            Duration pause = Duration.between(clock.instant(), h.pausedUntil());   // still paused from the last process
+            return pause.compareTo(jitter) > 0 ? pause : jitter;
+        }
+        return jitter;
     }
 
     private Duration pause(int failures) {

@@ -61,36 +61,78 @@ public final class ConfigLoader {
         }
         warnAboutSecrets(tree, "", problems);
         RecordBinder binder = new RecordBinder(env, absolute.getParent());
-        Optional<Root> root = binder.bind(tree, Root.class, "config", problems);
-        if (root.isEmpty()) {
+        if (!(tree instanceof ConfigNode.MapNode root)) {
+            problems.error(tree.location(), "config: expected a map of sections (store, plugins, keywords, sources, outputs, ...), found " + tree.kind());
             return new Result(Optional.empty(), env, problems);
         }
-        Root r = root.get();
+        List<String> sections = RecordBinder.keysOf(Root.class);
+        root.entries().forEach((key, entry) -> {
+            if (sections.stream().noneMatch(s -> Names.normalize(s).equals(Names.normalize(key)))) {
+                String hint = Names.nearest(key, sections).map(s -> "; did you mean '" + s + "'?").orElse("; valid sections: " + String.join(", ", sections));
+                problems.error(entry.keyLocation(), "config: unknown key '" + key + "'" + hint);
+            }
+        });
+        // Each section is bound on its own so that one bad section does not hide the problems of the others.
         Path base = absolute.getParent();
-        Settings.Store store = r.store() == null ? new Settings.Store(null, null) : r.store();
+        Settings.Store store = section(root, "store", Settings.Store.class, binder, problems).orElse(new Settings.Store(null, null));
         if (store.path() == null) {
             store = new Settings.Store(base.resolve("data/flywheel.db"), store.retention());
         }
-        Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
-        Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
-        Settings.Rules rules = r.rules() == null ? Settings.Rules.defaults() : r.rules();
+        Settings.Plugins plugins = section(root, "plugins", Settings.Plugins.class, binder, problems)
+                .filter(p -> p.dir() != null)
+                .orElse(new Settings.Plugins(base.resolve("plugins")));
+        Settings.Http http = section(root, "http", Settings.Http.class, binder, problems).orElse(Settings.Http.defaults());
+        Settings.Rules rules = section(root, "rules", Settings.Rules.class, binder, problems).orElse(Settings.Rules.defaults());
         checkRuleFiles(tree, rules, problems);
         Map<String, Double> keywords = new LinkedHashMap<>();
-        if (r.keywords() != null) {
-            r.keywords().forEach((k, v) -> {
-                if (v < 0) {
-                    problems.error(keyLocation(tree, "keywords", k), "keywords." + k + ": weight must not be negative, found " + v);
+        sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Double> given = (Map<String, Double>) v;
+            given.forEach((k, w) -> {
+                if (w < 0) {
+                    problems.error(keyLocation(tree, "keywords", k), "keywords." + k + ": weight must not be negative, found " + w);
                 }
-                keywords.put(k.toLowerCase(Locale.ROOT).strip(), v);
+                keywords.put(k.toLowerCase(Locale.ROOT).strip(), w);
+            });
+        });
+        List<Instance> instances = new ArrayList<>();
+        for (ComponentKind kind : ComponentKind.values()) {
+            sectionOfComponentType(root, kind.section(), binder, problems).ifPresent(v -> {
+                @SuppressWarnings("unchecked")
+                List<ConfigNode> nodes = (List<ConfigNode>) v;
+                instances(kind, nodes, binder, problems, instances);
             });
         }
-        List<Instance> instances = new ArrayList<>();
-        instances(ComponentKind.SOURCE, r.sources(), binder, problems, instances);
-        instances(ComponentKind.MARKET, r.markets(), binder, problems, instances);
-        instances(ComponentKind.STRATEGY, r.strategies(), binder, problems, instances);
-        instances(ComponentKind.OUTPUT, r.outputs(), binder, problems, instances);
         FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, rules, keywords, instances);
         return new Result(Optional.of(config), env, problems);
+    }
+
+    private static <T extends Record> Optional<T> section(ConfigNode.MapNode root, String key, Class<T> type, RecordBinder binder, Problems problems) {
+        ConfigNode node = entry(root, key);
+        return node == null ? Optional.empty() : binder.bind(node, type, key, problems);
+    }
+
+    /** Binds a section to the generic type of {@link Root}'s component of the same name. */
+    private static Optional<Object> sectionOfComponentType(ConfigNode.MapNode root, String key, RecordBinder binder, Problems problems) {
+        ConfigNode node = entry(root, key);
+        if (node == null) {
+            return Optional.empty();
+        }
+        for (var c : Root.class.getRecordComponents()) {
+            if (Names.normalize(c.getName()).equals(Names.normalize(key))) {
+                return binder.bindValue(node, c.getGenericType(), key, problems);
+            }
+        }
+        throw new IllegalArgumentException("no section " + key);
+    }
+
+    private static ConfigNode entry(ConfigNode.MapNode root, String key) {
+        for (var e : root.entries().entrySet()) {
+            if (Names.normalize(e.getKey()).equals(Names.normalize(key))) {
+                return e.getValue().value();
+            }
+        }
+        return null;
     }
 
     private void instances(ComponentKind kind, List<ConfigNode> nodes, RecordBinder binder, Problems problems, List<Instance> out) {
@@ -146,13 +188,24 @@ public final class ConfigLoader {
             if (host.isEmpty()) {
                 continue;
             }
-            out.add(new Instance(kind, id, type, true, host.get(), map.without(pluginExcluded), map.location()));
+            ConfigNode.MapNode settings = map.without(pluginExcluded);
+            // Report unset variables now, even if the entry's type turns out not to exist.
+            checkVariables(settings, binder, problems);
+            out.add(new Instance(kind, id, type, true, host.get(), settings, map.location()));
         }
     }
 
     /** The likeliest intended name among {@code candidates} for a misspelt {@code name}. */
     public static Optional<String> suggest(String name, java.util.Collection<String> candidates) {
         return Names.nearest(name, candidates);
+    }
+
+    private static void checkVariables(ConfigNode node, RecordBinder binder, Problems problems) {
+        switch (node) {
+            case ConfigNode.MapNode map -> map.entries().values().forEach(e -> checkVariables(e.value(), binder, problems));
+            case ConfigNode.ListNode list -> list.items().forEach(i -> checkVariables(i, binder, problems));
+            case ConfigNode.ScalarNode scalar -> binder.text(scalar, problems);
+        }
     }
 
     /** A rule file named in config.yml must exist; unnamed ones fall back to the bundled defaults. */

@@ -49,6 +49,15 @@ public final class RecordBinder {
         return value == INVALID || value == null ? Optional.empty() : Optional.of(type.cast(value));
     }
 
+    /**
+     * Binds {@code node} to a possibly generic {@code type} (a {@code Map<String, Double>}, a
+     * {@code List<ConfigNode>}, ...). Returns empty when absent or wrong.
+     */
+    public Optional<Object> bindValue(ConfigNode node, java.lang.reflect.Type type, String path, Problems problems) {
+        Object value = convert(node, type, path, problems);
+        return value == INVALID || value == null ? Optional.empty() : Optional.of(value);
+    }
+
     /** Names of the keys a record type accepts, in kebab-case, for messages. */
     public static List<String> keysOf(Class<?> recordType) {
         return Arrays.stream(recordType.getRecordComponents()).map(c -> Names.kebab(c.getName())).toList();
@@ -200,7 +209,8 @@ public final class RecordBinder {
     private URI uri(String text) {
         URI u;
         try {
-            u = new URI(text);
+            // {keyword} and {page} placeholders are kept, percent-encoded, for sources to fill in
+            u = new URI(text.replace("{", "%7B").replace("}", "%7D"));
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a valid URL: '" + text + "' (" + e.getReason() + ")");
         }

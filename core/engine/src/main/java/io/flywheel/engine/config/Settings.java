@@ -21,19 +21,68 @@ public final class Settings {
     public record Plugins(Path dir) {}
 
     /**
-     * @param userAgent sent with every request
-     * @param timeout one attempt's limit
+     * The shared HTTP fetcher: politeness per host, resilience per request.
+     *
+     * @param userAgent sent with every request; its first word is the robots.txt product token
+     * @param timeout one attempt's limit, headers and body
      * @param maxBytes responses larger than this are refused
      * @param retries attempts after the first on 5xx, 429 and network errors
+     * @param hostConcurrency requests in flight to one host at once (default 1)
+     * @param hostInterval the least time between the starts of two requests to one host (default 1s);
+     *     a robots.txt {@code Crawl-delay} raises it for that host
+     * @param maxWait the longest a request waits for its host's turn (a long {@code Retry-After},
+     *     a queue of requests) before it fails instead (default 5m)
+     * @param maxRedirects redirects followed per request (default 10); a loop fails at once
+     * @param hosts per-host overrides of concurrency and interval, by host name; a name also
+     *     covers its subdomains
      */
-    public record Http(String userAgent, Duration timeout, Long maxBytes, Integer retries) {
+    public record Http(String userAgent, Duration timeout, Long maxBytes, Integer retries, Integer hostConcurrency, Duration hostInterval,
+            Duration maxWait, Integer maxRedirects, java.util.Map<String, Host> hosts) {
         public Http {
             userAgent = userAgent == null ? "Flywheel/0.1 (+https://github.com/flywheel-bot/flywheel)" : userAgent;
             timeout = timeout == null ? Duration.ofSeconds(20) : timeout;
             maxBytes = maxBytes == null ? 10L * 1024 * 1024 : maxBytes;
             retries = retries == null ? 3 : retries;
+            hostConcurrency = hostConcurrency == null ? 1 : hostConcurrency;
+            hostInterval = hostInterval == null ? Duration.ofSeconds(1) : hostInterval;
+            maxWait = maxWait == null ? Duration.ofMinutes(5) : maxWait;
+            maxRedirects = maxRedirects == null ? 10 : maxRedirects;
+            hosts = hosts == null ? java.util.Map.of() : java.util.Map.copyOf(hosts);
             if (maxBytes <= 0) throw new IllegalArgumentException("max-bytes: must be positive");
             if (retries < 0) throw new IllegalArgumentException("retries: must be 0 or more");
+            if (hostConcurrency < 1) throw new IllegalArgumentException("host-concurrency: must be at least 1, found " + hostConcurrency);
+            if (hostInterval.isNegative()) throw new IllegalArgumentException("host-interval: must not be negative");
+            if (maxRedirects < 0) throw new IllegalArgumentException("max-redirects: must be 0 or more");
+            if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("timeout: must be positive");
+        }
+
+        /** Defaults for everything. */
+        public static Http defaults() {
+            return new Http(null, null, null, null, null, null, null, null, null);
+        }
+
+        /** The limits for {@code host}: the override for it or a parent domain, else the defaults. */
+        public Host limitsFor(String host) {
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            while (true) {
+                Host o = hosts.get(h);
+                if (o != null) {
+                    return new Host(o.concurrency() == null ? hostConcurrency : o.concurrency(), o.interval() == null ? hostInterval : o.interval());
+                }
+                int dot = h.indexOf('.');
+                if (dot < 0) {
+                    return new Host(hostConcurrency, hostInterval);
+                }
+                h = h.substring(dot + 1);
+            }
+        }
+    }
+
+    /** @param concurrency requests in flight at once; @param interval least time between request starts */
+    public record Host(Integer concurrency, Duration interval) {
+        public Host {
+            if (concurrency != null && concurrency < 1) throw new IllegalArgumentException("concurrency: must be at least 1, found " + concurrency);
+            if (interval != null && interval.isNegative()) throw new IllegalArgumentException("interval: must not be negative");
         }
     }
 

@@ -6,42 +6,83 @@ import io.flywheel.api.http.HttpFetcher;
 import io.flywheel.api.http.HttpRequest;
 import io.flywheel.api.http.HttpResult;
 import io.flywheel.engine.config.Settings;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
+import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host's HTTP client: a size cap, a timeout per attempt, retries with exponential backoff and
- * jitter on 5xx, 429 and network errors (waiting through the injected scheduler), conditional GET
- * from remembered validators, and {@code file:} URIs for local demo sources.
+ * The host's HTTP client, shared by every source so politeness holds across plugins:
+ * <ul>
+ *   <li>per host ({@link HostGate}): a concurrency limit and a minimum interval between request
+ *       starts, raised by a robots.txt {@code Crawl-delay}; a {@code Retry-After} holds every
+ *       request to that host;
+ *   <li>robots.txt ({@link RobotsPolicy}) unless the request opts out;
+ *   <li>conditional GET from remembered {@code ETag}/{@code Last-Modified}: an unchanged page costs
+ *       one 304;
+ *   <li>a timeout per attempt (headers and body), a size cap (also after gzip), redirects followed
+ *       by hand so each hop is polite, loops and downgrades refused;
+ *   <li>retries with exponential backoff and jitter on 5xx, 429 and network errors, honouring
+ *       {@code Retry-After} in seconds or as an HTTP date.
+ * </ul>
+ * All waiting goes through the injected scheduler and clock; only I/O timeouts are real time.
+ * {@code file:} URIs read local files (demo sources).
  */
 public final class DefaultHttpFetcher implements HttpFetcher {
     private static final Logger log = LoggerFactory.getLogger(DefaultHttpFetcher.class);
-    private static final Duration BASE_BACKOFF = Duration.ofSeconds(1);
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
+    static final Duration BASE_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
+    private static final int MAX_VALIDATORS = 10_000;
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(400, "Bad Request"), Map.entry(401, "Unauthorized"), Map.entry(403, "Forbidden"), Map.entry(404, "Not Found"),
+            Map.entry(405, "Method Not Allowed"), Map.entry(406, "Not Acceptable"), Map.entry(408, "Request Timeout"), Map.entry(410, "Gone"),
+            Map.entry(429, "Too Many Requests"), Map.entry(451, "Unavailable For Legal Reasons"), Map.entry(500, "Internal Server Error"),
+            Map.entry(502, "Bad Gateway"), Map.entry(503, "Service Unavailable"), Map.entry(504, "Gateway Timeout"));
 
     private final HttpClient client;
     private final Settings.Http settings;
     private final Clock clock;
     private final Scheduler scheduler;
     private final RandomGenerator random;
-    private final Map<URI, Validators> validators = new ConcurrentHashMap<>();
+    private final HostGate gate;
+    private final RobotsPolicy robots;
+    private final Map<URI, Validators> validators = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<URI, Validators> eldest) {
+            return size() > MAX_VALIDATORS;
+        }
+    });
 
     private record Validators(String etag, String lastModified) {}
 
@@ -51,81 +92,178 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         this.scheduler = scheduler;
         this.random = random;
         this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.timeout())
                 .build();
+        this.gate = new HostGate(settings, clock, scheduler);
+        this.robots = new RobotsPolicy(clock, gate, settings.userAgent(), this::loadRobots);
     }
 
     @Override
     public HttpResult fetch(HttpRequest request) {
         URI uri = request.uri();
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        String scheme = scheme(uri);
         if (scheme.equals("file")) {
             return readFile(uri);
         }
+        URI current = uri;
+        List<URI> chain = new ArrayList<>(List.of(current));
+        while (true) {
+            HttpResult result = fetchOne(current, request);
+            if (!isRedirect(result.status())) {
+                return result;
+            }
+            String location = result.header("location").orElse(null);
+            if (location == null || location.isBlank()) {
+                throw new FetchException(uri, result.status(), "HTTP " + result.status() + " redirect without a Location header" + via(chain));
+            }
+            URI next;
+            try {
+                next = current.resolve(location.strip().replace(" ", "%20"));
+            } catch (IllegalArgumentException e) {
+                throw new FetchException(uri, result.status(), "redirect to an invalid URL '" + location + "'" + via(chain));
+            }
+            if (chain.contains(next)) {
+                throw new FetchException(uri, result.status(), "redirect loop: " + path(chain) + " -> " + next);
+            }
+            if (chain.size() > settings.maxRedirects()) {
+                throw new FetchException(uri, result.status(), "more than " + settings.maxRedirects() + " redirects (http.max-redirects): " + path(chain));
+            }
+            String nextScheme = scheme(next);
+            if (!nextScheme.equals("http") && !nextScheme.equals("https")) {
+                throw new FetchException(uri, result.status(), "redirect to unsupported URL scheme '" + nextScheme + "': " + next);
+            }
+            if (scheme(current).equals("https") && nextScheme.equals("http")) {
+                throw new FetchException(uri, result.status(), "refused to follow a redirect from https to plain http: " + next);
+            }
+            chain.add(next);
+            current = next;
+        }
+    }
+
+    @Override
+    public Permit permit(URI uri, boolean respectRobots) {
+        String scheme = scheme(uri);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return () -> {};
+        }
+        if (respectRobots) {
+            robots.check(uri);
+        }
+        try {
+            return gate.acquire(uri);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException(uri, "interrupted while waiting for the host's turn", e);
+        }
+    }
+
+    /** One URL without following redirects: robots.txt, then attempts with retries. */
+    private HttpResult fetchOne(URI uri, HttpRequest request) {
+        String scheme = scheme(uri);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new FetchException(uri, -1, "unsupported URL scheme '" + scheme + "'");
         }
+        if (request.respectRobots()) {
+            robots.check(uri);
+        }
         int attempt = 0;
         while (true) {
-            try {
-                HttpResult result = attempt(request);
-                if (result.status() == 429 || result.status() >= 500) {
-                    if (attempt >= settings.retries()) {
-                        throw new FetchException(uri, result.status(), "HTTP " + result.status() + " after " + (attempt + 1) + " attempts");
-                    }
-                    Duration wait = retryAfter(result).orElse(backoff(attempt));
-                    log.debug("{}: HTTP {}, retrying in {}", uri, result.status(), wait);
-                    scheduler.sleep(wait);
-                    attempt++;
-                    continue;
-                }
-                if (result.status() >= 400) {
-                    throw new FetchException(uri, result.status(), "HTTP " + result.status());
-                }
-                return result;
+            HttpResult result;
+            try (Permit ignored = gate.acquire(uri)) {
+                result = attempt(uri, request);
             } catch (IOException e) {
                 if (attempt >= settings.retries()) {
-                    throw new FetchException(uri, "network error after " + (attempt + 1) + " attempts: " + e, e);
+                    throw new FetchException(uri, describe(e) + (attempt > 0 ? " (" + (attempt + 1) + " attempts)" : ""), e);
                 }
-                try {
-                    scheduler.sleep(backoff(attempt));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new FetchException(uri, "interrupted", ie);
-                }
+                Duration wait = backoff(attempt);
+                log.debug("{}: {}, retrying in {} ms", uri, describe(e), wait.toMillis());
+                sleep(uri, wait);
                 attempt++;
+                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new FetchException(uri, "interrupted", e);
             }
+            int status = result.status();
+            if (status == 429 || status >= 500) {
+                Optional<Duration> retryAfter = status == 429 || status == 503 ? retryAfter(result, clock.instant()) : Optional.empty();
+                if (attempt >= settings.retries()) {
+                    throw new FetchException(uri, status, "HTTP " + status + reason(status) + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : ""));
+                }
+                if (retryAfter.isPresent()) {
+                    Instant until = clock.instant().plus(retryAfter.get());
+                    gate.blockUntil(uri, until, "HTTP " + status + " with Retry-After " + retryAfter.get().toSeconds() + "s");
+                    if (retryAfter.get().compareTo(settings.maxWait()) > 0) {
+                        throw new FetchException(uri, status, "HTTP " + status + reason(status) + " with Retry-After " + retryAfter.get().toSeconds()
+                                + "s, longer than http.max-wait " + settings.maxWait().toSeconds() + "s allows; the host is left alone until " + until);
+                    }
+                    log.debug("{}: HTTP {}, Retry-After {}s", uri, status, retryAfter.get().toSeconds());
+                } else {
+                    Duration wait = backoff(attempt);
+                    log.debug("{}: HTTP {}, retrying in {} ms", uri, status, wait.toMillis());
+                    sleep(uri, wait);
+                }
+                attempt++;
+                continue;
+            }
+            if (status >= 400) {
+                throw new FetchException(uri, status, "HTTP " + status + reason(status));
+            }
+            return result;
         }
     }
 
-    private HttpResult attempt(HttpRequest request) throws IOException, InterruptedException {
-        URI uri = request.uri();
-        var builder = java.net.http.HttpRequest.newBuilder(uri)
-                .timeout(request.timeout() == null ? settings.timeout() : request.timeout())
-                .header("User-Agent", settings.userAgent())
-                .header("Accept-Encoding", "identity")
-                .GET();
-        request.headers().forEach(builder::header);
+    private HttpResult attempt(URI uri, HttpRequest request) throws IOException, InterruptedException {
+        Duration timeout = request.timeout() == null ? settings.timeout() : request.timeout();
+        java.net.http.HttpRequest.Builder builder;
+        try {
+            builder = java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(timeout)
+                    .header("User-Agent", settings.userAgent())
+                    .header("Accept-Encoding", "gzip")
+                    .GET();
+            request.headers().forEach(builder::header);
+        } catch (IllegalArgumentException e) {
+            throw new FetchException(uri, -1, "invalid request: " + e.getMessage());
+        }
         Validators v = request.conditional() ? validators.get(uri) : null;
         if (v != null) {
             if (v.etag() != null) builder.header("If-None-Match", v.etag());
             if (v.lastModified() != null) builder.header("If-Modified-Since", v.lastModified());
         }
-        HttpResponse<InputStream> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBytes() + 1));
-        }
-        if (body.length > settings.maxBytes()) {
-            throw new FetchException(uri, response.statusCode(), "response larger than the " + settings.maxBytes() + "-byte cap (http.max-bytes)");
+        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(builder.build(), CappedBody.handler(settings.maxBytes()));
+        HttpResponse<byte[]> response;
+        try {
+            response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new HttpTimeoutException("no complete response within " + timeout.toMillis() + " ms (http.timeout)");
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CappedBody.TooLarge tooLarge) {
+                throw new FetchException(uri, -1, tooLarge.getMessage());
+            }
+            if (cause instanceof HttpTimeoutException) {
+                // the client's own timer (headers) or ours (body): one message either way
+                throw new HttpTimeoutException("no complete response within " + timeout.toMillis() + " ms (http.timeout)");
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(cause);
         }
         Map<String, List<String>> headers = new TreeMap<>();
         response.headers().map().forEach((k, vals) -> headers.put(k.toLowerCase(Locale.ROOT), vals));
-        HttpResult result = new HttpResult(response.uri(), response.statusCode(), headers, body, charset(headers), clock.instant());
+        byte[] body = response.body() == null ? new byte[0] : response.body();
+        List<String> encoding = headers.get("content-encoding");
+        if (encoding != null && !encoding.isEmpty() && encoding.getFirst().strip().equalsIgnoreCase("gzip") && body.length > 0) {
+            body = gunzip(uri, body);
+        }
+        HttpResult result = new HttpResult(uri, response.statusCode(), headers, body, charset(headers), clock.instant());
         if (response.statusCode() == 200) {
             String etag = result.header("etag").orElse(null);
             String lastModified = result.header("last-modified").orElse(null);
@@ -136,24 +274,82 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         return result;
     }
 
-    private Duration backoff(int attempt) {
+    private byte[] gunzip(URI uri, byte[] gz) throws IOException {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBytes() + 1));
+            if (out.length > settings.maxBytes()) {
+                throw new FetchException(uri, -1, "response larger than the " + settings.maxBytes() + "-byte cap (http.max-bytes) once decompressed");
+            }
+            return out;
+        } catch (java.util.zip.ZipException e) {
+            throw new FetchException(uri, -1, "response says gzip but is not: " + e.getMessage());
+        }
+    }
+
+    /** Fetches a robots.txt: one attempt per hop, redirects followed (at most 5), each hop polite. */
+    private RobotsPolicy.Loaded loadRobots(URI robotsTxt) {
+        URI current = robotsTxt;
+        for (int hop = 0; hop <= 5; hop++) {
+            HttpResult r;
+            try (Permit ignored = gate.acquire(current)) {
+                r = attempt(current, new HttpRequest(current, Map.of(), null, false, false));
+            } catch (IOException e) {
+                return new RobotsPolicy.Loaded(-1, "", describe(e));
+            } catch (FetchException e) {
+                return new RobotsPolicy.Loaded(e.status(), "", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FetchException(robotsTxt, "interrupted", e);
+            }
+            if (isRedirect(r.status()) && r.header("location").isPresent()) {
+                current = current.resolve(r.header("location").get().strip());
+                continue;
+            }
+            Charset cs = r.charset() == null ? StandardCharsets.UTF_8 : r.charset();
+            return new RobotsPolicy.Loaded(r.status(), new String(r.body(), cs), null);
+        }
+        return new RobotsPolicy.Loaded(404, "", null);   // RFC 9309: more than 5 redirects, treat as unavailable
+    }
+
+    private void sleep(URI uri, Duration wait) {
+        try {
+            scheduler.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FetchException(uri, "interrupted", e);
+        }
+    }
+
+    Duration backoff(int attempt) {
         long base = BASE_BACKOFF.toMillis() << Math.min(attempt, 16);
         long capped = Math.min(base, MAX_BACKOFF.toMillis());
         return Duration.ofMillis(capped / 2 + random.nextLong(capped / 2 + 1));
     }
 
-    private static java.util.Optional<Duration> retryAfter(HttpResult result) {
+    /** {@code Retry-After} as delta-seconds or an HTTP date, relative to {@code now}. */
+    static Optional<Duration> retryAfter(HttpResult result, Instant now) {
         return result.header("retry-after").flatMap(v -> {
+            String s = v.strip();
             try {
-                return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(s))));
             } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
+                try {
+                    Instant at = ZonedDateTime.parse(s, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    return Optional.of(at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO);
+                } catch (DateTimeParseException e2) {
+                    return Optional.empty();
+                }
             }
         });
     }
 
     private HttpResult readFile(URI uri) {
-        Path path = Path.of(uri);
+        Path path;
+        try {
+            path = Path.of(uri);
+        } catch (IllegalArgumentException e) {
+            throw new FetchException(uri, -1, "not a local file URL: " + e.getMessage());
+        }
         try {
             long size = Files.size(path);
             if (size > settings.maxBytes()) {
@@ -175,7 +371,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         for (String part : types.getFirst().split(";")) {
             String p = part.strip();
             if (p.toLowerCase(Locale.ROOT).startsWith("charset=")) {
-                String name = p.substring(8).replace("\"", "").strip();
+                String name = p.substring(8).replace("\"", "").replace("'", "").strip();
                 try {
                     return Charset.forName(name);
                 } catch (RuntimeException e) {
@@ -184,5 +380,40 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             }
         }
         return null;
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static String scheme(URI uri) {
+        return uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    }
+
+    private static String reason(int status) {
+        String r = REASONS.get(status);
+        return r == null ? "" : " " + r;
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof HttpTimeoutException) {
+            return e.getMessage() == null ? "timed out" : e.getMessage().startsWith("no complete") ? e.getMessage() : "timed out: " + e.getMessage();
+        }
+        if (e instanceof ConnectException) {
+            Throwable c = e.getCause();
+            if (c instanceof java.nio.channels.UnresolvedAddressException) {
+                return "network error: unknown host";
+            }
+            return "network error: cannot connect" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+        }
+        return "network error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private static String via(List<URI> chain) {
+        return chain.size() > 1 ? " (via " + path(chain) + ")" : "";
+    }
+
+    private static String path(List<URI> chain) {
+        return String.join(" -> ", chain.stream().map(URI::toString).toList());
     }
 }

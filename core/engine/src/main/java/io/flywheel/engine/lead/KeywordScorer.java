@@ -20,20 +20,32 @@ public final class KeywordScorer implements LeadScorer {
     public static final Map<String, Double> DEFAULT_SOURCE_PRIOR = Map.of("hn-hiring", 0.5);
 
     private final Clock clock;
+    private final double recencyBonus;
     private final Map<String, Double> sourcePrior;
 
+    /** The keyword part alone: no recency bonus, no source prior. */
+    public KeywordScorer() {
+        this(null, 0, Map.of());
+    }
+
+    /** The default rule: keywords, recency measured on {@code clock}, the default source priors. */
     public KeywordScorer(Clock clock) {
-        this(clock, DEFAULT_SOURCE_PRIOR);
+        this(clock, RECENCY_BONUS, DEFAULT_SOURCE_PRIOR);
     }
 
     public KeywordScorer(Clock clock, Map<String, Double> sourcePrior) {
+        this(clock, RECENCY_BONUS, sourcePrior);
+    }
+
+    private KeywordScorer(Clock clock, double recencyBonus, Map<String, Double> sourcePrior) {
         this.clock = clock;
+        this.recencyBonus = recencyBonus;
         this.sourcePrior = Map.copyOf(sourcePrior);
     }
 
     @Override
     public double[] score(List<Lead> leads, Map<String, Double> weights) {
-        long now = clock.millis();
+        long now = clock == null ? 0 : clock.millis();
         double[] scores = new double[leads.size()];
         for (int i = 0; i < scores.length; i++) {
             Lead lead = leads.get(i);
@@ -43,8 +55,10 @@ public final class KeywordScorer implements LeadScorer {
                 double w = weights.getOrDefault(kw, 0.0);
                 s += TitleMatch.containsWord(title, kw) ? TITLE_FACTOR * w : w;
             }
-            double ageHours = Math.max(0, now - lead.time().toEpochMilli()) / 3_600_000.0;
-            s += RECENCY_BONUS * Math.pow(0.5, ageHours / RECENCY_HALF_LIFE_HOURS);
+            if (recencyBonus != 0) {
+                double ageHours = Math.max(0, now - lead.time().toEpochMilli()) / 3_600_000.0;
+                s += recencyBonus * Math.pow(0.5, ageHours / RECENCY_HALF_LIFE_HOURS);
+            }
             s += sourcePrior.getOrDefault(lead.sourceId(), 0.0);
             scores[i] = s;
         }

@@ -79,6 +79,13 @@ public final class PluginHost implements AutoCloseable {
         }
         Map<String, Path> loaded = new LinkedHashMap<>();
         for (Path file : files) {
+            String unreadable = unreadableArchive(file);
+            if (unreadable != null) {
+                String key = file.getFileName().toString();
+                reports.put(key, new PluginReport(key, "?", file, PluginReport.State.FAILED, List.of(), unreadable, List.of()));
+                log.warn("Plugin {} not loaded: {}", key, unreadable);
+                continue;
+            }
             try {
                 String id = manager.loadPlugin(file);
                 loaded.put(id, file);
@@ -216,13 +223,20 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
+    /** Why {@code file} cannot be opened as a zip, or {@code null} when it can. */
+    private static String unreadableArchive(Path file) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile())) {
+            zip.size();
+            return null;
+        } catch (IOException e) {
+            return "not a readable jar or zip (corrupt or truncated): " + e.getMessage();
+        }
+    }
+
     private static String describeLoadFailure(Throwable e) {
         String all = describe(e);
         if (all.contains("Field 'id' cannot be empty") || all.contains("No PluginDescriptorFinder")) {
             return "no plugin descriptor: META-INF/MANIFEST.MF has no Plugin-Id (and there is no plugin.properties)";
-        }
-        if (all.contains("Cannot read manifest") || all.contains("zip") || all.contains("ZipException") || all.contains("END header")) {
-            return "not a readable jar or zip (corrupt or truncated): " + all;
         }
         return all;
     }

@@ -3,6 +3,7 @@ package io.flywheel.plugins.web;
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.lead.LeadSourceFactory;
+import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -13,26 +14,21 @@ import org.pf4j.Extension;
 public final class RssSourceFactory implements LeadSourceFactory<RssSourceFactory.Config> {
 
     /**
-     * @param url the feed; {@code {keyword}} is replaced by each focus keyword, one request each
+     * @param url the feed; {@code {keyword}} is replaced by each focus keyword (URL-encoded), one request each
      * @param urls several feeds read as one source
      * @param robots obey robots.txt (default true)
      * @param limit at most this many items per feed (default: all)
      */
     public record Config(URI url, List<URI> urls, Boolean robots, Integer limit) {
         public Config {
-            urls = urls == null ? List.of() : List.copyOf(urls);
-            if (url == null && urls.isEmpty()) {
-                throw new IllegalArgumentException("set url (or urls) to the feed address");
-            }
+            urls = SourceUrls.list(urls);
+            SourceUrls.requireOne(url, urls, "the feed address");
             robots = robots == null || robots;
-            limit = limit == null ? Integer.MAX_VALUE : limit;
-            if (limit <= 0) {
-                throw new IllegalArgumentException("limit: must be positive, found " + limit);
-            }
+            limit = SourceUrls.limit(limit);
         }
 
         List<URI> all() {
-            return url == null ? urls : java.util.stream.Stream.concat(java.util.stream.Stream.of(url), urls.stream()).toList();
+            return SourceUrls.all(url, urls);
         }
     }
 

@@ -1,0 +1,159 @@
+package io.flywheel.engine.app;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each source's health in a small JSON file beside the store ({@code status/sources.json}), so
+ * {@code flywheel status} can read it while {@code flywheel run} holds the store, and a restarted
+ * process remembers failures, pauses and how many items each source used to find. Written whole
+ * to a temporary file and moved into place: a reader never sees half a file.
+ */
+public final class SourceStatusFile {
+    private static final Logger log = LoggerFactory.getLogger(SourceStatusFile.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** What the file holds: when it was written and each source's health. */
+    public record Snapshot(Instant written, Map<String, SourceHealth> sources) {}
+
+    private final Path file;
+
+    public SourceStatusFile(Path file) {
+        this.file = file;
+    }
+
+    /** The file for a store at {@code storeFile}. */
+    public static SourceStatusFile besideStore(Path storeFile) {
+        return new SourceStatusFile(storeFile.toAbsolutePath().getParent().resolve("status").resolve("sources.json"));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized void write(Instant now, List<SourceHealth> health) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp); JsonGenerator g = JSON.createGenerator(out)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                g.writeStringField("written", now.toString());
+                g.writeArrayFieldStart("sources");
+                for (SourceHealth h : health) {
+                    g.writeStartObject();
+                    g.writeStringField("id", h.sourceId());
+                    field(g, "lastRun", h.lastRun());
+                    field(g, "lastSuccess", h.lastSuccess());
+                    g.writeNumberField("consecutiveFailures", h.consecutiveFailures());
+                    field(g, "lastError", h.lastError());
+                    g.writeNumberField("lastFound", h.lastFound());
+                    field(g, "pausedUntil", h.pausedUntil());
+                    field(g, "warning", h.warning());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot write source status to {}: {}", file, e.toString());
+        }
+    }
+
+    private static void field(JsonGenerator g, String name, Object value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value.toString());
+        }
+    }
+
+    /** What the file says, or an empty snapshot when there is none or it cannot be read (logged). */
+    public Snapshot read() {
+        if (!Files.isRegularFile(file)) {
+            return new Snapshot(null, Map.of());
+        }
+        try (JsonParser p = JSON.createParser(file.toFile())) {
+            Instant written = null;
+            Map<String, SourceHealth> sources = new LinkedHashMap<>();
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals("written") && t == JsonToken.VALUE_STRING) {
+                    written = Instant.parse(p.getText());
+                } else if (name.equals("sources") && t == JsonToken.START_ARRAY) {
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        SourceHealth h = health(p);
+                        if (h != null) {
+                            sources.put(h.sourceId(), h);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return new Snapshot(written, sources);
+        } catch (IOException | RuntimeException e) {
+            log.warn("Ignoring unreadable source status file {}: {}", file, e.toString());
+            return new Snapshot(null, Map.of());
+        }
+    }
+
+    private static SourceHealth health(JsonParser p) throws IOException {
+        Map<String, String> v = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t.isScalarValue()) {
+                v.put(name, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        String id = v.get("id");
+        if (id == null) {
+            return null;
+        }
+        return new SourceHealth(id, instant(v.get("lastRun")), instant(v.get("lastSuccess")), Integer.parseInt(v.getOrDefault("consecutiveFailures", "0")),
+                v.get("lastError"), Integer.parseInt(v.getOrDefault("lastFound", "-1")), instant(v.get("pausedUntil")), v.get("warning"));
+    }
+
+    private static Instant instant(String s) {
+        return s == null ? null : Instant.parse(s);
+    }
+
+    private static void expect(JsonToken actual, JsonToken wanted) throws IOException {
+        if (actual != wanted) {
+            throw new IOException("expected " + wanted + ", found " + actual);
+        }
+    }
+
+    /** Ids in {@code ids} without an entry get a fresh health. */
+    static List<SourceHealth> orFresh(Snapshot snapshot, List<String> ids) {
+        List<SourceHealth> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(snapshot.sources().getOrDefault(id, SourceHealth.fresh(id)));
+        }
+        return out;
+    }
+}

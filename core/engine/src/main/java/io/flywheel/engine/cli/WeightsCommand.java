@@ -1,0 +1,64 @@
+package io.flywheel.engine.cli;
+
+import io.flywheel.engine.feedback.WeightSet;
+import io.flywheel.engine.learning.Charts;
+import io.flywheel.engine.store.MapDbStore;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code flywheel weights}: the keyword and strategy weights in force, and how they moved. */
+@Command(name = "weights", mixinStandardHelpOptions = true, description = "Shows the keyword and strategy weights in force and how they moved over time.")
+final class WeightsCommand implements Callable<Integer> {
+    @ParentCommand
+    FlywheelCli cli;
+
+    @Option(names = "--days", defaultValue = "30", description = "History window for the chart and the change column (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--chart", paramLabel = "FILE.png", description = "Also write the keyword weights over time as a PNG chart (strategy weights to FILE-strategies.png).")
+    Path chart;
+
+    @Override
+    public Integer call() throws Exception {
+        Instant now = cli.io().clock().instant();
+        Instant from = now.minus(Duration.ofDays(days));
+        try (MapDbStore store = Deployment.openStore(cli)) {
+            PrintStream out = cli.io().out();
+            for (WeightSet.Kind kind : WeightSet.Kind.values()) {
+                List<WeightSet> history = store.history(kind, from, now.plusMillis(1));
+                var latest = store.latest(kind);
+                String label = kind.name().toLowerCase(Locale.ROOT);
+                if (latest.isEmpty()) {
+                    out.printf("%s weights: none recorded yet%n%n", label);
+                    continue;
+                }
+                WeightSet current = latest.get();
+                Map<String, Double> before = history.isEmpty() ? current.weights() : history.getFirst().weights();
+                out.printf("%s weights in force since %s (%s, by %s); %d update(s) in the last %d day(s)%n", label, current.time(), current.note(),
+                        current.scriptHash().length() > 12 ? current.scriptHash().substring(0, 12) : current.scriptHash(), history.size(), days);
+                out.printf("  %-28s %8s %9s%n", label.toUpperCase(Locale.ROOT), "WEIGHT", "CHANGE");
+                current.weights().entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                        .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8.3f %+9.3f%n", e.getKey(), e.getValue(), e.getValue() - before.getOrDefault(e.getKey(), e.getValue())));
+                out.println();
+                if (chart != null) {
+                    Path file = kind == WeightSet.Kind.KEYWORD ? chart : chart.resolveSibling(chart.getFileName().toString().replaceFirst("(\\.png)?$", "-strategies.png"));
+                    Files.write(file, Charts.weights(history.isEmpty() ? List.of(current) : history, label + " weights, last " + days + " days", 15));
+                    out.println("chart: " + file.toAbsolutePath());
+                }
+            }
+        }
+        return FlywheelCli.OK;
+    }
+}

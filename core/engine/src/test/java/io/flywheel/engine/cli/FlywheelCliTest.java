@@ -1,0 +1,117 @@
+package io.flywheel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class FlywheelCliTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        ManualClock clock = ManualClock.atDefaultStart();
+        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                env, clock, () -> new ManualScheduler(clock), new SplittableRandom(1));
+        return FlywheelCli.commandLine(io).execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void versionNamesFlywheelTheApiAndTheJvm() {
+        assertThat(run(Map.of(), "--version")).isZero();
+        assertThat(out()).contains("flywheel ").contains("plugin API 1.0.0").contains("Java 25");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "check", "plugins", "stats", "weights"})
+    void everyCommandHasHelp(String command) {
+        assertThat(run(Map.of(), command, "--help")).isZero();
+        assertThat(out()).contains("Usage: flywheel " + command);
+    }
+
+    @Test
+    void checkListsEveryMistakeAndEveryMissingVariableAtOnce() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), """
+                keywords:
+                  java: lots
+                sources:
+                  - id: hn
+                    type: rsss
+                    url: https://example.org/feed?key=${FEED_KEY}
+                outputs:
+                  - id: console
+                    type: console
+                    colour: true
+                  - id: hook
+                    type: console
+                    body-chars: ${BODY_CHARS}
+                """);
+        int exit = run(Map.of(), "check", "--config", config.toString());
+        assertThat(exit).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err().lines().filter(l -> l.contains(": error: "))).containsExactly(
+                "config.yml:2:9: error: keywords.java: expected a number, found 'lots'",
+                "config.yml:4:5: error: sources[hn]: no loaded plugin provides lead source type 'rsss'; available: none.",
+                "config.yml:6:10: error: environment variable FEED_KEY is not set (put it in the environment or in .env; .env.example documents it)",
+                "config.yml:10:5: error: outputs[console]: unknown key 'colour'; did you mean 'color'?",
+                "config.yml:13:17: error: environment variable BODY_CHARS is not set (put it in the environment or in .env; .env.example documents it)");
+        assertThat(out()).contains("5 error(s)");
+    }
+
+    @Test
+    void checkPassesAValidConfigAndSaysSo() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "outputs:\n  - id: console\n    type: console\n");
+        assertThat(run(Map.of(), "check", "-c", config.toString())).isZero();
+        assertThat(out()).contains("OK");
+    }
+
+    @Test
+    void runRefusesToStartWithProblemsAndSaysWhy() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "sources:\n  - id: x\n    type: nothing\n");
+        assertThat(run(Map.of(), "run", "--once", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("no loaded plugin provides lead source type 'nothing'").contains("not started");
+    }
+
+    @Test
+    void theConfigFileCanComeFromTheEnvironment() throws Exception {
+        Path config = Files.writeString(dir.resolve("other.yml"), "outputs:\n  - id: console\n    type: console\n");
+        assertThat(run(Map.of("FLYWHEEL_CONFIG", config.toString()), "check")).isZero();
+        assertThat(out()).contains(config.toString());
+    }
+
+    @Test
+    void pluginsListsTheBuiltInTypes() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "plugins: {dir: empty}\n");
+        Files.createDirectories(dir.resolve("empty"));
+        assertThat(run(Map.of(), "plugins", "-c", config.toString())).isZero();
+        assertThat(out()).contains("flywheel-core").contains("output 'console'");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        assertThat(run(Map.of(), "fly")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err()).contains("Unmatched argument");
+    }
+}

@@ -1,0 +1,85 @@
+package io.flywheel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.engine.app.SourceHealth;
+import io.flywheel.engine.app.SourceStatusFile;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusCommandTest {
+    private final ManualClock clock = ManualClock.atDefaultStart();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int status(Path config) {
+        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), clock, () -> new ManualScheduler(clock), new Random(1));
+        return FlywheelCli.commandLine(io).execute("status", "--config", config.toString());
+    }
+
+    private static Path config(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("config.yml"), """
+                store:
+                  path: data/flywheel.db
+                sources:
+                  - id: good-feed
+                    type: rss
+                    url: https://example.org/feed
+                  - id: broken-board
+                    type: html
+                    url: https://example.org/jobs
+                  - id: quiet-api
+                    type: json
+                    url: https://example.org/api
+                  - id: new-one
+                    type: rss
+                    url: https://example.org/other
+                  - id: js-board
+                    type: browser
+                    enabled: false
+                """);
+    }
+
+    @Test
+    void showsPausedFailingAndStaleSourcesAndExitsNonZero(@TempDir Path dir) throws Exception {
+        Path config = config(dir);
+        Instant t = clock.instant();
+        SourceStatusFile.besideStore(dir.resolve("data/flywheel.db")).write(t, List.of(
+                new SourceHealth("good-feed", t.minusSeconds(120), t.minusSeconds(120), 0, null, 9, null, null),
+                new SourceHealth("broken-board", t.minusSeconds(60), t.minus(Duration.ofHours(3)), 3, "HTTP 503 Service Unavailable after 4 attempts (https://example.org/jobs)",
+                        20, t.plus(Duration.ofMinutes(57)), null),
+                new SourceHealth("quiet-api", t.minusSeconds(30), t.minusSeconds(30), 0, null, 12, null,
+                        "found no items where its last run found 12: its selectors or URL may be stale")));
+
+        int exit = status(config);
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isEqualTo(FlywheelCli.FAILED);
+        assertThat(text).containsPattern("good-feed\\s+ok\\s+2026-01-05 \\d\\d:58 \\(2m ago\\)\\s+9");
+        assertThat(text).containsPattern("broken-board\\s+paused .*3 failures in a row, paused until .* \\(in 57m\\): HTTP 503");
+        assertThat(text).containsPattern("quiet-api\\s+stale .*selectors or URL may be stale");
+        assertThat(text).containsPattern("new-one\\s+new\\s+never");
+        assertThat(text).containsPattern("js-board\\s+disabled");
+        assertThat(text).contains("4 source(s): 1 unhealthy, 1 possibly stale");
+    }
+
+    @Test
+    void allHealthyExitsZeroAndSaysWhenNothingRanYet(@TempDir Path dir) throws Exception {
+        Path config = config(dir);
+        assertThat(status(config)).isEqualTo(FlywheelCli.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("No run recorded yet");
+    }
+}

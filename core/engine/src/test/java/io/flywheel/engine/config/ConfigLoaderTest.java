@@ -1,0 +1,160 @@
+package io.flywheel.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private ConfigLoader.Result load(String yaml, Map<String, String> env) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yml"), yaml);
+        return new ConfigLoader().load(file, env);
+    }
+
+    private static List<String> messages(ConfigLoader.Result r) {
+        return r.problems().all().stream().map(Problem::toString).toList();
+    }
+
+    @Test
+    void loadsAValidConfigWithDefaults() throws Exception {
+        var r = load("""
+                keywords:
+                  Java: 3
+                  remote: 1.5
+                sources:
+                  - id: hn
+                    type: rss
+                    url: https://example.org/feed
+                    every: 30m
+                outputs:
+                  - id: console
+                    type: console
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        FlywheelConfig c = r.config().orElseThrow();
+        assertThat(c.keywords()).containsEntry("java", 3.0).containsEntry("remote", 1.5);
+        assertThat(c.store().path()).isEqualTo(dir.resolve("data/flywheel.db"));
+        assertThat(c.plugins().dir()).isEqualTo(dir.resolve("plugins"));
+        Instance hn = c.instances(ComponentKind.SOURCE).getFirst();
+        assertThat(hn.id()).isEqualTo("hn");
+        assertThat(hn.type()).isEqualTo("rss");
+        assertThat(hn.host(HostSettings.Source.class).every()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(hn.settings().entries()).containsOnlyKeys("url");
+        assertThat(c.instances(ComponentKind.OUTPUT)).extracting(Instance::id).containsExactly("console");
+    }
+
+    @Test
+    void reportsEveryProblemWithFileLineAndColumn() throws Exception {
+        var r = load("""
+                stor:
+                  path: data/x.db
+                http:
+                  retries: lots
+                keywords:
+                  java: -1
+                sources:
+                  - id: hn
+                    type: rss
+                    every: soon
+                  - id: hn
+                    type: rss
+                  - type: rss
+                  - id: Bad_Id
+                    type: rss
+                  - id: no-type
+                outputs:
+                  - id: discord
+                    type: discord
+                    token: ${DISCORD_TOKEN}
+                    webhook: ${DISCORD_WEBHOOK_URL}
+                """, Map.of());
+        assertThat(messages(r)).contains(
+                "config.yml:1:1: error: config: unknown key 'stor'; did you mean 'store'?",
+                "config.yml:4:12: error: http.retries: expected a whole number, found 'lots'",
+                "config.yml:6:3: error: keywords.java: weight must not be negative, found -1.0",
+                "config.yml:10:12: error: sources[hn].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:11:9: error: sources[hn]: duplicate id 'hn' (first at line 8)",
+                "config.yml:13:5: error: sources[2]: missing required key 'id'",
+                "config.yml:14:9: error: sources[Bad_Id]: id must be lower-case letters, digits and '-', found 'Bad_Id'",
+                "config.yml:16:5: error: sources[no-type]: missing required key 'type'",
+                "config.yml:20:12: error: environment variable DISCORD_TOKEN is not set (put it in the environment or in .env; .env.example documents it)",
+                "config.yml:21:14: error: environment variable DISCORD_WEBHOOK_URL is not set (put it in the environment or in .env; .env.example documents it)");
+    }
+
+    @Test
+    void aDisabledEntryNeedsNoVariables() throws Exception {
+        var r = load("""
+                outputs:
+                  - id: discord
+                    type: discord
+                    enabled: ${DISCORD_TOKEN:+true}
+                    token: ${DISCORD_TOKEN}
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().instances(ComponentKind.OUTPUT).getFirst().enabled()).isFalse();
+
+        var withToken = load("""
+                outputs:
+                  - id: discord
+                    type: discord
+                    enabled: ${DISCORD_TOKEN:+true}
+                    token: ${DISCORD_TOKEN}
+                """, Map.of("DISCORD_TOKEN", "x".repeat(10)));
+        assertThat(withToken.config().orElseThrow().enabled(ComponentKind.OUTPUT)).hasSize(1);
+    }
+
+    @Test
+    void warnsAboutSecretsWrittenInClear() throws Exception {
+        var r = load("""
+                outputs:
+                  - id: hook
+                    type: webhook
+                    url: https://discord.com/api/webhooks/123456789/abcDEF-ghi_jkl
+                  - id: bot
+                    type: discord
+                    token: plain-text-token
+                  - id: ok
+                    type: discord
+                    token: ${DISCORD_TOKEN:-}
+                """, Map.of());
+        assertThat(r.problems().hasErrors()).isFalse();
+        assertThat(messages(r)).containsExactly(
+                "config.yml:4:10: warning: outputs[0].url: a Discord token or webhook URL written in clear; put it in .env and write ${NAME} here",
+                "config.yml:7:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here");
+    }
+
+    @Test
+    void reportsYamlSyntaxErrorsWithTheirPlace() throws Exception {
+        var r = load("sources:\n  - id: a\n   type: rss\n", Map.of());
+        assertThat(r.config()).isEmpty();
+        assertThat(messages(r)).singleElement().asString().startsWith("config.yml:3:").contains("not valid YAML");
+    }
+
+    @Test
+    void reportsDuplicateYamlKeys() throws Exception {
+        var r = load("keywords:\n  java: 1\n  java: 2\n", Map.of());
+        assertThat(messages(r)).contains("config.yml:3:3: error: duplicate key 'java' (first at line 2)");
+    }
+
+    @Test
+    void aMissingConfigFileIsOneClearError() {
+        var r = new ConfigLoader().load(dir.resolve("nope.yml"), Map.of());
+        assertThat(r.config()).isEmpty();
+        assertThat(messages(r)).singleElement().asString().contains("config file not found");
+    }
+
+    @Test
+    void anEmptyFileIsAnEmptyConfig() throws Exception {
+        var r = load("", Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().instances()).isEmpty();
+    }
+}

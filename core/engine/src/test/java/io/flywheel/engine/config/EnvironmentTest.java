@@ -1,0 +1,80 @@
+package io.flywheel.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvironmentTest {
+    private static final Location HERE = new Location(Path.of("config.yml"), 3, 7);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void substitutesVariablesDefaultsAndAlternatives() {
+        Environment env = Environment.of(Map.of("TOKEN", "abc", "EMPTY", ""));
+        Problems problems = new Problems();
+        assertThat(env.substitute("Bot ${TOKEN}", HERE, problems)).isEqualTo("Bot abc");
+        assertThat(env.substitute("${MISSING:-fallback}", HERE, problems)).isEqualTo("fallback");
+        assertThat(env.substitute("${EMPTY:-fallback}", HERE, problems)).isEqualTo("fallback");
+        assertThat(env.substitute("${TOKEN:+on}", HERE, problems)).isEqualTo("on");
+        assertThat(env.substitute("${MISSING:+on}", HERE, problems)).isEmpty();
+        assertThat(env.substitute("costs $$5 and ${TOKEN:-x}", HERE, problems)).isEqualTo("costs $5 and abc");
+        assertThat(env.substitute("no variables here", HERE, problems)).isEqualTo("no variables here");
+        assertThat(problems.all()).isEmpty();
+    }
+
+    @Test
+    void namesEveryMissingVariableWithItsLocation() {
+        Problems problems = new Problems();
+        Environment.of(Map.of()).substitute("${DISCORD_TOKEN} and ${WEBHOOK_URL}", HERE, problems);
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                "config.yml:3:7: error: environment variable DISCORD_TOKEN is not set (put it in the environment or in .env; .env.example documents it)",
+                "config.yml:3:7: error: environment variable WEBHOOK_URL is not set (put it in the environment or in .env; .env.example documents it)");
+    }
+
+    @Test
+    void rejectsMalformedReferences() {
+        Problems problems = new Problems();
+        Environment env = Environment.of(Map.of());
+        env.substitute("${not a name}", HERE, problems);
+        env.substitute("${UNCLOSED", HERE, problems);
+        assertThat(problems.all()).extracting(Problem::message)
+                .anySatisfy(m -> assertThat(m).contains("is not a variable reference"))
+                .anySatisfy(m -> assertThat(m).contains("unclosed '${'"));
+    }
+
+    @Test
+    void readsDotEnvAndLetsTheProcessEnvironmentWin() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                # comment
+                DISCORD_TOKEN=from-file
+                export GUILD="123 456"
+                QUOTED='it''s'
+                TRAILING=value # a comment
+                ONLY_FILE=yes
+
+                not a valid line
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of("DISCORD_TOKEN", "from-process"), dotEnv, problems);
+        assertThat(env.get("DISCORD_TOKEN")).contains("from-process");
+        assertThat(env.get("GUILD")).contains("123 456");
+        assertThat(env.get("TRAILING")).contains("value");
+        assertThat(env.get("ONLY_FILE")).contains("yes");
+        assertThat(env.dotEnvValues()).containsEntry("DISCORD_TOKEN", "from-file");
+        assertThat(problems.all()).singleElement().hasToString(".env:8:1: error: expected NAME=value, found 'not a valid line'");
+    }
+
+    @Test
+    void aMissingDotEnvIsFine() {
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of("A", "1"), dir.resolve(".env"), problems);
+        assertThat(env.get("A")).contains("1");
+        assertThat(problems.all()).isEmpty();
+    }
+}

@@ -1,0 +1,50 @@
+package io.flywheel.plugins.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.api.FlywheelException;
+import io.flywheel.api.lead.SourceQuery;
+import io.flywheel.engine.config.Settings;
+import io.flywheel.engine.http.DefaultHttpFetcher;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import io.flywheel.testkit.TestPluginContext;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** What the browser source does without a browser: runs anywhere, no Chromium needed. */
+class BrowserSourceTest {
+    private final ManualClock clock = ManualClock.atDefaultStart();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+
+    @Test
+    void missingChromiumFailsTheRunWithWhatToInstall() throws Exception {
+        var config = new BrowserSourceFactory.Config(URI.create("file:///tmp/board.html"), null, BrowserSourceIT.JOBS, null, null, null, null,
+                null, null, null, null, Path.of("/nonexistent/chromium"), Path.of("/nonexistent/chromedriver"), null, null, null, null);
+        var ctx = new TestPluginContext("js", clock, scheduler, new DefaultHttpFetcher(Settings.Http.defaults(), clock, scheduler, new Random(1)), null, List.of());
+        try (var source = new BrowserSourceFactory().create(config, ctx)) {
+            assertThatThrownBy(() -> source.fetch(new SourceQuery(List.of())))
+                    .isInstanceOf(FlywheelException.class)
+                    .hasMessageContaining("Chromium not found at /nonexistent/chromium")
+                    .hasMessageContaining("apt-get install chromium chromium-driver");
+        }
+    }
+
+    @Test
+    void configDefaultsToDebiansBinariesAndBoundsTheRender() {
+        var config = new BrowserSourceFactory.Config(URI.create("https://example.org/jobs"), null, BrowserSourceIT.JOBS, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null);
+        assertThat(config.chromium()).isEqualTo(Path.of("/usr/bin/chromium"));
+        assertThat(config.chromedriver()).isEqualTo(Path.of("/usr/bin/chromedriver"));
+        assertThat(config.renderBudget()).isEqualTo(Duration.ofSeconds(30 + 10 + 3 * 2 + 10));
+        assertThat(BrowserSession.FLAGS).contains("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--no-first-run");
+        assertThatThrownBy(() -> new BrowserSourceFactory.Config(URI.create("https://example.org/jobs"), null, BrowserSourceIT.JOBS, null, null, null, null,
+                null, null, null, null, null, null, 20, null, null, null)).hasMessageContaining("sessions: must be between 1 and 8");
+    }
+}
