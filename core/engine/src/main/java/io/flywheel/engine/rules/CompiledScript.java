@@ -41,6 +41,8 @@ public final class CompiledScript implements AutoCloseable {
             "flywheel-prelude").buildLiteral();
     private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(1);
     private static final Duration ABANDON_AFTER = Duration.ofSeconds(5);
+    /** However little CPU a call uses, it is stopped after this much wall time (or 10 time limits, if more). */
+    private static final Duration WALL_BACKSTOP = Duration.ofSeconds(2);
 
     private final JsRuntime runtime;
     private final ScriptSource source;
@@ -350,6 +352,7 @@ public final class CompiledScript implements AutoCloseable {
         private final String what;
         private final long limitNanos;
         private volatile long startNanos;
+        private volatile long startCpu;
         private volatile long startAllocated;
         private volatile boolean running;
         private volatile String reason;
@@ -363,6 +366,7 @@ public final class CompiledScript implements AutoCloseable {
 
         void begin() {
             startAllocated = runtime.allocatedBytes(worker);
+            startCpu = runtime.cpuNanos(worker);
             startNanos = System.nanoTime();
             running = true;
         }
@@ -378,8 +382,12 @@ public final class CompiledScript implements AutoCloseable {
             long now = System.nanoTime();
             if (reason == null) {
                 long allocated = startAllocated < 0 ? -1 : runtime.allocatedBytes(worker) - startAllocated;
-                if (now - startNanos > limitNanos) {
-                    reason = "ran longer than its time limit of " + (limitNanos / 1_000_000) + " ms (rules.time-limit)";
+                long cpu = startCpu < 0 ? -1 : runtime.cpuNanos(worker) - startCpu;
+                long wall = now - startNanos;
+                if (cpu > limitNanos || (cpu < 0 && wall > limitNanos)) {
+                    reason = "ran longer than its time limit of " + (limitNanos / 1_000_000) + " ms (rules.time-limit, CPU time)";
+                } else if (wall > Math.max(10 * limitNanos, WALL_BACKSTOP.toNanos())) {
+                    reason = "took more than " + Math.max(10 * limitNanos, WALL_BACKSTOP.toNanos()) / 1_000_000 + " ms of wall time (10 x rules.time-limit)";
                 } else if (allocated > limits.allocationLimitBytes()) {
                     reason = "allocated more than " + (limits.allocationLimitBytes() >> 20) + " MB in one call (rules.allocation-limit-mb)";
                 }

@@ -47,6 +47,9 @@ public final class JsRuntime implements AutoCloseable {
         if (threads != null && !threads.isThreadAllocatedMemoryEnabled()) {
             threads.setThreadAllocatedMemoryEnabled(true);
         }
+        if (threads != null && threads.isThreadCpuTimeSupported() && !threads.isThreadCpuTimeEnabled()) {
+            threads.setThreadCpuTimeEnabled(true);
+        }
     }
 
     /** Starts the engine; logs one warning when only the interpreter is available. */
@@ -131,6 +134,15 @@ public final class JsRuntime implements AutoCloseable {
     /** Bytes allocated so far by {@code thread}, or -1 where the JVM cannot tell. */
     long allocatedBytes(Thread thread) {
         return threads == null ? -1 : threads.getThreadAllocatedBytes(thread.threadId());
+    }
+
+    /**
+     * CPU time {@code thread} has used, or -1 where the JVM cannot tell. The time limit counts this
+     * rather than wall time: on a busy machine (or while the JIT compiles in the background) a call
+     * can wait for a core without using any, and that is not the script's doing.
+     */
+    long cpuNanos(Thread thread) {
+        return threads == null || !threads.isThreadCpuTimeSupported() ? -1 : threads.getThreadCpuTime(thread.threadId());
     }
 
     @Override
