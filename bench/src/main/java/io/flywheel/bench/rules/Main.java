@@ -46,9 +46,9 @@ public final class Main {
         // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
         // seconds: the optimizing runtime gets a long warm-up. Java's figure on the plain JVM is the
         // same C2 code as beside JVMCI, so --quick measures it only once.
-        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js"), 25, 1, 3, 1)
+        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js"), 14, 1, 2, 1)
                 : throughput(concat(optimized, common), List.of("java", "js"), 30, 2, 5, 2);
-        Map<String, Double> interp = quick ? throughput(common, List.of("js"), 3, 1, 2, 1)
+        Map<String, Double> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
                 : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
         interp.putIfAbsent("java", opt.get("java"));
 
