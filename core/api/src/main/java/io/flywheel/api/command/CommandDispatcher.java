@@ -15,6 +15,11 @@ public interface CommandDispatcher {
     /** Runs a call: checks options and permissions, then the command. Never blocks the caller. */
     CompletableFuture<CommandReply> dispatch(CommandCall call);
 
+    /** Like {@link #dispatch(CommandCall)}, showing progress of long commands through {@code progress}. */
+    default CompletableFuture<CommandReply> dispatch(CommandCall call, CommandProgress progress) {
+        return dispatch(call);
+    }
+
     /** Suggestions for a partly typed option value. */
     default List<String> complete(String command, String option, String prefix) {
         return List.of();

@@ -17,9 +17,33 @@ public interface Output extends AutoCloseable {
      */
     CompletableFuture<List<Delivery>> send(List<Post> posts);
 
+    /**
+     * Like {@link #send(List)}, also reporting deliveries to {@code onDelivered} as each message is
+     * accepted, so the host records them at once: a crash in the middle of a batch then sends
+     * nothing twice. {@code onDelivered} may be called from several threads. The future still
+     * completes with every delivery. The default reports nothing early.
+     */
+    default CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        return send(posts);
+    }
+
     /** False while the destination is not ready (a bot still connecting): posts wait. */
     default boolean ready() {
         return true;
+    }
+
+    /**
+     * Calls {@code listener} each time the output becomes ready (a bot that connected or
+     * reconnected), so waiting posts go out at once. Outputs that are always ready never call it.
+     */
+    default void onReady(Runnable listener) {}
+
+    /**
+     * Why the output cannot deliver now (a deleted webhook, a rejected token), for status reports;
+     * empty while it works or is merely connecting.
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
     }
 
     @Override

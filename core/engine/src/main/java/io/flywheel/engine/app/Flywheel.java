@@ -6,7 +6,15 @@ import io.flywheel.api.Scheduler;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.output.Output;
 import io.flywheel.api.output.Post;
+import io.flywheel.api.command.CommandCall;
+import io.flywheel.api.command.CommandDispatcher;
+import io.flywheel.api.command.CommandProgress;
+import io.flywheel.api.command.CommandReply;
+import io.flywheel.api.command.CommandSpec;
+import io.flywheel.engine.command.Admins;
 import io.flywheel.engine.command.CommandRouter;
+import io.flywheel.engine.command.Controls;
+import io.flywheel.engine.command.EngineCommands;
 import io.flywheel.engine.config.ComponentKind;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.HostSettings;
@@ -31,7 +39,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -46,6 +53,7 @@ public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
     static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
+    static final Duration ONCE_READY_WAIT = Duration.ofSeconds(30);
 
     private final Preflight.Result preflight;
     private final Clock clock;
@@ -56,6 +64,7 @@ public final class Flywheel implements AutoCloseable {
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
+    private final CommandRouter commands;
     private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
@@ -63,7 +72,8 @@ public final class Flywheel implements AutoCloseable {
     private volatile boolean stopping;
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights, Rules rules,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, SourceStatusFile statusFile) {
+            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
+            SourceStatusFile statusFile) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -73,6 +83,7 @@ public final class Flywheel implements AutoCloseable {
         this.outputs = outputs;
         this.dispatcher = dispatcher;
         this.sources = sources;
+        this.commands = commands;
         this.statusFile = statusFile;
     }
 
@@ -98,7 +109,8 @@ public final class Flywheel implements AutoCloseable {
             KeywordWeights weights = new KeywordWeights(initialWeights(config, store, clock));
             DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
             EngagementRecorder engagement = new EngagementRecorder(store, store);
-            CommandRouter commands = new CommandRouter(pre.plugins().catalog().commands(), Set.of());
+            // Outputs get the router before it exists (it needs the outbox, which needs the outputs).
+            LateDispatcher commands = new LateDispatcher();
             java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
             js = javaScript.get();
             rules = Rules.open(RulesConfig.of(config), js, new RuleHistory(store, store, store), weights, dataDir, clock, random);
@@ -125,7 +137,14 @@ public final class Flywheel implements AutoCloseable {
                 sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
                         previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources, statusFile);
+            List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
+            EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,
+                    new SourceControl(sources, dispatcher), new RuleControls(rules, store, weights, dataDir, clock, random), Controls.Strategies.notInThisBuild(strategyIds),
+                    new PluginControl(pre.plugins()), clock);
+            Admins admins = Admins.parse(config.commands().adminUsers(), config.commands().adminRoles());
+            CommandRouter router = EngineCommands.router(services, pre.plugins().catalog().commands(), admins);
+            commands.bind(router);
+            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources, router, statusFile);
         } catch (RuntimeException | LinkageError e) {
             if (rules != null) {
                 rules.close();
@@ -174,8 +193,22 @@ public final class Flywheel implements AutoCloseable {
                 .toList();
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
         statusFile.write(clock.instant(), health());
+        awaitOutputsWithWork(ONCE_READY_WAIT);
         dispatcher.flush();
         return results;
+    }
+
+    /** Waits (up to {@code max} of the host clock) for outputs that have posts waiting but are still connecting. */
+    private void awaitOutputsWithWork(Duration max) {
+        Instant deadline = clock.instant().plus(max);
+        while (dispatcher.states().stream().anyMatch(o -> !o.ready() && o.pending() > 0 && o.problem() == null) && clock.instant().isBefore(deadline)) {
+            try {
+                scheduler.sleep(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Schedules every source at its interval (with jitter) until {@link #stop}. */
@@ -186,6 +219,7 @@ public final class Flywheel implements AutoCloseable {
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
+        dispatcher.flushWhenReady(VIRTUAL);
         scheduleOutboxRetry();
         log.info("Running {} source(s) and {} output(s); Ctrl-C to stop", sources.size(), outputs.size());
     }
@@ -261,6 +295,15 @@ public final class Flywheel implements AutoCloseable {
         dispatcher.flush();
     }
 
+    /** The command router every chat adapter dispatches to. */
+    public CommandRouter commands() {
+        return commands;
+    }
+
+    public OutboxDispatcher outbox() {
+        return dispatcher;
+    }
+
     /** Every source's health now (what {@code flywheel status} reads from the status file, live). */
     public List<SourceHealth> health() {
         return sources.stream().map(SourceRunner::health).toList();
@@ -305,6 +348,81 @@ public final class Flywheel implements AutoCloseable {
             c.close();
         } catch (Exception e) {
             log.warn("Closing {}: {}", what, e.toString());
+        }
+    }
+
+    /** Forwards to the router once it is built; outputs created earlier hold this. */
+    static final class LateDispatcher implements CommandDispatcher {
+        private volatile CommandDispatcher target;
+
+        void bind(CommandDispatcher router) {
+            this.target = router;
+        }
+
+        private CommandDispatcher target() {
+            CommandDispatcher t = target;
+            if (t == null) {
+                throw new IllegalStateException("commands are not ready yet: Flywheel is still starting");
+            }
+            return t;
+        }
+
+        @Override
+        public List<CommandSpec> specs() {
+            return target().specs();
+        }
+
+        @Override
+        public CompletableFuture<CommandReply> dispatch(CommandCall call) {
+            return target().dispatch(call);
+        }
+
+        @Override
+        public CompletableFuture<CommandReply> dispatch(CommandCall call, CommandProgress progress) {
+            return target().dispatch(call, progress);
+        }
+
+        @Override
+        public List<String> complete(String command, String option, String prefix) {
+            return target().complete(command, option, prefix);
+        }
+    }
+
+    /** The sources as {@code /sources} and {@code /status} see them. */
+    private record SourceControl(List<SourceRunner> sources, OutboxDispatcher outbox) implements Controls.Sources {
+        @Override
+        public List<SourceHealth> health() {
+            return sources.stream().map(SourceRunner::health).toList();
+        }
+
+        @Override
+        public java.util.Optional<SourceRun> runNow(String id) {
+            return sources.stream().filter(s -> s.id().equals(id)).findFirst().map(s -> {
+                SourceRun run = s.run();
+                if (!run.failed() && run.stored() > 0) {
+                    outbox.flush();
+                }
+                return run;
+            });
+        }
+    }
+
+    /** The loaded plugins as {@code /plugins} sees them. */
+    private record PluginControl(io.flywheel.engine.plugin.PluginHost host) implements Controls.Plugins {
+        @Override
+        public List<io.flywheel.engine.plugin.PluginReport> reports() {
+            return host.reports();
+        }
+
+        @Override
+        public java.util.Optional<String> reloadUnavailable() {
+            return java.util.Optional.of("Reloading plugins while Flywheel runs is not available in this build. "
+                    + "Restart Flywheel to load new or changed plugin jars; `flywheel plugins` shows what would load.");
+        }
+
+        @Override
+        public String reload() {
+            throw new UnsupportedOperationException(reloadUnavailable().orElseThrow());
         }
     }
 }

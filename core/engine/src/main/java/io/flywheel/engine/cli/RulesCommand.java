@@ -7,7 +7,6 @@ import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.rules.JsRuntime;
-import io.flywheel.engine.rules.RuleArchive;
 import io.flywheel.engine.rules.RuleDryRun;
 import io.flywheel.engine.rules.RuleException;
 import io.flywheel.engine.rules.RuleHistory;
@@ -21,8 +20,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -143,52 +140,7 @@ final class RulesCommand implements Callable<Integer> {
         }
 
         static void print(PrintStream out, RuleDryRun.Report r) {
-            out.printf("Dry run of %s (%s, sha %s) against the live %s; nothing is applied.%n", r.candidate(), r.kind().id(),
-                    r.candidateHash().substring(0, 12), r.live());
-            if (r.replay() == null) {
-                out.printf("Replay:  passes on %s: a reload would put it live.%n", r.replayBasis());
-            } else {
-                out.printf("Replay:  FAILS, so a reload would keep the live version:%n  %s%n", r.replay());
-            }
-            if (r.kind() != RuleKind.LEAD_SCORE) {
-                if (r.weights() == null) {
-                    out.println(r.liveWeights() == null || r.liveWeights().isEmpty() ? "Weights: nothing to compute yet (no strategies or trade returns recorded)."
-                            : "Weights: none (see above).");
-                } else {
-                    out.printf("Weights it would set now:%n  %-24s %10s %10s %10s%n", r.kind() == RuleKind.KEYWORD_WEIGHTS ? "KEYWORD" : "STRATEGY", "LIVE", "NEW", "CHANGE");
-                    TreeSet<String> names = new TreeSet<>(r.weights().keySet());
-                    names.addAll(r.liveWeights().keySet());
-                    for (String k : names) {
-                        Double was = r.liveWeights().get(k);
-                        Double now = r.weights().get(k);
-                        out.printf(Locale.ROOT, "  %-24s %10s %10s %10s%n", k, fmt(was), fmt(now),
-                                was == null || now == null ? "" : String.format(Locale.ROOT, "%+.3f", now - was));
-                    }
-                }
-            }
-            if (r.kind() != RuleKind.STRATEGY_WEIGHTS) {
-                if (r.leadsCompared() == 0) {
-                    out.println("Ranking: no stored leads to compare yet.");
-                } else {
-                    out.printf("Ranking of the newest %d stored lead(s): %d would move.%n", r.leadsCompared(), r.moves().size());
-                    if (!r.moves().isEmpty()) {
-                        out.printf("  %-12s %-18s %s%n", "RANK", "SCORE", "LEAD");
-                    }
-                    r.moves().stream().limit(20).forEach(m -> out.printf(Locale.ROOT, "  %-12s %-18s %s (%s)%n", m.rankBefore() + " -> " + m.rankAfter(),
-                            String.format(Locale.ROOT, "%.2f -> %.2f", m.scoreBefore(), m.scoreAfter()), abbreviate(m.lead().title()), m.lead().sourceId()));
-                    if (r.moves().size() > 20) {
-                        out.printf("  ... and %d more%n", r.moves().size() - 20);
-                    }
-                }
-            }
-        }
-
-        private static String fmt(Double d) {
-            return d == null ? "-" : String.format(Locale.ROOT, "%.3f", d);
-        }
-
-        private static String abbreviate(String s) {
-            return s.length() <= 70 ? s : s.substring(0, 69) + "…";
+            RuleDryRun.describe(r).forEach(out::println);
         }
     }
 
@@ -219,9 +171,7 @@ final class RulesCommand implements Callable<Integer> {
                 }
                 kind = k.get();
             } else {
-                RuleArchive archive = Rules.archive(dataDir);
-                Optional<RuleKind> last = Arrays.stream(RuleKind.values()).filter(k -> !archive.history(k).isEmpty())
-                        .max(Comparator.comparing(k -> archive.history(k).getLast().time()));
+                Optional<RuleKind> last = Rules.lastChanged(dataDir);
                 if (last.isEmpty()) {
                     cli.io().err().println("flywheel rules rollback: no rule has gone live yet with the store in " + dataDir);
                     return FlywheelCli.FAILED;

@@ -35,6 +35,7 @@ public final class ConfigLoader {
             Settings.Plugins plugins,
             Settings.Http http,
             Settings.Rules rules,
+            Settings.Commands commands,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -84,6 +85,7 @@ public final class ConfigLoader {
         Settings.Http http = section(root, "http", Settings.Http.class, binder, problems).orElse(Settings.Http.defaults());
         Settings.Rules rules = section(root, "rules", Settings.Rules.class, binder, problems).orElse(Settings.Rules.defaults());
         checkRuleFiles(tree, rules, problems);
+        Settings.Commands commands = section(root, "commands", Settings.Commands.class, binder, problems).orElse(new Settings.Commands(null, null));
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
             @SuppressWarnings("unchecked")
@@ -103,7 +105,7 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, rules, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, rules, commands, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param file the config.yml it came from
  * @param rules the JavaScript rules and their limits
+ * @param commands who may run admin commands
  * @param keywords initial keyword weights, lower-case keyword to weight
  */
 public record FlywheelConfig(
@@ -18,6 +19,7 @@ public record FlywheelConfig(
         Settings.Plugins plugins,
         Settings.Http http,
         Settings.Rules rules,
+        Settings.Commands commands,
         Map<String, Double> keywords,
         List<Instance> instances) {
 

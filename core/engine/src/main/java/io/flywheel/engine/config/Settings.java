@@ -93,7 +93,7 @@ public final class Settings {
      *     config.yml, or the bundled default when that file does not exist
      * @param keywordWeights {@code updateKeywordWeights(stats, current)}; same defaulting
      * @param strategyWeights {@code updateStrategyWeights(performance, current)}; same defaulting
-     * @param timeLimit wall time per call (default 200ms)
+     * @param timeLimit CPU time per call (default 200ms; a call is also stopped after ten times this in wall time)
      * @param statementLimit JavaScript statements per call (default 10,000,000)
      * @param allocationLimitMb megabytes one call may allocate (default 256)
      * @param window one feedback window (default 1d)
@@ -123,6 +123,22 @@ public final class Settings {
 
         public static Rules defaults() {
             return new Rules(null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Who may run admin commands ({@code /rules}, {@code /plugins}, {@code /sources run}): comma- or
+     * space-separated Discord user ids and role ids, so they can come from one environment variable.
+     */
+    public record Commands(String adminUsers, String adminRoles) {
+        public Commands {
+            adminUsers = adminUsers == null ? "" : adminUsers;
+            adminRoles = adminRoles == null ? "" : adminRoles;
+            for (String id : (adminUsers + " " + adminRoles).split("[,\\s]+")) {
+                if (!id.isBlank() && !id.strip().matches("\\d{1,20}")) {
+                    throw new IllegalArgumentException("admin ids are Discord ids (digits), found '" + id.strip() + "'");
+                }
+            }
         }
     }
 }

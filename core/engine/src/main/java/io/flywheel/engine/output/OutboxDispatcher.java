@@ -31,8 +31,15 @@ public final class OutboxDispatcher {
     private final Map<String, Output> outputs;
     private final Clock clock;
 
-    /** What one flush did per output. */
-    public record Flush(Map<String, Integer> delivered, Map<String, String> failures) {}
+    /**
+     * What one flush did per output.
+     *
+     * @param waiting outputs skipped because they were not ready (a bot still connecting)
+     */
+    public record Flush(Map<String, Integer> delivered, Map<String, String> failures, List<String> waiting) {}
+
+    /** How one output is doing, for {@code /status}. */
+    public record OutputState(String id, boolean ready, long pending, String problem) {}
 
     public OutboxDispatcher(LeadStore store, FeedbackLog feedback, Map<String, Output> outputs, Clock clock) {
         this.store = store;
@@ -42,9 +49,27 @@ public final class OutboxDispatcher {
     }
 
     /** Sends everything pending to every ready output; completes when each output is drained or has failed. */
-    public synchronized Flush flush() {
+    public Flush flush() {
+        return flush((output, delivered) -> {});
+    }
+
+    /**
+     * Like {@link #flush()}, calling {@code progress} with the output and the number of posts
+     * delivered so far (across outputs) after each batch.
+     */
+    public synchronized Flush flush(java.util.function.BiConsumer<String, Integer> progress) {
         Map<String, CompletableFuture<Integer>> running = new LinkedHashMap<>();
-        outputs.forEach((id, output) -> running.put(id, CompletableFuture.supplyAsync(() -> drain(id, output), VIRTUAL)));
+        java.util.concurrent.atomic.AtomicInteger soFar = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> waiting = new ArrayList<>();
+        outputs.forEach((id, output) -> {
+            if (!output.ready()) {
+                if (store.pendingCount(id) > 0) {
+                    waiting.add(id);
+                }
+                return;
+            }
+            running.put(id, CompletableFuture.supplyAsync(() -> drain(id, output, n -> progress.accept(id, soFar.addAndGet(n))), VIRTUAL));
+        });
         Map<String, Integer> delivered = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
         running.forEach((id, f) -> {
@@ -56,22 +81,50 @@ public final class OutboxDispatcher {
                 log.warn("Output {}: {} (posts stay queued: {})", id, failures.get(id), store.pendingCount(id));
             }
         });
-        return new Flush(delivered, failures);
+        return new Flush(delivered, failures, waiting);
     }
 
-    private int drain(String id, Output output) {
-        if (!output.ready()) {
-            return 0;
-        }
+    /** Posts waiting across all outputs. */
+    public long pendingTotal() {
+        return outputs.keySet().stream().mapToLong(store::pendingCount).sum();
+    }
+
+    public List<OutputState> states() {
+        List<OutputState> out = new ArrayList<>();
+        outputs.forEach((id, o) -> out.add(new OutputState(id, o.ready(), store.pendingCount(id), o.problem().orElse(null))));
+        return out;
+    }
+
+    /** Flushes on {@code executor} each time an output reports it became ready. */
+    public void flushWhenReady(java.util.concurrent.Executor executor) {
+        outputs.forEach((id, o) -> o.onReady(() -> executor.execute(() -> {
+            if (store.pendingCount(id) > 0) {
+                log.info("Output {} is ready: posting {} waiting post(s)", id, store.pendingCount(id));
+                flush();
+            }
+        })));
+    }
+
+    private int drain(String id, Output output, java.util.function.IntConsumer progress) {
         int total = 0;
         while (true) {
             List<OutboxEntry> batch = store.pending(id, BATCH);
             if (batch.isEmpty()) {
                 return total;
             }
+            // Deliveries are recorded as each message is accepted, so a crash mid-batch re-sends nothing already posted.
+            java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.function.Consumer<List<Delivery>> record = ds -> {
+                List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
+                if (!fresh.isEmpty()) {
+                    store.delivered(id, fresh);
+                    recordPosted(id, batch, fresh);
+                    progress.accept(fresh.size());
+                }
+            };
             List<Delivery> deliveries;
             try {
-                deliveries = output.send(batch.stream().map(OutboxEntry::post).toList()).get(10, TimeUnit.MINUTES);
+                deliveries = output.send(batch.stream().map(OutboxEntry::post).toList(), record).get(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while sending", e);
@@ -79,10 +132,9 @@ public final class OutboxDispatcher {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
             }
-            store.delivered(id, deliveries);
-            recordPosted(id, batch, deliveries);
-            total += deliveries.size();
-            if (deliveries.size() < batch.size()) {
+            record.accept(deliveries);
+            total += recorded.size();
+            if (recorded.size() < batch.size()) {
                 return total;
             }
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,6 +123,60 @@ public final class RuleDryRun {
             out.computeIfAbsent(e.subject(), s -> new ArrayList<>()).add(e.value());
         }
         return out;
+    }
+
+    /** The report as lines, for a terminal or a chat message. */
+    public static List<String> describe(Report r) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "Dry run of %s (%s, sha %s) against the live %s; nothing is applied.", r.candidate(), r.kind().id(),
+                r.candidateHash().substring(0, 12), r.live()));
+        if (r.replay() == null) {
+            out.add("Replay:  passes on " + r.replayBasis() + ": a reload would put it live.");
+        } else {
+            out.add("Replay:  FAILS, so a reload would keep the live version:");
+            out.add("  " + r.replay());
+        }
+        if (r.kind() != RuleKind.LEAD_SCORE) {
+            if (r.weights() == null) {
+                out.add(r.liveWeights() == null || r.liveWeights().isEmpty() ? "Weights: nothing to compute yet (no strategies or trade returns recorded)."
+                        : "Weights: none (see above).");
+            } else {
+                out.add("Weights it would set now:");
+                out.add(String.format(Locale.ROOT, "  %-24s %10s %10s %10s", r.kind() == RuleKind.KEYWORD_WEIGHTS ? "KEYWORD" : "STRATEGY", "LIVE", "NEW", "CHANGE"));
+                TreeSet<String> names = new TreeSet<>(r.weights().keySet());
+                names.addAll(r.liveWeights().keySet());
+                for (String k : names) {
+                    Double was = r.liveWeights().get(k);
+                    Double now = r.weights().get(k);
+                    out.add(String.format(Locale.ROOT, "  %-24s %10s %10s %10s", k, number(was), number(now),
+                            was == null || now == null ? "" : String.format(Locale.ROOT, "%+.3f", now - was)));
+                }
+            }
+        }
+        if (r.kind() != RuleKind.STRATEGY_WEIGHTS) {
+            if (r.leadsCompared() == 0) {
+                out.add("Ranking: no stored leads to compare yet.");
+            } else {
+                out.add(String.format(Locale.ROOT, "Ranking of the newest %d stored lead(s): %d would move.", r.leadsCompared(), r.moves().size()));
+                if (!r.moves().isEmpty()) {
+                    out.add(String.format(Locale.ROOT, "  %-12s %-18s %s", "RANK", "SCORE", "LEAD"));
+                }
+                r.moves().stream().limit(20).forEach(m -> out.add(String.format(Locale.ROOT, "  %-12s %-18s %s (%s)", m.rankBefore() + " -> " + m.rankAfter(),
+                        String.format(Locale.ROOT, "%.2f -> %.2f", m.scoreBefore(), m.scoreAfter()), abbreviate(m.lead().title()), m.lead().sourceId())));
+                if (r.moves().size() > 20) {
+                    out.add("  ... and " + (r.moves().size() - 20) + " more");
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String number(Double d) {
+        return d == null ? "-" : String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 70 ? s : s.substring(0, 69) + "\u2026";
     }
 
     static List<Move> moves(List<Lead> leads, double[] before, double[] after) {

@@ -235,6 +235,13 @@ public final class Rules implements AutoCloseable {
         return new Rollback(kind, latest, previous, file);
     }
 
+    /** The rule whose archive history changed last (what a rollback without a name means). */
+    public static Optional<RuleKind> lastChanged(Path dataDir) {
+        RuleArchive archive = archive(dataDir);
+        return java.util.Arrays.stream(RuleKind.values()).filter(k -> !archive.history(k).isEmpty())
+                .max(java.util.Comparator.comparing(k -> archive.history(k).getLast().time()));
+    }
+
     /** The archive of versions that went live, for {@code flywheel rules rollback}. */
     public static RuleArchive archive(Path dataDir) {
         return new RuleArchive(dataDir.resolve("rules"));

@@ -1,0 +1,80 @@
+package io.flywheel.discord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.format.DateTimeFormatter;
+
+/** The JSON Discord's REST API takes for a packed message (create message, execute webhook). */
+public final class DiscordJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DiscordJson() {}
+
+    /**
+     * The body of a message: content or embeds, and {@code allowed_mentions} empty so nothing in
+     * a scraped title can ping {@code @everyone} or a role.
+     */
+    public static ObjectNode message(PackedMessage m) {
+        ObjectNode body = JSON.createObjectNode();
+        if (m.content() != null) {
+            body.put("content", m.content());
+        }
+        if (!m.embeds().isEmpty()) {
+            ArrayNode embeds = body.putArray("embeds");
+            m.embeds().forEach(e -> embeds.add(embed(e)));
+        }
+        body.putObject("allowed_mentions").putArray("parse");
+        return body;
+    }
+
+    public static ObjectNode embed(Embed e) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("title", e.title());
+        if (e.url() != null) {
+            o.put("url", e.url());
+        }
+        if (e.description() != null) {
+            o.put("description", e.description());
+        }
+        if (e.color() != null) {
+            o.put("color", e.color());
+        }
+        if (e.timestamp() != null) {
+            o.put("timestamp", DateTimeFormatter.ISO_INSTANT.format(e.timestamp()));
+        }
+        if (e.footer() != null) {
+            o.putObject("footer").put("text", e.footer());
+        }
+        if (!e.fields().isEmpty()) {
+            ArrayNode fields = o.putArray("fields");
+            for (Embed.Field f : e.fields()) {
+                fields.addObject().put("name", f.name()).put("value", f.value()).put("inline", f.inline());
+            }
+        }
+        return o;
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a response body; an unreadable body reads as an empty object. */
+    public static JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}

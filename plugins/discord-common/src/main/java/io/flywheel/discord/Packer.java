@@ -1,0 +1,165 @@
+package io.flywheel.discord;
+
+import io.flywheel.api.output.Post;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Packs posts into the fewest Discord messages the limits allow, keeping their order.
+ *
+ * <p>Embed mode: each post is one embed (the renderer keeps every embed within the limits on its
+ * own); a message takes embeds while it has fewer than {@link DiscordLimits#embedsPerMessage()}
+ * and the total stays within {@link DiscordLimits#embedTotal()}. Text mode: each post is a block
+ * of lines; blocks are joined with a blank line while the content stays within
+ * {@link DiscordLimits#content()}; a block is split only when it alone is longer than a message,
+ * then at word boundaries (hard only inside a word longer than a message).
+ *
+ * <p>Both are greedy: each message takes the longest run of what follows that fits. Because any
+ * run inside a run that fits also fits, greedy needs no more messages than any other split that
+ * keeps the order (the i-th greedy message always ends at or after the i-th message of any other
+ * split), so it is optimal. {@code PackerTest} checks that against brute force.
+ */
+public final class Packer {
+    /** Between two posts in text mode: a blank line. */
+    static final String SEPARATOR = "\n\n";
+
+    /** How posts are shown. */
+    public enum Mode { EMBEDS, TEXT }
+
+    private final DiscordLimits limits;
+    private final PostRenderer renderer;
+    private final Mode mode;
+
+    public Packer(DiscordLimits limits, PostRenderer renderer, Mode mode) {
+        this.limits = limits;
+        this.renderer = renderer;
+        this.mode = mode;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The messages that show {@code posts}, in order. */
+    public List<PackedMessage> pack(List<Post> posts) {
+        if (mode == Mode.EMBEDS) {
+            List<Embed> embeds = posts.stream().map(renderer::embed).toList();
+            List<PackedMessage> out = new ArrayList<>();
+            for (List<Integer> group : groupEmbeds(embeds.stream().map(Embed::length).toList(), limits)) {
+                out.add(new PackedMessage(null, group.stream().map(embeds::get).toList(), group, group));
+            }
+            return out;
+        }
+        return packText(posts.stream().map(renderer::text).toList(), limits.content());
+    }
+
+    /** Groups embeds of the given lengths into consecutive runs, one per message. */
+    static List<List<Integer>> groupEmbeds(List<Integer> lengths, DiscordLimits limits) {
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer> current = new ArrayList<>();
+        int total = 0;
+        for (int i = 0; i < lengths.size(); i++) {
+            int len = lengths.get(i);
+            if (len > limits.embedTotal()) {
+                throw new IllegalArgumentException("embed " + i + " has " + len + " characters, more than the " + limits.embedTotal() + " a message allows");
+            }
+            if (!current.isEmpty() && (current.size() == limits.embedsPerMessage() || total + len > limits.embedTotal())) {
+                groups.add(current);
+                current = new ArrayList<>();
+                total = 0;
+            }
+            current.add(i);
+            total += len;
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
+    }
+
+    /** A piece of text that is never split: a whole block, or one word of a block too long for a message. */
+    record Unit(int block, String space, String word, boolean first, boolean last) {
+        /** Characters added when this unit follows another in the same message. */
+        int joinCost() {
+            return first ? SEPARATOR.length() : space.length();
+        }
+    }
+
+    /** Packs text blocks into messages of at most {@code max} characters. */
+    static List<PackedMessage> packText(List<String> blocks, int max) {
+        List<PackedMessage> out = new ArrayList<>();
+        StringBuilder content = new StringBuilder();
+        List<Integer> posts = new ArrayList<>();
+        List<Integer> completed = new ArrayList<>();
+        for (Unit u : units(blocks, max)) {
+            boolean fits = content.isEmpty() || content.length() + u.joinCost() + u.word().length() <= max;
+            if (!fits) {
+                out.add(new PackedMessage(content.toString(), List.of(), posts, completed));
+                content.setLength(0);
+                posts = new ArrayList<>();
+                completed = new ArrayList<>();
+            }
+            if (!content.isEmpty()) {
+                content.append(u.first() ? SEPARATOR : u.space());
+            }
+            content.append(u.word());
+            if (posts.isEmpty() || posts.getLast() != u.block()) {
+                posts.add(u.block());
+            }
+            if (u.last()) {
+                completed.add(u.block());
+            }
+        }
+        if (!content.isEmpty()) {
+            out.add(new PackedMessage(content.toString(), List.of(), posts, completed));
+        }
+        return out;
+    }
+
+    /** The never-split pieces of {@code blocks}, in order. */
+    static List<Unit> units(List<String> blocks, int max) {
+        List<Unit> units = new ArrayList<>();
+        for (int b = 0; b < blocks.size(); b++) {
+            String text = blocks.get(b).strip();
+            if (text.isEmpty()) {
+                text = "-";
+            }
+            if (text.length() <= max) {
+                units.add(new Unit(b, "", text, true, true));
+                continue;
+            }
+            List<String[]> words = words(text, max);
+            for (int w = 0; w < words.size(); w++) {
+                units.add(new Unit(b, words.get(w)[0], words.get(w)[1], w == 0, w == words.size() - 1));
+            }
+        }
+        return units;
+    }
+
+    /** {whitespace before, word} pairs; a word longer than {@code max} is cut into pieces of {@code max}. */
+    private static List<String[]> words(String text, int max) {
+        List<String[]> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int spaceStart = i;
+            while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int wordStart = i;
+            while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            String space = text.substring(spaceStart, wordStart);
+            String word = text.substring(wordStart, i);
+            for (int from = 0; from < word.length(); ) {
+                int to = Math.min(word.length(), from + max);
+                if (to < word.length() && Character.isHighSurrogate(word.charAt(to - 1))) {
+                    to--;
+                }
+                out.add(new String[] {from == 0 ? space : "", word.substring(from, to)});
+                from = to;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,353 @@
+package io.flywheel.plugins.discord;
+
+import io.flywheel.api.PluginContext;
+import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Output;
+import io.flywheel.api.output.Post;
+import io.flywheel.discord.Backoff;
+import io.flywheel.discord.DiscordLimits;
+import io.flywheel.discord.Embed;
+import io.flywheel.discord.PackedMessage;
+import io.flywheel.discord.Packer;
+import io.flywheel.discord.PostRenderer;
+import io.flywheel.discord.Routing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.dv8tion.jda.api.EmbedBuilder;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.components.actionrow.ActionRow;
+import net.dv8tion.jda.api.components.buttons.Button;
+import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.MessageEmbed;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.events.session.ReadyEvent;
+import net.dv8tion.jda.api.events.session.SessionDisconnectEvent;
+import net.dv8tion.jda.api.events.session.SessionRecreateEvent;
+import net.dv8tion.jda.api.events.session.SessionResumeEvent;
+import net.dv8tion.jda.api.exceptions.ErrorResponseException;
+import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.requests.RestConfig;
+import net.dv8tion.jda.api.utils.Compression;
+import net.dv8tion.jda.api.utils.SessionControllerAdapter;
+import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+import org.slf4j.Logger;
+
+/**
+ * The Discord output: one JDA connection that posts packed messages, adapts slash commands,
+ * prefix commands and autocomplete to the host's command router, and reports button clicks and
+ * reactions as engagement.
+ *
+ * <p>Connecting never blocks the host: JDA logs in on its own thread, {@link #ready()} is false
+ * until READY, and posts wait in the host's outbox meanwhile. Messages to different channels go
+ * out concurrently; within a channel one after another, stopping at the first that fails so the
+ * order holds. JDA paces requests by Discord's rate-limit headers; server errors are retried here
+ * with backoff on the host scheduler.
+ */
+final class DiscordBot extends ListenerAdapter implements Output {
+    /** Button ids: {@code fw:<kind>}; the message they are on says which leads they mean. */
+    static final String BUTTON_PREFIX = "fw:";
+    private static final Duration RECONNECT_FIRST = Duration.ofSeconds(15);
+    private static final Duration RECONNECT_MAX = Duration.ofMinutes(10);
+
+    private final DiscordOutputFactory.Config config;
+    private final PluginContext ctx;
+    private final Logger log;
+    private final Packer packer;
+    private final Routing routing;
+    private final Backoff backoff;
+    private final MessageIndex index;
+    private final CommandAdapter commands;
+    private final EngagementAdapter engagement;
+    private final List<Runnable> readyListeners = new CopyOnWriteArrayList<>();
+    private volatile JDA jda;
+    private volatile boolean ready;
+    private volatile boolean closed;
+    private volatile String problem;
+    private int failedLogins;
+
+    DiscordBot(DiscordOutputFactory.Config config, PluginContext ctx) {
+        this(config, ctx, Backoff.DEFAULT);
+    }
+
+    DiscordBot(DiscordOutputFactory.Config config, PluginContext ctx, Backoff backoff) {
+        this.config = config;
+        this.ctx = ctx;
+        this.log = ctx.log();
+        this.packer = new Packer(DiscordLimits.DISCORD, new PostRenderer(DiscordLimits.DISCORD, config.bodyChars()), config.mode());
+        this.routing = new Routing(config.channel(), config.channels());
+        this.backoff = backoff;
+        this.index = new MessageIndex(ctx.workDir().resolve("messages.tsv"), 200_000);
+        this.commands = new CommandAdapter(ctx.commands(), ctx.scheduler(), ctx.clock(), config.deferAfter(), config.prefix(), log);
+        this.engagement = new EngagementAdapter(ctx.engagement(), index, ctx.instanceId(), ctx.clock(), log);
+    }
+
+    /**
+     * The intents the bot asks for: the fewest that its features need. JDA always adds GUILDS
+     * (servers and channels, needed to post); none of these is privileged unless prefix commands
+     * are on, which need MESSAGE_CONTENT.
+     */
+    EnumSet<GatewayIntent> intents() {
+        EnumSet<GatewayIntent> intents = EnumSet.noneOf(GatewayIntent.class);
+        if (config.reactions()) {
+            intents.add(GatewayIntent.GUILD_MESSAGE_REACTIONS);
+        }
+        if (!config.prefix().isEmpty()) {
+            intents.add(GatewayIntent.GUILD_MESSAGES);
+            intents.add(GatewayIntent.MESSAGE_CONTENT);
+        }
+        return intents;
+    }
+
+    /** Starts logging in on a virtual thread; returns at once. */
+    void start() {
+        Thread.ofVirtual().name("discord-login-" + ctx.instanceId()).start(this::login);
+    }
+
+    private void login() {
+        if (closed) {
+            return;
+        }
+        try {
+            JDABuilder builder = JDABuilder.createLight(config.token(), intents())
+                    .setEnableShutdownHook(false)
+                    .setCompression(Compression.NONE)
+                    .addEventListeners(this, commands, engagement);
+            if (config.apiUrl() != null) {
+                String base = config.apiUrl().toString();
+                builder.setRestConfig(new RestConfig().setBaseUrl(base.endsWith("/") ? base : base + "/"));
+            }
+            if (config.gatewayUrl() != null) {
+                String gateway = config.gatewayUrl().toString();
+                builder.setSessionController(new SessionControllerAdapter() {
+                    @Override
+                    public String getGateway() {
+                        return gateway;
+                    }
+                });
+            }
+            jda = builder.build();
+            log.info("Discord: logged in; connecting to the gateway");
+        } catch (InvalidTokenException e) {
+            problem = "Discord rejected the bot token: check DISCORD_TOKEN (Developer Portal > Bot > Reset Token)";
+            log.error("Discord: {}", problem);
+        } catch (RuntimeException e) {
+            failedLogins++;
+            Duration wait = RECONNECT_FIRST.multipliedBy(1L << Math.min(failedLogins - 1, 6));
+            wait = wait.compareTo(RECONNECT_MAX) > 0 ? RECONNECT_MAX : wait;
+            log.warn("Discord: cannot log in ({}); trying again in {}s. Posts wait in the outbox.", e.getMessage(), wait.toSeconds());
+            ctx.scheduler().schedule(wait, this::start);
+        }
+    }
+
+    @Override
+    public void onReady(ReadyEvent event) {
+        commands.register(event.getJDA(), config.guild());
+        List<String> missing = routing.channels().stream().filter(c -> event.getJDA().getChannelById(GuildMessageChannel.class, c) == null).toList();
+        if (!missing.isEmpty()) {
+            problem = "channel(s) " + String.join(", ", missing) + " not found or not visible to the bot: invite it with the View Channel and Send Messages permissions";
+            log.error("Discord: {}", problem);
+        } else {
+            problem = null;
+        }
+        becameReady();
+    }
+
+    @Override
+    public void onSessionResume(SessionResumeEvent event) {
+        becameReady();
+    }
+
+    @Override
+    public void onSessionRecreate(SessionRecreateEvent event) {
+        becameReady();
+    }
+
+    @Override
+    public void onSessionDisconnect(SessionDisconnectEvent event) {
+        ready = false;
+        log.info("Discord: disconnected; posts wait until the bot is back");
+    }
+
+    private void becameReady() {
+        ready = true;
+        log.info("Discord: ready as {}", jda == null ? "?" : jda.getSelfUser().getName());
+        readyListeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public boolean ready() {
+        return ready && !closed;
+    }
+
+    @Override
+    public void onReady(Runnable listener) {
+        readyListeners.add(listener);
+    }
+
+    @Override
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts) {
+        return send(posts, delivered -> {});
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        JDA connection = jda;
+        if (!ready() || connection == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        List<CompletableFuture<List<Delivery>>> perChannel = new ArrayList<>();
+        routing.byChannel(posts).forEach((channelId, channelPosts) -> {
+            GuildMessageChannel channel = connection.getChannelById(GuildMessageChannel.class, channelId);
+            if (channel == null) {
+                log.warn("Discord: channel {} is unknown or not visible; {} post(s) for it stay queued", channelId, channelPosts.size());
+                return;
+            }
+            perChannel.add(sendInOrder(channel, channelPosts, packer.pack(channelPosts), onDelivered));
+        });
+        return CompletableFuture.allOf(perChannel.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Delivery> all = new ArrayList<>();
+            perChannel.forEach(f -> all.addAll(f.join()));
+            return all;
+        });
+    }
+
+    /** Sends {@code messages} one after another; completes with the deliveries up to the first failure. */
+    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages,
+            java.util.function.Consumer<List<Delivery>> onDelivered) {
+        List<Delivery> delivered = new CopyOnWriteArrayList<>();
+        CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
+        for (PackedMessage m : messages) {
+            chain = chain.thenCompose(ok -> !ok ? CompletableFuture.completedFuture(false) : sendWithRetry(channel, m, posts, 0).handle((message, error) -> {
+                if (error != null) {
+                    log.warn("Discord: posting to #{} failed: {}; {} message(s) for it stay queued", channel.getName(), describe(error),
+                            messages.size() - messages.indexOf(m));
+                    return false;
+                }
+                List<MessageIndex.Entry> entries = m.posts().stream().map(posts::get).map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList();
+                try {
+                    index.put(message.getId(), entries);
+                } catch (RuntimeException e) {
+                    log.warn("Discord: cannot remember which leads message {} shows: {}", message.getId(), e.getMessage());
+                }
+                List<Delivery> now = m.completed().stream().map(i -> new Delivery(posts.get(i).id(), channel.getId() + "/" + message.getId())).toList();
+                delivered.addAll(now);
+                try {
+                    onDelivered.accept(now);
+                } catch (RuntimeException e) {
+                    log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
+                }
+                return true;
+            }));
+        }
+        return chain.thenApply(ok -> List.copyOf(delivered));
+    }
+
+    private CompletableFuture<Message> sendWithRetry(GuildMessageChannel channel, PackedMessage m, List<Post> posts, int retry) {
+        // The same nonce on every attempt: with enforce_nonce Discord returns the message it already
+        // created instead of posting it twice (a retry after a lost response, a restart within minutes).
+        return channel.sendMessage(data(m, posts)).setNonce(nonce(m, posts)).submit().handle((message, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(message);
+            }
+            if (closed || !isServerError(error) || retry >= backoff.attempts()) {
+                return CompletableFuture.<Message>failedFuture(error);
+            }
+            Duration wait = backoff.delay(retry + 1);
+            log.info("Discord: {} posting to #{}; retry {} of {} in {} ms", describe(error), channel.getName(), retry + 1, backoff.attempts(), wait.toMillis());
+            CompletableFuture<Message> next = new CompletableFuture<>();
+            ctx.scheduler().schedule(wait, () -> sendWithRetry(channel, m, posts, retry + 1).whenComplete((r, e) -> {
+                if (e != null) next.completeExceptionally(e);
+                else next.complete(r);
+            }));
+            return next;
+        }).thenCompose(f -> f);
+    }
+
+    /** A stable id of the posts a message carries, within Discord's 25 characters. */
+    static String nonce(PackedMessage m, List<Post> posts) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i : m.posts()) {
+                sha.update(posts.get(i).id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean isServerError(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof ErrorResponseException r) {
+            return r.getResponse() != null && r.getResponse().code >= 500 || r.isServerError();
+        }
+        return e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException;
+    }
+
+    private static String describe(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The JDA message for one packed message: embeds or content, buttons on lead posts, no pings. */
+    MessageCreateData data(PackedMessage m, List<Post> posts) {
+        MessageCreateBuilder b = new MessageCreateBuilder().setAllowedMentions(EnumSet.noneOf(Message.MentionType.class));
+        if (m.content() != null) {
+            b.setContent(m.content());
+        }
+        if (!m.embeds().isEmpty()) {
+            b.setEmbeds(m.embeds().stream().map(DiscordBot::embed).toList());
+        }
+        boolean leads = m.posts().stream().anyMatch(i -> posts.get(i).kind() == Post.Kind.LEAD);
+        if (config.buttons() && leads) {
+            b.setComponents(ActionRow.of(
+                    Button.primary(BUTTON_PREFIX + "interested", "Interested"),
+                    Button.secondary(BUTTON_PREFIX + "applied", "Applied"),
+                    Button.success(BUTTON_PREFIX + "won", "Won"),
+                    Button.danger(BUTTON_PREFIX + "not_relevant", "Not relevant")));
+        }
+        return b.build();
+    }
+
+    static MessageEmbed embed(Embed e) {
+        EmbedBuilder b = new EmbedBuilder().setTitle(e.title(), e.url()).setDescription(e.description());
+        if (e.color() != null) b.setColor(e.color());
+        if (e.timestamp() != null) b.setTimestamp(e.timestamp());
+        if (e.footer() != null) b.setFooter(e.footer());
+        e.fields().forEach(f -> b.addField(f.name(), f.value(), f.inline()));
+        return b.build();
+    }
+
+    JDA jda() {
+        return jda;
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        ready = false;
+        JDA j = jda;
+        if (j != null) {
+            j.shutdown();
+            if (!j.awaitShutdown(Duration.ofSeconds(5))) {
+                j.shutdownNow();
+            }
+        }
+        index.close();
+    }
+}

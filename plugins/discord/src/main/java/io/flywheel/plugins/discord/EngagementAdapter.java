@@ -1,0 +1,161 @@
+package io.flywheel.plugins.discord;
+
+import io.flywheel.api.feedback.Engagement;
+import io.flywheel.api.feedback.EngagementSink;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import net.dv8tion.jda.api.components.actionrow.ActionRow;
+import net.dv8tion.jda.api.components.selections.StringSelectMenu;
+import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.component.StringSelectInteractionEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import org.slf4j.Logger;
+
+/**
+ * Reports what people do with lead posts to the host's engagement sink, which records each
+ * (user, lead, kind) once.
+ *
+ * <p>A message can show up to ten leads but Discord allows 25 buttons, so each lead message has
+ * one row: Interested / Applied / Won / Not relevant. On a one-lead message a click records at
+ * once; on a message with several, the click answers (only to the clicker) with a menu of that
+ * message's leads, and the pick records. Reactions count on one-lead messages, where they are
+ * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant.
+ */
+final class EngagementAdapter extends ListenerAdapter {
+    static final String PICK_PREFIX = "fw:pick:";
+    static final Map<String, Engagement.Kind> REACTIONS = Map.of(
+            "👀", Engagement.Kind.INTERESTED, "👍", Engagement.Kind.INTERESTED,
+            "📝", Engagement.Kind.APPLIED,
+            "🏆", Engagement.Kind.WON, "🎉", Engagement.Kind.WON,
+            "👎", Engagement.Kind.NOT_RELEVANT, "❌", Engagement.Kind.NOT_RELEVANT);
+
+    private final EngagementSink sink;
+    private final MessageIndex index;
+    private final String outputId;
+    private final Clock clock;
+    private final Logger log;
+
+    EngagementAdapter(EngagementSink sink, MessageIndex index, String outputId, Clock clock, Logger log) {
+        this.sink = sink;
+        this.index = index;
+        this.outputId = outputId;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    static Engagement.Kind kind(String id) {
+        return Engagement.Kind.valueOf(id.toUpperCase(Locale.ROOT));
+    }
+
+    static String label(Engagement.Kind kind) {
+        return switch (kind) {
+            case INTERESTED -> "Interested";
+            case APPLIED -> "Applied";
+            case WON -> "Won";
+            case NOT_RELEVANT -> "Not relevant";
+        };
+    }
+
+    @Override
+    public void onButtonInteraction(ButtonInteractionEvent event) {
+        String id = event.getComponentId();
+        if (!id.startsWith(DiscordBot.BUTTON_PREFIX) || id.startsWith(PICK_PREFIX)) {
+            return;
+        }
+        Engagement.Kind kind;
+        try {
+            kind = kind(id.substring(DiscordBot.BUTTON_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            event.reply("This button is not one Flywheel knows.").setEphemeral(true).queue();
+            return;
+        }
+        String messageId = event.getMessageId();
+        List<MessageIndex.Entry> leads = index.get(messageId);
+        if (leads.isEmpty()) {
+            event.reply("I don't know which lead this message shows (it may be older than this bot's records).").setEphemeral(true).queue();
+            return;
+        }
+        if (leads.size() == 1) {
+            record(List.of(leads.getFirst()), kind, event.getUser().getId(), event.getChannelId() + "/" + messageId)
+                    .thenAccept(text -> event.reply(text).setEphemeral(true).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
+            return;
+        }
+        StringSelectMenu.Builder menu = StringSelectMenu.create(PICK_PREFIX + kind.name().toLowerCase(Locale.ROOT) + ":" + messageId)
+                .setPlaceholder(label(kind) + ": which lead(s)?").setRequiredRange(1, leads.size());
+        for (int i = 0; i < leads.size(); i++) {
+            menu.addOption(CommandAdapter.trim((i + 1) + ". " + leads.get(i).title(), 100), leads.get(i).postId());
+        }
+        event.reply(label(kind) + ": pick the lead(s) from this message").setEphemeral(true).setComponents(ActionRow.of(menu.build()))
+                .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
+    }
+
+    @Override
+    public void onStringSelectInteraction(StringSelectInteractionEvent event) {
+        String id = event.getComponentId();
+        if (!id.startsWith(PICK_PREFIX)) {
+            return;
+        }
+        String[] parts = id.substring(PICK_PREFIX.length()).split(":", 2);
+        Engagement.Kind kind;
+        try {
+            kind = kind(parts[0]);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        String messageId = parts.length > 1 ? parts[1] : "";
+        List<MessageIndex.Entry> picked = index.get(messageId).stream().filter(e -> event.getValues().contains(e.postId())).toList();
+        if (picked.isEmpty()) {
+            event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
+            return;
+        }
+        record(picked, kind, event.getUser().getId(), event.getChannelId() + "/" + messageId)
+                .thenAccept(text -> event.reply(text).setEphemeral(true).queue(null, e -> log.warn("Discord: cannot confirm a pick: {}", e.getMessage())));
+    }
+
+    @Override
+    public void onMessageReactionAdd(MessageReactionAddEvent event) {
+        if (event.getJDA().getSelfUser().getIdLong() == event.getUserIdLong()) {
+            return;
+        }
+        Engagement.Kind kind = REACTIONS.get(event.getEmoji().getName());
+        if (kind == null) {
+            return;
+        }
+        List<MessageIndex.Entry> leads = index.get(event.getMessageId());
+        if (leads.size() != 1) {
+            if (leads.size() > 1) {
+                log.debug("Reaction {} on message {} with {} leads is ambiguous; the buttons say which lead", event.getEmoji().getName(), event.getMessageId(), leads.size());
+            }
+            return;
+        }
+        record(leads, kind, event.getUserId(), event.getChannel().getId() + "/" + event.getMessageId());
+    }
+
+    /** Records {@code kind} for each lead; completes with what to tell the user. */
+    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef) {
+        List<CompletableFuture<Boolean>> results = new ArrayList<>();
+        for (MessageIndex.Entry lead : leads) {
+            results.add(sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, clock.instant()))
+                    .exceptionally(e -> {
+                        log.error("Discord: cannot record {} on {}: {}", kind, lead.ref(), e.getMessage());
+                        return null;
+                    }));
+        }
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<String> lines = new ArrayList<>();
+            for (int i = 0; i < leads.size(); i++) {
+                Boolean isNew = results.get(i).join();
+                String title = "**" + CommandAdapter.trim(leads.get(i).title(), 150) + "**";
+                lines.add(isNew == null ? "Could not record " + label(kind) + " on " + title + "; try again later."
+                        : isNew ? "Recorded: " + label(kind) + " — " + title
+                        : "Already recorded: " + label(kind) + " — " + title);
+            }
+            return CommandAdapter.trim(String.join("\n", lines), CommandAdapter.MAX_REPLY);
+        });
+    }
+}

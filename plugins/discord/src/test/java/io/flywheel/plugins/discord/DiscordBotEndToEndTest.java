@@ -1,0 +1,353 @@
+package io.flywheel.plugins.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flywheel.api.command.CommandCall;
+import io.flywheel.api.command.CommandDispatcher;
+import io.flywheel.api.command.CommandProgress;
+import io.flywheel.api.command.CommandReply;
+import io.flywheel.api.command.CommandSpec;
+import io.flywheel.api.feedback.EngagementSink;
+import io.flywheel.api.lead.Lead;
+import io.flywheel.discord.Backoff;
+import io.flywheel.discord.Packer;
+import io.flywheel.engine.app.SourceHealth;
+import io.flywheel.engine.app.SourceRun;
+import io.flywheel.engine.command.Admins;
+import io.flywheel.engine.command.Controls;
+import io.flywheel.engine.command.EngineCommands;
+import io.flywheel.engine.feedback.EngagementRecorder;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.lead.LeadPosts;
+import io.flywheel.engine.output.OutboxDispatcher;
+import io.flywheel.engine.plugin.PluginReport;
+import io.flywheel.engine.schedule.SystemScheduler;
+import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.store.OutboxEntry;
+import io.flywheel.engine.store.WriteBatch;
+import io.flywheel.testkit.FakeDiscord;
+import io.flywheel.testkit.TestPluginContext;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real JDA client against the fake Discord: posting, commands, clicks, reactions, failures. */
+class DiscordBotEndToEndTest {
+    static final String ADMIN = "1700000000000000001";
+    static final String USER = "1700000000000000002";
+
+    @TempDir
+    Path dir;
+    FakeDiscord fake;
+    MapDbStore store;
+    SystemScheduler scheduler;
+    DiscordBot bot;
+    OutboxDispatcher outbox;
+    final Clock clock = Clock.systemUTC();
+
+    @BeforeEach
+    void setUp() {
+        fake = FakeDiscord.start();
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        scheduler = new SystemScheduler();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (bot != null) bot.close();
+        scheduler.close();
+        store.close();
+        fake.close();
+    }
+
+    /** Starts the bot with the built-in commands wired as Flywheel wires them. */
+    private void startBot(String prefix, Map<String, String> channels) {
+        startBot(prefix, channels, Duration.ofMillis(1500), List.of());
+    }
+
+    private void startBot(String prefix, Map<String, String> channels, Duration deferAfter, List<io.flywheel.api.command.BotCommand> pluginCommands) {
+        DiscordOutputFactory.Config config = new DiscordOutputFactory.Config(FakeDiscord.TOKEN, FakeDiscord.GUILD_ID, fake.channel(), channels, Packer.Mode.EMBEDS,
+                200, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
+        Forward commands = new Forward();
+        EngagementSink engagement = new EngagementRecorder(store, store);
+        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
+        outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
+        Controls.Sources sources = new Controls.Sources() {
+            @Override
+            public List<SourceHealth> health() {
+                return List.of(SourceHealth.fresh("hn-hiring"));
+            }
+
+            @Override
+            public Optional<SourceRun> runNow(String id) {
+                return Optional.empty();
+            }
+        };
+        Controls.Plugins plugins = new Controls.Plugins() {
+            @Override
+            public List<PluginReport> reports() {
+                return List.of();
+            }
+
+            @Override
+            public Optional<String> reloadUnavailable() {
+                return Optional.of("not in this build");
+            }
+
+            @Override
+            public String reload() {
+                return "";
+            }
+        };
+        commands.target = EngineCommands.router(new EngineCommands.Services(store, store, store, new KeywordWeights(Map.of("backend", 3.0)), engagement,
+                outbox, sources, Controls.Rules.NOT_IN_THIS_BUILD, Controls.Strategies.notInThisBuild(List.of()), plugins, clock), pluginCommands, Admins.parse(ADMIN, ""));
+        bot.start();
+        await().atMost(Duration.ofSeconds(30)).until(bot::ready);
+    }
+
+    private List<Lead> storeLeads(int n, String platform) {
+        List<Lead> leads = new ArrayList<>();
+        List<OutboxEntry> posts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String key = "https://example.org/" + platform + "/" + i;
+            Lead l = new Lead(key, "src", platform, String.format("%s lead %03d", platform, i), key, "Backend role, remote. ".repeat(20), "Acme", null, null,
+                    Instant.parse("2026-01-05T09:00:00Z").plusSeconds(i), Instant.now(), List.of("backend"), 5);
+            leads.add(l);
+            posts.add(new OutboxEntry("discord", LeadPosts.toPost(l)));
+        }
+        store.write(new WriteBatch(leads, posts, List.of()));
+        return leads;
+    }
+
+    private List<String> postedTitles(String channel) {
+        List<String> titles = new ArrayList<>();
+        fake.messages(channel).forEach(m -> m.embeds().forEach(e -> titles.add(e.path("title").asText())));
+        return titles;
+    }
+
+    private List<FeedbackEvent> events(FeedbackEvent.Type type) {
+        return store.events(Instant.EPOCH, Instant.now().plusSeconds(60), Set.of(type));
+    }
+
+    @Test
+    void connectsWithoutBlockingUsingTheFewestIntentsAndRegistersGuildCommands() {
+        startBot("", Map.of());
+        assertThat(fake.identifiedIntents()).isEqualTo(1 | 1 << 10); // GUILDS, GUILD_MESSAGE_REACTIONS: nothing privileged
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.registeredCommands(FakeDiscord.GUILD_ID).isPresent());
+        JsonNode commands = fake.registeredCommands(FakeDiscord.GUILD_ID).orElseThrow();
+        assertThat(commands.findValuesAsText("name")).contains("leads", "post_leads", "stats", "weights", "strategies", "convert", "sources", "rules", "plugins", "status", "help");
+        for (JsonNode c : commands) {
+            assertThat(c.path("description").asText()).isNotBlank();
+            if (c.path("name").asText().equals("sources")) {
+                assertThat(c.path("options").get(0).path("autocomplete").asBoolean()).isTrue();
+            }
+            if (c.path("name").asText().equals("rules")) {
+                assertThat(c.path("options").get(0).path("choices").findValuesAsText("value")).containsExactly("test", "reload", "rollback");
+            }
+        }
+    }
+
+    @Test
+    void postLeadsPostsPackedMessagesWithButtonsAndReportsProgress() {
+        startBot("", Map.of());
+        storeLeads(25, "hackernews");
+        String interaction = fake.slashCommand("post_leads", Map.of(), USER, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().startsWith("Posted 25 post(s)")));
+        assertThat(fake.callback(interaction).orElseThrow().path("type").asInt()).as("deferred reply").isEqualTo(5);
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        assertThat(messages).extracting(m -> m.embeds().size()).containsExactly(10, 10, 5);
+        assertThat(postedTitles(fake.channel())).isEqualTo(IntStream.range(0, 25).mapToObj(i -> String.format("hackernews lead %03d", i)).toList());
+        for (FakeDiscord.Message m : messages) {
+            assertThat(m.body().path("components").get(0).path("components").findValuesAsText("custom_id"))
+                    .containsExactly("fw:interested", "fw:applied", "fw:won", "fw:not_relevant");
+            assertThat(m.body().path("allowed_mentions").path("parse")).isEmpty();
+        }
+        assertThat(store.pendingCount("discord")).isZero();
+        assertThat(events(FeedbackEvent.Type.POSTED)).hasSize(25);
+    }
+
+    @Test
+    void aButtonClickLandsInTheFeedbackLogOncePerUserLeadAndKind() {
+        startBot("", Map.of());
+        List<Lead> leads = storeLeads(1, "digest");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        String first = fake.clickButton(message, "fw:interested", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(first).isPresent());
+        String again = fake.clickButton(message, "fw:interested", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(again).isPresent());
+        String won = fake.clickButton(message, "fw:won", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(won).isPresent());
+        assertThat(fake.callback(first).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(fake.callback(first).orElseThrow().path("data").path("flags").asInt() & 64).as("ephemeral").isEqualTo(64);
+        assertThat(fake.callback(again).orElseThrow().path("data").path("content").asText()).startsWith("Already recorded");
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo(leads.getFirst().key());
+            assertThat(e.actor()).isEqualTo(USER);
+            assertThat(e.platform()).isEqualTo("digest");
+        });
+        assertThat(events(FeedbackEvent.Type.WON)).hasSize(1);
+    }
+
+    @Test
+    void onAMessageWithSeveralLeadsTheClickAsksWhichAndThePickRecordsIt() {
+        startBot("", Map.of());
+        List<Lead> leads = storeLeads(3, "hackernews");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        String click = fake.clickButton(message, "fw:applied", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        JsonNode menu = fake.callback(click).orElseThrow().path("data").path("components").get(0).path("components").get(0);
+        assertThat(menu.path("options").findValuesAsText("label")).containsExactly("1. hackernews lead 000", "2. hackernews lead 001", "3. hackernews lead 002");
+        assertThat(events(FeedbackEvent.Type.APPLIED)).isEmpty();
+        String pick = fake.select(message, menu.path("custom_id").asText(), List.of(LeadPosts.postId(leads.get(1).key())), USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(pick).isPresent());
+        assertThat(events(FeedbackEvent.Type.APPLIED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.get(1).key()));
+    }
+
+    @Test
+    void reactionsCountOnOneLeadMessagesOnly() {
+        startBot("", Map.of());
+        storeLeads(1, "solo");
+        outbox.flush();
+        storeLeads(2, "pair");
+        outbox.flush();
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        fake.react(messages.get(1), USER, "👎");
+        fake.react(messages.get(0), USER, "🏆");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.WON).size() == 1);
+        assertThat(events(FeedbackEvent.Type.WON).getFirst().subject()).isEqualTo("https://example.org/solo/0");
+        assertThat(events(FeedbackEvent.Type.NOT_RELEVANT)).isEmpty();
+    }
+
+    @Test
+    void aNonAdminsRulesReloadIsRefusedPrivatelyAndAudited() {
+        startBot("", Map.of());
+        String interaction = fake.slashCommand("rules", Map.of("action", "reload"), USER, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        JsonNode reply = fake.callback(interaction).orElseThrow();
+        assertThat(reply.path("type").asInt()).isEqualTo(4);
+        assertThat(reply.path("data").path("flags").asInt() & 64).isEqualTo(64);
+        assertThat(reply.path("data").path("content").asText()).contains("is for admins only");
+        assertThat(events(FeedbackEvent.Type.AUDIT)).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(USER));
+
+        String admin = fake.slashCommand("rules", Map.of("action", "reload"), ADMIN, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(admin).isPresent());
+        assertThat(fake.callback(admin).orElseThrow().path("data").path("content").asText()).contains("not available in this build");
+    }
+
+    @Test
+    void autocompleteOffersSourceIds() {
+        startBot("", Map.of());
+        String interaction = fake.autocomplete("sources", "run", "hn", USER, fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        JsonNode reply = fake.callback(interaction).orElseThrow();
+        assertThat(reply.path("type").asInt()).isEqualTo(8);
+        assertThat(reply.path("data").path("choices").findValuesAsText("value")).containsExactly("hn-hiring");
+    }
+
+    @Test
+    void aRateLimitStormAndServerErrorBurstsLoseNothingAndKeepOrderPerChannel() {
+        String second = fake.addChannel("signals");
+        startBot("", Map.of("digest", second));
+        storeLeads(30, "hackernews");
+        storeLeads(12, "digest");
+        fake.tooManyNext(4, 0);
+        fake.failNext(500, 6);
+        for (int round = 0; round < 10 && store.pendingCount("discord") > 0; round++) {
+            outbox.flush();
+        }
+        assertThat(store.pendingCount("discord")).isZero();
+        assertThat(fake.status429()).isEqualTo(4);
+        assertThat(postedTitles(fake.channel())).isEqualTo(IntStream.range(0, 30).mapToObj(i -> String.format("hackernews lead %03d", i)).toList());
+        assertThat(postedTitles(second)).isEqualTo(IntStream.range(0, 12).mapToObj(i -> String.format("digest lead %03d", i)).toList());
+        assertThat(events(FeedbackEvent.Type.POSTED)).hasSize(42);
+    }
+
+    @Test
+    void sendingTheSameBatchAgainAfterACrashPostsNothingTwice() {
+        startBot("", Map.of());
+        List<io.flywheel.api.output.Post> posts = storeLeads(12, "hackernews").stream().map(LeadPosts::toPost).toList();
+        List<io.flywheel.api.output.Delivery> first = bot.send(posts).join();
+        // As if the process died before the store recorded these deliveries: the outbox offers them again.
+        List<io.flywheel.api.output.Delivery> again = bot.send(posts).join();
+        assertThat(fake.messages(fake.channel())).hasSize(2);
+        assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void aPluginCommandStillRunningGetsADeferredReplyThatItsAnswerReplaces() {
+        CompletableFuture<CommandReply> answer = new CompletableFuture<>();
+        io.flywheel.api.command.BotCommand slow = new io.flywheel.api.command.BotCommand() {
+            @Override
+            public CommandSpec spec() {
+                return new CommandSpec("backtest", "A long backtest", List.of(), false);
+            }
+
+            @Override
+            public CompletableFuture<CommandReply> handle(CommandCall call) {
+                return answer;
+            }
+        };
+        startBot("", Map.of(), Duration.ofMillis(100), List.of(slow));
+        String interaction = fake.slashCommand("backtest", Map.of(), USER, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        assertThat(fake.callback(interaction).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
+        answer.complete(CommandReply.of("Backtest done: +4.2%"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().equals("Backtest done: +4.2%")));
+    }
+
+    @Test
+    void prefixCommandsNeedTheMessageContentIntent() {
+        startBot("!", Map.of());
+        assertThat(fake.identifiedIntents() & (1 << 15 | 1 << 9)).isEqualTo(1 << 15 | 1 << 9);
+        CommandCall call = CommandAdapter.parsePrefix("leads hackernews limit:3", bot.intents().isEmpty() ? List.of() : specs(), USER, List.of(), "1");
+        assertThat(call.options()).containsEntry("platform", "hackernews").containsEntry("limit", "3");
+    }
+
+    private List<CommandSpec> specs() {
+        return List.of(new CommandSpec("leads", "l", List.of(new CommandSpec.Option("platform", "p", CommandSpec.Type.STRING, false, List.of()),
+                new CommandSpec.Option("limit", "l", CommandSpec.Type.INTEGER, false, List.of())), false));
+    }
+
+    /** The host's router, set once built (it needs the outbox, which needs the bot). */
+    static final class Forward implements CommandDispatcher {
+        volatile CommandDispatcher target;
+
+        @Override
+        public List<CommandSpec> specs() {
+            return target.specs();
+        }
+
+        @Override
+        public CompletableFuture<CommandReply> dispatch(CommandCall call) {
+            return target.dispatch(call);
+        }
+
+        @Override
+        public CompletableFuture<CommandReply> dispatch(CommandCall call, CommandProgress progress) {
+            return target.dispatch(call, progress);
+        }
+
+        @Override
+        public List<String> complete(String command, String option, String prefix) {
+            return target.complete(command, option, prefix);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.flywheel.plugins.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Post;
+import io.flywheel.discord.Backoff;
+import io.flywheel.discord.Packer;
+import io.flywheel.testkit.FakeDiscord;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import io.flywheel.testkit.TestPluginContext;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The webhook output against the fake Discord, on a manual clock: no test waits for real. */
+class WebhookOutputTest {
+    @TempDir
+    Path dir;
+    final ManualClock clock = ManualClock.atDefaultStart();
+    final ManualScheduler scheduler = new ManualScheduler(clock);
+    FakeDiscord fake;
+    String url;
+
+    @BeforeEach
+    void setUp() {
+        fake = FakeDiscord.start(clock);
+        url = fake.createWebhook();
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+    }
+
+    private WebhookOutput output(Packer.Mode mode) {
+        WebhookOutputFactory.Config config = new WebhookOutputFactory.Config(URI.create(url), mode, 280, "Flywheel", null, null);
+        return new WebhookOutput(config, TestPluginContext.of("hook", clock, scheduler, dir), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 3));
+    }
+
+    static List<Post> posts(int n) {
+        List<Post> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new Post("p" + i, Post.Kind.LEAD, "https://example.org/" + i, String.format("Lead %03d", i), "https://example.org/" + i,
+                    "Remote backend role. ".repeat(10), List.of(new Post.Field("Score", "4.0", true)), Instant.parse("2026-01-05T09:00:00Z")));
+        }
+        return out;
+    }
+
+    private List<String> postedTitles() {
+        List<String> titles = new ArrayList<>();
+        fake.messages().forEach(m -> m.embeds().forEach(e -> titles.add(e.path("title").asText())));
+        return titles;
+    }
+
+    @Test
+    void packsPostsIntoTheFewestMessagesInOrderAndWaitsForTheirIds() {
+        List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(25)).join();
+        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(3);
+        assertThat(fake.messages()).extracting(m -> m.embeds().size()).containsExactly(10, 10, 5);
+        assertThat(postedTitles()).isEqualTo(IntStream.range(0, 25).mapToObj(i -> String.format("Lead %03d", i)).toList());
+        assertThat(deliveries).extracting(Delivery::postId).isEqualTo(IntStream.range(0, 25).mapToObj(i -> "p" + i).toList());
+        assertThat(deliveries.getFirst().messageRef()).isEqualTo(fake.messages().getFirst().id());
+        assertThat(fake.messages().getFirst().body().path("username").asText()).isEqualTo("Flywheel");
+        assertThat(fake.calls()).allSatisfy(c -> assertThat(c.path()).doesNotContain("wait=false"));
+    }
+
+    @Test
+    void textModeSendsWholeLeadsInContent() {
+        output(Packer.Mode.TEXT).send(posts(12)).join();
+        assertThat(fake.messages()).allSatisfy(m -> assertThat(m.content().length()).isLessThanOrEqualTo(2000));
+        assertThat(String.join("\n\n", fake.messages().stream().map(FakeDiscord.Message::content).toList())).contains("**Lead 000**").contains("**Lead 011**");
+    }
+
+    @Test
+    void waitsOutAnEmptyBucketFromTheHeadersInsteadOfHitting429() {
+        fake.bucket(FakeDiscord.EXECUTE_WEBHOOK, 2, Duration.ofSeconds(5));
+        List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(50)).join();
+        assertThat(deliveries).hasSize(50);
+        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(5);
+        assertThat(fake.status429()).isZero();
+        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void honoursRetryAfterOnA429AndLosesNothing() {
+        fake.tooManyNext(3, 1.25);
+        List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(20)).join();
+        assertThat(deliveries).hasSize(20);
+        assertThat(fake.status429()).isEqualTo(3);
+        assertThat(scheduler.sleeps()).containsExactly(Duration.ofMillis(1250), Duration.ofMillis(1250), Duration.ofMillis(1250));
+        assertThat(postedTitles()).hasSize(20).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void retriesServerErrorsWithBackoff() {
+        fake.failNext(502, 2);
+        assertThat(output(Packer.Mode.EMBEDS).send(posts(5)).join()).hasSize(5);
+        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void afterTooManyServerErrorsItStopsInOrderAndKeepsTheRest() {
+        WebhookOutput out = output(Packer.Mode.EMBEDS);
+        List<Delivery> first = out.send(posts(15)).join();
+        assertThat(first).hasSize(15);
+        fake.failNext(503, 4);
+        List<Post> next = posts(30).subList(15, 30);
+        assertThat(out.send(next).join()).as("the first message failed four times: nothing after it is sent").isEmpty();
+        assertThat(out.ready()).isTrue();
+        assertThat(out.problem()).hasValueSatisfying(p -> assertThat(p).contains("503"));
+        assertThat(out.send(next).join()).hasSize(15);
+        assertThat(postedTitles()).isEqualTo(IntStream.range(0, 30).mapToObj(i -> String.format("Lead %03d", i)).toList());
+        assertThat(out.problem()).isEmpty();
+    }
+
+    @Test
+    void aDeletedWebhookStopsTheOutputAndKeepsThePosts() {
+        WebhookOutput out = output(Packer.Mode.EMBEDS);
+        fake.deleteWebhook(url);
+        assertThat(out.send(posts(3)).join()).isEmpty();
+        assertThat(out.ready()).isFalse();
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        assertThat(out.problem()).hasValueSatisfying(p -> assertThat(p).contains("is gone").contains("404").contains("/****").doesNotContain(token));
+        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1);
+    }
+
+    @Test
+    void configRefusesWhatIsNotAWebhookUrlWithoutPrintingTheToken() {
+        assertThatThrownBy(() -> new WebhookOutputFactory.Config(URI.create("https://example.org/hooks/1"), null, null, null, null, null))
+                .hasMessageContaining("expected a Discord webhook URL");
+        assertThat(WebhookOutput.mask("https://discord.com/api/webhooks/123/abc-SECRET_tok")).isEqualTo("https://discord.com/api/webhooks/123/****");
+        assertThatThrownBy(() -> new WebhookOutputFactory.Config(URI.create("https://discord.com/api/webhooks/1/tok?wait=true"), null, null, null, null, null))
+                .hasMessageContaining("leave the query out");
+    }
+}
