@@ -8,6 +8,10 @@ import io.flywheel.api.market.Bar;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.http.DefaultHttpFetcher;
 import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.JsStrategyWeightRule;
+import io.flywheel.engine.rules.RulesConfig;
+import io.flywheel.engine.rules.StrategyWeightRule;
 import io.flywheel.engine.trading.Backtester;
 import io.flywheel.engine.trading.Markets;
 import io.flywheel.engine.trading.PaperTrader;
@@ -28,9 +32,23 @@ import java.util.random.RandomGenerator;
  */
 public final class Backtests implements AutoCloseable {
     private final TradingSetup setup;
+    private final JsRuntime js;
+    private final JsStrategyWeightRule rule;
 
-    private Backtests(TradingSetup setup) {
+    private Backtests(TradingSetup setup, JsRuntime js, JsStrategyWeightRule rule) {
         this.setup = setup;
+        this.js = js;
+        this.rule = rule;
+    }
+
+    /** The configured {@code strategy-weights.js}: the same rule the live paper book uses. */
+    public StrategyWeightRule rule() {
+        return rule;
+    }
+
+    /** What to call the rule in reports: the script's name and short hash. */
+    public String ruleName() {
+        return "strategy-weights.js " + rule.scriptHash().substring(0, 12);
     }
 
     public static Backtests open(Preflight.Result pre, Clock clock, Scheduler scheduler, RandomGenerator random) {
@@ -43,7 +61,17 @@ public final class Backtests implements AutoCloseable {
         TradingSetup setup = TradingSetup.of(pre,
                 (kind, id) -> (PluginContext) new HostContext(id, kind, clock, scheduler, http, dataDir, weights, noEngagement, commands),
                 Flywheel::createInstance);
-        return new Backtests(setup);
+        JsRuntime js = null;
+        try {
+            js = JsRuntime.start();
+            return new Backtests(setup, js, JsStrategyWeightRule.standalone(RulesConfig.of(config), js));
+        } catch (RuntimeException | LinkageError e) {
+            setup.close();
+            if (js != null) {
+                js.close();
+            }
+            throw e;
+        }
     }
 
     public TradingSetup setup() {
@@ -86,6 +114,8 @@ public final class Backtests implements AutoCloseable {
     @Override
     public void close() {
         setup.close();
+        rule.close();
+        js.close();
     }
 
 }

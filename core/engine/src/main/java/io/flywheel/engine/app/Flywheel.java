@@ -24,12 +24,15 @@ import io.flywheel.engine.feedback.EngagementRecorder;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.http.DefaultHttpFetcher;
 import io.flywheel.engine.lead.KeywordMatcher;
-import io.flywheel.engine.lead.KeywordScorer;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
 import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.output.OutboxDispatcher;
+import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.RuleHistory;
+import io.flywheel.engine.rules.Rules;
+import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.store.MapDbStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +62,7 @@ public final class Flywheel implements AutoCloseable {
     private final Scheduler scheduler;
     private final MapDbStore store;
     private final KeywordWeights weights;
+    private final Rules rules;
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
     private final List<SourceRunner> sources;
@@ -71,7 +75,7 @@ public final class Flywheel implements AutoCloseable {
     private int inFlight;
     private volatile boolean stopping;
 
-    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
+    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights, Rules rules,
             Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
             SourceStatusFile statusFile, TradingSetup trading, PaperTrader trader) {
         this.preflight = preflight;
@@ -79,6 +83,7 @@ public final class Flywheel implements AutoCloseable {
         this.scheduler = scheduler;
         this.store = store;
         this.weights = weights;
+        this.rules = rules;
         this.outputs = outputs;
         this.dispatcher = dispatcher;
         this.sources = sources;
@@ -90,11 +95,22 @@ public final class Flywheel implements AutoCloseable {
 
     /** Builds a runnable Flywheel from a preflight without errors. */
     public static Flywheel assemble(Preflight.Result pre, Clock clock, Scheduler scheduler, RandomGenerator random) {
+        return assemble(pre, clock, scheduler, random, JsRuntime::start);
+    }
+
+    /**
+     * @param javaScript the JavaScript runtime the rules run on (for example one started with
+     *     {@link JsRuntime#startInBackground()} while the preflight ran); the Flywheel owns and closes it
+     */
+    public static Flywheel assemble(Preflight.Result pre, Clock clock, Scheduler scheduler, RandomGenerator random,
+            java.util.function.Supplier<JsRuntime> javaScript) {
         if (pre.problems().hasErrors()) {
             throw new IllegalStateException("preflight has errors; run `flywheel check`");
         }
         FlywheelConfig config = pre.requireConfig();
         MapDbStore store = MapDbStore.open(config.store().path());
+        JsRuntime js = null;
+        Rules rules = null;
         try {
             KeywordWeights weights = new KeywordWeights(initialWeights(config, store, clock));
             DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
@@ -102,6 +118,8 @@ public final class Flywheel implements AutoCloseable {
             // Outputs get the router before it exists (it needs the outbox, which needs the outputs).
             LateDispatcher commands = new LateDispatcher();
             java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
+            js = javaScript.get();
+            rules = Rules.open(RulesConfig.of(config), js, new RuleHistory(store, store, store), weights, dataDir, clock, random);
 
             Map<String, Output> outputs = new LinkedHashMap<>();
             List<String> leadOutputs = new ArrayList<>();
@@ -117,7 +135,7 @@ public final class Flywheel implements AutoCloseable {
                 }
             }
             LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(config.keywords().keySet()));
-            LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock);
+            LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
             SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());
@@ -135,18 +153,25 @@ public final class Flywheel implements AutoCloseable {
                 trading = TradingSetup.of(pre, (kind, id) -> new HostContext(id, kind, clock, scheduler, http, dataDir, weights, engagement, commands),
                         Flywheel::create);
                 Settings.Trading t = config.trading();
+                var rule = rules.strategyWeightRule();
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
-                        trading.rule(), trading.ruleId(), signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
+                        rule, rule::scriptHash, signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
             }
             List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
             EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,
-                    new SourceControl(sources, dispatcher), Controls.Rules.NOT_IN_THIS_BUILD, Controls.Strategies.notInThisBuild(strategyIds),
+                    new SourceControl(sources, dispatcher), new RuleControls(rules, store, weights, dataDir, clock, random), Controls.Strategies.notInThisBuild(strategyIds),
                     new PluginControl(pre.plugins()), clock);
             Admins admins = Admins.parse(config.commands().adminUsers(), config.commands().adminRoles());
             CommandRouter router = EngineCommands.router(services, pre.plugins().catalog().commands(), admins);
             commands.bind(router);
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources, router, statusFile, trading, trader);
+            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources, router, statusFile, trading, trader);
         } catch (RuntimeException | LinkageError e) {
+            if (rules != null) {
+                rules.close();
+            }
+            if (js != null) {
+                js.close();
+            }
             store.close();
             throw e;
         }
@@ -172,10 +197,16 @@ public final class Flywheel implements AutoCloseable {
     }
 
     private static Map<String, Double> initialWeights(FlywheelConfig config, MapDbStore store, Clock clock) {
+        if (store.latest(WeightSet.Kind.KEYWORD).isEmpty()) {
+            store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml"));
+        }
+        return weightsInForce(config, store);
+    }
+
+    /** The configured keywords with the weights learned for them last (configured ones for keywords never learned). */
+    public static Map<String, Double> weightsInForce(FlywheelConfig config, io.flywheel.engine.feedback.WeightHistory history) {
         Map<String, Double> weights = new LinkedHashMap<>(config.keywords());
-        store.latest(WeightSet.Kind.KEYWORD).ifPresentOrElse(
-                learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, configured) -> v)),
-                () -> store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml")));
+        history.latest(WeightSet.Kind.KEYWORD).ifPresent(learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, configured) -> v)));
         return weights;
     }
 
@@ -224,6 +255,9 @@ public final class Flywheel implements AutoCloseable {
 
     /** Schedules every source at its interval (with jitter) until {@link #stop}. */
     public void start() {
+        if (rules.config().watch()) {
+            rules.watch(scheduler);
+        }
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
@@ -377,6 +411,11 @@ public final class Flywheel implements AutoCloseable {
         return weights;
     }
 
+    /** The JavaScript rules: the lead scorer, the keyword updater, the strategy rule, reloads and status. */
+    public Rules rules() {
+        return rules;
+    }
+
     public Instant now() {
         return clock.instant();
     }
@@ -395,6 +434,8 @@ public final class Flywheel implements AutoCloseable {
             trading.close();
         }
         outputs.forEach((id, o) -> closeQuietly("output " + id, o));
+        closeQuietly("rules", rules);
+        closeQuietly("JavaScript engine", rules.runtime());
         store.close();
         preflight.plugins().close();
     }

@@ -9,9 +9,7 @@ import io.flywheel.engine.config.HostSettings;
 import io.flywheel.engine.config.Instance;
 import io.flywheel.engine.config.Problems;
 import io.flywheel.engine.config.Settings;
-import io.flywheel.engine.rules.StrategyWeightRule;
 import io.flywheel.engine.trading.Backtester;
-import io.flywheel.engine.trading.HedgeRule;
 import io.flywheel.engine.trading.PaperTrader;
 import io.flywheel.engine.trading.TradingBook;
 import java.time.Duration;
@@ -94,18 +92,6 @@ public record TradingSetup(Map<String, MarketFeed> feeds, Map<String, Duration> 
 
     public Backtester.Costs costs() {
         return new Backtester.Costs(settings.feeBps(), settings.slippageBps());
-    }
-
-    /**
-     * The rule that turns period returns into weights: the built-in Hedge rule with the configured
-     * learning rate ({@code scripts/strategy-weights.js} replaces it once the rules engine is wired).
-     */
-    public StrategyWeightRule rule() {
-        return new HedgeRule(settings.learningRate());
-    }
-
-    public String ruleId() {
-        return "java:hedge(rate=" + settings.learningRate() + ")";
     }
 
     /** Strategies by id, for picking. */

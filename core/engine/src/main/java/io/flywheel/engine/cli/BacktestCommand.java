@@ -88,11 +88,11 @@ final class BacktestCommand implements Callable<Integer> {
                     data.entries().stream().map(Backtester.Entry::symbol).distinct().toList()), data.bars().size(), setup.settings().feeBps(),
                     setup.settings().slippageBps(), setup.settings().capital());
             if (ensemble) {
-                Ensemble e = Ensemble.run(backtester, data.bars(), data.entries(), setup.book(fromTime, setup.settings().minWeight()), toTime, setup.rule(), progress);
+                Ensemble e = Ensemble.run(backtester, data.bars(), data.entries(), setup.book(fromTime, setup.settings().minWeight()), toTime, backtests.rule(), progress);
                 progress.done();
                 List<BacktestResult> shown = new ArrayList<>(List.of(e.adaptive(), e.equal(), e.bestSingle()));
-                o.printf("%s; rebalanced every %s; best single in hindsight: %s%n%n", BacktestReport.span(e.adaptive()),
-                        io.flywheel.engine.config.Durations.format(setup.settings().rebalance()), e.bestSingle().label());
+                o.printf("%s; rebalanced every %s by %s; best single in hindsight: %s%n%n", BacktestReport.span(e.adaptive()),
+                        io.flywheel.engine.config.Durations.format(setup.settings().rebalance()), backtests.ruleName(), e.bestSingle().label());
                 BacktestReport.table(o, shown);
                 o.println();
                 o.println("every strategy alone:");
@@ -103,7 +103,7 @@ final class BacktestCommand implements Callable<Integer> {
                 Map<String, Double> last = e.adaptive().periods().isEmpty() ? Map.of() : e.adaptive().periods().getLast().weightsAfter();
                 o.printf("%nadaptive weights at the end: %s%n", BacktestReport.weights(last));
             } else {
-                BacktestResult r = backtester.run(strategy, data.bars(), data.entries(), setup.book(fromTime, 0), toTime, setup.rule(), Map.of(), progress);
+                BacktestResult r = backtester.run(strategy, data.bars(), data.entries(), setup.book(fromTime, 0), toTime, backtests.rule(), Map.of(), progress);
                 progress.done();
                 o.printf("%s%n%n", BacktestReport.span(r));
                 BacktestReport.table(o, List.of(r));

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Finds leads, runs trading strategies, posts to Discord and learns from what happens next.",
-        subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, StatusCommand.class, StatsCommand.class, WeightsCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, StatusCommand.class, StatsCommand.class, WeightsCommand.class,
+                RulesCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {
     public static final int OK = 0;
     public static final int FAILED = 1;

@@ -6,7 +6,9 @@ import io.flywheel.engine.app.Preflight;
 import io.flywheel.engine.app.SourceRun;
 import java.time.Duration;
 import java.util.List;
+import io.flywheel.engine.rules.JsRuntime;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,17 +35,21 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The JavaScript engine's cold start takes seconds; overlap it with the preflight.
+        CompletableFuture<JsRuntime> javaScript = JsRuntime.startInBackground();
         Preflight.Result pre = cli.preflight();
         if (cli.report(pre) > 0) {
             cli.io().err().println("flywheel: not started; `flywheel check` lists the same problems");
             pre.plugins().close();
+            javaScript.thenAccept(JsRuntime::close);
             return FlywheelCli.CONFIG_PROBLEMS;
         }
         Scheduler scheduler = cli.io().scheduler().get();
         Flywheel flywheel;
         try {
-            flywheel = Flywheel.assemble(pre, cli.io().clock(), scheduler, cli.io().random());
+            flywheel = Flywheel.assemble(pre, cli.io().clock(), scheduler, cli.io().random(), javaScript::join);
         } catch (RuntimeException e) {
+            javaScript.thenAccept(JsRuntime::close);
             pre.plugins().close();
             closeScheduler(scheduler);
             throw e;

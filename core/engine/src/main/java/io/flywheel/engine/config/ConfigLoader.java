@@ -35,6 +35,7 @@ public final class ConfigLoader {
             Settings.Plugins plugins,
             Settings.Http http,
             Settings.Trading trading,
+            Settings.Rules rules,
             Settings.Commands commands,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
@@ -84,11 +85,13 @@ public final class ConfigLoader {
                 .orElse(new Settings.Plugins(base.resolve("plugins")));
         Settings.Http http = section(root, "http", Settings.Http.class, binder, problems).orElse(Settings.Http.defaults());
         Settings.Trading trading = section(root, "trading", Settings.Trading.class, binder, problems)
-                .orElse(new Settings.Trading(null, null, null, null, null, null, null, null));
+                .orElse(new Settings.Trading(null, null, null, null, null, null, null));
         if (trading.reports() == null) {
             trading = new Settings.Trading(trading.capital(), trading.feeBps(), trading.slippageBps(), trading.rebalance(), trading.minWeight(),
-                    trading.learningRate(), trading.start(), store.path().toAbsolutePath().getParent().resolve("backtests"));
+                    trading.start(), store.path().toAbsolutePath().getParent().resolve("backtests"));
         }
+        Settings.Rules rules = section(root, "rules", Settings.Rules.class, binder, problems).orElse(Settings.Rules.defaults());
+        checkRuleFiles(tree, rules, problems);
         Settings.Commands commands = section(root, "commands", Settings.Commands.class, binder, problems).orElse(new Settings.Commands(null, null));
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
@@ -109,7 +112,7 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, commands, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 
@@ -212,6 +215,19 @@ public final class ConfigLoader {
             case ConfigNode.ListNode list -> list.items().forEach(i -> checkVariables(i, binder, problems));
             case ConfigNode.ScalarNode scalar -> binder.text(scalar, problems);
         }
+    }
+
+    /** A rule file named in config.yml must exist; unnamed ones fall back to the bundled defaults. */
+    private static void checkRuleFiles(ConfigNode tree, Settings.Rules rules, Problems problems) {
+        Map<String, Path> named = new LinkedHashMap<>();
+        named.put("lead-score", rules.leadScore());
+        named.put("keyword-weights", rules.keywordWeights());
+        named.put("strategy-weights", rules.strategyWeights());
+        named.forEach((key, path) -> {
+            if (path != null && !Files.isRegularFile(path)) {
+                problems.error(keyLocation(tree, "rules", key), "rules." + key + ": script not found: " + path);
+            }
+        });
     }
 
     private static Location keyLocation(ConfigNode tree, String section, String key) {

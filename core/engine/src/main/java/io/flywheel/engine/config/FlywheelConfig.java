@@ -9,6 +9,8 @@ import java.util.Map;
  * entries whose plugin part is bound once plugins are loaded.
  *
  * @param file the config.yml it came from
+ * @param rules the JavaScript rules and their limits
+ * @param commands who may run admin commands
  * @param keywords initial keyword weights, lower-case keyword to weight
  */
 public record FlywheelConfig(
@@ -17,6 +19,7 @@ public record FlywheelConfig(
         Settings.Plugins plugins,
         Settings.Http http,
         Settings.Trading trading,
+        Settings.Rules rules,
         Settings.Commands commands,
         Map<String, Double> keywords,
         List<Instance> instances) {

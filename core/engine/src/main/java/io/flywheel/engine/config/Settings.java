@@ -87,6 +87,46 @@ public final class Settings {
     }
 
     /**
+     * The {@code rules:} section: which JavaScript rules run and within what limits.
+     *
+     * @param leadScore {@code score(leads, weights)}; default {@code scripts/lead-score.js} beside
+     *     config.yml, or the bundled default when that file does not exist
+     * @param keywordWeights {@code updateKeywordWeights(stats, current)}; same defaulting
+     * @param strategyWeights {@code updateStrategyWeights(performance, current)}; same defaulting
+     * @param timeLimit CPU time per call (default 200ms; a call is also stopped after ten times this in wall time)
+     * @param statementLimit JavaScript statements per call (default 10,000,000)
+     * @param allocationLimitMb megabytes one call may allocate (default 256)
+     * @param window one feedback window (default 1d)
+     * @param windows how many windows the keyword rule sees and a new version is replayed on (default 14)
+     * @param watch reload a script when its file changes (default true)
+     * @param batchSize most leads per call of the lead rule (default 250)
+     */
+    public record Rules(Path leadScore, Path keywordWeights, Path strategyWeights, Duration timeLimit, Long statementLimit,
+            Integer allocationLimitMb, Duration window, Integer windows, Boolean watch, Integer batchSize) {
+        public Rules {
+            timeLimit = timeLimit == null ? Duration.ofMillis(200) : timeLimit;
+            statementLimit = statementLimit == null ? 10_000_000L : statementLimit;
+            allocationLimitMb = allocationLimitMb == null ? 256 : allocationLimitMb;
+            window = window == null ? Duration.ofDays(1) : window;
+            windows = windows == null ? 14 : windows;
+            watch = watch == null ? Boolean.TRUE : watch;
+            batchSize = batchSize == null ? 250 : batchSize;
+            if (timeLimit.toMillis() < 1 || timeLimit.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("time-limit: must be between 1ms and 1m, found " + Durations.format(timeLimit));
+            }
+            if (statementLimit < 1) throw new IllegalArgumentException("statement-limit: must be positive, found " + statementLimit);
+            if (allocationLimitMb < 1) throw new IllegalArgumentException("allocation-limit-mb: must be positive, found " + allocationLimitMb);
+            if (window.compareTo(Duration.ofMinutes(1)) < 0) throw new IllegalArgumentException("window: must be at least 1m, found " + Durations.format(window));
+            if (windows < 1 || windows > 1000) throw new IllegalArgumentException("windows: must be between 1 and 1000, found " + windows);
+            if (batchSize < 1 || batchSize > 100_000) throw new IllegalArgumentException("batch-size: must be between 1 and 100000, found " + batchSize);
+        }
+
+        public static Rules defaults() {
+            return new Rules(null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /**
      * Who may run admin commands ({@code /rules}, {@code /plugins}, {@code /sources run}): comma- or
      * space-separated Discord user ids and role ids, so they can come from one environment variable.
      */
@@ -110,12 +150,11 @@ public final class Settings {
      * @param slippageBps price moved against each order at the next open, in basis points
      * @param rebalance how often strategy returns are scored and capital is moved to the new weights
      * @param minWeight the least capital weight any strategy keeps, so its return stays measured
-     * @param learningRate how fast the built-in Hedge rule moves weight toward what earned
      * @param start when the live paper book starts trading (ISO date or instant); earlier bars only
      *     warm strategies up. Default: the first run that sees a bar
      * @param reports where {@code flywheel backtest} writes trades and charts (default {@code data/backtests})
      */
-    public record Trading(Double capital, Double feeBps, Double slippageBps, Duration rebalance, Double minWeight, Double learningRate, String start,
+    public record Trading(Double capital, Double feeBps, Double slippageBps, Duration rebalance, Double minWeight, String start,
             Path reports) {
         public Trading {
             capital = capital == null ? 10_000.0 : capital;
@@ -123,13 +162,11 @@ public final class Settings {
             slippageBps = slippageBps == null ? 5.0 : slippageBps;
             rebalance = rebalance == null ? Duration.ofDays(1) : rebalance;
             minWeight = minWeight == null ? 0.02 : minWeight;
-            learningRate = learningRate == null ? 10.0 : learningRate;
             if (!(capital > 0)) throw new IllegalArgumentException("capital: must be positive, found " + capital);
             if (!(feeBps >= 0)) throw new IllegalArgumentException("fee-bps: must not be negative, found " + feeBps);
             if (!(slippageBps >= 0 && slippageBps < 10_000)) throw new IllegalArgumentException("slippage-bps: must be 0 to 9999, found " + slippageBps);
             if (rebalance.compareTo(Duration.ofMinutes(1)) < 0) throw new IllegalArgumentException("rebalance: must be at least 1m");
             if (!(minWeight >= 0 && minWeight < 1)) throw new IllegalArgumentException("min-weight: must be 0 or more and below 1, found " + minWeight);
-            if (!(learningRate >= 0)) throw new IllegalArgumentException("learning-rate: must not be negative, found " + learningRate);
             if (start != null) {
                 startInstant(start);
             }

@@ -60,12 +60,12 @@ public final class PaperTrader {
 
     /**
      * @param settings capital, rebalance, min weight; its {@code tradeFrom} is the configured start or {@code null}
-     * @param ruleId names the weight rule in the weight history (a script hash, or {@code java:hedge})
+     * @param ruleId names the weight rule in force, for the weight history (the script's hash)
      * @param signalOutputs the outputs that receive signal posts
      * @param dir where the state file and the fills journal live
      */
     public record Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
-            String ruleId, List<String> signalOutputs, Path dir) {}
+            Supplier<String> ruleId, List<String> signalOutputs, Path dir) {}
 
     private final Setup setup;
     private final LeadStore store;
@@ -284,7 +284,7 @@ public final class PaperTrader {
                 events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
                         p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
             }
-            weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId(),
+            weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId().get(),
                     p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()));
             Post post = posting ? SignalPosts.weights(p) : null;
             if (post != null) {

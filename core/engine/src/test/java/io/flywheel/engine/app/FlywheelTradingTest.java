@@ -82,6 +82,7 @@ class FlywheelTradingTest {
 
     private static final String CONFIG = """
             plugins: {dir: plugins}
+            keywords: {java: 1}
             markets:
               - id: eth
                 type: test-market

@@ -51,7 +51,7 @@ class PaperTraderTest {
     }
 
     private PaperTrader trader(ManualClock clock, MapDbStore store, TradingBook.Settings settings) {
-        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), "java:hedge",
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
                 List.of("console"), dir.resolve("trading"));
         return new PaperTrader(setup, store, store, store, clock);
     }

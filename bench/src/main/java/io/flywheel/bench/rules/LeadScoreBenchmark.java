@@ -1,0 +1,72 @@
+package io.flywheel.bench.rules;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.lead.KeywordScorer;
+import io.flywheel.engine.lead.LeadScorer;
+import io.flywheel.engine.rules.CompiledScript;
+import io.flywheel.engine.rules.JsLeadScorer;
+import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.RuleKind;
+import io.flywheel.engine.rules.RuleLimits;
+import io.flywheel.engine.rules.ScriptSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * One operation scores all 100,000 leads with the keyword weights: {@code js} with the bundled
+ * lead-score.js as the pipeline runs it (batches of 250, the sandbox, the statement and
+ * allocation limits, the watchdog; only the time limit is raised), {@code java} with {@link KeywordScorer}, the same logic written in Java.
+ */
+@State(Scope.Benchmark)
+public class LeadScoreBenchmark {
+    static final int LEADS = 100_000;
+
+    @Param({"java", "js"})
+    public String scorer;
+
+    List<Lead> leads;
+    Map<String, Double> weights;
+    LeadScorer impl;
+    JsRuntime runtime;
+    CompiledScript script;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        leads = Leads.generate(Path.of(System.getProperty("flywheel.repo", ".")), LEADS, 1);
+        weights = Leads.weights();
+        Clock clock = Clock.fixed(Leads.NOW, ZoneOffset.UTC);
+        if (scorer.equals("js")) {
+            runtime = JsRuntime.start();
+            // The default limits except time: a cold call on a busy machine can exceed 200 ms, which would end the run
+            // instead of measuring it (Flywheel falls back to the Java scorer for such a batch).
+            script = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
+            impl = new JsLeadScorer(() -> script, clock, JsLeadScorer.DEFAULT_BATCH, null, e -> {});
+        } else {
+            impl = new KeywordScorer(clock, Map.of("hn-hiring", 0.5));
+        }
+    }
+
+    @Benchmark
+    public double[] scoreAll() {
+        return impl.score(leads, weights);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (script != null) {
+            script.close();
+            runtime.close();
+        }
+    }
+}

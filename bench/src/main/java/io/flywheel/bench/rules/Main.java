@@ -1,0 +1,132 @@
+package io.flywheel.bench.rules;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The default lead-score.js against the same logic in Java ({@code KeywordScorer}) over 100,000
+ * realistic leads and 50 keywords, in leads per second after warm-up (JMH), on the optimizing
+ * runtime (the Graal compiler on the upgrade module path, as ./flywheel runs it) and on the
+ * interpreter; and the time from process start to the first lead scored by the rule.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        Path repo = Path.of(System.getProperty("flywheel.repo"));
+        Path jvmci = Path.of(System.getProperty("flywheel.home")).resolve("jvmci");
+        if (!Files.isDirectory(jvmci)) {
+            throw new IllegalStateException(jvmci + " is missing: build the distribution (bench/run does)");
+        }
+        List<String> optimized = List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + jvmci);
+        List<String> common = List.of("-Dflywheel.repo=" + repo, "-Xms1g", "-Xmx1g");
+
+        int starts = quick ? 1 : 5;
+        long firstOptimized = firstScore(optimized, common, starts);
+        long firstInterpreted = firstScore(List.of(), common, starts);
+
+        // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
+        // seconds: the optimizing runtime gets a long warm-up. Java's figure on the plain JVM is the
+        // same C2 code as beside JVMCI, so --quick measures it only once.
+        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js"), 14, 1, 2, 1)
+                : throughput(concat(optimized, common), List.of("java", "js"), 30, 2, 5, 2);
+        Map<String, Double> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
+                : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
+        interp.putIfAbsent("java", opt.get("java"));
+
+        double java = opt.get("java");
+        double js = opt.get("js");
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-58s %14s%n", "lead-score over 100,000 leads, 50 keywords (JMH)", "leads/s");
+        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "Java (KeywordScorer), JVM with the optimizing JS runtime", java);
+        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "lead-score.js, optimizing runtime (Graal compiler)", js);
+        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "Java (KeywordScorer), plain JVM", interp.get("java"));
+        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "lead-score.js, interpreter (no Graal compiler)", interp.get("js"));
+        System.out.printf(Locale.ROOT, "%-58s %14.2f%n", "JS / Java, optimizing", js / java);
+        System.out.printf(Locale.ROOT, "%-58s %14.2f%n", "JS / Java, interpreter", interp.get("js") / interp.get("java"));
+        System.out.printf(Locale.ROOT, "%-58s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
+        System.out.printf(Locale.ROOT, "%-58s %14d%n", "process start to first lead scored, interpreter (ms)", firstInterpreted);
+        System.out.printf(Locale.ROOT, "RESULT {\"js_vs_java\": %.2f, \"runtime\": \"optimized\", \"js_leads_per_s\": %.0f, \"java_leads_per_s\": %.0f, "
+                + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d}%n",
+                js / java, js, java, interp.get("js"), firstOptimized, firstInterpreted);
+    }
+
+    /** Leads per second per scorer ({@code java}, {@code js}) in forked JVMs with {@code jvmArgs}. */
+    private static Map<String, Double> throughput(List<String> jvmArgs, List<String> scorers, int warmups, int warmupSeconds, int measurements,
+            int measurementSeconds) throws Exception {
+        Options options = new OptionsBuilder()
+                .include(LeadScoreBenchmark.class.getName() + ".scoreAll")
+                .param("scorer", scorers.toArray(String[]::new))
+                .mode(Mode.Throughput)
+                .timeUnit(TimeUnit.SECONDS)
+                .forks(1)
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.seconds(warmupSeconds))
+                .measurementIterations(measurements)
+                .measurementTime(TimeValue.seconds(measurementSeconds))
+                .jvmArgsAppend(jvmArgs.toArray(String[]::new))
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            out.put(r.getParams().getParam("scorer"), r.getPrimaryResult().getScore() * LeadScoreBenchmark.LEADS);
+        }
+        if (!out.keySet().containsAll(scorers)) {
+            throw new IllegalStateException("a benchmark failed (see its output above); got " + out.keySet());
+        }
+        return out;
+    }
+
+    /** Median milliseconds from starting a JVM to its first lead scored by lead-score.js. */
+    private static long firstScore(List<String> flags, List<String> common, int runs) throws Exception {
+        long[] ms = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                    "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+            command.addAll(flags);
+            command.addAll(common);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), FirstScore.class.getName()));
+            long start = System.nanoTime();
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            long at = -1;
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (at < 0 && line.startsWith("SCORED ")) {
+                        at = System.nanoTime() - start;
+                    }
+                }
+            }
+            if (p.waitFor() != 0 || at < 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + " without scoring a lead");
+            }
+            ms[i] = at / 1_000_000;
+        }
+        Arrays.sort(ms);
+        return ms[runs / 2];
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

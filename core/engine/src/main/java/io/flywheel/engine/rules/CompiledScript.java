@@ -1,0 +1,426 @@
+package io.flywheel.engine.rules;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.ResourceLimits;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded version of a rule: a sandboxed context with the script evaluated, reused for every
+ * call. All calls run on the version's own platform thread, one at a time (a context is
+ * single-threaded), so the watchdog can measure what a call allocates and stop it: past the time
+ * limit or the allocation budget it is interrupted, which leaves the context usable; if it will not
+ * stop, the context is cancelled and rebuilt on the next call. Past the statement limit GraalJS
+ * cancels the context itself; it is rebuilt the same way.
+ */
+public final class CompiledScript implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CompiledScript.class);
+    /** Deletes what a sandboxed script has no use for even though it could do nothing with it. */
+    private static final Source PRELUDE = Source.newBuilder("js",
+            "for (const n of ['Java', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'Packages', 'load', 'loadWithNewGlobal']) {"
+                    + " try { delete globalThis[n]; } catch (e) {} }",
+            "flywheel-prelude").buildLiteral();
+    private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(1);
+    private static final Duration ABANDON_AFTER = Duration.ofSeconds(5);
+    /** However little CPU a call uses, it is stopped after this much wall time (or 10 time limits, if more). */
+    private static final Duration WALL_BACKSTOP = Duration.ofSeconds(2);
+
+    private final JsRuntime runtime;
+    private final ScriptSource source;
+    private final RuleKind kind;
+    private final RuleLimits limits;
+    private final String hash;
+    private final ScriptOutput output;
+    private final ExecutorService thread;
+    private final Thread worker;
+
+    // Confined to the worker thread, except for interrupt/close from the watchdog.
+    private volatile Context context;
+    private Value api;
+    private int generation;
+    private volatile boolean closed;
+
+    private CompiledScript(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits) {
+        this.runtime = runtime;
+        this.source = source;
+        this.kind = kind;
+        this.limits = limits;
+        this.hash = source.hash();
+        this.output = new ScriptOutput(source.name(), limits.maxLogLines());
+        Thread[] made = new Thread[1];
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            made[0] = Thread.ofPlatform().daemon().name("flywheel-rule-" + kind.id()).unstarted(r);
+            return made[0];
+        });
+        try {
+            this.worker = thread.submit(Thread::currentThread).get();
+        } catch (Exception e) {
+            thread.shutdownNow();
+            throw new IllegalStateException("cannot start the thread for " + source.name(), e);
+        }
+    }
+
+    static CompiledScript load(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits) {
+        CompiledScript script = new CompiledScript(runtime, source, kind, limits);
+        try {
+            script.execute("loading", limits.loadLimit(), () -> {
+                script.ensureLoaded();
+                return null;
+            });
+            return script;
+        } catch (RuntimeException e) {
+            script.close();
+            throw e;
+        }
+    }
+
+    public ScriptSource source() {
+        return source;
+    }
+
+    public RuleKind kind() {
+        return kind;
+    }
+
+    public RuleLimits limits() {
+        return limits;
+    }
+
+    /** True once unloaded (replaced by a reload, or given up on). */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** SHA-256 of the script text. */
+    public String hash() {
+        return hash;
+    }
+
+    /** The harness object the rule's harness code returned, and which load of the context it belongs to. */
+    record Bound(Value api, int generation) {
+        Value fn(String name) {
+            return api.getMember(name);
+        }
+    }
+
+    /**
+     * Runs {@code body} on this version's thread within the call limits. Whatever the script does
+     * (throws, loops, recurses, allocates) comes back as a {@link RuleException} naming the script,
+     * the line where the engine knows it, and {@code what} (for example {@code score()}).
+     */
+    <T> T call(String what, Function<Bound, T> body) {
+        if (context == null) {
+            // Rebuilt after a cancel: loading and warming up get the load limit, not the call's.
+            execute("loading", limits.loadLimit(), () -> {
+                ensureLoaded();
+                return null;
+            });
+        }
+        return execute(what, limits.timeLimit(), () -> {
+            ensureLoaded();
+            return body.apply(new Bound(api, generation));
+        });
+    }
+
+    private interface Body<T> {
+        T run();
+    }
+
+    private <T> T execute(String what, Duration limit, Body<T> body) {
+        if (closed) {
+            throw new RuleException(source.name() + ": this version has been unloaded");
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Guard guard = new Guard(what, limit);
+        try {
+            thread.execute(() -> {
+                if (result.isDone()) {
+                    return;
+                }
+                guard.begin();
+                output.beginCall();
+                try {
+                    Context c = context;
+                    if (c != null) {
+                        c.resetLimits();
+                    }
+                    result.complete(body.run());
+                } catch (Throwable t) {
+                    result.completeExceptionally(translate(what, t, guard));
+                } finally {
+                    guard.end();
+                    output.endCall();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new RuleException(source.name() + ": this version has been unloaded");
+        }
+        ScheduledFuture<?> tick = runtime.watchdog().scheduleAtFixedRate(() -> guard.check(result), 5, 5, TimeUnit.MILLISECONDS);
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuleException re) {
+                throw re;
+            }
+            throw new RuleException(source.name() + ": " + what + " failed: " + e.getCause(), e.getCause());
+        } finally {
+            tick.cancel(false);
+        }
+    }
+
+    private void ensureLoaded() {
+        if (context != null && api != null) {
+            return;
+        }
+        Context c = Context.newBuilder("js")
+                .engine(runtime.engine())
+                .sandbox(SandboxPolicy.CONSTRAINED)
+                .allowHostAccess(JsRuntime.HOST_ACCESS)
+                .allowHostClassLookup(name -> false)
+                .allowIO(IOAccess.NONE)
+                .allowCreateThread(false)
+                .allowCreateProcess(false)
+                .allowNativeAccess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .out(output)
+                .err(output)
+                .option("js.graal-builtin", "false")
+                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), null).build())
+                .build();
+        context = c;
+        c.eval(PRELUDE);
+        c.eval(Source.newBuilder("js", source.text(), source.name()).buildLiteral());
+        Value fn = c.getBindings("js").getMember(kind.function());
+        if (fn == null || !fn.canExecute()) {
+            throw new RuleException(source.name() + ": defines no function " + kind.function() + "; a " + kind.id()
+                    + " rule must declare `function " + kind.signature() + " { ... }` at its top level");
+        }
+        Value factory = c.eval(Source.newBuilder("js", Harness.of(kind), "flywheel-harness-" + kind.id()).buildLiteral());
+        api = factory.execute(fn, limits.maxResultEntries());
+        generation++;
+        c.resetLimits();
+        warmUp(new Bound(api, generation));
+        c.resetLimits();
+    }
+
+    /**
+     * One call on sample input while the load limit applies: the first call on a fresh context
+     * initializes much of JavaScript and can take longer than a call's limit. What the call
+     * returns or throws is not judged here (replay and real calls do that); running over the
+     * limits is.
+     */
+    private void warmUp(Bound bound) {
+        try {
+            if (kind == RuleKind.LEAD_SCORE) {
+                var leads = Replay.sampleLeads(java.util.List.of("engineer", "remote"), java.time.Instant.EPOCH.plusSeconds(86_400L * 365 * 56));
+                LeadBatch batch = LeadBatch.of(leads, 0, leads.size(), leads.getFirst().foundAt());
+                bound.fn("score").execute(batch, bound.fn("weights").execute(new String[] {"engineer", "remote"}, new double[] {1, 1}));
+            } else if (kind == RuleKind.KEYWORD_WEIGHTS) {
+                bound.fn("update").execute("{\"end\":0,\"windowHours\":24,\"windows\":1,\"seed\":0,\"keywords\":{\"engineer\":"
+                        + "[{\"found\":4,\"posts\":4,\"engagements\":1,\"conversions\":0,\"rejections\":0}]}}", "{\"engineer\":1}");
+            } else {
+                bound.fn("update").execute("{\"a\":[0.01],\"b\":[-0.01]}", "{\"a\":0.5,\"b\":0.5}");
+            }
+        } catch (PolyglotException e) {
+            if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()) {
+                throw e;
+            }
+            log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
+        }
+    }
+
+    /** Drops the context so the next call rebuilds it (after a cancel, which leaves it unusable). */
+    private void discardContext() {
+        Context c = context;
+        context = null;
+        api = null;
+        if (c != null) {
+            try {
+                c.close(true);
+            } catch (RuntimeException e) {
+                log.debug("closing a cancelled context of {}", source.name(), e);
+            }
+        }
+    }
+
+    private RuleException translate(String what, Throwable t, Guard guard) {
+        if (t instanceof RuleException re) {
+            return re;
+        }
+        String where = source.name();
+        String message;
+        if (t instanceof PolyglotException pe) {
+            where = location(pe);
+            boolean cancelled = pe.isCancelled();
+            if (guard.reason != null) {
+                message = what + " was stopped: it " + guard.reason;
+            } else if (pe.isSyntaxError()) {
+                message = "syntax error: " + syntaxMessage(pe.getMessage());
+            } else if (cancelled) {
+                message = what + " was stopped: it ran more than " + String.format(Locale.ROOT, "%,d", limits.statementLimit())
+                        + " statements (rules.statement-limit)";
+            } else if (pe.isResourceExhausted()) {
+                message = what + " ran out of resources: " + pe.getMessage();
+            } else if (pe.isInterrupted()) {
+                message = what + " was interrupted";
+            } else if (pe.isHostException()) {
+                message = what + " failed in the host: " + pe.asHostException();
+            } else if (pe.isInternalError()) {
+                message = what + " hit an internal error of the JavaScript engine: " + pe.getMessage();
+            } else {
+                message = what + " threw " + pe.getMessage();
+            }
+            if (cancelled || pe.isResourceExhausted() || pe.isInternalError()) {
+                discardContext();
+            }
+        } else if (t instanceof OutOfMemoryError) {
+            discardContext();
+            message = what + " ran out of memory: " + t.getMessage();
+        } else if (t instanceof StackOverflowError) {
+            discardContext();
+            message = what + " overflowed the stack";
+        } else {
+            message = what + " failed: " + t;
+        }
+        int line = where.startsWith(source.name() + ":") ? Integer.parseInt(where.substring(source.name().length() + 1)) : 0;
+        return new RuleException(where + ": " + message, line, t);
+    }
+
+    /** GraalJS says "SyntaxError: name:line:column Expected ... \n<source line>\n^": keep what is wrong. */
+    private String syntaxMessage(String raw) {
+        String first = raw == null ? "" : raw.lines().findFirst().orElse("").strip();
+        String prefix = "SyntaxError: " + source.name() + ":";
+        if (first.startsWith(prefix)) {
+            String rest = first.substring(prefix.length());
+            int space = rest.indexOf(' ');
+            first = space < 0 ? rest : rest.substring(space + 1);
+        }
+        return first;
+    }
+
+    /** {@code name:line} of the innermost frame in this script, else the engine's location, else the name. */
+    private String location(PolyglotException pe) {
+        for (PolyglotException.StackFrame frame : pe.getPolyglotStackTrace()) {
+            SourceSection s = frame.isGuestFrame() ? frame.getSourceLocation() : null;
+            if (s != null && source.name().equals(s.getSource().getName())) {
+                return source.name() + ":" + s.getStartLine();
+            }
+        }
+        SourceSection s = pe.getSourceLocation();
+        if (s != null && source.name().equals(s.getSource().getName())) {
+            return source.name() + ":" + s.getStartLine();
+        }
+        return source.name();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            thread.execute(this::discardContext);
+        } catch (RejectedExecutionException e) {
+            discardContext();
+        }
+        thread.shutdown();
+    }
+
+    /** Watches one call from the watchdog thread: time, allocation, and a last resort if it will not stop. */
+    private final class Guard {
+        private final String what;
+        private final long limitNanos;
+        private volatile long startNanos;
+        private volatile long startCpu;
+        private volatile long startAllocated;
+        private volatile boolean running;
+        private volatile String reason;
+        private volatile long stoppingSince;
+        private boolean escalated;
+
+        Guard(String what, Duration limit) {
+            this.what = what;
+            this.limitNanos = limit.toNanos();
+        }
+
+        void begin() {
+            startAllocated = runtime.allocatedBytes(worker);
+            startCpu = runtime.cpuNanos(worker);
+            startNanos = System.nanoTime();
+            running = true;
+        }
+
+        void end() {
+            running = false;
+        }
+
+        void check(CompletableFuture<?> result) {
+            if (!running || result.isDone()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (reason == null) {
+                long allocated = startAllocated < 0 ? -1 : runtime.allocatedBytes(worker) - startAllocated;
+                long cpu = startCpu < 0 ? -1 : runtime.cpuNanos(worker) - startCpu;
+                long wall = now - startNanos;
+                if (cpu > limitNanos || (cpu < 0 && wall > limitNanos)) {
+                    reason = "ran longer than its time limit of " + (limitNanos / 1_000_000) + " ms (rules.time-limit, CPU time)";
+                } else if (wall > Math.max(10 * limitNanos, WALL_BACKSTOP.toNanos())) {
+                    reason = "took more than " + Math.max(10 * limitNanos, WALL_BACKSTOP.toNanos()) / 1_000_000 + " ms of wall time (10 x rules.time-limit)";
+                } else if (allocated > limits.allocationLimitBytes()) {
+                    reason = "allocated more than " + (limits.allocationLimitBytes() >> 20) + " MB in one call (rules.allocation-limit-mb)";
+                }
+                if (reason != null) {
+                    stoppingSince = now;
+                    Context c = context;
+                    if (c != null) {
+                        Thread.ofVirtual().name("flywheel-rule-stop").start(() -> stop(c));
+                    }
+                }
+            } else if (!escalated && now - stoppingSince > ABANDON_AFTER.toNanos()) {
+                // Neither interrupt nor cancel stopped it (stuck outside guest code): give up on this thread.
+                escalated = true;
+                closed = true;
+                thread.shutdownNow();
+                result.completeExceptionally(new RuleException(source.name() + ": " + what + " " + reason
+                        + " and did not stop when told to; this version is unloaded"));
+            }
+        }
+
+        private void stop(Context c) {
+            try {
+                c.interrupt(INTERRUPT_WAIT);
+            } catch (TimeoutException e) {
+                log.warn("{}: {} did not stop when interrupted; cancelling its context", source.name(), what);
+                try {
+                    c.close(true);
+                } catch (RuntimeException ex) {
+                    log.debug("cancelling {}", source.name(), ex);
+                }
+            } catch (RuntimeException e) {
+                log.debug("interrupting {}", source.name(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.flywheel.engine.rules;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link StrategyWeightRule} backed by the live {@code strategy-weights.js}. Throws
+ * {@link RuleException} (naming the script, line or offending entry) when the rule fails or
+ * returns invalid weights; the caller then keeps the weights in force.
+ */
+public final class JsStrategyWeightRule implements StrategyWeightRule, AutoCloseable {
+    private final LiveRule live;
+    private final boolean owned;
+
+    JsStrategyWeightRule(LiveRule live) {
+        this(live, false);
+    }
+
+    private JsStrategyWeightRule(LiveRule live, boolean owned) {
+        this.live = live;
+        this.owned = owned;
+    }
+
+    /**
+     * The configured {@code strategy-weights.js} on its own, without reloads or history: what a
+     * backtest uses, so it weighs strategies with the same rule as the live paper book. Close it
+     * when done (the runtime stays the caller's).
+     *
+     * @throws RuleException naming the script when it does not load
+     */
+    public static JsStrategyWeightRule standalone(RulesConfig config, JsRuntime runtime) {
+        CompiledScript script = CompiledScript.load(runtime, config.source(RuleKind.STRATEGY_WEIGHTS), RuleKind.STRATEGY_WEIGHTS, config.limits());
+        return new JsStrategyWeightRule(new LiveRule(RuleKind.STRATEGY_WEIGHTS, script), true);
+    }
+
+    @Override
+    public Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current) {
+        Set<String> known = new LinkedHashSet<>(current.keySet());
+        known.addAll(periodReturns.keySet());
+        String input = Json.returns(periodReturns);
+        return live.apply(version -> WeightRules.call(version, input, current, known));
+    }
+
+    /** SHA-256 of the version in force, to record with the weights it produced. */
+    public String scriptHash() {
+        return live.get().hash();
+    }
+
+    /** Unloads the script of a {@link #standalone} rule; the live rules' own is closed by {@link Rules}. */
+    @Override
+    public void close() {
+        if (owned) {
+            live.get().close();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.flywheel.engine.rules;
+
+import io.flywheel.engine.feedback.Aggregate;
+import io.flywheel.engine.feedback.FeedbackEvent.Type;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code keyword-weights.js} learns from: per keyword, the feedback of each of the last
+ * {@code windows} time windows, oldest first, and a seed for its random sampling so a run can be
+ * replayed exactly.
+ *
+ * @param end the end of the newest window (exclusive)
+ * @param keywords per keyword, one {@link Counts} per window, oldest first
+ */
+public record KeywordStats(Instant end, Duration window, int windows, Map<String, List<Counts>> keywords, long seed) {
+
+    /**
+     * One keyword's feedback in one window.
+     *
+     * @param engagements positive reactions: interested, applied and won
+     * @param conversions applied and won
+     * @param rejections marked not relevant
+     */
+    public record Counts(long found, long posts, long engagements, long conversions, long rejections) {
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+
+        static Counts of(Aggregate a) {
+            long applied = a.count(Type.APPLIED) + a.count(Type.WON);
+            return new Counts(a.count(Type.FOUND), a.count(Type.POSTED), a.count(Type.INTERESTED) + applied, applied, a.count(Type.NOT_RELEVANT));
+        }
+    }
+
+    /** Where per-keyword aggregates of one window come from ({@code FeedbackLog.aggregate(KEYWORD, ...)}), possibly memoized. */
+    @FunctionalInterface
+    public interface Windows {
+        Map<String, Aggregate> keywordAggregates(Instant from, Instant to);
+    }
+
+    public KeywordStats {
+        keywords = Map.copyOf(keywords);
+    }
+
+    /** Collects the {@code windows} windows of length {@code window} that end at {@code end}, for {@code keywords}. */
+    public static KeywordStats collect(Windows source, Collection<String> keywords, Instant end, Duration window, int windows, long seed) {
+        Map<String, List<Counts>> per = new LinkedHashMap<>();
+        for (String k : keywords) {
+            per.put(k, new ArrayList<>(windows));
+        }
+        for (int i = windows - 1; i >= 0; i--) {
+            Instant to = end.minus(window.multipliedBy(i));
+            Map<String, Aggregate> agg = source.keywordAggregates(to.minus(window), to);
+            per.forEach((k, list) -> {
+                Aggregate a = agg.get(k);
+                list.add(a == null ? Counts.NONE : Counts.of(a));
+            });
+        }
+        per.replaceAll((k, list) -> List.copyOf(list));
+        return new KeywordStats(end, window, windows, per, seed);
+    }
+
+    /** Sums over every window, per keyword. */
+    public Map<String, Counts> totals() {
+        Map<String, Counts> out = new LinkedHashMap<>();
+        keywords.forEach((k, list) -> out.put(k, list.stream().reduce(Counts.NONE, (a, b) -> new Counts(a.found + b.found,
+                a.posts + b.posts, a.engagements + b.engagements, a.conversions + b.conversions, a.rejections + b.rejections))));
+        return out;
+    }
+
+    /** The {@code stats} argument of {@code updateKeywordWeights(stats, current)}, as JSON. */
+    String json() {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("end", end.toEpochMilli());
+            g.writeNumberField("windowHours", window.toMillis() / 3_600_000.0);
+            g.writeNumberField("windows", windows);
+            // Below 2^53 so JavaScript reads it exactly.
+            g.writeNumberField("seed", seed & ((1L << 53) - 1));
+            g.writeObjectFieldStart("keywords");
+            for (Map.Entry<String, List<Counts>> e : keywords.entrySet()) {
+                g.writeArrayFieldStart(e.getKey());
+                for (Counts c : e.getValue()) {
+                    g.writeStartObject();
+                    g.writeNumberField("found", c.found());
+                    g.writeNumberField("posts", c.posts());
+                    g.writeNumberField("engagements", c.engagements());
+                    g.writeNumberField("conversions", c.conversions());
+                    g.writeNumberField("rejections", c.rejections());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+}

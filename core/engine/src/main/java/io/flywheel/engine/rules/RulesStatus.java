@@ -1,0 +1,112 @@
+package io.flywheel.engine.rules;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * What the rules of a Flywheel are doing: the JavaScript runtime, each rule's live version, and
+ * the last change that was accepted or rejected (with why). The running process writes it to
+ * {@code <data>/rules/status.properties} whenever it changes; {@code flywheel status} prints it.
+ *
+ * @param runtime {@code optimized (...)} or {@code interpreted}
+ * @param written when it was written
+ */
+public record RulesStatus(String runtime, Instant written, List<RuleState> rules) {
+
+    public RulesStatus {
+        rules = List.copyOf(rules);
+    }
+
+    /**
+     * One rule.
+     *
+     * @param name the live version's name ({@code scripts/lead-score.js}, {@code bundled:...}, {@code archive:...})
+     * @param file the file the rule is configured to read, or {@code null} for the bundled default
+     * @param hash SHA-256 of the live version
+     * @param since when it went live
+     * @param event the last reload's outcome ({@code accepted}, {@code rejected}, {@code failed} for a
+     *     runtime failure of the live version), or {@code null}
+     */
+    public record RuleState(RuleKind kind, String name, String file, String hash, Instant since, String event, Instant eventTime, String eventMessage) {
+        public RuleState withEvent(String e, Instant at, String message) {
+            return new RuleState(kind, name, file, hash, since, e, at, message);
+        }
+    }
+
+    public Optional<RuleState> rule(RuleKind kind) {
+        return rules.stream().filter(r -> r.kind() == kind).findFirst();
+    }
+
+    /** Lines for a terminal. */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("rules: JavaScript " + runtime + "; reported " + written);
+        for (RuleState r : rules) {
+            out.add(String.format("  %-17s %-34s live %s since %s", r.kind().id(), r.name(), r.hash().substring(0, 12), r.since()));
+            if (r.event() != null && !r.event().equals("accepted")) {
+                out.add(String.format("  %-17s last change %s at %s: %s", "", r.event(), r.eventTime(), r.eventMessage()));
+            }
+        }
+        return out;
+    }
+
+    void write(Path file) {
+        Properties p = new Properties();
+        p.setProperty("runtime", runtime);
+        p.setProperty("written", written.toString());
+        for (RuleState r : rules) {
+            String k = r.kind().id() + ".";
+            p.setProperty(k + "name", r.name());
+            if (r.file() != null) p.setProperty(k + "file", r.file());
+            p.setProperty(k + "hash", r.hash());
+            p.setProperty(k + "since", r.since().toString());
+            if (r.event() != null) {
+                p.setProperty(k + "event", r.event());
+                p.setProperty(k + "event-time", r.eventTime().toString());
+                p.setProperty(k + "event-message", r.eventMessage() == null ? "" : r.eventMessage());
+            }
+        }
+        StringWriter text = new StringWriter();
+        try {
+            p.store(text, "Written by Flywheel; read by `flywheel status`");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RuleArchive.writeAtomically(file, text.toString());
+    }
+
+    /** The status a Flywheel last wrote to {@code file}, if any. */
+    public static Optional<RulesStatus> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        List<RuleState> rules = new ArrayList<>();
+        for (RuleKind kind : RuleKind.values()) {
+            String k = kind.id() + ".";
+            if (p.getProperty(k + "hash") == null) {
+                continue;
+            }
+            String event = p.getProperty(k + "event");
+            rules.add(new RuleState(kind, p.getProperty(k + "name"), p.getProperty(k + "file"), p.getProperty(k + "hash"),
+                    Instant.parse(p.getProperty(k + "since")), event, event == null ? null : Instant.parse(p.getProperty(k + "event-time")),
+                    p.getProperty(k + "event-message")));
+        }
+        return Optional.of(new RulesStatus(p.getProperty("runtime", "?"), Instant.parse(p.getProperty("written")), rules));
+    }
+}

@@ -1,0 +1,209 @@
+package io.flywheel.engine.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.lead.KeywordScorer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bundled default rules, driven by simulated feedback. */
+class DefaultRulesTest {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+    static JsRuntime runtime;
+    static CompiledScript leadScore;
+    static CompiledScript keywordWeights;
+    static CompiledScript strategyWeights;
+
+    @BeforeAll
+    static void start() {
+        runtime = JsRuntime.start();
+        leadScore = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, RuleLimits.DEFAULT);
+        keywordWeights = runtime.compile(ScriptSource.bundled(RuleKind.KEYWORD_WEIGHTS), RuleKind.KEYWORD_WEIGHTS, RuleLimits.DEFAULT);
+        strategyWeights = runtime.compile(ScriptSource.bundled(RuleKind.STRATEGY_WEIGHTS), RuleKind.STRATEGY_WEIGHTS, RuleLimits.DEFAULT);
+    }
+
+    @AfterAll
+    static void stop() {
+        leadScore.close();
+        keywordWeights.close();
+        strategyWeights.close();
+        runtime.close();
+    }
+
+    @Test
+    void leadScoreScriptAndItsJavaTwinAgree() {
+        Instant now = CLOCK.instant();
+        List<Lead> leads = List.of(
+                lead("hn-hiring", "Senior Backend Engineer (Python)", now.minus(Duration.ofHours(1)), "backend", "python", "remote"),
+                lead("remote-digest", "Full-stack developer", now.minus(Duration.ofDays(6)), "full-stack", "react"),
+                lead("hn-hiring", "JavaScript wizard", null, "java"),
+                lead("other", "Nothing we look for", now.minus(Duration.ofDays(90))));
+        Map<String, Double> weights = Map.of("backend", 3.0, "python", 2.0, "remote", 2.5, "full-stack", 2.0, "react", 1.5, "java", 1.0);
+        double[] js = JsLeadScorer.strict(leadScore, CLOCK).score(leads, weights);
+        double[] java = new KeywordScorer(CLOCK).score(leads, weights);
+        assertThat(js).hasSize(4);
+        for (int i = 0; i < js.length; i++) {
+            assertThat(js[i]).as("lead %d", i).isCloseTo(java[i], within(1e-9));
+        }
+        // backend and python in the title count double, remote (body only) once, plus recency and the hn-hiring prior.
+        assertThat(js[0]).isCloseTo(2 * 3 + 2 * 2 + 2.5 + Math.pow(0.5, 1 / 72.0) + 0.5, within(1e-9));
+        // "java" is not in "JavaScript wizard": whole words only, so it counts as a body match.
+        assertThat(js[2]).isCloseTo(1.0 + 1 + 0.5, within(1e-9));
+    }
+
+    @Test
+    void thompsonShiftsWeightTowardEngagementAndRecoversWhenItChanges() {
+        Map<String, Double> weights = new LinkedHashMap<>(Map.of("rust", 1.0, "go", 1.0, "java", 1.0));
+        Random audience = new Random(42);
+        Deque<Map<String, KeywordStats.Counts>> windows = new ArrayDeque<>();
+        Map<String, Double> engagement = Map.of("rust", 0.40, "go", 0.15, "java", 0.05);
+        for (int round = 0; round < 25; round++) {
+            weights = keywordRound(weights, engagement, windows, audience, round);
+        }
+        assertThat(weights.get("rust")).isGreaterThan(weights.get("go"));
+        assertThat(weights.get("go")).isGreaterThan(weights.get("java"));
+        assertThat(weights.get("rust")).isGreaterThan(3 * weights.get("java"));
+        assertThat(weights.get("java")).as("the floor keeps every keyword alive").isGreaterThanOrEqualTo(0.1 * mean(weights) - 1e-9);
+
+        Map<String, Double> turned = Map.of("rust", 0.05, "go", 0.15, "java", 0.40);
+        for (int round = 25; round < 50; round++) {
+            weights = keywordRound(weights, turned, windows, audience, round);
+        }
+        assertThat(weights.get("java")).isGreaterThan(weights.get("go"));
+        assertThat(weights.get("go")).isGreaterThan(weights.get("rust"));
+        assertThat(weights.get("java")).isGreaterThan(3 * weights.get("rust"));
+    }
+
+    @Test
+    void keywordWeightsMoveAtMostTheCapPerUpdate() {
+        Map<String, Double> weights = new LinkedHashMap<>(Map.of("rust", 1.0, "go", 1.0, "java", 1.0));
+        Deque<Map<String, KeywordStats.Counts>> windows = new ArrayDeque<>();
+        Random audience = new Random(1);
+        Map<String, Double> extreme = Map.of("rust", 1.0, "go", 0.0, "java", 0.0);
+        for (int round = 0; round < 10; round++) {
+            Map<String, Double> next = keywordRound(weights, extreme, windows, audience, round);
+            double cap = 0.25 * mean(weights);
+            for (String k : weights.keySet()) {
+                assertThat(Math.abs(next.get(k) - weights.get(k))).as("%s in round %d", k, round).isLessThanOrEqualTo(cap + 1e-9);
+            }
+            weights = next;
+        }
+    }
+
+    @Test
+    void sameStatsAndSeedGiveTheSameWeights() {
+        Map<String, List<KeywordStats.Counts>> per = Map.of("rust", List.of(new KeywordStats.Counts(10, 10, 3, 0, 0)),
+                "go", List.of(new KeywordStats.Counts(10, 10, 3, 0, 0)));
+        KeywordStats stats = new KeywordStats(CLOCK.instant(), Duration.ofDays(1), 1, per, 99);
+        Map<String, Double> current = Map.of("rust", 1.0, "go", 1.0);
+        Map<String, Double> first = WeightRules.call(keywordWeights, stats.json(), current, current.keySet());
+        assertThat(WeightRules.call(keywordWeights, stats.json(), current, current.keySet())).isEqualTo(first);
+        KeywordStats otherSeed = new KeywordStats(CLOCK.instant(), Duration.ofDays(1), 1, per, 100);
+        assertThat(WeightRules.call(keywordWeights, otherSeed.json(), current, current.keySet())).isNotEqualTo(first);
+    }
+
+    @Test
+    void keywordsWithoutPostsKeepTheirWeight() {
+        Map<String, List<KeywordStats.Counts>> per = Map.of("rust", List.of(KeywordStats.Counts.NONE), "go", List.of(KeywordStats.Counts.NONE));
+        KeywordStats stats = new KeywordStats(CLOCK.instant(), Duration.ofDays(1), 1, per, 5);
+        Map<String, Double> current = Map.of("rust", 1.5, "go", 0.5);
+        assertThat(WeightRules.call(keywordWeights, stats.json(), current, current.keySet())).isEqualTo(current);
+    }
+
+    @Test
+    void hedgeConcentratesOnTheMostProfitableStrategyAndMovesAwayWhenItTurns() {
+        Map<String, Double> weights = new LinkedHashMap<>(Map.of("sma", 1 / 3.0, "rsi", 1 / 3.0, "donchian", 1 / 3.0));
+        Random market = new Random(7);
+        Map<String, Double> drift = Map.of("sma", 0.005, "rsi", 0.0, "donchian", -0.005);
+        for (int update = 0; update < 40; update++) {
+            weights = hedgeRound(weights, drift, market);
+        }
+        assertThat(weights.get("sma")).isGreaterThan(0.7);
+        assertThat(weights.get("donchian")).isLessThan(0.1);
+
+        Map<String, Double> turned = Map.of("sma", -0.005, "rsi", 0.0, "donchian", 0.005);
+        for (int update = 0; update < 40; update++) {
+            weights = hedgeRound(weights, turned, market);
+        }
+        assertThat(weights.get("donchian")).isGreaterThan(0.7);
+        assertThat(weights.get("sma")).isLessThan(0.1);
+    }
+
+    @Test
+    void hedgeRespectsFloorCapAndGivesANewStrategyAShare() {
+        Map<String, Double> current = Map.of("sma", 0.5, "rsi", 0.5);
+        Map<String, List<Double>> returns = Map.of("sma", List.of(0.5, 0.5), "rsi", List.of(-0.5, -0.5), "breakout", List.of(0.0));
+        Map<String, Double> next = new JsStrategyWeightRule(new LiveRule(RuleKind.STRATEGY_WEIGHTS, strategyWeights)).update(returns, current);
+        assertThat(next).containsOnlyKeys("sma", "rsi", "breakout");
+        assertThat(next.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+        assertThat(next.get("rsi")).isGreaterThanOrEqualTo(0.019);
+        assertThat(Math.abs(next.get("sma") - 0.5)).isLessThanOrEqualTo(0.1 + 1e-9);
+        assertThat(next.get("breakout")).isGreaterThan(0.019);
+    }
+
+    private Map<String, Double> keywordRound(Map<String, Double> weights, Map<String, Double> engagement,
+            Deque<Map<String, KeywordStats.Counts>> windows, Random audience, int round) {
+        Map<String, KeywordStats.Counts> window = new LinkedHashMap<>();
+        engagement.forEach((k, p) -> {
+            int posts = 20;
+            int engaged = 0;
+            for (int i = 0; i < posts; i++) {
+                engaged += audience.nextDouble() < p ? 1 : 0;
+            }
+            window.put(k, new KeywordStats.Counts(posts, posts, engaged, 0, 0));
+        });
+        windows.addLast(window);
+        while (windows.size() > 14) {
+            windows.removeFirst();
+        }
+        Map<String, List<KeywordStats.Counts>> per = new LinkedHashMap<>();
+        for (String k : weights.keySet()) {
+            List<KeywordStats.Counts> list = new ArrayList<>();
+            windows.forEach(w -> list.add(w.get(k)));
+            per.put(k, list);
+        }
+        KeywordStats stats = new KeywordStats(CLOCK.instant(), Duration.ofDays(1), windows.size(), per, 1000 + round);
+        return new LinkedHashMap<>(WeightRules.call(keywordWeights, stats.json(), weights, weights.keySet()));
+    }
+
+    private Map<String, Double> hedgeRound(Map<String, Double> weights, Map<String, Double> drift, Random market) {
+        Map<String, List<Double>> returns = new LinkedHashMap<>();
+        drift.forEach((id, mu) -> {
+            List<Double> periods = new ArrayList<>();
+            for (int p = 0; p < 5; p++) {
+                periods.add(mu + 0.01 * market.nextGaussian());
+            }
+            returns.put(id, periods);
+        });
+        Map<String, Double> next = new JsStrategyWeightRule(new LiveRule(RuleKind.STRATEGY_WEIGHTS, strategyWeights)).update(returns, weights);
+        for (String id : weights.keySet()) {
+            assertThat(Math.abs(next.get(id) - weights.get(id))).isLessThanOrEqualTo(0.1 + 0.01);
+            assertThat(next.get(id)).isGreaterThanOrEqualTo(0.019);
+        }
+        return new LinkedHashMap<>(next);
+    }
+
+    private static double mean(Map<String, Double> w) {
+        return w.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    }
+
+    static Lead lead(String source, String title, Instant published, String... keywords) {
+        Instant found = CLOCK.instant();
+        return new Lead("https://example.org/" + Math.abs(title.hashCode()), source, source, title, null, "", null, null, null, published, found,
+                List.of(keywords), 0);
+    }
+}
