@@ -10,6 +10,7 @@ import io.flywheel.engine.command.CommandRouter;
 import io.flywheel.engine.config.ComponentKind;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.HostSettings;
+import io.flywheel.engine.config.Settings;
 import io.flywheel.engine.feedback.EngagementRecorder;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.http.DefaultHttpFetcher;
@@ -18,6 +19,7 @@ import io.flywheel.engine.lead.KeywordScorer;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
+import io.flywheel.engine.lead.NearDuplicates;
 import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.output.OutboxDispatcher;
 import io.flywheel.engine.store.MapDbStore;
@@ -41,12 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
+    static final Duration RETENTION_EVERY = Duration.ofHours(6);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
 
     private final Preflight.Result preflight;
     private final Clock clock;
     private final Scheduler scheduler;
     private final MapDbStore store;
+    private final Settings.Store storeSettings;
     private final KeywordWeights weights;
     private final Map<String, Output> outputs;
     private final OutboxDispatcher dispatcher;
@@ -56,12 +60,13 @@ public final class Flywheel implements AutoCloseable {
     private int inFlight;
     private volatile boolean stopping;
 
-    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources) {
+    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, Settings.Store storeSettings,
+            KeywordWeights weights, Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
         this.store = store;
+        this.storeSettings = storeSettings;
         this.weights = weights;
         this.outputs = outputs;
         this.dispatcher = dispatcher;
@@ -74,7 +79,7 @@ public final class Flywheel implements AutoCloseable {
             throw new IllegalStateException("preflight has errors; run `flywheel check`");
         }
         FlywheelConfig config = pre.requireConfig();
-        MapDbStore store = MapDbStore.open(config.store().path());
+        MapDbStore store = MapDbStore.open(config.store().path(), storeOptions(config.store()), clock);
         try {
             KeywordWeights weights = new KeywordWeights(initialWeights(config, store, clock));
             DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
@@ -91,8 +96,11 @@ public final class Flywheel implements AutoCloseable {
                     leadOutputs.add(b.id());
                 }
             }
-            LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(config.keywords().keySet()));
-            LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock);
+            LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(config.store().trackingParams()),
+                    new KeywordMatcher(config.keywords().keySet()));
+            NearDuplicates near = new NearDuplicates(store, config.store().nearDuplicates());
+            near.seed(clock.instant());
+            LeadPipeline pipeline = new LeadPipeline(normalizer, store, new KeywordScorer(), weights::get, leadOutputs, clock, near);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
             List<SourceRunner> sources = new ArrayList<>();
@@ -101,7 +109,7 @@ public final class Flywheel implements AutoCloseable {
                 LeadSource source = (LeadSource) create(b, ctx);
                 sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random));
             }
-            return new Flywheel(pre, clock, scheduler, store, weights, outputs, dispatcher, sources);
+            return new Flywheel(pre, clock, scheduler, store, config.store(), weights, outputs, dispatcher, sources);
         } catch (RuntimeException | LinkageError e) {
             store.close();
             throw e;
@@ -123,6 +131,49 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
+    static MapDbStore.Options storeOptions(Settings.Store s) {
+        MapDbStore.Sync sync = s.fsync() == Settings.Store.Fsync.BATCH ? MapDbStore.Sync.BATCH : MapDbStore.Sync.INTERVAL;
+        return MapDbStore.Options.defaults().withSync(sync).withCheckpointInterval(s.checkpoint());
+    }
+
+    /** Retention: drops lead bodies older than {@code store.retention}; their keys stay, so they are never posted again. */
+    public int pruneNow() {
+        if (storeSettings.retention().isZero()) {
+            return 0;
+        }
+        try {
+            return store.prune(clock.instant().minus(storeSettings.retention()));
+        } catch (RuntimeException e) {
+            log.warn("Retention: pruning old lead bodies failed: {}", e.getMessage());
+            return 0;
+        }
+    }
+
+    private void scheduleMaintenance() {
+        Duration every = storeSettings.checkpoint().isZero() ? Duration.ofSeconds(1) : storeSettings.checkpoint();
+        schedule("#store-checkpoint", every, () -> {
+            try {
+                store.flushIfDue();
+            } catch (RuntimeException e) {
+                log.warn("Store checkpoint failed: {}", e.getMessage());
+            }
+        });
+        schedule("#store-retention", RETENTION_EVERY, this::pruneNow);
+    }
+
+    /** Runs {@code task} every {@code every} until stopped. */
+    private void schedule(String name, Duration every, Runnable task) {
+        if (stopping) {
+            return;
+        }
+        scheduled.put(name, scheduler.schedule(every, () -> {
+            if (!stopping) {
+                task.run();
+                schedule(name, every, task);
+            }
+        }));
+    }
+
     private static Map<String, Double> initialWeights(FlywheelConfig config, MapDbStore store, Clock clock) {
         Map<String, Double> weights = new LinkedHashMap<>(config.keywords());
         store.latest(WeightSet.Kind.KEYWORD).ifPresentOrElse(
@@ -133,6 +184,7 @@ public final class Flywheel implements AutoCloseable {
 
     /** Runs every source once, concurrently, then drains the outbox. */
     public List<SourceRun> runOnce() {
+        pruneNow();
         List<CompletableFuture<SourceRun>> runs = sources.stream()
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
@@ -143,6 +195,8 @@ public final class Flywheel implements AutoCloseable {
 
     /** Schedules every source at its interval (with jitter) until {@link #stop}. */
     public void start() {
+        pruneNow();
+        scheduleMaintenance();
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }

@@ -68,7 +68,7 @@ public final class ConfigLoader {
         Path base = absolute.getParent();
         Settings.Store store = r.store() == null ? new Settings.Store(null, null) : r.store();
         if (store.path() == null) {
-            store = new Settings.Store(base.resolve("data/flywheel.db"), store.retention());
+            store = store.withPath(base.resolve("data/flywheel.db"));
         }
         Settings.Plugins plugins = r.plugins() == null || r.plugins().dir() == null ? new Settings.Plugins(base.resolve("plugins")) : r.plugins();
         Settings.Http http = r.http() == null ? new Settings.Http(null, null, null, null) : r.http();
