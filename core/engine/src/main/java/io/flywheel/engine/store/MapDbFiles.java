@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.mapdb.CC;
 import org.mapdb.DB;
+import org.mapdb.DBException;
 import org.mapdb.StoreWAL;
 import org.mapdb.volume.ByteArrayVol;
 import org.mapdb.volume.MappedFileVol;
@@ -39,6 +40,7 @@ final class MapDbFiles {
     static DB open(Path main) {
         Path redo = redoFile(main);
         RedoVolume.recover(main, redo);
+        checkHeader(main);
         deleteStaleWalFiles(main);
         String file = main.toString();
         String walPrefix = file + ".wal.";
@@ -63,8 +65,42 @@ final class MapDbFiles {
             }
         };
         boolean existed = factory.exists(file);
-        StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
-        return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
+        try {
+            StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
+            return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
+        } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {
+            throw new StoreException("the store " + main + " is in use by another Flywheel process (one process per store);"
+                    + " stop it first, or read leads through it (/leads)", e);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the store " + main + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + " (if the file is damaged, move it away to start a new store; its leads will be found again)", e);
+        }
+    }
+
+    /**
+     * Refuses a file that is not a MapDB store before MapDB maps (and so extends) it; removes one
+     * whose creation never completed (no header yet: nothing was ever committed to it).
+     */
+    private static void checkHeader(Path main) {
+        try {
+            if (!Files.exists(main) || Files.size(main) == 0) {
+                return;
+            }
+            byte[] head = new byte[8];
+            try (var in = Files.newInputStream(main)) {
+                int n = in.readNBytes(head, 0, 8);
+                if (n == 8 && java.util.Arrays.equals(head, new byte[8])) {
+                    in.close();
+                    Files.delete(main);
+                    return;
+                }
+                if (n < 8 || (head[0] & 0xFF) != CC.FILE_HEADER || (head[1] & 0xFF) != CC.FILE_TYPE_STOREDIRECT) {
+                    throw new StoreException("the file " + main + " is not a Flywheel store (not a MapDB file); point store.path at another file");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read the store " + main + ": " + e.getMessage(), e);
+        }
     }
 
     private static void deleteStaleWalFiles(Path main) {

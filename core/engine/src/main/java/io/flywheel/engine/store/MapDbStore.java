@@ -143,16 +143,7 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
 
     private void load() {
         Migration.migrateIfNeeded(file);
-        DB db;
-        try {
-            db = MapDbFiles.open(file);
-        } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {
-            throw new StoreException("the store " + file + " is in use by another Flywheel process (one process per store);"
-                    + " stop it first, or read leads through it (/leads)", e);
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store " + file + ": " + e.getMessage()
-                    + " (if the file is damaged, move it away to start a new store; its leads will be found again)", e);
-        }
+        DB db = MapDbFiles.open(file);
         Tables t;
         try {
             t = Tables.open(db, file);
@@ -487,6 +478,11 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** The journal in use; tests break it to see a failed change recovered. */
+    Journal journal() {
+        return journal;
     }
 
     /** Closes without a final checkpoint, as a crash would leave it; for tests of recovery. */

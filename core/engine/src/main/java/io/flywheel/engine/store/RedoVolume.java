@@ -133,7 +133,8 @@ final class RedoVolume extends Volume {
         }
     }
 
-    private void writeRedo() throws IOException {
+    /** Writes the held writes to the redo file and forces it to disk (the first half of {@link #sync}). */
+    void writeRedo() throws IOException {
         long size = 8 + 8 + 20;
         for (Write w : pending) {
             size += 12 + (w.data == null ? 0 : w.data.length);
