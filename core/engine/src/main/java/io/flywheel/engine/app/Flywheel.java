@@ -12,6 +12,7 @@ import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.HostSettings;
 import io.flywheel.engine.config.Settings;
 import io.flywheel.engine.feedback.EngagementRecorder;
+import io.flywheel.engine.feedback.WeightHistory;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.http.DefaultHttpFetcher;
 import io.flywheel.engine.lead.KeywordMatcher;
@@ -131,7 +132,8 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
-    static MapDbStore.Options storeOptions(Settings.Store s) {
+    /** The store options {@code store:} in config.yml asks for. */
+    public static MapDbStore.Options storeOptions(Settings.Store s) {
         MapDbStore.Sync sync = s.fsync() == Settings.Store.Fsync.BATCH ? MapDbStore.Sync.BATCH : MapDbStore.Sync.INTERVAL;
         return MapDbStore.Options.defaults().withSync(sync).withCheckpointInterval(s.checkpoint());
     }
@@ -175,10 +177,16 @@ public final class Flywheel implements AutoCloseable {
     }
 
     private static Map<String, Double> initialWeights(FlywheelConfig config, MapDbStore store, Clock clock) {
+        if (store.latest(WeightSet.Kind.KEYWORD).isEmpty()) {
+            store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml"));
+        }
+        return weightsInForce(config, store);
+    }
+
+    /** The configured keywords with the weights learned for them last (configured weights for new keywords). */
+    public static Map<String, Double> weightsInForce(FlywheelConfig config, WeightHistory history) {
         Map<String, Double> weights = new LinkedHashMap<>(config.keywords());
-        store.latest(WeightSet.Kind.KEYWORD).ifPresentOrElse(
-                learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, configured) -> v)),
-                () -> store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml")));
+        history.latest(WeightSet.Kind.KEYWORD).ifPresent(learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, c) -> v)));
         return weights;
     }
 
