@@ -21,12 +21,14 @@ import io.flywheel.engine.config.HostSettings;
 import io.flywheel.engine.config.Settings;
 import io.flywheel.engine.trading.PaperTrader;
 import io.flywheel.engine.feedback.EngagementRecorder;
+import io.flywheel.engine.feedback.WeightHistory;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.http.DefaultHttpFetcher;
 import io.flywheel.engine.lead.KeywordMatcher;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
+import io.flywheel.engine.lead.NearDuplicates;
 import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.output.OutboxDispatcher;
 import io.flywheel.engine.rules.JsRuntime;
@@ -54,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
     static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
+    static final Duration RETENTION_EVERY = Duration.ofHours(6);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
     static final Duration ONCE_READY_WAIT = Duration.ofSeconds(30);
 
@@ -61,6 +64,7 @@ public final class Flywheel implements AutoCloseable {
     private final Clock clock;
     private final Scheduler scheduler;
     private final MapDbStore store;
+    private final Settings.Store storeSettings;
     private final KeywordWeights weights;
     private final Rules rules;
     private final Map<String, Output> outputs;
@@ -75,13 +79,14 @@ public final class Flywheel implements AutoCloseable {
     private int inFlight;
     private volatile boolean stopping;
 
-    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, KeywordWeights weights, Rules rules,
-            Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
+    private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, Settings.Store storeSettings, KeywordWeights weights,
+            Rules rules, Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
             SourceStatusFile statusFile, TradingSetup trading, PaperTrader trader) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
         this.store = store;
+        this.storeSettings = storeSettings;
         this.weights = weights;
         this.rules = rules;
         this.outputs = outputs;
@@ -108,7 +113,7 @@ public final class Flywheel implements AutoCloseable {
             throw new IllegalStateException("preflight has errors; run `flywheel check`");
         }
         FlywheelConfig config = pre.requireConfig();
-        MapDbStore store = MapDbStore.open(config.store().path());
+        MapDbStore store = MapDbStore.open(config.store().path(), storeOptions(config.store()), clock);
         JsRuntime js = null;
         Rules rules = null;
         try {
@@ -134,8 +139,11 @@ public final class Flywheel implements AutoCloseable {
                     signalOutputs.add(b.id());
                 }
             }
-            LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(config.keywords().keySet()));
-            LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock);
+            LeadNormalizer normalizer = new LeadNormalizer(new UrlCanonicalizer(config.store().trackingParams()),
+                    new KeywordMatcher(config.keywords().keySet()));
+            NearDuplicates near = new NearDuplicates(store, config.store().nearDuplicates());
+            near.seed(clock.instant());
+            LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock, near);
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
             SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());
@@ -164,7 +172,7 @@ public final class Flywheel implements AutoCloseable {
             Admins admins = Admins.parse(config.commands().adminUsers(), config.commands().adminRoles());
             CommandRouter router = EngineCommands.router(services, pre.plugins().catalog().commands(), admins);
             commands.bind(router);
-            return new Flywheel(pre, clock, scheduler, store, weights, rules, outputs, dispatcher, sources, router, statusFile, trading, trader);
+            return new Flywheel(pre, clock, scheduler, store, config.store(), weights, rules, outputs, dispatcher, sources, router, statusFile, trading, trader);
         } catch (RuntimeException | LinkageError e) {
             if (rules != null) {
                 rules.close();
@@ -196,6 +204,50 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
+    /** The store options {@code store:} in config.yml asks for. */
+    public static MapDbStore.Options storeOptions(Settings.Store s) {
+        MapDbStore.Sync sync = s.fsync() == Settings.Store.Fsync.BATCH ? MapDbStore.Sync.BATCH : MapDbStore.Sync.INTERVAL;
+        return MapDbStore.Options.defaults().withSync(sync).withCheckpointInterval(s.checkpoint());
+    }
+
+    /** Retention: drops lead bodies older than {@code store.retention}; their keys stay, so they are never posted again. */
+    public int pruneNow() {
+        if (storeSettings.retention().isZero()) {
+            return 0;
+        }
+        try {
+            return store.prune(clock.instant().minus(storeSettings.retention()));
+        } catch (RuntimeException e) {
+            log.warn("Retention: pruning old lead bodies failed: {}", e.getMessage());
+            return 0;
+        }
+    }
+
+    private void scheduleMaintenance() {
+        Duration every = storeSettings.checkpoint().isZero() ? Duration.ofSeconds(1) : storeSettings.checkpoint();
+        schedule("#store-checkpoint", every, () -> {
+            try {
+                store.flushIfDue();
+            } catch (RuntimeException e) {
+                log.warn("Store checkpoint failed: {}", e.getMessage());
+            }
+        });
+        schedule("#store-retention", RETENTION_EVERY, this::pruneNow);
+    }
+
+    /** Runs {@code task} every {@code every} until stopped. */
+    private void schedule(String name, Duration every, Runnable task) {
+        if (stopping) {
+            return;
+        }
+        scheduled.put(name, scheduler.schedule(every, () -> {
+            if (!stopping) {
+                task.run();
+                schedule(name, every, task);
+            }
+        }));
+    }
+
     private static Map<String, Double> initialWeights(FlywheelConfig config, MapDbStore store, Clock clock) {
         if (store.latest(WeightSet.Kind.KEYWORD).isEmpty()) {
             store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, config.keywords(), "config", "initial weights from config.yml"));
@@ -203,15 +255,16 @@ public final class Flywheel implements AutoCloseable {
         return weightsInForce(config, store);
     }
 
-    /** The configured keywords with the weights learned for them last (configured ones for keywords never learned). */
-    public static Map<String, Double> weightsInForce(FlywheelConfig config, io.flywheel.engine.feedback.WeightHistory history) {
+    /** The configured keywords with the weights learned for them last (configured weights for new keywords). */
+    public static Map<String, Double> weightsInForce(FlywheelConfig config, WeightHistory history) {
         Map<String, Double> weights = new LinkedHashMap<>(config.keywords());
-        history.latest(WeightSet.Kind.KEYWORD).ifPresent(learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, configured) -> v)));
+        history.latest(WeightSet.Kind.KEYWORD).ifPresent(learned -> learned.weights().forEach((k, v) -> weights.computeIfPresent(k, (kk, c) -> v)));
         return weights;
     }
 
     /** Runs every source once, concurrently, and polls every market once, then drains the outbox. */
     public List<SourceRun> runOnce() {
+        pruneNow();
         List<CompletableFuture<SourceRun>> runs = sources.stream()
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
@@ -258,6 +311,8 @@ public final class Flywheel implements AutoCloseable {
         if (rules.config().watch()) {
             rules.watch(scheduler);
         }
+        pruneNow();
+        scheduleMaintenance();
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }

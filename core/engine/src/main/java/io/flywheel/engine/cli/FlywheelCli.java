@@ -1,16 +1,21 @@
 package io.flywheel.engine.cli;
 
 import io.flywheel.api.Scheduler;
+import io.flywheel.engine.app.Flywheel;
 import io.flywheel.engine.app.Preflight;
+import io.flywheel.engine.config.ConfigLoader;
+import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.log.Logging;
 import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.output.ConsoleOutputFactory;
 import io.flywheel.engine.schedule.SystemScheduler;
+import io.flywheel.engine.store.MapDbStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,8 +27,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Finds leads, runs trading strategies, posts to Discord and learns from what happens next.",
-        subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, StatusCommand.class, StatsCommand.class, WeightsCommand.class,
-                RulesCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, StatusCommand.class, LeadsCommand.class, ImportCommand.class,
+                StatsCommand.class, WeightsCommand.class, RulesCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -69,6 +74,26 @@ public final class FlywheelCli {
         Preflight.Result result = Preflight.run(configFile(), io.env(), host -> host.registerBuiltIn(new ConsoleOutputFactory(io.out())));
         SecretMasker.registerSecretsFrom(result.environment().dotEnvValues());
         return result;
+    }
+
+    /** Loads config.yml and the environment without plugins; prints its problems; empty when any is an error. */
+    Optional<FlywheelConfig> configOnly() {
+        SecretMasker.registerSecretsFrom(io.env());
+        ConfigLoader.Result loaded = new ConfigLoader().load(configFile(), io.env());
+        SecretMasker.registerSecretsFrom(loaded.environment().dotEnvValues());
+        int errors = 0;
+        for (Problem p : loaded.problems().all()) {
+            if (p.isError()) {
+                io.err().println(SecretMasker.mask(p.toString()));
+                errors++;
+            }
+        }
+        return errors > 0 ? Optional.empty() : loaded.config();
+    }
+
+    /** Opens the deployment's store as config.yml configures it. */
+    MapDbStore openStore(FlywheelConfig config) {
+        return MapDbStore.open(config.store().path(), Flywheel.storeOptions(config.store()), io.clock());
     }
 
     /** Prints problems to stderr; returns the number of errors. */

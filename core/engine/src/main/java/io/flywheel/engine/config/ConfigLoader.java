@@ -78,7 +78,7 @@ public final class ConfigLoader {
         Path base = absolute.getParent();
         Settings.Store store = section(root, "store", Settings.Store.class, binder, problems).orElse(new Settings.Store(null, null));
         if (store.path() == null) {
-            store = new Settings.Store(base.resolve("data/flywheel.db"), store.retention());
+            store = store.withPath(base.resolve("data/flywheel.db"));
         }
         Settings.Plugins plugins = section(root, "plugins", Settings.Plugins.class, binder, problems)
                 .filter(p -> p.dir() != null)

@@ -3,10 +3,12 @@ package io.flywheel.engine.lead;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.lead.RawLead;
 import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.store.DuplicateLink;
 import io.flywheel.engine.store.LeadStore;
 import io.flywheel.engine.store.OutboxEntry;
 import io.flywheel.engine.store.WriteBatch;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +20,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * normalize, deduplicate, score, store and queue for the outputs: one source run's postings in,
- * one atomic store commit out. Calls are serialized: the store has one writer.
+ * normalize, deduplicate (exact keys, then cross-posts), score, store and queue for the outputs:
+ * one source run's postings in, one atomic store commit out. Calls are serialized: the store has
+ * one writer.
  */
 public final class LeadPipeline {
     private final LeadNormalizer normalizer;
@@ -28,19 +31,28 @@ public final class LeadPipeline {
     private final Supplier<Map<String, Double>> weights;
     private final List<String> leadOutputs;
     private final Clock clock;
+    private final NearDuplicates near;
 
     /**
      * @param weights the keyword weights in force, read once per batch
      * @param leadOutputs ids of the outputs that take lead posts
+     * @param near cross-post detection, already {@link NearDuplicates#seed seeded}
      */
     public LeadPipeline(LeadNormalizer normalizer, LeadStore store, LeadScorer scorer, Supplier<Map<String, Double>> weights,
-            List<String> leadOutputs, Clock clock) {
+            List<String> leadOutputs, Clock clock, NearDuplicates near) {
         this.normalizer = normalizer;
         this.store = store;
         this.scorer = scorer;
         this.weights = weights;
         this.leadOutputs = List.copyOf(leadOutputs);
         this.clock = clock;
+        this.near = near;
+    }
+
+    /** A pipeline without cross-post detection. */
+    public LeadPipeline(LeadNormalizer normalizer, LeadStore store, LeadScorer scorer, Supplier<Map<String, Double>> weights,
+            List<String> leadOutputs, Clock clock) {
+        this(normalizer, store, scorer, weights, leadOutputs, clock, new NearDuplicates(store, Duration.ZERO));
     }
 
     public synchronized IngestResult ingest(String sourceId, String platform, List<RawLead> raws) {
@@ -49,41 +61,56 @@ public final class LeadPipeline {
         int duplicates = 0;
         Set<String> seen = new HashSet<>();
         List<Lead> fresh = new ArrayList<>();
-        for (RawLead raw : raws) {
-            var lead = normalizer.normalize(raw, sourceId, platform, now);
-            if (lead.isEmpty()) {
-                rejected++;
-                continue;
+        List<DuplicateLink> links = new ArrayList<>();
+        List<Lead> stored = List.of();
+        try {
+            for (RawLead raw : raws) {
+                var normalized = normalizer.normalize(raw, sourceId, platform, now);
+                if (normalized.isEmpty()) {
+                    rejected++;
+                    continue;
+                }
+                Lead lead = normalized.get();
+                if (!seen.add(lead.key()) || store.contains(lead.key())) {
+                    duplicates++;
+                    continue;
+                }
+                var match = near.find(lead);
+                if (match.isPresent()) {
+                    links.add(new DuplicateLink(lead.key(), match.get().original().key(), sourceId, lead.platform(), lead.title(), lead.url(), now,
+                            "cross-post of " + match.get().original().key() + " (" + match.get().original().platform() + "): "
+                                    + match.get().reason()));
+                    duplicates++;
+                    continue;
+                }
+                near.hold(lead);
+                fresh.add(lead);
             }
-            String key = lead.get().key();
-            if (!seen.add(key) || store.contains(key)) {
-                duplicates++;
-                continue;
+            if (fresh.isEmpty() && links.isEmpty()) {
+                return new IngestResult(sourceId, raws.size(), rejected, duplicates, List.of(), 0);
             }
-            fresh.add(lead.get());
-        }
-        if (fresh.isEmpty()) {
-            return new IngestResult(sourceId, raws.size(), rejected, duplicates, List.of());
-        }
-        Map<String, Double> w = weights.get();
-        double[] scores = scorer.score(fresh, w);
-        List<Lead> scored = new ArrayList<>(fresh.size());
-        for (int i = 0; i < fresh.size(); i++) {
-            scored.add(fresh.get(i).withScore(scores[i]));
-        }
-        scored.sort(Comparator.comparingDouble(Lead::score).reversed());
-        List<OutboxEntry> posts = new ArrayList<>();
-        List<FeedbackEvent> events = new ArrayList<>();
-        for (Lead lead : scored) {
-            for (String output : leadOutputs) {
-                posts.add(new OutboxEntry(output, LeadPosts.toPost(lead)));
+            Map<String, Double> w = weights.get();
+            double[] scores = scorer.score(fresh, w);
+            List<Lead> scored = new ArrayList<>(fresh.size());
+            for (int i = 0; i < fresh.size(); i++) {
+                scored.add(fresh.get(i).withScore(scores[i]));
             }
-            Map<String, Double> inForce = new HashMap<>();
-            lead.keywords().forEach(k -> inForce.put(k, w.getOrDefault(k, 0.0)));
-            events.add(new FeedbackEvent(now, FeedbackEvent.Type.FOUND, lead.key(), sourceId, lead.platform(), lead.keywords(), null,
-                    lead.score(), inForce, null));
+            scored.sort(Comparator.comparingDouble(Lead::score).reversed());
+            List<OutboxEntry> posts = new ArrayList<>();
+            List<FeedbackEvent> events = new ArrayList<>();
+            for (Lead lead : scored) {
+                for (String output : leadOutputs) {
+                    posts.add(new OutboxEntry(output, LeadPosts.toPost(lead)));
+                }
+                Map<String, Double> inForce = new HashMap<>();
+                lead.keywords().forEach(k -> inForce.put(k, w.getOrDefault(k, 0.0)));
+                events.add(new FeedbackEvent(now, FeedbackEvent.Type.FOUND, lead.key(), sourceId, lead.platform(), lead.keywords(), null,
+                        lead.score(), inForce, null));
+            }
+            stored = store.write(new WriteBatch(scored, posts, events, links));
+            return new IngestResult(sourceId, raws.size(), rejected, duplicates + (scored.size() - stored.size()), stored, links.size());
+        } finally {
+            near.settle(stored, now);
         }
-        List<Lead> stored = store.write(new WriteBatch(scored, posts, events));
-        return new IngestResult(sourceId, raws.size(), rejected, duplicates + (scored.size() - stored.size()), stored);
     }
 }

@@ -4,210 +4,222 @@ import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Post;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.WeightSet;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Compact binary encodings of stored values; the first byte is the encoding version. */
+/**
+ * Binary encodings of stored values (schema 2): varints, length-prefixed UTF-8, no reflection.
+ * The first byte of every top-level value is its encoding version.
+ */
 final class Codec {
-    private static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private Codec() {}
 
-    static byte[] lead(Lead l) {
-        return write(out -> {
-            out.writeUTF(l.key());
-            out.writeUTF(l.sourceId());
-            out.writeUTF(l.platform());
-            str(out, l.title());
-            nullable(out, l.url());
-            nullable(out, l.body());
-            nullable(out, l.company());
-            nullable(out, l.location());
-            nullable(out, l.compensation());
-            instant(out, l.published());
-            instant(out, l.foundAt());
-            strings(out, l.keywords());
-            out.writeDouble(l.score());
-        });
+    /** A lead as stored: its insertion sequence, whether retention pruned its body, and the lead. */
+    record StoredLead(long seq, boolean pruned, Lead lead) {}
+
+    static byte[] lead(long seq, boolean pruned, Lead l) {
+        Bytes b = new Bytes(256 + (l.body() == null ? 0 : l.body().length() * 2));
+        b.u8(VERSION).varlong(seq).u8(pruned ? 1 : 0);
+        writeLead(b, l);
+        return b.toArray();
     }
 
-    static Lead lead(byte[] bytes) {
-        return read(bytes, in -> new Lead(in.readUTF(), in.readUTF(), in.readUTF(), str(in), nullable(in), nullable(in), nullable(in),
-                nullable(in), nullable(in), instant(in), instant(in), strings(in), in.readDouble()));
+    static StoredLead lead(byte[] bytes) {
+        Bytes.Reader r = reader(bytes);
+        long seq = r.varlong();
+        boolean pruned = (r.u8() & 1) != 0;
+        return new StoredLead(seq, pruned, readLead(r));
+    }
+
+    static void writeLead(Bytes b, Lead l) {
+        b.str(l.key()).str(l.sourceId()).str(l.platform()).str(l.title()).nstr(l.url()).nstr(l.body()).nstr(l.company())
+                .nstr(l.location()).nstr(l.compensation());
+        instant(b, l.published());
+        instant(b, l.foundAt());
+        strings(b, l.keywords());
+        b.f64(l.score());
+    }
+
+    static Lead readLead(Bytes.Reader r) {
+        return new Lead(r.str(), r.str(), r.str(), r.str(), r.nstr(), r.nstr(), r.nstr(), r.nstr(), r.nstr(), instant(r), instant(r),
+                strings(r), r.f64());
+    }
+
+    static byte[] link(DuplicateLink d) {
+        Bytes b = new Bytes(256);
+        b.u8(VERSION);
+        writeLink(b, d);
+        return b.toArray();
+    }
+
+    static DuplicateLink link(byte[] bytes) {
+        return readLink(reader(bytes));
+    }
+
+    static void writeLink(Bytes b, DuplicateLink d) {
+        b.str(d.key()).str(d.originalKey()).str(d.sourceId()).str(d.platform()).str(d.title()).nstr(d.url());
+        instant(b, d.time());
+        b.str(d.reason());
+    }
+
+    static DuplicateLink readLink(Bytes.Reader r) {
+        return new DuplicateLink(r.str(), r.str(), r.str(), r.str(), r.str(), r.nstr(), instant(r), r.str());
     }
 
     static byte[] post(OutboxEntry e) {
-        Post p = e.post();
-        return write(out -> {
-            out.writeUTF(e.outputId());
-            out.writeUTF(p.id());
-            out.writeByte(p.kind().ordinal());
-            nullable(out, p.ref());
-            str(out, p.title());
-            nullable(out, p.url());
-            nullable(out, p.body());
-            out.writeInt(p.fields().size());
-            for (Post.Field f : p.fields()) {
-                str(out, f.name());
-                str(out, f.value());
-                out.writeBoolean(f.inline());
-            }
-            instant(out, p.time());
-        });
+        Bytes b = new Bytes(512);
+        b.u8(VERSION);
+        writePost(b, e);
+        return b.toArray();
     }
 
     static OutboxEntry post(byte[] bytes) {
-        return read(bytes, in -> {
-            String outputId = in.readUTF();
-            String id = in.readUTF();
-            Post.Kind kind = Post.Kind.values()[in.readByte()];
-            String ref = nullable(in);
-            String title = str(in);
-            String url = nullable(in);
-            String body = nullable(in);
-            int n = in.readInt();
-            List<Post.Field> fields = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                fields.add(new Post.Field(str(in), str(in), in.readBoolean()));
-            }
-            return new OutboxEntry(outputId, new Post(id, kind, ref, title, url, body, fields, instant(in)));
-        });
+        return readPost(reader(bytes));
+    }
+
+    static void writePost(Bytes b, OutboxEntry e) {
+        Post p = e.post();
+        b.str(e.outputId()).str(p.id()).u8(p.kind().ordinal()).nstr(p.ref()).str(p.title()).nstr(p.url()).nstr(p.body());
+        b.varint(p.fields().size());
+        for (Post.Field f : p.fields()) {
+            b.str(f.name()).str(f.value()).u8(f.inline() ? 1 : 0);
+        }
+        instant(b, p.time());
+    }
+
+    static OutboxEntry readPost(Bytes.Reader r) {
+        String outputId = r.str();
+        String id = r.str();
+        Post.Kind kind = enumValue(Post.Kind.values(), r.u8(), "post kind");
+        String ref = r.nstr();
+        String title = r.str();
+        String url = r.nstr();
+        String body = r.nstr();
+        int n = r.varint();
+        List<Post.Field> fields = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            fields.add(new Post.Field(r.str(), r.str(), r.u8() != 0));
+        }
+        return new OutboxEntry(outputId, new Post(id, kind, ref, title, url, body, fields, instant(r)));
     }
 
     static byte[] event(FeedbackEvent e) {
-        return write(out -> {
-            instant(out, e.time());
-            out.writeByte(e.type().ordinal());
-            str(out, e.subject());
-            nullable(out, e.sourceId());
-            nullable(out, e.platform());
-            strings(out, e.keywords());
-            nullable(out, e.actor());
-            out.writeDouble(e.value());
-            doubles(out, e.context());
-            nullable(out, e.detail());
-        });
+        Bytes b = new Bytes(128);
+        b.u8(VERSION);
+        writeEvent(b, e);
+        return b.toArray();
     }
 
     static FeedbackEvent event(byte[] bytes) {
-        return read(bytes, in -> new FeedbackEvent(instant(in), FeedbackEvent.Type.values()[in.readByte()], str(in), nullable(in),
-                nullable(in), strings(in), nullable(in), in.readDouble(), doubles(in), nullable(in)));
+        return readEvent(reader(bytes));
+    }
+
+    static void writeEvent(Bytes b, FeedbackEvent e) {
+        instant(b, e.time());
+        b.u8(e.type().ordinal()).str(e.subject()).nstr(e.sourceId()).nstr(e.platform());
+        strings(b, e.keywords());
+        b.nstr(e.actor()).f64(e.value());
+        doubles(b, e.context());
+        b.nstr(e.detail());
+    }
+
+    static FeedbackEvent readEvent(Bytes.Reader r) {
+        return new FeedbackEvent(instant(r), enumValue(FeedbackEvent.Type.values(), r.u8(), "feedback event type"), r.str(), r.nstr(), r.nstr(),
+                strings(r), r.nstr(), r.f64(), doubles(r), r.nstr());
     }
 
     static byte[] weights(WeightSet w) {
-        return write(out -> {
-            instant(out, w.time());
-            out.writeByte(w.kind().ordinal());
-            doubles(out, w.weights());
-            str(out, w.scriptHash());
-            str(out, w.note());
-        });
+        Bytes b = new Bytes(256);
+        b.u8(VERSION);
+        writeWeights(b, w);
+        return b.toArray();
     }
 
     static WeightSet weights(byte[] bytes) {
-        return read(bytes, in -> new WeightSet(instant(in), WeightSet.Kind.values()[in.readByte()], doubles(in), str(in), str(in)));
+        return readWeights(reader(bytes));
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+    static void writeWeights(Bytes b, WeightSet w) {
+        instant(b, w.time());
+        b.u8(w.kind().ordinal());
+        doubles(b, w.weights());
+        b.str(w.scriptHash()).str(w.note());
     }
 
-    private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+    static WeightSet readWeights(Bytes.Reader r) {
+        return new WeightSet(instant(r), enumValue(WeightSet.Kind.values(), r.u8(), "weight kind"), doubles(r), r.str(), r.str());
     }
 
-    private static byte[] write(Writer w) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(VERSION);
-            w.write(out);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static Bytes.Reader reader(byte[] bytes) {
+        Bytes.Reader r = new Bytes.Reader(bytes);
+        int version = r.u8();
+        if (version != VERSION) {
+            throw new StoreException("stored value has encoding version " + version + ", this Flywheel reads " + VERSION);
+        }
+        return r;
+    }
+
+    static <E extends Enum<E>> E enumValue(E[] values, int ordinal, String what) {
+        if (ordinal >= values.length) {
+            throw new StoreException("unknown " + what + " " + ordinal + " in the store (written by a newer Flywheel?)");
+        }
+        return values[ordinal];
+    }
+
+    static void instant(Bytes b, Instant t) {
+        if (t == null) {
+            b.u8(0);
+        } else {
+            b.u8(1).zigzag(t.getEpochSecond()).varint(t.getNano());
         }
     }
 
-    private static <T> T read(byte[] bytes, Reader<T> r) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new StoreException("stored value has encoding version " + version + ", this Flywheel reads " + VERSION);
-            }
-            return r.read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static Instant instant(Bytes.Reader r) {
+        return r.u8() == 0 ? null : Instant.ofEpochSecond(r.zigzag(), r.varint());
+    }
+
+    static void strings(Bytes b, List<String> list) {
+        b.varint(list.size());
+        for (String s : list) {
+            b.str(s);
         }
     }
 
-    // writeUTF is limited to 64 KB; bodies can be longer.
-    private static void str(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String str(DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static void nullable(DataOutputStream out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) str(out, s);
-    }
-
-    private static String nullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? str(in) : null;
-    }
-
-    private static void instant(DataOutputStream out, Instant t) throws IOException {
-        out.writeBoolean(t != null);
-        if (t != null) {
-            out.writeLong(t.getEpochSecond());
-            out.writeInt(t.getNano());
-        }
-    }
-
-    private static Instant instant(DataInputStream in) throws IOException {
-        return in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
-    }
-
-    private static void strings(DataOutputStream out, List<String> list) throws IOException {
-        out.writeInt(list.size());
-        for (String s : list) str(out, s);
-    }
-
-    private static List<String> strings(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    static List<String> strings(Bytes.Reader r) {
+        int n = r.varint();
         List<String> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) list.add(str(in));
+        for (int i = 0; i < n; i++) {
+            list.add(r.str());
+        }
         return list;
     }
 
-    private static void doubles(DataOutputStream out, Map<String, Double> map) throws IOException {
-        out.writeInt(map.size());
+    static void doubles(Bytes b, Map<String, Double> map) {
+        b.varint(map.size());
         for (var e : map.entrySet()) {
-            str(out, e.getKey());
-            out.writeDouble(e.getValue());
+            b.str(e.getKey()).f64(e.getValue());
         }
     }
 
-    private static Map<String, Double> doubles(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    static Map<String, Double> doubles(Bytes.Reader r) {
+        int n = r.varint();
         Map<String, Double> map = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) map.put(str(in), in.readDouble());
+        for (int i = 0; i < n; i++) {
+            map.put(r.str(), r.f64());
+        }
         return map;
+    }
+
+    /** Nanoseconds since the epoch, saturated at the range of a long (years 1677 to 2262). */
+    static long nanos(Instant t) {
+        long s = t.getEpochSecond();
+        if (s >= Long.MAX_VALUE / 1_000_000_000L) return Long.MAX_VALUE;
+        if (s <= Long.MIN_VALUE / 1_000_000_000L) return Long.MIN_VALUE;
+        return s * 1_000_000_000L + t.getNano();
     }
 }

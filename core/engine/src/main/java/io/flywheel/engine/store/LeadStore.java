@@ -2,29 +2,51 @@ package io.flywheel.engine.store;
 
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Delivery;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Leads keyed by dedup key, their indexes, and the outbox of posts waiting for outputs. One
- * writer at a time; readers never block it. Each {@link #write} is one atomic commit: after a
- * crash a batch is either all there or not at all.
+ * writer at a time; readers never block it. Each {@link #write} is atomic: after a crash a batch
+ * is either all there or not at all, and a batch whose call returned is there.
  */
 public interface LeadStore extends AutoCloseable {
 
-    /** True if a lead with this key was ever stored, even if retention pruned its body since. */
+    /**
+     * True if a lead (or a posting linked to one as its duplicate) with this key was ever stored,
+     * even if retention pruned its body since. Answered from memory.
+     */
     boolean contains(String key);
 
     /** Commits {@code batch}; returns the leads actually stored (new keys only), in batch order. */
     List<Lead> write(WriteBatch batch);
 
+    /** The lead stored under {@code key}; empty for unknown keys and for keys linked as duplicates. */
     Optional<Lead> get(String key);
 
-    /** Leads matching {@code query}, newest first. */
+    /** The link recorded when the posting with {@code key} was judged a duplicate of an earlier lead. */
+    Optional<DuplicateLink> duplicateOf(String key);
+
+    /** The postings linked to the lead {@code key} as its duplicates, in the order found. */
+    List<DuplicateLink> duplicatesOf(String key);
+
+    /**
+     * Leads matching {@code query}, newest first (by {@link Lead#time()}, then most recently stored
+     * first). Each single filter (platform, time range, minimum score, keyword) is served by its own
+     * index in O(log n + k).
+     */
     List<Lead> query(LeadQuery query);
 
-    /** Number of leads stored. */
+    /** Number of leads stored (duplicate links not counted). */
     long size();
+
+    /**
+     * Retention: drops the bodies of leads whose time is before {@code cutoff}, keeping everything
+     * else (their keys stay known, so they are never stored or posted again). Returns how many were
+     * pruned now.
+     */
+    int prune(Instant cutoff);
 
     /** The oldest {@code limit} posts still waiting for {@code outputId}, in the order queued. */
     List<OutboxEntry> pending(String outputId, int limit);

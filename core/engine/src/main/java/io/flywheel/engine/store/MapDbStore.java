@@ -1,5 +1,7 @@
 package io.flywheel.engine.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Delivery;
 import io.flywheel.engine.feedback.Aggregate;
@@ -11,346 +13,510 @@ import io.flywheel.engine.feedback.WeightSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.mapdb.Atomic;
-import org.mapdb.BTreeMap;
 import org.mapdb.DB;
-import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
-import org.mapdb.Serializer;
-import org.mapdb.serializer.SerializerArrayTuple;
+import org.mapdb.DBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Leads, outbox, feedback log and weight history in one MapDB file with transactions on: every
- * write is one commit, so a killed process reopens with every batch whose commit returned.
+ * Leads, outbox, feedback log and weight history in one MapDB file with transactions on.
+ *
+ * <p>How a change becomes durable: it is applied to the open MapDB transaction, then appended to
+ * the journal ({@code <file>.journal}) before the call returns, so a killed process loses nothing
+ * whose call returned. Every {@link Options#checkpointInterval()} (or {@link
+ * Options#checkpointBytes()} of journal) the transaction is committed, atomically through a redo
+ * file, and the journal emptied. Opening replays the journal past the last checkpoint. With
+ * {@link Sync#BATCH} every journal append is also forced to disk (power-loss safe per change);
+ * with {@link Sync#INTERVAL} a power cut can lose the last interval but never corrupts the file,
+ * the guarantee SQLite gives in WAL mode with {@code synchronous=NORMAL}.
+ *
+ * <p>One writer at a time (changes are serialized by a lock); readers take no lock and never wait
+ * for the writer. A reader sees a change as it is being applied, except the outbox, which shows a
+ * post only once its change is journaled.
  */
 public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
-    static final int SCHEMA_VERSION = 1;
+    private static final Logger log = LoggerFactory.getLogger(MapDbStore.class);
+    static final int SCHEMA_VERSION = Tables.SCHEMA;
+    private static final int PRUNE_STEP = 10_000;
 
-    private final Path file;
-    private final DB db;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final HTreeMap<String, byte[]> leads;
-    private final BTreeMap<Object[], String> leadsByTime;
-    private final BTreeMap<Object[], byte[]> outbox;
-    private final HTreeMap<String, String> deliveredRefs;
-    private final BTreeMap<Object[], byte[]> feedback;
-    private final Set<String> feedbackOnce;
-    private final BTreeMap<Object[], byte[]> weights;
-    private final Atomic.Long sequence;
-    private final AtomicLong size = new AtomicLong();
-
-    private MapDbStore(Path file, DB db) {
-        this.file = file;
-        this.db = db;
-        this.leads = db.hashMap("leads", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-        this.leadsByTime = db.treeMap("leads.by-time")
-                .keySerializer(new SerializerArrayTuple(Serializer.LONG, Serializer.STRING))
-                .valueSerializer(Serializer.STRING)
-                .createOrOpen();
-        this.outbox = db.treeMap("outbox")
-                .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.LONG))
-                .valueSerializer(Serializer.BYTE_ARRAY)
-                .createOrOpen();
-        this.deliveredRefs = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
-        this.feedback = db.treeMap("feedback")
-                .keySerializer(new SerializerArrayTuple(Serializer.LONG, Serializer.LONG))
-                .valueSerializer(Serializer.BYTE_ARRAY)
-                .createOrOpen();
-        this.feedbackOnce = db.hashSet("feedback.once", Serializer.STRING).createOrOpen();
-        this.weights = db.treeMap("weights")
-                .keySerializer(new SerializerArrayTuple(Serializer.INTEGER, Serializer.LONG, Serializer.LONG))
-                .valueSerializer(Serializer.BYTE_ARRAY)
-                .createOrOpen();
-        this.sequence = db.atomicLong("sequence").createOrOpen();
-        this.size.set(leads.sizeLong());
+    /** When journal appends are forced to disk. */
+    public enum Sync {
+        /** Every change (each {@link #write}) is on disk before it returns: survives a power cut, costs an fsync. */
+        BATCH,
+        /** Changes survive a crashed or killed process at once, a power cut after the next checkpoint. */
+        INTERVAL
     }
 
-    /** Opens (or creates) the store at {@code file}. */
+    /**
+     * @param sync when the journal is forced to disk
+     * @param checkpointInterval the longest time between MapDB commits
+     * @param checkpointBytes commit once the journal holds this much
+     * @param cacheSize query results kept for repeated reads
+     */
+    public record Options(Sync sync, Duration checkpointInterval, long checkpointBytes, int cacheSize) {
+        public Options {
+            sync = sync == null ? Sync.INTERVAL : sync;
+            checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(1) : checkpointInterval;
+            if (checkpointInterval.isNegative()) {
+                throw new IllegalArgumentException("checkpoint interval must not be negative, found " + checkpointInterval);
+            }
+            if (checkpointBytes <= 0) {
+                throw new IllegalArgumentException("checkpoint bytes must be positive, found " + checkpointBytes);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Sync.INTERVAL, Duration.ofSeconds(1), 64L << 20, 512);
+        }
+
+        public Options withSync(Sync s) {
+            return new Options(s, checkpointInterval, checkpointBytes, cacheSize);
+        }
+
+        public Options withCheckpointInterval(Duration d) {
+            return new Options(sync, d, checkpointBytes, cacheSize);
+        }
+    }
+
+    /** Sizes for people and benchmarks. */
+    public record Stats(long leads, long keys, long pruned, long dedupFrontBytes, long fileBytes, long journalBytes) {}
+
+    private final Path file;
+    private final Options options;
+    private final Clock clock;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Bytes opBytes = new Bytes(1 << 16);
+    private final AtomicLong generation = new AtomicLong();
+    private final Cache<QueryKey, List<Lead>> queries;
+    private final Cache<WeightSet.Kind, Optional<WeightSet>> latestWeights;
+    private volatile Tables tables;
+    private Journal journal;
+    private long journalSeq;
+    private long lastCheckpoint;
+    private volatile String failed;
+
+    private record QueryKey(LeadQuery query, long generation) {}
+
+    private MapDbStore(Path file, Options options, Clock clock) {
+        this.file = file;
+        this.options = options;
+        this.clock = clock;
+        this.queries = Caffeine.newBuilder().maximumSize(Math.max(0, options.cacheSize())).build();
+        this.latestWeights = Caffeine.newBuilder().maximumSize(4).build();
+    }
+
+    /** Opens (or creates) the store at {@code file} with the default options and the system clock. */
     public static MapDbStore open(Path file) {
+        return open(file, Options.defaults(), Clock.systemUTC());
+    }
+
+    /**
+     * Opens (or creates) the store at {@code file}: completes a commit a crash interrupted, replays
+     * the journal past the last checkpoint, and migrates a store of an older schema (keeping the old
+     * file beside it).
+     */
+    public static MapDbStore open(Path file, Options options, Clock clock) {
         Path absolute = file.toAbsolutePath().normalize();
         try {
             Files.createDirectories(absolute.getParent());
         } catch (IOException e) {
             throw new StoreException("cannot create the store folder " + absolute.getParent() + ": " + e.getMessage(), e);
         }
-        DB db;
+        MapDbStore store = new MapDbStore(absolute, options, clock);
+        store.load();
+        return store;
+    }
+
+    static Path journalFile(Path file) {
+        return file.resolveSibling(file.getFileName() + ".journal");
+    }
+
+    private void load() {
+        Migration.migrateIfNeeded(file);
+        DB db = MapDbFiles.open(file);
+        Tables t;
         try {
-            db = DBMaker.fileDB(absolute.toFile()).transactionEnable().make();
-        } catch (RuntimeException e) {
-            throw new StoreException("cannot open the store " + absolute + ": " + e.getMessage()
-                    + " (is another Flywheel running on it? A file lock means one process per store.)", e);
-        }
-        Atomic.Integer schema = db.atomicInteger("schema.version").createOrOpen();
-        int found = schema.get();
-        if (found == 0) {
-            schema.set(SCHEMA_VERSION);
-            db.commit();
-        } else if (found != SCHEMA_VERSION) {
+            t = Tables.open(db, file);
+        } catch (Tables.SchemaMismatch e) {
             db.close();
-            throw new StoreException("the store " + absolute + " was written by schema version " + found + "; this Flywheel reads version "
-                    + SCHEMA_VERSION + ". Run the Flywheel version that wrote it, or move the file away to start a new store.");
+            throw new StoreException(e.getMessage() + (e.found > SCHEMA_VERSION
+                    ? ". It was written by a newer Flywheel: run that version, or move the file away to start a new store."
+                    : ". No migration from that version exists: move the file away to start a new store."), e);
+        } catch (RuntimeException e) {
+            db.close();
+            throw new StoreException("cannot read the store " + file + ": " + e.getMessage(), e);
         }
-        return new MapDbStore(absolute, db);
+        List<Journal.Entry> replay = new ArrayList<>();
+        long[] dropped = new long[1];
+        long applied = t.meta.journalApplied.get();
+        Journal j;
+        try {
+            j = Journal.open(journalFile(file), applied, replay, dropped);
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        try {
+            for (Journal.Entry e : replay) {
+                t.apply(Op.decode(e.payload()));
+            }
+            long last = replay.isEmpty() ? applied : replay.getLast().seq();
+            t.published();
+            if (!replay.isEmpty() || dropped[0] > 0) {
+                t.checkpoint(last);
+                j.reset();
+                log.info("Store {}: recovered {} change(s) from the journal{}", file, replay.size(),
+                        dropped[0] > 0 ? " and dropped " + dropped[0] + " bytes of an unfinished one" : "");
+            }
+            this.journal = j;
+            this.journalSeq = last;
+            this.tables = t;
+            this.lastCheckpoint = clock.millis();
+            this.failed = null;
+        } catch (RuntimeException e) {
+            j.close();
+            t.close();
+            throw new StoreException("cannot replay the journal of " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public Path file() {
         return file;
     }
 
-    @Override
-    public boolean contains(String key) {
-        return leads.containsKey(key);
+    public Options options() {
+        return options;
+    }
+
+    // ---- changes ----
+
+    private Object change(Op op, String what) {
+        writeLock.lock();
+        try {
+            if (failed != null) {
+                throw new StoreException("the store " + file + " is unusable after an earlier error (" + failed + "); restart Flywheel");
+            }
+            Tables t = tables;
+            if (t == null) {
+                throw new StoreException("the store " + file + " is closed");
+            }
+            Object result;
+            try {
+                result = t.apply(op);
+                opBytes.reset();
+                Op.encode(op, opBytes);
+                journal.append(journalSeq + 1, opBytes.array(), opBytes.length(), options.sync() == Sync.BATCH);
+                journalSeq++;
+            } catch (RuntimeException e) {
+                recover(e);
+                throw new StoreException("cannot " + what + " in the store " + file + ": " + message(e), e);
+            }
+            t.published();
+            generation.incrementAndGet();
+            checkpointIfDue();
+            return result;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** Drops the failed change: reopens from the last checkpoint and replays the journal. */
+    private void recover(RuntimeException cause) {
+        log.error("Store {}: a change failed ({}); reopening from the last checkpoint and the journal", file, message(cause));
+        Tables t = tables;
+        tables = null;
+        try {
+            journal.close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            t.close();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        try {
+            load();
+            queries.invalidateAll();
+            latestWeights.invalidateAll();
+        } catch (RuntimeException e) {
+            failed = message(e);
+            log.error("Store {}: cannot reopen ({}); every further change fails until restart", file, failed);
+        }
+    }
+
+    private void checkpointIfDue() {
+        if (journal.size() >= options.checkpointBytes() || clock.millis() - lastCheckpoint >= options.checkpointInterval().toMillis()) {
+            checkpoint();
+        }
+    }
+
+    private void checkpoint() {
+        if (journal.size() == 0) {
+            lastCheckpoint = clock.millis();
+            return;
+        }
+        try {
+            tables.checkpoint(journalSeq);
+            journal.reset();
+            lastCheckpoint = clock.millis();
+        } catch (RuntimeException e) {
+            recover(e);
+            throw new StoreException("cannot commit the store " + file + ": " + message(e), e);
+        }
+    }
+
+    /** Commits to the MapDB file now if the checkpoint interval has passed; for a periodic task. */
+    public void flushIfDue() {
+        writeLock.lock();
+        try {
+            if (tables != null && failed == null) {
+                checkpointIfDue();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Commits to the MapDB file now. */
+    public void flush() {
+        writeLock.lock();
+        try {
+            if (tables != null && failed == null) {
+                checkpoint();
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     @Override
     public List<Lead> write(WriteBatch batch) {
-        writeLock.lock();
-        try {
-            List<Lead> stored = new ArrayList<>();
-            Set<String> skipped = new HashSet<>();
-            for (Lead lead : batch.leads()) {
-                if (leads.putIfAbsent(lead.key(), Codec.lead(lead)) == null) {
-                    leadsByTime.put(new Object[] {lead.time().toEpochMilli(), lead.key()}, lead.key());
-                    stored.add(lead);
-                } else {
-                    skipped.add(lead.key());
-                }
-            }
-            for (OutboxEntry entry : batch.posts()) {
-                if (entry.post().ref() == null || !skipped.contains(entry.post().ref())) {
-                    outbox.put(new Object[] {entry.outputId(), sequence.incrementAndGet()}, Codec.post(entry));
-                }
-            }
-            appendEvents(batch.events().stream().filter(e -> !skipped.contains(e.subject())).toList());
-            db.commit();
-            size.addAndGet(stored.size());
-            return stored;
-        } catch (RuntimeException e) {
-            db.rollback();
-            throw new StoreException("cannot write to the store " + file + ": " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
+        if (batch.isEmpty()) {
+            return List.of();
         }
-    }
-
-    @Override
-    public Optional<Lead> get(String key) {
-        byte[] bytes = leads.get(key);
-        return bytes == null ? Optional.empty() : Optional.of(Codec.lead(bytes));
-    }
-
-    @Override
-    public List<Lead> query(LeadQuery q) {
-        NavigableMap<Object[], String> range = leadsByTime.descendingMap();
-        List<Lead> out = new ArrayList<>();
-        for (var e : range.entrySet()) {
-            long millis = (Long) e.getKey()[0];
-            if (q.to() != null && millis >= q.to().toEpochMilli()) {
-                continue;
-            }
-            if (q.from() != null && millis < q.from().toEpochMilli()) {
-                break;
-            }
-            Optional<Lead> lead = get(e.getValue());
-            if (lead.isEmpty()) {
-                continue;
-            }
-            Lead l = lead.get();
-            if (q.platform() != null && !q.platform().equals(l.platform())) continue;
-            if (q.minScore() != null && l.score() < q.minScore()) continue;
-            if (q.keyword() != null && !l.keywords().contains(q.keyword())) continue;
-            out.add(l);
-            if (out.size() >= q.limit()) {
-                break;
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public long size() {
-        return size.get();
-    }
-
-    @Override
-    public List<OutboxEntry> pending(String outputId, int limit) {
-        List<OutboxEntry> out = new ArrayList<>();
-        for (byte[] bytes : outbox.prefixSubMap(new Object[] {outputId}).values()) {
-            out.add(Codec.post(bytes));
-            if (out.size() >= limit) {
-                break;
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public long pendingCount(String outputId) {
-        return outbox.prefixSubMap(new Object[] {outputId}).size();
+        return Tables.stored(change(new Op.Write(batch), "write " + batch.leads().size() + " lead(s)"));
     }
 
     @Override
     public void delivered(String outputId, List<Delivery> deliveries) {
-        if (deliveries.isEmpty()) {
-            return;
+        if (!deliveries.isEmpty()) {
+            change(new Op.Delivered(outputId, deliveries), "record deliveries");
         }
-        writeLock.lock();
-        try {
-            Map<String, String> refs = new LinkedHashMap<>();
-            deliveries.forEach(d -> refs.put(d.postId(), d.messageRef()));
-            var pendingForOutput = outbox.prefixSubMap(new Object[] {outputId});
-            List<Object[]> done = new ArrayList<>();
-            for (var e : pendingForOutput.entrySet()) {
-                OutboxEntry entry = Codec.post(e.getValue());
-                if (refs.containsKey(entry.post().id())) {
-                    done.add(e.getKey());
-                }
-            }
-            done.forEach(outbox::remove);
-            refs.forEach((postId, ref) -> deliveredRefs.put(outputId + '\u0000' + postId, ref));
-            db.commit();
-        } catch (RuntimeException e) {
-            db.rollback();
-            throw new StoreException("cannot record deliveries in the store " + file + ": " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    @Override
-    public Optional<String> messageRef(String outputId, String postId) {
-        return Optional.ofNullable(deliveredRefs.get(outputId + '\u0000' + postId));
     }
 
     @Override
     public void append(List<FeedbackEvent> events) {
-        writeLock.lock();
-        try {
-            appendEvents(events);
-            db.commit();
-        } catch (RuntimeException e) {
-            db.rollback();
-            throw new StoreException("cannot append to the feedback log in " + file + ": " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
+        if (!events.isEmpty()) {
+            change(new Op.Events(events), "append to the feedback log");
         }
     }
 
     @Override
     public boolean appendOnce(FeedbackEvent event) {
-        writeLock.lock();
-        try {
-            String once = event.actor() + '\u0000' + event.type() + '\u0000' + event.subject();
-            if (!feedbackOnce.add(once)) {
-                return false;
-            }
-            appendEvents(List.of(event));
-            db.commit();
-            return true;
-        } catch (RuntimeException e) {
-            db.rollback();
-            throw new StoreException("cannot append to the feedback log in " + file + ": " + e.getMessage(), e);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void appendEvents(List<FeedbackEvent> events) {
-        for (FeedbackEvent e : events) {
-            feedback.put(new Object[] {e.time().toEpochMilli(), sequence.incrementAndGet()}, Codec.event(e));
-        }
-    }
-
-    @Override
-    public List<FeedbackEvent> events(Instant from, Instant to, Set<FeedbackEvent.Type> types) {
-        List<FeedbackEvent> out = new ArrayList<>();
-        var range = feedback.subMap(new Object[] {from.toEpochMilli(), Long.MIN_VALUE}, true, new Object[] {to.toEpochMilli(), Long.MIN_VALUE}, false);
-        for (byte[] bytes : range.values()) {
-            FeedbackEvent e = Codec.event(bytes);
-            if (types.isEmpty() || types.contains(e.type())) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public Map<String, Aggregate> aggregate(Dimension dimension, Instant from, Instant to) {
-        Map<String, EnumMap<FeedbackEvent.Type, Long>> counts = new LinkedHashMap<>();
-        Map<String, Double> sums = new LinkedHashMap<>();
-        for (FeedbackEvent e : events(from, to, Set.of())) {
-            List<String> keys = switch (dimension) {
-                case KEYWORD -> e.keywords();
-                case PLATFORM -> e.platform() == null ? List.of() : List.of(e.platform());
-                case SOURCE -> e.sourceId() == null || e.type() == FeedbackEvent.Type.TRADE_RETURN ? List.of() : List.of(e.sourceId());
-                case STRATEGY -> e.type() == FeedbackEvent.Type.TRADE_RETURN ? List.of(e.subject()) : List.of();
-            };
-            for (String k : keys) {
-                counts.computeIfAbsent(k, x -> new EnumMap<>(FeedbackEvent.Type.class)).merge(e.type(), 1L, Long::sum);
-                sums.merge(k, e.value(), Double::sum);
-            }
-        }
-        Map<String, Aggregate> out = new LinkedHashMap<>();
-        counts.forEach((k, c) -> out.put(k, new Aggregate(k, c, sums.getOrDefault(k, 0.0))));
-        return out;
+        return Tables.appended(change(new Op.Once(event), "append to the feedback log"));
     }
 
     @Override
     public void append(WeightSet set) {
-        appendAll(List.of(set));
+        change(new Op.Weights(set), "record weights");
+        latestWeights.invalidate(set.kind());
     }
 
     @Override
-    public void appendAll(List<WeightSet> sets) {
-        if (sets.isEmpty()) {
-            return;
+    public int prune(Instant cutoff) {
+        long target = Codec.nanos(cutoff);
+        int total = 0;
+        while (read(t -> t.meta.pruneUntil.get()) < target) {
+            total += (Integer) change(new Op.Prune(target, PRUNE_STEP), "prune lead bodies");
+        }
+        if (total > 0) {
+            log.info("Store {}: pruned the bodies of {} lead(s) older than {}", file, total, cutoff);
+        }
+        return total;
+    }
+
+    // ---- reads ----
+
+    /** Runs a read, retrying when a bucket split ran meanwhile (rare); never takes the writer's lock unless that keeps happening. */
+    private <T> T read(java.util.function.Function<Tables, T> reader) {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            Tables t = tables;
+            if (t == null) {
+                throw new StoreException(failed != null ? "the store " + file + " is unusable: " + failed : "the store " + file + " is closed");
+            }
+            long v = t.structureVersion.get();
+            if ((v & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            try {
+                T result = reader.apply(t);
+                if (t.structureVersion.get() == v) {
+                    return result;
+                }
+            } catch (StoreException | DBException e) {
+                if (t.structureVersion.get() == v && tables == t) {
+                    throw e;
+                }
+            }
         }
         writeLock.lock();
         try {
-            for (WeightSet set : sets) {
-                weights.put(new Object[] {set.kind().ordinal(), set.time().toEpochMilli(), sequence.incrementAndGet()}, Codec.weights(set));
+            Tables t = tables;
+            if (t == null) {
+                throw new StoreException("the store " + file + " is closed");
             }
-            db.commit();
-        } catch (RuntimeException e) {
-            db.rollback();
-            throw new StoreException("cannot record weights in " + file + ": " + e.getMessage(), e);
+            return reader.apply(t);
         } finally {
             writeLock.unlock();
         }
     }
 
     @Override
+    public boolean contains(String key) {
+        Tables t = tables;
+        if (t == null) {
+            throw new StoreException("the store " + file + " is closed");
+        }
+        return t.leads.contains(key);
+    }
+
+    @Override
+    public Optional<Lead> get(String key) {
+        return read(t -> t.leads.get(key));
+    }
+
+    @Override
+    public Optional<DuplicateLink> duplicateOf(String key) {
+        return read(t -> t.leads.link(key));
+    }
+
+    @Override
+    public List<DuplicateLink> duplicatesOf(String key) {
+        return read(t -> t.leads.linksOf(key));
+    }
+
+    @Override
+    public List<Lead> query(LeadQuery q) {
+        QueryKey key = new QueryKey(q, generation.get());
+        List<Lead> cached = queries.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        List<Lead> result = List.copyOf(read(t -> t.leads.query(q)));
+        queries.put(key, result);
+        return result;
+    }
+
+    /** {@link #query} without the result cache, for measuring the store itself. */
+    public List<Lead> queryUncached(LeadQuery q) {
+        return read(t -> t.leads.query(q));
+    }
+
+    @Override
+    public long size() {
+        return read(t -> t.leads.size());
+    }
+
+    @Override
+    public List<OutboxEntry> pending(String outputId, int limit) {
+        return read(t -> t.outbox.pending(outputId, limit, t.visiblePostSeq));
+    }
+
+    @Override
+    public long pendingCount(String outputId) {
+        return read(t -> t.outbox.pendingCount(outputId));
+    }
+
+    @Override
+    public Optional<String> messageRef(String outputId, String postId) {
+        return read(t -> t.outbox.messageRef(outputId, postId));
+    }
+
+    @Override
+    public List<FeedbackEvent> events(Instant from, Instant to, Set<FeedbackEvent.Type> types) {
+        return read(t -> t.feedback.events(from, to, types));
+    }
+
+    @Override
+    public Map<String, Aggregate> aggregate(Dimension dimension, Instant from, Instant to) {
+        return read(t -> t.feedback.aggregate(dimension, from, to));
+    }
+
+    @Override
     public Optional<WeightSet> latest(WeightSet.Kind kind) {
-        var forKind = weights.prefixSubMap(new Object[] {kind.ordinal()});
-        return forKind.isEmpty() ? Optional.empty() : Optional.of(Codec.weights(forKind.lastEntry().getValue()));
+        return latestWeights.get(kind, k -> read(t -> t.feedback.latest(k)));
     }
 
     @Override
     public List<WeightSet> history(WeightSet.Kind kind, Instant from, Instant to) {
-        var range = weights.subMap(new Object[] {kind.ordinal(), from.toEpochMilli(), Long.MIN_VALUE}, true,
-                new Object[] {kind.ordinal(), to.toEpochMilli(), Long.MIN_VALUE}, false);
-        return range.values().stream().map(Codec::weights).toList();
+        return read(t -> t.feedback.history(kind, from, to));
     }
 
+    public Stats stats() {
+        return read(t -> new Stats(t.leads.size(), t.leads.keys(), t.leads.pruned(), t.leads.frontBytes(), sizeOf(file), sizeOf(journalFile(file))));
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The journal in use; tests break it to see a failed change recovered. */
+    Journal journal() {
+        return journal;
+    }
+
+    /** Closes without a final checkpoint, as a crash would leave it; for tests of recovery. */
+    void abandon() {
+        writeLock.lock();
+        try {
+            Tables t = tables;
+            tables = null;
+            if (t != null) {
+                journal.close();
+                t.close();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Commits everything and closes the file. */
     @Override
     public void close() {
         writeLock.lock();
         try {
-            if (!db.isClosed()) {
-                db.commit();
-                db.close();
+            Tables t = tables;
+            if (t == null) {
+                return;
+            }
+            try {
+                if (failed == null) {
+                    checkpoint();
+                }
+            } finally {
+                tables = null;
+                journal.close();
+                t.close();
             }
         } finally {
             writeLock.unlock();

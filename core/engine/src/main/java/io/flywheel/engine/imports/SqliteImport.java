@@ -1,0 +1,239 @@
+package io.flywheel.engine.imports;
+
+import io.flywheel.api.lead.RawLead;
+import io.flywheel.engine.lead.IngestResult;
+import io.flywheel.engine.lead.LeadPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Imports a prototype's SQLite table of leads through the same pipeline as a source run
+ * (normalization, exact and cross-post dedup, scoring), in batches. Rows without a title or with a
+ * timestamp that cannot be read are rejected and reported with their row id; the import goes on.
+ */
+public final class SqliteImport {
+    /** Fields a column can be mapped to. */
+    public static final Set<String> FIELDS = Set.of("title", "url", "body", "company", "location", "compensation", "platform", "timestamp");
+    static final int MAX_REASONS = 20;
+
+    /**
+     * @param table the table to read, or {@code null} when the database has exactly one
+     * @param mapping field name (see {@link #FIELDS}) to column name
+     * @param sourceId recorded as the source of imported leads
+     * @param platform the platform of rows without one
+     * @param batchSize rows per store commit
+     */
+    public record Request(Path database, String table, Map<String, String> mapping, String sourceId, String platform, int batchSize) {
+        public Request {
+            mapping = Map.copyOf(mapping);
+            if (batchSize <= 0) {
+                throw new IllegalArgumentException("batch size must be positive, found " + batchSize);
+            }
+        }
+    }
+
+    /** Counts so far; {@code reasons} holds the first rejections, with their row ids. */
+    public record Progress(long total, long read, long imported, long duplicates, long linked, long rejected, List<String> reasons) {}
+
+    /** The database, table or mapping cannot be used; nothing was imported. */
+    public static final class ImportException extends io.flywheel.api.FlywheelException {
+        public ImportException(String message) {
+            super(message);
+        }
+
+        public ImportException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final LeadPipeline pipeline;
+
+    public SqliteImport(LeadPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** Parses {@code title=col,url=col,...}; names the bad part of a malformed mapping. */
+    public static Map<String, String> parseMapping(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            int eq = p.indexOf('=');
+            if (eq <= 0 || eq == p.length() - 1) {
+                throw new ImportException("--map: '" + p + "' is not field=column (for example title=job_title)");
+            }
+            String field = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            if (!FIELDS.contains(field)) {
+                throw new ImportException("--map: unknown field '" + field + "'; fields are " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
+            }
+            if (out.put(field, p.substring(eq + 1).strip()) != null) {
+                throw new ImportException("--map: field '" + field + "' is mapped twice");
+            }
+        }
+        if (!out.containsKey("title")) {
+            throw new ImportException("--map: title=<column> is required");
+        }
+        return out;
+    }
+
+    public Progress run(Request request, Consumer<Progress> progress) {
+        if (!Files.isRegularFile(request.database())) {
+            throw new ImportException("no SQLite database at " + request.database());
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + request.database().toAbsolutePath(), config.toProperties())) {
+            String table = table(db, request);
+            Map<String, String> columns = columns(db, table);
+            List<String> missing = new ArrayList<>();
+            request.mapping().forEach((field, column) -> {
+                if (!columns.containsKey(column.toLowerCase(Locale.ROOT))) {
+                    missing.add(field + "=" + column);
+                }
+            });
+            if (!missing.isEmpty()) {
+                throw new ImportException("table '" + table + "' in " + request.database() + " has no column for " + String.join(", ", missing)
+                        + "; its columns are " + String.join(", ", columns.values()));
+            }
+            long total;
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + quote(table))) {
+                total = r.next() ? r.getLong(1) : 0;
+            }
+            return copy(db, table, total, request, progress);
+        } catch (SQLException e) {
+            throw new ImportException("cannot read " + request.database() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String table(Connection db, Request request) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+            while (r.next()) {
+                tables.add(r.getString(1));
+            }
+        }
+        if (request.table() != null) {
+            return tables.stream().filter(t -> t.equalsIgnoreCase(request.table())).findFirst()
+                    .orElseThrow(() -> new ImportException("no table '" + request.table() + "' in " + request.database() + "; it has "
+                            + (tables.isEmpty() ? "no tables" : String.join(", ", tables))));
+        }
+        if (tables.size() != 1) {
+            throw new ImportException(request.database() + " has " + (tables.isEmpty() ? "no tables" : tables.size() + " tables ("
+                    + String.join(", ", tables) + ")") + "; name the one to import with --table");
+        }
+        return tables.getFirst();
+    }
+
+    private static Map<String, String> columns(Connection db, String table) throws SQLException {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(" + quote(table) + ")")) {
+            while (r.next()) {
+                out.put(r.getString("name").toLowerCase(Locale.ROOT), r.getString("name"));
+            }
+        }
+        return out;
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private Progress copy(Connection db, String table, long total, Request request, Consumer<Progress> progress) throws SQLException {
+        List<String> fields = new ArrayList<>(request.mapping().keySet());
+        StringBuilder sql = new StringBuilder("SELECT rowid");
+        for (String f : fields) {
+            sql.append(", ").append(quote(request.mapping().get(f)));
+        }
+        sql.append(" FROM ").append(quote(table));
+        long read = 0;
+        long imported = 0;
+        long duplicates = 0;
+        long linked = 0;
+        long rejected = 0;
+        List<String> reasons = new ArrayList<>();
+        Map<String, List<RawLead>> byPlatform = new LinkedHashMap<>();
+        int pending = 0;
+        try (PreparedStatement q = db.prepareStatement(sql.toString()); ResultSet r = q.executeQuery()) {
+            boolean more = r.next();
+            while (more) {
+                read++;
+                long rowid = r.getLong(1);
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 0; i < fields.size(); i++) {
+                    row.put(fields.get(i), r.getObject(i + 2));
+                }
+                Optional<String> problem = problem(row);
+                if (problem.isPresent()) {
+                    rejected++;
+                    if (reasons.size() < MAX_REASONS) {
+                        reasons.add("row " + rowid + ": " + problem.get());
+                    }
+                } else {
+                    RawLead raw = raw(row);
+                    String platform = raw.platform() == null || raw.platform().isBlank() ? request.platform() : raw.platform();
+                    byPlatform.computeIfAbsent(platform, x -> new ArrayList<>()).add(raw);
+                    pending++;
+                }
+                more = r.next();
+                if (pending >= request.batchSize() || !more) {
+                    for (var e : byPlatform.entrySet()) {
+                        IngestResult result = pipeline.ingest(request.sourceId(), e.getKey(), e.getValue());
+                        imported += result.stored().size();
+                        duplicates += result.duplicates();
+                        linked += result.linked();
+                        rejected += result.rejected();
+                        if (result.rejected() > 0 && reasons.size() < MAX_REASONS) {
+                            reasons.add(result.rejected() + " row(s) with a title of only blanks or control characters");
+                        }
+                    }
+                    byPlatform.clear();
+                    pending = 0;
+                    progress.accept(new Progress(total, read, imported, duplicates, linked, rejected, List.copyOf(reasons)));
+                }
+            }
+        }
+        Progress done = new Progress(total, read, imported, duplicates, linked, rejected, List.copyOf(reasons));
+        progress.accept(done);
+        return done;
+    }
+
+    private static Optional<String> problem(Map<String, Object> row) {
+        Object title = row.get("title");
+        if (title == null || title.toString().isBlank()) {
+            return Optional.of("no title");
+        }
+        if (row.containsKey("timestamp") && row.get("timestamp") != null && Timestamps.parse(row.get("timestamp")).isEmpty()) {
+            return Optional.of("timestamp '" + row.get("timestamp") + "' is not a date or time this understands");
+        }
+        return Optional.empty();
+    }
+
+    private static RawLead raw(Map<String, Object> row) {
+        return new RawLead(text(row, "title"), text(row, "url"), text(row, "body"), text(row, "company"), text(row, "location"),
+                text(row, "compensation"), row.get("timestamp") == null ? null : Timestamps.parse(row.get("timestamp")).orElse(null),
+                text(row, "platform"), Map.of());
+    }
+
+    private static String text(Map<String, Object> row, String field) {
+        Object v = row.get(field);
+        return v == null ? null : v.toString();
+    }
+}

@@ -1,0 +1,271 @@
+package io.flywheel.engine.store;
+
+import com.google.common.hash.Hashing;
+import io.flywheel.engine.feedback.Aggregate;
+import io.flywheel.engine.feedback.Dimension;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.feedback.WeightSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.Serializer;
+import org.mapdb.serializer.SerializerArrayTuple;
+
+/**
+ * The feedback log (events in time order, in bucket records), its roll-ups and the weight history.
+ *
+ * <p>Every append also adds the event to per-hour and per-day roll-ups for each dimension
+ * (keyword, platform, source, strategy) in the same change. An aggregation over a window reads
+ * the day roll-ups it covers, the hour roll-ups at its ends and the raw events only in the partial
+ * hours at its edges: a 30-day window costs about 30 + 48 small reads, not a scan of the month.
+ */
+final class FeedbackTables {
+    static final int F_EVENTS = 6;
+    private static final int BUCKET = 256;
+    private static final long HOUR = 3600;
+    private static final long DAY = 86_400;
+    private static final int TYPES = FeedbackEvent.Type.values().length;
+
+    private final Meta meta;
+    private final Buckets events;
+    private final BTreeMap<Long, byte[]> rollups;
+    private final java.util.Set<Long> once;
+    private final BTreeMap<Object[], byte[]> weights;
+
+    FeedbackTables(DB db, BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta) {
+        this.meta = meta;
+        this.events = new Buckets(db.getStore(), dir, F_EVENTS, 0, 0, true, BUCKET, Buckets.NANOS_SHIFT, structureVersion);
+        this.rollups = db.treeMap("feedback.rollups", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        this.once = db.hashSet("feedback.once", Serializer.LONG).createOrOpen();
+        this.weights = db.treeMap("weights")
+                .keySerializer(new SerializerArrayTuple(Serializer.INTEGER, Serializer.LONG, Serializer.LONG))
+                .valueSerializer(Serializer.BYTE_ARRAY)
+                .createOrOpen();
+    }
+
+    // ---- roll-up cells: counts per event type and a value sum, per dimension key ----
+
+    private static final class Cell {
+        final long[] counts = new long[TYPES];
+        double sum;
+
+        void add(FeedbackEvent.Type type, long n, double value) {
+            counts[type.ordinal()] += n;
+            sum += value;
+        }
+
+        void add(Cell other) {
+            for (int i = 0; i < TYPES; i++) {
+                counts[i] += other.counts[i];
+            }
+            sum += other.sum;
+        }
+    }
+
+    private static byte[] encode(Map<String, Cell> cells) {
+        Bytes b = new Bytes(32 + cells.size() * 24);
+        b.u8(Codec.VERSION).varint(cells.size());
+        cells.forEach((k, c) -> {
+            b.str(k);
+            int nonZero = 0;
+            for (long n : c.counts) {
+                if (n != 0) nonZero++;
+            }
+            b.varint(nonZero);
+            for (int i = 0; i < TYPES; i++) {
+                if (c.counts[i] != 0) {
+                    b.u8(i).varlong(c.counts[i]);
+                }
+            }
+            b.f64(c.sum);
+        });
+        return b.toArray();
+    }
+
+    private static void decodeInto(byte[] bytes, Map<String, Cell> into) {
+        Bytes.Reader r = Codec.reader(bytes);
+        int n = r.varint();
+        for (int i = 0; i < n; i++) {
+            Cell c = into.computeIfAbsent(r.str(), x -> new Cell());
+            int types = r.varint();
+            for (int t = 0; t < types; t++) {
+                int type = r.u8();
+                long count = r.varlong();
+                if (type < TYPES) {
+                    c.counts[type] += count;
+                }
+            }
+            c.sum += r.f64();
+        }
+    }
+
+    /** Roll-up key: granularity (hour 0, day 1), dimension, period index (offset to stay positive). */
+    private static long rollupKey(int granularity, Dimension dim, long period) {
+        return ((long) granularity << 62) | ((long) dim.ordinal() << 58) | (period + (1L << 40));
+    }
+
+    static List<String> keysOf(FeedbackEvent e, Dimension dim) {
+        return switch (dim) {
+            case KEYWORD -> e.keywords();
+            case PLATFORM -> e.platform() == null ? List.of() : List.of(e.platform());
+            case SOURCE -> e.sourceId() == null || e.type() == FeedbackEvent.Type.TRADE_RETURN ? List.of() : List.of(e.sourceId());
+            case STRATEGY -> e.type() == FeedbackEvent.Type.TRADE_RETURN ? List.of(e.subject()) : List.of();
+        };
+    }
+
+    // ---- writes ----
+
+    void append(List<FeedbackEvent> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        List<Buckets.Entry> entries = new ArrayList<>(list.size());
+        Map<Long, Map<String, Cell>> touched = new HashMap<>();
+        for (FeedbackEvent e : list) {
+            long seq = meta.eventSeq.next();
+            entries.add(new Buckets.Entry(Codec.nanos(e.time()), seq, new long[0], Codec.event(e)));
+            long second = e.time().getEpochSecond();
+            for (Dimension dim : Dimension.values()) {
+                for (String k : keysOf(e, dim)) {
+                    touched.computeIfAbsent(rollupKey(0, dim, Math.floorDiv(second, HOUR)), x -> new HashMap<>())
+                            .computeIfAbsent(k, x -> new Cell()).add(e.type(), 1, e.value());
+                    touched.computeIfAbsent(rollupKey(1, dim, Math.floorDiv(second, DAY)), x -> new HashMap<>())
+                            .computeIfAbsent(k, x -> new Cell()).add(e.type(), 1, e.value());
+                }
+            }
+        }
+        events.insert(0, entries);
+        touched.forEach((key, cells) -> {
+            Map<String, Cell> merged = new TreeMap<>();
+            byte[] old = rollups.get(key);
+            if (old != null) {
+                decodeInto(old, merged);
+            }
+            cells.forEach((k, c) -> merged.computeIfAbsent(k, x -> new Cell()).add(c));
+            rollups.put(key, encode(merged));
+        });
+    }
+
+    /** Engagement is counted once per actor, type and subject. */
+    static long onceKey(FeedbackEvent e) {
+        return onceKey(e.actor() + '\u0000' + e.type() + '\u0000' + e.subject());
+    }
+
+    private static long onceKey(String basis) {
+        return Hashing.farmHashFingerprint64().hashString(basis, StandardCharsets.UTF_8).asLong();
+    }
+
+    /** Records that an event with this (actor, type, subject) basis was appended once already (migration). */
+    void markOnce(String basis) {
+        once.add(onceKey(basis));
+    }
+
+    boolean appendOnce(FeedbackEvent e) {
+        if (!once.add(onceKey(e))) {
+            return false;
+        }
+        append(List.of(e));
+        return true;
+    }
+
+    void append(WeightSet set) {
+        weights.put(new Object[] {set.kind().ordinal(), set.time().toEpochMilli(), meta.weightSeq.next()}, Codec.weights(set));
+    }
+
+    // ---- reads ----
+
+    List<FeedbackEvent> events(Instant from, Instant to, Set<FeedbackEvent.Type> types) {
+        List<FeedbackEvent> out = new ArrayList<>();
+        Buckets.Cursor c = events.ascending(0, Codec.nanos(from), Codec.nanos(to));
+        while (c.next()) {
+            FeedbackEvent e = Codec.event(c.blob());
+            if (types.isEmpty() || types.contains(e.type())) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    Map<String, Aggregate> aggregate(Dimension dim, Instant from, Instant to) {
+        Map<String, Cell> cells = new TreeMap<>();
+        long a = from.getEpochSecond() + (from.getNano() > 0 ? 1 : 0); // first whole second inside
+        long b = to.getEpochSecond();
+        long h0 = ceilDiv(a, HOUR) * HOUR;
+        long h1 = Math.floorDiv(b, HOUR) * HOUR;
+        if (!from.isBefore(to)) {
+            return Map.of();
+        }
+        if (h0 >= h1) {
+            raw(dim, from, to, cells);
+        } else {
+            raw(dim, from, Instant.ofEpochSecond(h0), cells);
+            long d0 = ceilDiv(h0, DAY) * DAY;
+            long d1 = Math.floorDiv(h1, DAY) * DAY;
+            if (d0 < d1) {
+                periods(0, dim, h0 / HOUR, d0 / HOUR, cells);
+                periods(1, dim, d0 / DAY, d1 / DAY, cells);
+                periods(0, dim, d1 / HOUR, h1 / HOUR, cells);
+            } else {
+                periods(0, dim, Math.floorDiv(h0, HOUR), Math.floorDiv(h1, HOUR), cells);
+            }
+            raw(dim, Instant.ofEpochSecond(h1), to, cells);
+        }
+        Map<String, Aggregate> out = new LinkedHashMap<>();
+        cells.forEach((k, c) -> {
+            EnumMap<FeedbackEvent.Type, Long> counts = new EnumMap<>(FeedbackEvent.Type.class);
+            for (FeedbackEvent.Type t : FeedbackEvent.Type.values()) {
+                if (c.counts[t.ordinal()] != 0) {
+                    counts.put(t, c.counts[t.ordinal()]);
+                }
+            }
+            out.put(k, new Aggregate(k, counts, c.sum));
+        });
+        return out;
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return -Math.floorDiv(-x, y);
+    }
+
+    private void periods(int granularity, Dimension dim, long fromPeriod, long toPeriod, Map<String, Cell> cells) {
+        if (fromPeriod >= toPeriod) {
+            return;
+        }
+        for (byte[] bytes : rollups.subMap(rollupKey(granularity, dim, fromPeriod), true, rollupKey(granularity, dim, toPeriod), false).values()) {
+            decodeInto(bytes, cells);
+        }
+    }
+
+    private void raw(Dimension dim, Instant from, Instant to, Map<String, Cell> cells) {
+        if (!from.isBefore(to)) {
+            return;
+        }
+        for (FeedbackEvent e : events(from, to, Set.of())) {
+            for (String k : keysOf(e, dim)) {
+                cells.computeIfAbsent(k, x -> new Cell()).add(e.type(), 1, e.value());
+            }
+        }
+    }
+
+    Optional<WeightSet> latest(WeightSet.Kind kind) {
+        var forKind = weights.prefixSubMap(new Object[] {kind.ordinal()});
+        return forKind.isEmpty() ? Optional.empty() : Optional.of(Codec.weights(forKind.lastEntry().getValue()));
+    }
+
+    List<WeightSet> history(WeightSet.Kind kind, Instant from, Instant to) {
+        var range = weights.subMap(new Object[] {kind.ordinal(), from.toEpochMilli(), Long.MIN_VALUE}, true,
+                new Object[] {kind.ordinal(), to.toEpochMilli(), Long.MIN_VALUE}, false);
+        return range.values().stream().map(Codec::weights).toList();
+    }
+}

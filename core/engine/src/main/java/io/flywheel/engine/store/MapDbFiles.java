@@ -1,0 +1,117 @@
+package io.flywheel.engine.store;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.mapdb.CC;
+import org.mapdb.DB;
+import org.mapdb.DBException;
+import org.mapdb.StoreWAL;
+import org.mapdb.volume.ByteArrayVol;
+import org.mapdb.volume.MappedFileVol;
+import org.mapdb.volume.Volume;
+import org.mapdb.volume.VolumeFactory;
+
+/**
+ * Opens a MapDB file the way the store needs it: transactions on ({@code StoreWAL}), the main file
+ * memory-mapped and written atomically per commit through a {@link RedoVolume}, and the
+ * transaction's scratch log in memory (MapDB 3.1 never replays it from disk, so a file copy of it
+ * would only cost a second fsync per commit).
+ */
+final class MapDbFiles {
+    private MapDbFiles() {}
+
+    static Path redoFile(Path main) {
+        return main.resolveSibling(main.getFileName() + ".redo");
+    }
+
+    /** Files beside {@code main} that belong to it: the redo file and any MapDB log files of older versions. */
+    static List<Path> companions(Path main) throws IOException {
+        String prefix = main.getFileName() + ".";
+        try (Stream<Path> s = Files.list(main.toAbsolutePath().getParent())) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        }
+    }
+
+    /** Opens or creates the MapDB file {@code main}; a commit interrupted by a crash is completed first. */
+    static DB open(Path main) {
+        Path redo = redoFile(main);
+        RedoVolume.recover(main, redo);
+        checkHeader(main);
+        deleteStaleWalFiles(main);
+        String file = main.toString();
+        String walPrefix = file + ".wal.";
+        VolumeFactory mapped = new MappedFileVol.MappedFileFactory(false, false);
+        VolumeFactory factory = new VolumeFactory() {
+            @Override
+            public Volume makeVolume(String f, boolean readOnly, long fileLockWait, int sliceShift, long initSize, boolean fixedSize) {
+                if (f != null && f.startsWith(walPrefix)) {
+                    return new ByteArrayVol(sliceShift, initSize);
+                }
+                return new RedoVolume(mapped.makeVolume(f, readOnly, fileLockWait, sliceShift, initSize, fixedSize), redo);
+            }
+
+            @Override
+            public boolean exists(String f) {
+                return f != null && new File(f).exists() && new File(f).length() > 0;
+            }
+
+            @Override
+            public boolean handlesReadonly() {
+                return false;
+            }
+        };
+        boolean existed = factory.exists(file);
+        try {
+            StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
+            return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
+        } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {
+            throw new StoreException("the store " + main + " is in use by another Flywheel process (one process per store);"
+                    + " stop it first, or read leads through it (/leads)", e);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the store " + main + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + " (if the file is damaged, move it away to start a new store; its leads will be found again)", e);
+        }
+    }
+
+    /**
+     * Refuses a file that is not a MapDB store before MapDB maps (and so extends) it; removes one
+     * whose creation never completed (no header yet: nothing was ever committed to it).
+     */
+    private static void checkHeader(Path main) {
+        try {
+            if (!Files.exists(main) || Files.size(main) == 0) {
+                return;
+            }
+            byte[] head = new byte[8];
+            try (var in = Files.newInputStream(main)) {
+                int n = in.readNBytes(head, 0, 8);
+                if (n == 8 && java.util.Arrays.equals(head, new byte[8])) {
+                    in.close();
+                    Files.delete(main);
+                    return;
+                }
+                if (n < 8 || (head[0] & 0xFF) != CC.FILE_HEADER || (head[1] & 0xFF) != CC.FILE_TYPE_STOREDIRECT) {
+                    throw new StoreException("the file " + main + " is not a Flywheel store (not a MapDB file); point store.path at another file");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot read the store " + main + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteStaleWalFiles(Path main) {
+        try {
+            for (Path p : companions(main)) {
+                if (p.getFileName().toString().matches(".*\\.wal\\.\\d+")) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot clean up old log files beside " + main + ": " + e.getMessage(), e);
+        }
+    }
+}

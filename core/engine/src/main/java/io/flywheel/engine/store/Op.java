@@ -1,0 +1,114 @@
+package io.flywheel.engine.store;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.api.output.Delivery;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.feedback.WeightSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One change to the store, as journaled. Applying the same ops in the same order to the same
+ * checkpoint gives the same store: every choice an op makes (which keys are new, which ids and
+ * sequences it takes) depends only on the store's state, never on the clock.
+ */
+sealed interface Op {
+    record Write(WriteBatch batch) implements Op {}
+
+    record Delivered(String outputId, List<Delivery> deliveries) implements Op {}
+
+    record Events(List<FeedbackEvent> events) implements Op {}
+
+    record Once(FeedbackEvent event) implements Op {}
+
+    record Weights(WeightSet set) implements Op {}
+
+    /** Prunes lead bodies older than {@code cutoffNanos}, at most {@code limit} leads. */
+    record Prune(long cutoffNanos, int limit) implements Op {}
+
+    static void encode(Op op, Bytes b) {
+        b.u8(Codec.VERSION);
+        switch (op) {
+            case Write w -> {
+                b.u8(1);
+                WriteBatch batch = w.batch();
+                b.varint(batch.leads().size());
+                for (Lead l : batch.leads()) {
+                    Codec.writeLead(b, l);
+                }
+                b.varint(batch.posts().size());
+                for (OutboxEntry e : batch.posts()) {
+                    Codec.writePost(b, e);
+                }
+                b.varint(batch.events().size());
+                for (FeedbackEvent e : batch.events()) {
+                    Codec.writeEvent(b, e);
+                }
+                b.varint(batch.links().size());
+                for (DuplicateLink d : batch.links()) {
+                    Codec.writeLink(b, d);
+                }
+            }
+            case Delivered d -> {
+                b.u8(2).str(d.outputId()).varint(d.deliveries().size());
+                for (Delivery x : d.deliveries()) {
+                    b.str(x.postId()).str(x.messageRef());
+                }
+            }
+            case Events e -> {
+                b.u8(3).varint(e.events().size());
+                for (FeedbackEvent x : e.events()) {
+                    Codec.writeEvent(b, x);
+                }
+            }
+            case Once o -> {
+                b.u8(4);
+                Codec.writeEvent(b, o.event());
+            }
+            case Weights w -> {
+                b.u8(5);
+                Codec.writeWeights(b, w.set());
+            }
+            case Prune p -> b.u8(6).zigzag(p.cutoffNanos()).varint(p.limit());
+        }
+    }
+
+    static Op decode(byte[] bytes) {
+        Bytes.Reader r = Codec.reader(bytes);
+        int type = r.u8();
+        return switch (type) {
+            case 1 -> {
+                int n = r.varint();
+                List<Lead> leads = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) leads.add(Codec.readLead(r));
+                n = r.varint();
+                List<OutboxEntry> posts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) posts.add(Codec.readPost(r));
+                n = r.varint();
+                List<FeedbackEvent> events = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) events.add(Codec.readEvent(r));
+                n = r.varint();
+                List<DuplicateLink> links = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) links.add(Codec.readLink(r));
+                yield new Write(new WriteBatch(leads, posts, events, links));
+            }
+            case 2 -> {
+                String output = r.str();
+                int n = r.varint();
+                List<Delivery> ds = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) ds.add(new Delivery(r.str(), r.str()));
+                yield new Delivered(output, ds);
+            }
+            case 3 -> {
+                int n = r.varint();
+                List<FeedbackEvent> events = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) events.add(Codec.readEvent(r));
+                yield new Events(events);
+            }
+            case 4 -> new Once(Codec.readEvent(r));
+            case 5 -> new Weights(Codec.readWeights(r));
+            case 6 -> new Prune(r.zigzag(), r.varint());
+            default -> throw new StoreException("unknown change type " + type + " in the store journal (written by a newer Flywheel?)");
+        };
+    }
+}

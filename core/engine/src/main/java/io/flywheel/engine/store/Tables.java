@@ -1,0 +1,136 @@
+package io.flywheel.engine.store;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mapdb.Atomic;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.Serializer;
+
+/**
+ * Everything stored in one open MapDB file (schema {@value #SCHEMA}) and the in-memory state
+ * derived from it, with {@link #apply} as the only way to change it. Replaced as a whole when the
+ * store recovers from a failed change.
+ */
+final class Tables implements AutoCloseable {
+    static final int SCHEMA = 2;
+
+    final DB db;
+    final Meta meta;
+    final Counts counts;
+    final LeadTable leads;
+    final OutboxTable outbox;
+    final FeedbackTables feedback;
+    /** Odd while a bucket split or removal is in progress; readers retry when it moved. */
+    final AtomicLong structureVersion = new AtomicLong();
+    /** Posts up to this sequence are journaled: the outbox shows no post of a change still in flight. */
+    volatile long visiblePostSeq;
+
+    private Tables(DB db) {
+        this.db = db;
+        this.meta = new Meta(db);
+        this.counts = new Counts(db.atomicVar("counts", Serializer.BYTE_ARRAY).createOrOpen());
+        BTreeMap<Long, Long> dir = db.treeMap("buckets", Serializer.LONG, Serializer.LONG).createOrOpen();
+        this.leads = new LeadTable(db, dir, structureVersion, meta, counts);
+        this.outbox = new OutboxTable(db, dir, structureVersion, meta, counts);
+        this.feedback = new FeedbackTables(db, dir, structureVersion, meta);
+        this.visiblePostSeq = meta.postSeq.get();
+    }
+
+    /**
+     * Opens the tables of {@code file}, creating an empty schema-{@value #SCHEMA} store if it is new.
+     * Returns the schema version found instead of opening when it is not this one.
+     */
+    static Tables open(DB db, Path file) {
+        Atomic.Integer schema = db.atomicInteger("schema.version").createOrOpen();
+        int found = schema.get();
+        if (found == 0) {
+            schema.set(SCHEMA);
+            Tables t = new Tables(db);
+            t.meta.save();
+            db.commit();
+            return t;
+        }
+        if (found != SCHEMA) {
+            throw new SchemaMismatch(file, found);
+        }
+        return new Tables(db);
+    }
+
+    /** The store at {@code file} was written with another schema. */
+    static final class SchemaMismatch extends io.flywheel.api.FlywheelException {
+        final int found;
+
+        SchemaMismatch(Path file, int found) {
+            super("the store " + file + " was written by schema version " + found + "; this Flywheel reads version " + SCHEMA);
+            this.found = found;
+        }
+    }
+
+    /** Applies one change to the open transaction; the result is what the public call returns. */
+    Object apply(Op op) {
+        Object result = switch (op) {
+            case Op.Write w -> {
+                LeadTable.Written written = leads.write(w.batch().leads(), w.batch().links());
+                outbox.add(w.batch().posts().stream()
+                        .filter(p -> p.post().ref() == null || !written.skipped().contains(p.post().ref()))
+                        .toList());
+                feedback.append(w.batch().events().stream().filter(e -> !written.skipped().contains(e.subject())).toList());
+                yield written.stored();
+            }
+            case Op.Delivered d -> {
+                outbox.delivered(d.outputId(), d.deliveries());
+                yield null;
+            }
+            case Op.Events e -> {
+                feedback.append(e.events());
+                yield null;
+            }
+            case Op.Once o -> feedback.appendOnce(o.event());
+            case Op.Weights w -> {
+                feedback.append(w.set());
+                yield null;
+            }
+            case Op.Prune p -> leads.prune(p.cutoffNanos(), p.limit());
+        };
+        counts.save();
+        meta.save();
+        return result;
+    }
+
+    /** Marks what was applied so far as journaled (visible to the outbox). */
+    void published() {
+        visiblePostSeq = meta.postSeq.get();
+    }
+
+    /** Commits the MapDB transaction, recording that journal entries up to {@code journalSeq} are in it. */
+    void checkpoint(long journalSeq) {
+        meta.journalApplied.set(journalSeq);
+        meta.save();
+        db.commit();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Lead> stored(Object result) {
+        return (List<Lead>) result;
+    }
+
+    static boolean appended(Object result) {
+        return (Boolean) result;
+    }
+
+    static List<FeedbackEvent> none() {
+        return List.of();
+    }
+
+    /** Closes without committing: whatever was not checkpointed is in the journal. */
+    @Override
+    public void close() {
+        if (!db.isClosed()) {
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.flywheel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.engine.imports.SqliteImportFixture;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flywheel import} and {@code flywheel leads} as an operator runs them. */
+class StoreCommandsTest {
+    @TempDir
+    Path dir;
+
+    private Path config;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+
+    @BeforeEach
+    void writeConfig() throws Exception {
+        config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                store:
+                  path: data/flywheel.db
+                  tracking-params: [bot]
+                keywords:
+                  go: 2
+                  rust: 1
+                outputs:
+                  - id: console
+                    type: console
+                """);
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
+        String[] full = new String[args.length + 1];
+        full[0] = args[0];
+        full[1] = "--config=" + config;
+        System.arraycopy(args, 1, full, 2, args.length - 1);
+        return FlywheelCli.commandLine(io).execute(full);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void importsThePrototypesTableThenListsAndShowsTheLeads() throws Exception {
+        Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
+        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,url=link,platform=site,timestamp=created_at,body=description"))
+                .as(err()).isZero();
+        assertThat(out()).contains("imported 3, duplicate 2 (1 linked as cross-posts), rejected 3 of 8 row(s)")
+                .contains("rejected row 3: no title").contains("rejected row 4: timestamp 'yesterday'");
+        assertThat(err()).contains("100%").contains("8/8 rows");
+
+        assertThat(run("leads")).isZero();
+        assertThat(out()).contains("Backend Engineer (Go)").contains("Rust Engineer").contains("Founding Engineer").doesNotContain("linkedin");
+        assertThat(err()).contains("3 lead(s) shown of 3 stored");
+
+        assertThat(run("leads", "--platform", "reddit", "--format", "tsv")).isZero();
+        assertThat(out().lines()).hasSize(2);
+        assertThat(out()).contains("https://jobs.example.org/4");
+
+        assertThat(run("leads", "--keyword", "go", "--min-score", "1", "--format", "json")).isZero();
+        assertThat(out().lines()).singleElement().asString().contains("\"key\":\"https://jobs.example.org/1\"").contains("\"keywords\":[\"go\"]");
+
+        assertThat(run("leads", "--from", "2024-05-02T00:00:00Z", "--to", "2024-05-04T00:00:00Z")).isZero();
+        assertThat(out()).contains("Founding Engineer").doesNotContain("Rust Engineer");
+
+        assertThat(run("leads", "--show", "https://jobs.example.org/1")).isZero();
+        assertThat(out()).contains("title:        Backend Engineer (Go)").contains("cross-post:   https://linkedin.example/jobs/99 on linkedin");
+        assertThat(run("leads", "--show", "https://linkedin.example/jobs/99")).isZero();
+        assertThat(out()).contains("was judged a duplicate of https://jobs.example.org/1").contains("why:");
+        assertThat(run("leads", "--show", "https://nowhere.example")).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).contains("no lead with key https://nowhere.example");
+
+        assertThat(run("leads", "--stats")).isZero();
+        assertThat(out()).contains("leads:        3").contains("known keys:   4").contains("dedup front:");
+    }
+
+    @Test
+    void badArgumentsAreNamed() throws Exception {
+        Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
+        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,salary=pay")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("unknown field 'salary'");
+        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,url=href")).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).contains("no column for url=href").contains("its columns are id, job_title, link, site, created_at, description");
+        assertThat(run("import", "--sqlite", dir.resolve("missing.db").toString(), "--map", "title=t")).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).contains("no SQLite database at");
+        assertThat(run("leads", "--format", "xml")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--format must be table, tsv or json");
+        assertThat(run("leads", "--limit", "0")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+    }
+
+    @Test
+    void aBrokenConfigIsReportedWithItsLocation() throws Exception {
+        Files.writeString(config, "store:\n  retention: forever\n");
+        assertThat(run("leads")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("config.yml").contains("retention");
+    }
+}

@@ -1,0 +1,123 @@
+package io.flywheel.engine.imports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.lead.KeywordMatcher;
+import io.flywheel.engine.lead.KeywordScorer;
+import io.flywheel.engine.lead.LeadNormalizer;
+import io.flywheel.engine.lead.LeadPipeline;
+import io.flywheel.engine.lead.NearDuplicates;
+import io.flywheel.engine.lead.UrlCanonicalizer;
+import io.flywheel.engine.store.LeadQuery;
+import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.testkit.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteImportTest {
+    static final Map<String, String> MAPPING = Map.of("title", "job_title", "url", "link", "platform", "site", "timestamp", "created_at",
+            "body", "description");
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private MapDbStore store;
+    private SqliteImport importer;
+
+    @BeforeEach
+    void open() {
+        store = MapDbStore.open(dir.resolve("flywheel.db"), MapDbStore.Options.defaults(), clock);
+        NearDuplicates near = new NearDuplicates(store, Duration.ofDays(14));
+        LeadPipeline pipeline = new LeadPipeline(new LeadNormalizer(new UrlCanonicalizer(), new KeywordMatcher(List.of("go", "rust"))), store,
+                new KeywordScorer(), () -> Map.of("go", 2.0, "rust", 1.0), List.of(), clock, near);
+        importer = new SqliteImport(pipeline);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void importsThroughTheSameDedupAndReportsBadRowsWithoutStopping() throws Exception {
+        Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
+        List<SqliteImport.Progress> updates = new ArrayList<>();
+        SqliteImport.Progress p = importer.run(new SqliteImport.Request(db, null, MAPPING, "prototype", "imported", 3), updates::add);
+
+        assertThat(p.total()).isEqualTo(8);
+        assertThat(p.read()).isEqualTo(8);
+        assertThat(p.imported()).isEqualTo(3);
+        assertThat(p.duplicates()).isEqualTo(2);
+        assertThat(p.linked()).isEqualTo(1);
+        assertThat(p.rejected()).isEqualTo(3);
+        assertThat(p.reasons()).anyMatch(r -> r.startsWith("row 3: no title")).anyMatch(r -> r.startsWith("row 4: timestamp 'yesterday'"))
+                .anyMatch(r -> r.startsWith("row 8: no title"));
+        assertThat(updates).hasSizeGreaterThanOrEqualTo(3).last().isEqualTo(p);
+
+        Lead first = store.get("https://jobs.example.org/1").orElseThrow();
+        assertThat(first.published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(first.sourceId()).isEqualTo("prototype");
+        assertThat(first.keywords()).contains("go");
+        assertThat(store.get("https://jobs.example.org/4").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        Lead noLink = store.query(LeadQuery.newest(10).platform("imported")).getFirst();
+        assertThat(noLink.key()).startsWith("fp:");
+        assertThat(noLink.published()).isEqualTo(Instant.parse("2024-05-03T07:00:00Z"));
+        assertThat(store.duplicateOf("https://linkedin.example/jobs/99").orElseThrow().originalKey()).isEqualTo("https://jobs.example.org/1");
+        assertThat(store.pendingCount("console")).isZero();
+
+        // Importing the same file again adds nothing.
+        SqliteImport.Progress again = importer.run(new SqliteImport.Request(db, "JOBS", MAPPING, "prototype", "imported", 1000), x -> {});
+        assertThat(again.imported()).isZero();
+        assertThat(again.duplicates()).isEqualTo(5);
+        assertThat(store.size()).isEqualTo(3);
+    }
+
+    @Test
+    void manyRowsGoInBatches() throws Exception {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            rows.add(new Object[] {"Job " + i, "https://jobs.example.org/n/" + (i % 2000), "hackernews", 1_700_000_000L + i * 60L, "body " + i});
+        }
+        Path db = SqliteImportFixture.prototype(dir, rows);
+        List<SqliteImport.Progress> updates = new ArrayList<>();
+        SqliteImport.Progress p = importer.run(new SqliteImport.Request(db, null, MAPPING, "prototype", "imported", 1000), updates::add);
+        assertThat(p.imported()).isEqualTo(2000);
+        assertThat(p.duplicates()).isEqualTo(500);
+        assertThat(updates).extracting(SqliteImport.Progress::read).contains(1000L, 2000L, 2500L);
+        assertThat(store.size()).isEqualTo(2000);
+    }
+
+    @Test
+    void aMappingToMissingColumnsOrTablesIsRefusedBeforeAnythingIsImported() throws Exception {
+        Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
+        assertThatThrownBy(() -> importer.run(new SqliteImport.Request(db, null, Map.of("title", "job_title", "url", "href"), "p", "x", 10), x -> {}))
+                .isInstanceOf(SqliteImport.ImportException.class).hasMessageContaining("no column for url=href")
+                .hasMessageContaining("job_title, link, site, created_at, description");
+        assertThatThrownBy(() -> importer.run(new SqliteImport.Request(db, "offers", Map.of("title", "job_title"), "p", "x", 10), x -> {}))
+                .hasMessageContaining("no table 'offers'").hasMessageContaining("jobs");
+        assertThatThrownBy(() -> importer.run(new SqliteImport.Request(dir.resolve("nope.db"), null, Map.of("title", "t"), "p", "x", 10), x -> {}))
+                .hasMessageContaining("no SQLite database at");
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void mappingsAreCheckedWithClearMessages() {
+        assertThat(SqliteImport.parseMapping("title=job_title, url=link ,timestamp=created_at"))
+                .containsEntry("title", "job_title").containsEntry("url", "link").containsEntry("timestamp", "created_at");
+        assertThatThrownBy(() -> SqliteImport.parseMapping("url=link")).hasMessageContaining("title=<column> is required");
+        assertThatThrownBy(() -> SqliteImport.parseMapping("title=a,salary=b")).hasMessageContaining("unknown field 'salary'");
+        assertThatThrownBy(() -> SqliteImport.parseMapping("title")).hasMessageContaining("'title' is not field=column");
+        assertThatThrownBy(() -> SqliteImport.parseMapping("title=a,title=b")).hasMessageContaining("mapped twice");
+    }
+}

@@ -1,0 +1,108 @@
+package io.flywheel.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Post;
+import io.flywheel.testkit.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = ManualClock.atDefaultStart();
+
+    private MapDbStore open() {
+        // A long checkpoint interval: every change below lives only in the journal until a checkpoint.
+        return MapDbStore.open(dir.resolve("o.db"), MapDbStore.Options.defaults().withCheckpointInterval(Duration.ofHours(1)), clock);
+    }
+
+    private static OutboxEntry post(String output, Lead lead) {
+        return new OutboxEntry(output, new Post("post-" + lead.key().hashCode(), Post.Kind.LEAD, lead.key(), lead.title(), lead.url(), lead.body(),
+                List.of(new Post.Field("Score", "1.0", true)), lead.time()));
+    }
+
+    private static List<String> ids(List<OutboxEntry> entries) {
+        return entries.stream().map(e -> e.post().id()).toList();
+    }
+
+    @Test
+    void postsWaitInQueueOrderPerOutput() {
+        List<Lead> leads = new TestLeads(1).leads(300);
+        List<OutboxEntry> posts = new ArrayList<>();
+        for (Lead l : leads) {
+            posts.add(post("discord", l));
+            posts.add(post("console", l));
+        }
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+            assertThat(store.pendingCount("discord")).isEqualTo(300);
+            assertThat(ids(store.pending("discord", 1000))).containsExactlyElementsOf(posts.stream().filter(p -> p.outputId().equals("discord"))
+                    .map(p -> p.post().id()).toList());
+            assertThat(store.pending("discord", 10)).hasSize(10).first().isEqualTo(posts.getFirst());
+            assertThat(store.pending("unknown-output", 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void postsForLeadsAlreadyStoredAreNotQueuedAgain() {
+        Lead lead = new TestLeads(2).lead();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(List.of(lead), List.of(post("discord", lead)), List.of()));
+            store.write(new WriteBatch(List.of(lead), List.of(post("discord", lead)), List.of()));
+            assertThat(store.pendingCount("discord")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeliveredPostLeavesWithItsReferenceAndAnUndeliveredOneSurvivesACrash() {
+        List<Lead> leads = new TestLeads(3).leads(250);
+        List<OutboxEntry> posts = leads.stream().map(l -> post("discord", l)).toList();
+        MapDbStore store = open();
+        store.write(new WriteBatch(leads, posts, List.of()));
+        // The output confirmed some, out of order, then the process died before confirming the rest.
+        List<Delivery> confirmed = List.of(new Delivery(posts.get(0).post().id(), "msg-0"), new Delivery(posts.get(7).post().id(), "msg-7"),
+                new Delivery(posts.get(200).post().id(), "msg-200"));
+        store.delivered("discord", confirmed);
+        List<OutboxEntry> sentButNotConfirmed = store.pending("discord", 5);
+        store.abandon();
+
+        try (MapDbStore reopened = open()) {
+            assertThat(reopened.pendingCount("discord")).isEqualTo(247);
+            List<OutboxEntry> pending = reopened.pending("discord", 1000);
+            // Every unconfirmed post is still there (at least once), in order; no confirmed one comes back.
+            assertThat(pending).hasSize(247).containsAll(sentButNotConfirmed);
+            assertThat(ids(pending)).doesNotContain(posts.get(0).post().id(), posts.get(7).post().id(), posts.get(200).post().id());
+            assertThat(reopened.messageRef("discord", posts.get(7).post().id())).contains("msg-7");
+            assertThat(reopened.messageRef("discord", posts.get(8).post().id())).isEmpty();
+            // Confirming the rest empties the queue for good.
+            reopened.delivered("discord", pending.stream().map(e -> new Delivery(e.post().id(), "m")).toList());
+            assertThat(reopened.pending("discord", 10)).isEmpty();
+        }
+        try (MapDbStore again = open()) {
+            assertThat(again.pendingCount("discord")).isZero();
+            assertThat(again.pending("discord", 10)).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeliveryReportedTwiceOrForAnUnknownPostChangesNothingElse() {
+        List<Lead> leads = new TestLeads(4).leads(3);
+        List<OutboxEntry> posts = leads.stream().map(l -> post("discord", l)).toList();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+            store.delivered("discord", List.of(new Delivery(posts.get(1).post().id(), "a")));
+            store.delivered("discord", List.of(new Delivery(posts.get(1).post().id(), "a"), new Delivery("no-such-post", "b")));
+            store.delivered("no-such-output", List.of(new Delivery("x", "y")));
+            assertThat(ids(store.pending("discord", 10))).containsExactly(posts.get(0).post().id(), posts.get(2).post().id());
+            assertThat(store.pendingCount("discord")).isEqualTo(2);
+        }
+    }
+}
