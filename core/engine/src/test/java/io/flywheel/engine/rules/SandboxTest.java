@@ -110,7 +110,8 @@ class SandboxTest {
     void runawayCallIsStoppedByTheTimeLimitAndTheContextStaysUsable() {
         try (CompiledScript s = weights(probe("for (;;) {}"), LIMITS.withStatementLimit(Long.MAX_VALUE).withTimeLimit(Duration.ofMillis(300)))) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> call(s)).hasMessageStartingWith("scripts/test.js:4: updateKeywordWeights() was stopped: it ran longer than its time limit of 300 ms");
+            // The line is wherever the interrupt lands inside the loop's function, which depends on the JIT.
+            assertThatThrownBy(() -> call(s)).hasMessageMatching("scripts/test\\.js:\\d+: updateKeywordWeights\\(\\) was stopped: it ran longer than its time limit of 300 ms.*");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(call(s, 2)).containsEntry("java", 1.0);
         }
