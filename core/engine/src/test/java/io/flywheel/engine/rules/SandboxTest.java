@@ -110,7 +110,8 @@ class SandboxTest {
     void runawayCallIsStoppedByTheTimeLimitAndTheContextStaysUsable() {
         try (CompiledScript s = weights(probe("for (;;) {}"), LIMITS.withStatementLimit(Long.MAX_VALUE).withTimeLimit(Duration.ofMillis(300)))) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> call(s)).hasMessageStartingWith("scripts/test.js:4: updateKeywordWeights() was stopped: it ran longer than its time limit of 300 ms");
+            // The line is where the interrupt lands: the loop (4), or the function's entry (2) once Graal has compiled the loop.
+            assertThatThrownBy(() -> call(s)).hasMessageMatching("scripts/test\\.js:[24]: updateKeywordWeights\\(\\) was stopped: it ran longer than its time limit of 300 ms.*");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             assertThat(call(s, 2)).containsEntry("java", 1.0);
         }
