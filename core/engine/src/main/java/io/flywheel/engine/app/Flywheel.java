@@ -76,6 +76,7 @@ public final class Flywheel implements AutoCloseable {
     private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
+    private volatile Instant lastPrune;
     private int inFlight;
     private volatile boolean stopping;
 
@@ -223,29 +224,14 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
-    private void scheduleMaintenance() {
-        Duration every = storeSettings.checkpoint().isZero() ? Duration.ofSeconds(1) : storeSettings.checkpoint();
-        schedule("#store-checkpoint", every, () -> {
-            try {
-                store.flushIfDue();
-            } catch (RuntimeException e) {
-                log.warn("Store checkpoint failed: {}", e.getMessage());
-            }
-        });
-        schedule("#store-retention", RETENTION_EVERY, this::pruneNow);
-    }
-
-    /** Runs {@code task} every {@code every} until stopped. */
-    private void schedule(String name, Duration every, Runnable task) {
-        if (stopping) {
-            return;
+    /** Prunes when the last pruning is {@link #RETENTION_EVERY} old; called after runs, so an idle Flywheel schedules nothing. */
+    private void pruneIfDue() {
+        Instant now = clock.instant();
+        Instant last = lastPrune;
+        if (last == null || !now.isBefore(last.plus(RETENTION_EVERY))) {
+            lastPrune = now;
+            pruneNow();
         }
-        scheduled.put(name, scheduler.schedule(every, () -> {
-            if (!stopping) {
-                task.run();
-                schedule(name, every, task);
-            }
-        }));
     }
 
     private static Map<String, Double> initialWeights(FlywheelConfig config, MapDbStore store, Clock clock) {
@@ -264,7 +250,7 @@ public final class Flywheel implements AutoCloseable {
 
     /** Runs every source once, concurrently, and polls every market once, then drains the outbox. */
     public List<SourceRun> runOnce() {
-        pruneNow();
+        pruneIfDue();
         List<CompletableFuture<SourceRun>> runs = sources.stream()
                 .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
                 .toList();
@@ -311,8 +297,8 @@ public final class Flywheel implements AutoCloseable {
         if (rules.config().watch()) {
             rules.watch(scheduler);
         }
-        pruneNow();
-        scheduleMaintenance();
+        store.flushWith(scheduler);
+        pruneIfDue();
         for (SourceRunner s : sources) {
             schedule(s, s.firstDelay());
         }
@@ -405,6 +391,7 @@ public final class Flywheel implements AutoCloseable {
                 log.info("{}: {} new lead(s) ({} found, {} already known)", s.id(), run.stored(), run.found(), run.duplicates());
             }
             dispatcher.flush();
+            pruneIfDue();
         } catch (RuntimeException e) {
             log.error("Run of {} failed unexpectedly: {}", s.id(), e.toString());
         } finally {

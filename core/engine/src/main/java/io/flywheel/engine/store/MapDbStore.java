@@ -104,6 +104,8 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     private long journalSeq;
     private long lastCheckpoint;
     private volatile String failed;
+    private volatile io.flywheel.api.Scheduler flusher;
+    private boolean flushScheduled;
 
     private record QueryKey(LeadQuery query, long generation) {}
 
@@ -224,6 +226,7 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
             t.published();
             generation.incrementAndGet();
             checkpointIfDue();
+            scheduleFlush();
             return result;
         } finally {
             writeLock.unlock();
@@ -280,7 +283,37 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
         }
     }
 
-    /** Commits to the MapDB file now if the checkpoint interval has passed; for a periodic task. */
+    /**
+     * Commits the journal's changes to the MapDB file at most one checkpoint interval after a change,
+     * even when no further change comes: {@code scheduler} runs a flush then (only while changes
+     * wait, so an idle store schedules nothing).
+     */
+    public void flushWith(io.flywheel.api.Scheduler scheduler) {
+        this.flusher = scheduler;
+    }
+
+    private void scheduleFlush() {
+        io.flywheel.api.Scheduler s = flusher;
+        if (s == null || flushScheduled || journal.size() == 0) {
+            return;
+        }
+        flushScheduled = true;
+        s.schedule(options.checkpointInterval(), () -> {
+            writeLock.lock();
+            try {
+                flushScheduled = false;
+                if (tables != null && failed == null) {
+                    checkpoint();
+                }
+            } catch (RuntimeException e) {
+                log.warn("Store {}: scheduled checkpoint failed: {}", file, message(e));
+            } finally {
+                writeLock.unlock();
+            }
+        });
+    }
+
+    /** Commits to the MapDB file now if the checkpoint interval has passed. */
     public void flushIfDue() {
         writeLock.lock();
         try {

@@ -116,17 +116,19 @@ public final class CrashDrill {
         int acks = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
+            boolean killed = false;
+            // Reads to the end: acks the child wrote before the kill landed are still in the pipe.
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("ack ")) {
                     lastAck = Integer.parseInt(line.substring(4));
-                    if (++acks >= killAfterAcks) {
+                    if (++acks >= killAfterAcks && !killed) {
                         // Picks the kill moment inside whatever the child does next (journal, checkpoint, redo, apply).
                         long until = System.nanoTime() + killDelayMicros * 1000;
                         while (System.nanoTime() < until) {
                             Thread.onSpinWait();
                         }
-                        p.destroyForcibly(); // SIGKILL on Unix
-                        break;
+                        p.toHandle().destroyForcibly(); // SIGKILL on Unix; unlike Process.destroyForcibly it leaves the output readable
+                        killed = true;
                     }
                 }
             }
