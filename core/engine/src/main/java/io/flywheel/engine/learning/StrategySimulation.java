@@ -48,15 +48,19 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * equal weights against the best single strategy in hindsight.
  *
  * <p>Regret is measured in log growth: the best single strategy's {@code ln(final/start)} minus
- * the adaptive book's, over the same traded bars. The bound is Hedge's: with learning rate
- * {@code eta} on per-period log returns that lie in an interval of width {@code W}, over {@code T}
- * periods and {@code N} strategies, regret &le; {@code ln N / eta + eta T W^2 / 8}. (Hedge's
- * usual form is {@code ln N / eta' + eta' T / 8} for rewards in [0, 1]; rewards {@code x / W}
- * shifted into [0, 1] give the same weights with {@code eta' = eta W}, and the regret scales
- * back by {@code W}.) {@code W} is read off the run (the widest spread of period log returns
- * seen), so the bound is stated in hindsight. It holds for pure Hedge and for the book's growth
- * (a rebalanced mix grows at least by the weighted mean of log returns); the script's floor and
- * step cap are outside it, so the report checks it rather than assumes it.
+ * the adaptive book's, over the same traded bars. The bound is Hedge's. For rewards in [0, 1],
+ * Hedge with learning rate {@code eta'} over {@code T} periods and {@code N} strategies has regret
+ * at most {@code ln N / eta' + eta' T / 8}. The rule's rewards are per-period log returns; in each
+ * period they lie in an interval of width {@code W} (the widest spread across strategies in any
+ * one period: adding the same amount to every strategy's reward changes nothing). Dividing by
+ * {@code W} (after shifting) puts them in [0, 1] and gives the same weights with
+ * {@code eta' = eta W}; scaling back by {@code W}, regret in log growth is at most
+ * {@code ln N / eta + eta T W^2 / 8}. The book grows at least by the weighted mean of the
+ * strategies' log returns (a mix's log return is at least the mix of log returns), so the bound
+ * holds for the book against the strategies as they ran inside it. {@code W} is read off the run,
+ * so the bound is stated in hindsight; the script's step cap and floor are outside Hedge's
+ * analysis, and the best strategy alone pays no rebalancing, so the report checks the bound
+ * rather than assumes it.
  */
 public final class StrategySimulation {
 
@@ -172,11 +176,16 @@ public final class StrategySimulation {
      * @param periods rebalance periods traded (the last one may be partial)
      * @param regret the best single strategy's log growth minus the adaptive book's
      * @param bound Hedge's bound for this run ({@code NaN} when the script declares no {@code ETA})
-     * @param width the spread of period log returns seen, the {@code W} of the bound
+     * @param width the widest spread of one period's log returns across strategies, the {@code W} of the bound
      * @param chart the PNG written, or {@code null}
+     * @param singles every strategy alone, in the order given
      */
     public record Row(String series, String span, Figures adaptive, Figures equal, Figures bestSingle, int periods, double regret, double bound,
-            double width, Path chart) {
+            double width, Path chart, List<Figures> singles) {
+        public Row {
+            singles = List.copyOf(singles);
+        }
+
         public boolean sharpeWin() {
             return adaptive.sharpe() > equal.sharpe();
         }
@@ -250,18 +259,21 @@ public final class StrategySimulation {
         Ensemble e = Ensemble.run(backtester, s.bars(), entries, settings, null, rule, Backtester.Progress.NONE);
         BacktestResult a = e.adaptive();
         double regret = growth(e.bestSingle()) - growth(a);
-        // W: the widest spread of one period's log returns across strategies, and over time.
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
+        // W: the widest spread of one period's log returns across strategies. Hedge is unchanged by
+        // adding the same amount to every strategy's reward in a period, so each period's rewards
+        // only need to fit in some interval of width W, not one fixed interval.
+        double width = 0;
         for (PeriodReport p : a.periods()) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
             for (double r : p.returns().values()) {
                 double x = Math.log1p(r);
                 lo = Math.min(lo, x);
                 hi = Math.max(hi, x);
             }
+            width = Math.max(width, hi - lo);
         }
         int periods = a.periods().size() + 1;
-        double width = hi > lo ? hi - lo : 0;
         double bound = Math.log(entries.size()) / eta + eta * periods * width * width / 8;
         Path chart = null;
         if (o.out() != null) {
@@ -269,7 +281,7 @@ public final class StrategySimulation {
             chart(chart, s.name(), e);
         }
         return new Row(s.name(), span(a), Figures.of(a), Figures.of(e.equal()), Figures.of(e.bestSingle()), periods, regret, bound, width,
-                chart);
+                chart, e.singles().stream().map(Figures::of).toList());
     }
 
     private static String span(BacktestResult r) {
