@@ -204,11 +204,11 @@ public final class StrategySimulation {
         public void print(PrintStream out) {
             out.printf(Locale.ROOT, "Strategies: %s, walk-forward weights from %s (ETA %s)%n%n", "adaptive vs equal vs best single in hindsight", rule,
                     Double.isNaN(eta) ? "not declared" : fmt(eta));
-            out.printf(Locale.ROOT, "%-14s %-26s %-11s %9s %7s %7s %8s %8s%n", "series", "span", "run", "return", "sharpe", "max dd", "regret", "bound");
+            out.printf(Locale.ROOT, "%-12s %-22s %-16s %15s %7s %7s %7s %8s%n", "series", "span", "run", "return", "sharpe", "max dd", "regret", "bound");
             for (Row r : rows) {
                 for (Figures f : List.of(r.adaptive(), r.equal(), r.bestSingle())) {
                     boolean first = f == r.adaptive();
-                    out.printf(Locale.ROOT, "%-14s %-26s %-11s %8.1f%% %7.2f %6.1f%% %8s %8s%n", first ? r.series() : "", first ? r.span() : "",
+                    out.printf(Locale.ROOT, "%-12s %-22s %-16s %,14.0f%% %7.3f %6.1f%% %7s %8s%n", first ? r.series() : "", first ? r.span() : "",
                             f == r.bestSingle() ? "best:" + f.label() : f.label(), f.totalReturn() * 100, f.sharpe(), f.maxDrawdown() * 100,
                             first ? fmt(r.regret()) : "", first ? fmt(r.bound()) : "");
                 }
@@ -367,7 +367,7 @@ public final class StrategySimulation {
     private static void style(XYChart c) {
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setPlotGridLinesColor(new Color(0xE0E0E0));
-        c.getStyler().setDatePattern("yyyy");
+        c.getStyler().setDatePattern("yyyy-MM");
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     }
 }
