@@ -19,11 +19,10 @@
  * DEFAULT: Hedge (exponential weights)
  *   Each strategy's weight is multiplied by exp(ETA x its log return over the periods), then
  *   the weights are normalized: capital flows to what has been earning, and keeps flowing
- *   away from a strategy once it turns. ETA is the learning rate: with ETA = 2, a strategy that
- *   earns 2% more than another in one period gains about 4% weight relative to it
- *   (exp(2 x 0.02) = 1.04); a steady edge of 0.5% a period moves most of the capital within a
- *   few hundred periods. ETA = 1 would let each strategy's capital simply ride its own returns;
- *   ETA = 0 is equal weights rebalanced every period.
+ *   away from a strategy once it turns. ETA is the learning rate: with ETA = 5, a strategy that
+ *   earns 2% more than another in one period gains about 10% weight relative to it
+ *   (exp(5 x 0.02) = 1.105). ETA = 1 would let each strategy's capital simply ride its own
+ *   returns; ETA = 0 is equal weights rebalanced every period.
  *   Regret: Hedge with rate eta' on rewards in [0, 1] over T periods and N strategies earns at
  *   most ln(N) / eta' + eta' x T / 8 less than the best single strategy. Here the rewards are
  *   log returns; if in every period they spread over at most W (best minus worst strategy),
@@ -32,13 +31,13 @@
  *   Then no weight moves more than MAX_STEP (absolute) in one update, and none falls below
  *   FLOOR, so a strategy that turns good again can win its capital back.
  *   A strategy seen for the first time starts at an equal share.
- *   ETA was 5 before: on the first halves of four real series (BTC and ETH daily, BTC 4-hour,
- *   S&P 500 weekly) it chased each period's winner and lost to equal weights on Sharpe on all
- *   four. Smaller rates lose less; 2 is the smallest round rate that still moves capital at
- *   the speed above. See docs/BENCHMARKS.md (Learning: strategies) for every series.
+ *   Trade-off: on real prices smaller rates (0.5 to 2) lose less Sharpe against equal weights,
+ *   but then capital follows a strategy that turns only slowly (a steady 0.5%-a-period edge
+ *   reversed needs ETA near 5 to move the capital back within 200 periods). See
+ *   docs/BENCHMARKS.md (Learning: strategies).
  */
 
-const ETA = 2;          // learning rate, per unit of log return
+const ETA = 5;          // learning rate, per unit of log return
 const MAX_STEP = 0.10;  // most a weight moves per update (0.10 = 10 percentage points)
 const FLOOR = 0.02;     // least weight of any strategy
 
