@@ -21,11 +21,20 @@
  *   the weights are normalized: capital flows to what has been earning, and keeps flowing
  *   away from a strategy once it turns. ETA is the learning rate: with ETA = 5, a strategy that
  *   earns 2% more than another in one period gains about 10% weight relative to it
- *   (exp(5 x 0.02) = 1.105). For returns bounded by B per period, Hedge's regret against the
- *   best single strategy after T periods is at most ln(N) / ETA + ETA x T x B^2 / 8, N strategies.
+ *   (exp(5 x 0.02) = 1.105). ETA = 1 would let each strategy's capital simply ride its own
+ *   returns; ETA = 0 is equal weights rebalanced every period.
+ *   Regret: Hedge with rate eta' on rewards in [0, 1] over T periods and N strategies earns at
+ *   most ln(N) / eta' + eta' x T / 8 less than the best single strategy. Here the rewards are
+ *   log returns; if in every period they spread over at most W (best minus worst strategy),
+ *   dividing by W puts them in [0, 1] with eta' = ETA x W, so in log growth the regret is at
+ *   most ln(N) / ETA + ETA x T x W^2 / 8. (`flywheel simulate` reports it on real prices.)
  *   Then no weight moves more than MAX_STEP (absolute) in one update, and none falls below
  *   FLOOR, so a strategy that turns good again can win its capital back.
  *   A strategy seen for the first time starts at an equal share.
+ *   Trade-off: on real prices smaller rates (0.5 to 2) lose less Sharpe against equal weights,
+ *   but then capital follows a strategy that turns only slowly (a steady 0.5%-a-period edge
+ *   reversed needs ETA near 5 to move the capital back within 200 periods). See
+ *   docs/BENCHMARKS.md (Learning: strategies).
  */
 
 const ETA = 5;          // learning rate, per unit of log return

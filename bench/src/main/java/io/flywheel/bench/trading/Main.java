@@ -128,7 +128,8 @@ public final class Main {
         long t0 = System.nanoTime();
         BarSeries series = new BaseBarSeriesBuilder().withNumFactory(DoubleNumFactory.getInstance()).build();
         for (Bar b : bars) {
-            series.addBar(new BaseBar(Duration.ZERO, b.time(), b.time(), DoubleNum.valueOf(b.open()), DoubleNum.valueOf(b.high()), DoubleNum.valueOf(b.low()),
+            // As the strategies build their bars (begin derived from end and the zero period).
+            series.addBar(new BaseBar(Duration.ZERO, null, b.time(), DoubleNum.valueOf(b.open()), DoubleNum.valueOf(b.high()), DoubleNum.valueOf(b.low()),
                     DoubleNum.valueOf(b.close()), DoubleNum.valueOf(b.volume()), DoubleNum.ZERO, 0));
         }
         long t1 = System.nanoTime();

@@ -48,8 +48,11 @@ public record Metrics(double totalReturn, double cagr, double sharpe, double sor
             if (r < 0) {
                 downSq += r * r;
             }
-            peak = Math.max(peak, equity[i]);
-            maxDd = Math.max(maxDd, peak > 0 ? 1 - equity[i] / peak : 0);
+            if (equity[i] >= peak) {
+                peak = equity[i];
+            } else if (peak > 0) {
+                maxDd = Math.max(maxDd, 1 - equity[i] / peak); // divides only below a peak
+            }
             expSum += exposure[i];
         }
         int m = n - 1;

@@ -102,13 +102,66 @@ public final class PaperTrader {
         if (book == null) {
             return catchUp();
         }
-        List<Bar> bars = new ArrayList<>();
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
-                bars.addAll(fetch(e.getKey(), e.getValue(), lastBar.get(e.getKey())));
+                hold(e.getKey(), fetch(e.getKey(), e.getValue(), lastBar.get(e.getKey())));
             }
         }
-        return trade(bars);
+        return trade(release());
+    }
+
+    /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */
+    private record Held(Bar bar, int market) {}
+
+    /** How many of its bar intervals a market may be late before the others stop waiting for it. */
+    static final int STALE_INTERVALS = 8;
+
+    /** Fetched bars waiting until no market can still deliver an earlier one. */
+    private final List<Held> held = new ArrayList<>();
+    /** Per market, the shortest time between two of its bars seen: its bar interval. */
+    private final Map<String, java.time.Duration> interval = new LinkedHashMap<>();
+
+    private void hold(String marketId, List<Bar> bars) {
+        int market = new ArrayList<>(setup.feeds().keySet()).indexOf(marketId);
+        bars.forEach(b -> held.add(new Held(b, market)));
+    }
+
+    /**
+     * The held bars that can be traded now, in time order across markets. Markets are polled one at
+     * a time, so a bar of one market may arrive after later bars of another; the book must see them
+     * in time order, as a backtest does. A bar is released once every market has delivered a bar
+     * at least as late, or is known not to have one before it: a market whose last bar began at
+     * {@code t} has no bar before {@code t} + its interval. A market whose next bar is overdue by
+     * more than {@link #STALE_INTERVALS} of its intervals (a feed that stopped) holds nothing back;
+     * a market polled less often than its bars come is not overdue that soon.
+     */
+    private List<Bar> release() {
+        Instant now = clock.instant();
+        Instant frontier = null;
+        for (String m : setup.feeds().keySet()) {
+            Instant last = lastBar.get(m);
+            if (last == null) {
+                continue; // has delivered nothing yet: nothing to wait for
+            }
+            java.time.Duration d = interval.getOrDefault(m, java.time.Duration.ofMinutes(1));
+            Instant next = last.plus(d);
+            if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
+                continue;
+            }
+            frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
+        }
+        List<Held> ready = new ArrayList<>();
+        for (var it = held.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (frontier == null || h.bar().time().isBefore(frontier)) {
+                ready.add(h);
+                it.remove();
+            }
+        }
+        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market));
+        List<Bar> out = new ArrayList<>(ready.size());
+        ready.forEach(h -> out.add(h.bar()));
+        return out;
     }
 
     private PollResult catchUp() {
@@ -137,12 +190,11 @@ public final class PaperTrader {
         TradingBook.Settings s = setup.settings();
         book = new TradingBook(slots, new TradingBook.Settings(s.capital(), s.rebalance(), s.minWeight(), start),
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
-        List<Bar> all = new ArrayList<>();
-        byMarket.values().forEach(all::addAll);
+        byMarket.forEach(this::hold);
         collector.posting = false;
         PollResult r;
         try {
-            r = trade(all);
+            r = trade(release());
         } finally {
             collector.posting = true;
         }
@@ -162,7 +214,13 @@ public final class PaperTrader {
         try {
             List<Bar> bars = feed.fetch(since);
             Instant max = lastBar.get(marketId);
+            Instant previous = max;
             for (Bar b : bars) {
+                if (previous != null && b.time().isAfter(previous)) {
+                    java.time.Duration d = java.time.Duration.between(previous, b.time());
+                    interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                }
+                previous = b.time();
                 if (max == null || b.time().isAfter(max)) {
                     max = b.time();
                 }

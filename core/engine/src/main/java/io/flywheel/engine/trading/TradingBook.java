@@ -238,21 +238,28 @@ public final class TradingBook {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void closePeriod(Instant end) {
-        Map<String, Double> returns = new LinkedHashMap<>();
-        Map<String, Double> equity = new LinkedHashMap<>();
+        // Immutable maps built once: the report keeps them as they are (no copies per period).
+        Map.Entry<String, Double>[] returns = new Map.Entry[accountList.length];
+        Map.Entry<String, Double>[] equity = new Map.Entry[accountList.length];
         double total = 0;
-        for (SubAccount a : accounts.values()) {
+        for (int i = 0; i < accountList.length; i++) {
+            SubAccount a = accountList[i];
             double e = a.equity();
-            equity.put(a.strategyId, e);
-            returns.put(a.strategyId, a.periodStart > 0 ? e / a.periodStart - 1 : 0);
+            equity[i] = Map.entry(a.strategyId, e);
+            returns[i] = Map.entry(a.strategyId, a.periodStart > 0 ? e / a.periodStart - 1 : 0);
             total += e;
         }
-        Map<String, Double> before = allocator.weights();
+        Map<String, Double> returnMap = Map.ofEntries(returns);
+        Map<String, Double> before = weightsCopy();
         // One strategy holds all the capital whatever a rule says; skip asking.
-        Map<String, Double> after = accountList.length == 1 ? before : allocator.update(returns);
+        if (accountList.length > 1) {
+            allocator.update(returnMap);
+        }
+        Map<String, Double> after = weightsCopy();
         if (total > 0) {
-            for (SubAccount a : accounts.values()) {
+            for (SubAccount a : accountList) {
                 double target = after.get(a.strategyId) * total;
                 double transfer = target - a.equity();
                 a.cash += transfer;
@@ -262,7 +269,20 @@ public final class TradingBook {
                 }
             }
         }
-        listener.periodClosed(new PeriodReport(periodStartTime, end, returns, before, after, equity, allocator.lastError()));
+        listener.periodClosed(new PeriodReport(periodStartTime, end, returnMap, before, after, Map.ofEntries(equity), allocator.lastError()));
+    }
+
+    private Map<String, Double> weightsSeen;
+    private Map<String, Double> weightsCopy;
+
+    /** The allocator's weights as an immutable map, copied only when they changed. */
+    private Map<String, Double> weightsCopy() {
+        Map<String, Double> w = allocator.weights();
+        if (w != weightsSeen) {
+            weightsSeen = w;
+            weightsCopy = Map.copyOf(w);
+        }
+        return weightsCopy;
     }
 
     /** Equity of the real account: cash plus every position at its last close. */

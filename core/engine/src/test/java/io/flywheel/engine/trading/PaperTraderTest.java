@@ -119,6 +119,84 @@ class PaperTraderTest {
         store.close();
     }
 
+    private static final List<Bar> ETH_400 = ETH.subList(0, 400);
+    private static final List<Bar> BTC_400 = PriceFixtures.btcDaily().stream()
+            .filter(b -> !b.time().isBefore(ETH_400.getFirst().time()) && !b.time().isAfter(ETH_400.getLast().time())).toList();
+
+    private static List<PaperTrader.Spec> twoMarkets() {
+        return List.of(new PaperTrader.Spec("trend", "eth", "ETH-USD", () -> Strategies.smaCross(5, 30)),
+                new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("dip", "eth", "ETH-USD", () -> h -> h.size() > 3 && h.current().close() < h.bar(h.size() - 4).close() ? 0.5 : 0));
+    }
+
+    private PaperTrader twoMarketTrader(ManualClock clock, MapDbStore store, List<Bar> eth, TradingBook.Settings settings) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", new ClosedBars(eth, clock));
+        feeds.put("btc", new ClosedBars(BTC_400, clock));
+        var setup = new PaperTrader.Setup(twoMarkets(), feeds, settings, COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
+                dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    @Test
+    void barsOfSeveralMarketsAreTradedInTimeOrderWhateverOrderTheyArriveIn() throws IOException {
+        // BTC is polled every day, ETH only every third day: ETH bars arrive after later BTC bars.
+        assertThat(BTC_400).hasSizeGreaterThan(390);
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = twoMarketTrader(clock, store, ETH_400, settings);
+        trader.poll(null);
+        int heldBack = 0;
+        for (int i = 50; i < 420; i++) {
+            clock.advance(DAY);
+            PaperTrader.PollResult btc = trader.poll("btc");
+            heldBack += btc.bars() == 0 ? 1 : 0;
+            if (i % 3 == 0) {
+                trader.poll("eth");
+            }
+        }
+        trader.poll(null);
+        assertThat(heldBack).as("BTC polls whose bar waited for ETH's").isGreaterThan(100);
+
+        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
+        merged.addAll(BTC_400);
+        merged.sort(java.util.Comparator.comparing(Bar::time)); // stable: ETH first on equal times, as the feeds are ordered
+        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
+        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+
+        List<String> journal = Files.readAllLines(dir.resolve("trading/fills.csv"));
+        List<String> expected = backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList();
+        assertThat(expected).hasSizeGreaterThan(20).anyMatch(f -> f.contains("BTC-USD")).anyMatch(f -> f.contains("ETH-USD"));
+        assertThat(journal.subList(1, journal.size())).isEqualTo(expected);
+        assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
+        store.close();
+    }
+
+    @Test
+    void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
+        List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = twoMarketTrader(clock, store, ethStops, new TradingBook.Settings(10_000, DAY, 0.02, null));
+        trader.poll(null);
+        Instant lastEth = ethStops.getLast().time();
+        List<Integer> released = new java.util.ArrayList<>();
+        while (clock.instant().isBefore(lastEth.plus(Duration.ofDays(PaperTrader.STALE_INTERVALS + 4)))) {
+            clock.advance(DAY);
+            released.add(trader.poll(null).bars());
+        }
+        // ETH's next bar would begin a day after bar 199; BTC's bars from then on wait until that is
+        // more than STALE_INTERVALS days ago, then all go through at once and flow daily again.
+        int firstWait = released.indexOf(0);
+        int waits = PaperTrader.STALE_INTERVALS - 1;
+        assertThat(firstWait).isPositive();
+        assertThat(released.subList(firstWait, firstWait + waits)).containsOnly(0);
+        assertThat(released.get(firstWait + waits)).as("ETH overdue: the waiting BTC bars go through").isEqualTo(waits + 1);
+        assertThat(released.get(firstWait + waits + 1)).isEqualTo(1);
+        store.close();
+    }
+
     @Test
     void theFirstRunStartsTheBookNowAndHistoryOnlyWarmsUp() {
         ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));

@@ -130,10 +130,15 @@ class StrategiesTest {
     @Test
     void theBoundedSeriesOfALongRunDecidesLikeAnUnboundedOne() {
         List<Bar> bars = PriceFixtures.btc4h();
-        assertThat(bars.size()).isGreaterThan(IndicatorStrategy.MIN_KEPT * 10);
+        // Long enough for the series to be cut back to the bars kept several times.
+        assertThat(bars.size()).isGreaterThan(IndicatorStrategy.MIN_KEPT * IndicatorStrategy.TRIM_FACTOR * 4);
         var ctx = Histories.context("t");
         assertThat(switches(Histories.exposures(new RsiReversionFactory().create(RSI, ctx), bars)))
                 .isEqualTo(ta4jSwitches(bars, s -> RsiReversionFactory.rules(RSI, s)));
+        assertThat(switches(Histories.exposures(new SmaCrossoverFactory().create(SMA, ctx), bars)))
+                .isEqualTo(ta4jSwitches(bars, s -> SmaCrossoverFactory.rules(SMA, s)));
+        assertThat(switches(Histories.exposures(new DonchianBreakoutFactory().create(DONCHIAN, ctx), bars)))
+                .isEqualTo(ta4jSwitches(bars, s -> DonchianBreakoutFactory.rules(DONCHIAN, s)));
     }
 
     private static List<Bar> closes(double... closes) {

@@ -1,0 +1,373 @@
+package io.flywheel.engine.learning;
+
+import io.flywheel.api.market.Bar;
+import io.flywheel.api.strategy.Strategy;
+import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.JsStrategyWeightRule;
+import io.flywheel.engine.rules.RuleKind;
+import io.flywheel.engine.rules.RulesConfig;
+import io.flywheel.engine.rules.ScriptSource;
+import io.flywheel.engine.trading.BacktestResult;
+import io.flywheel.engine.trading.Backtester;
+import io.flywheel.engine.trading.Ensemble;
+import io.flywheel.engine.trading.PeriodReport;
+import io.flywheel.engine.trading.TradingBook;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Proving the strategy rule learns ({@code flywheel simulate}, strategies): the configured
+ * strategies on real price series, through the real {@link Ensemble} (the paper desk, the paper
+ * broker, walk-forward weights from {@code strategy-weights.js} on GraalJS), adaptive against
+ * equal weights against the best single strategy in hindsight.
+ *
+ * <p>Regret is measured in log growth: the best single strategy's {@code ln(final/start)} minus
+ * the adaptive book's, over the same traded bars. The bound is Hedge's. For rewards in [0, 1],
+ * Hedge with learning rate {@code eta'} over {@code T} periods and {@code N} strategies has regret
+ * at most {@code ln N / eta' + eta' T / 8}. The rule's rewards are per-period log returns; in each
+ * period they lie in an interval of width {@code W} (the widest spread across strategies in any
+ * one period: adding the same amount to every strategy's reward changes nothing). Dividing by
+ * {@code W} (after shifting) puts them in [0, 1] and gives the same weights with
+ * {@code eta' = eta W}; scaling back by {@code W}, regret in log growth is at most
+ * {@code ln N / eta + eta T W^2 / 8}. The book grows at least by the weighted mean of the
+ * strategies' log returns (a mix's log return is at least the mix of log returns), so the bound
+ * holds for the book against the strategies as they ran inside it. {@code W} is read off the run,
+ * so the bound is stated in hindsight; the script's step cap and floor are outside Hedge's
+ * analysis, and the best strategy alone pays no rebalancing, so the report checks the bound
+ * rather than assumes it.
+ */
+public final class StrategySimulation {
+
+    /** One price series: its bars, one symbol, time-sorted. */
+    public record Series(String name, List<Bar> bars) {
+        public Series {
+            Objects.requireNonNull(name, "name");
+            bars = List.copyOf(bars);
+            if (bars.isEmpty()) {
+                throw new IllegalArgumentException("series " + name + ": no bars");
+            }
+        }
+
+        public String symbol() {
+            return bars.getFirst().symbol();
+        }
+
+        /**
+         * A CSV (optionally gzipped) with the header {@code time,open,high,low,close,volume},
+         * {@code time} ISO-8601 in UTC: the shape of the test price fixtures.
+         */
+        public static Series readCsv(String name, String symbol, Path file) {
+            try (InputStream raw = Files.newInputStream(file);
+                    InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                return readCsv(name, symbol, in, file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+
+        /** As {@link #readCsv(String, String, Path)}, from a stream; {@code source} names it in errors. */
+        public static Series readCsv(String name, String symbol, InputStream in, String source) throws IOException {
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String header = r.readLine();
+            if (header == null || !header.trim().equals("time,open,high,low,close,volume")) {
+                throw new IllegalArgumentException(source + ":1: expected the header time,open,high,low,close,volume, found " + header);
+            }
+            List<Bar> bars = new ArrayList<>();
+            String line;
+            int no = 1;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split(",");
+                if (f.length != 6) {
+                    throw new IllegalArgumentException(source + ":" + no + ": expected 6 fields, found " + f.length + ": " + line);
+                }
+                try {
+                    bars.add(new Bar(symbol, Instant.parse(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                            Double.parseDouble(f[4]), Double.parseDouble(f[5])));
+                } catch (DateTimeParseException | IllegalArgumentException e) {
+                    throw new IllegalArgumentException(source + ":" + no + ": " + e.getMessage(), e);
+                }
+            }
+            return new Series(name, bars);
+        }
+    }
+
+    /** A strategy to run on every series, made fresh for each run. */
+    public record StrategySpec(String id, Supplier<Strategy> strategy) {}
+
+    /**
+     * @param strategies the strategies, the same on every series
+     * @param rules where {@code strategy-weights.js} comes from, and its limits
+     * @param costs fee and slippage of the paper broker
+     * @param rebalance the period: weights change once per period; a series whose bars are further
+     *     apart rebalances every bar
+     * @param minWeight the allocator's floor (as {@code trading.min-weight})
+     * @param warmupBars bars that only warm the strategies up, the same for all runs
+     * @param out a folder for one PNG chart per series, or {@code null} for none
+     */
+    public record Options(List<StrategySpec> strategies, RulesConfig rules, Backtester.Costs costs, Duration rebalance, double minWeight, int warmupBars,
+            Path out) {
+        public Options {
+            strategies = List.copyOf(strategies);
+            if (strategies.size() < 2) {
+                throw new IllegalArgumentException("strategies: a simulation needs at least 2, found " + strategies.size());
+            }
+            Objects.requireNonNull(rules, "rules");
+            Objects.requireNonNull(costs, "costs");
+            Objects.requireNonNull(rebalance, "rebalance");
+            if (warmupBars < 0) {
+                throw new IllegalArgumentException("warmupBars: must be >= 0, found " + warmupBars);
+            }
+        }
+
+        /** Weekly periods, 10 bps fee and 5 bps slippage, a 2% floor, 200 warm-up bars, no charts. */
+        public static Options defaults(List<StrategySpec> strategies, RulesConfig rules) {
+            return new Options(strategies, rules, new Backtester.Costs(10, 5), Duration.ofDays(7), 0.02, 200, null);
+        }
+
+        public Options withOut(Path out) {
+            return new Options(strategies, rules, costs, rebalance, minWeight, warmupBars, out);
+        }
+
+        public Options withRules(RulesConfig rules) {
+            return new Options(strategies, rules, costs, rebalance, minWeight, warmupBars, out);
+        }
+    }
+
+    /** Return, Sharpe and drawdown of one run. */
+    public record Figures(String label, double totalReturn, double sharpe, double maxDrawdown) {
+        static Figures of(BacktestResult r) {
+            return new Figures(r.label(), r.metrics().totalReturn(), r.metrics().sharpe(), r.metrics().maxDrawdown());
+        }
+    }
+
+    /**
+     * One series.
+     *
+     * @param periods rebalance periods traded (the last one may be partial)
+     * @param regret the best single strategy's log growth minus the adaptive book's
+     * @param bound Hedge's bound for this run ({@code NaN} when the script declares no {@code ETA})
+     * @param width the widest spread of one period's log returns across strategies, the {@code W} of the bound
+     * @param chart the PNG written, or {@code null}
+     * @param singles every strategy alone, in the order given
+     */
+    public record Row(String series, String span, Figures adaptive, Figures equal, Figures bestSingle, int periods, double regret, double bound,
+            double width, Path chart, List<Figures> singles) {
+        public Row {
+            singles = List.copyOf(singles);
+        }
+
+        public boolean sharpeWin() {
+            return adaptive.sharpe() > equal.sharpe();
+        }
+
+        public boolean withinBound() {
+            return regret <= bound;
+        }
+    }
+
+    /**
+     * @param eta the rule's learning rate, read from the script's {@code const ETA}
+     * @param sharpeWins series where the adaptive Sharpe is above equal weights'
+     * @param series series run
+     */
+    public record Report(String rule, double eta, List<Row> rows, int sharpeWins, int series, int withinBound) {
+        public void print(PrintStream out) {
+            out.printf(Locale.ROOT, "Strategies: %s, walk-forward weights from %s (ETA %s)%n%n", "adaptive vs equal vs best single in hindsight", rule,
+                    Double.isNaN(eta) ? "not declared" : fmt(eta));
+            out.printf(Locale.ROOT, "%-12s %-22s %-16s %15s %7s %7s %7s %8s%n", "series", "span", "run", "return", "sharpe", "max dd", "regret", "bound");
+            for (Row r : rows) {
+                for (Figures f : List.of(r.adaptive(), r.equal(), r.bestSingle())) {
+                    boolean first = f == r.adaptive();
+                    out.printf(Locale.ROOT, "%-12s %-22s %-16s %,14.0f%% %7.3f %6.1f%% %7s %8s%n", first ? r.series() : "", first ? r.span() : "",
+                            f == r.bestSingle() ? "best:" + f.label() : f.label(), f.totalReturn() * 100, f.sharpe(), f.maxDrawdown() * 100,
+                            first ? fmt(r.regret()) : "", first ? fmt(r.bound()) : "");
+                }
+            }
+            out.printf(Locale.ROOT, "%nadaptive Sharpe above equal weights on %d of %d series; regret within the Hedge bound on %d of %d%n", sharpeWins, series,
+                    withinBound, series);
+        }
+
+        private static String fmt(double v) {
+            return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+        }
+    }
+
+    private static final Pattern ETA = Pattern.compile("(?m)^\\s*(?:const|let|var)\\s+ETA\\s*=\\s*([0-9.eE+-]+)\\s*;");
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private StrategySimulation() {}
+
+    /** Runs every series (adaptive, equal, each strategy alone) and, with {@code o.out()}, writes a chart per series. */
+    public static Report run(List<Series> series, Options o) {
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("series: none given");
+        }
+        ScriptSource source = o.rules().source(RuleKind.STRATEGY_WEIGHTS);
+        double eta = eta(source.text());
+        List<Row> rows = new ArrayList<>();
+        try (JsRuntime js = JsRuntime.start(); JsStrategyWeightRule rule = JsStrategyWeightRule.standalone(o.rules(), js)) {
+            Backtester backtester = new Backtester(o.costs());
+            for (Series s : series) {
+                rows.add(one(s, o, backtester, rule, eta));
+            }
+        }
+        int wins = (int) rows.stream().filter(Row::sharpeWin).count();
+        int within = (int) rows.stream().filter(Row::withinBound).count();
+        return new Report(source.name(), eta, List.copyOf(rows), wins, rows.size(), within);
+    }
+
+    private static Row one(Series s, Options o, Backtester backtester, JsStrategyWeightRule rule, double eta) {
+        if (s.bars().size() <= o.warmupBars() + 2) {
+            throw new IllegalArgumentException("series " + s.name() + ": " + s.bars().size() + " bars, fewer than the " + o.warmupBars() + " warm-up bars + 2");
+        }
+        List<Backtester.Entry> entries = o.strategies().stream().map(sp -> new Backtester.Entry(sp.id(), s.symbol(), sp.strategy())).toList();
+        Instant from = s.bars().get(o.warmupBars()).time();
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, o.rebalance(), o.minWeight(), from);
+        Ensemble e = Ensemble.run(backtester, s.bars(), entries, settings, null, rule, Backtester.Progress.NONE);
+        BacktestResult a = e.adaptive();
+        double regret = growth(e.bestSingle()) - growth(a);
+        // W: the widest spread of one period's log returns across strategies. Hedge is unchanged by
+        // adding the same amount to every strategy's reward in a period, so each period's rewards
+        // only need to fit in some interval of width W, not one fixed interval.
+        double width = 0;
+        for (PeriodReport p : a.periods()) {
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (double r : p.returns().values()) {
+                double x = Math.log1p(r);
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            width = Math.max(width, hi - lo);
+        }
+        int periods = a.periods().size() + 1;
+        double bound = Math.log(entries.size()) / eta + eta * periods * width * width / 8;
+        Path chart = null;
+        if (o.out() != null) {
+            chart = o.out().resolve(fileName(s.name()) + ".png");
+            chart(chart, s.name(), e);
+        }
+        return new Row(s.name(), span(a), Figures.of(a), Figures.of(e.equal()), Figures.of(e.bestSingle()), periods, regret, bound, width,
+                chart, e.singles().stream().map(Figures::of).toList());
+    }
+
+    private static String span(BacktestResult r) {
+        return r.times().isEmpty() ? "no bars" : r.times().getFirst().toString().substring(0, 10) + ".." + r.times().getLast().toString().substring(0, 10);
+    }
+
+    private static double growth(BacktestResult r) {
+        double[] eq = r.equity();
+        return eq.length < 2 ? 0 : Math.log(eq[eq.length - 1] / eq[0]);
+    }
+
+    /** The script's {@code const ETA = x;}, or NaN when it declares none. */
+    static double eta(String script) {
+        Matcher m = ETA.matcher(script);
+        if (!m.find()) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(m.group(1));
+        } catch (NumberFormatException ex) {
+            return Double.NaN;
+        }
+    }
+
+    static String fileName(String series) {
+        return "strategies-" + series.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    /** Equity of the three ways (log scale, from 1) above, the adaptive weights below. */
+    private static void chart(Path file, String name, Ensemble e) {
+        XYChart equity = new XYChartBuilder().width(1200).height(520).title(name + ": growth of 1 (log scale)").yAxisTitle("equity").build();
+        style(equity);
+        equity.getStyler().setYAxisLogarithmic(true);
+        for (BacktestResult r : List.of(e.adaptive(), e.equal(), e.bestSingle())) {
+            List<Date> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            double[] eq = r.equity();
+            int step = Math.max(1, eq.length / 1500);
+            for (int i = 0; i < eq.length; i += step) {
+                x.add(Date.from(r.times().get(i)));
+                y.add(eq[i] / eq[0]);
+            }
+            if (!x.isEmpty()) {
+                XYSeries line = equity.addSeries(r == e.bestSingle() ? "best single: " + r.label() : r.label(), x, y);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineStyle(new BasicStroke(1.5f));
+            }
+        }
+        XYChart weights = new XYChartBuilder().width(1200).height(300).title("adaptive weights at each period's start").yAxisTitle("weight").build();
+        style(weights);
+        List<PeriodReport> periods = e.adaptive().periods();
+        if (!periods.isEmpty()) {
+            for (String id : periods.getFirst().weightsAfter().keySet().stream().sorted().toList()) {
+                List<Date> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                int step = Math.max(1, periods.size() / 1500);
+                for (int i = 0; i < periods.size(); i += step) {
+                    x.add(Date.from(periods.get(i).end()));
+                    y.add(periods.get(i).weightsAfter().get(id));
+                }
+                XYSeries line = weights.addSeries(id, x, y);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+            }
+        } else {
+            weights.addSeries("(no periods)", new double[] {0, 1}, new double[] {0, 0});
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            var top = BitmapEncoder.getBufferedImage(equity);
+            var bottom = BitmapEncoder.getBufferedImage(weights);
+            var both = new java.awt.image.BufferedImage(1200, top.getHeight() + bottom.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
+            var g = both.createGraphics();
+            g.drawImage(top, 0, 0, null);
+            g.drawImage(bottom, 0, top.getHeight(), null);
+            g.dispose();
+            javax.imageio.ImageIO.write(both, "png", file.toFile());
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write the chart " + file, ex);
+        }
+    }
+
+    private static void style(XYChart c) {
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotGridLinesColor(new Color(0xE0E0E0));
+        c.getStyler().setDatePattern("yyyy-MM");
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+    }
+}

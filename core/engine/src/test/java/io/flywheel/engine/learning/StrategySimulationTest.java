@@ -1,0 +1,125 @@
+package io.flywheel.engine.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.api.market.Bar;
+import io.flywheel.api.strategy.Strategy;
+import io.flywheel.engine.learning.StrategySimulation.Options;
+import io.flywheel.engine.learning.StrategySimulation.Report;
+import io.flywheel.engine.learning.StrategySimulation.Row;
+import io.flywheel.engine.learning.StrategySimulation.Series;
+import io.flywheel.engine.learning.StrategySimulation.StrategySpec;
+import io.flywheel.engine.rules.RuleKind;
+import io.flywheel.engine.rules.RuleLimits;
+import io.flywheel.engine.rules.RulesConfig;
+import io.flywheel.testkit.PriceFixtures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The harness itself, with plain Java strategies (the classic ones run through it in the strategies-classic plugin's tests). */
+class StrategySimulationTest {
+    /** The bundled {@code strategy-weights.js}. */
+    static final RulesConfig BUNDLED = new RulesConfig(Map.of(), Map.of(), RuleLimits.DEFAULT, Duration.ofDays(1), 1, false, 100);
+
+    private static final List<StrategySpec> TWO = List.of(new StrategySpec("hold", () -> h -> 1.0), new StrategySpec("cash", () -> h -> 0.0));
+
+    @Test
+    void runsAdaptiveEqualAndBestSingleThroughTheScriptAndDrawsAChart(@TempDir Path out) throws Exception {
+        Series eth = new Series("ETH-USD 1d", PriceFixtures.ethDaily());
+        Report r = StrategySimulation.run(List.of(eth), Options.defaults(TWO, BUNDLED).withOut(out));
+
+        assertThat(r.series()).isEqualTo(1);
+        assertThat(r.rule()).isEqualTo("bundled:strategy-weights.js");
+        assertThat(r.eta()).isEqualTo(StrategySimulation.eta(Files.readString(Path.of("../../scripts/strategy-weights.js"))));
+        Row row = r.rows().getFirst();
+        assertThat(row.bestSingle().label()).isEqualTo("hold");
+        assertThat(row.equal().totalReturn()).isBetween(0.0, row.bestSingle().totalReturn());
+        // Regret is the log growth given up against the best strategy alone.
+        assertThat(row.regret()).isCloseTo(Math.log1p(row.bestSingle().totalReturn()) - Math.log1p(row.adaptive().totalReturn()),
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(row.periods()).isBetween((3582 - 200) / 7, (3582 - 200) / 7 + 2);
+        assertThat(row.width()).isPositive();
+        assertThat(row.bound()).isCloseTo(Math.log(2) / r.eta() + r.eta() * row.periods() * row.width() * row.width() / 8,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.sharpeWins()).isEqualTo(row.sharpeWin() ? 1 : 0);
+        byte[] png = Files.readAllBytes(row.chart());
+        assertThat(row.chart()).isEqualTo(out.resolve("strategies-eth-usd-1d.png"));
+        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        r.print(new PrintStream(text, true, StandardCharsets.UTF_8));
+        assertThat(text.toString(StandardCharsets.UTF_8)).contains("ETH-USD 1d", "adaptive", "equal", "best:hold", "on " + r.sharpeWins() + " of 1 series");
+    }
+
+    @Test
+    void isDeterministic() {
+        Series sp = new Series("S&P 500 1w", PriceFixtures.sp500Weekly().subList(0, 900));
+        Options o = Options.defaults(TWO, BUNDLED);
+        assertThat(StrategySimulation.run(List.of(sp), o).rows()).isEqualTo(StrategySimulation.run(List.of(sp), o).rows());
+    }
+
+    @Test
+    void runsTheConfiguredScript(@TempDir Path dir) throws Exception {
+        // A rule that always moves everything to cash: the adaptive book must end up earning like cash.
+        Path script = dir.resolve("strategy-weights.js");
+        Files.writeString(script, "const ETA = 2;\nfunction updateStrategyWeights(p, c) { return { hold: 0, cash: 1 }; }\n");
+        RulesConfig rules = new RulesConfig(Map.of(RuleKind.STRATEGY_WEIGHTS, script), Map.of(RuleKind.STRATEGY_WEIGHTS, "strategy-weights.js"),
+                RuleLimits.DEFAULT, Duration.ofDays(1), 1, false, 100);
+        Options o = new Options(TWO, rules, new io.flywheel.engine.trading.Backtester.Costs(0, 0), Duration.ofDays(7), 0, 10, null);
+        Report r = StrategySimulation.run(List.of(new Series("ETH-USD 1d", PriceFixtures.ethDaily().subList(0, 400))), o);
+
+        assertThat(r.rule()).isEqualTo("strategy-weights.js");
+        assertThat(r.eta()).isEqualTo(2);
+        Row row = r.rows().getFirst();
+        assertThat(row.bestSingle().label()).isEqualTo("hold");
+        assertThat(row.bestSingle().totalReturn()).isGreaterThan(1);
+        // Half in ETH for the first week only, then all in cash.
+        assertThat(Math.abs(row.adaptive().totalReturn())).isLessThan(0.2);
+        assertThat(row.adaptive().maxDrawdown()).isLessThan(row.equal().maxDrawdown());
+    }
+
+    @Test
+    void readsTheFixtureCsvShapeAndNamesBadLines() throws Exception {
+        String csv = "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-02T00:00:00Z,1.5,2,1,1.8,11\n";
+        Series s = Series.readCsv("X 1d", "X", new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "x.csv");
+        assertThat(s.bars()).hasSize(2);
+        assertThat(s.bars().get(1)).isEqualTo(new Bar("X", java.time.Instant.parse("2024-01-02T00:00:00Z"), 1.5, 2, 1, 1.8, 11));
+
+        assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream("date,o\n".getBytes(StandardCharsets.UTF_8)), "x.csv"))
+                .hasMessageStartingWith("x.csv:1: expected the header time,open,high,low,close,volume, found date,o");
+        String bad = "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-02T00:00:00Z,1.5,2,1,NaN,11\n";
+        assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), "x.csv"))
+                .hasMessageStartingWith("x.csv:3: ");
+        String shortLine = "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2\n";
+        assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream(shortLine.getBytes(StandardCharsets.UTF_8)), "x.csv"))
+                .hasMessage("x.csv:2: expected 6 fields, found 3: 2024-01-01T00:00:00Z,1,2");
+    }
+
+    @Test
+    void refusesWhatCannotBeSimulated() {
+        Strategy hold = h -> 1.0;
+        assertThatThrownBy(() -> Options.defaults(List.of(new StrategySpec("hold", () -> hold)), BUNDLED))
+                .hasMessage("strategies: a simulation needs at least 2, found 1");
+        assertThatThrownBy(() -> StrategySimulation.run(List.of(), Options.defaults(TWO, BUNDLED))).hasMessage("series: none given");
+        Series tiny = new Series("tiny", PriceFixtures.ethDaily().subList(0, 150));
+        assertThatThrownBy(() -> StrategySimulation.run(List.of(tiny), Options.defaults(TWO, BUNDLED)))
+                .hasMessage("series tiny: 150 bars, fewer than the 200 warm-up bars + 2");
+    }
+
+    @Test
+    void readsTheLearningRateTheScriptDeclares() {
+        assertThat(StrategySimulation.eta("// x\nconst ETA = 1.5;  // rate\n")).isEqualTo(1.5);
+        assertThat(StrategySimulation.eta("let ETA=3;")).isEqualTo(3);
+        assertThat(StrategySimulation.eta("function f() { return 1; }")).isNaN();
+    }
+}
