@@ -66,4 +66,14 @@ class LearningConfigTest {
         assertThat(problems("learning:\n  shadow: scripts/nope.js\n")).singleElement().asString()
                 .isEqualTo("config.yml:2:3: error: learning.shadow: script not found: " + dir.resolve("scripts/nope.js"));
     }
+
+    @Test
+    void theBundledConfigHasACommentedLearningSectionThatLoadsWithoutSecrets() throws Exception {
+        Path bundled = Path.of("../../config.yml").toAbsolutePath().normalize();
+        assertThat(Files.readString(bundled)).contains("learning:", "posting.explore");
+        var r = new ConfigLoader().load(bundled, Map.of());
+        assertThat(r.problems().all()).filteredOn(Problem::isError).isEmpty();
+        Settings.Learning l = r.config().orElseThrow().learning();
+        assertThat(l).isEqualTo(new Settings.Learning(Duration.ofHours(6), 0.25, 20, false, null));
+    }
 }
