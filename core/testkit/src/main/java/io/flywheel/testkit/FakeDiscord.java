@@ -101,6 +101,9 @@ public final class FakeDiscord implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> callbacks = new ConcurrentHashMap<>();
     private final List<JsonNode> edits = new CopyOnWriteArrayList<>();
+    private final List<Upload> uploads = new CopyOnWriteArrayList<>();
+    /** The files of the request this thread handles; kept only if it is answered with success. */
+    private final ThreadLocal<List<Upload>> requestUploads = ThreadLocal.withInitial(ArrayList::new);
     private final Map<String, JsonNode> registeredCommands = new ConcurrentHashMap<>();
     private final AtomicInteger injectedFailures = new AtomicInteger();
     private volatile int injectedStatus = 500;
@@ -242,6 +245,18 @@ public final class FakeDiscord implements AutoCloseable {
         return List.copyOf(edits);
     }
 
+    /**
+     * A file sent with a message, an interaction answer or an edit (multipart {@code files[n]}).
+     *
+     * @param route the API route it came with, e.g. {@code /interactions/1/abc/callback}
+     */
+    public record Upload(String route, String field, String filename, String contentType, byte[] data) {}
+
+    /** Every file received, in order. */
+    public List<Upload> uploads() {
+        return List.copyOf(uploads);
+    }
+
     /** Slash commands registered, keyed {@code global} or the guild id. */
     public Optional<JsonNode> registeredCommands(String scope) {
         return Optional.ofNullable(registeredCommands.get(scope));
@@ -374,12 +389,29 @@ public final class FakeDiscord implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         try (ex) {
+            requestUploads.get().clear();
             byte[] in = ex.getRequestBody().readAllBytes();
             if (!path.startsWith("/api/v10/")) {
                 respond(ex, method, path, 404, error(0, "404: Not Found"), Map.of());
                 return;
             }
             String route = path.substring("/api/v10".length());
+            String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+                List<Upload> files = new ArrayList<>();
+                String problem;
+                try {
+                    in = multipart(route, contentType, in, files);
+                    problem = in == null ? "multipart body without a payload_json part" : null;
+                } catch (IllegalArgumentException e) {
+                    problem = e.getMessage();
+                }
+                if (problem != null) {
+                    reject(ex, method, path, problem);
+                    return;
+                }
+                requestUploads.get().addAll(files);
+            }
             // Bot routes need the bot token; webhooks and interaction callbacks carry their own.
             boolean botRoute = !route.startsWith("/webhooks/") && !route.startsWith("/interactions/") && !route.equals("/gateway");
             if (botRoute && !("Bot " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
@@ -461,6 +493,80 @@ public final class FakeDiscord implements AutoCloseable {
         } catch (RuntimeException e) {
             respond(ex, method, path, 500, error(0, "fake discord failed: " + e), Map.of());
         }
+    }
+
+    /**
+     * JDA numbers the attachments of a multipart payload with integers ({@code "id": 0}); Discord
+     * takes them, but the OpenAPI description types every snowflake as a string.
+     */
+    private static byte[] attachmentIdsAsStrings(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            // a message body has them at the top, an interaction response under data
+            for (JsonNode holder : List.of(node, node.path("data"))) {
+                if (holder.path("attachments") instanceof ArrayNode list) {
+                    for (JsonNode a : list) {
+                        if (a instanceof ObjectNode o && o.path("id").isIntegralNumber()) {
+                            o.put("id", o.path("id").asText());
+                        }
+                    }
+                }
+            }
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("payload_json is not JSON: " + e.getMessage());
+        }
+    }
+
+    private static final Pattern FILE_FIELD = Pattern.compile("files\\[(\\d+)]");
+
+    /**
+     * Splits a {@code multipart/form-data} body as Discord reads it: {@code payload_json} is the
+     * JSON body (returned), each {@code files[n]} part a file (added to {@code files}); anything
+     * else is refused.
+     */
+    private static byte[] multipart(String route, String contentType, byte[] body, List<Upload> files) {
+        Matcher b = Pattern.compile("boundary=\"?([^\";]+)\"?").matcher(contentType);
+        if (!b.find()) {
+            throw new IllegalArgumentException("multipart Content-Type without a boundary: " + contentType);
+        }
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        String delimiter = "--" + b.group(1);
+        byte[] payload = null;
+        String[] parts = text.split(Pattern.quote(delimiter), -1);
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.startsWith("--")) {
+                break;
+            }
+            int headerEnd = part.indexOf("\r\n\r\n");
+            if (headerEnd < 0) {
+                throw new IllegalArgumentException("multipart part " + i + " has no header end");
+            }
+            String headers = part.substring(0, headerEnd);
+            String content = part.substring(headerEnd + 4);
+            if (content.endsWith("\r\n")) {
+                content = content.substring(0, content.length() - 2);
+            }
+            Matcher name = Pattern.compile("(?i)content-disposition:[^\r\n]*\\bname=\"([^\"]*)\"").matcher(headers);
+            if (!name.find()) {
+                throw new IllegalArgumentException("multipart part " + i + " has no Content-Disposition name");
+            }
+            Matcher filename = Pattern.compile("(?i)filename=\"([^\"]*)\"").matcher(headers);
+            Matcher type = Pattern.compile("(?i)content-type:\\s*([^\r\n]+)").matcher(headers);
+            byte[] bytes = content.getBytes(StandardCharsets.ISO_8859_1);
+            if (name.group(1).equals("payload_json")) {
+                payload = attachmentIdsAsStrings(new String(bytes, StandardCharsets.UTF_8));
+            } else if (FILE_FIELD.matcher(name.group(1)).matches()) {
+                if (!filename.find() || filename.group(1).isBlank()) {
+                    throw new IllegalArgumentException("multipart part " + name.group(1) + " has no filename");
+                }
+                files.add(new Upload(route, name.group(1), filename.group(1), type.find() ? type.group(1).strip() : null, bytes));
+            } else {
+                throw new IllegalArgumentException("multipart part '" + name.group(1) + "' is neither payload_json nor files[n]");
+            }
+        }
+        return payload;
     }
 
     /** A message post: injected failures, then the bucket, then the limits. */
@@ -636,6 +742,10 @@ public final class FakeDiscord implements AutoCloseable {
 
     private void respond(HttpExchange ex, String method, String path, int status, JsonNode body, Map<String, String> headers) throws IOException {
         calls.add(new Call(method, path, status, clock.instant()));
+        if (status < 300) {
+            uploads.addAll(requestUploads.get());
+        }
+        requestUploads.get().clear();
         // Without a Via header JDA takes a 429 for a Cloudflare ban.
         ex.getResponseHeaders().add("Via", "1.1 google");
         headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));

@@ -30,6 +30,7 @@ import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
 import io.flywheel.engine.lead.NearDuplicates;
 import io.flywheel.engine.lead.UrlCanonicalizer;
+import io.flywheel.engine.learning.LearningSetup;
 import io.flywheel.engine.output.OutboxDispatcher;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.RuleHistory;
@@ -72,6 +73,7 @@ public final class Flywheel implements AutoCloseable {
     private final List<SourceRunner> sources;
     private final TradingSetup trading;
     private final PaperTrader trader;
+    private final LearningSetup learning;
     private final CommandRouter commands;
     private final SourceStatusFile statusFile;
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
@@ -82,7 +84,7 @@ public final class Flywheel implements AutoCloseable {
 
     private Flywheel(Preflight.Result preflight, Clock clock, Scheduler scheduler, MapDbStore store, Settings.Store storeSettings, KeywordWeights weights,
             Rules rules, Map<String, Output> outputs, OutboxDispatcher dispatcher, List<SourceRunner> sources, CommandRouter commands,
-            SourceStatusFile statusFile, TradingSetup trading, PaperTrader trader) {
+            SourceStatusFile statusFile, TradingSetup trading, PaperTrader trader, LearningSetup learning) {
         this.preflight = preflight;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -95,6 +97,7 @@ public final class Flywheel implements AutoCloseable {
         this.sources = sources;
         this.trading = trading;
         this.trader = trader;
+        this.learning = learning;
         this.commands = commands;
         this.statusFile = statusFile;
     }
@@ -126,6 +129,7 @@ public final class Flywheel implements AutoCloseable {
             java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
             js = javaScript.get();
             rules = Rules.open(RulesConfig.of(config), js, new RuleHistory(store, store, store), weights, dataDir, clock, random);
+            LearningSetup learning = LearningSetup.of(config, rules, store, dataDir, clock);
 
             Map<String, Output> outputs = new LinkedHashMap<>();
             List<String> leadOutputs = new ArrayList<>();
@@ -164,16 +168,18 @@ public final class Flywheel implements AutoCloseable {
                 Settings.Trading t = config.trading();
                 var rule = rules.strategyWeightRule();
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
-                        rule, rule::scriptHash, signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
+                        learning.guard(rule, t.minWeight()), rule::scriptHash, signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
             }
             List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
             EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,
-                    new SourceControl(sources, dispatcher), new RuleControls(rules, store, weights, dataDir, clock, random), Controls.Strategies.notInThisBuild(strategyIds),
+                    new SourceControl(sources, dispatcher), new RuleControls(rules, store, weights, dataDir, clock, random, learning),
+                    trader == null ? Controls.Strategies.notInThisBuild(strategyIds) : new TraderControl(trader, trading.specs().stream().map(PaperTrader.Spec::id).toList()),
                     new PluginControl(pre.plugins()), clock);
             Admins admins = Admins.parse(config.commands().adminUsers(), config.commands().adminRoles());
             CommandRouter router = EngineCommands.router(services, pre.plugins().catalog().commands(), admins);
             commands.bind(router);
-            return new Flywheel(pre, clock, scheduler, store, config.store(), weights, rules, outputs, dispatcher, sources, router, statusFile, trading, trader);
+            return new Flywheel(pre, clock, scheduler, store, config.store(), weights, rules, outputs, dispatcher, sources, router, statusFile, trading, trader,
+                    learning);
         } catch (RuntimeException | LinkageError e) {
             if (rules != null) {
                 rules.close();
@@ -307,9 +313,21 @@ public final class Flywheel implements AutoCloseable {
         if (trader != null) {
             scheduleTask("trading", Duration.ZERO, this::catchUpAndScheduleMarkets);
         }
+        scheduleLearning();
         log.info("Running {} source(s), {} market(s), {} strateg{} and {} output(s); Ctrl-C to stop", sources.size(),
                 trading == null ? 0 : trading.feeds().size(), trading == null ? 0 : trading.specs().size(),
                 trading != null && trading.specs().size() == 1 ? "y" : "ies", outputs.size());
+    }
+
+    /** The keyword learning step every {@code learning.every}; guardrails and failures are the loop's business. */
+    private void scheduleLearning() {
+        scheduleTask("learning", learning.settings().every(), () -> {
+            try {
+                learning.loop().update("scheduled");
+            } finally {
+                scheduleLearning();
+            }
+        });
     }
 
     private void catchUpAndScheduleMarkets() {
@@ -453,6 +471,11 @@ public final class Flywheel implements AutoCloseable {
         return weights;
     }
 
+    /** The learning loop (keyword updates with guardrails, shadow rule) and the freeze switch. */
+    public LearningSetup learning() {
+        return learning;
+    }
+
     /** The JavaScript rules: the lead scorer, the keyword updater, the strategy rule, reloads and status. */
     public Rules rules() {
         return rules;
@@ -476,6 +499,7 @@ public final class Flywheel implements AutoCloseable {
             trading.close();
         }
         outputs.forEach((id, o) -> closeQuietly("output " + id, o));
+        closeQuietly("learning", learning);
         closeQuietly("rules", rules);
         closeQuietly("JavaScript engine", rules.runtime());
         store.close();

@@ -2,6 +2,9 @@ package io.flywheel.engine.app;
 
 import io.flywheel.engine.command.Controls;
 import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.learning.LearningSetup;
+import io.flywheel.engine.learning.ShadowReport;
+import io.flywheel.engine.learning.ShadowRule;
 import io.flywheel.engine.rules.RuleDryRun;
 import io.flywheel.engine.rules.RuleException;
 import io.flywheel.engine.rules.RuleHistory;
@@ -16,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
-/** The {@code /rules} admin commands on the running rules: dry run, reload, rollback. */
+/** The {@code /rules} admin commands on the running rules: dry run, reload, rollback, and the learning loop's update, freeze, shadow, promote. */
 final class RuleControls implements Controls.Rules {
     private final Rules rules;
     private final MapDbStore store;
@@ -24,8 +27,10 @@ final class RuleControls implements Controls.Rules {
     private final Path dataDir;
     private final Clock clock;
     private final RandomGenerator random;
+    private final LearningSetup learning;
 
-    RuleControls(Rules rules, MapDbStore store, KeywordWeights weights, Path dataDir, Clock clock, RandomGenerator random) {
+    RuleControls(Rules rules, MapDbStore store, KeywordWeights weights, Path dataDir, Clock clock, RandomGenerator random, LearningSetup learning) {
+        this.learning = learning;
         this.rules = rules;
         this.store = store;
         this.weights = weights;
@@ -80,6 +85,36 @@ final class RuleControls implements Controls.Rules {
             return kind.id() + ": back to version " + done.to().substring(0, 12) + " (was " + done.from().substring(0, 12) + "): " + r.message();
         } catch (RuleException e) {
             return kind.id() + ": " + e.getMessage();
+        }
+    }
+
+    @Override
+    public String update(String by) {
+        return learning.loop().update(by).message();
+    }
+
+    @Override
+    public String freeze(boolean frozen, String by) {
+        return learning.freeze().set(frozen, by, clock.instant());
+    }
+
+    @Override
+    public String shadow() {
+        String head = learning.loop().shadow().map(s -> "Shadow rule: " + s.name()).orElse("No shadow rule is configured (learning.shadow).");
+        return head + "\n```\n" + String.join("\n", ShadowReport.describe(store, clock.instant(), 5)) + "\n```";
+    }
+
+    @Override
+    public String promote() {
+        Optional<ShadowRule> shadow = learning.loop().shadow();
+        if (shadow.isEmpty()) {
+            return "No shadow rule is configured: set learning.shadow in config.yml to a candidate keyword rule first.";
+        }
+        try {
+            Rules.Reload r = rules.promote(RuleKind.KEYWORD_WEIGHTS, shadow.get().source());
+            return RuleKind.KEYWORD_WEIGHTS.id() + ": " + r.outcome().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.message();
+        } catch (RuleException e) {
+            return RuleKind.KEYWORD_WEIGHTS.id() + ": not promoted: " + e.getMessage();
         }
     }
 

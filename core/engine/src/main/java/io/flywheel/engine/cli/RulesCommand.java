@@ -5,6 +5,11 @@ import io.flywheel.engine.config.ConfigLoader;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.learning.FreezeSwitch;
+import io.flywheel.engine.learning.LearningLoop;
+import io.flywheel.engine.learning.LearningSetup;
+import io.flywheel.engine.learning.ShadowReport;
+import io.flywheel.engine.learning.ShadowRule;
 import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.RuleDryRun;
@@ -29,16 +34,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code flywheel rules test FILE} and {@code flywheel rules rollback [RULE]}. */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "Tries out and rolls back the JavaScript rules in scripts/.",
-        subcommands = {RulesCommand.Test.class, RulesCommand.Rollback.class})
+/**
+ * {@code flywheel rules test FILE}, {@code rollback [RULE]}, and the learning loop's
+ * {@code update}, {@code freeze}, {@code unfreeze}, {@code shadow}, {@code promote}.
+ */
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "Tries out, rolls back, runs, freezes and promotes the JavaScript rules in scripts/.",
+        subcommands = {RulesCommand.Test.class, RulesCommand.Rollback.class, RulesCommand.Update.class, RulesCommand.Freeze.class,
+                RulesCommand.Unfreeze.class, RulesCommand.Shadow.class, RulesCommand.Promote.class})
 final class RulesCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;
 
     @Override
     public Integer call() {
-        cli.io().err().println("flywheel rules: say `test FILE` or `rollback [RULE]` (see `flywheel rules --help`)");
+        cli.io().err().println("flywheel rules: say `test FILE`, `rollback [RULE]`, `update`, `freeze`, `unfreeze`, `shadow` or `promote` (see `flywheel rules --help`)");
         return FlywheelCli.CONFIG_PROBLEMS;
     }
 
@@ -187,6 +196,144 @@ final class RulesCommand implements Callable<Integer> {
                 cli.io().err().println("flywheel rules rollback: " + e.getMessage());
                 return FlywheelCli.FAILED;
             }
+        }
+    }
+
+    /** Opens the store and the rules of a deployment that is not running, runs {@code body}, closes everything. */
+    static int withRules(FlywheelCli cli, String what, RulesBody body) {
+        Optional<FlywheelConfig> loaded = config(cli);
+        if (loaded.isEmpty()) {
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
+        FlywheelConfig config = loaded.get();
+        MapDbStore store;
+        try {
+            store = MapDbStore.open(config.store().path());
+        } catch (StoreException e) {
+            cli.io().err().println("flywheel rules " + what + ": " + e.getMessage() + " (while `flywheel run` holds the store, use /rules " + what + " instead)");
+            return FlywheelCli.FAILED;
+        }
+        try (store; JsRuntime runtime = JsRuntime.start()) {
+            KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
+            try (Rules rules = Rules.open(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config), cli.io().clock(),
+                    cli.io().random()); LearningSetup learning = LearningSetup.of(config, rules, store, dataDir(config), cli.io().clock())) {
+                return body.run(config, store, rules, learning);
+            }
+        } catch (RuleException e) {
+            cli.io().err().println("flywheel rules " + what + ": " + e.getMessage());
+            return FlywheelCli.FAILED;
+        }
+    }
+
+    @FunctionalInterface
+    interface RulesBody {
+        int run(FlywheelConfig config, MapDbStore store, Rules rules, LearningSetup learning);
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = {"Runs the keyword learning step now, with the guardrails of learning: in config.yml (freeze, min-feedback,",
+                    "max-change), and records the weights with what the rule saw. `flywheel run` does this every learning.every.",
+                    "Needs the store: while Flywheel runs, use /rules update."})
+    static final class Update implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Override
+        public Integer call() {
+            FlywheelCli cli = parent.cli;
+            return withRules(cli, "update", (config, store, rules, learning) -> {
+                LearningLoop.Update u = learning.loop().update("flywheel rules update");
+                cli.io().out().println(u.message());
+                u.shadow().ifPresent(s -> cli.io().out().println("Shadow weights recorded (see `flywheel rules shadow`)."));
+                return u.outcome() == LearningLoop.Outcome.FAILED ? FlywheelCli.FAILED : FlywheelCli.OK;
+            });
+        }
+    }
+
+    @Command(name = "freeze", mixinStandardHelpOptions = true,
+            description = {"Freezes learning: no keyword or strategy weight update applies until `flywheel rules unfreeze`.",
+                    "Kept beside the store, so it survives restarts; a running Flywheel sees it at its next update."})
+    static final class Freeze implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Override
+        public Integer call() {
+            return toggle(parent.cli, true);
+        }
+    }
+
+    @Command(name = "unfreeze", mixinStandardHelpOptions = true, description = "Lets learning updates apply again (unless learning.freeze: true in config.yml).")
+    static final class Unfreeze implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Override
+        public Integer call() {
+            return toggle(parent.cli, false);
+        }
+    }
+
+    static int toggle(FlywheelCli cli, boolean frozen) {
+        Optional<FlywheelConfig> loaded = config(cli);
+        if (loaded.isEmpty()) {
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
+        FreezeSwitch sw = new FreezeSwitch(loaded.get().learning().freeze(), FreezeSwitch.file(dataDir(loaded.get())));
+        cli.io().out().println(sw.set(frozen, "flywheel rules " + (frozen ? "freeze" : "unfreeze"), cli.io().clock().instant()));
+        return !frozen && sw.frozen() ? FlywheelCli.FAILED : FlywheelCli.OK;
+    }
+
+    @Command(name = "shadow", mixinStandardHelpOptions = true,
+            description = "Shows the live keyword weights against the shadow rule's (learning.shadow) and how far apart the last updates were.")
+    static final class Shadow implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Option(names = "--last", defaultValue = "10", description = "How many recent updates to compare (default: ${DEFAULT-VALUE}).")
+        int last;
+
+        @Override
+        public Integer call() {
+            FlywheelCli cli = parent.cli;
+            Optional<FlywheelConfig> loaded = config(cli);
+            if (loaded.isEmpty()) {
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+            PrintStream out = cli.io().out();
+            Path shadow = loaded.get().learning().shadow();
+            out.println(shadow == null ? "No shadow rule configured (learning.shadow); showing what was recorded." : "Shadow rule: " + shadow);
+            try (MapDbStore store = MapDbStore.open(loaded.get().store().path())) {
+                ShadowReport.describe(store, cli.io().clock().instant(), last).forEach(out::println);
+                return FlywheelCli.OK;
+            } catch (StoreException e) {
+                cli.io().err().println("flywheel rules shadow: " + e.getMessage() + " (while `flywheel run` holds the store, use /rules shadow instead)");
+                return FlywheelCli.FAILED;
+            }
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = {"Makes the shadow keyword rule (learning.shadow) the live one: it is replayed on history like any reload and,",
+                    "if it passes, written into the keyword rule's file and archived, so `flywheel rules rollback` returns to the old one.",
+                    "Needs the store: while Flywheel runs, use /rules promote."})
+    static final class Promote implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Override
+        public Integer call() {
+            FlywheelCli cli = parent.cli;
+            return withRules(cli, "promote", (config, store, rules, learning) -> {
+                Optional<ShadowRule> shadow = learning.loop().shadow();
+                if (shadow.isEmpty()) {
+                    cli.io().err().println("flywheel rules promote: no shadow rule configured; set learning.shadow in config.yml to the candidate keyword rule");
+                    return FlywheelCli.CONFIG_PROBLEMS;
+                }
+                Rules.Reload r = rules.promote(RuleKind.KEYWORD_WEIGHTS, shadow.get().source());
+                (r.outcome() == Rules.Reload.Outcome.REJECTED ? cli.io().err() : cli.io().out()).println(RuleKind.KEYWORD_WEIGHTS.id() + ": " + r.message());
+                return r.outcome() == Rules.Reload.Outcome.REJECTED ? FlywheelCli.FAILED : FlywheelCli.OK;
+            });
         }
     }
 }

@@ -35,7 +35,7 @@ final class WeightsCommand implements Callable<Integer> {
         Instant from = now.minus(Duration.ofDays(days));
         try (MapDbStore store = Deployment.openStore(cli)) {
             PrintStream out = cli.io().out();
-            for (WeightSet.Kind kind : WeightSet.Kind.values()) {
+            for (WeightSet.Kind kind : List.of(WeightSet.Kind.KEYWORD, WeightSet.Kind.STRATEGY)) {
                 List<WeightSet> history = store.history(kind, from, now.plusMillis(1));
                 var latest = store.latest(kind);
                 String label = kind.name().toLowerCase(Locale.ROOT);
@@ -57,6 +57,9 @@ final class WeightsCommand implements Callable<Integer> {
                     Files.write(file, Charts.weights(history.isEmpty() ? List.of(current) : history, label + " weights, last " + days + " days", 15));
                     out.println("chart: " + file.toAbsolutePath());
                 }
+            }
+            if (store.latest(WeightSet.Kind.KEYWORD_SHADOW).isPresent()) {
+                out.println("A shadow keyword rule has recorded weights too: `flywheel rules shadow` compares them with the live ones.");
             }
         }
         return FlywheelCli.OK;

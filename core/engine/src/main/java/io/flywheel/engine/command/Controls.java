@@ -39,6 +39,26 @@ public final class Controls {
         /** Makes the previous version of {@code rule} live again. */
         String rollback(String rule);
 
+        /** Runs the keyword learning step now (guardrails included); {@code by} is who asked. */
+        default String update(String by) {
+            throw new UnsupportedOperationException(unavailable().orElse("Learning updates are not available here."));
+        }
+
+        /** Freezes or unfreezes learning (keyword and strategy weights); kept across restarts. */
+        default String freeze(boolean frozen, String by) {
+            throw new UnsupportedOperationException(unavailable().orElse("The learning freeze is not available here."));
+        }
+
+        /** Makes the shadow keyword rule ({@code learning.shadow}) the live one, after a replay. */
+        default String promote() {
+            throw new UnsupportedOperationException(unavailable().orElse("Shadow rules are not available here."));
+        }
+
+        /** Live against shadow keyword weights. */
+        default String shadow() {
+            throw new UnsupportedOperationException(unavailable().orElse("Shadow rules are not available here."));
+        }
+
         /** This build has no rules engine. */
         Rules NOT_IN_THIS_BUILD = new Rules() {
             @Override

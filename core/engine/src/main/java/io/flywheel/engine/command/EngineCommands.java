@@ -40,7 +40,7 @@ public final class EngineCommands {
         all.add(new LeadsCommand(s.store(), s.weights()));
         all.add(new PostLeadsCommand(s.outbox()));
         all.add(new StatsCommand(s.feedback(), s.clock()));
-        all.add(new WeightsCommand(s.weights(), s.weightHistory()));
+        all.add(new WeightsCommand(s.weights(), s.weightHistory(), s.clock()));
         all.add(new StrategiesCommand(s.strategies()));
         all.add(new ConvertCommand(s.store(), s.engagement(), s.clock()));
         all.add(new SourcesCommand(s.sources(), s.clock()));

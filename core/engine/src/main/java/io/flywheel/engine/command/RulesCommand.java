@@ -7,11 +7,14 @@ import io.flywheel.api.command.CommandSpec.Option;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /rules test|reload|rollback [rule]} (admins): manage the operator-editable JS rules. */
+/**
+ * {@code /rules test|reload|rollback [rule]}, {@code /rules update|freeze|unfreeze} (the learning
+ * loop) and {@code /rules shadow|promote} (the shadow keyword rule), for admins.
+ */
 final class RulesCommand extends BuiltInCommand {
-    private static final CommandSpec SPEC = new CommandSpec("rules", "Test, reload or roll back the learning rules (admins)", List.of(
-            new Option("action", "test: dry-run on recorded feedback; reload: make the edited file live; rollback: the previous version",
-                    CommandSpec.Type.STRING, true, List.of("test", "reload", "rollback")),
+    private static final CommandSpec SPEC = new CommandSpec("rules", "Test, reload, roll back, run, freeze or promote the learning rules (admins)", List.of(
+            new Option("action", "test, reload, rollback, update (learn now), freeze, unfreeze, shadow (compare), promote shadow",
+                    CommandSpec.Type.STRING, true, List.of("test", "reload", "rollback", "update", "freeze", "unfreeze", "shadow", "promote")),
             new Option("rule", "Which rule (default: all)", CommandSpec.Type.STRING, false, List.of())), true);
 
     private final Controls.Rules rules;
@@ -33,6 +36,11 @@ final class RulesCommand extends BuiltInCommand {
             case "test" -> rules.test(r);
             case "reload" -> rules.reload(r);
             case "rollback" -> rules.rollback(r);
+            case "update" -> rules.update("/rules update by " + call.userId());
+            case "freeze" -> rules.freeze(true, call.userId());
+            case "unfreeze" -> rules.freeze(false, call.userId());
+            case "shadow" -> rules.shadow();
+            case "promote" -> rules.promote();
             default -> throw new IllegalArgumentException("unknown action " + call.options().get("action"));
         }));
     }

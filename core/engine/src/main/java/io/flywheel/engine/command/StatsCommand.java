@@ -7,6 +7,7 @@ import io.flywheel.api.command.CommandSpec.Option;
 import io.flywheel.engine.feedback.Dimension;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.FeedbackLog;
+import io.flywheel.engine.learning.Charts;
 import io.flywheel.engine.learning.Funnel;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /stats [days]}: the conversion funnel per platform and the keywords that engage, as {@code flywheel stats} counts them. */
+/** {@code /stats [days]}: the conversion funnel per platform and the keywords that engage, as {@code flywheel stats} counts them, with the funnel as a PNG. */
 final class StatsCommand extends BuiltInCommand {
     private static final CommandSpec SPEC = new CommandSpec("stats", "Leads found, posted, engaged and won, per platform and keyword",
             List.of(new Option("days", "Window in days (1-365, default 7)", CommandSpec.Type.INTEGER, false, List.of())), false);
@@ -61,7 +62,8 @@ final class StatsCommand extends BuiltInCommand {
                     lines.add(String.format(Locale.ROOT, "• %s: %.0f%% of %d posted, %d won", k.key(), 100 * k.engagedRate(), k.posted(), k.won()));
                 }
             }
-            return CommandReply.of(Replies.fit("**Leads found in the last " + days + " day(s)**", lines));
+            CommandReply reply = CommandReply.of(Replies.fit("**Leads found in the last " + days + " day(s)**", lines));
+            return reply.with(CommandReply.Attachment.png("funnel.png", Charts.funnel(platforms, "Funnel per platform, last " + days + " day(s)", 12)));
         });
     }
 

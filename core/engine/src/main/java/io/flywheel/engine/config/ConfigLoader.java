@@ -37,6 +37,7 @@ public final class ConfigLoader {
             Settings.Trading trading,
             Settings.Rules rules,
             Settings.Commands commands,
+            Settings.Learning learning,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -93,6 +94,10 @@ public final class ConfigLoader {
         Settings.Rules rules = section(root, "rules", Settings.Rules.class, binder, problems).orElse(Settings.Rules.defaults());
         checkRuleFiles(tree, rules, problems);
         Settings.Commands commands = section(root, "commands", Settings.Commands.class, binder, problems).orElse(new Settings.Commands(null, null));
+        Settings.Learning learning = section(root, "learning", Settings.Learning.class, binder, problems).orElse(Settings.Learning.defaults());
+        if (learning.shadow() != null && !Files.isRegularFile(learning.shadow())) {
+            problems.error(keyLocation(tree, "learning", "shadow"), "learning.shadow: script not found: " + learning.shadow());
+        }
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
             @SuppressWarnings("unchecked")
@@ -112,7 +117,7 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, learning, keywords, instances);
         return new Result(Optional.of(config), env, problems);
     }
 

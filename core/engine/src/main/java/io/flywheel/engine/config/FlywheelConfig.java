@@ -11,6 +11,7 @@ import java.util.Map;
  * @param file the config.yml it came from
  * @param rules the JavaScript rules and their limits
  * @param commands who may run admin commands
+ * @param learning when the keyword rule runs and the guardrails of every update
  * @param keywords initial keyword weights, lower-case keyword to weight
  */
 public record FlywheelConfig(
@@ -21,6 +22,7 @@ public record FlywheelConfig(
         Settings.Trading trading,
         Settings.Rules rules,
         Settings.Commands commands,
+        Settings.Learning learning,
         Map<String, Double> keywords,
         List<Instance> instances) {
 

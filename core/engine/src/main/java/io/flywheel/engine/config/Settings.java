@@ -217,4 +217,39 @@ public final class Settings {
             }
         }
     }
+    /**
+     * The {@code learning:} section: when the keyword rule runs inside {@code flywheel run} and
+     * the guardrails every update (keyword or strategy) passes. Minimum exploration is not here:
+     * it is {@code posting.explore}.
+     *
+     * @param every how often the keyword rule runs (default 6h)
+     * @param maxChange the largest move of one weight per update, as a fraction of the mean weight
+     *     (default 0.25); larger moves are clamped and the clamp recorded
+     * @param minFeedback the least feedback (posts, engagements and rejections on configured
+     *     keywords in the rule's windows; for strategies, per-strategy period returns) before a
+     *     rule may change anything (default 20)
+     * @param freeze no update applies at all (default false); {@code true} here wins over
+     *     {@code /rules unfreeze}
+     * @param shadow a candidate keyword rule run beside the live one at every update; its weights
+     *     are stored, never applied, until {@code flywheel rules promote}
+     */
+    public record Learning(Duration every, Double maxChange, Integer minFeedback, Boolean freeze, Path shadow) {
+        public Learning {
+            every = every == null ? Duration.ofHours(6) : every;
+            maxChange = maxChange == null ? 0.25 : maxChange;
+            minFeedback = minFeedback == null ? 20 : minFeedback;
+            freeze = freeze == null ? Boolean.FALSE : freeze;
+            if (every.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("every: must be at least 1m, found " + Durations.format(every));
+            }
+            if (!(maxChange > 0 && maxChange <= 10)) {
+                throw new IllegalArgumentException("max-change: must be above 0 and at most 10 (a fraction of the mean weight), found " + maxChange);
+            }
+            if (minFeedback < 0) throw new IllegalArgumentException("min-feedback: must be 0 or more, found " + minFeedback);
+        }
+
+        public static Learning defaults() {
+            return new Learning(null, null, null, null, null);
+        }
+    }
 }

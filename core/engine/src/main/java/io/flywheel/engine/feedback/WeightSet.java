@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A set of weights that was applied.
  *
- * @param kind keyword weights or strategy (capital) weights
+ * @param kind keyword weights, strategy (capital) weights, or the would-be keyword weights of a
+ *     shadow rule (stored for comparison, never applied)
  * @param scriptHash SHA-256 of the rule that produced them, or {@code "config"} for configured ones
  * @param note why (rule update, rollback, operator)
  */
@@ -20,5 +21,6 @@ public record WeightSet(Instant time, Kind kind, Map<String, Double> weights, St
         note = note == null ? "" : note;
     }
 
-    public enum Kind { KEYWORD, STRATEGY }
+    /** Stored by ordinal: append new kinds at the end. */
+    public enum Kind { KEYWORD, STRATEGY, KEYWORD_SHADOW }
 }

@@ -4,7 +4,6 @@ import io.flywheel.engine.feedback.Dimension;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.lead.KeywordWeights;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -62,10 +61,23 @@ public final class KeywordWeightUpdater {
 
     /** What {@code version} (live or a candidate) would set now; applies nothing. */
     public Proposal propose(CompiledScript version) {
-        Map<String, Double> before = weights.get();
-        Instant now = clock.instant();
-        KeywordStats stats = KeywordStats.collect((from, to) -> history.feedback().aggregate(Dimension.KEYWORD, from, to), before.keySet(), now,
+        return propose(version, stats());
+    }
+
+    /** The feedback windows ending now, with a fresh seed: what an update now would see. */
+    public KeywordStats stats() {
+        return KeywordStats.collect((from, to) -> history.feedback().aggregate(Dimension.KEYWORD, from, to), weights.get().keySet(), clock.instant(),
                 config.window(), config.windows(), random.nextLong());
+    }
+
+    /** What the live rule would set on {@code stats}. */
+    public Proposal propose(KeywordStats stats) {
+        return live.apply(v -> propose(v, stats));
+    }
+
+    /** What {@code version} would set on {@code stats} (so a live and a shadow rule see the same inputs, seed included). */
+    public Proposal propose(CompiledScript version, KeywordStats stats) {
+        Map<String, Double> before = weights.get();
         Map<String, Double> after = WeightRules.call(version, stats.json(), before, before.keySet());
         return new Proposal(before, after, version.source().name(), version.hash(), stats);
     }

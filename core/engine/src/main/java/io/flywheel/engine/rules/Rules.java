@@ -188,6 +188,55 @@ public final class Rules implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code candidate} (a shadow rule's text) the live version of {@code kind} through the
+     * same safe path as a reload: compile, replay on history, then write it into the rule's file,
+     * archive it and swap it in. The version it replaces stays in the archive, so a rollback
+     * returns to it. On any failure nothing changes.
+     */
+    public synchronized Reload promote(RuleKind kind, ScriptSource candidate) {
+        LiveRule slot = live.get(kind);
+        String liveHash = slot.get().hash();
+        Path file = config.scripts().get(kind);
+        if (file == null) {
+            return new Reload(kind, Reload.Outcome.REJECTED, liveHash, kind.id() + " runs the bundled default (no scripts/" + kind.fileName()
+                    + "); copy the default there first so the promoted version has a file to live in and a rollback has one to restore");
+        }
+        if (candidate.hash().equals(liveHash)) {
+            return new Reload(kind, Reload.Outcome.UNCHANGED, liveHash, candidate.name() + " is the live version already");
+        }
+        CompiledScript compiled = null;
+        try {
+            compiled = runtime.compile(candidate, kind, config.limits());
+            Replay.Report report = replay.run(compiled);
+            Instant now = clock.instant();
+            ScriptSource promoted = new ScriptSource(config.names().get(kind), file, candidate.text());
+            RuleArchive.writeAtomically(file, candidate.text());
+            archive.accepted(kind, promoted, now);
+            CompiledScript old = slot.swap(compiled);
+            old.close();
+            String message = candidate.name() + " promoted: version " + compiled.hash().substring(0, 12) + " is live in " + config.names().get(kind)
+                    + " (replayed on " + report.basis() + "); version " + liveHash.substring(0, 12) + " is archived for rollback";
+            states.put(kind, new RulesStatus.RuleState(kind, promoted.name(), fileName(kind), compiled.hash(), now, "accepted", now, message));
+            writeStatus();
+            log.info("{}: {}", kind.id(), message);
+            return new Reload(kind, Reload.Outcome.ACCEPTED, compiled.hash(), message);
+        } catch (RuleException e) {
+            if (compiled != null) {
+                compiled.close();
+            }
+            String message = e.getMessage() + "; not promoted, version " + liveHash.substring(0, 12) + " stays live";
+            log.error("{}", message);
+            event(kind, "rejected", message);
+            return new Reload(kind, Reload.Outcome.REJECTED, liveHash, message);
+        }
+    }
+
+    /** Compiles {@code source} as a {@code kind} rule with the configured limits (a shadow rule); the caller closes it. */
+    public CompiledScript compile(ScriptSource source, RuleKind kind) {
+        return runtime.compile(source, kind, config.limits());
+    }
+
     /** Starts reloading rules when their files change (only rules read from a file). */
     public synchronized void watch(Scheduler scheduler) {
         if (watcher != null || config.scripts().isEmpty()) {

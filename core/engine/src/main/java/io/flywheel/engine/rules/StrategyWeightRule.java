@@ -19,4 +19,9 @@ public interface StrategyWeightRule {
      *     normalizes them to sum to 1
      */
     Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current);
+
+    /** What guarded the last {@link #update} (a freeze, too little feedback, a clamp), for the weight history; empty when nothing did. */
+    default String lastNote() {
+        return "";
+    }
 }

@@ -332,6 +332,11 @@ public final class PaperTrader {
             }
         }
 
+        private String guardNote() {
+            String note = setup.rule().lastNote();
+            return note == null || note.isBlank() ? "" : "; " + note;
+        }
+
         @Override
         public void periodClosed(PeriodReport p) {
             if (!reporting) {
@@ -343,7 +348,7 @@ public final class PaperTrader {
                         p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
             }
             weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId().get(),
-                    p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()));
+                    (p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()) + guardNote()));
             Post post = posting ? SignalPosts.weights(p) : null;
             if (post != null) {
                 setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
@@ -385,6 +390,23 @@ public final class PaperTrader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the paper book state " + stateFile, e);
         }
+    }
+
+    /**
+     * The book at a glance, safe to call while polls run.
+     *
+     * @param equities per strategy, its sub-account equity
+     * @param weights per strategy, its capital weight in force
+     */
+    public record Snapshot(Instant start, Instant lastBar, double capital, double equity, Map<String, Double> equities, Map<String, Double> weights) {}
+
+    /** The book now; empty before the first poll. */
+    public synchronized java.util.Optional<Snapshot> snapshot() {
+        if (book == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Snapshot(start, book.lastTime(), setup.settings().capital(), book.equity(), Map.copyOf(book.equities()),
+                Map.copyOf(book.weights())));
     }
 
     /** The book, once the first poll has built it. */

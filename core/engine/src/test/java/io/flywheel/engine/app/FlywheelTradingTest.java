@@ -138,4 +138,26 @@ class FlywheelTradingTest {
                 .anyMatch(p -> p.contains("strategies[hold]: market: required, naming one of the markets: eth2, eth"));
         two.plugins().close();
     }
+
+    @Test
+    void frozenLearningKeepsTheStrategyWeightsAndStrategiesShowsTheBook() throws IOException {
+        Preflight.Result pre = preflight(CONFIG + "learning: {freeze: true}\n", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(pre.problems().all()).isEmpty();
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            for (int day = 0; day < 30; day++) {
+                scheduler.advance(DAY);
+            }
+            List<io.flywheel.engine.feedback.WeightSet> sets = f.store().history(io.flywheel.engine.feedback.WeightSet.Kind.STRATEGY, Instant.EPOCH,
+                    Instant.parse("2100-01-01T00:00:00Z"));
+            assertThat(sets).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(sets).allSatisfy(s -> {
+                assertThat(s.weights()).containsEntry("hold", 0.5).containsEntry("dips", 0.5);
+                assertThat(s.note()).contains("frozen", "learning.freeze: true in config.yml");
+            });
+            String report = f.commands().dispatch(new io.flywheel.api.command.CommandCall("strategies", Map.of(), "7", List.of(), "c")).join().text();
+            assertThat(report).contains("Paper book", "hold", "dips", "50.0%").containsPattern("hold\\s+\\d+\\.\\d\\d");
+        }
+    }
 }

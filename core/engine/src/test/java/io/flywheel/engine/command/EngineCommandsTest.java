@@ -150,7 +150,13 @@ class EngineCommandsTest {
         store(lead(1, "hackernews", 7), lead(2, "digest", 9));
         run("post_leads", Map.of(), "1");
         run("convert", Map.of("lead", "https://example.org/jobs/1"), "5");
-        String text = run("stats", Map.of("days", "7"), "1").text();
+        CommandReply stats = run("stats", Map.of("days", "7"), "1");
+        String text = stats.text();
+        assertThat(stats.attachments()).singleElement().satisfies(a -> {
+            assertThat(a.name()).isEqualTo("funnel.png");
+            assertThat(a.contentType()).isEqualTo("image/png");
+            assertThat(java.util.Arrays.copyOf(a.data(), 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        });
         assertThat(text).contains("hackernews").contains("digest").containsPattern("all\\s+2\\s+2\\s+1\\s+1\\s+1\\s+0");
         assertThat(text).contains("backend: 50% of 2 posted, 1 won");
     }
@@ -178,13 +184,17 @@ class EngineCommandsTest {
 
     @Test
     void weightsStatusAndHelpDescribeTheBot() {
-        assertThat(run("weights", Map.of(), "1").text()).containsSubsequence("backend", "remote", "rust");
+        CommandReply weights = run("weights", Map.of(), "1");
+        assertThat(weights.text()).containsSubsequence("backend", "remote", "rust");
+        assertThat(weights.attachments()).extracting(CommandReply.Attachment::name).containsExactly("weights.png");
+        assertThat(weights.attachments().getFirst().data().length).isGreaterThan(1000);
         store(lead(1, "hackernews", 7));
         assertThat(run("status", Map.of(), "1").text()).contains("2 configured, 1 healthy").contains("discord").contains("1 post(s) waiting").contains("1 lead(s)");
         String help = run("help", Map.of(), "1").text();
         for (String c : List.of("leads", "post_leads", "stats", "weights", "strategies", "convert", "sources", "rules", "plugins", "status", "help")) {
             assertThat(help).contains("`/" + c);
         }
-        assertThat(help).contains("/rules <action: test|reload|rollback> [rule]` Test, reload or roll back the learning rules (admins) 🔒");
+        assertThat(help).contains("/rules <action: test|reload|rollback|update|freeze|unfreeze|shadow|promote> [rule]` Test, reload, roll back, run, "
+                + "freeze or promote the learning rules (admins) 🔒");
     }
 }

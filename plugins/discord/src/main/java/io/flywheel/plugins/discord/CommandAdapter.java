@@ -134,7 +134,9 @@ final class CommandAdapter extends ListenerAdapter {
         }
         router.dispatch(call).whenComplete((reply, error) -> {
             String answer = error != null ? "/" + call.command() + " failed: " + error.getMessage() : reply.text();
-            event.getMessage().reply(MessageCreateData.fromContent(trim(answer, MAX_REPLY))).mentionRepliedUser(false)
+            MessageCreateData data = new net.dv8tion.jda.api.utils.messages.MessageCreateBuilder().setContent(trim(answer, MAX_REPLY))
+                    .setFiles(error != null ? List.of() : files(reply)).build();
+            event.getMessage().reply(data).mentionRepliedUser(false)
                     .queue(null, e -> log.warn("Discord: cannot answer {}{}: {}", prefix, call.command(), e.getMessage()));
         });
     }
@@ -170,6 +172,11 @@ final class CommandAdapter extends ListenerAdapter {
 
     private static List<String> roles(Member member) {
         return member == null ? List.of() : member.getRoles().stream().map(ISnowflake::getId).toList();
+    }
+
+    /** The reply's attachments as uploads (a chart); Discord takes up to 10 per message. */
+    static List<net.dv8tion.jda.api.utils.FileUpload> files(CommandReply reply) {
+        return reply.attachments().stream().limit(10).map(a -> net.dv8tion.jda.api.utils.FileUpload.fromData(a.data(), a.name())).toList();
     }
 
     static String trim(String s, int max) {
@@ -232,15 +239,20 @@ final class CommandAdapter extends ListenerAdapter {
             answered = true;
             String text = trim(reply.text().isBlank() ? "Done." : reply.text(), MAX_REPLY);
             if (deferred) {
-                edit(text);
+                edit(text, files(reply));
             } else {
-                event.reply(text).setEphemeral(reply.ephemeral()).setAllowedMentions(List.of())
+                event.reply(text).setEphemeral(reply.ephemeral()).setAllowedMentions(List.of()).setFiles(files(reply))
                         .queue(null, e -> log.warn("Discord: cannot answer /{}: {}", event.getName(), e.getMessage()));
             }
         }
 
         private void edit(String text) {
-            edits = edits.thenCompose(x -> event.getHook().editOriginal(trim(text, MAX_REPLY)).setAllowedMentions(List.of()).submit())
+            edit(text, List.of());
+        }
+
+        private void edit(String text, List<net.dv8tion.jda.api.utils.FileUpload> files) {
+            edits = edits.thenCompose(x -> (files.isEmpty() ? event.getHook().editOriginal(trim(text, MAX_REPLY))
+                            : event.getHook().editOriginal(trim(text, MAX_REPLY)).setFiles(files)).setAllowedMentions(List.of()).submit())
                     .exceptionally(e -> {
                         log.warn("Discord: cannot update the reply to /{}: {}", event.getName(), e.getMessage());
                         return null;

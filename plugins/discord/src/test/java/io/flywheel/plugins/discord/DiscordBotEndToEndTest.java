@@ -158,7 +158,8 @@ class DiscordBotEndToEndTest {
                 assertThat(c.path("options").get(0).path("autocomplete").asBoolean()).isTrue();
             }
             if (c.path("name").asText().equals("rules")) {
-                assertThat(c.path("options").get(0).path("choices").findValuesAsText("value")).containsExactly("test", "reload", "rollback");
+                assertThat(c.path("options").get(0).path("choices").findValuesAsText("value")).containsExactly("test", "reload", "rollback", "update", "freeze",
+                        "unfreeze", "shadow", "promote");
             }
         }
     }
@@ -311,6 +312,47 @@ class DiscordBotEndToEndTest {
         assertThat(fake.callback(interaction).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
         answer.complete(CommandReply.of("Backtest done: +4.2%"));
         await().atMost(Duration.ofSeconds(10)).until(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().equals("Backtest done: +4.2%")));
+    }
+
+    @Test
+    void chartsAttachedToRepliesAreUploadedWithTheAnswerAndWithTheDeferredEdit() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 1, 2, 3, (byte) 0xff};
+        CompletableFuture<CommandReply> answer = new CompletableFuture<>();
+        io.flywheel.api.command.BotCommand slow = new io.flywheel.api.command.BotCommand() {
+            @Override
+            public CommandSpec spec() {
+                return new CommandSpec("report", "A slow report with a chart", List.of(), false);
+            }
+
+            @Override
+            public CompletableFuture<CommandReply> handle(CommandCall call) {
+                return answer;
+            }
+        };
+        io.flywheel.engine.learning.Charts.weights(List.of(), "warm up", 1); // the first chart loads fonts; keep /weights under the deferral time
+        startBot("", Map.of(), Duration.ofMillis(1500), List.of(slow));
+
+        // /weights answers at once, with its chart as a file of the interaction response
+        String weights = fake.slashCommand("weights", Map.of(), USER, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(weights).isPresent() && !fake.uploads().isEmpty());
+        assertThat(fake.callback(weights).orElseThrow().path("data").path("content").asText()).contains("Keyword weights", "backend");
+        assertThat(fake.uploads()).singleElement().satisfies(u -> {
+            assertThat(u.route()).startsWith("/interactions/" + weights + "/").endsWith("/callback");
+            assertThat(u.filename()).isEqualTo("weights.png");
+            assertThat(java.util.Arrays.copyOf(u.data(), 4)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+            assertThat(u.data().length).isGreaterThan(1000);
+        });
+
+        // a reply that comes after the deferral carries its file in the edit
+        String report = fake.slashCommand("report", Map.of(), USER, List.of(), fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(report).isPresent());
+        answer.complete(CommandReply.of("Report ready").with(CommandReply.Attachment.png("report.png", png)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.uploads().size() == 2);
+        FakeDiscord.Upload edited = fake.uploads().getLast();
+        assertThat(edited.route()).endsWith("/messages/@original");
+        assertThat(edited.filename()).isEqualTo("report.png");
+        assertThat(edited.data()).isEqualTo(png);
+        assertThat(fake.edits()).anyMatch(e -> e.path("content").asText().equals("Report ready"));
     }
 
     @Test
