@@ -14,13 +14,14 @@ import org.graalvm.polyglot.HostAccess;
 
 /**
  * Leads laid out column by column for the lead-score harness, reused from batch to batch. The
- * numeric columns live in direct buffers that the harness wraps once in typed arrays, so the
- * script reads them without a host call per value and a batch crosses into JavaScript as a few
- * integers. Keywords, sources and platforms are numbered: keywords in the order of the weight set
- * (then any a lead has that the weights lack), sources and platforms in order of first use; the
- * harness keeps the names it has seen and reads only new ones. Text fields are plain arrays the
- * harness reads only when a script asks for a lead's text. The only host object a script can
- * reach through the harness; it exposes these fields and nothing else.
+ * numeric columns live in byte buffers that the harness wraps once in typed arrays and copies
+ * per batch into the script's own typed arrays in bulk (a host read per value costs more than
+ * the rule), so a batch crosses into JavaScript as a few integers. Keywords, sources and
+ * platforms are numbered: keywords in the order of the weight set (then any a lead has that the
+ * weights lack), sources and platforms in order of first use; the harness keeps the names it has
+ * seen and reads only new ones. Text fields are laid out only when the script asks for a lead's
+ * text ({@link #loadText}). The only host object a script can reach through the harness; it
+ * exposes these members and nothing else.
  *
  * <p>Confined to the rule's thread: {@link JsLeadScorer} fills it inside the call.
  */
@@ -62,6 +63,7 @@ public final class LeadBatch {
     @HostAccess.Export public String[] platforms = new String[8];
     @HostAccess.Export public int platformCount;
 
+    /** Text of the current batch, filled by {@link #loadText}. */
     @HostAccess.Export public String[] key = new String[0];
     @HostAccess.Export public String[] title = new String[0];
     @HostAccess.Export public String[] body = new String[0];
@@ -76,27 +78,37 @@ public final class LeadBatch {
     private final Map<String, Integer> keywordIds = new HashMap<>();
     private final Map<String, Integer> sourceIds = new HashMap<>();
     private final Map<String, Integer> platformIds = new HashMap<>();
+    private String lastSource;
+    private int lastSourceId;
+    private String lastPlatform;
+    private int lastPlatformId;
+    private List<Lead> leads = List.of();
+    private int from;
 
     LeadBatch() {
-        ensureCapacity(16, 64);
+        ensureLeads(16);
+        growMatches(64);
     }
 
     /** Lays out {@code leads[from, to)} with keyword ids from {@code weights}; ages are measured from {@code now}. */
     LeadBatch fill(List<Lead> leads, int from, int to, Map<String, Double> weights, Instant now) {
         useWeights(weights);
         int count = to - from;
-        int total = 0;
-        for (int i = from; i < to; i++) {
-            total += leads.get(i).keywords().size();
-        }
-        ensureCapacity(count, total);
+        ensureLeads(count);
+        this.leads = leads;
+        this.from = from;
         long nowMs = now.toEpochMilli();
         int p = 0;
         for (int i = 0; i < count; i++) {
             Lead lead = leads.get(from + i);
             String titleLower = lead.title().toLowerCase(Locale.ROOT);
             matchStart.putInt(i * BYTES_PER_INT, p);
-            for (String kw : lead.keywords()) {
+            List<String> kws = lead.keywords();
+            if (p + kws.size() > matchCapacity) {
+                growMatches(p + kws.size());
+            }
+            for (int k = 0, size = kws.size(); k < size; k++) {
+                String kw = kws.get(k);
                 matchKeyword.putInt(p * BYTES_PER_INT, keywordId(kw));
                 matchInTitle.put(p, TitleMatch.containsWord(titleLower, kw) ? (byte) 1 : (byte) 0);
                 p++;
@@ -105,6 +117,18 @@ public final class LeadBatch {
             platform.putInt(i * BYTES_PER_INT, platformId(lead.platform()));
             ageHours.putDouble(i * BYTES_PER_DOUBLE, Math.max(0, nowMs - lead.time().toEpochMilli()) / 3_600_000.0);
             published.putDouble(i * BYTES_PER_DOUBLE, lead.published() == null ? Double.NaN : lead.published().toEpochMilli());
+        }
+        matchStart.putInt(count * BYTES_PER_INT, p);
+        n = count;
+        matches = p;
+        return this;
+    }
+
+    /** Fills the text columns for the current batch: called by the harness the first time a script reads a lead's text. */
+    @HostAccess.Export
+    public void loadText() {
+        for (int i = 0; i < n; i++) {
+            Lead lead = leads.get(from + i);
             key[i] = lead.key();
             title[i] = lead.title();
             body[i] = lead.body();
@@ -113,10 +137,6 @@ public final class LeadBatch {
             compensation[i] = lead.compensation();
             url[i] = lead.url();
         }
-        matchStart.putInt(count * BYTES_PER_INT, p);
-        n = count;
-        matches = p;
-        return this;
     }
 
     /** Score {@code i} of the current batch, as the harness wrote it. */
@@ -157,6 +177,15 @@ public final class LeadBatch {
     }
 
     private int sourceId(String s) {
+        if (s == lastSource) {
+            return lastSourceId;
+        }
+        lastSource = s;
+        lastSourceId = internSource(s);
+        return lastSourceId;
+    }
+
+    private int internSource(String s) {
         Integer id = sourceIds.get(s);
         if (id != null) {
             return id;
@@ -170,6 +199,15 @@ public final class LeadBatch {
     }
 
     private int platformId(String s) {
+        if (s == lastPlatform) {
+            return lastPlatformId;
+        }
+        lastPlatform = s;
+        lastPlatformId = internPlatform(s);
+        return lastPlatformId;
+    }
+
+    private int internPlatform(String s) {
         Integer id = platformIds.get(s);
         if (id != null) {
             return id;
@@ -182,36 +220,45 @@ public final class LeadBatch {
         return platformCount++;
     }
 
-    private void ensureCapacity(int leads, int keywordMatches) {
-        if (leads > leadCapacity) {
-            int c = Math.max(leads, leadCapacity * 2);
-            matchStart = buffer((c + 1) * BYTES_PER_INT);
-            source = buffer(c * BYTES_PER_INT);
-            platform = buffer(c * BYTES_PER_INT);
-            ageHours = buffer(c * BYTES_PER_DOUBLE);
-            published = buffer(c * BYTES_PER_DOUBLE);
-            out = buffer(c * BYTES_PER_DOUBLE);
-            key = new String[c];
-            title = new String[c];
-            body = new String[c];
-            company = new String[c];
-            location = new String[c];
-            compensation = new String[c];
-            url = new String[c];
-            leadCapacity = c;
-            layout++;
+    private void ensureLeads(int leads) {
+        if (leads <= leadCapacity) {
+            return;
         }
-        if (keywordMatches > matchCapacity) {
-            int c = Math.max(keywordMatches, matchCapacity * 2);
-            matchKeyword = buffer(c * BYTES_PER_INT);
-            matchInTitle = buffer(c);
-            matchCapacity = c;
-            layout++;
+        int c = Math.max(leads, leadCapacity * 2);
+        matchStart = buffer((c + 1) * BYTES_PER_INT);
+        source = buffer(c * BYTES_PER_INT);
+        platform = buffer(c * BYTES_PER_INT);
+        ageHours = buffer(c * BYTES_PER_DOUBLE);
+        published = buffer(c * BYTES_PER_DOUBLE);
+        out = buffer(c * BYTES_PER_DOUBLE);
+        key = new String[c];
+        title = new String[c];
+        body = new String[c];
+        company = new String[c];
+        location = new String[c];
+        compensation = new String[c];
+        url = new String[c];
+        leadCapacity = c;
+        layout++;
+    }
+
+    /** Grows the match columns, keeping the matches laid out so far. */
+    private void growMatches(int needed) {
+        int c = Math.max(needed, matchCapacity * 2);
+        ByteBuffer k = buffer(c * BYTES_PER_INT);
+        ByteBuffer t = buffer(c);
+        if (matchKeyword != null) {
+            k.put(0, matchKeyword, 0, matchKeyword.capacity());
+            t.put(0, matchInTitle, 0, matchInTitle.capacity());
         }
+        matchKeyword = k;
+        matchInTitle = t;
+        matchCapacity = c;
+        layout++;
     }
 
     private static ByteBuffer buffer(int bytes) {
-        // Typed arrays read in the platform's byte order.
-        return ByteBuffer.allocateDirect(Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
+        // Heap buffers: the harness copies from them faster than from direct ones. Typed arrays read in the platform's byte order.
+        return ByteBuffer.allocate(Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
     }
 }
