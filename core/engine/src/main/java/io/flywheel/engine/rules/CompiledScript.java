@@ -240,7 +240,8 @@ public final class CompiledScript implements AutoCloseable {
                 .out(output)
                 .err(output)
                 .option("js.graal-builtin", "false")
-                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), null).build())
+                // Only the operator's statements count: the harness around them is ours (and the time limit covers it).
+                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), s -> s.getName().equals(source.name())).build())
                 .build();
         context = c;
         c.eval(PRELUDE);
