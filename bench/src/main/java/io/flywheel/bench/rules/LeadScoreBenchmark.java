@@ -6,6 +6,7 @@ import io.flywheel.engine.lead.LeadScorer;
 import io.flywheel.engine.rules.CompiledScript;
 import io.flywheel.engine.rules.JsLeadScorer;
 import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.LeadBatch;
 import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RuleLimits;
 import io.flywheel.engine.rules.ScriptSource;
@@ -29,8 +30,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * statement and allocation limits, the watchdog; only the time limit is raised), {@code java} with
  * {@link KeywordScorer}, the same logic written in Java. For the breakdown: {@code js-per-lead}
  * is the previous default, written to the older {@code score(leads, weights)} contract (one
- * object per lead), and {@code js-empty} a rule that returns zeros: what laying out the batches,
- * handing them over and checking the result cost without any scoring.
+ * object per lead), {@code js-empty} a rule that returns zeros: what laying out the batches,
+ * handing them over and checking the result cost without any scoring, and {@code layout} the
+ * Java side alone: laying the leads out in batches of 250 (lower-casing titles, the whole-word
+ * title test, keyword ids), no JavaScript.
  */
 @State(Scope.Benchmark)
 public class LeadScoreBenchmark {
@@ -38,7 +41,7 @@ public class LeadScoreBenchmark {
 
     static final String EMPTY_RULE = "function scoreBatch(batch) { return new Float64Array(batch.size); }\n";
 
-    @Param({"java", "js", "js-per-lead", "js-empty"})
+    @Param({"java", "js", "js-per-lead", "js-empty", "layout"})
     public String scorer;
 
     List<Lead> leads;
@@ -64,6 +67,15 @@ public class LeadScoreBenchmark {
             // instead of measuring it (Flywheel falls back to the Java scorer for such a batch).
             script = runtime.compile(source, RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
             impl = new JsLeadScorer(() -> script, clock, JsLeadScorer.DEFAULT_BATCH, null, e -> {});
+        } else if (scorer.equals("layout")) {
+            LeadBatch batch = new LeadBatch();
+            impl = (all, w) -> {
+                double[] sink = new double[1];
+                for (int from = 0; from < all.size(); from += JsLeadScorer.DEFAULT_BATCH) {
+                    sink[0] += batch.fill(all, from, Math.min(all.size(), from + JsLeadScorer.DEFAULT_BATCH), w, Leads.NOW).matches;
+                }
+                return sink;
+            };
         } else {
             impl = new KeywordScorer(clock, Map.of("hn-hiring", 0.5));
         }

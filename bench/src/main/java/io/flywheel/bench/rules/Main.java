@@ -46,8 +46,8 @@ public final class Main {
         // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
         // seconds: the optimizing runtime gets a long warm-up. Java's figure on the plain JVM is the
         // same C2 code as beside JVMCI, so --quick measures it only once.
-        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty"), 14, 1, 3, 1)
-                : throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty"), 30, 2, 5, 2);
+        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 14, 1, 3, 1)
+                : throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 30, 2, 5, 2);
         Map<String, Double> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
                 : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
         interp.putIfAbsent("java", opt.get("java"));
@@ -60,6 +60,7 @@ public final class Main {
         row("lead-score.js scoreBatch(batch), optimizing runtime", js);
         row("previous lead-score.js score(leads, weights), optimizing", opt.get("js-per-lead"));
         row("rule returning zeros (batch layout, hand-off, checks)", opt.get("js-empty"));
+        row("batch layout alone (Java side, no JavaScript)", opt.get("layout"));
         row("Java (KeywordScorer), plain JVM", interp.get("java"));
         row("lead-score.js, interpreter (no Graal compiler)", interp.get("js"));
         System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing", js / java);
@@ -68,9 +69,9 @@ public final class Main {
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, interpreter (ms)", firstInterpreted);
         System.out.printf(Locale.ROOT, "RESULT {\"js_vs_java\": %.2f, \"runtime\": \"optimized\", \"js_leads_per_s\": %.0f, \"java_leads_per_s\": %.0f, "
-                + "\"per_lead_js_vs_java\": %.2f, \"empty_rule_leads_per_s\": %.0f, "
+                + "\"per_lead_js_vs_java\": %.2f, \"empty_rule_leads_per_s\": %.0f, \"layout_leads_per_s\": %.0f, "
                 + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d}%n",
-                js / java, js, java, opt.get("js-per-lead") / java, opt.get("js-empty"), interp.get("js"), firstOptimized, firstInterpreted);
+                js / java, js, java, opt.get("js-per-lead") / java, opt.get("js-empty"), opt.get("layout"), interp.get("js"), firstOptimized, firstInterpreted);
     }
 
     private static void row(String what, double leadsPerSecond) {

@@ -27,8 +27,9 @@ final class Harness {
     /**
      * Lead scoring. {@link LeadBatch} holds the batch column by column; {@code bind} makes the
      * per-batch-object state once (typed arrays over its buffers, the names seen so far), and each
-     * call passes only that state. Each call copies the columns in bulk into the script's own
-     * typed arrays (fresh ones, so a script cannot disturb the next call) and the scores back. A {@code scoreBatch(batch)} script gets the columns as they are;
+     * call passes only that state. The script reads the columns in place through typed arrays
+     * over the host's buffers (copying them first, even in bulk, measured slower); what it writes
+     * into them is overwritten by the next batch. A {@code scoreBatch(batch)} script gets the columns as they are;
      * a {@code score(leads, weights)} script (the first contract, still accepted) gets one object
      * per lead built from them. Text is read from the host only when the script asks for it.
      * Scores are checked and written straight into the host's buffer.
@@ -50,7 +51,6 @@ final class Harness {
                   st.ageHours = new Float64Array(new ArrayBuffer(b.ageHours));
                   st.published = new Float64Array(new ArrayBuffer(b.published));
                   st.out = new Float64Array(new ArrayBuffer(b.out));
-                  st.scores = new Float64Array(st.out.length);
                 }
                 if (st.weightSet !== b.weightSet || st.keywords.length !== b.keywordCount) {
                   const count = b.keywordCount, k = b.keywords, w = b.weights;
@@ -68,11 +68,6 @@ final class Harness {
                 const a = new Array(count);
                 for (let i = 0; i < count; i++) a[i] = host[i];
                 return Object.freeze(a);
-              }
-              function copy(Type, view, length) {
-                const a = new Type(length);
-                a.set(length === view.length ? view : view.subarray(0, length));
-                return a;
               }
               function leadAt(st, i) {
                 if (st.textFor !== st.call) { st.b.loadText(); st.textFor = st.call; }
@@ -108,15 +103,15 @@ final class Harness {
                   this.size = n;
                   this.keywords = st.keywords;
                   this.weights = st.weights.slice();
-                  this.matchStart = copy(Int32Array, st.matchStart, n + 1);
-                  this.matchKeyword = copy(Int32Array, st.matchKeyword, m);
-                  this.matchInTitle = copy(Uint8Array, st.matchInTitle, m);
-                  this.ageHours = copy(Float64Array, st.ageHours, n);
-                  this.published = copy(Float64Array, st.published, n);
+                  this.matchStart = st.matchStart.subarray(0, n + 1);
+                  this.matchKeyword = st.matchKeyword.subarray(0, m);
+                  this.matchInTitle = st.matchInTitle.subarray(0, m);
+                  this.ageHours = st.ageHours.subarray(0, n);
+                  this.published = st.published.subarray(0, n);
                   this.sources = st.sources;
-                  this.source = copy(Int32Array, st.source, n);
+                  this.source = st.source.subarray(0, n);
                   this.platforms = st.platforms;
-                  this.platform = copy(Int32Array, st.platform, n);
+                  this.platform = st.platform.subarray(0, n);
                 }
                 lead(i) {
                   if (!Number.isInteger(i) || i < 0 || i >= this.size) {
@@ -153,7 +148,7 @@ final class Harness {
                     return fname + ' returned ' + describe(r) + '; expected an array with one number per lead';
                   }
                   if (r.length !== n) return fname + ' returned ' + r.length + ' score(s) for ' + n + ' lead(s)';
-                  const scores = st.scores;
+                  const out = st.out;
                   for (let i = 0; i < n; i++) {
                     const v = r[i];
                     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -161,9 +156,8 @@ final class Harness {
                       return fname + ' returned ' + describe(v) + ' for lead ' + i + ' (' + JSON.stringify(String(b.title[i]).slice(0, 60))
                           + '); every score must be a finite number';
                     }
-                    scores[i] = v;
+                    out[i] = v;
                   }
-                  st.out.set(n === scores.length ? scores : scores.subarray(0, n));
                   return null;
                 }
               };
