@@ -39,6 +39,12 @@ public final class CompiledScript implements AutoCloseable {
             "for (const n of ['Java', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'Packages', 'load', 'loadWithNewGlobal']) {"
                     + " try { delete globalThis[n]; } catch (e) {} }",
             "flywheel-prelude").buildLiteral();
+    /**
+     * What the statement limit counts: the operator's script, not our prelude and harness around it
+     * (the time limit covers those). One instance for every context: an engine accepts only one.
+     */
+    private static final java.util.function.Predicate<Source> OPERATOR_CODE =
+            s -> !s.getName().equals("flywheel-prelude") && !s.getName().startsWith("flywheel-harness-");
     private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(1);
     private static final Duration ABANDON_AFTER = Duration.ofSeconds(5);
     /** However little CPU a call uses, it is stopped after this much wall time (or 10 time limits, if more). */
@@ -240,8 +246,7 @@ public final class CompiledScript implements AutoCloseable {
                 .out(output)
                 .err(output)
                 .option("js.graal-builtin", "false")
-                // Only the operator's statements count: the harness around them is ours (and the time limit covers it).
-                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), s -> s.getName().equals(source.name())).build())
+                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), OPERATOR_CODE).build())
                 .build();
         context = c;
         c.eval(PRELUDE);
