@@ -6,6 +6,7 @@ import io.flywheel.engine.lead.LeadScorer;
 import io.flywheel.engine.rules.CompiledScript;
 import io.flywheel.engine.rules.JsLeadScorer;
 import io.flywheel.engine.rules.JsRuntime;
+import io.flywheel.engine.rules.LeadBatch;
 import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RuleLimits;
 import io.flywheel.engine.rules.ScriptSource;
@@ -25,14 +26,22 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * One operation scores all 100,000 leads with the keyword weights: {@code js} with the bundled
- * lead-score.js as the pipeline runs it (batches of 250, the sandbox, the statement and
- * allocation limits, the watchdog; only the time limit is raised), {@code java} with {@link KeywordScorer}, the same logic written in Java.
+ * lead-score.js as the pipeline runs it (batches of 250 laid out from the leads, the sandbox, the
+ * statement and allocation limits, the watchdog; only the time limit is raised), {@code java} with
+ * {@link KeywordScorer}, the same logic written in Java. For the breakdown: {@code js-per-lead}
+ * is the previous default, written to the older {@code score(leads, weights)} contract (one
+ * object per lead), {@code js-empty} a rule that returns zeros: what laying out the batches,
+ * handing them over and checking the result cost without any scoring, and {@code layout} the
+ * Java side alone: laying the leads out in batches of 250 (lower-casing titles, the whole-word
+ * title test, keyword ids), no JavaScript.
  */
 @State(Scope.Benchmark)
 public class LeadScoreBenchmark {
     static final int LEADS = 100_000;
 
-    @Param({"java", "js"})
+    static final String EMPTY_RULE = "function scoreBatch(batch) { return new Float64Array(batch.size); }\n";
+
+    @Param({"java", "js", "js-per-lead", "js-empty", "layout"})
     public String scorer;
 
     List<Lead> leads;
@@ -46,14 +55,40 @@ public class LeadScoreBenchmark {
         leads = Leads.generate(Path.of(System.getProperty("flywheel.repo", ".")), LEADS, 1);
         weights = Leads.weights();
         Clock clock = Clock.fixed(Leads.NOW, ZoneOffset.UTC);
-        if (scorer.equals("js")) {
+        if (scorer.startsWith("js")) {
+            ScriptSource source = switch (scorer) {
+                case "js" -> ScriptSource.bundled(RuleKind.LEAD_SCORE);
+                case "js-per-lead" -> new ScriptSource("lead-score-per-lead.js", null, resource("rules/lead-score-per-lead.js"));
+                case "js-empty" -> new ScriptSource("empty.js", null, EMPTY_RULE);
+                default -> throw new IllegalArgumentException("scorer: unknown '" + scorer + "'");
+            };
             runtime = JsRuntime.start();
             // The default limits except time: a cold call on a busy machine can exceed 200 ms, which would end the run
             // instead of measuring it (Flywheel falls back to the Java scorer for such a batch).
-            script = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
+            script = runtime.compile(source, RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
             impl = new JsLeadScorer(() -> script, clock, JsLeadScorer.DEFAULT_BATCH, null, e -> {});
+        } else if (scorer.equals("layout")) {
+            LeadBatch batch = new LeadBatch();
+            impl = (all, w) -> {
+                double[] sink = new double[1];
+                for (int from = 0; from < all.size(); from += JsLeadScorer.DEFAULT_BATCH) {
+                    sink[0] += batch.fill(all, from, Math.min(all.size(), from + JsLeadScorer.DEFAULT_BATCH), w, Leads.NOW).matches;
+                }
+                return sink;
+            };
         } else {
             impl = new KeywordScorer(clock, Map.of("hn-hiring", 0.5));
+        }
+    }
+
+    static String resource(String name) {
+        try (var in = LeadScoreBenchmark.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

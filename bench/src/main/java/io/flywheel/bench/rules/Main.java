@@ -46,8 +46,8 @@ public final class Main {
         // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
         // seconds: the optimizing runtime gets a long warm-up. Java's figure on the plain JVM is the
         // same C2 code as beside JVMCI, so --quick measures it only once.
-        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js"), 14, 1, 2, 1)
-                : throughput(concat(optimized, common), List.of("java", "js"), 30, 2, 5, 2);
+        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 14, 1, 3, 1)
+                : throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 30, 2, 5, 2);
         Map<String, Double> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
                 : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
         interp.putIfAbsent("java", opt.get("java"));
@@ -55,18 +55,27 @@ public final class Main {
         double java = opt.get("java");
         double js = opt.get("js");
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-58s %14s%n", "lead-score over 100,000 leads, 50 keywords (JMH)", "leads/s");
-        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "Java (KeywordScorer), JVM with the optimizing JS runtime", java);
-        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "lead-score.js, optimizing runtime (Graal compiler)", js);
-        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "Java (KeywordScorer), plain JVM", interp.get("java"));
-        System.out.printf(Locale.ROOT, "%-58s %,14.0f%n", "lead-score.js, interpreter (no Graal compiler)", interp.get("js"));
-        System.out.printf(Locale.ROOT, "%-58s %14.2f%n", "JS / Java, optimizing", js / java);
-        System.out.printf(Locale.ROOT, "%-58s %14.2f%n", "JS / Java, interpreter", interp.get("js") / interp.get("java"));
-        System.out.printf(Locale.ROOT, "%-58s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
-        System.out.printf(Locale.ROOT, "%-58s %14d%n", "process start to first lead scored, interpreter (ms)", firstInterpreted);
+        System.out.printf(Locale.ROOT, "%-62s %14s %10s%n", "lead-score over 100,000 leads, 50 keywords (JMH)", "leads/s", "ns/lead");
+        row("Java (KeywordScorer), JVM with the optimizing JS runtime", java);
+        row("lead-score.js scoreBatch(batch), optimizing runtime", js);
+        row("previous lead-score.js score(leads, weights), optimizing", opt.get("js-per-lead"));
+        row("rule returning zeros (batch layout, hand-off, checks)", opt.get("js-empty"));
+        row("batch layout alone (Java side, no JavaScript)", opt.get("layout"));
+        row("Java (KeywordScorer), plain JVM", interp.get("java"));
+        row("lead-score.js, interpreter (no Graal compiler)", interp.get("js"));
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing", js / java);
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "previous per-lead JS / Java, optimizing", opt.get("js-per-lead") / java);
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, interpreter", interp.get("js") / interp.get("java"));
+        System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
+        System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, interpreter (ms)", firstInterpreted);
         System.out.printf(Locale.ROOT, "RESULT {\"js_vs_java\": %.2f, \"runtime\": \"optimized\", \"js_leads_per_s\": %.0f, \"java_leads_per_s\": %.0f, "
+                + "\"per_lead_js_vs_java\": %.2f, \"empty_rule_leads_per_s\": %.0f, \"layout_leads_per_s\": %.0f, "
                 + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d}%n",
-                js / java, js, java, interp.get("js"), firstOptimized, firstInterpreted);
+                js / java, js, java, opt.get("js-per-lead") / java, opt.get("js-empty"), opt.get("layout"), interp.get("js"), firstOptimized, firstInterpreted);
+    }
+
+    private static void row(String what, double leadsPerSecond) {
+        System.out.printf(Locale.ROOT, "%-62s %,14.0f %10.0f%n", what, leadsPerSecond, 1e9 / leadsPerSecond);
     }
 
     /** Leads per second per scorer ({@code java}, {@code js}) in forked JVMs with {@code jvmArgs}. */

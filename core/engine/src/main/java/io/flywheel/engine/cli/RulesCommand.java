@@ -70,7 +70,7 @@ final class RulesCommand implements Callable<Integer> {
                     "runs, the weights it would produce now against the live ones, and which stored leads would rank differently.",
                     "Needs the store: stop a running Flywheel first (one process per store)."})
     static final class Test implements Callable<Integer> {
-        private static final Pattern FUNCTION = Pattern.compile("function\\s+(score|updateKeywordWeights|updateStrategyWeights)\\s*\\(");
+        private static final Pattern FUNCTION = Pattern.compile("function\\s+(scoreBatch|score|updateKeywordWeights|updateStrategyWeights)\\s*\\(");
 
         @ParentCommand
         RulesCommand parent;
@@ -140,11 +140,11 @@ final class RulesCommand implements Callable<Integer> {
             while (m.find()) {
                 found.add(m.group(1));
             }
-            if (found.size() == 1) {
-                String fn = found.first();
-                return Arrays.stream(RuleKind.values()).filter(k -> k.function().equals(fn)).findFirst().orElseThrow();
+            var kinds = found.stream().map(fn -> Arrays.stream(RuleKind.values()).filter(k -> k.definedBy(fn)).findFirst().orElseThrow()).distinct().toList();
+            if (kinds.size() == 1) {
+                return kinds.getFirst();
             }
-            throw new IllegalArgumentException(file + ": cannot tell which rule it is" + (found.isEmpty() ? " (it defines none of score, "
+            throw new IllegalArgumentException(file + ": cannot tell which rule it is" + (found.isEmpty() ? " (it defines none of scoreBatch, score, "
                     + "updateKeywordWeights, updateStrategyWeights)" : " (it defines " + String.join(" and ", found) + ")") + "; say --rule RULE");
         }
 

@@ -121,7 +121,7 @@ public final class Settings {
     /**
      * The {@code rules:} section: which JavaScript rules run and within what limits.
      *
-     * @param leadScore {@code score(leads, weights)}; default {@code scripts/lead-score.js} beside
+     * @param leadScore {@code scoreBatch(batch)} (or the older {@code score(leads, weights)}); default {@code scripts/lead-score.js} beside
      *     config.yml, or the bundled default when that file does not exist
      * @param keywordWeights {@code updateKeywordWeights(stats, current)}; same defaulting
      * @param strategyWeights {@code updateStrategyWeights(performance, current)}; same defaulting

@@ -39,6 +39,12 @@ public final class CompiledScript implements AutoCloseable {
             "for (const n of ['Java', 'java', 'javax', 'javafx', 'com', 'org', 'edu', 'Packages', 'load', 'loadWithNewGlobal']) {"
                     + " try { delete globalThis[n]; } catch (e) {} }",
             "flywheel-prelude").buildLiteral();
+    /**
+     * What the statement limit counts: the operator's script, not our prelude and harness around it
+     * (the time limit covers those). One instance for every context: an engine accepts only one.
+     */
+    private static final java.util.function.Predicate<Source> OPERATOR_CODE =
+            s -> !s.getName().equals("flywheel-prelude") && !s.getName().startsWith("flywheel-harness-");
     private static final Duration INTERRUPT_WAIT = Duration.ofSeconds(1);
     private static final Duration ABANDON_AFTER = Duration.ofSeconds(5);
     /** However little CPU a call uses, it is stopped after this much wall time (or 10 time limits, if more). */
@@ -57,6 +63,8 @@ public final class CompiledScript implements AutoCloseable {
     private volatile Context context;
     private Value api;
     private int generation;
+    /** The rule function the script defines: {@link RuleKind#function()} or its older form. */
+    private volatile String entryPoint;
     private volatile boolean closed;
 
     private CompiledScript(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits) {
@@ -82,7 +90,7 @@ public final class CompiledScript implements AutoCloseable {
     static CompiledScript load(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits) {
         CompiledScript script = new CompiledScript(runtime, source, kind, limits);
         try {
-            script.execute("loading", limits.loadLimit(), () -> {
+            script.execute("loading", limits.loadLimit(), i -> {
                 script.ensureLoaded();
                 return null;
             });
@@ -110,6 +118,11 @@ public final class CompiledScript implements AutoCloseable {
         return closed;
     }
 
+    /** The function this version's script defines, e.g. {@code scoreBatch} (known once loaded). */
+    public String entryPoint() {
+        return entryPoint;
+    }
+
     /** SHA-256 of the script text. */
     public String hash() {
         return hash;
@@ -128,24 +141,46 @@ public final class CompiledScript implements AutoCloseable {
      * the line where the engine knows it, and {@code what} (for example {@code score()}).
      */
     <T> T call(String what, Function<Bound, T> body) {
-        if (context == null) {
-            // Rebuilt after a cancel: loading and warming up get the load limit, not the call's.
-            execute("loading", limits.loadLimit(), () -> {
-                ensureLoaded();
-                return null;
-            });
-        }
-        return execute(what, limits.timeLimit(), () -> {
+        reloadIfCancelled();
+        return execute(what, limits.timeLimit(), 1, i -> {
             ensureLoaded();
             return body.apply(new Bound(api, generation));
         });
     }
 
+    /**
+     * {@code count} calls handed to this version's thread at once, run in order; each gets the call
+     * limits afresh (time, statements, allocation, log lines), exactly as {@link #call} would give
+     * it. The first failure ends the rest and is thrown.
+     */
+    void callEach(String what, int count, java.util.function.ObjIntConsumer<Bound> body) {
+        reloadIfCancelled();
+        execute(what, limits.timeLimit(), count, i -> {
+            ensureLoaded();
+            body.accept(new Bound(api, generation), i);
+            return null;
+        });
+    }
+
+    private void reloadIfCancelled() {
+        if (context == null) {
+            // Rebuilt after a cancel: loading and warming up get the load limit, not the call's.
+            execute("loading", limits.loadLimit(), 1, i -> {
+                ensureLoaded();
+                return null;
+            });
+        }
+    }
+
     private interface Body<T> {
-        T run();
+        T run(int i);
     }
 
     private <T> T execute(String what, Duration limit, Body<T> body) {
+        return execute(what, limit, 1, body);
+    }
+
+    private <T> T execute(String what, Duration limit, int count, Body<T> body) {
         if (closed) {
             throw new RuleException(source.name() + ": this version has been unloaded");
         }
@@ -156,19 +191,25 @@ public final class CompiledScript implements AutoCloseable {
                 if (result.isDone()) {
                     return;
                 }
-                guard.begin();
-                output.beginCall();
                 try {
-                    Context c = context;
-                    if (c != null) {
-                        c.resetLimits();
+                    T last = null;
+                    for (int i = 0; i < count && !result.isDone(); i++) {
+                        guard.begin();
+                        output.beginCall();
+                        try {
+                            Context c = context;
+                            if (c != null) {
+                                c.resetLimits();
+                            }
+                            last = body.run(i);
+                        } finally {
+                            guard.end();
+                            output.endCall();
+                        }
                     }
-                    result.complete(body.run());
+                    result.complete(last);
                 } catch (Throwable t) {
                     result.completeExceptionally(translate(what, t, guard));
-                } finally {
-                    guard.end();
-                    output.endCall();
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -205,22 +246,36 @@ public final class CompiledScript implements AutoCloseable {
                 .out(output)
                 .err(output)
                 .option("js.graal-builtin", "false")
-                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), null).build())
+                .resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statementLimit(), OPERATOR_CODE).build())
                 .build();
         context = c;
         c.eval(PRELUDE);
         c.eval(Source.newBuilder("js", source.text(), source.name()).buildLiteral());
-        Value fn = c.getBindings("js").getMember(kind.function());
-        if (fn == null || !fn.canExecute()) {
+        Value bindings = c.getBindings("js");
+        Value fn = function(bindings, kind.function());
+        Value older = kind.olderFunction() == null ? null : function(bindings, kind.olderFunction());
+        if (fn == null && older == null) {
             throw new RuleException(source.name() + ": defines no function " + kind.function() + "; a " + kind.id()
-                    + " rule must declare `function " + kind.signature() + " { ... }` at its top level");
+                    + " rule must declare `function " + kind.signature() + " { ... }` at its top level"
+                    + (older == null && kind.olderFunction() != null ? " (or the older `function " + kind.olderSignature() + " { ... }`)" : ""));
         }
+        if (fn != null && older != null) {
+            throw new RuleException(source.name() + ": defines both " + kind.function() + " and " + kind.olderFunction()
+                    + "; a " + kind.id() + " rule defines one of them (" + kind.function() + " gets the batch in columns, "
+                    + kind.olderFunction() + " one object per lead)");
+        }
+        entryPoint = fn != null ? kind.function() : kind.olderFunction();
         Value factory = c.eval(Source.newBuilder("js", Harness.of(kind), "flywheel-harness-" + kind.id()).buildLiteral());
-        api = factory.execute(fn, limits.maxResultEntries());
+        api = kind == RuleKind.LEAD_SCORE ? factory.execute(fn, older, limits.maxResultEntries()) : factory.execute(fn, limits.maxResultEntries());
         generation++;
         c.resetLimits();
         warmUp(new Bound(api, generation));
         c.resetLimits();
+    }
+
+    private static Value function(Value bindings, String name) {
+        Value v = bindings.getMember(name);
+        return v != null && v.canExecute() ? v : null;
     }
 
     /**
@@ -233,8 +288,8 @@ public final class CompiledScript implements AutoCloseable {
         try {
             if (kind == RuleKind.LEAD_SCORE) {
                 var leads = Replay.sampleLeads(java.util.List.of("engineer", "remote"), java.time.Instant.EPOCH.plusSeconds(86_400L * 365 * 56));
-                LeadBatch batch = LeadBatch.of(leads, 0, leads.size(), leads.getFirst().foundAt());
-                bound.fn("score").execute(batch, bound.fn("weights").execute(new String[] {"engineer", "remote"}, new double[] {1, 1}));
+                LeadBatch batch = new LeadBatch().fill(leads, 0, leads.size(), java.util.Map.of("engineer", 1.0, "remote", 1.0), leads.getFirst().foundAt());
+                bound.fn("score").execute(bound.fn("bind").execute(batch));
             } else if (kind == RuleKind.KEYWORD_WEIGHTS) {
                 bound.fn("update").execute("{\"end\":0,\"windowHours\":24,\"windows\":1,\"seed\":0,\"keywords\":{\"engineer\":"
                         + "[{\"found\":4,\"posts\":4,\"engagements\":1,\"conversions\":0,\"rejections\":0}]}}", "{\"engineer\":1}");

@@ -25,21 +25,65 @@ final class Harness {
             """;
 
     /**
-     * Lead scoring. The batch arrives column by column ({@link LeadBatch}); each lead becomes an
-     * object whose small fields are plain properties and whose text is read from the host only
-     * when the script asks for it. Scores are checked and written straight into the host's array.
+     * Lead scoring. {@link LeadBatch} holds the batch column by column; {@code bind} makes the
+     * per-batch-object state once (typed arrays over its buffers, the names seen so far), and each
+     * call passes only that state. The script reads the columns in place through typed arrays
+     * over the host's buffers (copying them first, even in bulk, measured slower); what it writes
+     * into them is overwritten by the next batch. A {@code scoreBatch(batch)} script gets the columns as they are;
+     * a {@code score(leads, weights)} script (the first contract, still accepted) gets one object
+     * per lead built from them. Text is read from the host only when the script asks for it.
+     * Scores are checked and written straight into the host's buffer.
      */
     static final String LEAD_SCORE = """
-            (function (score, maxEntries) {
+            (function (scoreBatch, score, maxEntries) {
               'use strict';
             """ + DESCRIBE + """
+              const fname = scoreBatch ? 'scoreBatch()' : 'score()';
+              function sync(st) {
+                const b = st.b;
+                if (st.layout !== b.layout) {
+                  st.layout = b.layout;
+                  st.matchStart = new Int32Array(new ArrayBuffer(b.matchStart));
+                  st.matchKeyword = new Int32Array(new ArrayBuffer(b.matchKeyword));
+                  st.matchInTitle = new Uint8Array(new ArrayBuffer(b.matchInTitle));
+                  st.source = new Int32Array(new ArrayBuffer(b.source));
+                  st.platform = new Int32Array(new ArrayBuffer(b.platform));
+                  st.ageHours = new Float64Array(new ArrayBuffer(b.ageHours));
+                  st.published = new Float64Array(new ArrayBuffer(b.published));
+                  st.out = new Float64Array(new ArrayBuffer(b.out));
+                }
+                if (st.weightSet !== b.weightSet || st.keywords.length !== b.keywordCount) {
+                  const count = b.keywordCount, k = b.keywords, w = b.weights;
+                  const kw = new Array(count), values = new Float64Array(count);
+                  for (let i = 0; i < count; i++) { kw[i] = k[i]; values[i] = w[i]; }
+                  st.keywords = Object.freeze(kw);
+                  st.weights = values;
+                  st.weightSet = b.weightSet;
+                  st.weightsObject = null;
+                }
+                if (st.sources.length !== b.sourceCount) st.sources = names(b.sources, b.sourceCount);
+                if (st.platforms.length !== b.platformCount) st.platforms = names(b.platforms, b.platformCount);
+              }
+              function names(host, count) {
+                const a = new Array(count);
+                for (let i = 0; i < count; i++) a[i] = host[i];
+                return Object.freeze(a);
+              }
+              function leadAt(st, i) {
+                if (st.textFor !== st.call) { st.b.loadText(); st.textFor = st.call; }
+                const from = st.matchStart[i], to = st.matchStart[i + 1];
+                const k = new Array(to - from), t = new Array(to - from);
+                for (let j = from; j < to; j++) { k[j - from] = st.keywords[st.matchKeyword[j]]; t[j - from] = st.matchInTitle[j] === 1; }
+                return new Lead(st.b, i, k, t, st.sources[st.source[i]], st.platforms[st.platform[i]], st.ageHours[i], st.published[i]);
+              }
               class Lead {
-                #b; #i;
-                constructor(b, i, keywords, inTitle, source, platform, ageHours) {
-                  this.#b = b; this.#i = i;
+                #b; #i; #p;
+                constructor(b, i, keywords, inTitle, source, platform, ageHours, published) {
+                  this.#b = b; this.#i = i; this.#p = published;
                   this.keywords = keywords; this.inTitle = inTitle;
                   this.source = source; this.platform = platform; this.ageHours = ageHours;
                 }
+                get published() { const p = this.#p; return p === p ? p : null; }
                 get key() { return this.#b.key[this.#i]; }
                 get title() { return this.#b.title[this.#i]; }
                 get body() { const v = this.#b.body[this.#i]; return v == null ? '' : v; }
@@ -47,39 +91,69 @@ final class Harness {
                 get location() { return this.#b.location[this.#i]; }
                 get compensation() { return this.#b.compensation[this.#i]; }
                 get url() { return this.#b.url[this.#i]; }
-                get published() { const p = this.#b.published[this.#i]; return p === p ? p : null; }
                 toJSON() {
                   return { key: this.key, title: this.title, keywords: this.keywords, inTitle: this.inTitle, source: this.source,
                            platform: this.platform, ageHours: this.ageHours, company: this.company, published: this.published };
                 }
               }
+              class Batch {
+                #st;
+                constructor(st, n, m) {
+                  this.#st = st;
+                  this.size = n;
+                  this.keywords = st.keywords;
+                  this.weights = st.weights.slice();
+                  this.matchStart = st.matchStart.subarray(0, n + 1);
+                  this.matchKeyword = st.matchKeyword.subarray(0, m);
+                  this.matchInTitle = st.matchInTitle.subarray(0, m);
+                  this.ageHours = st.ageHours.subarray(0, n);
+                  this.published = st.published.subarray(0, n);
+                  this.sources = st.sources;
+                  this.source = st.source.subarray(0, n);
+                  this.platforms = st.platforms;
+                  this.platform = st.platform.subarray(0, n);
+                }
+                lead(i) {
+                  if (!Number.isInteger(i) || i < 0 || i >= this.size) {
+                    throw new RangeError('batch.lead(' + describe(i) + '): expected a lead index from 0 to ' + (this.size - 1));
+                  }
+                  return leadAt(this.#st, i);
+                }
+              }
+              function legacyWeights(st) {
+                if (st.weightsObject === null) {
+                  const w = {}, count = st.b.weightCount;
+                  for (let i = 0; i < count; i++) w[st.keywords[i]] = st.weights[i];
+                  st.weightsObject = Object.freeze(w);
+                }
+                return st.weightsObject;
+              }
               return {
-                weights(keys, values) {
-                  const w = {};
-                  for (let i = 0; i < keys.length; i++) w[keys[i]] = values[i];
-                  return Object.freeze(w);
+                bind(b) {
+                  return { b, layout: -1, weightSet: -1, keywords: [], weights: null, weightsObject: null, sources: [], platforms: [], call: 0, textFor: -1 };
                 },
-                score(b, weights) {
-                  const n = b.n, strings = b.strings, names = new Array(strings.length);
-                  for (let i = 0; i < names.length; i++) names[i] = strings[i];
-                  const kwIdx = b.kwIdx, kwStart = b.kwStart, inT = b.inTitle, src = b.source, plat = b.platform, age = b.ageHours;
-                  const leads = new Array(n);
-                  for (let i = 0; i < n; i++) {
-                    const from = kwStart[i], to = kwStart[i + 1];
-                    const k = new Array(to - from), t = new Array(to - from);
-                    for (let j = from; j < to; j++) { k[j - from] = names[kwIdx[j]]; t[j - from] = inT[j]; }
-                    leads[i] = new Lead(b, i, k, t, names[src[i]], names[plat[i]], age[i]);
+                score(st) {
+                  sync(st);
+                  st.call++;
+                  const b = st.b, n = b.n;
+                  let r;
+                  if (scoreBatch) {
+                    r = scoreBatch(new Batch(st, n, b.matches));
+                  } else {
+                    const leads = new Array(n);
+                    for (let i = 0; i < n; i++) leads[i] = leadAt(st, i);
+                    r = score(leads, legacyWeights(st));
                   }
-                  const r = score(leads, weights);
                   if (r === null || typeof r !== 'object' || typeof r.length !== 'number') {
-                    return 'score() returned ' + describe(r) + '; expected an array with one number per lead';
+                    return fname + ' returned ' + describe(r) + '; expected an array with one number per lead';
                   }
-                  if (r.length !== n) return 'score() returned ' + r.length + ' score(s) for ' + n + ' lead(s)';
-                  const out = b.out;
+                  if (r.length !== n) return fname + ' returned ' + r.length + ' score(s) for ' + n + ' lead(s)';
+                  const out = st.out;
                   for (let i = 0; i < n; i++) {
                     const v = r[i];
                     if (typeof v !== 'number' || !Number.isFinite(v)) {
-                      return 'score() returned ' + describe(v) + ' for lead ' + i + ' (' + JSON.stringify(String(b.title[i]).slice(0, 60))
+                      if (st.textFor !== st.call) { b.loadText(); st.textFor = st.call; }
+                      return fname + ' returned ' + describe(v) + ' for lead ' + i + ' (' + JSON.stringify(String(b.title[i]).slice(0, 60))
                           + '); every score must be a finite number';
                     }
                     out[i] = v;

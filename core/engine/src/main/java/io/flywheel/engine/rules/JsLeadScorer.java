@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores leads with a {@code lead-score.js} version: batches of up to {@code batchSize} leads
- * per call, the keyword weights converted once per weight set and reused. When the live rule
+ * per call, laid out in a {@link LeadBatch} reused from call to call (the keyword weights
+ * converted once per weight set), all batches of one {@link #score} handed to the rule's thread
+ * at once. When the live rule
  * fails on a batch, that batch is scored by the built-in Java scorer and the failure is reported,
  * so leads keep flowing while the operator fixes the script.
  */
@@ -27,9 +29,10 @@ public final class JsLeadScorer implements LeadScorer {
     private final int batchSize;
     private final LeadScorer fallback;
     private final Consumer<RuleException> onFailure;
-    private volatile Cached cached;
+    private volatile Binding binding;
 
-    private record Cached(CompiledScript script, int generation, Map<String, Double> weights, Value value) {}
+    /** Used only on {@code script}'s own thread, inside its calls. */
+    private record Binding(CompiledScript script, int generation, LeadBatch batch, Value state, Value score) {}
 
     /**
      * @param script the version in force, read once per {@link #score} call
@@ -81,36 +84,33 @@ public final class JsLeadScorer implements LeadScorer {
     private double[] scoreWith(CompiledScript version, List<Lead> leads, Map<String, Double> weights) {
         double[] scores = new double[leads.size()];
         Instant now = clock.instant();
-        for (int from = 0; from < leads.size(); from += batchSize) {
+        int batches = (leads.size() + batchSize - 1) / batchSize;
+        // All batches in one hand-off to the rule's thread, each a call with its own limits.
+        version.callEach(version.entryPoint() + "()", batches, (bound, k) -> {
+            int from = k * batchSize;
             int to = Math.min(leads.size(), from + batchSize);
-            LeadBatch batch = LeadBatch.of(leads, from, to, now);
-            String error = version.call("score()", bound -> {
-                Value result = bound.fn("score").execute(batch, weightsValue(version, bound, weights));
-                return result.isNull() ? null : result.asString();
-            });
-            if (error != null) {
-                throw new RuleException(version.source().name() + ": " + error);
+            Binding b = binding(version, bound);
+            b.batch().fill(leads, from, to, weights, now);
+            Value error = b.score().execute(b.state());
+            if (!error.isNull()) {
+                throw new RuleException(version.source().name() + ": " + error.asString());
             }
-            System.arraycopy(batch.out, 0, scores, from, to - from);
-        }
+            for (int i = from; i < to; i++) {
+                scores[i] = b.batch().score(i - from);
+            }
+        });
         return scores;
     }
 
-    /** The weights as a frozen JavaScript object, made once per weight set and context. */
-    private Value weightsValue(CompiledScript version, CompiledScript.Bound bound, Map<String, Double> weights) {
-        Cached c = cached;
-        if (c != null && c.script() == version && c.generation() == bound.generation() && c.weights() == weights) {
-            return c.value();
+    /** This scorer's batch and its harness state in the version's current context, made once and reused. */
+    private Binding binding(CompiledScript version, CompiledScript.Bound bound) {
+        Binding b = binding;
+        if (b != null && b.script() == version && b.generation() == bound.generation()) {
+            return b;
         }
-        String[] keys = new String[weights.size()];
-        double[] values = new double[weights.size()];
-        int i = 0;
-        for (Map.Entry<String, Double> e : weights.entrySet()) {
-            keys[i] = e.getKey();
-            values[i++] = e.getValue();
-        }
-        Value value = bound.fn("weights").execute(keys, values);
-        cached = new Cached(version, bound.generation(), weights, value);
-        return value;
+        LeadBatch batch = new LeadBatch();
+        b = new Binding(version, bound.generation(), batch, bound.fn("bind").execute(batch), bound.fn("score"));
+        binding = b;
+        return b;
     }
 }
