@@ -37,6 +37,7 @@ public final class ConfigLoader {
             Settings.Trading trading,
             Settings.Rules rules,
             Settings.Commands commands,
+            Settings.Posting posting,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -93,6 +94,7 @@ public final class ConfigLoader {
         Settings.Rules rules = section(root, "rules", Settings.Rules.class, binder, problems).orElse(Settings.Rules.defaults());
         checkRuleFiles(tree, rules, problems);
         Settings.Commands commands = section(root, "commands", Settings.Commands.class, binder, problems).orElse(new Settings.Commands(null, null));
+        Settings.Posting posting = section(root, "posting", Settings.Posting.class, binder, problems).orElse(Settings.Posting.unlimited());
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
             @SuppressWarnings("unchecked")
@@ -112,7 +114,7 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, keywords, instances, posting);
         return new Result(Optional.of(config), env, problems);
     }
 

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param rules the JavaScript rules and their limits
  * @param commands who may run admin commands
  * @param keywords initial keyword weights, lower-case keyword to weight
+ * @param posting how many fresh leads of a source run are posted, and how much it explores
  */
 public record FlywheelConfig(
         Path file,
@@ -22,11 +23,19 @@ public record FlywheelConfig(
         Settings.Rules rules,
         Settings.Commands commands,
         Map<String, Double> keywords,
-        List<Instance> instances) {
+        List<Instance> instances,
+        Settings.Posting posting) {
 
     public FlywheelConfig {
         keywords = Map.copyOf(keywords);
         instances = List.copyOf(instances);
+        posting = posting == null ? Settings.Posting.unlimited() : posting;
+    }
+
+    /** A configuration with the default posting policy (every fresh lead posted). */
+    public FlywheelConfig(Path file, Settings.Store store, Settings.Plugins plugins, Settings.Http http, Settings.Trading trading,
+            Settings.Rules rules, Settings.Commands commands, Map<String, Double> keywords, List<Instance> instances) {
+        this(file, store, plugins, http, trading, rules, commands, keywords, instances, null);
     }
 
     public Path baseDir() {
