@@ -8,6 +8,7 @@ import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.RuleDryRun;
+import io.flywheel.engine.rules.RuleEvaluation;
 import io.flywheel.engine.rules.RuleException;
 import io.flywheel.engine.rules.RuleHistory;
 import io.flywheel.engine.rules.RuleKind;
@@ -29,16 +30,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code flywheel rules test FILE} and {@code flywheel rules rollback [RULE]}. */
+/** {@code flywheel rules test FILE}, {@code flywheel rules evaluate FILE} and {@code flywheel rules rollback [RULE]}. */
 @Command(name = "rules", mixinStandardHelpOptions = true, description = "Tries out and rolls back the JavaScript rules in scripts/.",
-        subcommands = {RulesCommand.Test.class, RulesCommand.Rollback.class})
+        subcommands = {RulesCommand.Test.class, RulesCommand.Evaluate.class, RulesCommand.Rollback.class})
 final class RulesCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;
 
     @Override
     public Integer call() {
-        cli.io().err().println("flywheel rules: say `test FILE` or `rollback [RULE]` (see `flywheel rules --help`)");
+        cli.io().err().println("flywheel rules: say `test FILE`, `evaluate FILE` or `rollback [RULE]` (see `flywheel rules --help`)");
         return FlywheelCli.CONFIG_PROBLEMS;
     }
 
@@ -141,6 +142,51 @@ final class RulesCommand implements Callable<Integer> {
 
         static void print(PrintStream out, RuleDryRun.Report r) {
             RuleDryRun.describe(r).forEach(out::println);
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = {"Estimates by inverse propensity scoring how a candidate keyword-weights.js would have done on the recorded history:",
+                    "it is replayed at every recorded keyword update, each logged source run's leads are scored with the weights it would",
+                    "have had (by the live lead-score.js), and each logged post is reweighted by how likely the candidate was to make the",
+                    "same choice. Needs a log with exploration (posting.max-per-run and posting.explore > 0). Applies nothing.",
+                    "Needs the store: stop a running Flywheel first (one process per store)."})
+    static final class Evaluate implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Parameters(paramLabel = "FILE", description = "The keyword-weights.js candidate, e.g. a copy of scripts/keyword-weights.js.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            FlywheelCli cli = parent.cli;
+            Optional<FlywheelConfig> loaded = config(cli);
+            if (loaded.isEmpty()) {
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+            FlywheelConfig config = loaded.get();
+            if (!Files.isRegularFile(file)) {
+                cli.io().err().println("flywheel rules evaluate: no such file: " + file);
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+            ScriptSource source = ScriptSource.read(file, file.toString());
+            MapDbStore store;
+            try {
+                store = MapDbStore.open(config.store().path());
+            } catch (StoreException e) {
+                cli.io().err().println("flywheel rules evaluate: " + e.getMessage());
+                return FlywheelCli.FAILED;
+            }
+            try (store; JsRuntime runtime = JsRuntime.start()) {
+                RuleEvaluation.Report r = RuleEvaluation.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), config.keywords(),
+                        dataDir(config), source, cli.io().clock().instant());
+                RuleEvaluation.describe(r).forEach(cli.io().out()::println);
+                return r.estimate() == null || r.estimate().n() == 0 ? FlywheelCli.FAILED : FlywheelCli.OK;
+            } catch (RuleException e) {
+                cli.io().out().println("Evaluation of " + source.name() + " failed: " + e.getMessage());
+                return FlywheelCli.FAILED;
+            }
         }
     }
 
