@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -74,7 +73,14 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = cli.io().out();
-        KeywordSimulation.Setup setup = setup();
+        KeywordSimulation.Setup setup;
+        try {
+            setup = setup();
+            new Settings.Rules(null, null, null, null, null, null, setup.window(), setup.windows(), false, null);
+        } catch (IllegalArgumentException e) {
+            cli.io().err().println("flywheel simulate: --" + e.getMessage());
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
         Optional<Settings.Rules> rules = rules();
         if (rules.isEmpty()) {
             return FlywheelCli.CONFIG_PROBLEMS;
@@ -123,20 +129,16 @@ final class SimulateCommand implements Callable<Integer> {
 
     private KeywordSimulation.Setup setup() {
         KeywordSimulation.Setup d = Scenarios.defaults(rounds);
-        try {
-            return new KeywordSimulation.Setup(rounds, candidates == null ? d.candidates() : candidates, updateEvery == null ? d.updateEvery() : updateEvery,
-                    d.round(), window == null ? d.window() : window, windows == null ? d.windows() : windows, explore == null ? d.explore() : explore,
-                    seed == null ? d.seed() : seed);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--" + e.getMessage());
+        if (explore != null && !(explore >= 0 && explore <= 1)) {
+            throw new IllegalArgumentException("explore: must be between 0 and 1, found " + explore);
         }
+        return new KeywordSimulation.Setup(rounds, candidates == null ? d.candidates() : candidates, updateEvery == null ? d.updateEvery() : updateEvery,
+                d.round(), window == null ? d.window() : window, windows == null ? d.windows() : windows, explore == null ? d.explore() : explore,
+                seed == null ? d.seed() : seed);
     }
 
     /** The deployment's rules section when there is a config.yml, else the defaults (bundled scripts). */
     private Optional<Settings.Rules> rules() {
-        if (explore != null && !(explore >= 0 && explore <= 1)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--explore: must be between 0 and 1, found " + explore);
-        }
         if (!Files.isRegularFile(cli.configFile())) {
             return Optional.of(Settings.Rules.defaults());
         }
