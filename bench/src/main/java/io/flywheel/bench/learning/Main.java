@@ -26,6 +26,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("flywheel.learning.forked") == null) {
+            System.exit(fork(args));
+        }
         boolean quick = Arrays.asList(args).contains("--quick");
         int rounds = quick ? 2_000 : 10_000;
         Path repo = Path.of(System.getProperty("flywheel.repo", "."));
@@ -45,6 +48,20 @@ public final class Main {
         System.out.println("Scenario strategies: not included in this build (sharpe_wins and series stay null until the strategy-ensemble scenario is merged).");
         System.out.printf(Locale.ROOT, "RESULT {\"keyword_regret_vs_uniform\": %.3f, \"drift_recovery_rounds\": %s, \"sharpe_wins\": null, \"series\": null}%n",
                 ratio, recovery == null || recovery < 0 ? "null" : recovery.toString());
+    }
+
+    /** Runs this benchmark again in a JVM with the Graal compiler on the upgrade module path, as ./flywheel runs Flywheel. */
+    private static int fork(String[] args) throws Exception {
+        Path jvmci = Path.of(System.getProperty("flywheel.home", "dist/target/flywheel")).resolve("jvmci");
+        if (!Files.isDirectory(jvmci)) {
+            throw new IllegalStateException(jvmci + " is missing: build the distribution (bench/run does)");
+        }
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:+UnlockExperimentalVMOptions",
+                "-XX:+EnableJVMCI", "--upgrade-module-path=" + jvmci, "-Dflywheel.learning.forked=true",
+                "-Dflywheel.repo=" + System.getProperty("flywheel.repo", "."), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(Arrays.asList(args));
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     private static SimulationReport.Outcome run(KeywordSimulation sim, KeywordSimulation.Audience audience, KeywordSimulation.Setup setup, Path out)

@@ -52,10 +52,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--candidates", description = "Leads arriving per round (default: 10); one is posted.")
     Integer candidates;
 
-    @Option(names = "--update-every", paramLabel = "ROUNDS", description = "Rounds between keyword updates (default: 24, one round being an hour).")
+    @Option(names = "--update-every", paramLabel = "ROUNDS", description = "Rounds between keyword updates (default: 48, one round being an hour).")
     Integer updateEvery;
 
-    @Option(names = "--window", converter = DurationConverter.class, description = "The keyword rule's feedback window (default: 1d).")
+    @Option(names = "--window", converter = DurationConverter.class, description = "The keyword rule's feedback window (default: 4d).")
     Duration window;
 
     @Option(names = "--windows", description = "Windows the keyword rule sees (default: 14).")
