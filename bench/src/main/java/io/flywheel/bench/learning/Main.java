@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * {@code bench/run learning [--quick]}: what {@code flywheel simulate} runs (the real pipeline,
  * store and bundled rules against a simulated audience), keywords and drift scenarios, 10,000
- * rounds each ({@code --quick}: 2,000). The reference in the same run is uniform weights on the same
+ * rounds each ({@code --quick}: 1,500 stationary and 3,000 with the drift after 1,500, so there is
+ * time to recover, in about a minute). The reference in the same run is uniform weights on the same
  * candidate leads. The strategy scenario's figures ({@code sharpe_wins}, {@code series}) are null
  * until that scenario is part of the build.
  */
@@ -30,7 +31,8 @@ public final class Main {
             System.exit(fork(args));
         }
         boolean quick = Arrays.asList(args).contains("--quick");
-        int rounds = quick ? 2_000 : 10_000;
+        int rounds = quick ? 1_500 : 10_000;
+        int driftRounds = quick ? 3_000 : 10_000;
         Path repo = Path.of(System.getProperty("flywheel.repo", "."));
         Path out = Files.createDirectories(repo.resolve("bench/target/learning"));
         Logging.quiet(KeywordWeightUpdater.class);
@@ -39,9 +41,8 @@ public final class Main {
         try (JsRuntime runtime = JsRuntime.start()) {
             System.out.println("JavaScript runtime: " + runtime.describe());
             KeywordSimulation sim = new KeywordSimulation(runtime, KeywordLearning.direct());
-            KeywordSimulation.Setup setup = Scenarios.defaults(rounds);
-            SimulationReport.Outcome stationary = run(sim, Scenarios.stationary(), setup, out);
-            SimulationReport.Outcome drift = run(sim, Scenarios.drift(rounds), setup, out);
+            SimulationReport.Outcome stationary = run(sim, Scenarios.stationary(), Scenarios.defaults(rounds), out);
+            SimulationReport.Outcome drift = run(sim, Scenarios.drift(driftRounds), Scenarios.defaults(driftRounds), out);
             ratio = stationary.summary().ratio();
             recovery = drift.summary().recoveryRounds();
         }
