@@ -28,6 +28,7 @@ import io.flywheel.engine.lead.KeywordMatcher;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
+import io.flywheel.engine.lead.PostingPolicy;
 import io.flywheel.engine.lead.NearDuplicates;
 import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.learning.LearningSetup;
@@ -148,7 +149,8 @@ public final class Flywheel implements AutoCloseable {
                     new KeywordMatcher(config.keywords().keySet()));
             NearDuplicates near = new NearDuplicates(store, config.store().nearDuplicates());
             near.seed(clock.instant());
-            LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock, near);
+            LeadPipeline pipeline = new LeadPipeline(normalizer, store, rules.leadScorer(), weights::get, leadOutputs, clock, near,
+                    new PostingPolicy(config.posting(), random));
             OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, outputs, clock);
 
             SourceStatusFile statusFile = SourceStatusFile.besideStore(config.store().path());

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         versionProvider = VersionProvider.class,
         description = "Finds leads, runs trading strategies, posts to Discord and learns from what happens next.",
         subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, StatusCommand.class, LeadsCommand.class, ImportCommand.class,
-                StatsCommand.class, WeightsCommand.class, RulesCommand.class, BacktestCommand.class, CommandLine.HelpCommand.class})
+                StatsCommand.class, WeightsCommand.class, RulesCommand.class, BacktestCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class FlywheelCli {
     public static final int OK = 0;
     public static final int FAILED = 1;

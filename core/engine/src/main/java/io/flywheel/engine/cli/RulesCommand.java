@@ -13,6 +13,7 @@ import io.flywheel.engine.learning.ShadowRule;
 import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.RuleDryRun;
+import io.flywheel.engine.rules.RuleEvaluation;
 import io.flywheel.engine.rules.RuleException;
 import io.flywheel.engine.rules.RuleHistory;
 import io.flywheel.engine.rules.RuleKind;
@@ -35,11 +36,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code flywheel rules test FILE}, {@code rollback [RULE]}, and the learning loop's
+ * {@code flywheel rules test FILE}, {@code evaluate FILE}, {@code rollback [RULE]}, and the learning loop's
  * {@code update}, {@code freeze}, {@code unfreeze}, {@code shadow}, {@code promote}.
  */
-@Command(name = "rules", mixinStandardHelpOptions = true, description = "Tries out, rolls back, runs, freezes and promotes the JavaScript rules in scripts/.",
-        subcommands = {RulesCommand.Test.class, RulesCommand.Rollback.class, RulesCommand.Update.class, RulesCommand.Freeze.class,
+@Command(name = "rules", mixinStandardHelpOptions = true, description = "Tries out, evaluates, rolls back, runs, freezes and promotes the JavaScript rules in scripts/.",
+        subcommands = {RulesCommand.Test.class, RulesCommand.Evaluate.class, RulesCommand.Rollback.class, RulesCommand.Update.class, RulesCommand.Freeze.class,
                 RulesCommand.Unfreeze.class, RulesCommand.Shadow.class, RulesCommand.Promote.class})
 final class RulesCommand implements Callable<Integer> {
     @ParentCommand
@@ -47,7 +48,7 @@ final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        cli.io().err().println("flywheel rules: say `test FILE`, `rollback [RULE]`, `update`, `freeze`, `unfreeze`, `shadow` or `promote` (see `flywheel rules --help`)");
+        cli.io().err().println("flywheel rules: say `test FILE`, `evaluate FILE`, `rollback [RULE]`, `update`, `freeze`, `unfreeze`, `shadow` or `promote` (see `flywheel rules --help`)");
         return FlywheelCli.CONFIG_PROBLEMS;
     }
 
@@ -150,6 +151,51 @@ final class RulesCommand implements Callable<Integer> {
 
         static void print(PrintStream out, RuleDryRun.Report r) {
             RuleDryRun.describe(r).forEach(out::println);
+        }
+    }
+
+    @Command(name = "evaluate", mixinStandardHelpOptions = true,
+            description = {"Estimates by inverse propensity scoring how a candidate keyword-weights.js would have done on the recorded history:",
+                    "it is replayed at every recorded keyword update, each logged source run's leads are scored with the weights it would",
+                    "have had (by the live lead-score.js), and each logged post is reweighted by how likely the candidate was to make the",
+                    "same choice. Needs a log with exploration (posting.max-per-run and posting.explore > 0). Applies nothing.",
+                    "Needs the store: stop a running Flywheel first (one process per store)."})
+    static final class Evaluate implements Callable<Integer> {
+        @ParentCommand
+        RulesCommand parent;
+
+        @Parameters(paramLabel = "FILE", description = "The keyword-weights.js candidate, e.g. a copy of scripts/keyword-weights.js.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            FlywheelCli cli = parent.cli;
+            Optional<FlywheelConfig> loaded = config(cli);
+            if (loaded.isEmpty()) {
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+            FlywheelConfig config = loaded.get();
+            if (!Files.isRegularFile(file)) {
+                cli.io().err().println("flywheel rules evaluate: no such file: " + file);
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+            ScriptSource source = ScriptSource.read(file, file.toString());
+            MapDbStore store;
+            try {
+                store = MapDbStore.open(config.store().path());
+            } catch (StoreException e) {
+                cli.io().err().println("flywheel rules evaluate: " + e.getMessage());
+                return FlywheelCli.FAILED;
+            }
+            try (store; JsRuntime runtime = JsRuntime.start()) {
+                RuleEvaluation.Report r = RuleEvaluation.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), config.keywords(),
+                        dataDir(config), source, cli.io().clock().instant());
+                RuleEvaluation.describe(r).forEach(cli.io().out()::println);
+                return r.estimate() == null || r.estimate().n() == 0 ? FlywheelCli.FAILED : FlywheelCli.OK;
+            } catch (RuleException e) {
+                cli.io().out().println("Evaluation of " + source.name() + " failed: " + e.getMessage());
+                return FlywheelCli.FAILED;
+            }
         }
     }
 

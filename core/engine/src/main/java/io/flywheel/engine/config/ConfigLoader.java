@@ -38,6 +38,7 @@ public final class ConfigLoader {
             Settings.Rules rules,
             Settings.Commands commands,
             Settings.Learning learning,
+            Settings.Posting posting,
             Map<String, Double> keywords,
             List<ConfigNode> sources,
             List<ConfigNode> markets,
@@ -98,6 +99,7 @@ public final class ConfigLoader {
         if (learning.shadow() != null && !Files.isRegularFile(learning.shadow())) {
             problems.error(keyLocation(tree, "learning", "shadow"), "learning.shadow: script not found: " + learning.shadow());
         }
+        Settings.Posting posting = section(root, "posting", Settings.Posting.class, binder, problems).orElse(Settings.Posting.unlimited());
         Map<String, Double> keywords = new LinkedHashMap<>();
         sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
             @SuppressWarnings("unchecked")
@@ -117,7 +119,7 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
-        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, learning, keywords, instances);
+        FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, learning, keywords, instances, posting);
         return new Result(Optional.of(config), env, problems);
     }
 

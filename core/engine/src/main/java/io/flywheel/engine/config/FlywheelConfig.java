@@ -13,6 +13,7 @@ import java.util.Map;
  * @param commands who may run admin commands
  * @param learning when the keyword rule runs and the guardrails of every update
  * @param keywords initial keyword weights, lower-case keyword to weight
+ * @param posting how many fresh leads of a source run are posted, and how much it explores
  */
 public record FlywheelConfig(
         Path file,
@@ -24,11 +25,20 @@ public record FlywheelConfig(
         Settings.Commands commands,
         Settings.Learning learning,
         Map<String, Double> keywords,
-        List<Instance> instances) {
+        List<Instance> instances,
+        Settings.Posting posting) {
 
     public FlywheelConfig {
         keywords = Map.copyOf(keywords);
         instances = List.copyOf(instances);
+        learning = learning == null ? Settings.Learning.defaults() : learning;
+        posting = posting == null ? Settings.Posting.unlimited() : posting;
+    }
+
+    /** A configuration with the default learning guardrails and posting policy (every fresh lead posted). */
+    public FlywheelConfig(Path file, Settings.Store store, Settings.Plugins plugins, Settings.Http http, Settings.Trading trading,
+            Settings.Rules rules, Settings.Commands commands, Map<String, Double> keywords, List<Instance> instances) {
+        this(file, store, plugins, http, trading, rules, commands, null, keywords, instances, null);
     }
 
     public Path baseDir() {

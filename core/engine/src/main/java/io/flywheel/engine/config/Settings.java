@@ -159,6 +159,28 @@ public final class Settings {
     }
 
     /**
+     * The {@code posting:} section: which of a source run's fresh leads are posted.
+     *
+     * @param maxPerRun post at most this many leads per source run, best score first; the rest are
+     *     stored but not posted. Default: no limit (every fresh lead is posted)
+     * @param explore with a limit, the chance that a post slot goes to a uniformly random remaining
+     *     lead instead of the best-scored one (default 0.05), so the feedback log can later tell how a
+     *     different rule would have done (off-policy evaluation needs every lead to have a chance)
+     */
+    public record Posting(Integer maxPerRun, Double explore) {
+        public Posting {
+            explore = explore == null ? 0.05 : explore;
+            if (maxPerRun != null && maxPerRun < 1) throw new IllegalArgumentException("max-per-run: must be at least 1 (leave it out for no limit), found " + maxPerRun);
+            if (!(explore >= 0 && explore <= 1)) throw new IllegalArgumentException("explore: must be between 0 and 1, found " + explore);
+        }
+
+        /** No limit: every fresh lead is posted, best first. */
+        public static Posting unlimited() {
+            return new Posting(null, null);
+        }
+    }
+
+    /**
      * Who may run admin commands ({@code /rules}, {@code /plugins}, {@code /sources run}): comma- or
      * space-separated Discord user ids and role ids, so they can come from one environment variable.
      */

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * normalize, deduplicate (exact keys, then cross-posts), score, store and queue for the outputs:
- * one source run's postings in, one atomic store commit out. Calls are serialized: the store has
+ * one source run's postings in, one atomic store commit out. Which fresh leads are posted is the
+ * {@link PostingPolicy}'s call; its decision and propensity go into each lead's FOUND event. Calls are serialized: the store has
  * one writer.
  */
 public final class LeadPipeline {
@@ -32,14 +33,16 @@ public final class LeadPipeline {
     private final List<String> leadOutputs;
     private final Clock clock;
     private final NearDuplicates near;
+    private final PostingPolicy posting;
 
     /**
      * @param weights the keyword weights in force, read once per batch
      * @param leadOutputs ids of the outputs that take lead posts
      * @param near cross-post detection, already {@link NearDuplicates#seed seeded}
+     * @param posting which fresh leads are posted
      */
     public LeadPipeline(LeadNormalizer normalizer, LeadStore store, LeadScorer scorer, Supplier<Map<String, Double>> weights,
-            List<String> leadOutputs, Clock clock, NearDuplicates near) {
+            List<String> leadOutputs, Clock clock, NearDuplicates near, PostingPolicy posting) {
         this.normalizer = normalizer;
         this.store = store;
         this.scorer = scorer;
@@ -47,6 +50,13 @@ public final class LeadPipeline {
         this.leadOutputs = List.copyOf(leadOutputs);
         this.clock = clock;
         this.near = near;
+        this.posting = posting;
+    }
+
+    /** A pipeline that posts every fresh lead. */
+    public LeadPipeline(LeadNormalizer normalizer, LeadStore store, LeadScorer scorer, Supplier<Map<String, Double>> weights,
+            List<String> leadOutputs, Clock clock, NearDuplicates near) {
+        this(normalizer, store, scorer, weights, leadOutputs, clock, near, PostingPolicy.unlimited());
     }
 
     /** A pipeline without cross-post detection. */
@@ -95,19 +105,35 @@ public final class LeadPipeline {
             for (int i = 0; i < fresh.size(); i++) {
                 scored.add(fresh.get(i).withScore(scores[i]));
             }
-            scored.sort(Comparator.comparingDouble(Lead::score).reversed());
-            List<OutboxEntry> posts = new ArrayList<>();
+            PostingPolicy.Decision[] decisions = posting.decide(scores);
             List<FeedbackEvent> events = new ArrayList<>();
-            for (Lead lead : scored) {
+            Lead[] bySlot = new Lead[fresh.size()];
+            // Best first (input order among equals), as leads were always stored and posted.
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < scored.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
+            for (int i : order) {
+                Lead lead = scored.get(i);
+                if (decisions[i].posted()) {
+                    bySlot[decisions[i].slot()] = lead;
+                }
+                Map<String, Double> context = new HashMap<>(posting.context(decisions[i], i, scored.size()));
+                lead.keywords().forEach(k -> context.put(k, w.getOrDefault(k, 0.0)));
+                events.add(new FeedbackEvent(now, FeedbackEvent.Type.FOUND, lead.key(), sourceId, lead.platform(), lead.keywords(), null,
+                        lead.score(), context, null));
+            }
+            List<OutboxEntry> posts = new ArrayList<>();
+            for (Lead lead : bySlot) {
+                if (lead == null) {
+                    break;
+                }
                 for (String output : leadOutputs) {
                     posts.add(new OutboxEntry(output, LeadPosts.toPost(lead)));
                 }
-                Map<String, Double> inForce = new HashMap<>();
-                lead.keywords().forEach(k -> inForce.put(k, w.getOrDefault(k, 0.0)));
-                events.add(new FeedbackEvent(now, FeedbackEvent.Type.FOUND, lead.key(), sourceId, lead.platform(), lead.keywords(), null,
-                        lead.score(), inForce, null));
             }
-            stored = store.write(new WriteBatch(scored, posts, events, links));
+            stored = store.write(new WriteBatch(order.stream().map(scored::get).toList(), posts, events, links));
             return new IngestResult(sourceId, raws.size(), rejected, duplicates + (scored.size() - stored.size()), stored, links.size());
         } finally {
             near.settle(stored, now);

@@ -15,4 +15,11 @@ public final class Logging {
             ctx.getLogger("io.flywheel").setLevel(on ? Level.DEBUG : null);
         }
     }
+
+    /** Logs only warnings and errors of {@code type} (a simulation's thousands of routine updates). */
+    public static void quiet(Class<?> type) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(type.getName()).setLevel(Level.WARN);
+        }
+    }
 }

@@ -157,4 +157,22 @@ class ConfigLoaderTest {
         assertThat(r.problems().all()).isEmpty();
         assertThat(r.config().orElseThrow().instances()).isEmpty();
     }
+
+    @Test
+    void postingDefaultsToEveryLeadAndBindsALimitWithExploration() throws Exception {
+        assertThat(load("keywords:\n  java: 1\n", Map.of()).config().orElseThrow().posting()).isEqualTo(new Settings.Posting(null, 0.05));
+        var r = load("posting:\n  max-per-run: 3\n  explore: 0.1\n", Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().posting()).isEqualTo(new Settings.Posting(3, 0.1));
+    }
+
+    @Test
+    void badPostingValuesAreNamedWithFileAndLine() throws Exception {
+        assertThat(messages(load("keywords:\n  java: 1\nposting:\n  max-per-run: 0\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:4:").contains("max-per-run: must be at least 1").contains("found 0");
+        assertThat(messages(load("posting:\n  explore: 1.5\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:2:").contains("explore: must be between 0 and 1, found 1.5");
+        assertThat(messages(load("posting:\n  max-per-runs: 2\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:2:").contains("max-per-runs").contains("max-per-run");
+    }
 }
