@@ -131,7 +131,7 @@ class RetentionTest {
             store.write(WriteBatch.of(List.of(found("first", null))));
             clock.advance(RETENTION.plusDays(5));
             retention(store, clock);
-            // An import hands over a lead found long ago, and one found within retention.
+            // A caller hands over a lead found long ago, and one found within retention.
             Lead imported = new Lead("https://jobs.example.org/ancient", "import", "hn", "Old posting", null, "long body", null, null, null,
                     null, clock.instant().minus(RETENTION).minus(Duration.ofDays(1)), List.of(), 1);
             Lead recent = new Lead("https://jobs.example.org/recent", "import", "hn", "Recent posting", null, "body", null, null, null,
