@@ -6,8 +6,7 @@ import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.WriteBatch;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,7 +97,7 @@ public final class Main {
         double tableBytesPerLead = fwUnique[2];
         double[] heap = heapPerLead(fwFile);
         double dedupBytesPerLead = heap[0];
-        System.out.printf(Locale.ROOT, "%n   dedup front, measured: reopening the %,d-lead store holds %.1f more bytes of heap per lead (%.1f MB per million leads)%n",
+        System.out.printf(Locale.ROOT, "%n   dedup front, measured: the reopened %,d-lead store holds %.1f bytes of heap per lead (%.1f MB per million leads)%n",
                 (long) heap[1], dedupBytesPerLead, dedupBytesPerLead);
         System.out.printf(Locale.ROOT, "   (its table's arrays: %.1f bytes per lead after the run, %.1f after reopening)%n", tableBytesPerLead, heap[2]);
 
@@ -253,21 +252,19 @@ public final class Main {
         return new double[] {n / (ingest / 1e9), fileBytes(file) + fileBytes(Path.of(file + "-wal")), 0};
     }
 
-    /**
-     * Measures what the dedup front costs: the heap in use after a full collection with the store
-     * reopened (which rebuilds the front from the key log) minus the heap in use before opening it.
-     * Returns {bytes per key, keys, bytes per key of the front's arrays}.
-     */
-    private static double[] heapPerLead(Path file) {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.gc();
-        long before = memory.getHeapMemoryUsage().getUsed();
-        try (MapDbStore store = MapDbStore.open(file, MapDbStore.Options.defaults(), Clock.systemUTC())) {
-            System.gc();
-            long after = memory.getHeapMemoryUsage().getUsed();
-            MapDbStore.Stats s = store.stats();
-            return new double[] {(double) (after - before) / s.keys(), s.keys(), (double) s.dedupFrontBytes() / s.keys()};
+    /** {bytes of heap per key the reopened store holds, keys, bytes per key of the front's arrays}, measured by {@link DedupMemory} in a child JVM. */
+    private static double[] heapPerLead(Path file) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), DedupMemory.class.getName(), file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !out.contains("heap ")) {
+            throw new IllegalStateException("measuring the dedup front failed (exit " + p.exitValue() + "): " + out);
         }
+        String[] f = out.substring(out.indexOf("heap ")).trim().split("\\s+");
+        double keys = Double.parseDouble(f[2]);
+        return new double[] {Double.parseDouble(f[1]) / keys, keys, Double.parseDouble(f[3]) / keys};
     }
 
     /** {platform p50, p99, range p50, p99} in microseconds, after a warm-up; checks both return 50 leads. */
