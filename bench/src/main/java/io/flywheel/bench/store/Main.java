@@ -6,6 +6,7 @@ import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.WriteBatch;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -93,9 +94,12 @@ public final class Main {
             System.out.printf(Locale.ROOT, "   %-10s %,10d %16.0f %16.0f %16.0f %16.0f%n", "flywheel", size, f[0], f[1], f[2], f[3]);
             System.out.printf(Locale.ROOT, "   %-10s %,10d %16.0f %16.0f %16.0f %16.0f%n", "sqlite", size, s[0], s[1], s[2], s[3]);
         }
-        double dedupBytesPerLead = fwUnique[2];
-        System.out.printf(Locale.ROOT, "%n   dedup front: %.1f bytes per lead in memory (%.1f MB per million leads)%n", dedupBytesPerLead,
-                dedupBytesPerLead);
+        double tableBytesPerLead = fwUnique[2];
+        double[] heap = heapPerLead(fwFile);
+        double dedupBytesPerLead = heap[0];
+        System.out.printf(Locale.ROOT, "%n   dedup front, measured: the reopened %,d-lead store holds %.1f bytes of heap per lead (%.1f MB per million leads)%n",
+                (long) heap[1], dedupBytesPerLead, dedupBytesPerLead);
+        System.out.printf(Locale.ROOT, "   (its table's arrays: %.1f bytes per lead after the run, %.1f after reopening)%n", tableBytesPerLead, heap[2]);
 
         System.out.printf(Locale.ROOT, "%n4. crash trials: ingestion in a child JVM killed with SIGKILL at random moments, %d times%n", crashTrials);
         int[] crash = crashTrials(work.resolve("crash.db"), crashTrials);
@@ -246,6 +250,21 @@ public final class Main {
             }
         }
         return new double[] {n / (ingest / 1e9), fileBytes(file) + fileBytes(Path.of(file + "-wal")), 0};
+    }
+
+    /** {bytes of heap per key the reopened store holds, keys, bytes per key of the front's arrays}, measured by {@link DedupMemory} in a child JVM. */
+    private static double[] heapPerLead(Path file) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), DedupMemory.class.getName(), file.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0 || !out.contains("heap ")) {
+            throw new IllegalStateException("measuring the dedup front failed (exit " + p.exitValue() + "): " + out);
+        }
+        String[] f = out.substring(out.indexOf("heap ")).trim().split("\\s+");
+        double keys = Double.parseDouble(f[2]);
+        return new double[] {Double.parseDouble(f[1]) / keys, keys, Double.parseDouble(f[3]) / keys};
     }
 
     /** {platform p50, p99, range p50, p99} in microseconds, after a warm-up; checks both return 50 leads. */

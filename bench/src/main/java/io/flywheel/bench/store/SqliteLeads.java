@@ -3,7 +3,6 @@ package io.flywheel.bench.store;
 import io.flywheel.api.lead.Lead;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The reference: the same leads in SQLite (sqlite-jdbc), WAL journal, {@code synchronous=NORMAL},
@@ -26,7 +26,10 @@ final class SqliteLeads implements AutoCloseable {
     private final PreparedStatement timeRange;
 
     SqliteLeads(Path file) throws SQLException {
-        db = DriverManager.getConnection("jdbc:sqlite:" + file);
+        SQLiteConfig config = new SQLiteConfig();
+        // Otherwise sqlite-jdbc runs a `SELECT last_insert_rowid()` after every insert for getGeneratedKeys, which nothing here reads.
+        config.setGetGeneratedKeys(false);
+        db = config.createConnection("jdbc:sqlite:" + file);
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");

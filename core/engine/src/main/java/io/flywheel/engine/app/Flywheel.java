@@ -219,7 +219,7 @@ public final class Flywheel implements AutoCloseable {
         return MapDbStore.Options.defaults().withSync(sync).withCheckpointInterval(s.checkpoint());
     }
 
-    /** Retention: drops lead bodies older than {@code store.retention}; their keys stay, so they are never posted again. */
+    /** Retention: drops the bodies of leads found more than {@code store.retention} ago; their keys stay, so they are never posted again. */
     public int pruneNow() {
         if (storeSettings.retention().isZero()) {
             return 0;

@@ -10,7 +10,7 @@ public final class Settings {
 
     /**
      * @param path the MapDB file (default {@code data/flywheel.db} beside config.yml)
-     * @param retention how long lead bodies are kept (0: for ever); dedup keys are kept for ever
+     * @param retention how long lead bodies are kept after the lead was found (0: for ever); dedup keys are kept for ever
      * @param trackingParams URL query parameters to drop when deriving dedup keys, on top of
      *     {@code utm_*} and the usual click ids
      * @param nearDuplicates how far back a cross-post is looked for (0: off)

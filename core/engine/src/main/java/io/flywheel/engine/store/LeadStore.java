@@ -42,9 +42,10 @@ public interface LeadStore extends AutoCloseable {
     long size();
 
     /**
-     * Retention: drops the bodies of leads whose time is before {@code cutoff}, keeping everything
-     * else (their keys stay known, so they are never stored or posted again). Returns how many were
-     * pruned now.
+     * Retention: drops the bodies of leads found before {@code cutoff} (when Flywheel first saw them,
+     * {@link Lead#foundAt()}, not when they were published), keeping everything else: their keys
+     * stay known, so they are never stored or posted again. A lead written later with a found time
+     * before the latest cutoff is stored without its body. Returns how many were pruned now.
      */
     int prune(Instant cutoff);
 

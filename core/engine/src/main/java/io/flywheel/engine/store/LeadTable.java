@@ -26,7 +26,8 @@ import org.mapdb.serializer.SerializerArrayTuple;
  *   <li>all leads by time;
  *   <li>by platform, then time;
  *   <li>by keyword, then time (one entry per matched keyword);
- *   <li>by score band (half an octave of score), then time.
+ *   <li>by score band (half an octave of score), then time;
+ *   <li>by found time (when Flywheel first saw the lead), which retention walks.
  * </ul>
  *
  * A key log (append-only, in bucket records) holds every key's hash and record id, from which the
@@ -38,6 +39,7 @@ final class LeadTable {
     static final int F_KEYWORD = 2;
     static final int F_BAND = 3;
     static final int F_KEYLOG = 4;
+    static final int F_FOUND = 7;
     static final int BANDS = 128;
     private static final int BUCKET = 256;
     private static final int KEYLOG_BUCKET = 1024;
@@ -53,6 +55,7 @@ final class LeadTable {
     private final Buckets byKeyword;
     private final Buckets byBand;
     private final Buckets keylog;
+    private final Buckets byFound;
     private final Dictionary platforms;
     private final Dictionary keywords;
     private final BTreeMap<Object[], Long> linksByOriginal;
@@ -68,6 +71,7 @@ final class LeadTable {
         this.byKeyword = new Buckets(store, dir, F_KEYWORD, 3, score, false, BUCKET, Buckets.NANOS_SHIFT, structureVersion);
         this.byBand = new Buckets(store, dir, F_BAND, 3, score, false, BUCKET, Buckets.NANOS_SHIFT, structureVersion);
         this.keylog = new Buckets(store, dir, F_KEYLOG, 2, 1, false, KEYLOG_BUCKET, 0, structureVersion);
+        this.byFound = new Buckets(store, dir, F_FOUND, 1, 0, false, BUCKET, Buckets.NANOS_SHIFT, structureVersion);
         this.platforms = new Dictionary("platform", db.treeMap("dict.platform", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.keywords = new Dictionary("keyword", db.treeMap("dict.keyword", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.linksByOriginal = db.treeMap("links.by-original")
@@ -110,6 +114,7 @@ final class LeadTable {
         Map<Integer, List<Buckets.Entry>> keyword = new HashMap<>();
         Map<Integer, List<Buckets.Entry>> band = new HashMap<>();
         List<Buckets.Entry> keys = new ArrayList<>();
+        List<Buckets.Entry> found = new ArrayList<>();
         long pruneUntil = meta.pruneUntil.get();
         for (Lead lead : leads) {
             long h = hash(lead.key());
@@ -119,7 +124,8 @@ final class LeadTable {
             }
             long seq = meta.leadSeq.next();
             long t = Codec.nanos(lead.time());
-            boolean prune = t < pruneUntil;
+            long foundAt = Codec.nanos(lead.foundAt());
+            boolean prune = foundAt < pruneUntil;
             int recid = recid(store.put(Codec.lead(seq, prune, prune ? withoutBody(lead) : lead), Serializer.BYTE_ARRAY));
             int pid = platforms.id(lead.platform());
             long[] fields = {recid, pid, Double.doubleToRawLongBits(lead.score())};
@@ -130,6 +136,7 @@ final class LeadTable {
                 keyword.computeIfAbsent(keywords.id(kw), x -> new ArrayList<>()).add(e);
             }
             band.computeIfAbsent(band(lead.score()), x -> new ArrayList<>()).add(e);
+            found.add(new Buckets.Entry(foundAt, seq, new long[] {recid}, null));
             long ks = meta.keySeq.next();
             keys.add(new Buckets.Entry(ks, ks, new long[] {h, recid}, null));
             front.add(h, recid);
@@ -157,6 +164,8 @@ final class LeadTable {
         insertAll(byBand, F_BAND, band);
         keylog.insert(0, keys);
         counts.add(F_KEYLOG, 0, keys.size());
+        byFound.insert(0, found);
+        counts.add(F_FOUND, 0, found.size());
         return new Written(stored, skipped);
     }
 
@@ -180,8 +189,9 @@ final class LeadTable {
     }
 
     /**
-     * Drops the bodies of leads older than {@code cutoffNanos}, visiting at most about {@code limit}
-     * leads (never stopping inside a run of equal times). Returns the number pruned.
+     * Drops the bodies of leads found before {@code cutoffNanos} (by when Flywheel first saw them,
+     * not when they were published), visiting at most about {@code limit} leads (never stopping
+     * inside a run of equal times). Returns the number pruned.
      */
     int prune(long cutoffNanos, int limit) {
         long from = meta.pruneUntil.get();
@@ -191,7 +201,7 @@ final class LeadTable {
         int pruned = 0;
         int visited = 0;
         long reached = cutoffNanos;
-        Buckets.Cursor c = byTime.ascending(0, from, cutoffNanos);
+        Buckets.Cursor c = byFound.ascending(0, from, cutoffNanos);
         long lastPos = Long.MIN_VALUE;
         while (c.next()) {
             if (visited >= limit && c.pos() != lastPos) {
@@ -200,7 +210,7 @@ final class LeadTable {
             }
             visited++;
             lastPos = c.pos();
-            long recid = c.field(RECID);
+            long recid = c.field(0);
             Codec.StoredLead s = Codec.lead(store.get(recid, Serializer.BYTE_ARRAY));
             if (!s.pruned()) {
                 store.update(recid, Codec.lead(s.seq(), true, withoutBody(s.lead())), Serializer.BYTE_ARRAY);
@@ -212,6 +222,39 @@ final class LeadTable {
             meta.pruned.next();
         }
         return pruned;
+    }
+
+    /**
+     * Builds the found-time index of a schema-2 store, which had none, from every lead; restarts
+     * retention from the beginning (leads already pruned stay pruned). Returns the leads indexed.
+     */
+    long buildFoundIndex() {
+        long n = 0;
+        List<Buckets.Entry> found = new ArrayList<>();
+        Buckets.Cursor c = byTime.ascending(0, Long.MIN_VALUE, Long.MAX_VALUE);
+        while (c.next()) {
+            long recid = c.field(RECID);
+            found.add(new Buckets.Entry(Codec.nanos(read(recid).lead().foundAt()), c.seq(), new long[] {recid}, null));
+            if (found.size() == 10_000) {
+                n += flushFound(found);
+            }
+        }
+        n += flushFound(found);
+        meta.pruneUntil.set(Long.MIN_VALUE);
+        return n;
+    }
+
+    private long flushFound(List<Buckets.Entry> found) {
+        byFound.insert(0, found);
+        counts.add(F_FOUND, 0, found.size());
+        long n = found.size();
+        found.clear();
+        return n;
+    }
+
+    /** Entries in the found-time index (all leads once built). */
+    long foundIndexed() {
+        return counts.get(F_FOUND, 0);
     }
 
     // ---- reads (any thread) ----

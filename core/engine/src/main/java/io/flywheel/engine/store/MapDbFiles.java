@@ -65,8 +65,14 @@ final class MapDbFiles {
             }
         };
         boolean existed = factory.exists(file);
+        boolean newMain = !Files.exists(main);
+        boolean newFiles = createIfMissing(redo) | newMain;
         try {
             StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
+            if (newFiles) {
+                // The redo file must outlive a power cut the moment a commit relies on it, and so must a new main file.
+                Durable.forceDirectory(main.toAbsolutePath().getParent());
+            }
             return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
         } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {
             throw new StoreException("the store " + main + " is in use by another Flywheel process (one process per store);"
@@ -74,6 +80,18 @@ final class MapDbFiles {
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store " + main + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
                     + " (if the file is damaged, move it away to start a new store; its leads will be found again)", e);
+        }
+    }
+
+    /** Creates {@code p} empty when it does not exist; returns whether it did that. */
+    private static boolean createIfMissing(Path p) {
+        try {
+            Files.createFile(p);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + p + ": " + e.getMessage(), e);
         }
     }
 

@@ -366,8 +366,20 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
 
     @Override
     public void append(WeightSet set) {
-        change(new Op.Weights(set), "record weights");
-        latestWeights.invalidate(set.kind());
+        appendAll(List.of(set));
+    }
+
+    /** Records {@code sets} in order in one change: after a crash or a failed call, either all of them are stored or none. */
+    @Override
+    public void appendAll(List<WeightSet> sets) {
+        if (sets.isEmpty()) {
+            return;
+        }
+        try {
+            change(new Op.Weights(sets), "record " + sets.size() + " weight set(s)");
+        } finally {
+            sets.forEach(s -> latestWeights.invalidate(s.kind()));
+        }
     }
 
     @Override

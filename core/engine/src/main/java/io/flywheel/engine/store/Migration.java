@@ -65,6 +65,7 @@ final class Migration {
             }
             Files.deleteIfExists(MapDbFiles.redoFile(file));
             Files.move(file, backup, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Durable.forceDirectory(file.toAbsolutePath().getParent());
             finish(work, file);
         } catch (IOException e) {
             throw new StoreException("cannot migrate the store " + file + ": " + e.getMessage(), e);
@@ -73,6 +74,7 @@ final class Migration {
 
     private static void finish(Path work, Path file) throws IOException {
         Files.move(work, file, StandardCopyOption.ATOMIC_MOVE);
+        Durable.forceDirectory(file.toAbsolutePath().getParent());
         Files.deleteIfExists(MapDbFiles.redoFile(work));
     }
 
@@ -135,7 +137,7 @@ final class Migration {
             }
             for (byte[] bytes : weights.values()) {
                 WeightSet w = LegacyCodec.weights(bytes);
-                t.apply(new Op.Weights(w));
+                t.apply(new Op.Weights(List.of(w)));
             }
             t.checkpoint(0);
             log.info("Store migrated: {} lead(s), {} queued post(s), {} feedback event(s), {} weight set(s)", all.size(), posts.size(),

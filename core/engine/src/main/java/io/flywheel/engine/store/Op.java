@@ -21,7 +21,12 @@ sealed interface Op {
 
     record Once(FeedbackEvent event) implements Op {}
 
-    record Weights(WeightSet set) implements Op {}
+    /** Weight sets recorded together: one journal entry, so a crash keeps all of them or none. */
+    record Weights(List<WeightSet> sets) implements Op {
+        public Weights {
+            sets = List.copyOf(sets);
+        }
+    }
 
     /** Prunes lead bodies older than {@code cutoffNanos}, at most {@code limit} leads. */
     record Prune(long cutoffNanos, int limit) implements Op {}
@@ -65,9 +70,15 @@ sealed interface Op {
                 b.u8(4);
                 Codec.writeEvent(b, o.event());
             }
-            case Weights w -> {
+            case Weights w when w.sets().size() == 1 -> {
                 b.u8(5);
-                Codec.writeWeights(b, w.set());
+                Codec.writeWeights(b, w.sets().getFirst());
+            }
+            case Weights w -> {
+                b.u8(7).varint(w.sets().size());
+                for (WeightSet set : w.sets()) {
+                    Codec.writeWeights(b, set);
+                }
             }
             case Prune p -> b.u8(6).zigzag(p.cutoffNanos()).varint(p.limit());
         }
@@ -106,8 +117,14 @@ sealed interface Op {
                 yield new Events(events);
             }
             case 4 -> new Once(Codec.readEvent(r));
-            case 5 -> new Weights(Codec.readWeights(r));
+            case 5 -> new Weights(List.of(Codec.readWeights(r)));
             case 6 -> new Prune(r.zigzag(), r.varint());
+            case 7 -> {
+                int n = r.varint();
+                List<WeightSet> sets = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) sets.add(Codec.readWeights(r));
+                yield new Weights(sets);
+            }
             default -> throw new StoreException("unknown change type " + type + " in the store journal (written by a newer Flywheel?)");
         };
     }

@@ -16,7 +16,8 @@ import org.mapdb.Serializer;
  * store recovers from a failed change.
  */
 final class Tables implements AutoCloseable {
-    static final int SCHEMA = 2;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tables.class);
+    static final int SCHEMA = 3;
 
     final DB db;
     final Meta meta;
@@ -52,6 +53,17 @@ final class Tables implements AutoCloseable {
             Tables t = new Tables(db);
             t.meta.save();
             db.commit();
+            return t;
+        }
+        if (found == 2) {
+            // Schema 3 adds the found-time index retention walks; built in place, in one commit.
+            Tables t = new Tables(db);
+            long n = t.leads.buildFoundIndex();
+            schema.set(SCHEMA);
+            t.counts.save();
+            t.meta.save();
+            db.commit();
+            log.info("Store {}: upgraded from schema 2 to {} (found-time index of {} lead(s))", file, SCHEMA, n);
             return t;
         }
         if (found != SCHEMA) {
@@ -91,7 +103,7 @@ final class Tables implements AutoCloseable {
             }
             case Op.Once o -> feedback.appendOnce(o.event());
             case Op.Weights w -> {
-                feedback.append(w.set());
+                w.sets().forEach(feedback::append);
                 yield null;
             }
             case Op.Prune p -> leads.prune(p.cutoffNanos(), p.limit());

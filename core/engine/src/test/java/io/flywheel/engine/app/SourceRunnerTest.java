@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.Tag("mockito") // runs in the JVM with Mockito's agent (see core/engine/pom.xml)
 class SourceRunnerTest {
     private final ManualClock clock = ManualClock.atDefaultStart();
     private final LeadPipeline pipeline = mock(LeadPipeline.class);

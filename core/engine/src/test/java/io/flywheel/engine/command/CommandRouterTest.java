@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.Tag("mockito") // runs in the JVM with Mockito's agent (see core/engine/pom.xml)
 class CommandRouterTest {
     @TempDir
     Path dir;
