@@ -82,6 +82,20 @@ class TradingIT {
     }
 
     @Test
+    void simulatesTheConfiguredStrategiesOnTheDemoMarket() throws Exception {
+        Run r = flywheel("simulate", "--scenario", "strategies", "--out", "sim");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("adaptive vs equal vs best single in hindsight", "btc-daily BTC-USD", "adaptive", "equal", "best:")
+                .contains("regret within the Hedge bound on").contains("of 1 series");
+        try (var pngs = Files.list(work.resolve("sim"))) {
+            List<Path> charts = pngs.filter(p -> p.toString().endsWith(".png")).toList();
+            assertThat(charts).hasSize(1);
+            assertPng(charts.getFirst());
+        }
+    }
+
+    @Test
     void anUnknownStrategyIsNamedWithTheConfiguredOnes() throws Exception {
         Run r = flywheel("backtest", "--strategy", "turtel");
         assertThat(r.exit()).isEqualTo(2);

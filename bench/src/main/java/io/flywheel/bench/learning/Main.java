@@ -1,17 +1,27 @@
 package io.flywheel.bench.learning;
 
+import io.flywheel.api.PluginContext;
 import io.flywheel.engine.config.Settings;
+import io.flywheel.engine.learning.StrategySimulation;
 import io.flywheel.engine.log.Logging;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.KeywordWeightUpdater;
+import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.simulate.KeywordLearning;
 import io.flywheel.engine.simulate.KeywordSimulation;
 import io.flywheel.engine.simulate.Scenarios;
 import io.flywheel.engine.simulate.SimulationReport;
+import io.flywheel.plugins.strategies.BuyAndHoldFactory;
+import io.flywheel.plugins.strategies.DonchianBreakoutFactory;
+import io.flywheel.plugins.strategies.RsiReversionFactory;
+import io.flywheel.plugins.strategies.SmaCrossoverFactory;
+import io.flywheel.testkit.PriceFixtures;
+import io.flywheel.testkit.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -20,8 +30,10 @@ import java.util.stream.Stream;
  * store and bundled rules against a simulated audience), keywords and drift scenarios, 10,000
  * rounds each ({@code --quick}: 1,500 stationary and 3,000 with the drift after 1,500, so there is
  * time to recover, in about a minute). The reference in the same run is uniform weights on the same
- * candidate leads. The strategy scenario's figures ({@code sharpe_wins}, {@code series}) are null
- * until that scenario is part of the build.
+ * candidate leads. The strategies scenario runs the four classic strategies (default parameters) on
+ * the four real price series of the fixtures (BTC and ETH daily, BTC 4-hour, S&P 500 weekly) in both
+ * modes: adaptive weights from the bundled strategy-weights.js against equal weights and the best
+ * single strategy in hindsight.
  */
 public final class Main {
     private Main() {}
@@ -46,9 +58,23 @@ public final class Main {
             ratio = stationary.summary().ratio();
             recovery = drift.summary().recoveryRounds();
         }
-        System.out.println("Scenario strategies: not included in this build (sharpe_wins and series stay null until the strategy-ensemble scenario is merged).");
-        System.out.printf(Locale.ROOT, "RESULT {\"keyword_regret_vs_uniform\": %.3f, \"drift_recovery_rounds\": %s, \"sharpe_wins\": null, \"series\": null}%n",
-                ratio, recovery == null || recovery < 0 ? "null" : recovery.toString());
+        StrategySimulation.Report strategies = StrategySimulation.run(
+                List.of(new StrategySimulation.Series("BTC-USD 1d", PriceFixtures.btcDaily()), new StrategySimulation.Series("ETH-USD 1d", PriceFixtures.ethDaily()),
+                        new StrategySimulation.Series("BTC-USD 4h", PriceFixtures.btc4h()),
+                        new StrategySimulation.Series("S&P 500 1w", PriceFixtures.sp500Weekly())),
+                StrategySimulation.Options.defaults(classicStrategies(), new RulesConfig(java.util.Map.of(), java.util.Map.of(), io.flywheel.engine.rules.RuleLimits.DEFAULT, java.time.Duration.ofDays(1), 1, false, 100)).withOut(out));
+        strategies.print(System.out);
+        System.out.printf(Locale.ROOT, "RESULT {\"keyword_regret_vs_uniform\": %.3f, \"drift_recovery_rounds\": %s, \"sharpe_wins\": %d, \"series\": %d}%n",
+                ratio, recovery == null || recovery < 0 ? "null" : recovery.toString(), strategies.sharpeWins(), strategies.series());
+    }
+
+    /** The four classic strategies with their default parameters. */
+    private static List<StrategySimulation.StrategySpec> classicStrategies() {
+        PluginContext ctx = new TestPluginContext("simulate", java.time.Clock.systemUTC(), null, null, null, null);
+        return List.of(new StrategySimulation.StrategySpec("sma", () -> new SmaCrossoverFactory().create(new SmaCrossoverFactory.Config(null, null, null, null), ctx)),
+                new StrategySimulation.StrategySpec("rsi", () -> new RsiReversionFactory().create(new RsiReversionFactory.Config(null, null, null, null), ctx)),
+                new StrategySimulation.StrategySpec("donchian", () -> new DonchianBreakoutFactory().create(new DonchianBreakoutFactory.Config(null, null, null), ctx)),
+                new StrategySimulation.StrategySpec("hold", () -> new BuyAndHoldFactory().create(new BuyAndHoldFactory.Config(null), ctx)));
     }
 
     /** Runs this benchmark again in a JVM with the Graal compiler on the upgrade module path, as ./flywheel runs Flywheel. */

@@ -1,12 +1,19 @@
 package io.flywheel.engine.cli;
 
+import io.flywheel.api.Scheduler;
+import io.flywheel.api.market.Bar;
+import io.flywheel.engine.app.Backtests;
+import io.flywheel.engine.app.Preflight;
 import io.flywheel.engine.config.ConfigLoader;
 import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.config.Settings;
+import io.flywheel.engine.learning.StrategySimulation;
 import io.flywheel.engine.log.Logging;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.KeywordWeightUpdater;
+import io.flywheel.engine.rules.RulesConfig;
+import io.flywheel.engine.trading.PaperTrader;
 import io.flywheel.engine.simulate.KeywordLearning;
 import io.flywheel.engine.simulate.KeywordSimulation;
 import io.flywheel.engine.simulate.Scenarios;
@@ -18,7 +25,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -36,7 +45,8 @@ import picocli.CommandLine.ParentCommand;
                 "audience on a simulated clock, and reports cumulative regret against an oracle that knows each keyword's hidden",
                 "engagement probability and against uniform weights, as a table and PNG charts. Seeds are fixed: the same command",
                 "gives the same figures. Scenarios: keywords (stationary audience), drift (the best keywords become the worst halfway),",
-                "strategies (the strategy ensemble on real prices; not included in this build), all."})
+                "strategies (the configured strategies on real price series: adaptive weights from strategy-weights.js, walk-forward,",
+                "against equal weights and the best single strategy in hindsight), all."})
 final class SimulateCommand implements Callable<Integer> {
     enum Scenario { keywords, drift, strategies, all }
 
@@ -66,6 +76,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--seed", description = "Seed of everything random (default: 8).")
     Long seed;
+
+    @Option(names = "--prices", paramLabel = "FILE", description = {"A price series for the strategies scenario: CSV with the header time,open,high,low,close,volume,",
+            "time ISO-8601 UTC (.gz too); repeat for several. Default: the whole history of each configured market."})
+    List<Path> prices = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "simulation", description = "Where the PNG charts go (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -117,9 +131,11 @@ final class SimulateCommand implements Callable<Integer> {
             }
         }
         if (scenario == Scenario.strategies || scenario == Scenario.all) {
-            // The strategy-ensemble scenario is delivered separately; until it is, say so rather than print nothing.
-            o.println("Scenario strategies: not included in this build (adaptive vs equal vs best single strategy on real price series);");
-            o.println("  `flywheel backtest --ensemble` runs the ensemble on the configured markets meanwhile.");
+            Optional<StrategySimulation.Report> r = strategies(o, scenario == Scenario.strategies);
+            if (r.isEmpty()) {
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+            missed |= r.get().series() > 0 && (2 * r.get().sharpeWins() <= r.get().series() || r.get().withinBound() < r.get().series());
         }
         if (missed) {
             o.println("At least one goal was not met (see above).");
@@ -135,6 +151,56 @@ final class SimulateCommand implements Callable<Integer> {
         return new KeywordSimulation.Setup(rounds, candidates == null ? d.candidates() : candidates, updateEvery == null ? d.updateEvery() : updateEvery,
                 d.round(), window == null ? d.window() : window, windows == null ? d.windows() : windows, explore == null ? d.explore() : explore,
                 seed == null ? d.seed() : seed);
+    }
+
+    /**
+     * The configured strategies on each series (the {@code --prices} files, else each configured
+     * market's history), through the real ensemble and the deployment's strategy-weights.js.
+     * Empty when the config has errors.
+     */
+    private Optional<StrategySimulation.Report> strategies(PrintStream o, boolean asked) throws IOException {
+        if (!Files.isRegularFile(cli.configFile())) {
+            String why = "the strategies scenario runs the strategies configured in " + cli.configFile() + ", which does not exist";
+            if (asked) {
+                cli.io().err().println("flywheel simulate: " + why);
+                return Optional.empty();
+            }
+            o.println("Scenario strategies: skipped; " + why + ".");
+            return Optional.of(new StrategySimulation.Report("", 0, List.of(), 0, 0, 0));
+        }
+        Preflight.Result pre = cli.preflight();
+        if (cli.report(pre) > 0) {
+            cli.io().err().println("flywheel: fix the config first; `flywheel check` lists the same problems");
+            pre.plugins().close();
+            return Optional.empty();
+        }
+        Scheduler scheduler = cli.io().scheduler().get();
+        try (Backtests backtests = Backtests.open(pre, cli.io().clock(), scheduler, cli.io().random())) {
+            List<PaperTrader.Spec> specs = backtests.setup().specs();
+            if (specs.isEmpty()) {
+                o.println("Scenario strategies: no strategy is configured (strategies: in " + cli.configFile() + "); nothing to simulate.");
+                return Optional.of(new StrategySimulation.Report("", 0, List.of(), 0, 0, 0));
+            }
+            List<StrategySimulation.StrategySpec> strategies = specs.stream().map(s -> new StrategySimulation.StrategySpec(s.id(), s.strategy())).toList();
+            List<StrategySimulation.Series> series = new ArrayList<>();
+            if (prices.isEmpty()) {
+                for (String market : specs.stream().map(PaperTrader.Spec::marketId).distinct().toList()) {
+                    Map<String, List<Bar>> bySymbol = new LinkedHashMap<>();
+                    backtests.load(specs.stream().filter(s -> s.marketId().equals(market)).toList()).bars()
+                            .forEach(b -> bySymbol.computeIfAbsent(b.symbol(), k -> new ArrayList<>()).add(b));
+                    bySymbol.forEach((symbol, bars) -> series.add(new StrategySimulation.Series(market + " " + symbol, bars)));
+                }
+            } else {
+                for (Path file : prices) {
+                    String name = file.getFileName().toString().replaceFirst("(\\.csv)?(\\.gz)?$", "");
+                    series.add(StrategySimulation.Series.readCsv(name, name, file));
+                }
+            }
+            StrategySimulation.Report r = StrategySimulation.run(series,
+                    StrategySimulation.Options.defaults(strategies, RulesConfig.of(pre.requireConfig())).withOut(Files.createDirectories(out)));
+            r.print(o);
+            return Optional.of(r);
+        }
     }
 
     /** The deployment's rules section when there is a config.yml, else the defaults (bundled scripts). */

@@ -38,17 +38,23 @@ class SimulateCliTest {
     }
 
     @Test
-    void simulatePrintsATablePerScenarioWritesChartsAndSaysTheStrategiesScenarioIsNotIncluded() throws Exception {
+    void simulatePrintsATablePerScenarioWritesChartsAndSkipsStrategiesWithoutAConfig() throws Exception {
         Path charts = dir.resolve("charts");
         assertThat(run("--config", dir.resolve("none.yml").toString(), "simulate", "--rounds", "240", "--update-every", "12", "--window", "12h",
                 "--out", charts.toString())).isZero();
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("Scenario keywords: 240 rounds of 10 candidate leads").contains("Scenario drift: 240 rounds")
                 .contains("turn round after round 120").contains("recovery after the drift").contains("regret / uniform weights' regret at 240 rounds")
-                .contains("Scenario strategies: not included in this build");
+                .contains("Scenario strategies: skipped; the strategies scenario runs the strategies configured in");
         assertThat(charts.resolve("keywords-regret.png")).exists();
         assertThat(charts.resolve("drift-per-round.png")).exists();
         assertThat(charts.resolve("drift-weights.png")).exists();
+    }
+
+    @Test
+    void theStrategiesScenarioAskedForWithoutAConfigIsAConfigProblem() {
+        assertThat(run("--config", dir.resolve("none.yml").toString(), "simulate", "--scenario", "strategies")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("none.yml, which does not exist");
     }
 
     @Test
