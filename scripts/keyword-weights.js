@@ -36,7 +36,8 @@
  *   A rate is sampled from each posterior; the new weight is proportional to it, scaled so the
  *   mean weight of the keywords with evidence stays what it was (scores keep their scale).
  *   Then: no weight moves more than MAX_STEP x the mean weight in one update, and none goes
- *   below FLOOR x the mean weight, so no keyword is starved of posts and can come back.
+ *   below FLOOR x the mean weight, so no keyword is starved of posts and can come back; the
+ *   targets are scaled so that after these clamps the mean weight is still what it was.
  *   Keywords with no posts at all in the windows keep their weight: there is nothing to learn.
  */
 
@@ -82,13 +83,29 @@ function updateKeywordWeights(stats, current) {
     meanWeight += current[kw] / keys.length;
   }
   if (meanWeight <= 0) meanWeight = 1;
-  const next = {};
-  for (const kw of keys) {
-    const target = meanRate > 0 ? meanWeight * rate[kw] / meanRate : current[kw];
-    const step = Math.max(-MAX_STEP * meanWeight, Math.min(MAX_STEP * meanWeight, target - current[kw]));
-    next[kw] = Math.max(FLOOR * meanWeight, current[kw] + step);
+  // The cap and the floor are asymmetric (a keyword far ahead is held back more than the rest fall),
+  // so clamping the targets as they are would lower the mean weight a little at every update and the
+  // keyword part of a score would fade against recency and source priors. Scale the targets by the
+  // factor that keeps the mean weight where it was after the clamps (found by bisection).
+  const clamped = (scale) => {
+    const next = {};
+    let mean = 0;
+    for (const kw of keys) {
+      const target = meanRate > 0 ? scale * meanWeight * rate[kw] / meanRate : current[kw];
+      const step = Math.max(-MAX_STEP * meanWeight, Math.min(MAX_STEP * meanWeight, target - current[kw]));
+      next[kw] = Math.max(FLOOR * meanWeight, current[kw] + step);
+      mean += next[kw] / keys.length;
+    }
+    return { next, mean };
+  };
+  let low = 0, high = 1;
+  while (clamped(high).mean < meanWeight && high < 1e6) high *= 2;
+  if (clamped(low).mean >= meanWeight) return clamped(low).next;
+  for (let i = 0; i < 60 && high - low > 1e-12 * high; i++) {
+    const mid = (low + high) / 2;
+    if (clamped(mid).mean < meanWeight) low = mid; else high = mid;
   }
-  return next;
+  return clamped(high).next;
 }
 
 /* Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */

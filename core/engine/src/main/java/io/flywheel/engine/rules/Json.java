@@ -28,10 +28,15 @@ final class Json {
         return out.toString();
     }
 
+    /*
+     * Names are written sorted: a rule iterates them in this order and draws its random numbers in
+     * it, and Map.copyOf's iteration order changes from one JVM to the next, so the same inputs
+     * would give other weights after a restart.
+     */
     static String weights(Map<String, Double> weights) {
         return write(g -> {
             g.writeStartObject();
-            for (Map.Entry<String, Double> e : weights.entrySet()) {
+            for (Map.Entry<String, Double> e : new java.util.TreeMap<>(weights).entrySet()) {
                 g.writeNumberField(e.getKey(), finite(e.getValue()));
             }
             g.writeEndObject();
@@ -41,7 +46,7 @@ final class Json {
     static String returns(Map<String, List<Double>> returns) {
         return write(g -> {
             g.writeStartObject();
-            for (Map.Entry<String, List<Double>> e : returns.entrySet()) {
+            for (Map.Entry<String, List<Double>> e : new java.util.TreeMap<>(returns).entrySet()) {
                 g.writeArrayFieldStart(e.getKey());
                 for (Double r : e.getValue()) {
                     g.writeNumber(finite(r));

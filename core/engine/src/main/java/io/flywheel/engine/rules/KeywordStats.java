@@ -82,7 +82,7 @@ public record KeywordStats(Instant end, Duration window, int windows, Map<String
             // Below 2^53 so JavaScript reads it exactly.
             g.writeNumberField("seed", seed & ((1L << 53) - 1));
             g.writeObjectFieldStart("keywords");
-            for (Map.Entry<String, List<Counts>> e : keywords.entrySet()) {
+            for (Map.Entry<String, List<Counts>> e : new java.util.TreeMap<>(keywords).entrySet()) { // sorted: see Json.weights
                 g.writeArrayFieldStart(e.getKey());
                 for (Counts c : e.getValue()) {
                     g.writeStartObject();

@@ -105,6 +105,26 @@ class DefaultRulesTest {
     }
 
     @Test
+    void keywordUpdatesKeepTheMeanWeightSoScoresKeepTheirScale() {
+        Map<String, Double> weights = new LinkedHashMap<>(Map.of("rust", 1.0, "go", 1.0, "java", 1.0, "kotlin", 1.0, "scala", 1.0));
+        Deque<Map<String, KeywordStats.Counts>> windows = new ArrayDeque<>();
+        Random audience = new Random(7);
+        // One keyword far ahead: its rise is capped while the others fall, which used to pull the mean down every update.
+        Map<String, Double> engagement = Map.of("rust", 0.6, "go", 0.05, "java", 0.05, "kotlin", 0.04, "scala", 0.03);
+        for (int round = 0; round < 60; round++) {
+            Map<String, Double> next = keywordRound(weights, engagement, windows, audience, round);
+            double cap = 0.25 * mean(weights);
+            for (String k : weights.keySet()) {
+                assertThat(Math.abs(next.get(k) - weights.get(k))).as("%s in round %d", k, round).isLessThanOrEqualTo(cap + 1e-9);
+                assertThat(next.get(k)).isGreaterThanOrEqualTo(0.1 * mean(weights) - 1e-9);
+            }
+            assertThat(mean(next)).as("mean weight after round %d", round).isCloseTo(1.0, within(1e-6));
+            weights = next;
+        }
+        assertThat(weights.get("rust")).isGreaterThan(3 * weights.get("go"));
+    }
+
+    @Test
     void sameStatsAndSeedGiveTheSameWeights() {
         Map<String, List<KeywordStats.Counts>> per = Map.of("rust", List.of(new KeywordStats.Counts(10, 10, 3, 0, 0)),
                 "go", List.of(new KeywordStats.Counts(10, 10, 3, 0, 0)));
