@@ -4,9 +4,7 @@ import io.flywheel.api.Scheduler;
 import io.flywheel.api.market.Bar;
 import io.flywheel.engine.app.Backtests;
 import io.flywheel.engine.app.Preflight;
-import io.flywheel.engine.config.ConfigLoader;
 import io.flywheel.engine.config.FlywheelConfig;
-import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.config.Settings;
 import io.flywheel.engine.learning.StrategySimulation;
 import io.flywheel.engine.log.Logging;
@@ -208,9 +206,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(cli.configFile())) {
             return Optional.of(Settings.Rules.defaults());
         }
-        ConfigLoader.Result loaded = new ConfigLoader().load(cli.configFile(), cli.io().env());
-        loaded.problems().all().stream().filter(Problem::isError).forEach(p -> cli.io().err().println(p));
-        return loaded.problems().hasErrors() ? Optional.empty() : loaded.config().map(FlywheelConfig::rules);
+        return RulesCommand.config(cli).map(FlywheelConfig::rules);
     }
 
     private static void delete(Path dir) throws IOException {
