@@ -1,7 +1,7 @@
 package io.flywheel.engine.learning;
 
 import io.flywheel.engine.rules.StrategyWeightRule;
-import java.util.LinkedHashMap;
+import io.flywheel.engine.trading.Allocator;
 import java.util.List;
 import java.util.Map;
 
@@ -63,29 +63,10 @@ public final class StrategyGuard implements StrategyWeightRule {
 
     /** What the allocator would make of {@code proposed}: normalized, floored at min-weight; {@code null} when it would reject it. */
     private Map<String, Double> floored(Map<String, Double> proposed, Map<String, Double> current) {
-        if (proposed == null) {
+        try {
+            return Allocator.normalize(proposed, current.keySet(), minWeight, "the rule's weights");
+        } catch (IllegalArgumentException e) {
             return null;
         }
-        double sum = 0;
-        for (String id : current.keySet()) {
-            Double w = proposed.get(id);
-            if (w == null || !Double.isFinite(w) || w < 0) {
-                return null;
-            }
-            sum += w;
-        }
-        if (!(sum > 0)) {
-            return null;
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        double total = 0;
-        for (String id : current.keySet()) {
-            double w = Math.max(minWeight, proposed.get(id) / sum);
-            out.put(id, w);
-            total += w;
-        }
-        double t = total;
-        out.replaceAll((id, w) -> w / t);
-        return out;
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code minWeight} so every strategy keeps trading a little and its return stays measurable.
  * A rule that fails or answers nonsense leaves the weights as they were.
  */
-final class Allocator {
+public final class Allocator {
     private final StrategyWeightRule rule;
     private final double minWeight;
     private Map<String, Double> weights;
@@ -58,11 +58,20 @@ final class Allocator {
     }
 
     private Map<String, Double> normalize(Map<String, Double> proposed, String what) {
+        return normalize(proposed, weights == null ? proposed.keySet() : weights.keySet(), minWeight, what);
+    }
+
+    /**
+     * {@code proposed} for the strategies {@code ids}, as the allocator puts weights in force:
+     * normalized to sum to 1 and floored at {@code minWeight}. Throws {@link IllegalArgumentException}
+     * naming {@code what} and the fault when a weight is missing, not finite, negative, or all are zero.
+     */
+    public static Map<String, Double> normalize(Map<String, Double> proposed, java.util.Set<String> ids, double minWeight, String what) {
         if (proposed == null) {
             throw new IllegalArgumentException(what + ": none returned");
         }
         double sum = 0;
-        for (String id : (weights == null ? proposed.keySet() : weights.keySet())) {
+        for (String id : ids) {
             Double w = proposed.get(id);
             if (w == null) {
                 throw new IllegalArgumentException(what + ": no weight for strategy '" + id + "'");
@@ -77,7 +86,7 @@ final class Allocator {
         }
         Map<String, Double> out = new LinkedHashMap<>();
         double floored = 0;
-        for (String id : (weights == null ? proposed.keySet() : weights.keySet())) {
+        for (String id : ids) {
             double w = Math.max(minWeight, proposed.get(id) / sum);
             out.put(id, w);
             floored += w;
