@@ -106,8 +106,9 @@ public final class Main {
         Map<String, Figures> out = new LinkedHashMap<>();
         for (RunResult r : results) {
             double leadsPerSecond = r.getPrimaryResult().getScore() * LeadScoreBenchmark.LEADS;
-            double cpuNanosPerSecond = r.getSecondaryResults().get("cpuNanos").getScore();
-            out.put(r.getParams().getParam("scorer"), new Figures(leadsPerSecond, cpuNanosPerSecond / leadsPerSecond));
+            // Both counters are summed over the measured iterations.
+            double cpuNanosPerLead = r.getSecondaryResults().get("cpuNanos").getScore() / r.getSecondaryResults().get("leads").getScore();
+            out.put(r.getParams().getParam("scorer"), new Figures(leadsPerSecond, cpuNanosPerLead));
         }
         if (!out.keySet().containsAll(scorers)) {
             throw new IllegalStateException("a benchmark failed (see its output above); got " + out.keySet());

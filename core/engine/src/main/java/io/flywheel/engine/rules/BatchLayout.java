@@ -25,6 +25,9 @@ public final class BatchLayout {
     private final NameTable platforms = new NameTable();
     private final int weightCount;
     private double[] weights;
+    /** Matches of the batch being laid out, copied to exactly sized columns at its end (one pass over the leads). */
+    private int[] keywordScratch = new int[1024];
+    private byte[] titleScratch = new byte[1024];
 
     /** A layout for {@code weights}; ages are measured from {@code now}. */
     public BatchLayout(Map<String, Double> weights, Instant now) {
@@ -39,13 +42,9 @@ public final class BatchLayout {
     /** {@code leads[from, to)} as one batch. */
     public LeadBatch lay(List<Lead> leads, int from, int to) {
         int count = to - from;
-        int total = 0;
-        for (int i = from; i < to; i++) {
-            total += leads.get(i).keywords().size();
-        }
         int[] matchStart = new int[count + 1];
-        int[] matchKeyword = new int[total];
-        byte[] matchInTitle = new byte[total];
+        int[] matchKeyword = keywordScratch;
+        byte[] matchInTitle = titleScratch;
         int[] source = new int[count];
         int[] platform = new int[count];
         double[] ageHours = new double[count];
@@ -56,6 +55,11 @@ public final class BatchLayout {
             String titleLower = lead.title().toLowerCase(Locale.ROOT);
             matchStart[i] = p;
             List<String> kws = lead.keywords();
+            if (p + kws.size() > matchKeyword.length) {
+                int grown = Math.max(p + kws.size(), 2 * matchKeyword.length);
+                matchKeyword = keywordScratch = Arrays.copyOf(matchKeyword, grown);
+                matchInTitle = titleScratch = Arrays.copyOf(matchInTitle, grown);
+            }
             for (int k = 0, size = kws.size(); k < size; k++) {
                 String kw = kws.get(k);
                 matchKeyword[p] = keywordId(kw);
@@ -68,7 +72,8 @@ public final class BatchLayout {
             published[i] = lead.published() == null ? Double.NaN : lead.published().toEpochMilli();
         }
         matchStart[count] = p;
-        return new LeadBatch(id, leads, from, count, matchStart, matchKeyword, matchInTitle, source, platform, ageHours, published,
+        return new LeadBatch(id, leads, from, count, matchStart, Arrays.copyOf(matchKeyword, p), Arrays.copyOf(matchInTitle, p), source, platform,
+                ageHours, published,
                 Arrays.copyOf(weights, keywords.count()), keywords.names(), keywords.count(), weightCount,
                 sources.names(), sources.count(), platforms.names(), platforms.count());
     }
