@@ -97,9 +97,9 @@ public class LeadScoreBenchmark {
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /**
-     * CPU time of the whole process while scoring, reported beside the throughput: the JavaScript
-     * rule runs on its own thread while the calling thread lays out the next batches, so its
-     * leads per second use more than one core and its CPU time per lead tells what it costs.
+     * CPU time of the whole process while scoring, reported beside the throughput: what a lead
+     * costs whatever runs on which thread (the rule runs on its own thread while the caller waits;
+     * the JIT compilers' background threads count too, which is why the warm-up is long).
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)

@@ -2,7 +2,6 @@ package io.flywheel.engine.rules;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -11,12 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntConsumer;
-import java.util.function.IntFunction;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.PolyglotAccess;
@@ -157,94 +151,15 @@ public final class CompiledScript implements AutoCloseable {
     /**
      * {@code count} calls handed to this version's thread at once, run in order; each gets the call
      * limits afresh (time, statements, allocation, log lines), exactly as {@link #call} would give
-     * it. Call i gets input i, which {@code make} builds on the calling thread while the calls
-     * run, a few ahead of them (waiting for an input does not count against a call's limits). The
-     * first failure ends the rest and is thrown; a failure of {@code make} is thrown as it is.
+     * it. The first failure ends the rest and is thrown.
      */
-    <B> void callEach(String what, int count, IntFunction<B> make, BiConsumer<Bound, B> body) {
+    void callEach(String what, int count, java.util.function.ObjIntConsumer<Bound> body) {
         reloadIfCancelled();
-        Handoff<B> inputs = new Handoff<>(count, make);
-        try {
-            execute(what, limits.timeLimit(), count, inputs::next, i -> {
-                ensureLoaded();
-                body.accept(new Bound(api, generation), inputs.current());
-                return null;
-            }, inputs::produce);
-        } catch (RuleException e) {
-            RuntimeException failure = inputs.failure();
-            if (failure != null) {
-                failure.addSuppressed(e);
-                throw failure;
-            }
-            throw e;
-        }
-    }
-
-    /** Inputs made on the calling thread and taken, in order, by the calls on the rule's thread. */
-    private static final class Handoff<B> {
-        private static final int AHEAD = 2;
-
-        private final ArrayBlockingQueue<B> ready = new ArrayBlockingQueue<>(AHEAD);
-        private final int count;
-        private final IntFunction<B> make;
-        private volatile boolean done;
-        private volatile RuntimeException failure;
-        private B current;
-
-        Handoff(int count, IntFunction<B> make) {
-            this.count = count;
-            this.make = make;
-        }
-
-        /** On the calling thread: makes the inputs until all are made or the calls have ended. */
-        void produce(BooleanSupplier callsEnded) {
-            try {
-                for (int i = 0; i < count && !callsEnded.getAsBoolean(); i++) {
-                    B input = make.apply(i);
-                    while (!ready.offer(input, 1, TimeUnit.MILLISECONDS)) {
-                        if (callsEnded.getAsBoolean()) {
-                            return;
-                        }
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                done = true;
-            }
-        }
-
-        /** On the rule's thread, before call i: waits for its input. */
-        void next(int i) {
-            try {
-                for (;;) {
-                    B input = ready.poll(1, TimeUnit.MILLISECONDS);
-                    if (input == null && done) {
-                        input = ready.poll();
-                        if (input == null) {
-                            throw new IllegalStateException("input " + i + " of " + count + " was not made", failure);
-                        }
-                    }
-                    if (input != null) {
-                        current = input;
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for input " + i, e);
-            }
-        }
-
-        B current() {
-            return current;
-        }
-
-        RuntimeException failure() {
-            return failure;
-        }
+        execute(what, limits.timeLimit(), count, i -> {
+            ensureLoaded();
+            body.accept(new Bound(api, generation), i);
+            return null;
+        });
     }
 
     private void reloadIfCancelled() {
@@ -266,15 +181,6 @@ public final class CompiledScript implements AutoCloseable {
     }
 
     private <T> T execute(String what, Duration limit, int count, Body<T> body) {
-        return execute(what, limit, count, i -> {}, body, ended -> {});
-    }
-
-    /**
-     * Runs {@code count} calls of {@code body} on this version's thread, each within the limits;
-     * {@code beforeEach} runs before each call, outside its limits, and {@code alongside} on the
-     * calling thread while the calls run (told whether they have ended).
-     */
-    private <T> T execute(String what, Duration limit, int count, IntConsumer beforeEach, Body<T> body, Consumer<BooleanSupplier> alongside) {
         if (closed) {
             throw new RuleException(source.name() + ": this version has been unloaded");
         }
@@ -288,7 +194,6 @@ public final class CompiledScript implements AutoCloseable {
                 try {
                     T last = null;
                     for (int i = 0; i < count && !result.isDone(); i++) {
-                        beforeEach.accept(i);
                         guard.begin();
                         output.beginCall();
                         try {
@@ -312,7 +217,6 @@ public final class CompiledScript implements AutoCloseable {
         }
         ScheduledFuture<?> tick = runtime.watchdog().scheduleAtFixedRate(() -> guard.check(result), 5, 5, TimeUnit.MILLISECONDS);
         try {
-            alongside.accept(result::isDone);
             return result.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuleException re) {

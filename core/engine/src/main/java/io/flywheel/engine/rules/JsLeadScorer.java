@@ -13,9 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores leads with a {@code lead-score.js} version: batches of up to {@code batchSize} leads
- * per call, each a {@link LeadBatch}; all batches of one {@link #score} are handed to the rule's
- * thread at once, and the calling thread lays out the next batches while the rule scores the
- * ones before (a {@link BatchLayout} per call). When the live rule
+ * per call, each a {@link LeadBatch} laid out by a {@link BatchLayout} made for the call; all
+ * batches of one {@link #score} are handed to the rule's thread at once. When the live rule
  * fails on a batch, that batch is scored by the built-in Java scorer and the failure is reported,
  * so leads keep flowing while the operator fixes the script.
  */
@@ -84,18 +83,31 @@ public final class JsLeadScorer implements LeadScorer {
         double[] scores = new double[leads.size()];
         BatchLayout layout = new BatchLayout(weights, clock.instant());
         int batches = (leads.size() + batchSize - 1) / batchSize;
-        // All batches in one hand-off to the rule's thread, each a call with its own limits; this thread lays out
-        // the next batches while the rule scores the ones before.
-        version.callEach(version.entryPoint() + "()", batches,
-                k -> layout.lay(leads, k * batchSize, Math.min(leads.size(), (k + 1) * batchSize)),
-                (bound, batch) -> {
-                    Binding b = binding(version, bound);
-                    Value error = b.score().execute(b.state(), batch);
-                    if (!error.isNull()) {
-                        throw new RuleException(version.source().name() + ": " + error.asString());
-                    }
-                    System.arraycopy(batch.out, 0, scores, batch.from(), batch.n);
-                });
+        // All batches in one hand-off to the rule's thread, each laid out there and scored in a call with its own limits.
+        // A lead the layout fails on is not the rule's fault: that failure is thrown as it is.
+        RuntimeException[] layoutFailure = {null};
+        try {
+            version.callEach(version.entryPoint() + "()", batches, (bound, k) -> {
+                LeadBatch batch;
+                try {
+                    batch = layout.lay(leads, k * batchSize, Math.min(leads.size(), (k + 1) * batchSize));
+                } catch (RuntimeException e) {
+                    layoutFailure[0] = e;
+                    throw e;
+                }
+                Binding b = binding(version, bound);
+                Value error = b.score().execute(b.state(), batch);
+                if (!error.isNull()) {
+                    throw new RuleException(version.source().name() + ": " + error.asString());
+                }
+                System.arraycopy(batch.out, 0, scores, batch.from(), batch.n);
+            });
+        } catch (RuleException e) {
+            if (layoutFailure[0] != null) {
+                throw layoutFailure[0];
+            }
+            throw e;
+        }
         return scores;
     }
 

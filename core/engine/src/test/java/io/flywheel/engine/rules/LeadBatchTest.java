@@ -235,7 +235,7 @@ class LeadBatchTest {
     }
 
     @Test
-    void manyBatchesLaidOutAheadOfTheRuleScoreLikeJava() {
+    void manyBatchesScoreLikeJava() {
         List<Lead> leads = many(1_003);
         try (CompiledScript bundled = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, LIMITS)) {
             double[] java = new KeywordScorer(CLOCK).score(leads, WEIGHTS);
