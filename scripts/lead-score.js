@@ -8,19 +8,21 @@
  *                                 Float64Array of batch.size numbers)
  *
  *   batch   up to rules.batch-size leads (250 by default) per call, one column per field: lead i
- *           is entry i of each column. Keywords, sources and platforms are numbered; the number
- *           is the position of the name in batch.keywords, batch.sources, batch.platforms.
+ *           is entry i of each column. Columns are arrays of numbers, new for each call (reading
+ *           them is as fast as reading JavaScript's own arrays; array methods such as map work).
+ *           Keywords, sources and platforms are numbered; the number is the position of the name
+ *           in batch.keywords, batch.sources, batch.platforms.
  *     size            the number of leads
  *     keywords        keyword names, lower case; "keyword k" below is keywords[k]
- *     weights         Float64Array: weights[k] is the weight in force for keyword k (0 for a
- *                     keyword the weights lack). They start from `keywords:` in config.yml and
- *                     keyword-weights.js updates them from engagement. A fresh copy per call.
- *     matchStart      Int32Array of size + 1: the keywords lead i mentions (in its title or body)
+ *     weights         weights[k] is the weight in force for keyword k (0 for a keyword the
+ *                     weights lack). They start from `keywords:` in config.yml and
+ *                     keyword-weights.js updates them from engagement.
+ *     matchStart      size + 1 entries: the keywords lead i mentions (in its title or body)
  *                     are the matches at positions matchStart[i] up to matchStart[i + 1] - 1 of
- *     matchKeyword    Int32Array: the keyword k of each match
- *     matchInTitle    Uint8Array: 1 when that keyword is in the title too, else 0
- *     ageHours        Float64Array: hours since the lead was published (or found, if it has no date)
- *     published       Float64Array: milliseconds since 1970, NaN when unknown
+ *     matchKeyword    the keyword k of each match
+ *     matchInTitle    1 when that keyword is in the title too, else 0
+ *     ageHours        hours since the lead was published (or found, if it has no date)
+ *     published       milliseconds since 1970, NaN when unknown
  *     sources, source     source ids (e.g. "hn-hiring"); source[i] is lead i's, as a position in sources
  *     platforms, platform the platform posted on (e.g. "hackernews"), the same way
  *     lead(i)         lead i as one object, for rules that read text: keywords and inTitle (arrays,

@@ -6,7 +6,7 @@ import io.flywheel.engine.lead.LeadScorer;
 import io.flywheel.engine.rules.CompiledScript;
 import io.flywheel.engine.rules.JsLeadScorer;
 import io.flywheel.engine.rules.JsRuntime;
-import io.flywheel.engine.rules.LeadBatch;
+import io.flywheel.engine.rules.BatchLayout;
 import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RuleLimits;
 import io.flywheel.engine.rules.ScriptSource;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -68,11 +69,11 @@ public class LeadScoreBenchmark {
             script = runtime.compile(source, RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
             impl = new JsLeadScorer(() -> script, clock, JsLeadScorer.DEFAULT_BATCH, null, e -> {});
         } else if (scorer.equals("layout")) {
-            LeadBatch batch = new LeadBatch();
             impl = (all, w) -> {
+                BatchLayout layout = new BatchLayout(w, Leads.NOW);
                 double[] sink = new double[1];
                 for (int from = 0; from < all.size(); from += JsLeadScorer.DEFAULT_BATCH) {
-                    sink[0] += batch.fill(all, from, Math.min(all.size(), from + JsLeadScorer.DEFAULT_BATCH), w, Leads.NOW).matches;
+                    sink[0] += layout.lay(all, from, Math.min(all.size(), from + JsLeadScorer.DEFAULT_BATCH)).matches;
                 }
                 return sink;
             };
@@ -92,9 +93,35 @@ public class LeadScoreBenchmark {
         }
     }
 
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /**
+     * CPU time of the whole process while scoring, reported beside the throughput: the JavaScript
+     * rule runs on its own thread while the calling thread lays out the next batches, so its
+     * leads per second use more than one core and its CPU time per lead tells what it costs.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        /** Summed over the measured iterations, like {@link #leads}: their ratio is CPU nanoseconds per lead. */
+        public long cpuNanos;
+        public long leads;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            cpuNanos = 0;
+            leads = 0;
+        }
+    }
+
     @Benchmark
-    public double[] scoreAll() {
-        return impl.score(leads, weights);
+    public double[] scoreAll(Cpu cpu) {
+        long before = PROCESS.getProcessCpuTime();
+        double[] scores = impl.score(leads, weights);
+        cpu.cpuNanos += PROCESS.getProcessCpuTime() - before;
+        cpu.leads += leads.size();
+        return scores;
     }
 
     @TearDown(Level.Trial)

@@ -46,16 +46,17 @@ public final class Main {
         // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
         // seconds: the optimizing runtime gets a long warm-up. Java's figure on the plain JVM is the
         // same C2 code as beside JVMCI, so --quick measures it only once.
-        Map<String, Double> opt = quick ? throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 14, 1, 3, 1)
-                : throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 30, 2, 5, 2);
-        Map<String, Double> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
+        List<String> rows = List.of("java", "js", "js-per-lead", "js-empty", "layout");
+        Map<String, Figures> opt = quick ? throughput(concat(optimized, common), rows, 14, 1, 3, 1)
+                : throughput(concat(optimized, common), rows, 30, 2, 5, 2);
+        Map<String, Figures> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
                 : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
         interp.putIfAbsent("java", opt.get("java"));
 
-        double java = opt.get("java");
-        double js = opt.get("js");
+        Figures java = opt.get("java");
+        Figures js = opt.get("js");
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-62s %14s %10s%n", "lead-score over 100,000 leads, 50 keywords (JMH)", "leads/s", "ns/lead");
+        System.out.printf(Locale.ROOT, "%-62s %14s %10s %12s%n", "lead-score over 100,000 leads, 50 keywords (JMH)", "leads/s", "ns/lead", "CPU ns/lead");
         row("Java (KeywordScorer), JVM with the optimizing JS runtime", java);
         row("lead-score.js scoreBatch(batch), optimizing runtime", js);
         row("previous lead-score.js score(leads, weights), optimizing", opt.get("js-per-lead"));
@@ -63,23 +64,31 @@ public final class Main {
         row("batch layout alone (Java side, no JavaScript)", opt.get("layout"));
         row("Java (KeywordScorer), plain JVM", interp.get("java"));
         row("lead-score.js, interpreter (no Graal compiler)", interp.get("js"));
-        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing", js / java);
-        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "previous per-lead JS / Java, optimizing", opt.get("js-per-lead") / java);
-        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, interpreter", interp.get("js") / interp.get("java"));
+        double ratio = js.leadsPerSecond() / java.leadsPerSecond();
+        double cpuRatio = java.cpuNanosPerLead() / js.cpuNanosPerLead();
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing (leads per second)", ratio);
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing (per CPU second: Java CPU/lead / JS's)", cpuRatio);
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "previous per-lead JS / Java, optimizing", opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond());
+        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, interpreter", interp.get("js").leadsPerSecond() / interp.get("java").leadsPerSecond());
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, interpreter (ms)", firstInterpreted);
         System.out.printf(Locale.ROOT, "RESULT {\"js_vs_java\": %.2f, \"runtime\": \"optimized\", \"js_leads_per_s\": %.0f, \"java_leads_per_s\": %.0f, "
+                + "\"js_vs_java_cpu\": %.2f, \"js_cpu_ns_per_lead\": %.0f, \"java_cpu_ns_per_lead\": %.0f, "
                 + "\"per_lead_js_vs_java\": %.2f, \"empty_rule_leads_per_s\": %.0f, \"layout_leads_per_s\": %.0f, "
                 + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d}%n",
-                js / java, js, java, opt.get("js-per-lead") / java, opt.get("js-empty"), opt.get("layout"), interp.get("js"), firstOptimized, firstInterpreted);
+                ratio, js.leadsPerSecond(), java.leadsPerSecond(), cpuRatio, js.cpuNanosPerLead(), java.cpuNanosPerLead(),
+                opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond(), opt.get("js-empty").leadsPerSecond(),
+                opt.get("layout").leadsPerSecond(), interp.get("js").leadsPerSecond(), firstOptimized, firstInterpreted);
     }
 
-    private static void row(String what, double leadsPerSecond) {
-        System.out.printf(Locale.ROOT, "%-62s %,14.0f %10.0f%n", what, leadsPerSecond, 1e9 / leadsPerSecond);
-    }
+    /** Leads per second, and CPU nanoseconds (all of the process's threads) per lead. */
+    record Figures(double leadsPerSecond, double cpuNanosPerLead) {}
 
-    /** Leads per second per scorer ({@code java}, {@code js}) in forked JVMs with {@code jvmArgs}. */
-    private static Map<String, Double> throughput(List<String> jvmArgs, List<String> scorers, int warmups, int warmupSeconds, int measurements,
+    private static void row(String what, Figures f) {
+        System.out.printf(Locale.ROOT, "%-62s %,14.0f %10.0f %12.0f%n", what, f.leadsPerSecond(), 1e9 / f.leadsPerSecond(), f.cpuNanosPerLead());
+    }
+    /** Figures per scorer ({@code java}, {@code js}, ...) in forked JVMs with {@code jvmArgs}. */
+    private static Map<String, Figures> throughput(List<String> jvmArgs, List<String> scorers, int warmups, int warmupSeconds, int measurements,
             int measurementSeconds) throws Exception {
         Options options = new OptionsBuilder()
                 .include(LeadScoreBenchmark.class.getName() + ".scoreAll")
@@ -94,9 +103,12 @@ public final class Main {
                 .jvmArgsAppend(jvmArgs.toArray(String[]::new))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        Map<String, Double> out = new LinkedHashMap<>();
+        Map<String, Figures> out = new LinkedHashMap<>();
         for (RunResult r : results) {
-            out.put(r.getParams().getParam("scorer"), r.getPrimaryResult().getScore() * LeadScoreBenchmark.LEADS);
+            double leadsPerSecond = r.getPrimaryResult().getScore() * LeadScoreBenchmark.LEADS;
+            // Both counters are summed over the measured iterations.
+            double cpuNanosPerLead = r.getSecondaryResults().get("cpuNanos").getScore() / r.getSecondaryResults().get("leads").getScore();
+            out.put(r.getParams().getParam("scorer"), new Figures(leadsPerSecond, cpuNanosPerLead));
         }
         if (!out.keySet().containsAll(scorers)) {
             throw new IllegalStateException("a benchmark failed (see its output above); got " + out.keySet());

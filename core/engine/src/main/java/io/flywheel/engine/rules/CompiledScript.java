@@ -2,6 +2,7 @@ package io.flywheel.engine.rules;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -10,7 +11,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.PolyglotAccess;
@@ -151,15 +157,94 @@ public final class CompiledScript implements AutoCloseable {
     /**
      * {@code count} calls handed to this version's thread at once, run in order; each gets the call
      * limits afresh (time, statements, allocation, log lines), exactly as {@link #call} would give
-     * it. The first failure ends the rest and is thrown.
+     * it. Call i gets input i, which {@code make} builds on the calling thread while the calls
+     * run, a few ahead of them (waiting for an input does not count against a call's limits). The
+     * first failure ends the rest and is thrown; a failure of {@code make} is thrown as it is.
      */
-    void callEach(String what, int count, java.util.function.ObjIntConsumer<Bound> body) {
+    <B> void callEach(String what, int count, IntFunction<B> make, BiConsumer<Bound, B> body) {
         reloadIfCancelled();
-        execute(what, limits.timeLimit(), count, i -> {
-            ensureLoaded();
-            body.accept(new Bound(api, generation), i);
-            return null;
-        });
+        Handoff<B> inputs = new Handoff<>(count, make);
+        try {
+            execute(what, limits.timeLimit(), count, inputs::next, i -> {
+                ensureLoaded();
+                body.accept(new Bound(api, generation), inputs.current());
+                return null;
+            }, inputs::produce);
+        } catch (RuleException e) {
+            RuntimeException failure = inputs.failure();
+            if (failure != null) {
+                failure.addSuppressed(e);
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /** Inputs made on the calling thread and taken, in order, by the calls on the rule's thread. */
+    private static final class Handoff<B> {
+        private static final int AHEAD = 2;
+
+        private final ArrayBlockingQueue<B> ready = new ArrayBlockingQueue<>(AHEAD);
+        private final int count;
+        private final IntFunction<B> make;
+        private volatile boolean done;
+        private volatile RuntimeException failure;
+        private B current;
+
+        Handoff(int count, IntFunction<B> make) {
+            this.count = count;
+            this.make = make;
+        }
+
+        /** On the calling thread: makes the inputs until all are made or the calls have ended. */
+        void produce(BooleanSupplier callsEnded) {
+            try {
+                for (int i = 0; i < count && !callsEnded.getAsBoolean(); i++) {
+                    B input = make.apply(i);
+                    while (!ready.offer(input, 1, TimeUnit.MILLISECONDS)) {
+                        if (callsEnded.getAsBoolean()) {
+                            return;
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                done = true;
+            }
+        }
+
+        /** On the rule's thread, before call i: waits for its input. */
+        void next(int i) {
+            try {
+                for (;;) {
+                    B input = ready.poll(1, TimeUnit.MILLISECONDS);
+                    if (input == null && done) {
+                        input = ready.poll();
+                        if (input == null) {
+                            throw new IllegalStateException("input " + i + " of " + count + " was not made", failure);
+                        }
+                    }
+                    if (input != null) {
+                        current = input;
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for input " + i, e);
+            }
+        }
+
+        B current() {
+            return current;
+        }
+
+        RuntimeException failure() {
+            return failure;
+        }
     }
 
     private void reloadIfCancelled() {
@@ -181,6 +266,15 @@ public final class CompiledScript implements AutoCloseable {
     }
 
     private <T> T execute(String what, Duration limit, int count, Body<T> body) {
+        return execute(what, limit, count, i -> {}, body, ended -> {});
+    }
+
+    /**
+     * Runs {@code count} calls of {@code body} on this version's thread, each within the limits;
+     * {@code beforeEach} runs before each call, outside its limits, and {@code alongside} on the
+     * calling thread while the calls run (told whether they have ended).
+     */
+    private <T> T execute(String what, Duration limit, int count, IntConsumer beforeEach, Body<T> body, Consumer<BooleanSupplier> alongside) {
         if (closed) {
             throw new RuleException(source.name() + ": this version has been unloaded");
         }
@@ -194,6 +288,7 @@ public final class CompiledScript implements AutoCloseable {
                 try {
                     T last = null;
                     for (int i = 0; i < count && !result.isDone(); i++) {
+                        beforeEach.accept(i);
                         guard.begin();
                         output.beginCall();
                         try {
@@ -217,6 +312,7 @@ public final class CompiledScript implements AutoCloseable {
         }
         ScheduledFuture<?> tick = runtime.watchdog().scheduleAtFixedRate(() -> guard.check(result), 5, 5, TimeUnit.MILLISECONDS);
         try {
+            alongside.accept(result::isDone);
             return result.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuleException re) {
@@ -288,8 +384,9 @@ public final class CompiledScript implements AutoCloseable {
         try {
             if (kind == RuleKind.LEAD_SCORE) {
                 var leads = Replay.sampleLeads(java.util.List.of("engineer", "remote"), java.time.Instant.EPOCH.plusSeconds(86_400L * 365 * 56));
-                LeadBatch batch = new LeadBatch().fill(leads, 0, leads.size(), java.util.Map.of("engineer", 1.0, "remote", 1.0), leads.getFirst().foundAt());
-                bound.fn("score").execute(bound.fn("bind").execute(batch));
+                LeadBatch batch = new BatchLayout(java.util.Map.of("engineer", 1.0, "remote", 1.0), leads.getFirst().foundAt())
+                        .lay(leads, 0, leads.size());
+                bound.fn("score").execute(bound.fn("bind").execute(), batch);
             } else if (kind == RuleKind.KEYWORD_WEIGHTS) {
                 bound.fn("update").execute("{\"end\":0,\"windowHours\":24,\"windows\":1,\"seed\":0,\"keywords\":{\"engineer\":"
                         + "[{\"found\":4,\"posts\":4,\"engagements\":1,\"conversions\":0,\"rejections\":0}]}}", "{\"engineer\":1}");

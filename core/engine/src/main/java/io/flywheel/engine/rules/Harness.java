@@ -25,42 +25,25 @@ final class Harness {
             """;
 
     /**
-     * Lead scoring. {@link LeadBatch} holds the batch column by column; {@code bind} makes the
-     * per-batch-object state once (typed arrays over its buffers, the names seen so far), and each
-     * call passes only that state. The script reads the columns in place through typed arrays
-     * over the host's buffers (copying them first, even in bulk, measured slower); what it writes
-     * into them is overwritten by the next batch. A {@code scoreBatch(batch)} script gets the columns as they are;
+     * Lead scoring. Each call passes a {@link LeadBatch}, the batch column by column, and the state
+     * {@code bind} made once (the names seen so far, the weights object of the older contract). The
+     * script reads the columns in place: Java arrays new for each batch, so what it writes into
+     * them is gone with the batch. A {@code scoreBatch(batch)} script gets the columns as they are;
      * a {@code score(leads, weights)} script (the first contract, still accepted) gets one object
      * per lead built from them. Text is read from the host only when the script asks for it.
-     * Scores are checked and written straight into the host's buffer.
+     * Scores are checked and written straight into the host's array.
      */
     static final String LEAD_SCORE = """
             (function (scoreBatch, score, maxEntries) {
               'use strict';
             """ + DESCRIBE + """
               const fname = scoreBatch ? 'scoreBatch()' : 'score()';
-              function sync(st) {
-                const b = st.b;
+              function sync(st, b) {
                 if (st.layout !== b.layout) {
                   st.layout = b.layout;
-                  st.matchStart = new Int32Array(new ArrayBuffer(b.matchStart));
-                  st.matchKeyword = new Int32Array(new ArrayBuffer(b.matchKeyword));
-                  st.matchInTitle = new Uint8Array(new ArrayBuffer(b.matchInTitle));
-                  st.source = new Int32Array(new ArrayBuffer(b.source));
-                  st.platform = new Int32Array(new ArrayBuffer(b.platform));
-                  st.ageHours = new Float64Array(new ArrayBuffer(b.ageHours));
-                  st.published = new Float64Array(new ArrayBuffer(b.published));
-                  st.out = new Float64Array(new ArrayBuffer(b.out));
+                  st.keywords = []; st.sources = []; st.platforms = []; st.weightsObject = null;
                 }
-                if (st.weightSet !== b.weightSet || st.keywords.length !== b.keywordCount) {
-                  const count = b.keywordCount, k = b.keywords, w = b.weights;
-                  const kw = new Array(count), values = new Float64Array(count);
-                  for (let i = 0; i < count; i++) { kw[i] = k[i]; values[i] = w[i]; }
-                  st.keywords = Object.freeze(kw);
-                  st.weights = values;
-                  st.weightSet = b.weightSet;
-                  st.weightsObject = null;
-                }
+                if (st.keywords.length !== b.keywordCount) st.keywords = names(b.keywords, b.keywordCount);
                 if (st.sources.length !== b.sourceCount) st.sources = names(b.sources, b.sourceCount);
                 if (st.platforms.length !== b.platformCount) st.platforms = names(b.platforms, b.platformCount);
               }
@@ -69,12 +52,12 @@ final class Harness {
                 for (let i = 0; i < count; i++) a[i] = host[i];
                 return Object.freeze(a);
               }
-              function leadAt(st, i) {
-                if (st.textFor !== st.call) { st.b.loadText(); st.textFor = st.call; }
-                const from = st.matchStart[i], to = st.matchStart[i + 1];
+              function leadAt(st, b, i) {
+                if (st.textFor !== st.call) { b.loadText(); st.textFor = st.call; }
+                const from = b.matchStart[i], to = b.matchStart[i + 1];
                 const k = new Array(to - from), t = new Array(to - from);
-                for (let j = from; j < to; j++) { k[j - from] = st.keywords[st.matchKeyword[j]]; t[j - from] = st.matchInTitle[j] === 1; }
-                return new Lead(st.b, i, k, t, st.sources[st.source[i]], st.platforms[st.platform[i]], st.ageHours[i], st.published[i]);
+                for (let j = from; j < to; j++) { k[j - from] = st.keywords[b.matchKeyword[j]]; t[j - from] = b.matchInTitle[j] === 1; }
+                return new Lead(b, i, k, t, st.sources[b.source[i]], st.platforms[b.platform[i]], b.ageHours[i], b.published[i]);
               }
               class Lead {
                 #b; #i; #p;
@@ -97,58 +80,59 @@ final class Harness {
                 }
               }
               class Batch {
-                #st;
-                constructor(st, n, m) {
+                #st; #b;
+                constructor(st, b) {
                   this.#st = st;
-                  this.size = n;
+                  this.#b = b;
+                  this.size = b.n;
                   this.keywords = st.keywords;
-                  this.weights = st.weights.slice();
-                  this.matchStart = st.matchStart.subarray(0, n + 1);
-                  this.matchKeyword = st.matchKeyword.subarray(0, m);
-                  this.matchInTitle = st.matchInTitle.subarray(0, m);
-                  this.ageHours = st.ageHours.subarray(0, n);
-                  this.published = st.published.subarray(0, n);
+                  this.weights = b.weights;
+                  this.matchStart = b.matchStart;
+                  this.matchKeyword = b.matchKeyword;
+                  this.matchInTitle = b.matchInTitle;
+                  this.ageHours = b.ageHours;
+                  this.published = b.published;
                   this.sources = st.sources;
-                  this.source = st.source.subarray(0, n);
+                  this.source = b.source;
                   this.platforms = st.platforms;
-                  this.platform = st.platform.subarray(0, n);
+                  this.platform = b.platform;
                 }
                 lead(i) {
                   if (!Number.isInteger(i) || i < 0 || i >= this.size) {
                     throw new RangeError('batch.lead(' + describe(i) + '): expected a lead index from 0 to ' + (this.size - 1));
                   }
-                  return leadAt(this.#st, i);
+                  return leadAt(this.#st, this.#b, i);
                 }
               }
-              function legacyWeights(st) {
+              function legacyWeights(st, b) {
                 if (st.weightsObject === null) {
-                  const w = {}, count = st.b.weightCount;
-                  for (let i = 0; i < count; i++) w[st.keywords[i]] = st.weights[i];
+                  const w = {}, count = b.weightCount;
+                  for (let i = 0; i < count; i++) w[st.keywords[i]] = b.weights[i];
                   st.weightsObject = Object.freeze(w);
                 }
                 return st.weightsObject;
               }
               return {
-                bind(b) {
-                  return { b, layout: -1, weightSet: -1, keywords: [], weights: null, weightsObject: null, sources: [], platforms: [], call: 0, textFor: -1 };
+                bind() {
+                  return { layout: -1, keywords: [], weightsObject: null, sources: [], platforms: [], call: 0, textFor: -1 };
                 },
-                score(st) {
-                  sync(st);
+                score(st, b) {
+                  sync(st, b);
                   st.call++;
-                  const b = st.b, n = b.n;
+                  const n = b.n;
                   let r;
                   if (scoreBatch) {
-                    r = scoreBatch(new Batch(st, n, b.matches));
+                    r = scoreBatch(new Batch(st, b));
                   } else {
                     const leads = new Array(n);
-                    for (let i = 0; i < n; i++) leads[i] = leadAt(st, i);
-                    r = score(leads, legacyWeights(st));
+                    for (let i = 0; i < n; i++) leads[i] = leadAt(st, b, i);
+                    r = score(leads, legacyWeights(st, b));
                   }
                   if (r === null || typeof r !== 'object' || typeof r.length !== 'number') {
                     return fname + ' returned ' + describe(r) + '; expected an array with one number per lead';
                   }
                   if (r.length !== n) return fname + ' returned ' + r.length + ' score(s) for ' + n + ' lead(s)';
-                  const out = st.out;
+                  const out = b.out;
                   for (let i = 0; i < n; i++) {
                     const v = r[i];
                     if (typeof v !== 'number' || !Number.isFinite(v)) {

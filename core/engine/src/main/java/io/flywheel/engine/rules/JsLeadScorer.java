@@ -3,7 +3,6 @@ package io.flywheel.engine.rules;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.lead.LeadScorer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -14,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores leads with a {@code lead-score.js} version: batches of up to {@code batchSize} leads
- * per call, laid out in a {@link LeadBatch} reused from call to call (the keyword weights
- * converted once per weight set), all batches of one {@link #score} handed to the rule's thread
- * at once. When the live rule
+ * per call, each a {@link LeadBatch}; all batches of one {@link #score} are handed to the rule's
+ * thread at once, and the calling thread lays out the next batches while the rule scores the
+ * ones before (a {@link BatchLayout} per call). When the live rule
  * fails on a batch, that batch is scored by the built-in Java scorer and the failure is reported,
  * so leads keep flowing while the operator fixes the script.
  */
@@ -32,7 +31,7 @@ public final class JsLeadScorer implements LeadScorer {
     private volatile Binding binding;
 
     /** Used only on {@code script}'s own thread, inside its calls. */
-    private record Binding(CompiledScript script, int generation, LeadBatch batch, Value state, Value score) {}
+    private record Binding(CompiledScript script, int generation, Value state, Value score) {}
 
     /**
      * @param script the version in force, read once per {@link #score} call
@@ -83,33 +82,30 @@ public final class JsLeadScorer implements LeadScorer {
 
     private double[] scoreWith(CompiledScript version, List<Lead> leads, Map<String, Double> weights) {
         double[] scores = new double[leads.size()];
-        Instant now = clock.instant();
+        BatchLayout layout = new BatchLayout(weights, clock.instant());
         int batches = (leads.size() + batchSize - 1) / batchSize;
-        // All batches in one hand-off to the rule's thread, each a call with its own limits.
-        version.callEach(version.entryPoint() + "()", batches, (bound, k) -> {
-            int from = k * batchSize;
-            int to = Math.min(leads.size(), from + batchSize);
-            Binding b = binding(version, bound);
-            b.batch().fill(leads, from, to, weights, now);
-            Value error = b.score().execute(b.state());
-            if (!error.isNull()) {
-                throw new RuleException(version.source().name() + ": " + error.asString());
-            }
-            for (int i = from; i < to; i++) {
-                scores[i] = b.batch().score(i - from);
-            }
-        });
+        // All batches in one hand-off to the rule's thread, each a call with its own limits; this thread lays out
+        // the next batches while the rule scores the ones before.
+        version.callEach(version.entryPoint() + "()", batches,
+                k -> layout.lay(leads, k * batchSize, Math.min(leads.size(), (k + 1) * batchSize)),
+                (bound, batch) -> {
+                    Binding b = binding(version, bound);
+                    Value error = b.score().execute(b.state(), batch);
+                    if (!error.isNull()) {
+                        throw new RuleException(version.source().name() + ": " + error.asString());
+                    }
+                    System.arraycopy(batch.out, 0, scores, batch.from(), batch.n);
+                });
         return scores;
     }
 
-    /** This scorer's batch and its harness state in the version's current context, made once and reused. */
+    /** The harness state in the version's current context, made once and reused. */
     private Binding binding(CompiledScript version, CompiledScript.Bound bound) {
         Binding b = binding;
         if (b != null && b.script() == version && b.generation() == bound.generation()) {
             return b;
         }
-        LeadBatch batch = new LeadBatch();
-        b = new Binding(version, bound.generation(), batch, bound.fn("bind").execute(batch), bound.fn("score"));
+        b = new Binding(version, bound.generation(), bound.fn("bind").execute(), bound.fn("score"));
         binding = b;
         return b;
     }

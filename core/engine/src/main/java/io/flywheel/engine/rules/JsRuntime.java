@@ -27,11 +27,10 @@ public final class JsRuntime implements AutoCloseable {
     private static final Logger engineLog = LoggerFactory.getLogger("flywheel.rules.engine");
 
     /**
-     * Scripts see no host class or method: only the arrays and byte buffers the host hands them
-     * (lead batches: the harness reads the buffers as typed arrays) and fields explicitly exported
-     * with {@code @HostAccess.Export}.
+     * Scripts see no host class or method: only the elements of arrays the host hands them (the
+     * columns of lead batches) and fields explicitly exported with {@code @HostAccess.Export}.
      */
-    static final HostAccess HOST_ACCESS = HostAccess.newBuilder(HostAccess.CONSTRAINED).allowArrayAccess(true).allowBufferAccess(true).build();
+    static final HostAccess HOST_ACCESS = HostAccess.newBuilder(HostAccess.CONSTRAINED).allowArrayAccess(true).build();
 
     private final Engine engine;
     private final boolean optimized;

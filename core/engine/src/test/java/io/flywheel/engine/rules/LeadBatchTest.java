@@ -68,8 +68,8 @@ class LeadBatchTest {
                     matchKeyword: Array.from(b.matchKeyword), matchInTitle: Array.from(b.matchInTitle), ageHours: Array.from(b.ageHours),
                     published: Array.from(b.published, p => p === p ? p : 'NaN'), sources: b.sources, source: Array.from(b.source),
                     platforms: b.platforms, platform: Array.from(b.platform),
-                    types: [b.weights, b.matchStart, b.matchKeyword, b.matchInTitle, b.ageHours, b.published, b.source, b.platform]
-                        .map(a => a.constructor.name),
+                    arrays: [b.weights, b.matchStart, b.matchKeyword, b.matchInTitle, b.ageHours, b.published, b.source, b.platform]
+                        .map(a => Array.isArray(a) && typeof a.map === 'function'),
                   });
                   const want = '%s';
                   if (got !== want) throw new Error('got ' + got);
@@ -77,8 +77,8 @@ class LeadBatchTest {
                 }
                 """.formatted(("{'size':3,'keywords':['rust','go','cobol'],'weights':[2,1,0],'matchStart':[0,2,2,3],'matchKeyword':[0,1,2],"
                 + "'matchInTitle':[1,0,1],'ageHours':[6,2,2],'published':[%d,'NaN','NaN'],'sources':['hn-hiring','remote-digest'],"
-                + "'source':[0,1,0],'platforms':['hackernews'],'platform':[0,0,0],'types':['Float64Array','Int32Array','Int32Array','Uint8Array',"
-                + "'Float64Array','Float64Array','Int32Array','Int32Array']}").formatted(CLOCK.millis() - 6 * 3_600_000L).replace('\'', '"'));
+                + "'source':[0,1,0],'platforms':['hackernews'],'platform':[0,0,0],'arrays':[true,true,true,true,"
+                + "true,true,true,true]}").formatted(CLOCK.millis() - 6 * 3_600_000L).replace('\'', '"'));
         try (CompiledScript s = rule("columns.js", body)) {
             assertThat(s.entryPoint()).isEqualTo("scoreBatch");
             assertThat(JsLeadScorer.strict(s, CLOCK).score(LEADS, WEIGHTS)).containsExactly(0, 1, 2);
@@ -132,12 +132,16 @@ class LeadBatchTest {
                   if (own !== 'ageHours,keywords,matchInTitle,matchKeyword,matchStart,platform,platforms,published,size,source,sources,weights') {
                     throw new Error('own: ' + own);
                   }
-                  const buffer = b.matchKeyword.buffer;
-                  if (!(buffer instanceof ArrayBuffer) || typeof buffer.getInt !== 'undefined' || typeof buffer.order !== 'undefined') {
-                    throw new Error('the buffer shows its host object');
+                  for (const name of ['weights', 'matchStart', 'matchKeyword', 'matchInTitle', 'ageHours', 'published', 'source', 'platform']) {
+                    const column = b[name];
+                    // A Java array shows its elements, its length and clone() (a copy of it), nothing of its class.
+                    const members = Object.keys(column).filter(k => !/^[0-9]+$/.test(k)).sort().join(',');
+                    if (members !== 'clone,length' || typeof column.getClass !== 'undefined' || typeof column.clone().getClass !== 'undefined') {
+                      throw new Error(name + ' shows its host object: ' + members);
+                    }
                   }
                   if (typeof b.lead(0).getClass !== 'undefined' || Object.getPrototypeOf(b).constructor.name !== 'Batch') throw new Error('host visible');
-                  return new Float64Array(b.size).fill(1);
+                  return b.ageHours.map(() => 1);
                 }
                 """;
         try (CompiledScript s = rule("probe.js", body)) {
@@ -216,6 +220,82 @@ class LeadBatchTest {
                     .hasMessageStartingWith("scripts/spin.js:")
                     .hasMessageContaining("scoreBatch() was stopped");
             assertThat(scorer.score(leads.subList(0, 2), WEIGHTS)).containsExactly(0, 0);
+        }
+    }
+
+    static List<Lead> many(int count) {
+        List<Lead> leads = new ArrayList<>();
+        String[] sources = {"hn-hiring", "remote-digest", "hn-hiring", "weworkremotely"};
+        for (int i = 0; i < count; i++) {
+            Instant published = i % 3 == 0 ? null : CLOCK.instant().minus(Duration.ofHours(i % 200));
+            leads.add(lead(sources[i % sources.length], (i % 2 == 0 ? "Rust and Go " : "Senior ") + i, published,
+                    i % 5 == 0 ? new String[] {"rust", "go", "cobol"} : new String[] {"rust"}));
+        }
+        return leads;
+    }
+
+    @Test
+    void manyBatchesLaidOutAheadOfTheRuleScoreLikeJava() {
+        List<Lead> leads = many(1_003);
+        try (CompiledScript bundled = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, LIMITS)) {
+            double[] java = new KeywordScorer(CLOCK).score(leads, WEIGHTS);
+            for (int batchSize : new int[] {1, 7, 250, 5_000}) {
+                double[] js = new JsLeadScorer(() -> bundled, CLOCK, batchSize, null, e -> {}).score(leads, WEIGHTS);
+                for (int i = 0; i < leads.size(); i++) {
+                    assertThat(js[i]).as("batch size %d, lead %d", batchSize, i).isCloseTo(java[i], within(1e-9));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLeadThatCannotBeLaidOutFailsTheScoreWithItsOwnErrorAndTheScorerGoesOn() {
+        List<Lead> good = many(600);
+        List<Lead> broken = new java.util.AbstractList<>() {
+            @Override
+            public Lead get(int i) {
+                if (i == 555) {
+                    throw new IllegalArgumentException("lead 555 is broken");
+                }
+                return good.get(i);
+            }
+
+            @Override
+            public int size() {
+                return good.size();
+            }
+        };
+        try (CompiledScript bundled = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, LIMITS)) {
+            JsLeadScorer scorer = new JsLeadScorer(() -> bundled, CLOCK, 50, null, e -> {});
+            assertThatThrownBy(() -> scorer.score(broken, WEIGHTS)).isInstanceOf(IllegalArgumentException.class).hasMessage("lead 555 is broken");
+            double[] java = new KeywordScorer(CLOCK).score(good, WEIGHTS);
+            assertThat(scorer.score(good, WEIGHTS)).containsExactly(java, within(1e-9));
+        }
+    }
+
+    @Test
+    void callersOnSeveralThreadsEachGetTheirOwnScores() throws Exception {
+        try (CompiledScript bundled = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, LIMITS);
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            JsLeadScorer scorer = new JsLeadScorer(() -> bundled, CLOCK, 16, null, e -> {});
+            List<java.util.concurrent.Future<Boolean>> checks = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                List<Lead> leads = many(100 + 37 * t);
+                Map<String, Double> weights = Map.of("rust", 1.0 + t, "go", 0.5, "cobol", 3.0);
+                double[] java = new KeywordScorer(CLOCK).score(leads, weights);
+                checks.add(pool.submit(() -> {
+                    double[] js = scorer.score(leads, weights);
+                    for (int i = 0; i < js.length; i++) {
+                        if (Math.abs(js[i] - java[i]) > 1e-9) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (var check : checks) {
+                assertThat(check.get()).isTrue();
+            }
         }
     }
 }
