@@ -33,7 +33,12 @@ public final class StrategyGuard implements StrategyWeightRule {
     }
 
     @Override
-    public synchronized Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current) {
+    public Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current) {
+        return update(periodReturns, current, Map.of());
+    }
+
+    @Override
+    public synchronized Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current, Map<String, List<Double>> history) {
         seen += periodReturns.values().stream().mapToLong(List::size).sum();
         note = "";
         if (freeze.frozen()) {
@@ -44,7 +49,7 @@ public final class StrategyGuard implements StrategyWeightRule {
             note = "too little feedback: " + seen + " period return(s) seen, learning.min-feedback is " + minFeedback + "; weights kept";
             return current;
         }
-        Map<String, Double> proposed = rule.update(periodReturns, current);
+        Map<String, Double> proposed = rule.update(periodReturns, current, history);
         Map<String, Double> target = floored(proposed, current);
         if (target == null) {
             return proposed; // not valid weights: the allocator rejects them with the reason

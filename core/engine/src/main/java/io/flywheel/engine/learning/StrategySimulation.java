@@ -7,6 +7,7 @@ import io.flywheel.engine.rules.JsStrategyWeightRule;
 import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.rules.ScriptSource;
+import io.flywheel.engine.rules.StrategyWeightRule;
 import io.flywheel.engine.trading.BacktestResult;
 import io.flywheel.engine.trading.Backtester;
 import io.flywheel.engine.trading.Ensemble;
@@ -26,11 +27,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,20 +51,23 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * broker, walk-forward weights from {@code strategy-weights.js} on GraalJS), adaptive against
  * equal weights against the best single strategy in hindsight.
  *
- * <p>Regret is measured in log growth: the best single strategy's {@code ln(final/start)} minus
- * the adaptive book's, over the same traded bars. The bound is Hedge's. For rewards in [0, 1],
- * Hedge with learning rate {@code eta'} over {@code T} periods and {@code N} strategies has regret
- * at most {@code ln N / eta' + eta' T / 8}. The rule's rewards are per-period log returns; in each
- * period they lie in an interval of width {@code W} (the widest spread across strategies in any
- * one period: adding the same amount to every strategy's reward changes nothing). Dividing by
- * {@code W} (after shifting) puts them in [0, 1] and gives the same weights with
- * {@code eta' = eta W}; scaling back by {@code W}, regret in log growth is at most
- * {@code ln N / eta + eta T W^2 / 8}. The book grows at least by the weighted mean of the
- * strategies' log returns (a mix's log return is at least the mix of log returns), so the bound
- * holds for the book against the strategies as they ran inside it. {@code W} is read off the run,
- * so the bound is stated in hindsight; the script's step cap and floor are outside Hedge's
- * analysis, and the best strategy alone pays no rebalancing, so the report checks the bound
- * rather than assumes it.
+ * <p>Two regrets are reported. In money: the best single strategy's log growth
+ * {@code ln(final/start)} minus the adaptive book's, over the same traded bars. In the rule's own
+ * reward: Hedge's guarantee is about the rewards it is fed, which for the bundled rule are each
+ * period's log return divided by the strategy's volatility (the root mean square of its last
+ * {@code VOL_PERIODS} period returns, weighted {@code VOL_DECAY^age}, at least {@code MIN_VOL}; the
+ * constants are read from the script, and a script that declares no {@code VOL_PERIODS} is taken to
+ * reward raw log returns). The reward regret is the best strategy's summed reward minus the sum
+ * over periods of the weights in force times the rewards, over the closed periods. For rewards in
+ * [0, 1], Hedge with learning rate {@code eta'} over {@code T} periods and {@code N} strategies has
+ * regret at most {@code ln N / eta' + eta' T / 8}. In each period the rewards lie in an interval of
+ * width {@code V} (the widest spread across strategies in any one period: adding the same amount to
+ * every strategy's reward changes nothing). Dividing by {@code V} (after shifting) puts them in
+ * [0, 1] and gives the same weights with {@code eta' = eta V}; scaling back by {@code V}, the reward
+ * regret is at most {@code ln N / eta + eta T V^2 / 8}. {@code V} is read off the run, so the bound
+ * is stated in hindsight; the script's step cap and floor are outside Hedge's analysis, so the
+ * report checks the bound rather than assumes it. In money there is no such bound for a rule that
+ * scales by volatility: it prefers a steadier strategy to one that earns more with more risk.
  */
 public final class StrategySimulation {
 
@@ -175,13 +182,14 @@ public final class StrategySimulation {
      *
      * @param periods rebalance periods traded (the last one may be partial)
      * @param regret the best single strategy's log growth minus the adaptive book's
-     * @param bound Hedge's bound for this run ({@code NaN} when the script declares no {@code ETA})
-     * @param width the widest spread of one period's log returns across strategies, the {@code W} of the bound
+     * @param rewardRegret in the rule's reward, over the closed periods: the best strategy's sum minus the weighted sum
+     * @param bound Hedge's bound on {@code rewardRegret} for this run ({@code NaN} when the script declares no {@code ETA})
+     * @param width the widest spread of one closed period's rewards across strategies, the {@code V} of the bound
      * @param chart the PNG written, or {@code null}
      * @param singles every strategy alone, in the order given
      */
-    public record Row(String series, String span, Figures adaptive, Figures equal, Figures bestSingle, int periods, double regret, double bound,
-            double width, Path chart, List<Figures> singles) {
+    public record Row(String series, String span, Figures adaptive, Figures equal, Figures bestSingle, int periods, double regret,
+            double rewardRegret, double bound, double width, Path chart, List<Figures> singles) {
         public Row {
             singles = List.copyOf(singles);
         }
@@ -191,7 +199,7 @@ public final class StrategySimulation {
         }
 
         public boolean withinBound() {
-            return regret <= bound;
+            return rewardRegret <= bound;
         }
     }
 
@@ -204,17 +212,20 @@ public final class StrategySimulation {
         public void print(PrintStream out) {
             out.printf(Locale.ROOT, "Strategies: %s, walk-forward weights from %s (ETA %s)%n%n", "adaptive vs equal vs best single in hindsight", rule,
                     Double.isNaN(eta) ? "not declared" : fmt(eta));
-            out.printf(Locale.ROOT, "%-12s %-22s %-16s %15s %7s %7s %7s %8s%n", "series", "span", "run", "return", "sharpe", "max dd", "regret", "bound");
+            out.printf(Locale.ROOT, "%-12s %-22s %-16s %15s %7s %7s %7s %8s %8s%n", "series", "span", "run", "return", "sharpe", "max dd", "regret",
+                    "reward", "bound");
             for (Row r : rows) {
                 for (Figures f : List.of(r.adaptive(), r.equal(), r.bestSingle())) {
                     boolean first = f == r.adaptive();
-                    out.printf(Locale.ROOT, "%-12s %-22s %-16s %,14.0f%% %7.3f %6.1f%% %7s %8s%n", first ? r.series() : "", first ? r.span() : "",
+                    out.printf(Locale.ROOT, "%-12s %-22s %-16s %,14.0f%% %7.3f %6.1f%% %7s %8s %8s%n", first ? r.series() : "", first ? r.span() : "",
                             f == r.bestSingle() ? "best:" + f.label() : f.label(), f.totalReturn() * 100, f.sharpe(), f.maxDrawdown() * 100,
-                            first ? fmt(r.regret()) : "", first ? fmt(r.bound()) : "");
+                            first ? fmt(r.regret()) : "", first ? fmt(r.rewardRegret()) : "", first ? fmt(r.bound()) : "");
                 }
             }
-            out.printf(Locale.ROOT, "%nadaptive Sharpe above equal weights on %d of %d series; regret within the Hedge bound on %d of %d%n", sharpeWins, series,
-                    withinBound, series);
+            out.printf(Locale.ROOT, "%nregret: log growth given up against the best single strategy; reward: the same in the rule's reward "
+                    + "(scaled log returns), which Hedge's bound is about%n");
+            out.printf(Locale.ROOT, "adaptive Sharpe above equal weights on %d of %d series; reward regret within the Hedge bound on %d of %d%n", sharpeWins,
+                    series, withinBound, series);
         }
 
         private static String fmt(double v) {
@@ -222,7 +233,36 @@ public final class StrategySimulation {
         }
     }
 
-    private static final Pattern ETA = Pattern.compile("(?m)^\\s*(?:const|let|var)\\s+ETA\\s*=\\s*([0-9.eE+-]+)\\s*;");
+    /** How the script scales a log return into its reward: its {@code VOL_PERIODS}, {@code VOL_DECAY}, {@code MIN_VOL}; none: raw log returns. */
+    record Scaling(int periods, double decay, double minVol) {
+        static final Scaling NONE = new Scaling(0, 1, 0);
+
+        static Scaling of(String script) {
+            double periods = constant(script, "VOL_PERIODS");
+            if (!(periods >= 1)) {
+                return NONE;
+            }
+            double decay = constant(script, "VOL_DECAY");
+            double minVol = constant(script, "MIN_VOL");
+            return new Scaling((int) periods, Double.isNaN(decay) ? 1 : decay, Double.isNaN(minVol) ? 0 : minVol);
+        }
+
+        /** The divisor for a strategy's newest return, given its returns so far (oldest first, the newest last). */
+        double volatility(List<Double> returns) {
+            if (periods == 0 || returns.isEmpty()) {
+                return 1;
+            }
+            double num = 0;
+            double den = 0;
+            double w = 1;
+            for (int i = returns.size() - 1; i >= 0 && i >= returns.size() - periods; i--) {
+                num += w * returns.get(i) * returns.get(i);
+                den += w;
+                w *= decay;
+            }
+            return Math.max(minVol, Math.sqrt(num / den));
+        }
+    }
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -237,11 +277,12 @@ public final class StrategySimulation {
         }
         ScriptSource source = o.rules().source(RuleKind.STRATEGY_WEIGHTS);
         double eta = eta(source.text());
+        Scaling scaling = Scaling.of(source.text());
         List<Row> rows = new ArrayList<>();
         try (JsRuntime js = JsRuntime.start(); JsStrategyWeightRule rule = JsStrategyWeightRule.standalone(o.rules(), js)) {
             Backtester backtester = new Backtester(o.costs());
             for (Series s : series) {
-                rows.add(one(s, o, backtester, rule, eta));
+                rows.add(one(s, o, backtester, rule, eta, scaling));
             }
         }
         int wins = (int) rows.stream().filter(Row::sharpeWin).count();
@@ -249,7 +290,7 @@ public final class StrategySimulation {
         return new Report(source.name(), eta, List.copyOf(rows), wins, rows.size(), within);
     }
 
-    private static Row one(Series s, Options o, Backtester backtester, JsStrategyWeightRule rule, double eta) {
+    private static Row one(Series s, Options o, Backtester backtester, JsStrategyWeightRule rule, double eta, Scaling scaling) {
         if (s.bars().size() <= o.warmupBars() + 2) {
             throw new IllegalArgumentException("series " + s.name() + ": " + s.bars().size() + " bars, fewer than the " + o.warmupBars() + " warm-up bars + 2");
         }
@@ -259,29 +300,41 @@ public final class StrategySimulation {
         Ensemble e = Ensemble.run(backtester, s.bars(), entries, settings, null, rule, Backtester.Progress.NONE);
         BacktestResult a = e.adaptive();
         double regret = growth(e.bestSingle()) - growth(a);
-        // W: the widest spread of one period's log returns across strategies. Hedge is unchanged by
-        // adding the same amount to every strategy's reward in a period, so each period's rewards
-        // only need to fit in some interval of width W, not one fixed interval.
+        // The rule's rewards per closed period, each strategy's volatility from its returns so far as the
+        // allocator hands them to the rule. Hedge is unchanged by adding the same amount to every
+        // strategy's reward in a period, so each period's rewards only need to fit in some interval of
+        // width V, not one fixed interval.
+        Map<String, ArrayDeque<Double>> history = new TreeMap<>();
+        Map<String, Double> total = new TreeMap<>();
+        double earned = 0;
         double width = 0;
         for (PeriodReport p : a.periods()) {
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
-            for (double r : p.returns().values()) {
-                double x = Math.log1p(r);
-                lo = Math.min(lo, x);
-                hi = Math.max(hi, x);
+            for (var r : new TreeMap<>(p.returns()).entrySet()) {
+                ArrayDeque<Double> h = history.computeIfAbsent(r.getKey(), k -> new ArrayDeque<>());
+                h.addLast(r.getValue());
+                if (h.size() > StrategyWeightRule.HISTORY_PERIODS) {
+                    h.removeFirst();
+                }
+                double y = Math.log(Math.max(1e-9, 1 + r.getValue())) / scaling.volatility(List.copyOf(h));
+                total.merge(r.getKey(), y, Double::sum);
+                earned += p.weightsBefore().getOrDefault(r.getKey(), 0.0) * y;
+                lo = Math.min(lo, y);
+                hi = Math.max(hi, y);
             }
             width = Math.max(width, hi - lo);
         }
+        double rewardRegret = total.values().stream().mapToDouble(Double::doubleValue).max().orElse(0) - earned;
         int periods = a.periods().size() + 1;
-        double bound = Math.log(entries.size()) / eta + eta * periods * width * width / 8;
+        double bound = Math.log(entries.size()) / eta + eta * a.periods().size() * width * width / 8;
         Path chart = null;
         if (o.out() != null) {
             chart = o.out().resolve(fileName(s.name()) + ".png");
             chart(chart, s.name(), e);
         }
-        return new Row(s.name(), span(a), Figures.of(a), Figures.of(e.equal()), Figures.of(e.bestSingle()), periods, regret, bound, width,
-                chart, e.singles().stream().map(Figures::of).toList());
+        return new Row(s.name(), span(a), Figures.of(a), Figures.of(e.equal()), Figures.of(e.bestSingle()), periods, regret, rewardRegret, bound,
+                width, chart, e.singles().stream().map(Figures::of).toList());
     }
 
     private static String span(BacktestResult r) {
@@ -295,7 +348,12 @@ public final class StrategySimulation {
 
     /** The script's {@code const ETA = x;}, or NaN when it declares none. */
     static double eta(String script) {
-        Matcher m = ETA.matcher(script);
+        return constant(script, "ETA");
+    }
+
+    /** The script's {@code const NAME = x;} (a plain number), or NaN when it declares none. */
+    static double constant(String script, String name) {
+        Matcher m = Pattern.compile("(?m)^\\s*(?:const|let|var)\\s+" + name + "\\s*=\\s*([0-9.eE+-]+)\\s*;").matcher(script);
         if (!m.find()) {
             return Double.NaN;
         }

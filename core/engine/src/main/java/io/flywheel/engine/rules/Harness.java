@@ -158,8 +158,9 @@ final class Harness {
               'use strict';
             """ + DESCRIBE + """
               return {
-                update(input, current) {
-                  const r = update(JSON.parse(input), JSON.parse(current));
+                update(input, current, third) {
+                  const r = third === undefined ? update(JSON.parse(input), JSON.parse(current))
+                      : update(JSON.parse(input), JSON.parse(current), JSON.parse(third));
                   if (r === null || typeof r !== 'object' || Array.isArray(r)) {
                     return { error: 'returned ' + describe(r) + '; expected an object mapping each name to its weight' };
                   }

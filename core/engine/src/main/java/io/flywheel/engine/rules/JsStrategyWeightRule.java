@@ -37,10 +37,17 @@ public final class JsStrategyWeightRule implements StrategyWeightRule, AutoClose
 
     @Override
     public Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current) {
+        return update(periodReturns, current, Map.of());
+    }
+
+    /** {@code history} reaches the script as its third argument; an empty one as {@code undefined}. */
+    @Override
+    public Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current, Map<String, List<Double>> history) {
         Set<String> known = new LinkedHashSet<>(current.keySet());
         known.addAll(periodReturns.keySet());
         String input = Json.returns(periodReturns);
-        return live.apply(version -> WeightRules.call(version, input, current, known));
+        String record = history.isEmpty() ? null : Json.returns(history);
+        return live.apply(version -> WeightRules.call(version, input, current, known, record));
     }
 
     /** SHA-256 of the version in force, to record with the weights it produced. */

@@ -20,6 +20,21 @@ public interface StrategyWeightRule {
      */
     Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current);
 
+    /**
+     * As {@link #update(Map, Map)}, with each strategy's longer record for rules that need more than
+     * the latest returns (a volatility estimate). The allocator calls this one; by default it ignores
+     * {@code history}.
+     *
+     * @param history per strategy id, its per-period returns up to and including those in
+     *     {@code periodReturns}, oldest first, at most {@link #HISTORY_PERIODS}
+     */
+    default Map<String, Double> update(Map<String, List<Double>> periodReturns, Map<String, Double> current, Map<String, List<Double>> history) {
+        return update(periodReturns, current);
+    }
+
+    /** The most period returns per strategy the allocator keeps for {@code history}. */
+    int HISTORY_PERIODS = 260;
+
     /** What guarded the last {@link #update} (a freeze, too little feedback, a clamp), for the weight history; empty when nothing did. */
     default String lastNote() {
         return "";

@@ -24,10 +24,15 @@ public final class WeightRules {
 
     /** Runs {@code version} on {@code inputJson} and {@code current}; returns the validated, merged weights. */
     static Map<String, Double> call(CompiledScript version, String inputJson, Map<String, Double> current, Set<String> known) {
+        return call(version, inputJson, current, known, null);
+    }
+
+    /** As {@link #call(CompiledScript, String, Map, Set)}, with {@code thirdJson} as the rule's third argument when not {@code null}. */
+    static Map<String, Double> call(CompiledScript version, String inputJson, Map<String, Double> current, Set<String> known, String thirdJson) {
         String currentJson = Json.weights(current);
         String fn = version.kind().function() + "()";
         Raw raw = version.call(fn, bound -> {
-            Value r = bound.fn("update").execute(inputJson, currentJson);
+            Value r = thirdJson == null ? bound.fn("update").execute(inputJson, currentJson) : bound.fn("update").execute(inputJson, currentJson, thirdJson);
             if (r.hasMember("error")) {
                 return new Raw(r.getMember("error").asString(), Map.of(), Map.of());
             }

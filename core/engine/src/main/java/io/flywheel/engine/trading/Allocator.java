@@ -15,6 +15,8 @@ public final class Allocator {
     private final StrategyWeightRule rule;
     private final double minWeight;
     private Map<String, Double> weights;
+    /** Per strategy, its last period returns (at most {@link StrategyWeightRule#HISTORY_PERIODS}), oldest first. */
+    private final Map<String, java.util.ArrayDeque<Double>> history = new LinkedHashMap<>();
     private String lastError;
 
     Allocator(StrategyWeightRule rule, Map<String, Double> initial, double minWeight) {
@@ -46,10 +48,21 @@ public final class Allocator {
 
     Map<String, Double> update(Map<String, Double> periodReturns) {
         Map<String, List<Double>> returns = new LinkedHashMap<>();
-        weights.keySet().forEach(id -> returns.put(id, List.of(periodReturns.getOrDefault(id, 0.0))));
+        Map<String, List<Double>> record = new LinkedHashMap<>();
+        for (String id : weights.keySet()) {
+            double r = periodReturns.getOrDefault(id, 0.0);
+            returns.put(id, List.of(r));
+            java.util.ArrayDeque<Double> h = history.computeIfAbsent(id, k -> new java.util.ArrayDeque<>());
+            h.addLast(r);
+            if (h.size() > StrategyWeightRule.HISTORY_PERIODS) {
+                h.removeFirst();
+            }
+            record.put(id, List.copyOf(h));
+        }
         lastError = null;
         try {
-            Map<String, Double> proposed = rule.update(java.util.Collections.unmodifiableMap(returns), weights);
+            Map<String, Double> proposed = rule.update(java.util.Collections.unmodifiableMap(returns), weights,
+                    java.util.Collections.unmodifiableMap(record));
             weights = normalize(proposed, "the rule's weights");
         } catch (RuntimeException e) {
             lastError = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Exponential weights (Hedge): each strategy's weight is multiplied by {@code exp(rate * r)} for
- * each period return {@code r}. The Java reference for {@code scripts/strategy-weights.js}, used
- * until the operator-editable script is wired in, and by tests and benchmarks.
+ * each period return {@code r}, on raw returns and without a step cap (the bundled
+ * {@code scripts/strategy-weights.js} divides each return by the strategy's volatility and caps
+ * each step); used by tests and benchmarks.
  */
 public final class HedgeRule implements StrategyWeightRule {
     private final double rate;

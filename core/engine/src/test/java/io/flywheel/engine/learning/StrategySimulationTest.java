@@ -49,8 +49,11 @@ class StrategySimulationTest {
                 org.assertj.core.data.Offset.offset(1e-9));
         assertThat(row.periods()).isBetween((3582 - 200) / 7, (3582 - 200) / 7 + 2);
         assertThat(row.width()).isPositive();
-        assertThat(row.bound()).isCloseTo(Math.log(2) / r.eta() + r.eta() * row.periods() * row.width() * row.width() / 8,
+        // Hedge's bound is on the regret in the rule's reward, over the closed periods (all but the last, partial one).
+        assertThat(row.bound()).isCloseTo(Math.log(2) / r.eta() + r.eta() * (row.periods() - 1) * row.width() * row.width() / 8,
                 org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(row.rewardRegret()).isLessThanOrEqualTo(row.bound());
+        assertThat(row.withinBound()).isTrue();
         assertThat(r.sharpeWins()).isEqualTo(row.sharpeWin() ? 1 : 0);
         byte[] png = Files.readAllBytes(row.chart());
         assertThat(row.chart()).isEqualTo(out.resolve("strategies-eth-usd-1d.png"));
@@ -86,6 +89,29 @@ class StrategySimulationTest {
         // Half in ETH for the first week only, then all in cash.
         assertThat(Math.abs(row.adaptive().totalReturn())).isLessThan(0.2);
         assertThat(row.adaptive().maxDrawdown()).isLessThan(row.equal().maxDrawdown());
+        // No VOL_PERIODS: the reward is the raw log return. After the first week the ETH sub-account has
+        // no capital, so its return in the book is 0 like cash's: the reward regret is the first week's
+        // alone, the best of the two strategies' sums less the half of it the book held.
+        List<Bar> bars = PriceFixtures.ethDaily().subList(0, 400);
+        var alone = new io.flywheel.engine.trading.Backtester(new io.flywheel.engine.trading.Backtester.Costs(0, 0)).run("hold", bars,
+                List.of(new io.flywheel.engine.trading.Backtester.Entry("hold", bars.getFirst().symbol(), o.strategies().getFirst().strategy())),
+                new io.flywheel.engine.trading.TradingBook.Settings(10_000, Duration.ofDays(7), 0, bars.get(10).time()), null, (x, c) -> c, Map.of(),
+                io.flywheel.engine.trading.Backtester.Progress.NONE);
+        double firstWeek = Math.log1p(alone.periods().getFirst().returns().get("hold"));
+        assertThat(firstWeek).isNotZero();
+        assertThat(row.rewardRegret()).isCloseTo(Math.max(firstWeek, 0) - 0.5 * firstWeek, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void scalesTheRewardAsTheScriptDeclares() {
+        StrategySimulation.Scaling none = StrategySimulation.Scaling.of("const ETA = 5;\n");
+        assertThat(none).isEqualTo(StrategySimulation.Scaling.NONE);
+        assertThat(none.volatility(List.of(0.5, -0.5))).isEqualTo(1);
+        StrategySimulation.Scaling s = StrategySimulation.Scaling.of("const VOL_PERIODS = 2;\nconst VOL_DECAY = 0.5;\nconst MIN_VOL = 0.001;\n");
+        assertThat(s).isEqualTo(new StrategySimulation.Scaling(2, 0.5, 0.001));
+        // The last two returns, the newest weighted 1 and the one before 0.5: sqrt((0.04 + 0.5 * 0.01) / 1.5).
+        assertThat(s.volatility(List.of(9.0, 0.1, 0.2))).isCloseTo(Math.sqrt(0.045 / 1.5), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(s.volatility(List.of(0.0, 0.0))).isEqualTo(0.001);
     }
 
     @Test

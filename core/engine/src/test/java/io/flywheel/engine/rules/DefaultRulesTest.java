@@ -164,6 +164,23 @@ class DefaultRulesTest {
     }
 
     @Test
+    void hedgeWeighsReturnPerUnitOfRiskSoASteadierStrategyBeatsOneThatEarnsMoreWithMoreRisk() {
+        // "wild" grows more (log 0.077 per two periods against 0.020) but swings ten times as much;
+        // per unit of volatility "steady" earns about three times as much, and the rule follows that.
+        Map<String, Double> weights = new LinkedHashMap<>(Map.of("steady", 0.5, "wild", 0.5));
+        Map<String, List<Double>> history = new LinkedHashMap<>(Map.of("steady", new ArrayList<>(), "wild", new ArrayList<>()));
+        JsStrategyWeightRule rule = new JsStrategyWeightRule(new LiveRule(RuleKind.STRATEGY_WEIGHTS, strategyWeights));
+        for (int period = 0; period < 40; period++) {
+            Map<String, List<Double>> returns = Map.of("steady", List.of(period % 2 == 0 ? 0.02 : 0.0), "wild", List.of(period % 2 == 0 ? 0.2 : -0.1));
+            returns.forEach((id, r) -> history.get(id).addAll(r));
+            Map<String, List<Double>> record = new LinkedHashMap<>();
+            history.forEach((id, h) -> record.put(id, List.copyOf(h)));
+            weights = new LinkedHashMap<>(rule.update(returns, weights, record));
+        }
+        assertThat(weights.get("steady")).isGreaterThan(0.75);
+    }
+
+    @Test
     void hedgeRespectsFloorCapAndGivesANewStrategyAShare() {
         Map<String, Double> current = Map.of("sma", 0.5, "rsi", 0.5);
         Map<String, List<Double>> returns = Map.of("sma", List.of(0.5, 0.5), "rsi", List.of(-0.5, -0.5), "breakout", List.of(0.0));

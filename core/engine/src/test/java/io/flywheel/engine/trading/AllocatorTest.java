@@ -65,6 +65,34 @@ class AllocatorTest {
     }
 
     @Test
+    void theRuleGetsEachStrategysRecentRecordOldestFirstUpToTheLimit() {
+        List<Map<String, List<Double>>> seen = new java.util.ArrayList<>();
+        Allocator alloc = new Allocator(new io.flywheel.engine.rules.StrategyWeightRule() {
+            @Override
+            public Map<String, Double> update(Map<String, List<Double>> r, Map<String, Double> c) {
+                throw new AssertionError("the allocator passes the history");
+            }
+
+            @Override
+            public Map<String, Double> update(Map<String, List<Double>> r, Map<String, Double> c, Map<String, List<Double>> history) {
+                seen.add(history);
+                return c;
+            }
+        }, w(1, 1), 0);
+        alloc.update(Map.of("a", 0.01, "b", -0.01));
+        alloc.update(Map.of("a", 0.02));
+        assertThat(seen.get(1)).containsEntry("a", List.of(0.01, 0.02)).containsEntry("b", List.of(-0.01, 0.0));
+        int limit = io.flywheel.engine.rules.StrategyWeightRule.HISTORY_PERIODS;
+        for (int i = 0; i < limit + 5; i++) {
+            alloc.update(Map.of("a", i * 1.0));
+        }
+        List<Double> last = seen.getLast().get("a");
+        assertThat(last).hasSize(limit);
+        assertThat(last.getFirst()).isEqualTo(5.0);
+        assertThat(last.getLast()).isEqualTo(limit + 4.0);
+    }
+
+    @Test
     void anImpossibleFloorIsRefused() {
         assertThatThrownBy(() -> new Allocator((r, c) -> c, w(1, 1), 0.6)).hasMessageContaining("min-weight 0.6 is impossible for 2 strategies");
     }
