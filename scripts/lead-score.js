@@ -40,7 +40,7 @@
  *   The first contract is still accepted instead (define one of the two, not both):
  *   function score(leads, weights) -> array of numbers, one per lead; leads is an array of
  *   batch.lead(i) objects and weights a read-only { keyword: weight } object. It is simpler to
- *   write, but building an object per lead makes it about 1.4 times slower (docs/BENCHMARKS.md).
+ *   write, but building an object per lead makes it about 2.5 times slower (docs/BENCHMARKS.md).
  *
  * DEFAULT
  *   the sum of the weights of the matched keywords, a keyword in the title counting
