@@ -51,6 +51,16 @@
  *   below FLOOR x the mean weight, so no keyword is starved of posts and can come back; the
  *   targets are scaled so that after these clamps the mean weight is still what it was.
  *   Keywords with no posts at all in the windows keep their weight: there is nothing to learn.
+ *
+ * TRADE-OFFS (figures: docs/BENCHMARKS.md, Learning)
+ *   HAZARD higher: smaller or slower changes are believed sooner, but a stable audience now and
+ *     then has its evidence dropped by chance (0.003 and 0.03 were no better than 0.01).
+ *   DECAY below 1: follows slow drifts the change test misses, at the cost of the precision that
+ *     keeps the top keywords in order (0.97 recovered no faster in the simulation).
+ *   A change is one for the whole audience: when a single keyword turns, every keyword relearns.
+ *   Known weakness: a keyword that meets a few unlucky posts right after a change ranks low and is
+ *     posted again mostly by posting.explore, until the change leaves the view (rules.windows).
+ *     Optimism or Thompson draws for thin evidence were tried against it: they cost more than they saved.
  */
 
 const DECAY = 1;               // evidence weight per window of age (1: none; change detection forgets instead)
