@@ -28,57 +28,90 @@
  *   the weights in force stay. Each applied set is stored with this file's SHA-256.
  *   A call must finish within rules.time-limit (200 ms by default); no files, network or Java.
  *
- * DEFAULT: a Bayesian bandit (Thompson sampling)
- *   Each keyword's engagement rate has a Beta posterior. Evidence decays by DECAY per window of
- *   age, so the weights follow drift: a window's posts count DECAY^age (age 0 is the newest).
- *   The prior is centred on the pooled rate of all keywords with PRIOR_STRENGTH pseudo-posts,
- *   so a keyword with little evidence is sampled widely (explored) around the average.
- *   A rate is sampled from each posterior; the new weight is proportional to it, scaled so the
- *   mean weight of the keywords with evidence stays what it was (scores keep their scale).
+ * DEFAULT: a Bayesian bandit that forgets only when the audience changes
+ *   Each keyword's engagement rate has a Beta posterior; the prior is centred on the pooled rate
+ *   of all keywords with PRIOR_STRENGTH pseudo-posts, so a keyword with little evidence starts
+ *   at the average. The new weight is proportional to the posterior mean, scaled so the mean
+ *   weight of the keywords with evidence stays what it was (scores keep their scale).
+ *   Change detection instead of a constant decay: the rule weighs "the audience changed at the
+ *   start of window j" against "no change in view" for every j (Bayes factors of Beta-binomial
+ *   marginal likelihoods of all keywords, before and after j, with a prior HAZARD per window),
+ *   draws one answer from that posterior with the seed (Thompson sampling over the change
+ *   point), and uses only the evidence after it. A stable audience keeps all its evidence (a
+ *   decay costs precision: with 14 windows, DECAY 0.8 left about 5 windows' worth and the top
+ *   keywords kept trading places), while a change in the engagement of the keywords that are
+ *   posted is found within a window or two and everything before it is dropped, for every
+ *   keyword: keywords the policy had stopped posting go back to the pooled prior, which puts
+ *   them above the keywords seen failing, so they are tried again.
+ *   Exploration is posting.explore's job (config.yml): it posts a random lead now and then, and
+ *   those posts keep every keyword's evidence alive. Sampling the rates too (Thompson sampling
+ *   on the rates, this rule's previous default) explored more, and each draw held for a whole
+ *   update interval: in `flywheel simulate` it cost more regret than it saved (docs/BENCHMARKS.md).
  *   Then: no weight moves more than MAX_STEP x the mean weight in one update, and none goes
  *   below FLOOR x the mean weight, so no keyword is starved of posts and can come back; the
  *   targets are scaled so that after these clamps the mean weight is still what it was.
  *   Keywords with no posts at all in the windows keep their weight: there is nothing to learn.
+ *
+ * TRADE-OFFS (figures: docs/BENCHMARKS.md, Learning)
+ *   HAZARD higher: smaller or slower changes are believed sooner, but a stable audience now and
+ *     then has its evidence dropped by chance (0.003 and 0.03 were no better than 0.01).
+ *   DECAY below 1: follows slow drifts the change test misses, at the cost of the precision that
+ *     keeps the top keywords in order (0.97 recovered no faster in the simulation).
+ *   A change is one for the whole audience: when a single keyword turns, every keyword relearns.
+ *   Known weakness: a keyword that meets a few unlucky posts right after a change ranks low and is
+ *     posted again mostly by posting.explore, until the change leaves the view (rules.windows).
+ *     Optimism or Thompson draws for thin evidence were tried against it: they cost more than they saved.
  */
 
-const DECAY = 0.8;             // evidence weight per window of age: half-life about 3 windows
+const DECAY = 1;               // evidence weight per window of age (1: none; change detection forgets instead)
 const CONVERSION_BONUS = 2;    // a conversion counts as this many extra engagements
 const PRIOR_STRENGTH = 4;      // pseudo-posts in the prior
-const MIN_EVIDENCE = 0.5;      // decayed posts below this: no evidence, keep the weight
+const MIN_EVIDENCE = 0.5;      // (decayed) posts below this: no evidence, keep the weight
+const HAZARD = 0.01;           // prior probability that the audience changed in any one window
 const MAX_STEP = 0.25;         // most a weight moves per update, as a fraction of the mean weight
 const FLOOR = 0.1;             // least weight, as a fraction of the mean weight
 
 function updateKeywordWeights(stats, current) {
   const random = mulberry32(stats.seed);
-  const evidence = {};
-  let pooledSuccess = 0, pooledTrials = 0;
+  // Per keyword with evidence, its windows newest first (age 0 is the newest): successes, failures.
+  const byAge = {};
+  let windows = 0, pooledSuccess = 0, pooledTrials = 0;
   for (const kw of Object.keys(current)) {
-    const windows = stats.keywords[kw] || [];
-    let success = 0, failure = 0, trials = 0;
-    for (let i = 0; i < windows.length; i++) {
-      const w = windows[i];
-      const age = windows.length - 1 - i;
+    const list = stats.keywords[kw] || [];
+    const ages = [];
+    let trials = 0;
+    for (let age = 0; age < list.length; age++) {
+      const w = list[list.length - 1 - age];
       const d = Math.pow(DECAY, age);
-      const s = w.engagements + CONVERSION_BONUS * w.conversions;
-      success += d * s;
-      failure += d * (Math.max(0, w.posts - w.engagements) + w.rejections);
+      const s = d * (w.engagements + CONVERSION_BONUS * w.conversions);
+      const f = d * (Math.max(0, w.posts - w.engagements) + w.rejections);
+      ages.push({ s, f });
       trials += d * w.posts;
     }
     if (trials >= MIN_EVIDENCE) {
-      evidence[kw] = { success, failure };
-      pooledSuccess += success;
-      pooledTrials += success + failure;
+      byAge[kw] = ages;
+      windows = Math.max(windows, ages.length);
+      for (const x of ages) {
+        pooledSuccess += x.s;
+        pooledTrials += x.s + x.f;
+      }
     }
   }
-  const keys = Object.keys(evidence);
+  const keys = Object.keys(byAge);
   if (keys.length === 0) return current;
 
   const pooled = (pooledSuccess + 1) / (pooledTrials + 2);
   const a0 = PRIOR_STRENGTH * pooled, b0 = PRIOR_STRENGTH * (1 - pooled);
+  const since = sampleChange(random, keys.map(kw => byAge[kw]), windows, a0, b0);
   let meanWeight = 0, meanRate = 0;
   const rate = {};
   for (const kw of keys) {
-    rate[kw] = sampleBeta(random, a0 + evidence[kw].success, b0 + evidence[kw].failure);
+    let s = 0, f = 0;
+    for (let age = 0; age < Math.min(since, byAge[kw].length); age++) {
+      s += byAge[kw][age].s;
+      f += byAge[kw][age].f;
+    }
+    rate[kw] = (a0 + s) / (a0 + b0 + s + f);
     meanRate += rate[kw] / keys.length;
     meanWeight += current[kw] / keys.length;
   }
@@ -108,32 +141,63 @@ function updateKeywordWeights(stats, current) {
   return clamped(high).next;
 }
 
-/* Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
-function sampleBeta(random, a, b) {
-  const x = sampleGamma(random, a), y = sampleGamma(random, b);
-  return x + y > 0 ? x / (x + y) : 0.5;
-}
-
-/* Marsaglia and Tsang's method; shapes below 1 via Gamma(a + 1) * U^(1/a). */
-function sampleGamma(random, shape) {
-  if (shape < 1) return sampleGamma(random, shape + 1) * Math.pow(random(), 1 / shape);
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x, v;
-    do {
-      x = sampleNormal(random);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = random();
-    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
-    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+/*
+ * How many of the newest windows to learn from: `windows` (all of them) when the draw says the
+ * audience did not change in view, else c when it changed at the start of the window of age c - 1.
+ * The draw is from the posterior over c = 1 .. windows - 1 and "no change": each keyword's windows
+ * before and after c get their own rate (each Beta(a0, b0) a priori) against one rate for all.
+ */
+function sampleChange(random, keywords, windows, a0, b0) {
+  const logPost = [Math.log(Math.max(1e-12, 1 - (windows - 1) * HAZARD))];
+  for (let c = 1; c < windows; c++) logPost.push(Math.log(HAZARD));
+  const prior = logBeta(a0, b0);
+  for (const ages of keywords) {
+    let s = 0, f = 0;
+    for (const x of ages) {
+      s += x.s;
+      f += x.f;
+    }
+    const together = logBeta(a0 + s, b0 + f);
+    let newS = 0, newF = 0;
+    for (let c = 1; c < windows; c++) {
+      if (c - 1 < ages.length) {
+        newS += ages[c - 1].s;
+        newF += ages[c - 1].f;
+      }
+      logPost[c] += logBeta(a0 + newS, b0 + newF) + logBeta(a0 + s - newS, b0 + f - newF) - prior - together;
+    }
   }
+  let max = -Infinity;
+  for (const x of logPost) max = Math.max(max, x);
+  let total = 0;
+  const p = logPost.map(x => {
+    const e = Math.exp(x - max);
+    total += e;
+    return e;
+  });
+  let u = random() * total;
+  for (let c = 1; c < windows; c++) {
+    u -= p[c];
+    if (u < 0) return c;
+  }
+  return windows;
 }
 
-function sampleNormal(random) {
-  const u = 1 - random(), v = random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+/* ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b). */
+function logBeta(a, b) {
+  return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
+/* ln Γ(x) for x > 0 (Lanczos, g = 7; about 15 digits). */
+function logGamma(x) {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  x -= 1;
+  let a = c[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /* A small seeded generator of uniform numbers in [0, 1). */

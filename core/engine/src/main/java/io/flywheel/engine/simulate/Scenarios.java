@@ -24,10 +24,10 @@ public final class Scenarios {
 
     /**
      * 10 candidates a round, one round an hour, a keyword update every 48 rounds on 14 windows of
-     * 4 days, 5% exploration, seed 8. The window and interval were tuned for the bundled
-     * keyword-weights.js (docs/BENCHMARKS.md, Learning): with the {@code rules:} defaults (1 day,
-     * an update a day) its decayed evidence is too thin and Thompson sampling reorders the top
-     * keywords too often; longer windows lower stationary regret but slow the recovery from drift.
+     * 4 days, 5% exploration, seed 8. The window and interval were tuned for the earlier bundled
+     * keyword-weights.js (Thompson draws with a decay) and kept for the current one
+     * (docs/BENCHMARKS.md, Learning): with the {@code rules:} defaults (1 day x 14) a rule sees 336
+     * rounds, too little evidence to keep the top keywords in order.
      */
     public static KeywordSimulation.Setup defaults(int rounds) {
         return new KeywordSimulation.Setup(rounds, 10, 48, Duration.ofHours(1), Duration.ofDays(4), 14, 0.05, 8);
