@@ -28,25 +28,25 @@
  *   the weights in force stay. Each applied set is stored with this file's SHA-256.
  *   A call must finish within rules.time-limit (200 ms by default); no files, network or Java.
  *
- * DEFAULT: a Bayesian bandit that forgets only when the audience changes
+ * DEFAULT: a Bayesian bandit (Beta posteriors, decay, Thompson sampling) that watches for change
  *   Each keyword's engagement rate has a Beta posterior; the prior is centred on the pooled rate
  *   of all keywords with PRIOR_STRENGTH pseudo-posts, so a keyword with little evidence starts
- *   at the average. The new weight is proportional to the posterior mean, scaled so the mean
- *   weight of the keywords with evidence stays what it was (scores keep their scale).
- *   Change detection instead of a constant decay: the rule weighs "the audience changed at the
- *   start of window j" against "no change in view" for every j (Bayes factors of Beta-binomial
- *   marginal likelihoods of all keywords, before and after j, with a prior HAZARD per window),
- *   draws one answer from that posterior with the seed (Thompson sampling over the change
- *   point), and uses only the evidence after it. A stable audience keeps all its evidence (a
- *   decay costs precision: with 14 windows, DECAY 0.8 left about 5 windows' worth and the top
- *   keywords kept trading places), while a change in the engagement of the keywords that are
- *   posted is found within a window or two and everything before it is dropped, for every
- *   keyword: keywords the policy had stopped posting go back to the pooled prior, which puts
- *   them above the keywords seen failing, so they are tried again.
- *   Exploration is posting.explore's job (config.yml): it posts a random lead now and then, and
- *   those posts keep every keyword's evidence alive. Sampling the rates too (Thompson sampling
- *   on the rates, this rule's previous default) explored more, and each draw held for a whole
- *   update interval: in `flywheel simulate` it cost more regret than it saved (docs/BENCHMARKS.md).
+ *   at the average. Evidence decays by DECAY per window of age (a window's posts count
+ *   DECAY^age), so slow drift fades out. A sudden change is found by change detection: the rule
+ *   weighs "the audience changed at the start of window j" against "no change in view" for every
+ *   j (Bayes factors of Beta-binomial marginal likelihoods of all keywords, before and after j,
+ *   with a prior HAZARD per window), draws one answer from that posterior with the seed, and
+ *   uses only the evidence after it: everything before a change is dropped for every keyword, and
+ *   keywords the policy had stopped posting go back to the pooled prior, above the keywords seen
+ *   failing, so they are tried again.
+ *   The new weight is proportional to each keyword's rate, scaled so the mean weight of the
+ *   keywords with evidence stays what it was (scores keep their scale). The rate is the
+ *   posterior mean while no change is in view, and a Thompson sample from the posterior while
+ *   one is (THOMPSON): right after a change the rule explores, drawing wide for the keywords it
+ *   knows little about; with a steady audience it exploits, and the posts of posting.explore
+ *   (config.yml) keep every keyword's evidence alive. Thompson draws all the time (this rule's
+ *   first default, with DECAY 0.8) kept the top keywords trading places, each draw holding for a
+ *   whole update interval: 0.24 of uniform weights' regret instead of 0.10 (docs/BENCHMARKS.md).
  *   Then: no weight moves more than MAX_STEP x the mean weight in one update, and none goes
  *   below FLOOR x the mean weight, so no keyword is starved of posts and can come back; the
  *   targets are scaled so that after these clamps the mean weight is still what it was.
@@ -55,19 +55,22 @@
  * TRADE-OFFS (figures: docs/BENCHMARKS.md, Learning)
  *   HAZARD higher: smaller or slower changes are believed sooner, but a stable audience now and
  *     then has its evidence dropped by chance (0.003 and 0.03 were no better than 0.01).
- *   DECAY below 1: follows slow drifts the change test misses, at the cost of the precision that
- *     keeps the top keywords in order (0.97 recovered no faster in the simulation).
+ *   DECAY lower: follows slow drift faster, at the cost of the precision that keeps the top
+ *     keywords in order (0.8 left about 5 windows' worth of 14; 1 and 0.97 measured the same).
+ *   THOMPSON 0: posterior means even after a change; measured the same on 40 simulated seeds.
  *   A change is one for the whole audience: when a single keyword turns, every keyword relearns.
- *   Known weakness: a keyword that meets a few unlucky posts right after a change ranks low and is
- *     posted again mostly by posting.explore, until the change leaves the view (rules.windows).
- *     Optimism or Thompson draws for thin evidence were tried against it: they cost more than they saved.
+ *   Known weakness: a keyword that meets a few unlucky posts right after a change can rank low
+ *     until the change leaves the view (rules.windows); on about a quarter of simulated seeds the
+ *     recovery after a drift takes longer than 1,000 rounds. Optimism or a wider prior were tried
+ *     against it: they cost more than they saved.
  */
 
-const DECAY = 1;               // evidence weight per window of age (1: none; change detection forgets instead)
+const DECAY = 0.97;            // evidence weight per window of age: slow drift fades out; sudden change is change detection's job
 const CONVERSION_BONUS = 2;    // a conversion counts as this many extra engagements
 const PRIOR_STRENGTH = 4;      // pseudo-posts in the prior
 const MIN_EVIDENCE = 0.5;      // (decayed) posts below this: no evidence, keep the weight
 const HAZARD = 0.01;           // prior probability that the audience changed in any one window
+const THOMPSON = 1;            // 1: while a change is in view, rates are drawn from their posteriors (Thompson sampling); 0: posterior means
 const MAX_STEP = 0.25;         // most a weight moves per update, as a fraction of the mean weight
 const FLOOR = 0.1;             // least weight, as a fraction of the mean weight
 
@@ -111,7 +114,7 @@ function updateKeywordWeights(stats, current) {
       s += byAge[kw][age].s;
       f += byAge[kw][age].f;
     }
-    rate[kw] = (a0 + s) / (a0 + b0 + s + f);
+    rate[kw] = THOMPSON && since < windows ? sampleBeta(random, a0 + s, b0 + f) : (a0 + s) / (a0 + b0 + s + f);
     meanRate += rate[kw] / keys.length;
     meanWeight += current[kw] / keys.length;
   }
@@ -181,6 +184,34 @@ function sampleChange(random, keywords, windows, a0, b0) {
     if (u < 0) return c;
   }
   return windows;
+}
+
+/* Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+function sampleBeta(random, a, b) {
+  const x = sampleGamma(random, a), y = sampleGamma(random, b);
+  return x + y > 0 ? x / (x + y) : 0.5;
+}
+
+/* Marsaglia and Tsang's method; shapes below 1 via Gamma(a + 1) * U^(1/a). */
+function sampleGamma(random, shape) {
+  if (shape < 1) return sampleGamma(random, shape + 1) * Math.pow(random(), 1 / shape);
+  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x, v;
+    do {
+      x = sampleNormal(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = random();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+function sampleNormal(random) {
+  const u = 1 - random(), v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 /* ln B(a, b) = ln Γ(a) + ln Γ(b) - ln Γ(a + b). */

@@ -162,12 +162,19 @@ class DefaultRulesTest {
         per.put("go", go);
         per.put("swift", swift);
         Map<String, Double> current = Map.of("rust", 1.0, "go", 1.0, "swift", 1.0);
-        for (long seed = 1; seed <= 10; seed++) {
+        // After the change the rates are Thompson draws: swift, back at the wide pooled prior, is drawn above go (whose
+        // 40 posts since the change put it a little below the pooled rate) on a good share of the seeds, rust never recovers.
+        // (The change point is a draw too: on a few seeds it keeps some of rust's good windows.)
+        int swiftAboveGo = 0;
+        int rustDown = 0;
+        for (long seed = 1; seed <= 40; seed++) {
             Map<String, Double> next = WeightRules.call(keywordWeights, new KeywordStats(CLOCK.instant(), Duration.ofDays(1), 14, per, seed).json(),
                     current, current.keySet());
-            assertThat(next.get("rust")).as("rust, seed %d", seed).isLessThan(1.0);
-            assertThat(next.get("swift")).as("swift is tried again (back to the pooled prior), seed %d", seed).isGreaterThan(next.get("go"));
+            rustDown += next.get("rust") < 0.99 ? 1 : 0;
+            swiftAboveGo += next.get("swift") > next.get("go") ? 1 : 0;
         }
+        assertThat(rustDown).as("seeds of 40 on which rust's weight falls").isGreaterThanOrEqualTo(36);
+        assertThat(swiftAboveGo).as("seeds of 40 on which swift is tried again above go").isBetween(10, 30);
         // The same history without rust's turn: no change, swift's own evidence keeps it at the bottom.
         per.put("rust", rust.stream().map(c -> new KeywordStats.Counts(20, 20, 8, 0, 0)).toList());
         Map<String, Double> stable = WeightRules.call(keywordWeights, new KeywordStats(CLOCK.instant(), Duration.ofDays(1), 14, per, 1).json(),
