@@ -1,6 +1,8 @@
 package io.flywheel.engine.trading;
 
 import io.flywheel.engine.rules.StrategyWeightRule;
+import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ public final class Allocator {
     private final double minWeight;
     private Map<String, Double> weights;
     /** Per strategy, its last period returns (at most {@link StrategyWeightRule#HISTORY_PERIODS}), oldest first. */
-    private final Map<String, java.util.ArrayDeque<Double>> history = new LinkedHashMap<>();
+    private final Map<String, ArrayDeque<Double>> history = new LinkedHashMap<>();
     private String lastError;
 
     Allocator(StrategyWeightRule rule, Map<String, Double> initial, double minWeight) {
@@ -52,7 +54,7 @@ public final class Allocator {
         for (String id : weights.keySet()) {
             double r = periodReturns.getOrDefault(id, 0.0);
             returns.put(id, List.of(r));
-            java.util.ArrayDeque<Double> h = history.computeIfAbsent(id, k -> new java.util.ArrayDeque<>());
+            ArrayDeque<Double> h = history.computeIfAbsent(id, k -> new ArrayDeque<>());
             h.addLast(r);
             if (h.size() > StrategyWeightRule.HISTORY_PERIODS) {
                 h.removeFirst();
@@ -61,8 +63,8 @@ public final class Allocator {
         }
         lastError = null;
         try {
-            Map<String, Double> proposed = rule.update(java.util.Collections.unmodifiableMap(returns), weights,
-                    java.util.Collections.unmodifiableMap(record));
+            Map<String, Double> proposed = rule.update(Collections.unmodifiableMap(returns), weights,
+                    Collections.unmodifiableMap(record));
             weights = normalize(proposed, "the rule's weights");
         } catch (RuntimeException e) {
             lastError = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -106,6 +108,6 @@ public final class Allocator {
         }
         double total = floored;
         out.replaceAll((id, w) -> w / total);
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 }
