@@ -16,6 +16,8 @@ public final class KeywordScorer implements LeadScorer {
     public static final double TITLE_FACTOR = 2.0;
     public static final double RECENCY_BONUS = 1.0;
     public static final double RECENCY_HALF_LIFE_HOURS = 72.0;
+    /** e^(-rate * age) = 0.5^(age / half-life), computed as the JavaScript rule does. */
+    private static final double RECENCY_RATE = Math.log(2) / RECENCY_HALF_LIFE_HOURS;
     /** The same priors as the bundled lead-score.js. */
     public static final Map<String, Double> DEFAULT_SOURCE_PRIOR = Map.of("hn-hiring", 0.5);
 
@@ -57,7 +59,7 @@ public final class KeywordScorer implements LeadScorer {
             }
             if (recencyBonus != 0) {
                 double ageHours = Math.max(0, now - lead.time().toEpochMilli()) / 3_600_000.0;
-                s += recencyBonus * Math.pow(0.5, ageHours / RECENCY_HALF_LIFE_HOURS);
+                s += recencyBonus * Math.exp(-RECENCY_RATE * ageHours);
             }
             s += sourcePrior.getOrDefault(lead.sourceId(), 0.0);
             scores[i] = s;

@@ -94,7 +94,7 @@ public final class JsRuntime implements AutoCloseable {
     void prewarm() {
         ScriptSource warm = new ScriptSource("flywheel-prewarm", null, """
                 class Lead { #b; constructor(b) { this.#b = b; this.keywords = ['a']; } get b() { return this.#b; } }
-                function score(leads, weights) { return leads.map(l => Math.pow(0.5, l.b) + (weights[l.keywords[0]] || 0)); }
+                function score(leads, weights) { return leads.map(l => Math.exp(-l.b) + (weights[l.keywords[0]] || 0)); }
                 score([new Lead(1), new Lead(2)], Object.freeze({ a: 1 }));
                 JSON.stringify(JSON.parse('{"a":[1,2.5,{"b":null}]}'));
                 """);
