@@ -22,6 +22,6 @@ final class Deployment {
     }
 
     static MapDbStore openStore(FlywheelCli cli) {
-        return MapDbStore.open(config(cli).store().path());
+        return cli.openStore(config(cli));
     }
 }

@@ -108,7 +108,7 @@ final class RulesCommand implements Callable<Integer> {
             }
             MapDbStore store;
             try {
-                store = MapDbStore.open(config.store().path());
+                store = cli.openStore(config);
             } catch (StoreException e) {
                 cli.io().err().println("flywheel rules test: " + e.getMessage());
                 return FlywheelCli.FAILED;
@@ -182,7 +182,7 @@ final class RulesCommand implements Callable<Integer> {
             ScriptSource source = ScriptSource.read(file, file.toString());
             MapDbStore store;
             try {
-                store = MapDbStore.open(config.store().path());
+                store = cli.openStore(config);
             } catch (StoreException e) {
                 cli.io().err().println("flywheel rules evaluate: " + e.getMessage());
                 return FlywheelCli.FAILED;
@@ -254,7 +254,7 @@ final class RulesCommand implements Callable<Integer> {
         FlywheelConfig config = loaded.get();
         MapDbStore store;
         try {
-            store = MapDbStore.open(config.store().path());
+            store = cli.openStore(config);
         } catch (StoreException e) {
             cli.io().err().println("flywheel rules " + what + ": " + e.getMessage() + " (while `flywheel run` holds the store, use /rules " + what + " instead)");
             return FlywheelCli.FAILED;
@@ -349,7 +349,7 @@ final class RulesCommand implements Callable<Integer> {
             PrintStream out = cli.io().out();
             Path shadow = loaded.get().learning().shadow();
             out.println(shadow == null ? "No shadow rule configured (learning.shadow); showing what was recorded." : "Shadow rule: " + shadow);
-            try (MapDbStore store = MapDbStore.open(loaded.get().store().path())) {
+            try (MapDbStore store = cli.openStore(loaded.get())) {
                 ShadowReport.describe(store, cli.io().clock().instant(), last).forEach(out::println);
                 return FlywheelCli.OK;
             } catch (StoreException e) {

@@ -3,6 +3,7 @@ package io.flywheel.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.engine.imports.SqliteImportFixture;
+import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.testkit.ManualClock;
 import io.flywheel.testkit.ManualScheduler;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -61,6 +63,18 @@ class StoreCommandsTest {
 
     private String err() {
         return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void commandsReadingTheStoreOpenItAsConfigYmlSays() throws Exception {
+        Files.writeString(config, Files.readString(config).replace("  tracking-params: [bot]\n", "  tracking-params: [bot]\n  fsync: batch\n  checkpoint: 5s\n"));
+        FlywheelCli cli = new FlywheelCli(new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("FLYWHEEL_CONFIG", config.toString()), clock,
+                () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom")));
+        try (MapDbStore store = Deployment.openStore(cli)) {
+            assertThat(store.options().sync()).isEqualTo(MapDbStore.Sync.BATCH);
+            assertThat(store.options().checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        }
     }
 
     @Test
