@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -55,21 +56,30 @@ public class LeadScoreBenchmark {
     public void setUp() {
         leads = Leads.generate(Path.of(System.getProperty("flywheel.repo", ".")), LEADS, 1);
         weights = Leads.weights();
-        Clock clock = Clock.fixed(Leads.NOW, ZoneOffset.UTC);
         if (scorer.startsWith("js")) {
-            ScriptSource source = switch (scorer) {
+            runtime = JsRuntime.start();
+        }
+        impl = scorer(scorer, runtime, c -> script = c);
+    }
+
+    /** The scorer named {@code name} as this benchmark measures it; a JavaScript one is compiled in {@code runtime} and handed to {@code compiled}. */
+    static LeadScorer scorer(String name, JsRuntime runtime, Consumer<CompiledScript> compiled) {
+        Clock clock = Clock.fixed(Leads.NOW, ZoneOffset.UTC);
+        if (name.startsWith("js")) {
+            ScriptSource source = switch (name) {
                 case "js" -> ScriptSource.bundled(RuleKind.LEAD_SCORE);
                 case "js-per-lead" -> new ScriptSource("lead-score-per-lead.js", null, resource("rules/lead-score-per-lead.js"));
                 case "js-empty" -> new ScriptSource("empty.js", null, EMPTY_RULE);
-                default -> throw new IllegalArgumentException("scorer: unknown '" + scorer + "'");
+                default -> throw new IllegalArgumentException("scorer: unknown '" + name + "'");
             };
-            runtime = JsRuntime.start();
             // The default limits except time: a cold call on a busy machine can exceed 200 ms, which would end the run
             // instead of measuring it (Flywheel falls back to the Java scorer for such a batch).
-            script = runtime.compile(source, RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
-            impl = new JsLeadScorer(() -> script, clock, JsLeadScorer.DEFAULT_BATCH, null, e -> {});
-        } else if (scorer.equals("layout")) {
-            impl = (all, w) -> {
+            CompiledScript script = runtime.compile(source, RuleKind.LEAD_SCORE, RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(10)));
+            compiled.accept(script);
+            return new JsLeadScorer(() -> script, clock, JsLeadScorer.DEFAULT_BATCH, null, e -> {});
+        }
+        return switch (name) {
+            case "layout" -> (all, w) -> {
                 BatchLayout layout = new BatchLayout(w, Leads.NOW);
                 double[] sink = new double[1];
                 for (int from = 0; from < all.size(); from += JsLeadScorer.DEFAULT_BATCH) {
@@ -77,9 +87,9 @@ public class LeadScoreBenchmark {
                 }
                 return sink;
             };
-        } else {
-            impl = new KeywordScorer(clock, Map.of("hn-hiring", 0.5));
-        }
+            case "java" -> new KeywordScorer(clock, Map.of("hn-hiring", 0.5));
+            default -> throw new IllegalArgumentException("scorer: unknown '" + name + "'");
+        };
     }
 
     static String resource(String name) {
@@ -93,7 +103,7 @@ public class LeadScoreBenchmark {
         }
     }
 
-    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+    static final com.sun.management.OperatingSystemMXBean PROCESS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /**

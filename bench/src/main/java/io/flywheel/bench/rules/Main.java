@@ -24,9 +24,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The default lead-score.js against the same logic in Java ({@code KeywordScorer}) over 100,000
  * realistic leads and 50 keywords, in leads per second after warm-up (JMH), on the optimizing
  * runtime (the Graal compiler on the upgrade module path, as ./flywheel runs it) and on the
- * interpreter; and the time from process start to the first lead scored by the rule.
+ * interpreter; the same ratio with Java and the rule measured in turn in one JVM ({@link InTurn});
+ * and the time from process start to the first lead scored by the rule.
  */
 public final class Main {
+    private static final int IN_TURN_ROUNDS = 26;
+    private static final int IN_TURN_WARMUP = 10;
+
     private Main() {}
 
     public static void main(String[] args) throws Exception {
@@ -53,6 +57,9 @@ public final class Main {
                 : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
         interp.putIfAbsent("java", opt.get("java"));
 
+        // The ratio again with the rows measured in turn in one JVM (full run only: it takes over a minute).
+        Map<String, double[]> inTurn = quick ? Map.of() : inTurn(concat(optimized, common), IN_TURN_ROUNDS, IN_TURN_WARMUP);
+
         Figures java = opt.get("java");
         Figures js = opt.get("js");
         System.out.println();
@@ -68,6 +75,14 @@ public final class Main {
         double cpuRatio = java.cpuNanosPerLead() / js.cpuNanosPerLead();
         System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing (leads per second)", ratio);
         System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing (per CPU second: Java CPU/lead / JS's)", cpuRatio);
+        Double inTurnRatio = null;
+        if (!inTurn.isEmpty()) {
+            for (String name : InTurn.SCORERS) {
+                System.out.printf(Locale.ROOT, "%-62s %14s %10s %,12.0f%n", "in turn in one JVM, median of " + (IN_TURN_ROUNDS - IN_TURN_WARMUP) + " rounds: " + name, "", "", inTurn.get(name)[1]);
+            }
+            inTurnRatio = inTurn.get("java")[1] / inTurn.get("js")[1];
+            System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing, in turn (Java CPU/lead / JS's, medians)", inTurnRatio);
+        }
         System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "previous per-lead JS / Java, optimizing", opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond());
         System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, interpreter", interp.get("js").leadsPerSecond() / interp.get("java").leadsPerSecond());
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
@@ -75,10 +90,11 @@ public final class Main {
         System.out.printf(Locale.ROOT, "RESULT {\"js_vs_java\": %.2f, \"runtime\": \"optimized\", \"js_leads_per_s\": %.0f, \"java_leads_per_s\": %.0f, "
                 + "\"js_vs_java_cpu\": %.2f, \"js_cpu_ns_per_lead\": %.0f, \"java_cpu_ns_per_lead\": %.0f, "
                 + "\"per_lead_js_vs_java\": %.2f, \"empty_rule_leads_per_s\": %.0f, \"layout_leads_per_s\": %.0f, "
-                + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d}%n",
+                + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d, \"js_vs_java_in_turn\": %s}%n",
                 ratio, js.leadsPerSecond(), java.leadsPerSecond(), cpuRatio, js.cpuNanosPerLead(), java.cpuNanosPerLead(),
                 opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond(), opt.get("js-empty").leadsPerSecond(),
-                opt.get("layout").leadsPerSecond(), interp.get("js").leadsPerSecond(), firstOptimized, firstInterpreted);
+                opt.get("layout").leadsPerSecond(), interp.get("js").leadsPerSecond(), firstOptimized, firstInterpreted,
+                inTurnRatio == null ? "null" : String.format(Locale.ROOT, "%.2f", inTurnRatio));
     }
 
     /** Leads per second, and CPU nanoseconds (all of the process's threads) per lead. */
@@ -112,6 +128,29 @@ public final class Main {
         }
         if (!out.keySet().containsAll(scorers)) {
             throw new IllegalStateException("a benchmark failed (see its output above); got " + out.keySet());
+        }
+        return out;
+    }
+
+    /** {@link InTurn} in a JVM with {@code jvmArgs}: per scorer, min and median CPU nanoseconds per lead. */
+    private static Map<String, double[]> inTurn(List<String> jvmArgs, int rounds, int warmupRounds) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), InTurn.class.getName(), Integer.toString(rounds), Integer.toString(warmupRounds)));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, double[]> out = new LinkedHashMap<>();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                String[] f = line.split(" ");
+                if (f.length == 4 && f[0].equals("IN-TURN")) {
+                    out.put(f[1], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+                }
+            }
+        }
+        if (p.waitFor() != 0 || !out.keySet().containsAll(InTurn.SCORERS)) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + " with figures for " + out.keySet());
         }
         return out;
     }
