@@ -45,17 +45,15 @@ public final class Main {
 
         int starts = quick ? 1 : 5;
         long firstOptimized = firstScore(optimized, common, starts);
-        long firstInterpreted = firstScore(List.of(), common, starts);
+        Long firstInterpreted = quick ? null : firstScore(List.of(), common, starts);
 
         // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
-        // seconds: the optimizing runtime gets a long warm-up. Java's figure on the plain JVM is the
-        // same C2 code as beside JVMCI, so --quick measures it only once.
-        List<String> rows = List.of("java", "js", "js-per-lead", "js-empty", "layout");
-        Map<String, Figures> opt = quick ? throughput(concat(optimized, common), rows, 14, 1, 3, 1)
-                : throughput(concat(optimized, common), rows, 30, 2, 5, 2);
-        Map<String, Figures> interp = quick ? throughput(common, List.of("js"), 2, 1, 2, 1)
-                : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
-        interp.putIfAbsent("java", opt.get("java"));
+        // seconds: the optimizing runtime gets a long warm-up. --quick (a check that it all runs,
+        // within a minute) measures only the two rows of the ratio, after a short warm-up, and
+        // Java's figure on the plain JVM only once: it is the same C2 code as beside JVMCI.
+        Map<String, Figures> opt = quick ? throughput(concat(optimized, common), List.of("java", "js"), 5, 1, 1, 1)
+                : throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 30, 2, 5, 2);
+        Map<String, Figures> interp = quick ? new LinkedHashMap<>() : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
 
         // The ratio again with the rows measured in turn in one JVM (full run only: it takes over a minute).
         Map<String, double[]> inTurn = quick ? Map.of() : inTurn(concat(optimized, common), IN_TURN_ROUNDS, IN_TURN_WARMUP);
@@ -83,26 +81,47 @@ public final class Main {
             inTurnRatio = inTurn.get("java")[1] / inTurn.get("js")[1];
             System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing, in turn (Java CPU/lead / JS's, medians)", inTurnRatio);
         }
-        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "previous per-lead JS / Java, optimizing", opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond());
-        System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, interpreter", interp.get("js").leadsPerSecond() / interp.get("java").leadsPerSecond());
+        Double perLeadRatio = opt.containsKey("js-per-lead") ? opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond() : null;
+        System.out.printf(Locale.ROOT, "%-62s %14s%n", "previous per-lead JS / Java, optimizing",
+                perLeadRatio == null ? "full run only" : json(perLeadRatio, "%.2f"));
+        Double interpretedRatio = interp.isEmpty() ? null : interp.get("js").leadsPerSecond() / interp.get("java").leadsPerSecond();
+        System.out.printf(Locale.ROOT, "%-62s %14s%n", "JS / Java, interpreter", interpretedRatio == null ? "full run only" : json(interpretedRatio, "%.2f"));
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
-        System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, interpreter (ms)", firstInterpreted);
+        System.out.printf(Locale.ROOT, "%-62s %14s%n", "process start to first lead scored, interpreter (ms)", firstInterpreted == null ? "full run only" : firstInterpreted);
+        if (quick) {
+            System.out.println("--quick checks that everything runs: 5 s of warm-up is not enough for Truffle to settle on this rule,");
+            System.out.println("so its JS figures are far below a full run's. Measure with `bench/run rules`.");
+        }
         System.out.printf(Locale.ROOT, "RESULT {\"js_vs_java\": %.2f, \"runtime\": \"optimized\", \"js_leads_per_s\": %.0f, \"java_leads_per_s\": %.0f, "
                 + "\"js_vs_java_cpu\": %.2f, \"js_cpu_ns_per_lead\": %.0f, \"java_cpu_ns_per_lead\": %.0f, "
-                + "\"per_lead_js_vs_java\": %.2f, \"empty_rule_leads_per_s\": %.0f, \"layout_leads_per_s\": %.0f, "
-                + "\"interpreted_js_leads_per_s\": %.0f, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %d, \"js_vs_java_in_turn\": %s}%n",
+                + "\"per_lead_js_vs_java\": %s, \"empty_rule_leads_per_s\": %s, \"layout_leads_per_s\": %s, "
+                + "\"interpreted_js_leads_per_s\": %s, \"first_score_ms\": %d, \"first_score_interpreted_ms\": %s, \"js_vs_java_in_turn\": %s}%n",
                 ratio, js.leadsPerSecond(), java.leadsPerSecond(), cpuRatio, js.cpuNanosPerLead(), java.cpuNanosPerLead(),
-                opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond(), opt.get("js-empty").leadsPerSecond(),
-                opt.get("layout").leadsPerSecond(), interp.get("js").leadsPerSecond(), firstOptimized, firstInterpreted,
-                inTurnRatio == null ? "null" : String.format(Locale.ROOT, "%.2f", inTurnRatio));
+                json(perLeadRatio, "%.2f"), json(leadsPerSecond(opt.get("js-empty")), "%.0f"), json(leadsPerSecond(opt.get("layout")), "%.0f"),
+                json(leadsPerSecond(interp.get("js")), "%.0f"), firstOptimized, firstInterpreted == null ? "null" : firstInterpreted.toString(),
+                json(inTurnRatio, "%.2f"));
     }
 
     /** Leads per second, and CPU nanoseconds (all of the process's threads) per lead. */
     record Figures(double leadsPerSecond, double cpuNanosPerLead) {}
 
     private static void row(String what, Figures f) {
+        if (f == null) {
+            System.out.printf(Locale.ROOT, "%-62s %14s%n", what, "full run only");
+            return;
+        }
         System.out.printf(Locale.ROOT, "%-62s %,14.0f %10.0f %12.0f%n", what, f.leadsPerSecond(), 1e9 / f.leadsPerSecond(), f.cpuNanosPerLead());
     }
+
+    private static Double leadsPerSecond(Figures f) {
+        return f == null ? null : f.leadsPerSecond();
+    }
+
+    /** {@code value} in {@code format}, or JSON's null for a figure this run did not measure. */
+    private static String json(Double value, String format) {
+        return value == null ? "null" : String.format(Locale.ROOT, format, value);
+    }
+
     /** Figures per scorer ({@code java}, {@code js}, ...) in forked JVMs with {@code jvmArgs}. */
     private static Map<String, Figures> throughput(List<String> jvmArgs, List<String> scorers, int warmups, int warmupSeconds, int measurements,
             int measurementSeconds) throws Exception {
