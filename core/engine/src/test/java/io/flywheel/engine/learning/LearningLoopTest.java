@@ -13,6 +13,7 @@ import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.Rules;
 import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.rules.ScriptSource;
+import io.flywheel.engine.rules.SharedJsRuntime;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.testkit.ManualClock;
 import java.io.IOException;
@@ -24,14 +25,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The keyword learning step on a real store and real GraalJS: guardrails, the record it leaves, the shadow rule, promote and rollback. */
+@ExtendWith(SharedJsRuntime.class)
 class LearningLoopTest {
     static JsRuntime runtime;
 
@@ -44,13 +46,8 @@ class LearningLoopTest {
     LearningLoop loop;
 
     @BeforeAll
-    static void start() {
-        runtime = JsRuntime.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
+    static void start(JsRuntime shared) {
+        runtime = shared;
     }
 
     @BeforeEach

@@ -21,8 +21,10 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The bundled default rules, driven by simulated feedback. */
+@ExtendWith(SharedJsRuntime.class)
 class DefaultRulesTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     static JsRuntime runtime;
@@ -31,8 +33,8 @@ class DefaultRulesTest {
     static CompiledScript strategyWeights;
 
     @BeforeAll
-    static void start() {
-        runtime = JsRuntime.start();
+    static void start(JsRuntime shared) {
+        runtime = shared;
         leadScore = runtime.compile(ScriptSource.bundled(RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, RuleLimits.DEFAULT);
         keywordWeights = runtime.compile(ScriptSource.bundled(RuleKind.KEYWORD_WEIGHTS), RuleKind.KEYWORD_WEIGHTS, RuleLimits.DEFAULT);
         strategyWeights = runtime.compile(ScriptSource.bundled(RuleKind.STRATEGY_WEIGHTS), RuleKind.STRATEGY_WEIGHTS, RuleLimits.DEFAULT);
@@ -43,7 +45,6 @@ class DefaultRulesTest {
         leadScore.close();
         keywordWeights.close();
         strategyWeights.close();
-        runtime.close();
     }
 
     @Test

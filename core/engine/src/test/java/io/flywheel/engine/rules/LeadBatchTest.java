@@ -14,24 +14,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The columnar lead contract, {@code scoreBatch(batch)}: what the batch holds, what a script may change, and the older contract beside it. */
+@ExtendWith(SharedJsRuntime.class)
 class LeadBatchTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     static final RuleLimits LIMITS = RuleLimits.DEFAULT.withTimeLimit(Duration.ofSeconds(2));
     static JsRuntime runtime;
 
     @BeforeAll
-    static void start() {
-        runtime = JsRuntime.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
+    static void start(JsRuntime shared) {
+        runtime = shared;
     }
 
     static CompiledScript rule(String name, String body) {

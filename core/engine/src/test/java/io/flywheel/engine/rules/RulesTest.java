@@ -23,14 +23,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Loading, hot reload with replay before apply, rollback and the keyword update, on a real store. */
+@ExtendWith(SharedJsRuntime.class)
 class RulesTest {
     static JsRuntime runtime;
 
@@ -42,13 +43,8 @@ class RulesTest {
     Rules rules;
 
     @BeforeAll
-    static void start() {
-        runtime = JsRuntime.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
+    static void start(JsRuntime shared) {
+        runtime = shared;
     }
 
     @BeforeEach

@@ -11,13 +11,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Whatever a script does, the call fails with a message naming the script and line, and the next call works. */
+@ExtendWith(SharedJsRuntime.class)
 class SandboxTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
     /** Generous, so a loaded build machine cannot fail a call that should pass; the runaway tests set their own. */
@@ -25,13 +26,8 @@ class SandboxTest {
     static JsRuntime runtime;
 
     @BeforeAll
-    static void start() {
-        runtime = JsRuntime.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
+    static void start(JsRuntime shared) {
+        runtime = shared;
     }
 
     static CompiledScript weights(String body) {

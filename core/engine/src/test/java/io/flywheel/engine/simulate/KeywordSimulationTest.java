@@ -11,6 +11,7 @@ import io.flywheel.engine.rules.RuleHistory;
 import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.rules.ScriptSource;
+import io.flywheel.engine.rules.SharedJsRuntime;
 import io.flywheel.engine.store.MapDbStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The keywords simulation end to end, small: the real pipeline, rules and store, then off-policy evaluation of its log. */
+@ExtendWith(SharedJsRuntime.class)
 class KeywordSimulationTest {
     static JsRuntime runtime;
 
@@ -32,13 +34,8 @@ class KeywordSimulationTest {
     Path dir;
 
     @BeforeAll
-    static void start() {
-        runtime = JsRuntime.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
+    static void start(JsRuntime shared) {
+        runtime = shared;
     }
 
     static KeywordSimulation.Setup small(int rounds, double explore) {
