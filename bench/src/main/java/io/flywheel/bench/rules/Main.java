@@ -49,8 +49,8 @@ public final class Main {
 
         // Truffle compiles the rule in the background, which on a busy 2-core machine takes tens of
         // seconds: the optimizing runtime gets a long warm-up. --quick (a check that it all runs,
-        // within a minute) measures only the two rows of the ratio, after a short warm-up, and
-        // Java's figure on the plain JVM only once: it is the same C2 code as beside JVMCI.
+        // within a minute) measures only the two rows of the ratio, after a short warm-up, and no
+        // interpreter rows.
         Map<String, Figures> opt = quick ? throughput(concat(optimized, common), List.of("java", "js"), 5, 1, 1, 1)
                 : throughput(concat(optimized, common), List.of("java", "js", "js-per-lead", "js-empty", "layout"), 30, 2, 5, 2);
         Map<String, Figures> interp = quick ? new LinkedHashMap<>() : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
@@ -153,10 +153,7 @@ public final class Main {
 
     /** {@link InTurn} in a JVM with {@code jvmArgs}: per scorer, min and median CPU nanoseconds per lead. */
     private static Map<String, double[]> inTurn(List<String> jvmArgs, int rounds, int warmupRounds) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-        command.addAll(jvmArgs);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), InTurn.class.getName(), Integer.toString(rounds), Integer.toString(warmupRounds)));
+        List<String> command = childJvm(jvmArgs, InTurn.class, Integer.toString(rounds), Integer.toString(warmupRounds));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Map<String, double[]> out = new LinkedHashMap<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -174,15 +171,21 @@ public final class Main {
         return out;
     }
 
+    /** The command that runs {@code main} with {@code args} in a JVM like this one's forks, with {@code jvmArgs} added. */
+    private static List<String> childJvm(List<String> jvmArgs, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     /** Median milliseconds from starting a JVM to its first lead scored by lead-score.js. */
     private static long firstScore(List<String> flags, List<String> common, int runs) throws Exception {
         long[] ms = new long[runs];
         for (int i = 0; i < runs; i++) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                    "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-            command.addAll(flags);
-            command.addAll(common);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), FirstScore.class.getName()));
+            List<String> command = childJvm(concat(concat(List.of("-Xshare:auto"), flags), common), FirstScore.class);
             long start = System.nanoTime();
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             long at = -1;
