@@ -14,7 +14,7 @@ import java.util.Map;
  * in one JVM, a second each per round, CPU nanoseconds per lead. JMH gives each scorer its own
  * fork, and on a shared machine one fork can come out 20-30% slower than the next with the same
  * code; measured in turn, all of them see the same moments of the machine and the same heap.
- * Prints {@code IN-TURN name min median} per scorer over the rounds after the warm-up ones (while
+ * Prints {@code IN-TURN name median} per scorer over the rounds after the warm-up ones (while
  * Truffle compiles in the background, its threads' CPU time inflates every row of a round).
  */
 public final class InTurn {
@@ -57,7 +57,7 @@ public final class InTurn {
             for (int k = 0; k < scorers.length; k++) {
                 double[] measured = Arrays.copyOfRange(cpuPerLead[k], warmupRounds, rounds);
                 Arrays.sort(measured);
-                System.out.printf(Locale.ROOT, "IN-TURN %s %.1f %.1f%n", SCORERS.get(k), measured[0], measured[measured.length / 2]);
+                System.out.printf(Locale.ROOT, "IN-TURN %s %.1f%n", SCORERS.get(k), measured[measured.length / 2]);
             }
             System.out.flush();
         }

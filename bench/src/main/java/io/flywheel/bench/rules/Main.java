@@ -56,7 +56,7 @@ public final class Main {
         Map<String, Figures> interp = quick ? new LinkedHashMap<>() : throughput(common, List.of("java", "js"), 5, 2, 5, 2);
 
         // The ratio again with the rows measured in turn in one JVM (full run only: it takes over a minute).
-        Map<String, double[]> inTurn = quick ? Map.of() : inTurn(concat(optimized, common), IN_TURN_ROUNDS, IN_TURN_WARMUP);
+        Map<String, Double> inTurn = quick ? Map.of() : inTurn(concat(optimized, common), IN_TURN_ROUNDS, IN_TURN_WARMUP);
 
         Figures java = opt.get("java");
         Figures js = opt.get("js");
@@ -76,18 +76,17 @@ public final class Main {
         Double inTurnRatio = null;
         if (!inTurn.isEmpty()) {
             for (String name : InTurn.SCORERS) {
-                System.out.printf(Locale.ROOT, "%-62s %14s %10s %,12.0f%n", "in turn in one JVM, median of " + (IN_TURN_ROUNDS - IN_TURN_WARMUP) + " rounds: " + name, "", "", inTurn.get(name)[1]);
+                System.out.printf(Locale.ROOT, "%-62s %14s %10s %,12.0f%n", "in turn in one JVM, median of " + (IN_TURN_ROUNDS - IN_TURN_WARMUP) + " rounds: " + name, "", "", inTurn.get(name));
             }
-            inTurnRatio = inTurn.get("java")[1] / inTurn.get("js")[1];
+            inTurnRatio = inTurn.get("java") / inTurn.get("js");
             System.out.printf(Locale.ROOT, "%-62s %14.2f%n", "JS / Java, optimizing, in turn (Java CPU/lead / JS's, medians)", inTurnRatio);
         }
         Double perLeadRatio = opt.containsKey("js-per-lead") ? opt.get("js-per-lead").leadsPerSecond() / java.leadsPerSecond() : null;
-        System.out.printf(Locale.ROOT, "%-62s %14s%n", "previous per-lead JS / Java, optimizing",
-                perLeadRatio == null ? "full run only" : json(perLeadRatio, "%.2f"));
+        figure("previous per-lead JS / Java, optimizing", perLeadRatio, "%.2f");
         Double interpretedRatio = interp.isEmpty() ? null : interp.get("js").leadsPerSecond() / interp.get("java").leadsPerSecond();
-        System.out.printf(Locale.ROOT, "%-62s %14s%n", "JS / Java, interpreter", interpretedRatio == null ? "full run only" : json(interpretedRatio, "%.2f"));
+        figure("JS / Java, interpreter", interpretedRatio, "%.2f");
         System.out.printf(Locale.ROOT, "%-62s %14d%n", "process start to first lead scored, optimizing (ms" + (starts > 1 ? ", median" : "") + ")", firstOptimized);
-        System.out.printf(Locale.ROOT, "%-62s %14s%n", "process start to first lead scored, interpreter (ms)", firstInterpreted == null ? "full run only" : firstInterpreted);
+        figure("process start to first lead scored, interpreter (ms)", firstInterpreted == null ? null : firstInterpreted.doubleValue(), "%.0f");
         if (quick) {
             System.out.println("--quick checks that everything runs: 5 s of warm-up is not enough for Truffle to settle on this rule,");
             System.out.println("so its JS figures are far below a full run's. Measure with `bench/run rules`.");
@@ -107,10 +106,15 @@ public final class Main {
 
     private static void row(String what, Figures f) {
         if (f == null) {
-            System.out.printf(Locale.ROOT, "%-62s %14s%n", what, "full run only");
+            figure(what, null, "");
             return;
         }
         System.out.printf(Locale.ROOT, "%-62s %,14.0f %10.0f %12.0f%n", what, f.leadsPerSecond(), 1e9 / f.leadsPerSecond(), f.cpuNanosPerLead());
+    }
+
+    /** One figure on its own line; "full run only" for one that --quick does not measure. */
+    private static void figure(String what, Double value, String format) {
+        System.out.printf(Locale.ROOT, "%-62s %14s%n", what, value == null ? "full run only" : String.format(Locale.ROOT, format, value));
     }
 
     private static Double leadsPerSecond(Figures f) {
@@ -151,17 +155,17 @@ public final class Main {
         return out;
     }
 
-    /** {@link InTurn} in a JVM with {@code jvmArgs}: per scorer, min and median CPU nanoseconds per lead. */
-    private static Map<String, double[]> inTurn(List<String> jvmArgs, int rounds, int warmupRounds) throws Exception {
+    /** {@link InTurn} in a JVM with {@code jvmArgs}: per scorer, the median CPU nanoseconds per lead. */
+    private static Map<String, Double> inTurn(List<String> jvmArgs, int rounds, int warmupRounds) throws Exception {
         List<String> command = childJvm(jvmArgs, InTurn.class, Integer.toString(rounds), Integer.toString(warmupRounds));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Map<String, double[]> out = new LinkedHashMap<>();
+        Map<String, Double> out = new LinkedHashMap<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 String[] f = line.split(" ");
-                if (f.length == 4 && f[0].equals("IN-TURN")) {
-                    out.put(f[1], new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+                if (f.length == 3 && f[0].equals("IN-TURN")) {
+                    out.put(f[1], Double.parseDouble(f[2]));
                 }
             }
         }
