@@ -48,13 +48,16 @@ class StoreCommandsTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
         String[] full = new String[args.length + 1];
         full[0] = args[0];
         full[1] = "--config=" + config;
         System.arraycopy(args, 1, full, 2, args.length - 1);
-        return FlywheelCli.commandLine(io).execute(full);
+        return FlywheelCli.commandLine(io(Map.of())).execute(full);
+    }
+
+    private FlywheelCli.Io io(Map<String, String> env) {
+        return new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                env, clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
     }
 
     private String out() {
@@ -68,9 +71,7 @@ class StoreCommandsTest {
     @Test
     void commandsReadingTheStoreOpenItAsConfigYmlSays() throws Exception {
         Files.writeString(config, Files.readString(config).replace("  tracking-params: [bot]\n", "  tracking-params: [bot]\n  fsync: batch\n  checkpoint: 5s\n"));
-        FlywheelCli cli = new FlywheelCli(new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("FLYWHEEL_CONFIG", config.toString()), clock,
-                () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom")));
+        FlywheelCli cli = new FlywheelCli(io(Map.of("FLYWHEEL_CONFIG", config.toString())));
         try (MapDbStore store = Deployment.openStore(cli)) {
             assertThat(store.options().sync()).isEqualTo(MapDbStore.Sync.BATCH);
             assertThat(store.options().checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
