@@ -11,6 +11,7 @@ import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.output.ConsoleOutputFactory;
 import io.flywheel.engine.schedule.SystemScheduler;
 import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.store.StoreException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,6 +95,38 @@ public final class FlywheelCli {
     /** Opens the deployment's store as config.yml configures it. */
     MapDbStore openStore(FlywheelConfig config) {
         return MapDbStore.open(config.store().path(), Flywheel.storeOptions(config.store()), io.clock());
+    }
+
+    /** What a command does with the config and the open store; returns the exit code. */
+    @FunctionalInterface
+    interface StoreWork {
+        int run(FlywheelConfig config, MapDbStore store) throws Exception;
+    }
+
+    /**
+     * For commands on the store of a deployment that is not running: loads config.yml (errors
+     * printed, exit 2), opens its store (a store that will not open, for one because
+     * {@code flywheel run} holds it, is printed after {@code "flywheel COMMAND: "}, exit 1), runs
+     * {@code work} and closes the store.
+     *
+     * @param insteadWhileRunning the Discord command that does the same through a running Flywheel, or {@code null}
+     */
+    int withStore(String command, String insteadWhileRunning, StoreWork work) throws Exception {
+        Optional<FlywheelConfig> config = configOnly();
+        if (config.isEmpty()) {
+            return CONFIG_PROBLEMS;
+        }
+        MapDbStore store;
+        try {
+            store = openStore(config.get());
+        } catch (StoreException e) {
+            io.err().println(SecretMasker.mask("flywheel " + command + ": " + e.getMessage()
+                    + (insteadWhileRunning == null ? "" : " (while `flywheel run` holds the store, use " + insteadWhileRunning + " instead)")));
+            return FAILED;
+        }
+        try (store) {
+            return work.run(config.get(), store);
+        }
     }
 
     /** Prints problems to stderr; returns the number of errors. */

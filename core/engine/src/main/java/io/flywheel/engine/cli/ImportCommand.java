@@ -13,13 +13,11 @@ import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
 import io.flywheel.engine.lead.NearDuplicates;
 import io.flywheel.engine.lead.UrlCanonicalizer;
-import io.flywheel.engine.store.MapDbStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +55,7 @@ final class ImportCommand implements Callable<Integer> {
     boolean post;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintStream err = cli.io().err();
         Map<String, String> map;
         try {
@@ -70,12 +68,7 @@ final class ImportCommand implements Callable<Integer> {
             err.println("flywheel import: --batch must be positive, found " + batch);
             return FlywheelCli.CONFIG_PROBLEMS;
         }
-        Optional<FlywheelConfig> loaded = cli.configOnly();
-        if (loaded.isEmpty()) {
-            return FlywheelCli.CONFIG_PROBLEMS;
-        }
-        FlywheelConfig config = loaded.get();
-        try (MapDbStore store = cli.openStore(config)) {
+        return cli.withStore("import", null, (config, store) -> {
             NearDuplicates near = new NearDuplicates(store, config.store().nearDuplicates());
             near.seed(cli.io().clock().instant());
             Map<String, Double> weights = Flywheel.weightsInForce(config, store);
@@ -101,7 +94,7 @@ final class ImportCommand implements Callable<Integer> {
                 cli.io().out().printf(Locale.ROOT, "  ... and %,d more%n", done.rejected() - done.reasons().size());
             }
             return FlywheelCli.OK;
-        }
+        });
     }
 
     private static List<String> leadOutputs(FlywheelConfig config) {

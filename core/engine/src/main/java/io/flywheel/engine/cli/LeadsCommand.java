@@ -3,7 +3,6 @@ package io.flywheel.engine.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flywheel.api.lead.Lead;
-import io.flywheel.engine.config.FlywheelConfig;
 import io.flywheel.engine.store.DuplicateLink;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
@@ -65,7 +64,7 @@ final class LeadsCommand implements Callable<Integer> {
     boolean stats;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Format fmt;
         try {
             fmt = Format.valueOf(format.strip().toUpperCase(Locale.ROOT));
@@ -81,12 +80,8 @@ final class LeadsCommand implements Callable<Integer> {
             cli.io().err().println("flywheel leads: give --since or --from, not both");
             return FlywheelCli.CONFIG_PROBLEMS;
         }
-        Optional<FlywheelConfig> config = cli.configOnly();
-        if (config.isEmpty()) {
-            return FlywheelCli.CONFIG_PROBLEMS;
-        }
         PrintStream out = cli.io().out();
-        try (MapDbStore store = cli.openStore(config.get())) {
+        return cli.withStore("leads", "/leads", (config, store) -> {
             if (stats) {
                 MapDbStore.Stats s = store.stats();
                 out.printf(Locale.ROOT, "store:        %s%n", store.file());
@@ -130,7 +125,7 @@ final class LeadsCommand implements Callable<Integer> {
                 }
             }
             return FlywheelCli.OK;
-        }
+        });
     }
 
     private int show(MapDbStore store, PrintStream out) {

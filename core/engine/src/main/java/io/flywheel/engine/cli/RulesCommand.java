@@ -1,16 +1,13 @@
 package io.flywheel.engine.cli;
 
 import io.flywheel.engine.app.Flywheel;
-import io.flywheel.engine.config.ConfigLoader;
 import io.flywheel.engine.config.FlywheelConfig;
-import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.learning.FreezeSwitch;
 import io.flywheel.engine.learning.LearningLoop;
 import io.flywheel.engine.learning.LearningSetup;
 import io.flywheel.engine.learning.ShadowReport;
 import io.flywheel.engine.learning.ShadowRule;
-import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.RuleDryRun;
 import io.flywheel.engine.rules.RuleEvaluation;
@@ -21,7 +18,6 @@ import io.flywheel.engine.rules.Rules;
 import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.rules.ScriptSource;
 import io.flywheel.engine.store.MapDbStore;
-import io.flywheel.engine.store.StoreException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,16 +48,6 @@ final class RulesCommand implements Callable<Integer> {
         return FlywheelCli.CONFIG_PROBLEMS;
     }
 
-    /** Loads config.yml alone (no plugins); prints its problems. Empty when it has errors. */
-    static Optional<FlywheelConfig> config(FlywheelCli cli) {
-        SecretMasker.registerSecretsFrom(cli.io().env());
-        ConfigLoader.Result loaded = new ConfigLoader().load(cli.configFile(), cli.io().env());
-        for (Problem p : loaded.problems().all()) {
-            cli.io().err().println(SecretMasker.mask(p.toString()));
-        }
-        return loaded.problems().hasErrors() ? Optional.empty() : loaded.config();
-    }
-
     static Path dataDir(FlywheelConfig config) {
         return config.store().path().toAbsolutePath().getParent();
     }
@@ -86,14 +72,9 @@ final class RulesCommand implements Callable<Integer> {
         int leads;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             FlywheelCli cli = parent.cli;
             PrintStream out = cli.io().out();
-            Optional<FlywheelConfig> loaded = config(cli);
-            if (loaded.isEmpty()) {
-                return FlywheelCli.CONFIG_PROBLEMS;
-            }
-            FlywheelConfig config = loaded.get();
             if (!Files.isRegularFile(file)) {
                 cli.io().err().println("flywheel rules test: no such file: " + file);
                 return FlywheelCli.CONFIG_PROBLEMS;
@@ -106,24 +87,19 @@ final class RulesCommand implements Callable<Integer> {
                 cli.io().err().println("flywheel rules test: " + e.getMessage());
                 return FlywheelCli.CONFIG_PROBLEMS;
             }
-            MapDbStore store;
-            try {
-                store = cli.openStore(config);
-            } catch (StoreException e) {
-                cli.io().err().println("flywheel rules test: " + e.getMessage());
-                return FlywheelCli.FAILED;
-            }
-            try (store; JsRuntime runtime = JsRuntime.start()) {
-                KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
-                RuleDryRun.Report r = RuleDryRun.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config),
-                        source, kind, cli.io().clock(), cli.io().random(), leads);
-                print(out, r);
-                return r.replay() == null ? FlywheelCli.OK : FlywheelCli.FAILED;
-            } catch (RuleException e) {
-                out.println("Dry run of " + source.name() + " (" + kind.id() + "): it does not load.");
-                out.println("  " + e.getMessage());
-                return FlywheelCli.FAILED;
-            }
+            return cli.withStore("rules test", null, (config, store) -> {
+                try (JsRuntime runtime = JsRuntime.start()) {
+                    KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
+                    RuleDryRun.Report r = RuleDryRun.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config),
+                            source, kind, cli.io().clock(), cli.io().random(), leads);
+                    print(out, r);
+                    return r.replay() == null ? FlywheelCli.OK : FlywheelCli.FAILED;
+                } catch (RuleException e) {
+                    out.println("Dry run of " + source.name() + " (" + kind.id() + "): it does not load.");
+                    out.println("  " + e.getMessage());
+                    return FlywheelCli.FAILED;
+                }
+            });
         }
 
         private RuleKind kind(ScriptSource source) {
@@ -168,34 +144,24 @@ final class RulesCommand implements Callable<Integer> {
         Path file;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             FlywheelCli cli = parent.cli;
-            Optional<FlywheelConfig> loaded = config(cli);
-            if (loaded.isEmpty()) {
-                return FlywheelCli.CONFIG_PROBLEMS;
-            }
-            FlywheelConfig config = loaded.get();
             if (!Files.isRegularFile(file)) {
                 cli.io().err().println("flywheel rules evaluate: no such file: " + file);
                 return FlywheelCli.CONFIG_PROBLEMS;
             }
             ScriptSource source = ScriptSource.read(file, file.toString());
-            MapDbStore store;
-            try {
-                store = cli.openStore(config);
-            } catch (StoreException e) {
-                cli.io().err().println("flywheel rules evaluate: " + e.getMessage());
-                return FlywheelCli.FAILED;
-            }
-            try (store; JsRuntime runtime = JsRuntime.start()) {
-                RuleEvaluation.Report r = RuleEvaluation.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), config.keywords(),
-                        dataDir(config), source, cli.io().clock().instant());
-                RuleEvaluation.describe(r).forEach(cli.io().out()::println);
-                return r.estimate() == null || r.estimate().n() == 0 ? FlywheelCli.FAILED : FlywheelCli.OK;
-            } catch (RuleException e) {
-                cli.io().out().println("Evaluation of " + source.name() + " failed: " + e.getMessage());
-                return FlywheelCli.FAILED;
-            }
+            return cli.withStore("rules evaluate", null, (config, store) -> {
+                try (JsRuntime runtime = JsRuntime.start()) {
+                    RuleEvaluation.Report r = RuleEvaluation.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), config.keywords(),
+                            dataDir(config), source, cli.io().clock().instant());
+                    RuleEvaluation.describe(r).forEach(cli.io().out()::println);
+                    return r.estimate() == null || r.estimate().n() == 0 ? FlywheelCli.FAILED : FlywheelCli.OK;
+                } catch (RuleException e) {
+                    cli.io().out().println("Evaluation of " + source.name() + " failed: " + e.getMessage());
+                    return FlywheelCli.FAILED;
+                }
+            });
         }
     }
 
@@ -212,7 +178,7 @@ final class RulesCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             FlywheelCli cli = parent.cli;
-            Optional<FlywheelConfig> loaded = config(cli);
+            Optional<FlywheelConfig> loaded = cli.configOnly();
             if (loaded.isEmpty()) {
                 return FlywheelCli.CONFIG_PROBLEMS;
             }
@@ -246,29 +212,19 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     /** Opens the store and the rules of a deployment that is not running, runs {@code body}, closes everything. */
-    static int withRules(FlywheelCli cli, String what, RulesBody body) {
-        Optional<FlywheelConfig> loaded = config(cli);
-        if (loaded.isEmpty()) {
-            return FlywheelCli.CONFIG_PROBLEMS;
-        }
-        FlywheelConfig config = loaded.get();
-        MapDbStore store;
-        try {
-            store = cli.openStore(config);
-        } catch (StoreException e) {
-            cli.io().err().println("flywheel rules " + what + ": " + e.getMessage() + " (while `flywheel run` holds the store, use /rules " + what + " instead)");
-            return FlywheelCli.FAILED;
-        }
-        try (store; JsRuntime runtime = JsRuntime.start()) {
-            KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
-            try (Rules rules = Rules.open(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config), cli.io().clock(),
-                    cli.io().random()); LearningSetup learning = LearningSetup.of(config, rules, store, dataDir(config), cli.io().clock())) {
-                return body.run(config, store, rules, learning);
+    static int withRules(FlywheelCli cli, String what, RulesBody body) throws Exception {
+        return cli.withStore("rules " + what, "/rules " + what, (config, store) -> {
+            try (JsRuntime runtime = JsRuntime.start()) {
+                KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
+                try (Rules rules = Rules.open(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config), cli.io().clock(),
+                        cli.io().random()); LearningSetup learning = LearningSetup.of(config, rules, store, dataDir(config), cli.io().clock())) {
+                    return body.run(config, store, rules, learning);
+                }
+            } catch (RuleException e) {
+                cli.io().err().println("flywheel rules " + what + ": " + e.getMessage());
+                return FlywheelCli.FAILED;
             }
-        } catch (RuleException e) {
-            cli.io().err().println("flywheel rules " + what + ": " + e.getMessage());
-            return FlywheelCli.FAILED;
-        }
+        });
     }
 
     @FunctionalInterface
@@ -285,7 +241,7 @@ final class RulesCommand implements Callable<Integer> {
         RulesCommand parent;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             FlywheelCli cli = parent.cli;
             return withRules(cli, "update", (config, store, rules, learning) -> {
                 LearningLoop.Update u = learning.loop().update("flywheel rules update");
@@ -321,7 +277,7 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     static int toggle(FlywheelCli cli, boolean frozen) {
-        Optional<FlywheelConfig> loaded = config(cli);
+        Optional<FlywheelConfig> loaded = cli.configOnly();
         if (loaded.isEmpty()) {
             return FlywheelCli.CONFIG_PROBLEMS;
         }
@@ -340,22 +296,15 @@ final class RulesCommand implements Callable<Integer> {
         int last;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             FlywheelCli cli = parent.cli;
-            Optional<FlywheelConfig> loaded = config(cli);
-            if (loaded.isEmpty()) {
-                return FlywheelCli.CONFIG_PROBLEMS;
-            }
             PrintStream out = cli.io().out();
-            Path shadow = loaded.get().learning().shadow();
-            out.println(shadow == null ? "No shadow rule configured (learning.shadow); showing what was recorded." : "Shadow rule: " + shadow);
-            try (MapDbStore store = cli.openStore(loaded.get())) {
+            return cli.withStore("rules shadow", "/rules shadow", (config, store) -> {
+                Path shadow = config.learning().shadow();
+                out.println(shadow == null ? "No shadow rule configured (learning.shadow); showing what was recorded." : "Shadow rule: " + shadow);
                 ShadowReport.describe(store, cli.io().clock().instant(), last).forEach(out::println);
                 return FlywheelCli.OK;
-            } catch (StoreException e) {
-                cli.io().err().println("flywheel rules shadow: " + e.getMessage() + " (while `flywheel run` holds the store, use /rules shadow instead)");
-                return FlywheelCli.FAILED;
-            }
+            });
         }
     }
 
@@ -368,7 +317,7 @@ final class RulesCommand implements Callable<Integer> {
         RulesCommand parent;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             FlywheelCli cli = parent.cli;
             return withRules(cli, "promote", (config, store, rules, learning) -> {
                 Optional<ShadowRule> shadow = learning.loop().shadow();

@@ -206,7 +206,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (!Files.isRegularFile(cli.configFile())) {
             return Optional.of(Settings.Rules.defaults());
         }
-        return RulesCommand.config(cli).map(FlywheelConfig::rules);
+        return cli.configOnly().map(FlywheelConfig::rules);
     }
 
     private static void delete(Path dir) throws IOException {

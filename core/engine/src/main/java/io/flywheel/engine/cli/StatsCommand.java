@@ -4,7 +4,6 @@ import io.flywheel.engine.feedback.Dimension;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.learning.Charts;
 import io.flywheel.engine.learning.Funnel;
-import io.flywheel.engine.store.MapDbStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +46,7 @@ final class StatsCommand implements Callable<Integer> {
         }
         Instant now = cli.io().clock().instant();
         Instant from = now.minus(Duration.ofDays(days));
-        try (MapDbStore store = Deployment.openStore(cli)) {
+        return cli.withStore("stats", "/stats", (config, store) -> {
             List<FeedbackEvent> events = store.events(from, now.plusMillis(1), Set.of());
             List<Funnel.Row> rows = Funnel.of(events, from, now.plusMillis(1), dimension);
             print(cli.io().out(), rows, Funnel.total(events, from, now.plusMillis(1)), dimension, days);
@@ -55,8 +54,8 @@ final class StatsCommand implements Callable<Integer> {
                 Files.write(chart, Charts.funnel(rows, "Leads found in the last " + days + " days, by " + by, 12));
                 cli.io().out().println("chart: " + chart.toAbsolutePath());
             }
-        }
-        return FlywheelCli.OK;
+            return FlywheelCli.OK;
+        });
     }
 
     static void print(PrintStream out, List<Funnel.Row> rows, Funnel.Row total, Dimension by, int days) {

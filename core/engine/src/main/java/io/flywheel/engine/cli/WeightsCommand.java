@@ -2,7 +2,6 @@ package io.flywheel.engine.cli;
 
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.learning.Charts;
-import io.flywheel.engine.store.MapDbStore;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ final class WeightsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Instant now = cli.io().clock().instant();
         Instant from = now.minus(Duration.ofDays(days));
-        try (MapDbStore store = Deployment.openStore(cli)) {
+        return cli.withStore("weights", "/weights", (config, store) -> {
             PrintStream out = cli.io().out();
             for (WeightSet.Kind kind : List.of(WeightSet.Kind.KEYWORD, WeightSet.Kind.STRATEGY)) {
                 List<WeightSet> history = store.history(kind, from, now.plusMillis(1));
@@ -61,7 +60,7 @@ final class WeightsCommand implements Callable<Integer> {
             if (store.latest(WeightSet.Kind.KEYWORD_SHADOW).isPresent()) {
                 out.println("A shadow keyword rule has recorded weights too: `flywheel rules shadow` compares them with the live ones.");
             }
-        }
-        return FlywheelCli.OK;
+            return FlywheelCli.OK;
+        });
     }
 }

@@ -72,7 +72,7 @@ class StoreCommandsTest {
     void commandsReadingTheStoreOpenItAsConfigYmlSays() throws Exception {
         Files.writeString(config, Files.readString(config).replace("  tracking-params: [bot]\n", "  tracking-params: [bot]\n  fsync: batch\n  checkpoint: 5s\n"));
         FlywheelCli cli = new FlywheelCli(io(Map.of("FLYWHEEL_CONFIG", config.toString())));
-        try (MapDbStore store = Deployment.openStore(cli)) {
+        try (MapDbStore store = cli.openStore(cli.configOnly().orElseThrow())) {
             assertThat(store.options().sync()).isEqualTo(MapDbStore.Sync.BATCH);
             assertThat(store.options().checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
         }
@@ -129,7 +129,24 @@ class StoreCommandsTest {
     @Test
     void aBrokenConfigIsReportedWithItsLocation() throws Exception {
         Files.writeString(config, "store:\n  retention: forever\n");
-        assertThat(run("leads")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
-        assertThat(err()).contains("config.yml").contains("retention");
+        for (String command : new String[] {"leads", "stats", "weights", "rules shadow"}) {
+            assertThat(run(command.split(" "))).as(command).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+            assertThat(err()).as(command).contains("config.yml").contains("retention").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aStoreHeldByARunningFlywheelIsNamedWithTheDiscordCommandThatWorksMeanwhile() throws Exception {
+        FlywheelCli cli = new FlywheelCli(io(Map.of()));
+        Path db = dir.resolve("data/flywheel.db");
+        Files.writeString(config, Files.readString(config).replace("data/flywheel.db", db.toString()));
+        try (MapDbStore held = MapDbStore.open(db, MapDbStore.Options.defaults(), clock)) {
+            for (String command : new String[] {"leads", "stats", "weights", "rules shadow"}) {
+                assertThat(run(command.split(" "))).as(command).isEqualTo(FlywheelCli.FAILED);
+                assertThat(err()).as(command).startsWith("flywheel " + command + ": the store ").contains("in use by another Flywheel process")
+                        .contains("use /" + command + " instead");
+            }
+            assertThat(held.size()).isZero();
+        }
     }
 }
