@@ -311,6 +311,25 @@ public final class FakeDiscord implements AutoCloseable {
         gateway.dispatch("MESSAGE_REACTION_ADD", d);
     }
 
+    /** A user posts {@code content} in {@code channelId} (what a prefix command arrives as); returns the message id. */
+    public String userMessage(String content, String userId, String channelId) {
+        String id = nextId();
+        ObjectNode d = JSON.createObjectNode().put("id", id).put("channel_id", channelId).put("guild_id", GUILD_ID).put("content", content)
+                .put("timestamp", clock.instant().toString()).putNull("edited_timestamp").put("tts", false).put("mention_everyone", false)
+                .put("pinned", false).put("type", 0).put("flags", 0);
+        d.set("author", user(userId, "user" + userId.substring(Math.max(0, userId.length() - 4)), false));
+        ObjectNode member = member(userId, List.of());
+        member.remove("user"); // a message's member object leaves the user out: it is the author
+        d.set("member", member);
+        d.putArray("mentions");
+        d.putArray("mention_roles");
+        d.putArray("attachments");
+        d.putArray("embeds");
+        d.putArray("components");
+        gateway.dispatch("MESSAGE_CREATE", d);
+        return id;
+    }
+
     private String interaction(int type, ObjectNode data, String userId, List<String> roleIds, String channelId, ObjectNode message) {
         String id = nextId();
         ObjectNode d = JSON.createObjectNode().put("id", id).put("application_id", APP_ID).put("type", type).put("token", "itoken-" + id)

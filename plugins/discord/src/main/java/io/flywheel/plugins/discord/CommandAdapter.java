@@ -134,8 +134,9 @@ final class CommandAdapter extends ListenerAdapter {
         }
         router.dispatch(call).whenComplete((reply, error) -> {
             String answer = error != null ? "/" + call.command() + " failed: " + error.getMessage() : reply.text();
+            // No pings: the answer echoes what the user typed and stored lead text (JDA's default would let @everyone through).
             MessageCreateData data = new net.dv8tion.jda.api.utils.messages.MessageCreateBuilder().setContent(trim(answer, MAX_REPLY))
-                    .setFiles(error != null ? List.of() : files(reply)).build();
+                    .setAllowedMentions(List.of()).setFiles(error != null ? List.of() : files(reply)).build();
             event.getMessage().reply(data).mentionRepliedUser(false)
                     .queue(null, e -> log.warn("Discord: cannot answer {}{}: {}", prefix, call.command(), e.getMessage()));
         });

@@ -363,6 +363,19 @@ class DiscordBotEndToEndTest {
         assertThat(call.options()).containsEntry("platform", "hackernews").containsEntry("limit", "3");
     }
 
+    @Test
+    void aPrefixCommandsReplyPingsNobodyWhateverTheUserTyped() {
+        startBot("!", Map.of());
+        fake.userMessage("!leads platform:@everyone", USER, fake.channel());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fake.messages(fake.channel()).isEmpty());
+        FakeDiscord.Message reply = fake.messages(fake.channel()).getLast();
+        assertThat(reply.content()).contains("@everyone");
+        // Without allowed_mentions Discord applies its default: every @everyone, role and user mention in the text pings.
+        assertThat(reply.body().path("allowed_mentions").path("parse").isArray()).as(reply.body().toString()).isTrue();
+        assertThat(reply.body().path("allowed_mentions").path("parse")).isEmpty();
+        assertThat(reply.body().path("allowed_mentions").path("users")).isEmpty();
+    }
+
     private List<CommandSpec> specs() {
         return List.of(new CommandSpec("leads", "l", List.of(new CommandSpec.Option("platform", "p", CommandSpec.Type.STRING, false, List.of()),
                 new CommandSpec.Option("limit", "l", CommandSpec.Type.INTEGER, false, List.of())), false));
