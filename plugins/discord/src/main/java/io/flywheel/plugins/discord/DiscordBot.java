@@ -277,7 +277,11 @@ final class DiscordBot extends ListenerAdapter implements Output {
         }).thenCompose(f -> f);
     }
 
-    /** A stable id of the posts a message carries, within Discord's 25 characters. */
+    /**
+     * A stable id of the message, within Discord's 25 characters: the posts it carries and what it
+     * says, since the parts of a post split across messages carry the same posts (with one nonce
+     * Discord would return the first part for every later one).
+     */
     static String nonce(PackedMessage m, List<Post> posts) {
         try {
             java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
@@ -285,6 +289,9 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 sha.update(posts.get(i).id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
+            sha.update(String.valueOf(m.content()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(m.embeds().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(sha.digest(), 0, 12);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

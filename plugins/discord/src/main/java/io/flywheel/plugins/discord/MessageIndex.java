@@ -44,10 +44,16 @@ final class MessageIndex implements AutoCloseable {
         }
         int lines = 0;
         try {
+            String run = null; // the message whose lines are being read: each put wrote one run, and the last run wins, as put replaces
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split("\t", -1);
                 if (f.length == 4) {
-                    byMessage.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Entry(f[1], f[2], f[3]));
+                    if (!f[0].equals(run)) {
+                        run = f[0];
+                        byMessage.remove(run);
+                        byMessage.put(run, new ArrayList<>());
+                    }
+                    byMessage.get(run).add(new Entry(f[1], f[2], f[3]));
                     lines++;
                 }
             }

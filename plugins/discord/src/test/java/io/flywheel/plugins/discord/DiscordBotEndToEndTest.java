@@ -60,6 +60,8 @@ class DiscordBotEndToEndTest {
     DiscordBot bot;
     OutboxDispatcher outbox;
     final Clock clock = Clock.systemUTC();
+    Packer.Mode mode = Packer.Mode.EMBEDS;
+    int bodyChars = 200;
 
     @BeforeEach
     void setUp() {
@@ -82,8 +84,8 @@ class DiscordBotEndToEndTest {
     }
 
     private void startBot(String prefix, Map<String, String> channels, Duration deferAfter, List<io.flywheel.api.command.BotCommand> pluginCommands) {
-        DiscordOutputFactory.Config config = new DiscordOutputFactory.Config(FakeDiscord.TOKEN, FakeDiscord.GUILD_ID, fake.channel(), channels, Packer.Mode.EMBEDS,
-                200, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
+        DiscordOutputFactory.Config config = new DiscordOutputFactory.Config(FakeDiscord.TOKEN, FakeDiscord.GUILD_ID, fake.channel(), channels, mode,
+                bodyChars, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
         EngagementSink engagement = new EngagementRecorder(store, store);
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
@@ -290,6 +292,31 @@ class DiscordBotEndToEndTest {
         List<io.flywheel.api.output.Delivery> again = bot.send(posts).join();
         assertThat(fake.messages(fake.channel())).hasSize(2);
         assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void aPostTooLongForOneTextMessageIsPostedWholeAndItsClicksCountAfterARestart() throws Exception {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        startBot("", Map.of());
+        String body = IntStream.range(0, 400).mapToObj(i -> "word" + i).collect(java.util.stream.Collectors.joining(" "));
+        Lead lead = new Lead("https://example.org/long", "src", "hackernews", "A lead with a long body", "https://example.org/long", body, "Acme", null,
+                null, Instant.parse("2026-01-05T09:00:00Z"), Instant.now(), List.of("backend"), 5);
+        store.write(new WriteBatch(List.of(lead), List.of(new OutboxEntry("discord", LeadPosts.toPost(lead))), List.of()));
+        List<io.flywheel.api.output.Delivery> delivered = bot.send(List.of(LeadPosts.toPost(lead))).join();
+
+        List<FakeDiscord.Message> parts = fake.messages(fake.channel());
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).content() + parts.get(1).content()).contains("word0 ", "word199 ", "word399");
+        assertThat(delivered).singleElement().satisfies(d -> assertThat(d.messageRef()).endsWith("/" + parts.get(1).id()));
+
+        // Both parts carry the lead: after a restart (the index read back from its file) a reaction on the last part still counts.
+        bot.close();
+        bot = null;
+        startBot("", Map.of());
+        fake.react(parts.get(1), USER, "🏆");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events(FeedbackEvent.Type.WON).isEmpty());
+        assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(lead.key()));
     }
 
     @Test
