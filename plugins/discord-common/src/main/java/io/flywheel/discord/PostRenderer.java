@@ -14,7 +14,8 @@ public final class PostRenderer {
     private static final int LEAD_COLOR = 0x3B82F6;
     private static final int SIGNAL_COLOR = 0x22C55E;
     private static final int NOTICE_COLOR = 0x9CA3AF;
-    private static final int MAX_URL = 2048;
+    /** JDA's limit for an embed's link (it throws past it, and the post could never leave the queue); Discord's own is higher. */
+    private static final int MAX_URL = 2000;
 
     private final DiscordLimits limits;
     private final int bodyChars;
@@ -57,7 +58,7 @@ public final class PostRenderer {
 
     /**
      * The post as text lines: the title in bold, the link (in angle brackets, so Discord shows no
-     * preview), the facts, and a body preview. May be longer than one message; the packer splits it.
+     * preview), the facts, and a body preview, all text markdown-escaped. May be longer than one message; the packer splits it.
      */
     public String text(Post p) {
         StringBuilder b = new StringBuilder();
@@ -79,7 +80,8 @@ public final class PostRenderer {
         }
         String body = preview(p.body(), bodyChars);
         if (body != null) {
-            b.append('\n').append(body);
+            // Escaped: a preview cut inside a code block or spoiler would swallow the posts packed after it.
+            b.append('\n').append(Text.escapeMarkdown(body));
         }
         return b.toString();
     }

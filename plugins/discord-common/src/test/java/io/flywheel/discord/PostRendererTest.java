@@ -28,6 +28,10 @@ class PostRendererTest {
         assertThat(PostRenderer.linkOrNull("javascript:alert(1)")).isNull();
         assertThat(PostRenderer.linkOrNull("not a url")).isNull();
         assertThat(PostRenderer.linkOrNull("https://example.org/" + "x".repeat(3000))).isNull();
+        // JDA refuses embed links over 2,000 characters by throwing, which would keep the post at the head of its queue.
+        String longest = "https://example.org/" + "x".repeat(2000 - 20);
+        assertThat(PostRenderer.linkOrNull(longest)).isEqualTo(longest);
+        assertThat(PostRenderer.linkOrNull(longest + "y")).isNull();
         assertThat(PostRenderer.linkOrNull("https://example.org/a?b=c")).isEqualTo("https://example.org/a?b=c");
     }
 
@@ -44,5 +48,11 @@ class PostRendererTest {
         Post p = new Post("p", Post.Kind.LEAD, "r", "C++ *rockstar* @everyone", "https://example.org/j", null,
                 List.of(new Post.Field("Score", "7.5", true)), null);
         assertThat(renderer.text(p)).isEqualTo("**C++ \\*rockstar\\* @everyone**\n<https://example.org/j>\nscore: 7.5");
+    }
+
+    @Test
+    void textEscapesTheBodySoACutCodeBlockCannotSwallowTheNextPost() {
+        Post p = new Post("p", Post.Kind.LEAD, "r", "Title", null, "Run ```make **all** ||now|| and more", List.of(), null);
+        assertThat(renderer.text(p)).isEqualTo("**Title**\nRun \\`\\`\\`make \\*\\*all\\*\\* \\|\\|now\\|\\| and more");
     }
 }
