@@ -112,6 +112,7 @@ public final class FakeDiscord implements AutoCloseable {
     private final AtomicInteger status429 = new AtomicInteger();
     private final AtomicInteger status400 = new AtomicInteger();
     private volatile String rejectedBecause;
+    private final java.util.concurrent.atomic.AtomicReference<ObjectNode> injectedRefusal = new java.util.concurrent.atomic.AtomicReference<>();
 
     private FakeDiscord(Clock clock) throws IOException {
         this.clock = clock;
@@ -196,6 +197,21 @@ public final class FakeDiscord implements AutoCloseable {
     public void failNext(int status, int count) {
         injectedStatus = status;
         injectedFailures.set(count);
+    }
+
+    /**
+     * The next message or webhook post is refused with 400 and Discord's error response for one
+     * field: {@code field} a dotted path such as {@code embeds.0.url}, {@code code} and
+     * {@code message} as Discord words them (the shape of {@code ErrorResponse} in its API description).
+     */
+    public void refuseNext(String field, String code, String message) {
+        ObjectNode body = error(50035, "Invalid Form Body");
+        ObjectNode at = body.putObject("errors");
+        for (String part : field.split("\\.")) {
+            at = at.putObject(part);
+        }
+        at.putArray("_errors").addObject().put("code", code).put("message", message);
+        injectedRefusal.set(body);
     }
 
     /** The next {@code count} message or webhook posts get 429 with {@code retryAfterSeconds}, whatever the bucket says. */
@@ -592,6 +608,13 @@ public final class FakeDiscord implements AutoCloseable {
     private void post(HttpExchange ex, String method, String path, String routeKey, String major, byte[] in) throws IOException {
         if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             respond(ex, method, path, injectedStatus, error(0, "injected server error"), Map.of());
+            return;
+        }
+        ObjectNode refusal = injectedRefusal.getAndSet(null);
+        if (refusal != null) {
+            status400.incrementAndGet();
+            rejectedBecause = refusal.toString();
+            respond(ex, method, path, 400, refusal, Map.of());
             return;
         }
         if (injected429.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -77,4 +77,38 @@ public final class DiscordJson {
             return JSON.createObjectNode();
         }
     }
+
+    /**
+     * Discord's error response as one line: its message, its code, and each field it refused with
+     * why, e.g. {@code Invalid Form Body (code 50035): embeds.0.url: Not a well formed URL.}
+     */
+    public static String describeError(JsonNode response, String fallback) {
+        StringBuilder b = new StringBuilder(response.path("message").asText(fallback));
+        if (response.path("code").asInt(0) != 0) {
+            b.append(" (code ").append(response.path("code").asInt()).append(')');
+        }
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        fieldErrors(response.path("errors"), "", fields);
+        if (!fields.isEmpty()) {
+            b.append(": ").append(String.join("; ", fields.subList(0, Math.min(fields.size(), 5))));
+            if (fields.size() > 5) {
+                b.append("; and ").append(fields.size() - 5).append(" more");
+            }
+        }
+        return b.toString();
+    }
+
+    private static void fieldErrors(JsonNode node, String path, java.util.List<String> out) {
+        if (!node.isObject()) {
+            return;
+        }
+        for (JsonNode e : node.path("_errors")) {
+            out.add((path.isEmpty() ? "(body)" : path) + ": " + e.path("message").asText(e.path("code").asText("refused")));
+        }
+        node.properties().forEach(f -> {
+            if (!f.getKey().equals("_errors")) {
+                fieldErrors(f.getValue(), path.isEmpty() ? f.getKey() : path + "." + f.getKey(), out);
+            }
+        });
+    }
 }

@@ -192,7 +192,7 @@ final class WebhookOutput implements Output {
                 log.error("Webhook {}: {}", masked, gone);
                 return Optional.empty();
             }
-            problem = "Discord refused a message (" + status + " " + message + ")";
+            problem = "Discord refused a message (" + status + " " + DiscordJson.describeError(json, "HTTP " + status) + ")";
             log.error("Webhook {}: {}", masked, problem);
             return Optional.empty();
         }

@@ -136,6 +136,17 @@ class WebhookOutputTest {
     }
 
     @Test
+    void aRefusedMessageIsReportedWithTheFieldDiscordNamedAndItsPostsStayQueued() {
+        WebhookOutput out = output(Packer.Mode.EMBEDS);
+        fake.refuseNext("embeds.0.url", "URL_TYPE_INVALID_URL", "Not a well formed URL.");
+        assertThat(out.send(posts(3)).join()).isEmpty();
+        assertThat(out.problem()).hasValueSatisfying(p -> assertThat(p)
+                .isEqualTo("Discord refused a message (400 Invalid Form Body (code 50035): embeds.0.url: Not a well formed URL.)"));
+        assertThat(out.send(posts(3)).join()).hasSize(3);
+        assertThat(out.problem()).isEmpty();
+    }
+
+    @Test
     void configRefusesWhatIsNotAWebhookUrlWithoutPrintingTheToken() {
         assertThatThrownBy(() -> new WebhookOutputFactory.Config(URI.create("https://example.org/hooks/1"), null, null, null, null, null))
                 .hasMessageContaining("expected a Discord webhook URL");
