@@ -75,8 +75,7 @@ final class MapDbFiles {
             }
             return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
         } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {
-            throw new StoreException("the store " + main + " is in use by another Flywheel process (one process per store);"
-                    + " stop it first, or read leads through it (/leads)", e);
+            throw new StoreException(StoreLock.inUse(main), e);
         } catch (RuntimeException e) {
             throw new StoreException("cannot open the store " + main + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
                     + " (if the file is damaged, move it away to start a new store; its leads will be found again)", e);
@@ -97,7 +96,9 @@ final class MapDbFiles {
 
     /**
      * Refuses a file that is not a MapDB store before MapDB maps (and so extends) it; removes one
-     * whose creation never completed (no header yet: nothing was ever committed to it).
+     * whose creation never completed (zeros only: nothing was ever written to it). A file with no
+     * header but data after it is damaged, not new, and is refused: deleting it would lose every
+     * lead and dedup key in it.
      */
     private static void checkHeader(Path main) {
         try {
@@ -105,20 +106,38 @@ final class MapDbFiles {
                 return;
             }
             byte[] head = new byte[8];
+            boolean zerosOnly;
             try (var in = Files.newInputStream(main)) {
                 int n = in.readNBytes(head, 0, 8);
                 if (n == 8 && java.util.Arrays.equals(head, new byte[8])) {
-                    in.close();
-                    Files.delete(main);
+                    zerosOnly = zerosOnly(in);
+                } else if (n < 8 || (head[0] & 0xFF) != CC.FILE_HEADER || (head[1] & 0xFF) != CC.FILE_TYPE_STOREDIRECT) {
+                    throw new StoreException("the file " + main + " is not a Flywheel store (not a MapDB file); point store.path at another file");
+                } else {
                     return;
                 }
-                if (n < 8 || (head[0] & 0xFF) != CC.FILE_HEADER || (head[1] & 0xFF) != CC.FILE_TYPE_STOREDIRECT) {
-                    throw new StoreException("the file " + main + " is not a Flywheel store (not a MapDB file); point store.path at another file");
-                }
             }
+            if (!zerosOnly) {
+                throw new StoreException("the store " + main + " is damaged: its header is zeros but it holds data. Restore it from a backup, or move it"
+                        + " (and " + main.getFileName() + ".*) away to start a new store; its leads will be found again, and posted again");
+            }
+            Files.delete(main);
         } catch (IOException e) {
             throw new StoreException("cannot read the store " + main + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean zerosOnly(java.io.InputStream in) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            for (int i = 0; i < n; i++) {
+                if (buf[i] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void deleteStaleWalFiles(Path main) {

@@ -94,6 +94,7 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     private final Path file;
     private final Options options;
     private final Clock clock;
+    private final StoreLock processLock;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Bytes opBytes = new Bytes(1 << 16);
     private final AtomicLong generation = new AtomicLong();
@@ -109,10 +110,11 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
 
     private record QueryKey(LeadQuery query, long generation) {}
 
-    private MapDbStore(Path file, Options options, Clock clock) {
+    private MapDbStore(Path file, Options options, Clock clock, StoreLock processLock) {
         this.file = file;
         this.options = options;
         this.clock = clock;
+        this.processLock = processLock;
         this.queries = Caffeine.newBuilder().maximumSize(Math.max(0, options.cacheSize())).build();
         this.latestWeights = Caffeine.newBuilder().maximumSize(4).build();
     }
@@ -134,9 +136,15 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
         } catch (IOException e) {
             throw new StoreException("cannot create the store folder " + absolute.getParent() + ": " + e.getMessage(), e);
         }
-        MapDbStore store = new MapDbStore(absolute, options, clock);
-        store.load();
-        return store;
+        StoreLock lock = StoreLock.acquire(absolute);
+        try {
+            MapDbStore store = new MapDbStore(absolute, options, clock, lock);
+            store.load();
+            return store;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     static Path journalFile(Path file) {
@@ -539,6 +547,7 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
             if (t != null) {
                 journal.close();
                 t.close();
+                processLock.close(); // the process's end releases it
             }
         } finally {
             writeLock.unlock();
@@ -560,8 +569,12 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
                 }
             } finally {
                 tables = null;
-                journal.close();
-                t.close();
+                try {
+                    journal.close();
+                    t.close();
+                } finally {
+                    processLock.close();
+                }
             }
         } finally {
             writeLock.unlock();

@@ -68,6 +68,57 @@ class SchemaTest {
         }
     }
 
+    @Test
+    void aRefusedSecondOpenLeavesTheFilesOfTheStoreInUseAsTheyAre() throws Exception {
+        Path file = dir.resolve("busy.db");
+        try (MapDbStore first = open(file)) {
+            first.write(new WriteBatch(List.of(new TestLeads(1).lead()), List.of(), List.of()));
+            // As if the first process were in the middle of a commit: its redo file holds a record not yet complete.
+            Path redo = MapDbFiles.redoFile(file);
+            byte[] partial = new byte[100];
+            java.util.Arrays.fill(partial, (byte) 7);
+            Files.write(redo, partial);
+            byte[] main = Files.readAllBytes(file);
+
+            assertThatThrownBy(() -> open(file)).isInstanceOf(StoreException.class).hasMessageContaining("in use by another Flywheel");
+            assertThat(Files.readAllBytes(redo)).isEqualTo(partial);
+            assertThat(Files.readAllBytes(file)).isEqualTo(main);
+            Files.write(redo, new byte[0]);
+        }
+        try (MapDbStore again = open(file)) {
+            assertThat(again.size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoreWhoseHeaderIsZeroedIsRefusedNotDeleted() throws Exception {
+        Path file = dir.resolve("flywheel.db");
+        try (MapDbStore store = open(file)) {
+            store.write(new WriteBatch(List.of(new TestLeads(1).lead()), List.of(), List.of()));
+        }
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.allocate(8), 0); // a torn first page
+        }
+        long size = Files.size(file);
+        assertThatThrownBy(() -> open(file)).isInstanceOf(StoreException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("is damaged").hasMessageContaining("move it");
+        assertThat(Files.size(file)).isEqualTo(size);
+        assertThatThrownBy(() -> open(file)).isInstanceOf(StoreException.class).hasMessageContaining("is damaged");
+    }
+
+    @Test
+    void aStoreFileOfZerosOnlyIsOneWhoseCreationNeverFinishedAndStartsAfresh() throws Exception {
+        Path file = dir.resolve("flywheel.db");
+        Files.write(file, new byte[1 << 20]);
+        try (MapDbStore store = open(file)) {
+            assertThat(store.size()).isZero();
+            store.write(new WriteBatch(List.of(new TestLeads(1).lead()), List.of(), List.of()));
+        }
+        try (MapDbStore again = open(file)) {
+            assertThat(again.size()).isEqualTo(1);
+        }
+    }
+
     /** Writes a store the way the first Flywheel (schema 1) did. */
     private static void writeVersion1(Path file, Lead lead, Post post, FeedbackEvent event, WeightSet weights) {
         DB db = DBMaker.fileDB(file.toFile()).transactionEnable().make();
