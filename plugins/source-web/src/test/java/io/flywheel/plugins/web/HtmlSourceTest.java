@@ -244,6 +244,13 @@ class HtmlSourceTest {
                 .hasMessageContaining("select.date-formats");
     }
 
+    @Test
+    void anInvalidNextSelectorNamesNextAndTheSelector() {
+        assertThatThrownBy(() -> config(server.uri("/jobs"), CARDS, "a.next[", 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("next: 'a.next[' is not a valid CSS selector");
+    }
+
     static Map<String, String> query(String q) {
         return Arrays.stream(q.split("&")).map(p -> p.split("=", 2)).collect(java.util.stream.Collectors.toMap(p -> p[0], p -> p.length > 1 ? p[1] : ""));
     }
