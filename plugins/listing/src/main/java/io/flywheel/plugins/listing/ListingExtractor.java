@@ -155,10 +155,6 @@ public final class ListingExtractor {
         if (url == null || url.isBlank() || url.startsWith("javascript:") || url.startsWith("#")) {
             return null;
         }
-        try {
-            return URI.create(url.strip().replace(" ", "%20"));
-        } catch (IllegalArgumentException ex) {
-            return null;
-        }
+        return Urls.parse(url);
     }
 }

@@ -56,6 +56,14 @@ class BrowserSourceTest {
         assertThatThrownBy(() -> config(null, null, null, "a.next[")).hasMessageStartingWith("next: 'a.next[' is not a valid CSS selector");
     }
 
+    @Test
+    void thePageUrlIsEscapedAsBrowsersWriteItOrFallsBackToTheRequestedOne() {
+        URI requested = URI.create("http://127.0.0.1:8080/filtered");
+        assertThat(BrowserSession.pageUri("http://127.0.0.1:8080/filtered?sort=date|desc&f={%22remote%22:true}", requested))
+                .isEqualTo(URI.create("http://127.0.0.1:8080/filtered?sort=date%7Cdesc&f=%7B%22remote%22:true%7D"));
+        assertThat(BrowserSession.pageUri("http://[::1", requested)).isSameAs(requested);
+    }
+
     private static BrowserSourceFactory.Config config(Duration waitFor, Duration scrollWait, Duration pageLoadTimeout, String next) {
         return new BrowserSourceFactory.Config(URI.create("https://example.org/jobs"), null, BrowserSourceIT.JOBS, next, null, null, null,
                 waitFor, null, scrollWait, pageLoadTimeout, null, null, null, null, null, null);
