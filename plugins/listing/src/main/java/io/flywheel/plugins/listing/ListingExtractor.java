@@ -47,7 +47,11 @@ public final class ListingExtractor {
         this.compensation = optional(select.compensation());
         this.posted = optional(select.posted());
         this.description = optional(select.description());
-        this.next = optional(nextLink);
+        try {
+            this.next = optional(nextLink);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("next: " + e.getMessage());
+        }
         this.dates = new PostedDates(select.dateFormats(), select.zone(), clock);
         if (item == null) {
             throw new IllegalArgumentException("select.item: must be a CSS selector, found '" + select.item() + "'");
@@ -151,10 +155,6 @@ public final class ListingExtractor {
         if (url == null || url.isBlank() || url.startsWith("javascript:") || url.startsWith("#")) {
             return null;
         }
-        try {
-            return URI.create(url.strip().replace(" ", "%20"));
-        } catch (IllegalArgumentException ex) {
-            return null;
-        }
+        return Urls.parse(url);
     }
 }

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the posted date of a listing as boards write it: the operator's formats first, then
- * ISO-8601, RFC 1123, epoch seconds or milliseconds, and relative English ("3 days ago",
+ * ISO-8601, RFC 1123 and 822, epoch seconds or milliseconds, and relative English ("3 days ago",
  * "2h ago", "yesterday", "30+ days ago"). Relative dates are taken from the injected clock.
  */
 public final class PostedDates {
@@ -39,13 +39,12 @@ public final class PostedDates {
             DateTimeFormatter.ISO_ZONED_DATE_TIME,
             DateTimeFormatter.ISO_LOCAL_DATE_TIME,
             DateTimeFormatter.ISO_LOCAL_DATE,
-            DateTimeFormatter.RFC_1123_DATE_TIME,
-            lenient("EEE, d MMM yyyy HH:mm:ss z"),
-            lenient("EEE, d MMM yyyy HH:mm z"),
-            lenient("d MMM yyyy HH:mm:ss Z"),
-            lenient("yyyy-MM-dd HH:mm:ss"),
-            lenient("yyyy-MM-dd HH:mm"),
-            lenient("yyyy/MM/dd"),
+            // RFC 1123 and 822 (two-digit years); not RFC_1123_DATE_TIME, which reads "25" as year 25
+            lenient("[EEE, ]d MMM yyyy HH:mm[:ss] Z"),
+            lenient("[EEE, ]d MMM yyyy HH:mm[:ss] z"),
+            yearFirst("yyyy-MM-dd HH:mm:ss"),
+            yearFirst("yyyy-MM-dd HH:mm"),
+            yearFirst("yyyy/MM/dd"),
             lenient("MMMM d, yyyy"),
             lenient("MMM d, yyyy"),
             lenient("d MMMM yyyy"),
@@ -69,8 +68,44 @@ public final class PostedDates {
     }
 
     private static DateTimeFormatter lenient(String pattern) {
-        return new DateTimeFormatterBuilder().parseCaseInsensitive().parseLenient().appendPattern(pattern)
-                .toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.SMART);
+        return lenient(pattern, false);
+    }
+
+    /** A built-in format that starts with the year: only four digits are a year there ("12/05/24" is no yy/MM/dd). */
+    private static DateTimeFormatter yearFirst(String pattern) {
+        return lenient(pattern, true);
+    }
+
+    /**
+     * {@code pattern}, parsed leniently, except the year: lenient {@code yyyy} would read "25" as
+     * year 25, so two digits are read as 1950-2049 (as RFC 2822 reads them) and four as written.
+     */
+    private static DateTimeFormatter lenient(String pattern, boolean fourDigitLeadingYear) {
+        DateTimeFormatterBuilder b = new DateTimeFormatterBuilder().parseCaseInsensitive().parseLenient();
+        int from = 0;
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '\'') {
+                int close = pattern.indexOf('\'', i + 1);
+                i = close < 0 ? pattern.length() : close;   // quoted text (an unclosed quote is appendPattern's to report)
+            } else if (c == 'y' || c == 'u') {
+                int end = i;
+                while (end < pattern.length() && pattern.charAt(end) == c) {
+                    end++;
+                }
+                b.appendPattern(pattern.substring(from, i));
+                ChronoField year = c == 'y' ? ChronoField.YEAR_OF_ERA : ChronoField.YEAR;
+                if (i == 0 && fourDigitLeadingYear) {
+                    b.parseStrict().appendValue(year, 4).parseLenient();
+                } else {
+                    b.appendValueReduced(year, 2, 4, 1950);
+                }
+                from = end;
+                i = end - 1;
+            }
+        }
+        b.appendPattern(pattern.substring(from));
+        return b.toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.SMART);
     }
 
     /** The instant {@code text} names, or {@code null} when it is not a date this understands. */

@@ -17,10 +17,10 @@ import java.util.Locale;
  * @param company within an item
  * @param location within an item
  * @param compensation salary or budget as written
- * @param posted the date; parsed with {@code dateFormats}, then ISO-8601, RFC 1123, epoch
+ * @param posted the date; parsed with {@code dateFormats}, then ISO-8601, RFC 1123 and 822, epoch
  *     numbers and relative forms ("3 days ago", "yesterday")
  * @param description within an item; HTML reduced to text
- * @param dateFormats {@link DateTimeFormatter} patterns tried first, in English
+ * @param dateFormats {@link DateTimeFormatter} patterns tried first, in English; a two-digit year is read as 1950-2049
  * @param zone for dates without an offset (default UTC)
  */
 public record Select(

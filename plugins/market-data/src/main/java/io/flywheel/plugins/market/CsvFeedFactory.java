@@ -72,10 +72,15 @@ public final class CsvFeedFactory implements MarketFeedFactory<CsvFeedFactory.Co
      * symbol: none.
      */
     public record Columns(String time, String open, String high, String low, String close, String volume, String symbol) {
+        /** Without a header: time and the prices are required, volume and symbol optional; each a column number from 1. */
         void requireNumbers() {
-            String[][] named = {{"time", time}, {"open", open}, {"high", high}, {"low", low}, {"close", close}};
+            String[][] named = {{"time", time}, {"open", open}, {"high", high}, {"low", low}, {"close", close}, {"volume", volume}, {"symbol", symbol}};
             for (String[] n : named) {
-                if (n[1] == null || !n[1].strip().matches("\\d+")) {
+                boolean optional = n[0].equals("volume") || n[0].equals("symbol");
+                if (optional && n[1] == null) {
+                    continue;
+                }
+                if (n[1] == null || !n[1].strip().matches("0*[1-9]\\d{0,8}")) {
                     throw new IllegalArgumentException("columns." + n[0] + ": without a header give the column's number (1 = first), found "
                             + (n[1] == null ? "nothing" : "'" + n[1] + "'"));
                 }

@@ -239,4 +239,25 @@ class CsvFeedTest {
         assertThatThrownBy(() -> new CsvFeedFactory.Config(f, null, "A", null, false, null, null, null, null, null, null, null))
                 .hasMessageStartingWith("columns.time:");
     }
+
+    @Test
+    void withoutAHeaderEveryGivenColumnMustBeANumberFromOne() throws IOException {
+        Path f = write("raw.csv", "1704067200,BTC,1,2,0.5,1.5,7\n");
+        assertThatThrownBy(() -> headerless(f, new CsvFeedFactory.Columns("1", "3", "4", "5", "6", "volume", null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("columns.volume: without a header give the column's number (1 = first), found 'volume'");
+        assertThatThrownBy(() -> headerless(f, new CsvFeedFactory.Columns("0", "3", "4", "5", "6", null, null)))
+                .hasMessage("columns.time: without a header give the column's number (1 = first), found '0'");
+        assertThatThrownBy(() -> headerless(f, new CsvFeedFactory.Columns("1", "3", "4", "5", "6", "7", "ticker")))
+                .hasMessage("columns.symbol: without a header give the column's number (1 = first), found 'ticker'");
+        assertThatThrownBy(() -> headerless(f, new CsvFeedFactory.Columns("1", "3", "4", "5", "6", "99999999999", null)))
+                .hasMessage("columns.volume: without a header give the column's number (1 = first), found '99999999999'");
+
+        assertThat(feed(headerless(f, new CsvFeedFactory.Columns("1", "3", "4", "5", "6", "7", "2"))).fetch(null))
+                .containsExactly(new Bar("BTC", Instant.parse("2024-01-01T00:00:00Z"), 1, 2, 0.5, 1.5, 7));
+    }
+
+    private static CsvFeedFactory.Config headerless(Path file, CsvFeedFactory.Columns columns) {
+        return new CsvFeedFactory.Config(file, null, "BTC", null, false, columns, "epoch-seconds", null, null, null, null, null);
+    }
 }

@@ -1,6 +1,7 @@
 package io.flywheel.plugins.browser;
 
 import io.flywheel.api.FlywheelException;
+import io.flywheel.plugins.listing.Urls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -220,7 +221,13 @@ final class BrowserSession implements AutoCloseable {
         return s == null ? "no detail" : s.lines().findFirst().orElse(s);
     }
 
-    URI currentUri() {
-        return URI.create(driver.getCurrentUrl());
+    /** The page's URL now (after redirects and history.replaceState), or {@code requested} when that is no URI even escaped. */
+    URI currentUri(URI requested) {
+        return pageUri(driver.getCurrentUrl(), requested);
+    }
+
+    static URI pageUri(String current, URI requested) {
+        URI uri = Urls.parse(current);
+        return uri == null ? requested : uri;
     }
 }

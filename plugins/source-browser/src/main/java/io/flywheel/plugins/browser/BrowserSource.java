@@ -141,7 +141,7 @@ final class BrowserSource implements LeadSource {
             }
             count = more;
         }
-        return new Rendered(session.currentUri(), driver.getPageSource(), count);
+        return new Rendered(session.currentUri(uri), driver.getPageSource(), count);
     }
 
     private int waitForItems(JavascriptExecutor js, Duration wait) {

@@ -67,8 +67,9 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
             limit = SourceUrls.limit(limit);
             if (scrolls < 0) throw new IllegalArgumentException("scrolls: must be 0 or more, found " + scrolls);
             if (sessions < 1 || sessions > 8) throw new IllegalArgumentException("sessions: must be between 1 and 8, found " + sessions);
-            if (waitFor.isNegative() || scrollWait.isNegative()) throw new IllegalArgumentException("wait-for and scroll-wait must not be negative");
-            if (pageLoadTimeout.isZero() || pageLoadTimeout.isNegative()) throw new IllegalArgumentException("page-load-timeout: must be positive");
+            if (waitFor.isNegative()) throw new IllegalArgumentException("wait-for: must not be negative, found " + waitFor);
+            if (scrollWait.isNegative()) throw new IllegalArgumentException("scroll-wait: must not be negative, found " + scrollWait);
+            if (pageLoadTimeout.isZero() || pageLoadTimeout.isNegative()) throw new IllegalArgumentException("page-load-timeout: must be positive, found " + pageLoadTimeout);
             Pagination.of(pages, firstPage, pageStep);
             new ListingExtractor(select, next, Clock.systemUTC());
         }

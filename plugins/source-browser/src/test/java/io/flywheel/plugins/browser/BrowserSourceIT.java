@@ -94,6 +94,25 @@ class BrowserSourceIT {
     }
 
     @Test
+    void aPageThatRewritesItsUrlWithCharactersJavaRefusesStillRendersInAKeptSession() throws Exception {
+        // Chromium leaves | { } ^ unescaped in the query it reports, which java.net.URI refuses
+        server.serve("/filtered", Response.ok("""
+                <html><body><ul>
+                <li class="job"><h3 class="title"><a href="jobs/7">Platform Engineer</a></h3><span class="company">Acme</span></li>
+                </ul><script>history.replaceState(null, '', '?sort=date|desc&f={"remote":true}&x=^');</script></body></html>
+                """, "text/html"));
+        BrowserSource source = (BrowserSource) new BrowserSourceFactory().create(config(server.uri("/filtered"), 0, Duration.ofSeconds(20)), context);
+        try (source) {
+            List<RawLead> leads = source.fetch(new SourceQuery(List.of())).leads();
+
+            assertThat(leads).extracting(RawLead::title).containsExactly("Platform Engineer");
+            assertThat(leads.getFirst().url()).isEqualTo(server.uri("/jobs/7").toString());
+            assertThat(source.fetch(new SourceQuery(List.of())).leads()).hasSize(1);
+            assertThat(source.pool().started()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aPageThatNeverLoadsIsCutOffAndLeavesNoChromiumBehind() throws Exception {
         BrowserSource source = (BrowserSource) new BrowserSourceFactory().create(config(server.uri("/hang"), 0, Duration.ofSeconds(2)), context);
         try (source) {

@@ -47,4 +47,25 @@ class BrowserSourceTest {
         assertThatThrownBy(() -> new BrowserSourceFactory.Config(URI.create("https://example.org/jobs"), null, BrowserSourceIT.JOBS, null, null, null, null,
                 null, null, null, null, null, null, 20, null, null, null)).hasMessageContaining("sessions: must be between 1 and 8");
     }
+
+    @Test
+    void configProblemsNameTheKeyAndTheValue() {
+        assertThatThrownBy(() -> config(Duration.ofSeconds(-1), null, null, null)).hasMessage("wait-for: must not be negative, found PT-1S");
+        assertThatThrownBy(() -> config(null, Duration.ofMillis(-5), null, null)).hasMessage("scroll-wait: must not be negative, found PT-0.005S");
+        assertThatThrownBy(() -> config(null, null, Duration.ZERO, null)).hasMessage("page-load-timeout: must be positive, found PT0S");
+        assertThatThrownBy(() -> config(null, null, null, "a.next[")).hasMessageStartingWith("next: 'a.next[' is not a valid CSS selector");
+    }
+
+    @Test
+    void thePageUrlIsEscapedAsBrowsersWriteItOrFallsBackToTheRequestedOne() {
+        URI requested = URI.create("http://127.0.0.1:8080/filtered");
+        assertThat(BrowserSession.pageUri("http://127.0.0.1:8080/filtered?sort=date|desc&f={%22remote%22:true}", requested))
+                .isEqualTo(URI.create("http://127.0.0.1:8080/filtered?sort=date%7Cdesc&f=%7B%22remote%22:true%7D"));
+        assertThat(BrowserSession.pageUri("http://[::1", requested)).isSameAs(requested);
+    }
+
+    private static BrowserSourceFactory.Config config(Duration waitFor, Duration scrollWait, Duration pageLoadTimeout, String next) {
+        return new BrowserSourceFactory.Config(URI.create("https://example.org/jobs"), null, BrowserSourceIT.JOBS, next, null, null, null,
+                waitFor, null, scrollWait, pageLoadTimeout, null, null, null, null, null, null);
+    }
 }

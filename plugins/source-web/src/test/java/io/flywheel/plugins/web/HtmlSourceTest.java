@@ -206,6 +206,19 @@ class HtmlSourceTest {
     }
 
     @Test
+    void aNextLinkWithCharactersJavaRefusesInItsQueryIsFollowed() throws Exception {
+        server.route("/list", r -> Response.ok(r.query() == null
+                ? "<ul><li class=job><h3><a href=/jobs/1>First</a></h3></li></ul><a class=next href='/list?sort=date|desc&f={\"remote\":true}&page=2'>next</a>"
+                : "<ul><li class=job><h3><a href=/jobs/2>Second</a></h3></li></ul>", "text/html"));
+        Select jobs = new Select("li.job", "h3", null, null, null, null, null, null, null, null);
+
+        List<RawLead> leads = run(config(server.uri("/list"), jobs, "a.next", 2)).leads();
+
+        assertThat(leads).extracting(RawLead::title).containsExactly("First", "Second");
+        assertThat(server.requests("/list").get(1).query()).contains("sort=date%7Cdesc").endsWith("page=2");
+    }
+
+    @Test
     void aFailingLaterPageKeepsWhatEarlierPagesFound() throws Exception {
         server.route("/jobs", r -> r.query() == null ? Response.bytes(WebSources.resource("boards/hn-jobs-page1.html"), "text/html") : Response.status(500));
 
@@ -242,6 +255,13 @@ class HtmlSourceTest {
                 .hasMessageContaining("select.title");
         assertThatThrownBy(() -> new Select("li", "h2", null, null, null, null, null, null, List.of("yyyy-MM-dd qqqqqq"), null))
                 .hasMessageContaining("select.date-formats");
+    }
+
+    @Test
+    void anInvalidNextSelectorNamesNextAndTheSelector() {
+        assertThatThrownBy(() -> config(server.uri("/jobs"), CARDS, "a.next[", 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("next: 'a.next[' is not a valid CSS selector");
     }
 
     static Map<String, String> query(String q) {

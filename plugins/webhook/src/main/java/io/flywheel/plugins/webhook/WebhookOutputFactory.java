@@ -49,6 +49,9 @@ public final class WebhookOutputFactory implements OutputFactory<WebhookOutputFa
                 throw new IllegalArgumentException("thread-id: a Discord id is digits, found '" + threadId + "'");
             }
             timeout = timeout == null ? Duration.ofSeconds(15) : timeout;
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout: must be positive, found " + timeout);
+            }
         }
     }
 

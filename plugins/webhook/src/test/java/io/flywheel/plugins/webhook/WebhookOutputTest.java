@@ -154,4 +154,14 @@ class WebhookOutputTest {
         assertThatThrownBy(() -> new WebhookOutputFactory.Config(URI.create("https://discord.com/api/webhooks/1/tok?wait=true"), null, null, null, null, null))
                 .hasMessageContaining("leave the query out");
     }
+
+    @Test
+    void aTimeoutThatIsNotPositiveIsRefusedNamingTimeoutAndTheValue() {
+        URI hook = URI.create("https://discord.com/api/webhooks/1/tok");
+        assertThatThrownBy(() -> new WebhookOutputFactory.Config(hook, null, null, null, null, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout: must be positive, found PT0S");
+        assertThatThrownBy(() -> new WebhookOutputFactory.Config(hook, null, null, null, null, Duration.ofSeconds(-3)))
+                .hasMessage("timeout: must be positive, found PT-3S");
+        assertThat(new WebhookOutputFactory.Config(hook, null, null, null, null, null).timeout()).isEqualTo(Duration.ofSeconds(15));
+    }
 }
