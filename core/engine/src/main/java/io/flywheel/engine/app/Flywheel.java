@@ -423,7 +423,11 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
-    /** Stops scheduling, lets runs in flight finish (up to {@code grace}), then drains the outbox once more. */
+    /**
+     * Stops scheduling, lets runs in flight finish, then drains the outbox once more, all within
+     * {@code grace} (wall-clock time): an output that is down or rate limited does not hold the stop,
+     * its posts stay queued for the next start.
+     */
     public void stop(Duration grace) {
         stopping = true;
         scheduled.values().forEach(Scheduler.Cancellable::cancel);
@@ -432,7 +436,8 @@ public final class Flywheel implements AutoCloseable {
             while (inFlight > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    log.warn("{} source run(s) still going after {}; stopping anyway (their batch is not stored)", inFlight, grace);
+                    log.warn("{} source run(s) still going after {}; stopping anyway (what a run has not stored yet is found again at the next start;"
+                            + " stored leads whose posts were not sent stay queued)", inFlight, grace);
                     break;
                 }
                 try {
@@ -443,7 +448,21 @@ public final class Flywheel implements AutoCloseable {
                 }
             }
         }
-        dispatcher.flush();
+        Thread last = Thread.ofVirtual().name("flywheel-last-flush").start(() -> {
+            try {
+                dispatcher.flush();
+            } catch (RuntimeException e) {
+                log.warn("Last outbox flush failed: {}", e.toString());
+            }
+        });
+        try {
+            if (!last.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                log.warn("Outputs still sending after {}; stopping anyway ({} post(s) not sent stay queued for the next start)", grace,
+                        dispatcher.pendingTotal());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The command router every chat adapter dispatches to. */

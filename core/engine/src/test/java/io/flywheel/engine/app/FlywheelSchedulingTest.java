@@ -144,11 +144,33 @@ class FlywheelSchedulingTest {
         assertThat(flywheel.store().pendingCount("console")).isZero();
     }
 
+    @Test
+    void anOutputThatNeverAnswersDoesNotHoldTheStopPastItsGrace() {
+        flywheel.close();
+        GatedOutput stuck = new GatedOutput();
+        stuck.answer = new java.util.concurrent.CompletableFuture<>(); // a webhook waiting out a long rate limit, say
+        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
+            host.registerBuiltIn(stuck);
+            host.registerBuiltIn(sources);
+        });
+        flywheel = Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7));
+        flywheel.start();
+        scheduler.advance(Duration.ofMinutes(1));
+        assertThat(flywheel.store().pendingCount("console")).isEqualTo(2);
+
+        stuck.ready = true;
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> flywheel.stop(Duration.ofMillis(200)));
+        assertThat(stuck.delivered).hasSize(2);
+        assertThat(flywheel.store().pendingCount("console")).isEqualTo(2);
+    }
+
     /** An output type named console that is not ready until the test says so (a bot still connecting). */
     static final class GatedOutput implements io.flywheel.api.output.OutputFactory<GatedOutput.Config> {
         record Config(Boolean color) {}
 
         volatile boolean ready;
+        /** What send answers; {@code null}: every post delivered at once. */
+        volatile java.util.concurrent.CompletableFuture<List<io.flywheel.api.output.Delivery>> answer;
         final List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
@@ -167,6 +189,9 @@ class FlywheelSchedulingTest {
                 @Override
                 public java.util.concurrent.CompletableFuture<List<io.flywheel.api.output.Delivery>> send(List<io.flywheel.api.output.Post> posts) {
                     posts.forEach(p -> delivered.add(p.title()));
+                    if (answer != null) {
+                        return answer;
+                    }
                     return java.util.concurrent.CompletableFuture.completedFuture(
                             posts.stream().map(p -> new io.flywheel.api.output.Delivery(p.id(), "m")).toList());
                 }
