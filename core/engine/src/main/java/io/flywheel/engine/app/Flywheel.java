@@ -121,6 +121,8 @@ public final class Flywheel implements AutoCloseable {
         MapDbStore store = MapDbStore.open(config.store().path(), storeOptions(config.store()), clock);
         JsRuntime js = null;
         Rules rules = null;
+        // What assembly made that holds threads, connections or files, closed newest first if a later step fails.
+        java.util.ArrayDeque<java.util.Map.Entry<String, AutoCloseable>> made = new java.util.ArrayDeque<>();
         try {
             KeywordWeights weights = new KeywordWeights(initialWeights(config, store, clock));
             DefaultHttpFetcher http = new DefaultHttpFetcher(config.http(), clock, scheduler, random);
@@ -131,6 +133,7 @@ public final class Flywheel implements AutoCloseable {
             js = javaScript.get();
             rules = Rules.open(RulesConfig.of(config), js, new RuleHistory(store, store, store), weights, dataDir, clock, random);
             LearningSetup learning = LearningSetup.of(config, rules, store, dataDir, clock);
+            made.push(java.util.Map.entry("learning", learning));
 
             Map<String, Output> outputs = new LinkedHashMap<>();
             List<String> leadOutputs = new ArrayList<>();
@@ -138,6 +141,7 @@ public final class Flywheel implements AutoCloseable {
             for (BoundInstance b : pre.instances(ComponentKind.OUTPUT)) {
                 PluginContext ctx = new HostContext(b.id(), "output", clock, scheduler, http, dataDir, weights, engagement, commands);
                 outputs.put(b.id(), (Output) create(b, ctx));
+                made.push(java.util.Map.entry("output " + b.id(), outputs.get(b.id())));
                 if (b.instance().host(HostSettings.Output.class).kinds().contains(Post.Kind.LEAD)) {
                     leadOutputs.add(b.id());
                 }
@@ -159,6 +163,7 @@ public final class Flywheel implements AutoCloseable {
             for (BoundInstance b : pre.instances(ComponentKind.SOURCE)) {
                 PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, http, dataDir, weights, engagement, commands);
                 LeadSource source = (LeadSource) create(b, ctx);
+                made.push(java.util.Map.entry("source " + b.id(), source));
                 sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
                         previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
             }
@@ -167,6 +172,7 @@ public final class Flywheel implements AutoCloseable {
             if (!config.enabled(ComponentKind.STRATEGY).isEmpty()) {
                 trading = TradingSetup.of(pre, (kind, id) -> new HostContext(id, kind, clock, scheduler, http, dataDir, weights, engagement, commands),
                         Flywheel::create);
+                made.push(java.util.Map.entry("trading", trading::close));
                 Settings.Trading t = config.trading();
                 var rule = rules.strategyWeightRule();
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
@@ -183,6 +189,7 @@ public final class Flywheel implements AutoCloseable {
             return new Flywheel(pre, clock, scheduler, store, config.store(), weights, rules, outputs, dispatcher, sources, router, statusFile, trading, trader,
                     learning);
         } catch (RuntimeException | LinkageError e) {
+            made.forEach(m -> closeQuietly(m.getKey(), m.getValue()));
             if (rules != null) {
                 rules.close();
             }

@@ -164,11 +164,33 @@ class FlywheelSchedulingTest {
         assertThat(flywheel.store().pendingCount("console")).isEqualTo(2);
     }
 
+    @Test
+    void whenAssemblyFailsWhatItHadMadeIsClosedAndTheStoreReleased() {
+        flywheel.close();
+        GatedOutput output = new GatedOutput();
+        sources.failToCreate = "slow";
+        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
+            host.registerBuiltIn(output);
+            host.registerBuiltIn(sources);
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7)))
+                .hasMessageContaining("slow").hasMessageContaining("cannot reach what slow scrapes");
+        assertThat(output.closed).isTrue();
+
+        sources.failToCreate = null;
+        flywheel = Flywheel.assemble(Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
+            host.registerBuiltIn(output);
+            host.registerBuiltIn(sources);
+        }), clock, scheduler, new SplittableRandom(7));
+        assertThat(flywheel.store().size()).isZero();
+    }
+
     /** An output type named console that is not ready until the test says so (a bot still connecting). */
     static final class GatedOutput implements io.flywheel.api.output.OutputFactory<GatedOutput.Config> {
         record Config(Boolean color) {}
 
         volatile boolean ready;
+        volatile boolean closed;
         /** What send answers; {@code null}: every post delivered at once. */
         volatile java.util.concurrent.CompletableFuture<List<io.flywheel.api.output.Delivery>> answer;
         final List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -199,6 +221,11 @@ class FlywheelSchedulingTest {
                 @Override
                 public boolean ready() {
                     return ready;
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
                 }
             };
         }

@@ -18,6 +18,8 @@ final class ScriptedSource implements LeadSourceFactory<ScriptedSource.Config> {
     record Config(String label) {}
 
     final Map<String, List<Instant>> fetches = new ConcurrentHashMap<>();
+    /** An instance id whose creation fails, as a plugin's factory can. */
+    volatile String failToCreate;
     volatile Function<String, SourceResult> answer = id -> SourceResult.of(List.of(RawLead.of("Backend engineer at " + id, "https://example.org/" + id)));
 
     @Override
@@ -33,6 +35,9 @@ final class ScriptedSource implements LeadSourceFactory<ScriptedSource.Config> {
     @Override
     public LeadSource create(Config config, PluginContext context) {
         String id = context.instanceId();
+        if (id.equals(failToCreate)) {
+            throw new IllegalArgumentException("cannot reach what " + id + " scrapes");
+        }
         fetches.put(id, Collections.synchronizedList(new ArrayList<>()));
         return query -> {
             fetches.get(id).add(context.clock().instant());
