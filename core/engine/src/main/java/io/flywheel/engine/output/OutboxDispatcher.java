@@ -114,12 +114,18 @@ public final class OutboxDispatcher {
             }
             // Deliveries are recorded as each message is accepted, so a crash mid-batch re-sends nothing already posted.
             java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
             java.util.function.Consumer<List<Delivery>> record = ds -> {
                 List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
                 if (!fresh.isEmpty()) {
-                    store.delivered(id, fresh);
-                    recordPosted(id, batch, fresh);
-                    progress.accept(fresh.size());
+                    // A refused post leaves the queue with its reason as its record, so the posts behind it go on; it was never shown.
+                    store.delivered(id, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList());
+                    List<Delivery> posted = fresh.stream().filter(d -> !d.refused()).toList();
+                    refused.addAndGet(fresh.size() - posted.size());
+                    fresh.stream().filter(Delivery::refused).forEach(d -> log.error("Output {}: post {} ({}) refused for good: {}; taken out of the queue", id,
+                            d.postId(), title(batch, d.postId()), d.messageRef()));
+                    recordPosted(id, batch, posted);
+                    progress.accept(posted.size());
                 }
             };
             List<Delivery> deliveries;
@@ -133,11 +139,15 @@ public final class OutboxDispatcher {
                 throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
             }
             record.accept(deliveries);
-            total += recorded.size();
+            total += recorded.size() - refused.get();
             if (recorded.size() < batch.size()) {
                 return total;
             }
         }
+    }
+
+    private static String title(List<OutboxEntry> batch, String postId) {
+        return batch.stream().filter(e -> e.post().id().equals(postId)).findFirst().map(e -> "'" + e.post().title() + "'").orElse("?");
     }
 
     private void recordPosted(String outputId, List<OutboxEntry> batch, List<Delivery> deliveries) {

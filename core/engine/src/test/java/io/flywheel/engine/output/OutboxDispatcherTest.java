@@ -39,6 +39,8 @@ class OutboxDispatcherTest {
         final List<String> sent = new ArrayList<>();
         volatile boolean down;
         volatile int accept = Integer.MAX_VALUE;
+        /** A title the destination refuses for good. */
+        volatile String refuse;
 
         @Override
         public CompletableFuture<List<Delivery>> send(List<Post> posts) {
@@ -47,6 +49,10 @@ class OutboxDispatcherTest {
             }
             List<Delivery> d = new ArrayList<>();
             for (Post p : posts.subList(0, Math.min(accept, posts.size()))) {
+                if (p.title().equals(refuse)) {
+                    d.add(Delivery.refused(p.id(), "embeds.0.url: Not a well formed URL."));
+                    continue;
+                }
                 sent.add(p.title());
                 d.add(new Delivery(p.id(), "msg-" + sent.size()));
             }
@@ -100,6 +106,21 @@ class OutboxDispatcherTest {
         assertThat(store.pendingCount("b")).isZero();
         assertThat(b.sent).hasSize(250).doesNotHaveDuplicates();
         assertThat(a.sent).hasSize(250);
+    }
+
+    @Test
+    void aPostRefusedForGoodLeavesTheQueueWithItsReasonAndThePostsBehindItGoOn() {
+        FlakyOutput a = new FlakyOutput();
+        a.refuse = "Lead 3";
+        var flush = new OutboxDispatcher(store, store, Map.of("a", a), clock).flush();
+        assertThat(flush.delivered()).containsEntry("a", 249);
+        assertThat(a.sent).hasSize(249).doesNotContain("Lead 3");
+        assertThat(store.pendingCount("a")).isZero();
+        assertThat(store.messageRef("a", io.flywheel.engine.lead.LeadPosts.postId("https://example.org/3")))
+                .contains("refused: embeds.0.url: Not a well formed URL.");
+        // Never shown, so it is no impression for the learning loop.
+        assertThat(store.events(Instant.EPOCH, clock.instant().plusSeconds(1), Set.of(FeedbackEvent.Type.POSTED))).hasSize(249)
+                .noneMatch(e -> e.subject().equals("https://example.org/3"));
     }
 
     @Test
