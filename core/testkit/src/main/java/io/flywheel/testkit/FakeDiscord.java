@@ -113,6 +113,7 @@ public final class FakeDiscord implements AutoCloseable {
     private final AtomicInteger status400 = new AtomicInteger();
     private volatile String rejectedBecause;
     private final java.util.concurrent.atomic.AtomicReference<ObjectNode> injectedRefusal = new java.util.concurrent.atomic.AtomicReference<>();
+    private volatile String badEmbedTitle;
 
     private FakeDiscord(Clock clock) throws IOException {
         this.clock = clock;
@@ -212,6 +213,14 @@ public final class FakeDiscord implements AutoCloseable {
         }
         at.putArray("_errors").addObject().put("code", code).put("message", message);
         injectedRefusal.set(body);
+    }
+
+    /**
+     * Every message with an embed titled {@code title} is refused, as Discord refuses an embed whose
+     * link it cannot parse: 400, naming {@code embeds.<i>.url}. Sending it again is refused again.
+     */
+    public void refuseEmbedTitled(String title) {
+        badEmbedTitle = title;
     }
 
     /** The next {@code count} message or webhook posts get 429 with {@code retryAfterSeconds}, whatever the bucket says. */
@@ -664,6 +673,17 @@ public final class FakeDiscord implements AutoCloseable {
         if (problem != null) {
             reject(ex, method, path, problem);
             return;
+        }
+        for (int i = 0; badEmbedTitle != null && i < body.path("embeds").size(); i++) {
+            if (body.path("embeds").get(i).path("title").asText().equals(badEmbedTitle)) {
+                ObjectNode badUrl = error(50035, "Invalid Form Body");
+                badUrl.putObject("errors").putObject("embeds").putObject(Integer.toString(i)).putObject("url").putArray("_errors").addObject()
+                        .put("code", "URL_TYPE_INVALID_URL").put("message", "Not a well formed URL.");
+                status400.incrementAndGet();
+                rejectedBecause = badUrl.toString();
+                respond(ex, method, path, 400, badUrl, Map.of());
+                return;
+            }
         }
         // enforce_nonce: a message with a nonce seen before in this channel is returned, not created again.
         String nonce = body.path("enforce_nonce").asBoolean() && body.hasNonNull("nonce") ? major + "/" + body.path("nonce").asText() : null;

@@ -98,6 +98,28 @@ public final class DiscordJson {
         return b.toString();
     }
 
+    /** Parts of a message Discord can name in an error: a refusal naming only these is about what the message says, not about the sender. */
+    private static final java.util.Set<String> MESSAGE_FIELDS = java.util.Set.of("content", "embeds", "components", "attachments", "allowed_mentions",
+            "poll", "flags", "message_reference", "sticker_ids");
+
+    /**
+     * Whether Discord's error response names only fields of the message (an embed's link, the
+     * content): sending the same message again would be refused again. A refusal of anything else
+     * (the webhook's username, no field at all) is about the sender's settings.
+     */
+    public static boolean blamesTheMessage(JsonNode response) {
+        JsonNode errors = response.path("errors");
+        if (!errors.isObject() || errors.isEmpty()) {
+            return false;
+        }
+        for (var names = errors.fieldNames(); names.hasNext();) {
+            if (!MESSAGE_FIELDS.contains(names.next())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void fieldErrors(JsonNode node, String path, java.util.List<String> out) {
         if (!node.isObject()) {
             return;

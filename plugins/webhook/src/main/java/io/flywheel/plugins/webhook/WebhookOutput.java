@@ -106,30 +106,84 @@ final class WebhookOutput implements Output {
 
     private List<Delivery> sendAll(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) throws InterruptedException {
         List<Delivery> delivered = new ArrayList<>();
+        java.util.Set<Integer> handled = new java.util.HashSet<>(); // sent or refused on their own, out of the packed order
         List<PackedMessage> messages = packer.pack(posts);
         for (int i = 0; i < messages.size(); i++) {
             if (gone != null) {
                 break;
             }
             PackedMessage m = messages.get(i);
-            Optional<String> messageId = post(m);
-            if (messageId.isEmpty()) {
+            if (handled.containsAll(m.posts())) {
+                continue; // the rest of a post refused, or sent alone, with an earlier message
+            }
+            Sent sent = post(m);
+            if (sent.refusal() != null && m.posts().size() == 1) {
+                handled.add(m.posts().getFirst());
+                report(List.of(Delivery.refused(posts.get(m.posts().getFirst()).id(), sent.refusal())), delivered, onDelivered);
+                continue;
+            }
+            if (sent.refusal() != null) {
+                // One of the posts is at fault: each goes again on its own, so only that one is refused.
+                log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, m.posts().size(), sent.refusal());
+                boolean stopped = false;
+                for (int p : m.posts()) {
+                    if (handled.contains(p)) {
+                        continue;
+                    }
+                    Optional<Delivery> alone = alone(posts.get(p));
+                    if (alone.isEmpty()) {
+                        stopped = true;
+                        break;
+                    }
+                    handled.add(p);
+                    report(List.of(alone.get()), delivered, onDelivered);
+                }
+                if (stopped) {
+                    break;
+                }
+                continue;
+            }
+            if (sent.messageId() == null) {
                 log.warn("Webhook {}: {} message(s) not sent; their posts stay queued", masked, messages.size() - i);
                 break;
             }
-            List<Delivery> now = m.completed().stream().map(p -> new Delivery(posts.get(p).id(), messageId.get())).toList();
-            delivered.addAll(now);
-            try {
-                onDelivered.accept(now);
-            } catch (RuntimeException e) {
-                log.warn("Webhook {}: the host could not record {} delivery(ies) yet: {}", masked, now.size(), e.getMessage());
-            }
+            report(m.completed().stream().map(p -> new Delivery(posts.get(p).id(), sent.messageId())).toList(), delivered, onDelivered);
         }
         return delivered;
     }
 
-    /** Posts one message, waiting and retrying as Discord asks; the new message's id, or empty when it was not accepted. */
-    private Optional<String> post(PackedMessage m) throws InterruptedException {
+    /** Sends one post in messages of its own; empty when a message was not sent for a reason other than the post. */
+    private Optional<Delivery> alone(Post post) throws InterruptedException {
+        String last = null;
+        for (PackedMessage part : packer.pack(List.of(post))) {
+            Sent sent = post(part);
+            if (sent.refusal() != null) {
+                return Optional.of(Delivery.refused(post.id(), sent.refusal()));
+            }
+            if (sent.messageId() == null) {
+                return Optional.empty();
+            }
+            last = sent.messageId();
+        }
+        return last == null ? Optional.empty() : Optional.of(new Delivery(post.id(), last));
+    }
+
+    private void report(List<Delivery> now, List<Delivery> delivered, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        delivered.addAll(now);
+        try {
+            onDelivered.accept(now);
+        } catch (RuntimeException e) {
+            log.warn("Webhook {}: the host could not record {} delivery(ies) yet: {}", masked, now.size(), e.getMessage());
+        }
+    }
+
+    /** What became of one message: accepted ({@code messageId}), refused for what it says ({@code refusal}), or neither (not sent now). */
+    private record Sent(String messageId, String refusal) {
+        static final Sent NOT_SENT = new Sent(null, null);
+    }
+
+    /** Posts one message, waiting and retrying as Discord asks. */
+    private Sent post(PackedMessage m) throws InterruptedException {
         ObjectNode body = DiscordJson.message(m);
         if (!config.username().isEmpty()) {
             body.put("username", config.username());
@@ -148,7 +202,7 @@ final class WebhookOutput implements Output {
                 if (++serverErrors > backoff.attempts()) {
                     problem = "cannot reach Discord: " + e.getMessage();
                     log.warn("Webhook {}: {} (gave up after {} attempts)", masked, problem, serverErrors);
-                    return Optional.empty();
+                    return Sent.NOT_SENT;
                 }
                 Duration wait = backoff.delay(serverErrors);
                 log.info("Webhook {}: {}; retry {} of {} in {} ms", masked, e.getMessage(), serverErrors, backoff.attempts(), wait.toMillis());
@@ -160,7 +214,7 @@ final class WebhookOutput implements Output {
             if (status == 200 || status == 204) {
                 problem = null;
                 JsonNode json = DiscordJson.parse(response.body());
-                return Optional.of(json.path("id").asText("webhook-" + ctx.clock().millis()));
+                return new Sent(json.path("id").asText("webhook-" + ctx.clock().millis()), null);
             }
             JsonNode json = DiscordJson.parse(response.body());
             if (status == 429) {
@@ -168,7 +222,7 @@ final class WebhookOutput implements Output {
                 if (++rateLimited > MAX_RATE_LIMITED) {
                     problem = "rate limited " + rateLimited + " times in a row";
                     log.warn("Webhook {}: {}; trying again later", masked, problem);
-                    return Optional.empty();
+                    return Sent.NOT_SENT;
                 }
                 Duration wait = Duration.ofMillis((long) Math.ceil(retryAfter * 1000));
                 log.info("Webhook {}: rate limited{}; waiting {} ms as Discord asks", masked, json.path("global").asBoolean() ? " (global)" : "", wait.toMillis());
@@ -179,7 +233,7 @@ final class WebhookOutput implements Output {
                 if (++serverErrors > backoff.attempts()) {
                     problem = "Discord answered " + status + " " + backoff.attempts() + " times in a row";
                     log.warn("Webhook {}: {}; trying again later", masked, problem);
-                    return Optional.empty();
+                    return Sent.NOT_SENT;
                 }
                 Duration wait = backoff.delay(serverErrors);
                 log.info("Webhook {}: HTTP {}; retry {} of {} in {} ms", masked, status, serverErrors, backoff.attempts(), wait.toMillis());
@@ -190,11 +244,15 @@ final class WebhookOutput implements Output {
             if (status == 404 || status == 401) {
                 gone = "the webhook " + masked + " is gone (" + status + " " + message + "): create a new one in the channel's Integrations settings and update its URL; posts wait in the outbox";
                 log.error("Webhook {}: {}", masked, gone);
-                return Optional.empty();
+                return Sent.NOT_SENT;
             }
-            problem = "Discord refused a message (" + status + " " + DiscordJson.describeError(json, "HTTP " + status) + ")";
+            String why = status + " " + DiscordJson.describeError(json, "HTTP " + status);
+            if (status == 413 || status == 400 && DiscordJson.blamesTheMessage(json)) {
+                return new Sent(null, "Discord refused the message (" + why + ")");
+            }
+            problem = "Discord refused a message (" + why + ")";
             log.error("Webhook {}: {}", masked, problem);
-            return Optional.empty();
+            return Sent.NOT_SENT;
         }
     }
 

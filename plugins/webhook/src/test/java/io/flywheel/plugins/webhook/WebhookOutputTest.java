@@ -136,14 +136,29 @@ class WebhookOutputTest {
     }
 
     @Test
-    void aRefusedMessageIsReportedWithTheFieldDiscordNamedAndItsPostsStayQueued() {
+    void aRefusalOfTheWebhooksOwnSettingsIsReportedWithTheFieldAndThePostsStayQueued() {
         WebhookOutput out = output(Packer.Mode.EMBEDS);
-        fake.refuseNext("embeds.0.url", "URL_TYPE_INVALID_URL", "Not a well formed URL.");
+        fake.refuseNext("username", "USERNAME_INVALID_CONTAINS", "Username cannot contain \"discord\"");
         assertThat(out.send(posts(3)).join()).isEmpty();
         assertThat(out.problem()).hasValueSatisfying(p -> assertThat(p)
-                .isEqualTo("Discord refused a message (400 Invalid Form Body (code 50035): embeds.0.url: Not a well formed URL.)"));
+                .isEqualTo("Discord refused a message (400 Invalid Form Body (code 50035): username: Username cannot contain \"discord\")"));
         assertThat(out.send(posts(3)).join()).hasSize(3);
         assertThat(out.problem()).isEmpty();
+    }
+
+    @Test
+    void aPostDiscordRefusesForWhatItSaysIsRefusedAloneAndTheOthersAreSentInOrder() {
+        fake.refuseEmbedTitled("Lead 003");
+        List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(12)).join();
+
+        assertThat(deliveries).extracting(Delivery::postId).isEqualTo(IntStream.range(0, 12).mapToObj(i -> "p" + i).toList());
+        assertThat(deliveries).filteredOn(Delivery::refused).singleElement().satisfies(d -> {
+            assertThat(d.postId()).isEqualTo("p3");
+            assertThat(d.messageRef()).contains("embeds.0.url: Not a well formed URL.");
+        });
+        assertThat(postedTitles()).isEqualTo(IntStream.range(0, 12).filter(i -> i != 3).mapToObj(i -> String.format("Lead %03d", i)).toList());
+        // The first message (ten posts) was refused; its posts went one at a time, the next message as packed.
+        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1 + 10 + 1);
     }
 
     @Test
