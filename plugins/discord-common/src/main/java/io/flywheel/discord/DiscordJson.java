@@ -113,11 +113,16 @@ public final class DiscordJson {
             return false;
         }
         for (var names = errors.fieldNames(); names.hasNext();) {
-            if (!MESSAGE_FIELDS.contains(names.next())) {
+            if (!isMessageField(names.next())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether {@code name} is a part of a message (its content, an embed, ...), not a setting of the sender. */
+    public static boolean isMessageField(String name) {
+        return MESSAGE_FIELDS.contains(name);
     }
 
     private static void fieldErrors(JsonNode node, String path, java.util.List<String> out) {

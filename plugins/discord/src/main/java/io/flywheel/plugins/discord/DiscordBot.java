@@ -5,6 +5,7 @@ import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Output;
 import io.flywheel.api.output.Post;
 import io.flywheel.discord.Backoff;
+import io.flywheel.discord.DiscordJson;
 import io.flywheel.discord.DiscordLimits;
 import io.flywheel.discord.Embed;
 import io.flywheel.discord.PackedMessage;
@@ -225,35 +226,113 @@ final class DiscordBot extends ListenerAdapter implements Output {
         });
     }
 
-    /** Sends {@code messages} one after another; completes with the deliveries up to the first failure. */
+    /**
+     * Sends {@code messages} one after another; completes with the deliveries up to the first
+     * failure. A message Discord refuses for what it says is sent again one post at a time, and
+     * only the post at fault is refused.
+     */
     private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages,
             java.util.function.Consumer<List<Delivery>> onDelivered) {
         List<Delivery> delivered = new CopyOnWriteArrayList<>();
+        java.util.Set<Integer> handled = java.util.concurrent.ConcurrentHashMap.newKeySet(); // sent or refused on their own
+        java.util.function.Consumer<List<Delivery>> report = now -> {
+            delivered.addAll(now);
+            try {
+                onDelivered.accept(now);
+            } catch (RuntimeException e) {
+                log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
+            }
+        };
         CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
         for (PackedMessage m : messages) {
-            chain = chain.thenCompose(ok -> !ok ? CompletableFuture.completedFuture(false) : sendWithRetry(channel, m, posts, 0).handle((message, error) -> {
-                if (error != null) {
-                    log.warn("Discord: posting to #{} failed: {}; {} message(s) for it stay queued", channel.getName(), describe(error),
-                            messages.size() - messages.indexOf(m));
-                    return false;
+            chain = chain.thenCompose(ok -> {
+                if (!ok || handled.containsAll(m.posts())) {
+                    return CompletableFuture.completedFuture(ok);
                 }
-                List<MessageIndex.Entry> entries = m.posts().stream().map(posts::get).map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList();
-                try {
-                    index.put(message.getId(), entries);
-                } catch (RuntimeException e) {
-                    log.warn("Discord: cannot remember which leads message {} shows: {}", message.getId(), e.getMessage());
-                }
-                List<Delivery> now = m.completed().stream().map(i -> new Delivery(posts.get(i).id(), channel.getId() + "/" + message.getId())).toList();
-                delivered.addAll(now);
-                try {
-                    onDelivered.accept(now);
-                } catch (RuntimeException e) {
-                    log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
-                }
-                return true;
-            }));
+                return sendWithRetry(channel, m, posts, 0).handle((message, error) -> {
+                    if (error == null) {
+                        remember(message, m.posts().stream().map(posts::get).toList());
+                        report.accept(m.completed().stream().map(i -> new Delivery(posts.get(i).id(), channel.getId() + "/" + message.getId())).toList());
+                        return CompletableFuture.completedFuture(true);
+                    }
+                    String refusal = refusal(error);
+                    if (refusal == null) {
+                        log.warn("Discord: posting to #{} failed: {}; {} message(s) for it stay queued", channel.getName(), describe(error),
+                                messages.size() - messages.indexOf(m));
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    if (m.posts().size() == 1) {
+                        handled.add(m.posts().getFirst());
+                        report.accept(List.of(Delivery.refused(posts.get(m.posts().getFirst()).id(), refusal)));
+                        return CompletableFuture.completedFuture(true);
+                    }
+                    log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", m.posts().size(), channel.getName(), refusal);
+                    CompletableFuture<Boolean> alone = CompletableFuture.completedFuture(true);
+                    for (int i : m.posts()) {
+                        alone = alone.thenCompose(fine -> !fine || handled.contains(i) ? CompletableFuture.completedFuture(fine)
+                                : sendAlone(channel, posts.get(i)).thenApply(d -> {
+                                    d.ifPresent(x -> {
+                                        handled.add(i);
+                                        report.accept(List.of(x));
+                                    });
+                                    return d.isPresent();
+                                }));
+                    }
+                    return alone;
+                }).thenCompose(f -> f);
+            });
         }
         return chain.thenApply(ok -> List.copyOf(delivered));
+    }
+
+    /** One post in messages of its own: its delivery (accepted or refused), or empty when a message failed for another reason. */
+    private CompletableFuture<java.util.Optional<Delivery>> sendAlone(GuildMessageChannel channel, Post post) {
+        List<Post> one = List.of(post);
+        CompletableFuture<Object> chain = CompletableFuture.completedFuture("");
+        for (PackedMessage part : packer.pack(one)) {
+            chain = chain.thenCompose(last -> !(last instanceof String) ? CompletableFuture.completedFuture(last)
+                    : sendWithRetry(channel, part, one, 0).handle((message, error) -> {
+                        if (error == null) {
+                            remember(message, one);
+                            return (Object) (channel.getId() + "/" + message.getId());
+                        }
+                        String refusal = refusal(error);
+                        if (refusal == null) {
+                            log.warn("Discord: posting to #{} failed: {}; the post stays queued", channel.getName(), describe(error));
+                            return java.util.Optional.empty();
+                        }
+                        return java.util.Optional.of(Delivery.refused(post.id(), refusal));
+                    }));
+        }
+        return chain.thenApply(last -> last instanceof String ref ? java.util.Optional.of(new Delivery(post.id(), ref))
+                : (java.util.Optional<Delivery>) last);
+    }
+
+    private void remember(Message message, List<Post> shown) {
+        try {
+            index.put(message.getId(), shown.stream().map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList());
+        } catch (RuntimeException e) {
+            log.warn("Discord: cannot remember which leads message {} shows: {}", message.getId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Why Discord (or JDA, checking before it sends) refuses a message for what it says, so that
+     * sending it again cannot succeed; {@code null} for any other failure.
+     */
+    static String refusal(Throwable error) {
+        Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof IllegalArgumentException) {
+            return "the message cannot be built: " + e.getMessage();
+        }
+        if (e instanceof ErrorResponseException r && r.getResponse() != null
+                && (r.getResponse().code == 413 || r.getResponse().code == 400 && !r.getSchemaErrors().isEmpty()
+                        && r.getSchemaErrors().stream().allMatch(x -> DiscordJson.isMessageField(x.getLocation().split("[.\\[]")[0])))) {
+            return "Discord refused the message (" + r.getResponse().code + " " + r.getMeaning() + ": "
+                    + String.join("; ", r.getSchemaErrors().stream().map(x -> x.getLocation() + ": "
+                            + String.join(", ", x.getErrors().stream().map(c -> c.getMessage()).toList())).toList()) + ")";
+        }
+        return null;
     }
 
     private CompletableFuture<Message> sendWithRetry(GuildMessageChannel channel, PackedMessage m, List<Post> posts, int retry) {

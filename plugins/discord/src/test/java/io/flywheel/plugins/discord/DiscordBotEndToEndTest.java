@@ -295,6 +295,21 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aPostDiscordRefusesForWhatItSaysIsRefusedAloneAndTheRestIsPostedInOrder() {
+        startBot("", Map.of());
+        fake.refuseEmbedTitled("hackernews lead 003");
+        storeLeads(12, "hackernews");
+        outbox.flush();
+
+        assertThat(postedTitles(fake.channel())).isEqualTo(IntStream.range(0, 12).filter(i -> i != 3)
+                .mapToObj(i -> String.format("hackernews lead %03d", i)).toList());
+        assertThat(store.pendingCount("discord")).isZero();
+        assertThat(store.messageRef("discord", LeadPosts.postId("https://example.org/hackernews/3"))).hasValueSatisfying(ref -> assertThat(ref)
+                .startsWith("refused: Discord refused the message (400").contains("embeds[0].url").contains("Not a well formed URL."));
+        assertThat(events(FeedbackEvent.Type.POSTED)).hasSize(11);
+    }
+
+    @Test
     void aPostTooLongForOneTextMessageIsPostedWholeAndItsClicksCountAfterARestart() throws Exception {
         mode = Packer.Mode.TEXT;
         bodyChars = 4096;
