@@ -3,6 +3,7 @@ package io.flywheel.engine.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.config.ComponentKind;
 import io.flywheel.engine.store.DuplicateLink;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
@@ -93,7 +94,7 @@ final class LeadsCommand implements Callable<Integer> {
                 return FlywheelCli.OK;
             }
             if (show != null) {
-                return show(store, out);
+                return show(store, out, config.enabled(ComponentKind.OUTPUT).stream().map(i -> i.id()).toList());
             }
             LeadQuery q = LeadQuery.newest(limit);
             Instant start = since != null ? cli.io().clock().instant().minus(since) : from;
@@ -128,7 +129,7 @@ final class LeadsCommand implements Callable<Integer> {
         });
     }
 
-    private int show(MapDbStore store, PrintStream out) {
+    private int show(MapDbStore store, PrintStream out, List<String> outputs) {
         Optional<Lead> lead = store.get(show);
         if (lead.isEmpty()) {
             Optional<DuplicateLink> link = store.duplicateOf(show);
@@ -148,6 +149,11 @@ final class LeadsCommand implements Callable<Integer> {
         out.printf("body:         %s%n", l.body() == null ? "(none, or pruned by retention)" : l.body());
         for (DuplicateLink d : store.duplicatesOf(l.key())) {
             out.printf("cross-post:   %s on %s (%s)%n", d.key(), d.platform(), d.reason());
+        }
+        String post = io.flywheel.engine.lead.LeadPosts.postId(l.key());
+        for (String output : outputs) {
+            // The record of each output's delivery: where the post landed, or why it was refused.
+            store.messageRef(output, post).ifPresent(ref -> out.printf("%-13s %s%n", output + ":", ref));
         }
         return FlywheelCli.OK;
     }

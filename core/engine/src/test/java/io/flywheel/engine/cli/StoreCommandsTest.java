@@ -113,6 +113,21 @@ class StoreCommandsTest {
     }
 
     @Test
+    void showingALeadSaysWhereEachOutputPostedItOrWhyItWasRefused() throws Exception {
+        Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
+        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,url=link,platform=site,timestamp=created_at", "--post")).isZero();
+        FlywheelCli cli = new FlywheelCli(io(Map.of("FLYWHEEL_CONFIG", config.toString())));
+        try (MapDbStore store = cli.openStore(cli.configOnly().orElseThrow())) {
+            String post = io.flywheel.engine.lead.LeadPosts.postId("https://jobs.example.org/1");
+            store.delivered("console", java.util.List.of(new io.flywheel.api.output.Delivery(post, "refused: Discord refused the message (400 ...)")));
+        }
+        assertThat(run("leads", "--show", "https://jobs.example.org/1")).isZero();
+        assertThat(out()).contains("console:      refused: Discord refused the message (400 ...)");
+        assertThat(run("leads", "--show", "https://jobs.example.org/4")).isZero();
+        assertThat(out()).doesNotContain("console:");
+    }
+
+    @Test
     void badArgumentsAreNamed() throws Exception {
         Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
         assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,salary=pay")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
