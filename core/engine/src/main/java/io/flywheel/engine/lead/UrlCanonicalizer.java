@@ -1,5 +1,6 @@
 package io.flywheel.engine.lead;
 
+import io.flywheel.api.http.Urls;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -54,7 +55,7 @@ public final class UrlCanonicalizer {
         }
         URI uri;
         try {
-            uri = new URI(escapeIllegal(url.strip())).normalize();
+            uri = new URI(Urls.escapeIllegal(url.strip())).normalize();
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
@@ -118,26 +119,6 @@ public final class UrlCanonicalizer {
             host = host.substring(0, host.length() - 1);
         }
         return host;
-    }
-
-    /** Percent-encodes characters java.net.URI refuses (spaces, non-ASCII, a few others) as browsers do. */
-    private static String escapeIllegal(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (byte x : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-            int c = x & 0xFF;
-            if (c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|'
-                    || c == '}') {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            } else {
-                b.append((char) c);
-            }
-        }
-        // A second '#' is not legal in a URI; only the first starts the fragment.
-        int hash = b.indexOf("#");
-        for (int i = b.indexOf("#", hash + 1); hash >= 0 && i >= 0; i = b.indexOf("#", i + 1)) {
-            b.replace(i, i + 1, "%23");
-        }
-        return b.toString();
     }
 
     /** RFC 3986 6.2.2: decode percent-encoded unreserved characters, upper-case the hex of the rest. */

@@ -1,5 +1,6 @@
 package io.flywheel.plugins.listing;
 
+import io.flywheel.api.http.Urls;
 import io.flywheel.api.lead.RawLead;
 import java.net.URI;
 import java.time.Clock;

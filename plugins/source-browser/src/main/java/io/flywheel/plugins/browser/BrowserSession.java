@@ -1,7 +1,7 @@
 package io.flywheel.plugins.browser;
 
 import io.flywheel.api.FlywheelException;
-import io.flywheel.plugins.listing.Urls;
+import io.flywheel.api.http.Urls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

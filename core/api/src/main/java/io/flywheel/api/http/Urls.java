@@ -1,10 +1,10 @@
-package io.flywheel.plugins.listing;
+package io.flywheel.api.http;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 
-/** URLs as browsers and pages write them, which java.net.URI may refuse. */
+/** URLs as browsers and pages write them, which java.net.URI may refuse; the engine's URL canonicalizer starts from the same escaping. */
 public final class Urls {
     private Urls() {}
 
@@ -22,8 +22,7 @@ public final class Urls {
 
     /**
      * Percent-encodes what java.net.URI refuses but browsers leave as typed (spaces, non-ASCII,
-     * {@code " < > \ ^ ` { | }}), and every {@code #} after the first. Same rules as the engine's
-     * UrlCanonicalizer, which plugins cannot depend on.
+     * {@code " < > \ ^ ` { | }}), and every {@code #} after the first.
      */
     public static String escapeIllegal(String s) {
         StringBuilder b = new StringBuilder(s.length());

@@ -1,4 +1,4 @@
-package io.flywheel.plugins.listing;
+package io.flywheel.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
