@@ -128,11 +128,7 @@ class FlywheelSchedulingTest {
     void postsAnOutputCouldNotTakeYetGoOutOnTheRetryBeat() {
         flywheel.close();
         GatedOutput gated = new GatedOutput();
-        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
-            host.registerBuiltIn(gated);
-            host.registerBuiltIn(sources);
-        });
-        flywheel = Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7));
+        flywheel = assembleWith(gated);
         flywheel.start();
         scheduler.advance(Duration.ofMinutes(1));
         assertThat(gated.delivered).isEmpty();
@@ -149,11 +145,7 @@ class FlywheelSchedulingTest {
         flywheel.close();
         GatedOutput stuck = new GatedOutput();
         stuck.answer = new java.util.concurrent.CompletableFuture<>(); // a webhook waiting out a long rate limit, say
-        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
-            host.registerBuiltIn(stuck);
-            host.registerBuiltIn(sources);
-        });
-        flywheel = Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7));
+        flywheel = assembleWith(stuck);
         flywheel.start();
         scheduler.advance(Duration.ofMinutes(1));
         assertThat(flywheel.store().pendingCount("console")).isEqualTo(2);
@@ -169,20 +161,22 @@ class FlywheelSchedulingTest {
         flywheel.close();
         GatedOutput output = new GatedOutput();
         sources.failToCreate = "slow";
-        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
-            host.registerBuiltIn(output);
-            host.registerBuiltIn(sources);
-        });
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> assembleWith(output))
                 .hasMessageContaining("slow").hasMessageContaining("cannot reach what slow scrapes");
         assertThat(output.closed).isTrue();
 
         sources.failToCreate = null;
-        flywheel = Flywheel.assemble(Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
+        flywheel = assembleWith(output);
+        assertThat(flywheel.store().size()).isZero();
+    }
+
+    /** The test's config with {@code output} as its console output. */
+    private Flywheel assembleWith(GatedOutput output) {
+        Preflight.Result pre = Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
             host.registerBuiltIn(output);
             host.registerBuiltIn(sources);
-        }), clock, scheduler, new SplittableRandom(7));
-        assertThat(flywheel.store().size()).isZero();
+        });
+        return Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(7));
     }
 
     /** An output type named console that is not ready until the test says so (a bot still connecting). */
