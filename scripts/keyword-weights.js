@@ -151,8 +151,11 @@ function updateKeywordWeights(stats, current) {
  * before and after c get their own rate (each Beta(a0, b0) a priori) against one rate for all.
  */
 function sampleChange(random, keywords, windows, a0, b0) {
-  const logPost = [Math.log(Math.max(1e-12, 1 - (windows - 1) * HAZARD))];
-  for (let c = 1; c < windows; c++) logPost.push(Math.log(HAZARD));
+  // Prior: each window boundary a change with probability HAZARD, the newest one counting (the
+  // newest c windows after a change: HAZARD (1 - HAZARD)^(c - 1); none in view: (1 - HAZARD)^(windows - 1)).
+  // It sums to 1 for any number of windows.
+  const logPost = [(windows - 1) * Math.log1p(-HAZARD)];
+  for (let c = 1; c < windows; c++) logPost.push(Math.log(HAZARD) + (c - 1) * Math.log1p(-HAZARD));
   const prior = logBeta(a0, b0);
   for (const ages of keywords) {
     let s = 0, f = 0;
@@ -220,15 +223,16 @@ function logBeta(a, b) {
 }
 
 /* ln Γ(x) for x > 0 (Lanczos, g = 7; about 15 digits). */
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 function logGamma(x) {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   x -= 1;
-  let a = c[0];
+  let a = LANCZOS[0];
   const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (x + i);
+  return HALF_LOG_2PI + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
 /* A small seeded generator of uniform numbers in [0, 1). */

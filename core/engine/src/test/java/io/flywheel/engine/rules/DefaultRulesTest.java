@@ -185,6 +185,22 @@ class DefaultRulesTest {
     }
 
     @Test
+    void aSteadyAudienceSeenOverManyWindowsIsNotTakenForAChange() {
+        // A week of hourly windows (window: 1h, windows: 168), every one alike. While no change is drawn the rates
+        // are posterior means, the same for every seed; a change drawn makes them Thompson draws, different per seed.
+        Map<String, List<KeywordStats.Counts>> per = new LinkedHashMap<>();
+        per.put("rust", java.util.Collections.nCopies(168, new KeywordStats.Counts(20, 20, 8, 0, 0)));
+        per.put("go", java.util.Collections.nCopies(168, new KeywordStats.Counts(20, 20, 4, 0, 0)));
+        Map<String, Double> current = Map.of("rust", 1.0, "go", 1.0);
+        Map<Map<String, Double>, Integer> answers = new java.util.HashMap<>();
+        for (long seed = 1; seed <= 40; seed++) {
+            answers.merge(WeightRules.call(keywordWeights, new KeywordStats(CLOCK.instant(), Duration.ofHours(1), 168, per, seed).json(), current,
+                    current.keySet()), 1, Integer::sum);
+        }
+        assertThat(java.util.Collections.max(answers.values())).as("seeds of 40 that see no change").isGreaterThanOrEqualTo(32);
+    }
+
+    @Test
     void keywordsWithoutPostsKeepTheirWeight() {
         Map<String, List<KeywordStats.Counts>> per = Map.of("rust", List.of(KeywordStats.Counts.NONE), "go", List.of(KeywordStats.Counts.NONE));
         KeywordStats stats = new KeywordStats(CLOCK.instant(), Duration.ofDays(1), 1, per, 5);
