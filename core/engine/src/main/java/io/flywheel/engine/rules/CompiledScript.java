@@ -94,6 +94,17 @@ public final class CompiledScript implements AutoCloseable {
                 script.ensureLoaded();
                 return null;
             });
+            if (kind != RuleKind.LEAD_SCORE) {
+                // Queued ahead of any call, not waited for: the first update or replay finds the rule compiled.
+                script.submit("warming up", limits.loadLimit(), 1, i -> {
+                    script.warmUpOnHistory();
+                    return null;
+                }).whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.debug("{}: warm-up stopped: {}", source.name(), e.getMessage());
+                    }
+                });
+            }
             return script;
         } catch (RuntimeException e) {
             script.close();
@@ -181,6 +192,19 @@ public final class CompiledScript implements AutoCloseable {
     }
 
     private <T> T execute(String what, Duration limit, int count, Body<T> body) {
+        CompletableFuture<T> result = submit(what, limit, count, body);
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuleException re) {
+                throw re;
+            }
+            throw new RuleException(source.name() + ": " + what + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Queues {@code count} calls on this version's thread, each under {@code limit}; the future completes after the last. */
+    private <T> CompletableFuture<T> submit(String what, Duration limit, int count, Body<T> body) {
         if (closed) {
             throw new RuleException(source.name() + ": this version has been unloaded");
         }
@@ -216,16 +240,8 @@ public final class CompiledScript implements AutoCloseable {
             throw new RuleException(source.name() + ": this version has been unloaded");
         }
         ScheduledFuture<?> tick = runtime.watchdog().scheduleAtFixedRate(() -> guard.check(result), 5, 5, TimeUnit.MILLISECONDS);
-        try {
-            return result.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuleException re) {
-                throw re;
-            }
-            throw new RuleException(source.name() + ": " + what + " failed: " + e.getCause(), e.getCause());
-        } finally {
-            tick.cancel(false);
-        }
+        result.whenComplete((r, e) -> tick.cancel(false));
+        return result;
     }
 
     private void ensureLoaded() {
@@ -302,6 +318,90 @@ public final class CompiledScript implements AutoCloseable {
                 throw e;
             }
             log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
+        }
+    }
+
+    /*
+     * A weight rule's calls read whole windows of history: run in the interpreter, before Truffle has
+     * compiled the rule, the bundled keyword rule took 300-500 ms of CPU for 8 to 50 keywords over
+     * 14 windows, over the 200 ms call limit, so a version's first update or replay failed. Its
+     * warm-up repeats a call on input of that size until one finishes in a quarter of the limit
+     * (Truffle compiles in the background meanwhile), within a few seconds of the load limit.
+     */
+    private static final String WARM_KEYWORD_STATS;
+    private static final String WARM_KEYWORD_WEIGHTS;
+    private static final String WARM_RETURNS;
+    private static final String WARM_STRATEGY_WEIGHTS;
+    private static final String WARM_HISTORY;
+
+    static {
+        StringBuilder stats = new StringBuilder("{\"end\":0,\"windowHours\":24,\"windows\":30,\"seed\":0,\"keywords\":{");
+        StringBuilder weights = new StringBuilder("{");
+        for (int k = 0; k < 16; k++) {
+            stats.append(k == 0 ? "" : ",").append("\"k").append(k).append("\":[");
+            for (int w = 0; w < 30; w++) {
+                stats.append(w == 0 ? "" : ",").append("{\"found\":20,\"posts\":20,\"engagements\":").append((k * 7 + w * 3) % 9)
+                        .append(",\"conversions\":").append(w % 5 == 0 ? 1 : 0).append(",\"rejections\":0}");
+            }
+            stats.append(']');
+            weights.append(k == 0 ? "" : ",").append("\"k").append(k).append("\":").append(1 + k % 3);
+        }
+        WARM_KEYWORD_STATS = stats.append("}}").toString();
+        WARM_KEYWORD_WEIGHTS = weights.append('}').toString();
+        StringBuilder returns = new StringBuilder("{");
+        StringBuilder history = new StringBuilder("{");
+        StringBuilder strategies = new StringBuilder("{");
+        for (int i = 0; i < 4; i++) {
+            returns.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":[0.01,-0.004]");
+            history.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":[");
+            for (int p = 0; p < 104; p++) {
+                history.append(p == 0 ? "" : ",").append(((p * (i + 3)) % 11 - 5) / 500.0);
+            }
+            history.append(']');
+            strategies.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":0.25");
+        }
+        WARM_RETURNS = returns.append('}').toString();
+        WARM_HISTORY = history.append('}').toString();
+        WARM_STRATEGY_WEIGHTS = strategies.append('}').toString();
+    }
+
+    private static final long WARM_BUDGET_NANOS = 4_000_000_000L;
+
+    /** On this version's thread: weight-rule calls on input of realistic size until they run compiled (see above). */
+    private void warmUpOnHistory() {
+        ensureLoaded();
+        Bound bound = new Bound(api, generation);
+        Context c = context;
+        try {
+            if (kind == RuleKind.KEYWORD_WEIGHTS) {
+                untilCompiled(c, () -> bound.fn("update").execute(WARM_KEYWORD_STATS, WARM_KEYWORD_WEIGHTS));
+            } else {
+                untilCompiled(c, () -> bound.fn("update").execute(WARM_RETURNS, WARM_STRATEGY_WEIGHTS, WARM_HISTORY));
+            }
+        } catch (PolyglotException e) {
+            if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()) {
+                throw e;
+            }
+            log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
+        }
+    }
+
+    private void untilCompiled(Context c, Runnable call) {
+        Thread self = Thread.currentThread();
+        long start = runtime.cpuNanos(self);
+        if (start < 0) {
+            call.run(); // no CPU clock: one call, as for the lead rule
+            return;
+        }
+        long quarter = limits.timeLimit().toNanos() / 4;
+        for (int i = 0; i < 50; i++) {
+            long before = runtime.cpuNanos(self);
+            call.run();
+            long after = runtime.cpuNanos(self);
+            c.resetLimits(); // each warm-up call gets the statement limit of one call
+            if (after - before < quarter || after - start > WARM_BUDGET_NANOS) {
+                return;
+            }
         }
     }
 
