@@ -52,6 +52,9 @@ public final class Durations {
         if (d.isZero()) {
             return "0s";
         }
+        if (d.isNegative()) {
+            return d.toString(); // ISO-8601, e.g. PT-5S, which parse reads back
+        }
         StringBuilder b = new StringBuilder();
         long days = d.toDays();
         if (days > 0) b.append(days).append('d');

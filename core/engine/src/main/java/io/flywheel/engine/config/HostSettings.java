@@ -35,6 +35,10 @@ public final class HostSettings {
     public record Market(Duration every) {
         public Market {
             every = every == null ? Duration.ofMinutes(1) : every;
+            // a market task reschedules itself after `every`: zero would poll the feed in a tight loop
+            if (every.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("every: must be at least 1s, found " + Durations.format(every));
+            }
         }
     }
 

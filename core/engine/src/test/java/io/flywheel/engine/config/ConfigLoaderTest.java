@@ -90,6 +90,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMarketPolledMoreOftenThanEverySecondIsNamedWithItsValue() throws Exception {
+        for (String every : new String[] {"0s", "0", "500ms", "PT-5S"}) {
+            var r = load("""
+                    keywords:
+                      java: 1
+                    markets:
+                      - id: btc
+                        type: csv
+                        every: %s
+                    """.formatted(every), Map.of());
+            assertThat(messages(r)).as(every).singleElement().asString()
+                    .startsWith("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found ");
+        }
+        assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 500ms\n", Map.of())))
+                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found 500ms");
+        assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: PT-5S\n", Map.of())))
+                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found PT-5S");
+        var ok = load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 1s\n", Map.of());
+        assertThat(ok.problems().all()).isEmpty();
+        assertThat(ok.config().orElseThrow().instances(ComponentKind.MARKET).getFirst().host(HostSettings.Market.class).every()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void aDisabledEntryNeedsNoVariables() throws Exception {
         var r = load("""
                 outputs:
