@@ -82,9 +82,17 @@ class FlywheelCliTest {
 
     @Test
     void checkPassesAValidConfigAndSaysSo() throws Exception {
-        Path config = Files.writeString(dir.resolve("config.yml"), "outputs:\n  - id: console\n    type: console\n");
+        Path config = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\noutputs:\n  - id: console\n    type: console\n");
         assertThat(run(Map.of(), "check", "-c", config.toString())).isZero();
         assertThat(out()).contains("OK");
+    }
+
+    @Test
+    void checkFailsAConfigWithoutKeywordsThatRunWouldFailOn() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "outputs:\n  - id: console\n    type: console\n");
+        assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("config.yml: error: keywords: none configured;").contains("e.g. keywords: {backend: 3, remote: 2}");
+        assertThat(out()).doesNotContain("OK");
     }
 
     @Test
@@ -96,7 +104,7 @@ class FlywheelCliTest {
 
     @Test
     void theConfigFileCanComeFromTheEnvironment() throws Exception {
-        Path config = Files.writeString(dir.resolve("other.yml"), "outputs:\n  - id: console\n    type: console\n");
+        Path config = Files.writeString(dir.resolve("other.yml"), "keywords: {java: 1}\noutputs:\n  - id: console\n    type: console\n");
         assertThat(run(Map.of("FLYWHEEL_CONFIG", config.toString()), "check")).isZero();
         assertThat(out()).contains(config.toString());
     }
