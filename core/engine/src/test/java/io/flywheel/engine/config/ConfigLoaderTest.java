@@ -113,6 +113,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConfiguredPlatformIsStoredLowerCaseAsAReportedOneIs() throws Exception {
+        var r = load("""
+                keywords:
+                  java: 1
+                sources:
+                  - id: hn
+                    type: rss
+                    platform: " HackerNews "
+                  - id: digest
+                    type: rss
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().instances(ComponentKind.SOURCE)).extracting(i -> i.host(HostSettings.Source.class).platform())
+                .containsExactly("hackernews", null);
+    }
+
+    @Test
     void aDisabledEntryNeedsNoVariables() throws Exception {
         var r = load("""
                 keywords:
