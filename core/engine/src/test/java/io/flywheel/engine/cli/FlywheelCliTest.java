@@ -118,6 +118,15 @@ class FlywheelCliTest {
     }
 
     @Test
+    void aFileErrorWithoutAReasonIsDescribedByWhatItIs() {
+        // a NoSuchFileException's message is only the path: alone it does not say what went wrong
+        assertThat(FlywheelCli.describe(new java.nio.file.NoSuchFileException("/nope/x.png"))).isEqualTo("/nope/x.png: no such file or directory (NoSuchFileException)");
+        assertThat(FlywheelCli.describe(new java.nio.file.AccessDeniedException("/root/x"))).isEqualTo("/root/x: permission denied (AccessDeniedException)");
+        assertThat(FlywheelCli.describe(new java.nio.file.FileSystemException("/a/b", null, "Not a directory"))).isEqualTo("/a/b: Not a directory");
+        assertThat(FlywheelCli.describe(new IllegalStateException("store is closed"))).isEqualTo("store is closed");
+    }
+
+    @Test
     void anUnknownCommandIsAUsageError() {
         assertThat(run(Map.of(), "fly")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err()).contains("Unmatched argument");
