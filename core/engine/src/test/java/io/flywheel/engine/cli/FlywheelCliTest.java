@@ -118,6 +118,13 @@ class FlywheelCliTest {
     }
 
     @Test
+    void checkNamesADurationTooLargeWhereItIs() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\nsources:\n  - id: x\n    type: rss\n    every: 99999999999999999d\n");
+        assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("config.yml:5:12: error: sources[x].every: too large: '99999999999999999d'").doesNotContain("long overflow");
+    }
+
+    @Test
     void aFileErrorWithoutAReasonIsDescribedByWhatItIs() {
         // a NoSuchFileException's message is only the path: alone it does not say what went wrong
         assertThat(FlywheelCli.describe(new java.nio.file.NoSuchFileException("/nope/x.png"))).isEqualTo("/nope/x.png: no such file or directory (NoSuchFileException)");

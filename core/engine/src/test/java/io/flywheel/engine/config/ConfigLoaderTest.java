@@ -130,6 +130,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDurationTooLargeIsNamedWithFileLineAndKey() throws Exception {
+        var r = load("""
+                keywords:
+                  java: 1
+                sources:
+                  - id: hn
+                    type: rss
+                    every: 99999999999999999d
+                learning:
+                  every: P99999999999999999D
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:6:12: error: sources[hn].every: too large: '99999999999999999d'",
+                "config.yml:8:10: error: learning.every: too large: 'P99999999999999999D'");
+    }
+
+    @Test
     void aDisabledEntryNeedsNoVariables() throws Exception {
         var r = load("""
                 keywords:
