@@ -28,6 +28,7 @@ class PreflightIT {
                     type: console
                     body-char: 10
                     color: ${COLOR}
+                keywords: {java: 1}
                 """);
         var r = Distribution.run(dir, Map.of(), "check", "--config", config.toString());
         assertThat(r.exit()).isEqualTo(2);

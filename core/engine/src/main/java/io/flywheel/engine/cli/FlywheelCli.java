@@ -12,7 +12,15 @@ import io.flywheel.engine.output.ConsoleOutputFactory;
 import io.flywheel.engine.schedule.SystemScheduler;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.StoreException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -151,13 +159,53 @@ public final class FlywheelCli {
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("flywheel: " + SecretMasker.mask(e.getMessage() == null ? e.toString() : e.getMessage()));
+            line.getErr().println("flywheel: " + SecretMasker.mask(describe(e)));
             if (e.getCause() != null && e.getCause().getMessage() != null) {
-                line.getErr().println("  caused by: " + SecretMasker.mask(e.getCause().getMessage()));
+                line.getErr().println("  caused by: " + SecretMasker.mask(describe(e.getCause())));
             }
             return FAILED;
         });
         return cl;
+    }
+
+    /**
+     * What went wrong, for the operator. The message of a {@code java.nio.file} exception is often
+     * only the path, so its kind is said too (e.g. {@code /x.png: no such file or directory (NoSuchFileException)}).
+     */
+    static String describe(Throwable e) {
+        if (e instanceof FileSystemException f) {
+            String what = f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
+            return what + ": " + why(f);
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static String why(FileSystemException f) {
+        if (f.getReason() != null) {
+            return f.getReason();
+        }
+        String kind = switch (f) {
+            case NoSuchFileException n -> "no such file or directory";
+            case AccessDeniedException a -> "permission denied";
+            case FileAlreadyExistsException x -> "already exists";
+            case NotDirectoryException n -> "not a directory";
+            case DirectoryNotEmptyException d -> "directory not empty";
+            default -> null;
+        };
+        String name = f.getClass().getSimpleName();
+        return kind == null ? name : kind + " (" + name + ")";
+    }
+
+    /** Writes a file a command was asked for; a failure names the file and why (a missing folder by name). */
+    static void write(Path file, byte[] bytes) throws IOException {
+        try {
+            Files.write(file, bytes);
+        } catch (NoSuchFileException e) {
+            Path folder = file.toAbsolutePath().getParent();
+            throw new IOException("cannot write " + file + ": " + (folder != null && !Files.isDirectory(folder) ? "no such directory " + folder : why(e)), e);
+        } catch (FileSystemException e) {
+            throw new IOException("cannot write " + file + ": " + why(e), e);
+        }
     }
 
     public static void main(String[] args) {

@@ -5,7 +5,6 @@ import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.learning.Charts;
 import io.flywheel.engine.learning.Funnel;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,10 +38,15 @@ final class StatsCommand implements Callable<Integer> {
             case "source" -> Dimension.SOURCE;
             case "platform" -> Dimension.PLATFORM;
             case "keyword" -> Dimension.KEYWORD;
-            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--by must be source, platform or keyword, found '" + by + "'");
+            default -> null;
         };
+        if (dimension == null) {
+            cli.io().err().println("flywheel stats: --by must be source, platform or keyword, found '" + by + "'");
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
         if (days <= 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--days must be positive, found " + days);
+            cli.io().err().println("flywheel stats: --days must be positive, found " + days);
+            return FlywheelCli.CONFIG_PROBLEMS;
         }
         Instant now = cli.io().clock().instant();
         Instant from = now.minus(Duration.ofDays(days));
@@ -51,7 +55,7 @@ final class StatsCommand implements Callable<Integer> {
             List<Funnel.Row> rows = Funnel.of(events, from, now.plusMillis(1), dimension);
             print(cli.io().out(), rows, Funnel.total(events, from, now.plusMillis(1)), dimension, days);
             if (chart != null) {
-                Files.write(chart, Charts.funnel(rows, "Leads found in the last " + days + " days, by " + by, 12));
+                FlywheelCli.write(chart, Charts.funnel(rows, "Leads found in the last " + days + " days, by " + by, 12));
                 cli.io().out().println("chart: " + chart.toAbsolutePath());
             }
             return FlywheelCli.OK;

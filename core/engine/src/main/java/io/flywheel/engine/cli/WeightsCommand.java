@@ -3,7 +3,6 @@ package io.flywheel.engine.cli;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.learning.Charts;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +29,10 @@ final class WeightsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (days <= 0) {
+            cli.io().err().println("flywheel weights: --days must be positive, found " + days);
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
         Instant now = cli.io().clock().instant();
         Instant from = now.minus(Duration.ofDays(days));
         return cli.withStore("weights", "/weights", (config, store) -> {
@@ -53,7 +56,7 @@ final class WeightsCommand implements Callable<Integer> {
                 out.println();
                 if (chart != null) {
                     Path file = kind == WeightSet.Kind.KEYWORD ? chart : chart.resolveSibling(chart.getFileName().toString().replaceFirst("(\\.png)?$", "-strategies.png"));
-                    Files.write(file, Charts.weights(history.isEmpty() ? List.of(current) : history, label + " weights, last " + days + " days", 15));
+                    FlywheelCli.write(file, Charts.weights(history.isEmpty() ? List.of(current) : history, label + " weights, last " + days + " days", 15));
                     out.println("chart: " + file.toAbsolutePath());
                 }
             }

@@ -37,7 +37,7 @@ final class LeadsCommand extends BuiltInCommand {
         int limit = Replies.intOption(call, "limit", 10, 1, 25);
         LeadQuery q = LeadQuery.newest(limit);
         String platform = call.options().get("platform");
-        if (platform != null && !platform.isBlank()) q = q.platform(platform.strip());
+        if (platform != null && !platform.isBlank()) q = q.platform(platform.strip().toLowerCase(Locale.ROOT));
         String minScore = call.options().get("min_score");
         if (minScore != null && !minScore.isBlank()) q = q.minScore(Double.parseDouble(minScore.strip()));
         String keyword = call.options().get("keyword");

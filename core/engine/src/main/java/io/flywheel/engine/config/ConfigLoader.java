@@ -101,7 +101,9 @@ public final class ConfigLoader {
         }
         Settings.Posting posting = section(root, "posting", Settings.Posting.class, binder, problems).orElse(Settings.Posting.unlimited());
         Map<String, Double> keywords = new LinkedHashMap<>();
-        sectionOfComponentType(root, "keywords", binder, problems).ifPresent(v -> {
+        // `keywords:` with nothing after it is no keywords, reported below with a hint, not a wrong type
+        boolean blank = entry(root, "keywords") instanceof ConfigNode.ScalarNode s && (s.text() == null || s.text().isBlank());
+        (blank ? Optional.empty() : sectionOfComponentType(root, "keywords", binder, problems)).ifPresent(v -> {
             @SuppressWarnings("unchecked")
             Map<String, Double> given = (Map<String, Double>) v;
             given.forEach((k, w) -> {
@@ -111,6 +113,7 @@ public final class ConfigLoader {
                 keywords.put(k.toLowerCase(Locale.ROOT).strip(), w);
             });
         });
+        checkKeywordsGiven(root, absolute, keywords, problems);
         List<Instance> instances = new ArrayList<>();
         for (ComponentKind kind : ComponentKind.values()) {
             sectionOfComponentType(root, kind.section(), binder, problems).ifPresent(v -> {
@@ -140,6 +143,29 @@ public final class ConfigLoader {
             }
         }
         throw new IllegalArgumentException("no section " + key);
+    }
+
+    /**
+     * The keyword-weights rule needs a weight to return: without any keyword {@code flywheel run}
+     * would fail at start, after {@code check} said OK. A section that did not bind is reported already.
+     */
+    private static void checkKeywordsGiven(ConfigNode.MapNode root, Path file, Map<String, Double> keywords, Problems problems) {
+        if (!keywords.isEmpty()) {
+            return;
+        }
+        Location at = Location.of(file);
+        for (var e : root.entries().entrySet()) {
+            if (Names.normalize(e.getKey()).equals(Names.normalize("keywords"))) {
+                ConfigNode value = e.getValue().value();
+                boolean empty = value instanceof ConfigNode.MapNode m && m.entries().isEmpty()
+                        || value instanceof ConfigNode.ScalarNode s && (s.text() == null || s.text().isBlank());
+                if (!empty) {
+                    return;
+                }
+                at = e.getValue().keyLocation();
+            }
+        }
+        problems.error(at, "keywords: none configured; leads are matched and scored by them, so write at least one with its weight, e.g. keywords: {backend: 3, remote: 2}");
     }
 
     private static ConfigNode entry(ConfigNode.MapNode root, String key) {

@@ -12,12 +12,28 @@ public final class Durations {
 
     private Durations() {}
 
+    /** Throws {@link IllegalArgumentException} naming {@code text} when it is no duration, or one too large to compute with. */
     public static Duration parse(String text) {
+        Duration d;
+        try {
+            d = parseUnchecked(text);
+            // callers schedule with millisecond precision: a duration beyond that would overflow there instead
+            d.toMillis();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("too large: '" + text + "'");
+        }
+        return d;
+    }
+
+    private static Duration parseUnchecked(String text) {
         String s = text.strip().toLowerCase(Locale.ROOT);
         if (s.startsWith("p")) {
             try {
                 return Duration.parse(s.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
+                if (e.getCause() instanceof ArithmeticException overflow) {
+                    throw overflow;
+                }
                 throw new IllegalArgumentException("not a duration: '" + text + "'");
             }
         }
@@ -51,6 +67,9 @@ public final class Durations {
     public static String format(Duration d) {
         if (d.isZero()) {
             return "0s";
+        }
+        if (d.isNegative()) {
+            return d.toString(); // ISO-8601, e.g. PT-5S, which parse reads back
         }
         StringBuilder b = new StringBuilder();
         long days = d.toDays();

@@ -82,9 +82,17 @@ class FlywheelCliTest {
 
     @Test
     void checkPassesAValidConfigAndSaysSo() throws Exception {
-        Path config = Files.writeString(dir.resolve("config.yml"), "outputs:\n  - id: console\n    type: console\n");
+        Path config = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\noutputs:\n  - id: console\n    type: console\n");
         assertThat(run(Map.of(), "check", "-c", config.toString())).isZero();
         assertThat(out()).contains("OK");
+    }
+
+    @Test
+    void checkFailsAConfigWithoutKeywordsThatRunWouldFailOn() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "outputs:\n  - id: console\n    type: console\n");
+        assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("config.yml: error: keywords: none configured;").contains("e.g. keywords: {backend: 3, remote: 2}");
+        assertThat(out()).doesNotContain("OK");
     }
 
     @Test
@@ -96,7 +104,7 @@ class FlywheelCliTest {
 
     @Test
     void theConfigFileCanComeFromTheEnvironment() throws Exception {
-        Path config = Files.writeString(dir.resolve("other.yml"), "outputs:\n  - id: console\n    type: console\n");
+        Path config = Files.writeString(dir.resolve("other.yml"), "keywords: {java: 1}\noutputs:\n  - id: console\n    type: console\n");
         assertThat(run(Map.of("FLYWHEEL_CONFIG", config.toString()), "check")).isZero();
         assertThat(out()).contains(config.toString());
     }
@@ -107,6 +115,22 @@ class FlywheelCliTest {
         Files.createDirectories(dir.resolve("empty"));
         assertThat(run(Map.of(), "plugins", "-c", config.toString())).isZero();
         assertThat(out()).contains("flywheel-core").contains("output 'console'");
+    }
+
+    @Test
+    void checkNamesADurationTooLargeWhereItIs() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\nsources:\n  - id: x\n    type: rss\n    every: 99999999999999999d\n");
+        assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("config.yml:5:12: error: sources[x].every: too large: '99999999999999999d'").doesNotContain("long overflow");
+    }
+
+    @Test
+    void aFileErrorWithoutAReasonIsDescribedByWhatItIs() {
+        // a NoSuchFileException's message is only the path: alone it does not say what went wrong
+        assertThat(FlywheelCli.describe(new java.nio.file.NoSuchFileException("/nope/x.png"))).isEqualTo("/nope/x.png: no such file or directory (NoSuchFileException)");
+        assertThat(FlywheelCli.describe(new java.nio.file.AccessDeniedException("/root/x"))).isEqualTo("/root/x: permission denied (AccessDeniedException)");
+        assertThat(FlywheelCli.describe(new java.nio.file.FileSystemException("/a/b", null, "Not a directory"))).isEqualTo("/a/b: Not a directory");
+        assertThat(FlywheelCli.describe(new IllegalStateException("store is closed"))).isEqualTo("store is closed");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.flywheel.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.imports.SqliteImportFixture;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.testkit.ManualClock;
@@ -139,6 +140,32 @@ class StoreCommandsTest {
         assertThat(run("leads", "--format", "xml")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         assertThat(err()).contains("--format must be table, tsv or json");
         assertThat(run("leads", "--limit", "0")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+    }
+
+    @Test
+    void aChartThatCannotBeWrittenSaysWhatFailedAndWhy() throws Exception {
+        try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"), MapDbStore.Options.defaults(), clock)) {
+            store.append(new WeightSet(clock.instant(), WeightSet.Kind.KEYWORD, Map.of("go", 2.0, "rust", 1.0), "config", "initial weights"));
+        }
+        Path chart = dir.resolve("no-such-dir/x.png");
+        for (String command : new String[] {"stats", "weights"}) {
+            assertThat(run(command, "--chart", chart.toString())).as(command).isEqualTo(FlywheelCli.FAILED);
+            assertThat(err()).as(command).startsWith("flywheel: cannot write " + chart + ": no such directory " + chart.getParent());
+        }
+        Files.writeString(dir.resolve("a-file"), "");
+        Path underAFile = dir.resolve("a-file/x.png");
+        assertThat(run("stats", "--chart", underAFile.toString())).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).startsWith("flywheel: cannot write " + underAFile + ": ").contains("Not a directory").doesNotContain("Exception:");
+    }
+
+    @Test
+    void weightsRefusesANonPositiveDaysLikeStats() throws Exception {
+        for (String command : new String[] {"stats", "weights"}) {
+            assertThat(run(command, "--days", "-3")).as(command).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+            assertThat(err()).as(command).contains("--days must be positive, found -3").doesNotContain("Exception");
+            assertThat(run(command, "--days", "0")).as(command).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+            assertThat(err()).as(command).contains("--days must be positive, found 0");
+        }
     }
 
     @Test

@@ -122,6 +122,13 @@ class EngineCommandsTest {
     }
 
     @Test
+    void leadsFindsAPlatformWhateverCaseItIsTypedIn() {
+        store(lead(1, "hackernews", 7), lead(2, "digest", 9), lead(3, "hackernews", 2));
+        String text = run("leads", Map.of("platform", " HackerNews "), "1").text();
+        assertThat(text).contains("2 newest lead(s)").contains("Backend engineer 1").contains("Backend engineer 3").doesNotContain("Backend engineer 2");
+    }
+
+    @Test
     void postLeadsDrainsTheOutboxAndReportsProgress() {
         store(lead(1, "hackernews", 7), lead(2, "digest", 9));
         CommandReply reply = run("post_leads", Map.of(), "1");

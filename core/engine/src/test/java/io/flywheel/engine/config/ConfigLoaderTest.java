@@ -90,8 +90,67 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMarketPolledMoreOftenThanEverySecondIsNamedWithItsValue() throws Exception {
+        for (String every : new String[] {"0s", "0", "500ms", "PT-5S"}) {
+            var r = load("""
+                    keywords:
+                      java: 1
+                    markets:
+                      - id: btc
+                        type: csv
+                        every: %s
+                    """.formatted(every), Map.of());
+            assertThat(messages(r)).as(every).singleElement().asString()
+                    .startsWith("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found ");
+        }
+        assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 500ms\n", Map.of())))
+                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found 500ms");
+        assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: PT-5S\n", Map.of())))
+                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found PT-5S");
+        var ok = load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 1s\n", Map.of());
+        assertThat(ok.problems().all()).isEmpty();
+        assertThat(ok.config().orElseThrow().instances(ComponentKind.MARKET).getFirst().host(HostSettings.Market.class).every()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aConfiguredPlatformIsStoredLowerCaseAsAReportedOneIs() throws Exception {
+        var r = load("""
+                keywords:
+                  java: 1
+                sources:
+                  - id: hn
+                    type: rss
+                    platform: " HackerNews "
+                  - id: digest
+                    type: rss
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().instances(ComponentKind.SOURCE)).extracting(i -> i.host(HostSettings.Source.class).platform())
+                .containsExactly("hackernews", null);
+    }
+
+    @Test
+    void aDurationTooLargeIsNamedWithFileLineAndKey() throws Exception {
+        var r = load("""
+                keywords:
+                  java: 1
+                sources:
+                  - id: hn
+                    type: rss
+                    every: 99999999999999999d
+                learning:
+                  every: P99999999999999999D
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:6:12: error: sources[hn].every: too large: '99999999999999999d'",
+                "config.yml:8:10: error: learning.every: too large: 'P99999999999999999D'");
+    }
+
+    @Test
     void aDisabledEntryNeedsNoVariables() throws Exception {
         var r = load("""
+                keywords:
+                  java: 1
                 outputs:
                   - id: discord
                     type: discord
@@ -102,6 +161,8 @@ class ConfigLoaderTest {
         assertThat(r.config().orElseThrow().instances(ComponentKind.OUTPUT).getFirst().enabled()).isFalse();
 
         var withToken = load("""
+                keywords:
+                  java: 1
                 outputs:
                   - id: discord
                     type: discord
@@ -114,6 +175,8 @@ class ConfigLoaderTest {
     @Test
     void warnsAboutSecretsWrittenInClear() throws Exception {
         var r = load("""
+                keywords:
+                  java: 1
                 outputs:
                   - id: hook
                     type: webhook
@@ -127,8 +190,8 @@ class ConfigLoaderTest {
                 """, Map.of());
         assertThat(r.problems().hasErrors()).isFalse();
         assertThat(messages(r)).containsExactly(
-                "config.yml:4:10: warning: outputs[0].url: a Discord token or webhook URL written in clear; put it in .env and write ${NAME} here",
-                "config.yml:7:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here");
+                "config.yml:6:10: warning: outputs[0].url: a Discord token or webhook URL written in clear; put it in .env and write ${NAME} here",
+                "config.yml:9:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here");
     }
 
     @Test
@@ -152,16 +215,33 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void anEmptyFileIsAnEmptyConfig() throws Exception {
+    void anEmptyFileIsAnEmptyConfigThatStillNeedsKeywords() throws Exception {
         var r = load("", Map.of());
-        assertThat(r.problems().all()).isEmpty();
+        assertThat(messages(r)).singleElement().asString().startsWith("config.yml: error: keywords: none configured;");
         assertThat(r.config().orElseThrow().instances()).isEmpty();
+        var minimal = load("keywords:\n  java: 1\n", Map.of());
+        assertThat(minimal.problems().all()).isEmpty();
+        assertThat(minimal.config().orElseThrow().instances()).isEmpty();
+    }
+
+    @Test
+    void aConfigWithoutKeywordsIsAnErrorAtKeywordsWithAHint() throws Exception {
+        // without one keyword the keyword-weights rule has no weights to return and `flywheel run` fails at start
+        assertThat(messages(load("sources:\n  - id: hn\n    type: rss\n", Map.of()))).containsExactly(
+                "config.yml: error: keywords: none configured; leads are matched and scored by them, so write at least one with its weight, e.g. keywords: {backend: 3, remote: 2}");
+        assertThat(messages(load("store:\n  path: x.db\nkeywords:\n", Map.of()))).singleElement().asString()
+                .startsWith("config.yml:3:1: error: keywords: none configured;").contains("e.g. keywords: {backend: 3, remote: 2}");
+        assertThat(messages(load("keywords: {}\n", Map.of()))).singleElement().asString()
+                .startsWith("config.yml:1:1: error: keywords: none configured;");
+        // a keywords section that is not a map is reported once, as what it is
+        assertThat(messages(load("keywords: [java, go]\n", Map.of()))).singleElement().asString()
+                .startsWith("config.yml:1:11: error: keywords: expected a map of name: value");
     }
 
     @Test
     void postingDefaultsToEveryLeadAndBindsALimitWithExploration() throws Exception {
         assertThat(load("keywords:\n  java: 1\n", Map.of()).config().orElseThrow().posting()).isEqualTo(new Settings.Posting(null, 0.05));
-        var r = load("posting:\n  max-per-run: 3\n  explore: 0.1\n", Map.of());
+        var r = load("keywords:\n  java: 1\nposting:\n  max-per-run: 3\n  explore: 0.1\n", Map.of());
         assertThat(r.problems().all()).isEmpty();
         assertThat(r.config().orElseThrow().posting()).isEqualTo(new Settings.Posting(3, 0.1));
     }
@@ -170,9 +250,9 @@ class ConfigLoaderTest {
     void badPostingValuesAreNamedWithFileAndLine() throws Exception {
         assertThat(messages(load("keywords:\n  java: 1\nposting:\n  max-per-run: 0\n", Map.of())))
                 .singleElement().asString().startsWith("config.yml:4:").contains("max-per-run: must be at least 1").contains("found 0");
-        assertThat(messages(load("posting:\n  explore: 1.5\n", Map.of())))
-                .singleElement().asString().startsWith("config.yml:2:").contains("explore: must be between 0 and 1, found 1.5");
-        assertThat(messages(load("posting:\n  max-per-runs: 2\n", Map.of())))
-                .singleElement().asString().startsWith("config.yml:2:").contains("max-per-runs").contains("max-per-run");
+        assertThat(messages(load("keywords:\n  java: 1\nposting:\n  explore: 1.5\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:4:").contains("explore: must be between 0 and 1, found 1.5");
+        assertThat(messages(load("keywords:\n  java: 1\nposting:\n  max-per-runs: 2\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:4:").contains("max-per-runs").contains("max-per-run");
     }
 }

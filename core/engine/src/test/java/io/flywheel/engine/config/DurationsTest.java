@@ -22,6 +22,12 @@ class DurationsTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"99999999999999999d", "99999999999999999999s", "9223372036854775807s1s", "P99999999999999999D", "PT9223372036854775807S", "300000000000000d"})
+    void rejectsDurationsTooLargeToComputeWithNamingTheValue(String text) {
+        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessage("too large: '" + text + "'");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"15m", "1h30m", "7d", "500ms", "1d2h3m4s"})
     void formatReadsBack(String text) {
         assertThat(Durations.format(Durations.parse(text))).isEqualTo(text);

@@ -16,7 +16,7 @@ class LearningConfigTest {
     Path dir;
 
     private List<String> problems(String yaml) throws Exception {
-        Path file = Files.writeString(dir.resolve("config.yml"), yaml);
+        Path file = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\n" + yaml);
         return new ConfigLoader().load(file, Map.of()).problems().all().stream().map(Problem::toString).toList();
     }
 
@@ -36,6 +36,7 @@ class LearningConfigTest {
         Files.createDirectories(dir.resolve("scripts"));
         Files.writeString(dir.resolve("scripts/next.js"), "function updateKeywordWeights(s, c) { return c; }");
         Path file = Files.writeString(dir.resolve("config.yml"), """
+                keywords: {java: 1}
                 learning:
                   every: 2h
                   max-change: 0.1
@@ -58,13 +59,13 @@ class LearningConfigTest {
         assertThat(problems("learning:\n  min-feedback: -2\n")).singleElement().asString()
                 .startsWith("config.yml:").contains("min-feedback: must be 0 or more, found -2");
         assertThat(problems("learning:\n  freeze: maybe\n")).singleElement().asString()
-                .startsWith("config.yml:2:").contains("learning.freeze", "maybe");
+                .startsWith("config.yml:3:").contains("learning.freeze", "maybe");
         assertThat(problems("learning:\n  max-change: lots\n")).singleElement().asString()
-                .startsWith("config.yml:2:").contains("learning.max-change", "lots");
+                .startsWith("config.yml:3:").contains("learning.max-change", "lots");
         assertThat(problems("learning:\n  explore: 0.1\n")).singleElement().asString()
-                .startsWith("config.yml:2:").contains("learning", "unknown key 'explore'");
+                .startsWith("config.yml:3:").contains("learning", "unknown key 'explore'");
         assertThat(problems("learning:\n  shadow: scripts/nope.js\n")).singleElement().asString()
-                .isEqualTo("config.yml:2:3: error: learning.shadow: script not found: " + dir.resolve("scripts/nope.js"));
+                .isEqualTo("config.yml:3:3: error: learning.shadow: script not found: " + dir.resolve("scripts/nope.js"));
     }
 
     @Test
