@@ -75,7 +75,8 @@ public final class PaperTrader {
     private final Path stateFile;
     private final Path journal;
     private final Properties state = new Properties();
-    private final Map<String, Instant> lastBar = new LinkedHashMap<>();
+    /** Per market, per symbol: the time of its last bar fetched. */
+    private final Map<String, Map<String, Instant>> lastBar = new LinkedHashMap<>();
     private TradingBook book;
     private Instant watermark;
     private Instant start;
@@ -104,7 +105,7 @@ public final class PaperTrader {
         }
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
-                hold(e.getKey(), fetch(e.getKey(), e.getValue(), lastBar.get(e.getKey())));
+                hold(e.getKey(), fetch(e.getKey(), e.getValue(), earliest(e.getKey())));
             }
         }
         return trade(release());
@@ -116,7 +117,20 @@ public final class PaperTrader {
     /** How many of its bar intervals a market may be late before the others stop waiting for it. */
     static final int STALE_INTERVALS = 8;
 
-    /** Fetched bars waiting until no market can still deliver an earlier one. */
+    /**
+     * Where to fetch a market from: its symbol whose last bar is the oldest. The symbols of one feed
+     * may arrive at different times (one CSV file written later than another); fetching from the
+     * newest would skip the late one's bars for good. What the others repeat is dropped in {@link #fetch}.
+     */
+    private Instant earliest(String marketId) {
+        Instant min = null;
+        for (Instant t : lastBar.getOrDefault(marketId, Map.of()).values()) {
+            min = min == null || t.isBefore(min) ? t : min;
+        }
+        return min;
+    }
+
+    /** Fetched bars waiting until no market (or symbol of one) can still deliver an earlier one. */
     private final List<Held> held = new ArrayList<>();
     /** Per market, the shortest time between two of its bars seen: its bar interval. */
     private final Map<String, java.time.Duration> interval = new LinkedHashMap<>();
@@ -128,27 +142,27 @@ public final class PaperTrader {
 
     /**
      * The held bars that can be traded now, in time order across markets. Markets are polled one at
-     * a time, so a bar of one market may arrive after later bars of another; the book must see them
-     * in time order, as a backtest does. A bar is released once every market has delivered a bar
-     * at least as late, or is known not to have one before it: a market whose last bar began at
-     * {@code t} has no bar before {@code t} + its interval. A market whose next bar is overdue by
-     * more than {@link #STALE_INTERVALS} of its intervals (a feed that stopped) holds nothing back;
-     * a market polled less often than its bars come is not overdue that soon.
+     * a time, so a bar of one market may arrive after later bars of another (and one symbol of a
+     * market after later bars of another symbol); the book must see them in time order, as a
+     * backtest does. A bar is released once every symbol has delivered a bar at least as late, or
+     * is known not to have one before it: a symbol whose last bar began at {@code t} has no bar
+     * before {@code t} + its market's interval. A symbol whose next bar is overdue by more than
+     * {@link #STALE_INTERVALS} of those intervals (a feed that stopped) holds nothing back; a
+     * market polled less often than its bars come is not overdue that soon.
      */
     private List<Bar> release() {
         Instant now = clock.instant();
         Instant frontier = null;
         for (String m : setup.feeds().keySet()) {
-            Instant last = lastBar.get(m);
-            if (last == null) {
-                continue; // has delivered nothing yet: nothing to wait for
-            }
+            // a market (or symbol) that has delivered nothing yet has nothing to wait for
             java.time.Duration d = interval.getOrDefault(m, java.time.Duration.ofMinutes(1));
-            Instant next = last.plus(d);
-            if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
-                continue;
+            for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
+                Instant next = last.plus(d);
+                if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
+                    continue;
+                }
+                frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
             }
-            frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
         }
         List<Held> ready = new ArrayList<>();
         for (var it = held.iterator(); it.hasNext(); ) {
@@ -210,25 +224,25 @@ public final class PaperTrader {
         return out;
     }
 
+    /** The bars of {@code feed} after {@code since}, without those of a symbol already fetched. */
     private List<Bar> fetch(String marketId, MarketFeed feed, Instant since) {
         try {
             List<Bar> bars = feed.fetch(since);
-            Instant max = lastBar.get(marketId);
-            Instant previous = max;
+            Map<String, Instant> last = lastBar.computeIfAbsent(marketId, k -> new LinkedHashMap<>());
+            List<Bar> fresh = new ArrayList<>(bars.size());
             for (Bar b : bars) {
-                if (previous != null && b.time().isAfter(previous)) {
+                Instant previous = last.get(b.symbol());
+                if (previous != null && !b.time().isAfter(previous)) {
+                    continue; // fetched before: another symbol of this market asked for earlier bars
+                }
+                if (previous != null) {
                     java.time.Duration d = java.time.Duration.between(previous, b.time());
                     interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c);
                 }
-                previous = b.time();
-                if (max == null || b.time().isAfter(max)) {
-                    max = b.time();
-                }
+                last.put(b.symbol(), b.time());
+                fresh.add(b);
             }
-            if (max != null) {
-                lastBar.put(marketId, max);
-            }
-            return bars;
+            return fresh;
         } catch (Exception e) {
             throw new IllegalStateException("market " + marketId + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
