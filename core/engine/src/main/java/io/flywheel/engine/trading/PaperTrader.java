@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>State is the bars themselves. The first poll fetches each feed's whole history and replays
  * it through a fresh book, so strategies are warmed up and a restarted process rebuilds exactly
  * the book it had; bars before {@code start} only warm up. A small state file remembers when the
- * paper book started and the last bar already reported, so a replay reports nothing twice.
+ * paper book started and the last bar already reported, so a replay reports nothing twice; what a
+ * crash left written after that (before the state was saved) is found in the feedback log, the
+ * weight history and the journal and not written again.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -80,6 +82,16 @@ public final class PaperTrader {
     private TradingBook book;
     private Instant watermark;
     private Instant start;
+    /**
+     * What a crash after a poll's writes but before its {@code reported-through} was saved left
+     * written (the feedback log, the weight history and the journal are separate writes): the
+     * catch-up replay skips it. The last period end with returns logged, the last with weights, and
+     * the journal's lines after {@code reported-through}.
+     */
+    private Instant returnsThrough;
+    private Instant weightsThrough;
+    private final Set<String> journaled = new java.util.HashSet<>();
+    private boolean tornJournal;
     private final Collector collector = new Collector();
 
     public PaperTrader(Setup setup, LeadStore store, FeedbackLog feedback, WeightHistory weightHistory, Clock clock) {
@@ -181,6 +193,9 @@ public final class PaperTrader {
     private PollResult catchUp() {
         long began = System.nanoTime();
         loadState();
+        if (start != null) {
+            findWrittenAfterWatermark();
+        }
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
             byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), null));
@@ -211,6 +226,7 @@ public final class PaperTrader {
             r = trade(release());
         } finally {
             collector.posting = true;
+            journaled.clear();
         }
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
@@ -279,6 +295,48 @@ public final class PaperTrader {
         return lastSeen.getOrDefault(symbol, Instant.MIN);
     }
 
+    /** See {@link #returnsThrough}; the book continues from {@link #start}. */
+    private void findWrittenAfterWatermark() {
+        // Periods end in order, and one closed by a bar after the watermark ends after the
+        // watermark's own period began; so one period back is far enough to look.
+        Instant from = watermark != null ? watermark.minus(setup.settings().rebalance()) : start.minus(setup.settings().rebalance());
+        List<FeedbackEvent> returns = feedback.events(from, Instant.MAX, Set.of(FeedbackEvent.Type.TRADE_RETURN));
+        returnsThrough = returns.isEmpty() ? null : returns.getLast().time();
+        weightsThrough = weightHistory.latest(WeightSet.Kind.STRATEGY).map(WeightSet::time).filter(t -> t.isAfter(from)).orElse(null);
+        if (Files.exists(journal)) {
+            try {
+                String text = Files.readString(journal, StandardCharsets.UTF_8);
+                List<String> lines = text.lines().toList();
+                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                    Instant time = fillTime(line);
+                    if (time != null && (watermark == null || time.isAfter(watermark))) {
+                        journaled.add(line.strip());
+                    }
+                }
+                tornJournal = !text.isEmpty() && !text.endsWith("\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the fills journal " + journal, e);
+            }
+        }
+        if (after(returnsThrough, watermark) || after(weightsThrough, watermark) || !journaled.isEmpty()) {
+            log.info("The last run stopped while writing; not writing again: period returns through {}, weights through {}, {} fill(s)",
+                    returnsThrough, weightsThrough, journaled.size());
+        }
+    }
+
+    private static boolean after(Instant t, Instant watermark) {
+        return t != null && (watermark == null || t.isAfter(watermark));
+    }
+
+    private static Instant fillTime(String line) {
+        int comma = line.indexOf(',');
+        try {
+            return comma < 0 ? null : Instant.parse(line.substring(0, comma));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // a line cut short by a crash
+        }
+    }
+
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
@@ -291,6 +349,9 @@ public final class PaperTrader {
                 try (Writer w = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                     if (fresh) {
                         w.write(BacktestReport.FILLS_HEADER);
+                    } else if (tornJournal) {
+                        w.write(System.lineSeparator()); // end the line a crash cut short
+                        tornJournal = false;
                     }
                     for (Fill f : collector.fills) {
                         w.write(BacktestReport.fill(f));
@@ -325,7 +386,7 @@ public final class PaperTrader {
 
         @Override
         public void filled(Fill fill) {
-            if (reporting) {
+            if (reporting && (journaled.isEmpty() || !journaled.remove(BacktestReport.fill(fill).strip()))) {
                 fills.add(fill);
                 fillCount++;
             }
@@ -357,12 +418,16 @@ public final class PaperTrader {
                 return;
             }
             periodCount++;
-            for (var e : p.returns().entrySet()) {
-                events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
-                        p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
+            if (returnsThrough == null || p.end().isAfter(returnsThrough)) {
+                for (var e : p.returns().entrySet()) {
+                    events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
+                            p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
+                }
             }
-            weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId().get(),
-                    (p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()) + guardNote()));
+            if (weightsThrough == null || p.end().isAfter(weightsThrough)) {
+                weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId().get(),
+                        (p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()) + guardNote()));
+            }
             Post post = posting ? SignalPosts.weights(p) : null;
             if (post != null) {
                 setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));

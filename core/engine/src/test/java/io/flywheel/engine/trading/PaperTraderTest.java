@@ -119,6 +119,55 @@ class PaperTraderTest {
         store.close();
     }
 
+    private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
+
+    private Written written(MapDbStore store) throws IOException {
+        Instant end = Instant.parse("2100-01-01T00:00:00Z");
+        return new Written(Files.readAllLines(dir.resolve("trading/fills.csv")),
+                store.events(Instant.EPOCH, end, Set.of(FeedbackEvent.Type.TRADE_RETURN)), store.history(WeightSet.Kind.STRATEGY, Instant.EPOCH, end));
+    }
+
+    @Test
+    void aCrashBeforeTheWatermarkIsSavedWritesNothingTwiceOnRestart() throws IOException {
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        Path journal = dir.resolve("trading/fills.csv");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = trader(clock, store, settings);
+        trader.poll(null);
+        for (int i = 0; i < 60; i++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+        // Crash 1: everything written (feedback log, weights, journal), then the process dies before paper.properties is saved.
+        // Crash 2: the feedback log and weights written, the process dies before the journal and paper.properties.
+        for (boolean journalWritten : new boolean[] {true, false}) {
+            String stateBefore = Files.readString(state);
+            String journalBefore = Files.readString(journal);
+            clock.advance(DAY.multipliedBy(20));
+            PaperTrader.PollResult r = trader.poll("eth");
+            assertThat(r.fills()).isPositive();
+            assertThat(r.periods()).isPositive();
+            Written truth = written(store);
+            store.close();
+            Files.writeString(state, stateBefore);
+            if (!journalWritten) {
+                Files.writeString(journal, journalBefore);
+            }
+
+            store = MapDbStore.open(dir.resolve("flywheel.db"));
+            trader = trader(clock, store, settings);
+            trader.poll(null);
+            Written after = written(store);
+            assertThat(after.journal()).as("journal written: " + journalWritten).isEqualTo(truth.journal());
+            assertThat(after.returns()).isEqualTo(truth.returns());
+            assertThat(after.weights()).isEqualTo(truth.weights());
+            assertThat(Files.readString(state)).isNotEqualTo(stateBefore);
+        }
+        store.close();
+    }
+
     private static final List<Bar> ETH_400 = ETH.subList(0, 400);
     private static final List<Bar> BTC_400 = PriceFixtures.btcDaily().stream()
             .filter(b -> !b.time().isBefore(ETH_400.getFirst().time()) && !b.time().isAfter(ETH_400.getLast().time())).toList();
