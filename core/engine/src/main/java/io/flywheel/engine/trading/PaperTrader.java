@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * what happened: fills to a journal ({@code fills.csv}), each period's per-strategy return to the
  * feedback log, new weights to the weight history, and signals as posts for the outputs.
  *
- * <p>State is the bars themselves. The first poll fetches each feed's whole history and replays
- * it through a fresh book, so strategies are warmed up and a restarted process rebuilds exactly
- * the book it had; bars before {@code start} only warm up. A small state file remembers when the
+ * <p>State is the bars themselves. The first poll fetches each feed's whole history (after a
+ * restart: from the first bar the book replayed) and replays it through a fresh book, so
+ * strategies are warmed up and a restarted process rebuilds exactly the book it had (a feed that
+ * no longer reaches back that far is reported in {@link #problems()}); bars before {@code start}
+ * only warm up. A small state file remembers when the
  * paper book started and the last bar already reported, so a replay reports nothing twice; what a
  * crash left written after that (before the state was saved) is found in the feedback log, the
  * weight history and the journal and not written again.
@@ -198,8 +200,13 @@ public final class PaperTrader {
         }
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
-            byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), null));
+            // A restart fetches from the first bar the book replayed, not "all there is": a feed
+            // that serves only its recent bars when asked for everything (klines' history) would
+            // otherwise rebuild a book that starts late, with fresh capital and no warm-up.
+            String first = state.getProperty("first." + e.getKey());
+            byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), first == null ? null : Instant.parse(first).minusMillis(1)));
         }
+        boolean firstRecorded = checkReach(byMarket);
         List<TradingBook.Slot> slots = new ArrayList<>();
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
@@ -214,6 +221,8 @@ public final class PaperTrader {
         if (start == null) {
             start = setup.settings().tradeFrom() != null ? setup.settings().tradeFrom() : clock.instant();
             state.setProperty("start", start.toString());
+            saveState();
+        } else if (firstRecorded) {
             saveState();
         }
         TradingBook.Settings s = setup.settings();
@@ -232,6 +241,47 @@ public final class PaperTrader {
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /**
+     * Per market, records the first bar of a new book (or of a market new to it), and finds the
+     * markets whose feed no longer reaches back that far (or, for a book from before this was
+     * recorded, to its start): the rebuilt book then trades them from later, without the bars
+     * that came before, unlike the run before the restart and a backtest. Says so in the log and
+     * in {@link #problems()}. Returns whether a first bar was recorded.
+     */
+    private boolean checkReach(Map<String, List<Bar>> byMarket) {
+        boolean recorded = false;
+        problems.clear();
+        for (var e : byMarket.entrySet()) {
+            Instant earliest = e.getValue().stream().map(Bar::time).min(Comparator.naturalOrder()).orElse(null);
+            if (earliest == null) {
+                continue;
+            }
+            String key = "first." + e.getKey();
+            Instant first = state.getProperty(key) == null ? null : Instant.parse(state.getProperty(key));
+            Instant wanted = first != null ? first : start != null ? start : setup.settings().tradeFrom();
+            if (wanted != null && earliest.isAfter(wanted)) {
+                String from = first != null ? "the paper book first replayed it from " + first : "the paper book starts " + wanted;
+                String problem = "market " + e.getKey() + ": its feed reaches back only to " + earliest + ", but " + from + "; the book is rebuilt"
+                        + " without the bars before " + earliest + " (it trades this market only from then on, without warm-up), so it differs"
+                        + " from a backtest over the book's span and from the run before a restart";
+                problems.add(problem);
+                log.warn("Paper book: {}", problem);
+            }
+            if (first == null) {
+                state.setProperty(key, earliest.toString());
+                recorded = true;
+            }
+        }
+        return recorded;
+    }
+
+    private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
+    public List<String> problems() {
+        return List.copyOf(problems);
     }
 
     private static Map<String, String> rounded(Map<String, Double> weights) {
@@ -476,8 +526,10 @@ public final class PaperTrader {
      *
      * @param equities per strategy, its sub-account equity
      * @param weights per strategy, its capital weight in force
+     * @param problems see {@link #problems()}
      */
-    public record Snapshot(Instant start, Instant lastBar, double capital, double equity, Map<String, Double> equities, Map<String, Double> weights) {}
+    public record Snapshot(Instant start, Instant lastBar, double capital, double equity, Map<String, Double> equities, Map<String, Double> weights,
+            List<String> problems) {}
 
     /** The book now; empty before the first poll. */
     public synchronized java.util.Optional<Snapshot> snapshot() {
@@ -485,7 +537,7 @@ public final class PaperTrader {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new Snapshot(start, book.lastTime(), setup.settings().capital(), book.equity(), Map.copyOf(book.equities()),
-                Map.copyOf(book.weights())));
+                Map.copyOf(book.weights()), problems()));
     }
 
     /** The book, once the first poll has built it. */
