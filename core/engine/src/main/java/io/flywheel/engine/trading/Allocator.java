@@ -84,8 +84,9 @@ public final class Allocator {
     /**
      * {@code proposed} for the strategies {@code ids}, as the allocator puts weights in force:
      * normalized to sum to 1 and floored at {@code minWeight} (floored weights are exactly
-     * {@code minWeight}, the rest scaled to fill the remainder; applying it twice changes nothing). Throws {@link IllegalArgumentException}
-     * naming {@code what} and the fault when a weight is missing, not finite, negative, or all are zero.
+     * {@code minWeight}, the rest scaled to fill the remainder; applying it twice changes nothing).
+     * Throws {@link IllegalArgumentException} naming {@code what} and the fault when a weight is
+     * missing, not finite, negative, or all are zero.
      */
     public static Map<String, Double> normalize(Map<String, Double> proposed, java.util.Set<String> ids, double minWeight, String what) {
         if (proposed == null) {

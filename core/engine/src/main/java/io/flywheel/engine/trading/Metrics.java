@@ -10,7 +10,7 @@ import java.util.List;
  * @param totalReturn final equity over starting equity, minus 1
  * @param cagr compound annual growth rate over the run's calendar span
  * @param sharpe annualized mean over standard deviation of per-bar-time returns (risk-free rate 0)
- * @param sortino annualized mean over downside deviation of per-bar returns
+ * @param sortino annualized mean over downside deviation of per-bar-time returns
  * @param maxDrawdown the largest fall from a running peak of equity, as a fraction (0.25 is -25%)
  * @param winRate closed round trips with a profit, over all closed round trips (NaN when none closed)
  * @param trades closed round trips

@@ -47,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * restart: from the first bar the book replayed) and replays it through a fresh book, so
  * strategies are warmed up and a restarted process rebuilds exactly the book it had (a feed that
  * no longer reaches back that far is reported in {@link #problems()}); bars before {@code start}
- * only warm up. A small state file remembers when the
- * paper book started and the last bar already reported, so a replay reports nothing twice; what a
- * crash left written after that (before the state was saved) is found in the feedback log, the
- * weight history and the journal and not written again.
+ * only warm up. A small state file remembers when the paper book started, each market's first
+ * bar and the last bar already reported, so a replay reports nothing twice; what a crash left
+ * written after that (before the state was saved) is found in the feedback log, the weight
+ * history and the journal and not written again.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
