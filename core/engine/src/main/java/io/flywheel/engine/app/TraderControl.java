@@ -37,6 +37,7 @@ record TraderControl(PaperTrader trader, List<String> ids) implements Controls.S
                     eq == null ? "-" : String.format(Locale.ROOT, "%.2f", eq), w == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * w)));
         }
         lines.add("```");
+        s.problems().forEach(p -> lines.add("Problem: " + p));
         return String.join("\n", lines);
     }
 }

@@ -11,7 +11,9 @@ import java.util.Map;
  * The capital weights in force and how they change: once per period the rule turns each
  * strategy's return into new weights, which are checked, normalized to sum to 1 and floored at
  * {@code minWeight} so every strategy keeps trading a little and its return stays measurable.
- * A rule that fails or answers nonsense leaves the weights as they were.
+ * The floor is exact (a floored weight is {@code minWeight}, the others share the rest in the
+ * rule's proportions), so weights already in force come back unchanged. A rule that keeps the
+ * weights, fails or answers nonsense leaves the weights as they were.
  */
 public final class Allocator {
     private final StrategyWeightRule rule;
@@ -65,7 +67,10 @@ public final class Allocator {
         try {
             Map<String, Double> proposed = rule.update(Collections.unmodifiableMap(returns), weights,
                     Collections.unmodifiableMap(record));
-            weights = normalize(proposed, "the rule's weights");
+            // A rule (or a frozen guard) that keeps the weights moves no capital.
+            if (!weights.equals(proposed)) {
+                weights = normalize(proposed, "the rule's weights");
+            }
         } catch (RuntimeException e) {
             lastError = e.getMessage() == null ? e.toString() : e.getMessage();
         }
@@ -78,8 +83,10 @@ public final class Allocator {
 
     /**
      * {@code proposed} for the strategies {@code ids}, as the allocator puts weights in force:
-     * normalized to sum to 1 and floored at {@code minWeight}. Throws {@link IllegalArgumentException}
-     * naming {@code what} and the fault when a weight is missing, not finite, negative, or all are zero.
+     * normalized to sum to 1 and floored at {@code minWeight} (floored weights are exactly
+     * {@code minWeight}, the rest scaled to fill the remainder; applying it twice changes nothing).
+     * Throws {@link IllegalArgumentException} naming {@code what} and the fault when a weight is
+     * missing, not finite, negative, or all are zero.
      */
     public static Map<String, Double> normalize(Map<String, Double> proposed, java.util.Set<String> ids, double minWeight, String what) {
         if (proposed == null) {
@@ -99,15 +106,35 @@ public final class Allocator {
         if (!(sum > 0)) {
             throw new IllegalArgumentException(what + ": all weights are zero");
         }
+        // Water-filling: a weight below the floor is set to exactly minWeight and the others are
+        // scaled to fill what remains, until none falls below; so the result is a fixed point.
+        String[] names = ids.toArray(String[]::new);
+        boolean[] floored = new boolean[names.length];
+        int nFloored = 0;
+        double free;
+        double rest;
+        boolean more;
+        do {
+            more = false;
+            free = 1 - nFloored * minWeight;
+            rest = 0;
+            for (int i = 0; i < names.length; i++) {
+                if (!floored[i]) {
+                    rest += proposed.get(names[i]);
+                }
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (!floored[i] && !(proposed.get(names[i]) / rest * free > minWeight)) {
+                    floored[i] = true;
+                    nFloored++;
+                    more = true;
+                }
+            }
+        } while (more && nFloored < names.length);
         Map<String, Double> out = new LinkedHashMap<>();
-        double floored = 0;
-        for (String id : ids) {
-            double w = Math.max(minWeight, proposed.get(id) / sum);
-            out.put(id, w);
-            floored += w;
+        for (int i = 0; i < names.length; i++) {
+            out.put(names[i], floored[i] ? minWeight : proposed.get(names[i]) / rest * free);
         }
-        double total = floored;
-        out.replaceAll((id, w) -> w / total);
         return Collections.unmodifiableMap(out);
     }
 }

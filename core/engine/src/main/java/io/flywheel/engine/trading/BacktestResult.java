@@ -9,9 +9,9 @@ import java.util.Map;
  * One backtest run.
  *
  * @param label what ran ({@code adaptive}, {@code equal}, a strategy id)
- * @param times the time of each traded bar
- * @param equity total equity after each traded bar
- * @param strategyEquity per strategy, its sub-account equity after each traded bar
+ * @param times each traded bar time, once (bars of several symbols at one time are one point)
+ * @param equity total equity after all bars at each of those times
+ * @param strategyEquity per strategy, its sub-account equity at each of those times
  * @param trades closed round trips, in closing order
  * @param openTrades round trips still open at the end, valued at the last close
  * @param fills every fill, in order

@@ -42,7 +42,7 @@ public final class Backtester {
     }
 
     /**
-     * @param bars time-sorted (per symbol; several symbols may interleave)
+     * @param bars time-sorted (several symbols interleave; the equity curve has one point per distinct bar time)
      * @param settings capital, rebalance period, min weight; its {@code tradeFrom} is the backtest's {@code from}
      * @param to the last bar time fed, inclusive, or {@code null}
      */
@@ -66,6 +66,11 @@ public final class Backtester {
             }
             book.onBar(bar);
             if (book.trading()) {
+                // One equity point per bar time, taken after every symbol's bar at that time: a
+                // point per symbol would count one day as several returns and inflate Sharpe.
+                if (traded > 0 && times[traded - 1].equals(bar.time())) {
+                    traded--;
+                }
                 times[traded] = bar.time();
                 double e = book.equity();
                 equity[traded] = e;

@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param totalReturn final equity over starting equity, minus 1
  * @param cagr compound annual growth rate over the run's calendar span
- * @param sharpe annualized mean over standard deviation of per-bar returns (risk-free rate 0)
- * @param sortino annualized mean over downside deviation of per-bar returns
+ * @param sharpe annualized mean over standard deviation of per-bar-time returns (risk-free rate 0)
+ * @param sortino annualized mean over downside deviation of per-bar-time returns
  * @param maxDrawdown the largest fall from a running peak of equity, as a fraction (0.25 is -25%)
  * @param winRate closed round trips with a profit, over all closed round trips (NaN when none closed)
  * @param trades closed round trips
@@ -22,9 +22,9 @@ public record Metrics(double totalReturn, double cagr, double sharpe, double sor
     static final double DAYS_PER_YEAR = 365.25;
 
     /**
-     * @param times bar times
-     * @param equity equity after each bar
-     * @param exposure gross exposure after each bar
+     * @param times bar times, each once (several symbols' bars at one time are one point)
+     * @param equity equity after each bar time
+     * @param exposure gross exposure after each bar time
      */
     static Metrics of(Instant[] times, double[] equity, double[] exposure, int n, List<Trade> closedTrades) {
         if (n < 2) {

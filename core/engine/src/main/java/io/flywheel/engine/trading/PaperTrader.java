@@ -43,10 +43,14 @@ import org.slf4j.LoggerFactory;
  * what happened: fills to a journal ({@code fills.csv}), each period's per-strategy return to the
  * feedback log, new weights to the weight history, and signals as posts for the outputs.
  *
- * <p>State is the bars themselves. The first poll fetches each feed's whole history and replays
- * it through a fresh book, so strategies are warmed up and a restarted process rebuilds exactly
- * the book it had; bars before {@code start} only warm up. A small state file remembers when the
- * paper book started and the last bar already reported, so a replay reports nothing twice.
+ * <p>State is the bars themselves. The first poll fetches each feed's whole history (after a
+ * restart: from the first bar the book replayed) and replays it through a fresh book, so
+ * strategies are warmed up and a restarted process rebuilds exactly the book it had (a feed that
+ * no longer reaches back that far is reported in {@link #problems()}); bars before {@code start}
+ * only warm up. A small state file remembers when the paper book started, each market's first
+ * bar and the last bar already reported, so a replay reports nothing twice; what a crash left
+ * written after that (before the state was saved) is found in the feedback log, the weight
+ * history and the journal and not written again.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -75,10 +79,21 @@ public final class PaperTrader {
     private final Path stateFile;
     private final Path journal;
     private final Properties state = new Properties();
-    private final Map<String, Instant> lastBar = new LinkedHashMap<>();
+    /** Per market, per symbol: the time of its last bar fetched. */
+    private final Map<String, Map<String, Instant>> lastBar = new LinkedHashMap<>();
     private TradingBook book;
     private Instant watermark;
     private Instant start;
+    /**
+     * What a crash after a poll's writes but before its {@code reported-through} was saved left
+     * written (the feedback log, the weight history and the journal are separate writes): the
+     * catch-up replay skips it. The last period end with returns logged, the last with weights, and
+     * the journal's lines after {@code reported-through}.
+     */
+    private Instant returnsThrough;
+    private Instant weightsThrough;
+    private final Set<String> journaled = new java.util.HashSet<>();
+    private boolean tornJournal;
     private final Collector collector = new Collector();
 
     public PaperTrader(Setup setup, LeadStore store, FeedbackLog feedback, WeightHistory weightHistory, Clock clock) {
@@ -104,7 +119,7 @@ public final class PaperTrader {
         }
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
-                hold(e.getKey(), fetch(e.getKey(), e.getValue(), lastBar.get(e.getKey())));
+                hold(e.getKey(), fetch(e.getKey(), e.getValue(), earliest(e.getKey())));
             }
         }
         return trade(release());
@@ -116,7 +131,20 @@ public final class PaperTrader {
     /** How many of its bar intervals a market may be late before the others stop waiting for it. */
     static final int STALE_INTERVALS = 8;
 
-    /** Fetched bars waiting until no market can still deliver an earlier one. */
+    /**
+     * Where to fetch a market from: its symbol whose last bar is the oldest. The symbols of one feed
+     * may arrive at different times (one CSV file written later than another); fetching from the
+     * newest would skip the late one's bars for good. What the others repeat is dropped in {@link #fetch}.
+     */
+    private Instant earliest(String marketId) {
+        Instant min = null;
+        for (Instant t : lastBar.getOrDefault(marketId, Map.of()).values()) {
+            min = min == null || t.isBefore(min) ? t : min;
+        }
+        return min;
+    }
+
+    /** Fetched bars waiting until no market (or symbol of one) can still deliver an earlier one. */
     private final List<Held> held = new ArrayList<>();
     /** Per market, the shortest time between two of its bars seen: its bar interval. */
     private final Map<String, java.time.Duration> interval = new LinkedHashMap<>();
@@ -128,27 +156,27 @@ public final class PaperTrader {
 
     /**
      * The held bars that can be traded now, in time order across markets. Markets are polled one at
-     * a time, so a bar of one market may arrive after later bars of another; the book must see them
-     * in time order, as a backtest does. A bar is released once every market has delivered a bar
-     * at least as late, or is known not to have one before it: a market whose last bar began at
-     * {@code t} has no bar before {@code t} + its interval. A market whose next bar is overdue by
-     * more than {@link #STALE_INTERVALS} of its intervals (a feed that stopped) holds nothing back;
-     * a market polled less often than its bars come is not overdue that soon.
+     * a time, so a bar of one market may arrive after later bars of another (and one symbol of a
+     * market after later bars of another symbol); the book must see them in time order, as a
+     * backtest does. A bar is released once every symbol has delivered a bar at least as late, or
+     * is known not to have one before it: a symbol whose last bar began at {@code t} has no bar
+     * before {@code t} + its market's interval. A symbol whose next bar is overdue by more than
+     * {@link #STALE_INTERVALS} of those intervals (a feed that stopped) holds nothing back; a
+     * market polled less often than its bars come is not overdue that soon.
      */
     private List<Bar> release() {
         Instant now = clock.instant();
         Instant frontier = null;
         for (String m : setup.feeds().keySet()) {
-            Instant last = lastBar.get(m);
-            if (last == null) {
-                continue; // has delivered nothing yet: nothing to wait for
-            }
+            // a market (or symbol) that has delivered nothing yet has nothing to wait for
             java.time.Duration d = interval.getOrDefault(m, java.time.Duration.ofMinutes(1));
-            Instant next = last.plus(d);
-            if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
-                continue;
+            for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
+                Instant next = last.plus(d);
+                if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
+                    continue;
+                }
+                frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
             }
-            frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
         }
         List<Held> ready = new ArrayList<>();
         for (var it = held.iterator(); it.hasNext(); ) {
@@ -167,10 +195,18 @@ public final class PaperTrader {
     private PollResult catchUp() {
         long began = System.nanoTime();
         loadState();
+        if (start != null) {
+            findWrittenAfterWatermark();
+        }
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
-            byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), null));
+            // A restart fetches from the first bar the book replayed, not "all there is": a feed
+            // that serves only its recent bars when asked for everything (klines' history) would
+            // otherwise rebuild a book that starts late, with fresh capital and no warm-up.
+            String first = state.getProperty("first." + e.getKey());
+            byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), first == null ? null : Instant.parse(first).minusMillis(1)));
         }
+        boolean firstRecorded = checkReach(byMarket);
         List<TradingBook.Slot> slots = new ArrayList<>();
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
@@ -186,6 +222,8 @@ public final class PaperTrader {
             start = setup.settings().tradeFrom() != null ? setup.settings().tradeFrom() : clock.instant();
             state.setProperty("start", start.toString());
             saveState();
+        } else if (firstRecorded) {
+            saveState();
         }
         TradingBook.Settings s = setup.settings();
         book = new TradingBook(slots, new TradingBook.Settings(s.capital(), s.rebalance(), s.minWeight(), start),
@@ -197,11 +235,53 @@ public final class PaperTrader {
             r = trade(release());
         } finally {
             collector.posting = true;
+            journaled.clear();
         }
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /**
+     * Per market, records the first bar of a new book (or of a market new to it), and finds the
+     * markets whose feed no longer reaches back that far (or, for a book from before this was
+     * recorded, to its start): the rebuilt book then trades them from later, without the bars
+     * that came before, unlike the run before the restart and a backtest. Says so in the log and
+     * in {@link #problems()}. Returns whether a first bar was recorded.
+     */
+    private boolean checkReach(Map<String, List<Bar>> byMarket) {
+        boolean recorded = false;
+        problems.clear();
+        for (var e : byMarket.entrySet()) {
+            Instant earliest = e.getValue().stream().map(Bar::time).min(Comparator.naturalOrder()).orElse(null);
+            if (earliest == null) {
+                continue;
+            }
+            String key = "first." + e.getKey();
+            Instant first = state.getProperty(key) == null ? null : Instant.parse(state.getProperty(key));
+            Instant wanted = first != null ? first : start != null ? start : setup.settings().tradeFrom();
+            if (wanted != null && earliest.isAfter(wanted)) {
+                String from = first != null ? "the paper book first replayed it from " + first : "the paper book starts " + wanted;
+                String problem = "market " + e.getKey() + ": its feed reaches back only to " + earliest + ", but " + from + "; the book is rebuilt"
+                        + " without the bars before " + earliest + " (it trades this market only from then on, without warm-up), so it differs"
+                        + " from a backtest over the book's span and from the run before a restart";
+                problems.add(problem);
+                log.warn("Paper book: {}", problem);
+            }
+            if (first == null) {
+                state.setProperty(key, earliest.toString());
+                recorded = true;
+            }
+        }
+        return recorded;
+    }
+
+    private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
+    public List<String> problems() {
+        return List.copyOf(problems);
     }
 
     private static Map<String, String> rounded(Map<String, Double> weights) {
@@ -210,25 +290,25 @@ public final class PaperTrader {
         return out;
     }
 
+    /** The bars of {@code feed} after {@code since}, without those of a symbol already fetched. */
     private List<Bar> fetch(String marketId, MarketFeed feed, Instant since) {
         try {
             List<Bar> bars = feed.fetch(since);
-            Instant max = lastBar.get(marketId);
-            Instant previous = max;
+            Map<String, Instant> last = lastBar.computeIfAbsent(marketId, k -> new LinkedHashMap<>());
+            List<Bar> fresh = new ArrayList<>(bars.size());
             for (Bar b : bars) {
-                if (previous != null && b.time().isAfter(previous)) {
+                Instant previous = last.get(b.symbol());
+                if (previous != null && !b.time().isAfter(previous)) {
+                    continue; // fetched before: another symbol of this market asked for earlier bars
+                }
+                if (previous != null) {
                     java.time.Duration d = java.time.Duration.between(previous, b.time());
                     interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c);
                 }
-                previous = b.time();
-                if (max == null || b.time().isAfter(max)) {
-                    max = b.time();
-                }
+                last.put(b.symbol(), b.time());
+                fresh.add(b);
             }
-            if (max != null) {
-                lastBar.put(marketId, max);
-            }
-            return bars;
+            return fresh;
         } catch (Exception e) {
             throw new IllegalStateException("market " + marketId + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
@@ -265,6 +345,48 @@ public final class PaperTrader {
         return lastSeen.getOrDefault(symbol, Instant.MIN);
     }
 
+    /** See {@link #returnsThrough}; the book continues from {@link #start}. */
+    private void findWrittenAfterWatermark() {
+        // Periods end in order, and one closed by a bar after the watermark ends after the
+        // watermark's own period began; so one period back is far enough to look.
+        Instant from = watermark != null ? watermark.minus(setup.settings().rebalance()) : start.minus(setup.settings().rebalance());
+        List<FeedbackEvent> returns = feedback.events(from, Instant.MAX, Set.of(FeedbackEvent.Type.TRADE_RETURN));
+        returnsThrough = returns.isEmpty() ? null : returns.getLast().time();
+        weightsThrough = weightHistory.latest(WeightSet.Kind.STRATEGY).map(WeightSet::time).filter(t -> t.isAfter(from)).orElse(null);
+        if (Files.exists(journal)) {
+            try {
+                String text = Files.readString(journal, StandardCharsets.UTF_8);
+                List<String> lines = text.lines().toList();
+                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                    Instant time = fillTime(line);
+                    if (time != null && (watermark == null || time.isAfter(watermark))) {
+                        journaled.add(line.strip());
+                    }
+                }
+                tornJournal = !text.isEmpty() && !text.endsWith("\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the fills journal " + journal, e);
+            }
+        }
+        if (after(returnsThrough, watermark) || after(weightsThrough, watermark) || !journaled.isEmpty()) {
+            log.info("The last run stopped while writing; not writing again: period returns through {}, weights through {}, {} fill(s)",
+                    returnsThrough, weightsThrough, journaled.size());
+        }
+    }
+
+    private static boolean after(Instant t, Instant watermark) {
+        return t != null && (watermark == null || t.isAfter(watermark));
+    }
+
+    private static Instant fillTime(String line) {
+        int comma = line.indexOf(',');
+        try {
+            return comma < 0 ? null : Instant.parse(line.substring(0, comma));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // a line cut short by a crash
+        }
+    }
+
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
@@ -277,6 +399,9 @@ public final class PaperTrader {
                 try (Writer w = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                     if (fresh) {
                         w.write(BacktestReport.FILLS_HEADER);
+                    } else if (tornJournal) {
+                        w.write(System.lineSeparator()); // end the line a crash cut short
+                        tornJournal = false;
                     }
                     for (Fill f : collector.fills) {
                         w.write(BacktestReport.fill(f));
@@ -311,7 +436,7 @@ public final class PaperTrader {
 
         @Override
         public void filled(Fill fill) {
-            if (reporting) {
+            if (reporting && (journaled.isEmpty() || !journaled.remove(BacktestReport.fill(fill).strip()))) {
                 fills.add(fill);
                 fillCount++;
             }
@@ -343,12 +468,16 @@ public final class PaperTrader {
                 return;
             }
             periodCount++;
-            for (var e : p.returns().entrySet()) {
-                events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
-                        p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
+            if (returnsThrough == null || p.end().isAfter(returnsThrough)) {
+                for (var e : p.returns().entrySet()) {
+                    events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
+                            p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
+                }
             }
-            weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId().get(),
-                    (p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()) + guardNote()));
+            if (weightsThrough == null || p.end().isAfter(weightsThrough)) {
+                weights.add(new WeightSet(p.end(), WeightSet.Kind.STRATEGY, p.weightsAfter(), setup.ruleId().get(),
+                        (p.ruleError() == null ? "period returns" : "kept: " + p.ruleError()) + guardNote()));
+            }
             Post post = posting ? SignalPosts.weights(p) : null;
             if (post != null) {
                 setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
@@ -397,8 +526,10 @@ public final class PaperTrader {
      *
      * @param equities per strategy, its sub-account equity
      * @param weights per strategy, its capital weight in force
+     * @param problems see {@link #problems()}
      */
-    public record Snapshot(Instant start, Instant lastBar, double capital, double equity, Map<String, Double> equities, Map<String, Double> weights) {}
+    public record Snapshot(Instant start, Instant lastBar, double capital, double equity, Map<String, Double> equities, Map<String, Double> weights,
+            List<String> problems) {}
 
     /** The book now; empty before the first poll. */
     public synchronized java.util.Optional<Snapshot> snapshot() {
@@ -406,7 +537,7 @@ public final class PaperTrader {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new Snapshot(start, book.lastTime(), setup.settings().capital(), book.equity(), Map.copyOf(book.equities()),
-                Map.copyOf(book.weights())));
+                Map.copyOf(book.weights()), problems()));
     }
 
     /** The book, once the first poll has built it. */

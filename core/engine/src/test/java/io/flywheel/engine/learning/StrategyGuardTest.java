@@ -38,7 +38,7 @@ class StrategyGuardTest {
     void theAllocatorsFloorIsAppliedBeforeTheCap() {
         StrategyGuard guard = new StrategyGuard(ALL_TO_A, new FreezeSwitch(false, FreezeSwitch.file(dir)), 10, 0, 0.1);
         Map<String, Double> w = guard.update(period(), EQUAL);
-        assertThat(w.get("b")).isCloseTo(0.1 / 1.1, Offset.offset(1e-12));
+        assertThat(w.get("b")).isEqualTo(0.1);
         assertThat(guard.lastNote()).isEmpty();
     }
 

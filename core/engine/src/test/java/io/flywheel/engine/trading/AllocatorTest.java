@@ -24,9 +24,54 @@ class AllocatorTest {
 
         Map<String, Double> next = alloc.update(Map.of("a", 0.01, "b", -0.01));
 
-        assertThat(next.get("a")).isCloseTo(1 / 1.1, within(1e-12));
-        assertThat(next.get("b")).isCloseTo(0.1 / 1.1, within(1e-12));
+        assertThat(next.get("a")).isCloseTo(0.9, within(1e-12));
+        assertThat(next.get("b")).isEqualTo(0.1);
         assertThat(alloc.lastError()).isNull();
+    }
+
+    private static Map<String, Double> four(double trend, double rsi, double turtle, double hold) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("trend", trend);
+        m.put("rsi", rsi);
+        m.put("turtle", turtle);
+        m.put("hold", hold);
+        return m;
+    }
+
+    @Test
+    void flooredWeightsAreExactlyTheFloorAndTheRestFillTheRemainder() {
+        Map<String, Double> w = Allocator.normalize(four(1, 0, 0, 0), four(1, 0, 0, 0).keySet(), 0.05, "x");
+        assertThat(w.get("trend")).isCloseTo(0.85, within(1e-12));
+        assertThat(w).containsEntry("rsi", 0.05).containsEntry("turtle", 0.05).containsEntry("hold", 0.05);
+
+        // water-filling: scaling the rest up after flooring pushes 0.04 below the floor too
+        Map<String, Double> v = Allocator.normalize(four(0.5, 0.4, 0.06, 0.04), four(0, 0, 0, 0).keySet(), 0.1, "x");
+        assertThat(v).containsEntry("turtle", 0.1).containsEntry("hold", 0.1);
+        assertThat(v.get("trend")).isCloseTo(0.8 * 5 / 9, within(1e-12));
+        assertThat(v.get("rsi")).isCloseTo(0.8 * 4 / 9, within(1e-12));
+        assertThat(v.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1, within(1e-12));
+    }
+
+    @Test
+    void theFloorIsIdempotentOnItsOwnOutput() {
+        var ids = four(0, 0, 0, 0).keySet();
+        for (Map<String, Double> p : List.of(four(1, 0, 0, 0), four(0.5, 0.4, 0.06, 0.04), four(3, 2, 1, 0.01), four(1, 1, 1, 1))) {
+            Map<String, Double> once = Allocator.normalize(p, ids, 0.05, "x");
+            Map<String, Double> twice = Allocator.normalize(once, ids, 0.05, "x");
+            for (String id : ids) {
+                assertThat(twice.get(id)).as(p + " " + id).isCloseTo(once.get(id), within(1e-15));
+            }
+        }
+    }
+
+    @Test
+    void aRuleThatKeepsTheWeightsLeavesThemExactlyAsTheyWere() {
+        Allocator alloc = new Allocator((r, c) -> new LinkedHashMap<>(c), four(1, 0, 0, 0), 0.05);
+        Map<String, Double> first = alloc.weights();
+        for (int i = 0; i < 3; i++) {
+            assertThat(alloc.update(Map.of("trend", 0.01))).isEqualTo(first);
+        }
+        assertThat(first.get("trend")).isCloseTo(0.85, within(1e-12));
     }
 
     @Test

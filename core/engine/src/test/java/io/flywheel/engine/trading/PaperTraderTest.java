@@ -119,6 +119,125 @@ class PaperTraderTest {
         store.close();
     }
 
+    private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
+
+    private Written written(MapDbStore store) throws IOException {
+        Instant end = Instant.parse("2100-01-01T00:00:00Z");
+        return new Written(Files.readAllLines(dir.resolve("trading/fills.csv")),
+                store.events(Instant.EPOCH, end, Set.of(FeedbackEvent.Type.TRADE_RETURN)), store.history(WeightSet.Kind.STRATEGY, Instant.EPOCH, end));
+    }
+
+    @Test
+    void aCrashBeforeTheWatermarkIsSavedWritesNothingTwiceOnRestart() throws IOException {
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        Path journal = dir.resolve("trading/fills.csv");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = trader(clock, store, settings);
+        trader.poll(null);
+        for (int i = 0; i < 60; i++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+        // Crash 1: everything written (feedback log, weights, journal), then the process dies before paper.properties is saved.
+        // Crash 2: the feedback log and weights written, the process dies before the journal and paper.properties.
+        for (boolean journalWritten : new boolean[] {true, false}) {
+            String stateBefore = Files.readString(state);
+            String journalBefore = Files.readString(journal);
+            clock.advance(DAY.multipliedBy(20));
+            PaperTrader.PollResult r = trader.poll("eth");
+            assertThat(r.fills()).isPositive();
+            assertThat(r.periods()).isPositive();
+            Written truth = written(store);
+            store.close();
+            Files.writeString(state, stateBefore);
+            if (!journalWritten) {
+                Files.writeString(journal, journalBefore);
+            }
+
+            store = MapDbStore.open(dir.resolve("flywheel.db"));
+            trader = trader(clock, store, settings);
+            trader.poll(null);
+            Written after = written(store);
+            assertThat(after.journal()).as("journal written: " + journalWritten).isEqualTo(truth.journal());
+            assertThat(after.returns()).isEqualTo(truth.returns());
+            assertThat(after.weights()).isEqualTo(truth.weights());
+            assertThat(Files.readString(state)).isNotEqualTo(stateBefore);
+        }
+        store.close();
+    }
+
+    /**
+     * Like the klines feed: closed bars only, and asked for everything ({@code since == null}) only
+     * the last {@code history} days; nothing older than {@code reach} days ago at all.
+     */
+    private record Klines(List<Bar> bars, ManualClock clock, int history, int reach) implements MarketFeed {
+        @Override
+        public List<Bar> fetch(Instant since) {
+            Instant from = since == null ? clock.instant().minus(DAY.multipliedBy(history)) : since.plusMillis(1);
+            Instant oldest = clock.instant().minus(DAY.multipliedBy(reach));
+            Instant f = from.isBefore(oldest) ? oldest : from;
+            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> !b.time().isBefore(f)).toList();
+        }
+    }
+
+    private PaperTrader klinesTrader(ManualClock clock, MapDbStore store, int reach) {
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new Klines(ETH, clock, 60, reach)), new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02,
+                null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    @Test
+    void aRestartOnAFeedThatServesOnlyRecentBarsByDefaultFetchesFromTheFirstBarTheBookReplayed() {
+        ManualClock clock = new ManualClock(ETH.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader first = klinesTrader(clock, store, 10_000);
+        first.poll(null);
+        for (int i = 0; i < 120; i++) {
+            clock.advance(DAY);
+            first.poll("eth");
+        }
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader second = klinesTrader(clock, store, 10_000);
+        second.poll(null);
+
+        assertThat(second.start()).isEqualTo(first.start());
+        assertThat(second.book().barCount()).isEqualTo(first.book().barCount());
+        assertThat(second.book().equities()).isEqualTo(first.book().equities());
+        assertThat(second.book().weights()).isEqualTo(first.book().weights());
+        assertThat(second.problems()).isEmpty();
+        assertThat(second.snapshot().orElseThrow().problems()).isEmpty();
+        store.close();
+    }
+
+    @Test
+    void aRestartWhoseFeedNoLongerReachesBackSaysWhichMarketAndHowFar() {
+        ManualClock clock = new ManualClock(ETH.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader first = klinesTrader(clock, store, 10_000);
+        first.poll(null);
+        Instant firstBar = ETH.get(91).time(); // 60 days back from bar 150 + 6h
+        for (int i = 0; i < 120; i++) {
+            clock.advance(DAY);
+            first.poll("eth");
+        }
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader second = klinesTrader(clock, store, 100); // the exchange now keeps 100 days
+        second.poll(null);
+
+        Instant reaches = ETH.get(171).time(); // 100 days back from bar 270 + 6h
+        assertThat(second.book().barCount()).isLessThan(first.book().barCount());
+        assertThat(second.problems()).singleElement().asString()
+                .contains("market eth", "reaches back only to " + reaches, "first replayed it from " + firstBar, "without warm-up");
+        assertThat(second.snapshot().orElseThrow().problems()).isEqualTo(second.problems());
+        store.close();
+    }
+
     private static final List<Bar> ETH_400 = ETH.subList(0, 400);
     private static final List<Bar> BTC_400 = PriceFixtures.btcDaily().stream()
             .filter(b -> !b.time().isBefore(ETH_400.getFirst().time()) && !b.time().isAfter(ETH_400.getLast().time())).toList();

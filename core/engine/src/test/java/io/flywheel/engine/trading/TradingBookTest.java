@@ -159,6 +159,28 @@ class TradingBookTest {
     }
 
     @Test
+    void aFrozenPeriodKeepsTheWeightsAndPlacesNoRebalanceOrders(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Log log = new Log();
+        var frozen = new io.flywheel.engine.learning.StrategyGuard((r, c) -> { throw new AssertionError("frozen: the rule is not asked"); },
+                new io.flywheel.engine.learning.FreezeSwitch(true, io.flywheel.engine.learning.FreezeSwitch.file(dir)), 0.25, 0, 0.05);
+        List<TradingBook.Slot> slots = List.of(new TradingBook.Slot("trend", "X", h -> 1.0), new TradingBook.Slot("rsi", "X", h -> 1.0),
+                new TradingBook.Slot("turtle", "X", h -> 1.0), new TradingBook.Slot("hold", "X", h -> 1.0));
+        Map<String, Double> initial = new LinkedHashMap<>();
+        initial.put("trend", 1.0);
+        initial.put("rsi", 0.0);
+        initial.put("turtle", 0.0);
+        initial.put("hold", 0.0);
+        TradingBook b = book(slots, new TradingBook.Settings(10_000, Duration.ofDays(1), 0.05, null), 10, 0, frozen, initial, log);
+
+        Bars.closes("X", 100, 102, 101, 105, 107, 104, 110, 111).forEach(b::onBar);
+
+        assertThat(log.periods).hasSize(7).allSatisfy(p -> assertThat(p.weightsAfter()).isEqualTo(p.weightsBefore()));
+        assertThat(b.weights().get("trend")).isCloseTo(0.85, within(1e-12));
+        assertThat(b.weights()).containsEntry("hold", 0.05);
+        assertThat(log.fills).extracting(f -> f.order().reason()).containsOnly("entry");
+    }
+
+    @Test
     void aFailingStrategyIsFlattenedAndTheOthersGoOn() {
         Log log = new Log();
         Strategy flaky = h -> {

@@ -40,7 +40,7 @@ class KlinesFeedTest {
     }
 
     /** The host's fetcher in miniature: GET, and 4xx/5xx become FetchException as the host does. */
-    private static final class LoopbackFetcher implements HttpFetcher {
+    static final class LoopbackFetcher implements HttpFetcher {
         private final HttpClient client = HttpClient.newHttpClient();
 
         @Override
@@ -58,7 +58,7 @@ class KlinesFeedTest {
     }
 
     /** Serves {@code bars} like /api/v3/klines: startTime, limit, and the candle still open at {@code now}. */
-    private static Function<LocalHttpServer.Request, LocalHttpServer.Response> klines(List<Bar> bars, ManualClock clock) {
+    static Function<LocalHttpServer.Request, LocalHttpServer.Response> klines(List<Bar> bars, ManualClock clock) {
         return req -> {
             Map<String, String> q = java.util.Arrays.stream(req.query().split("&")).map(kv -> kv.split("=", 2))
                     .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
