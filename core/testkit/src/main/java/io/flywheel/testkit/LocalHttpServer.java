@@ -126,6 +126,7 @@ public final class LocalHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         int now = active.incrementAndGet();
         maxActive.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try {
             URI uri = exchange.getRequestURI();
             Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -136,12 +137,17 @@ public final class LocalHttpServer implements AutoCloseable {
             Response response = handler == null ? Response.status(404) : handler.apply(request);
             response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             boolean noBody = response.status() == 304 || response.status() == 204 || exchange.getRequestMethod().equals("HEAD");
+            // No longer in flight once the response is complete: the client may start its next request before this thread resumes.
+            active.decrementAndGet();
+            counted = false;
             exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length == 0 ? -1 : response.body().length);
             if (!noBody && response.body().length > 0) {
                 exchange.getResponseBody().write(response.body());
             }
         } finally {
-            active.decrementAndGet();
+            if (counted) {
+                active.decrementAndGet();
+            }
             exchange.close();
         }
     }
