@@ -42,6 +42,7 @@ public final class PluginJarBuilder {
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> excludedPrefixes = new ArrayList<>();
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
+    private int classFileMajor;
 
     private PluginJarBuilder(String pluginId) {
         this.pluginId = pluginId;
@@ -86,6 +87,41 @@ public final class PluginJarBuilder {
         return this;
     }
 
+    /** Marks every compiled class with class-file version {@code major} (e.g. 70, Java 26): classes this JVM cannot read. */
+    public PluginJarBuilder classFileVersion(int major) {
+        this.classFileMajor = major;
+        return this;
+    }
+
+    /**
+     * Puts a copy of every class of the Flywheel API into the jar, as a plugin built with
+     * flywheel-api in compile scope (not provided) would carry it.
+     */
+    public PluginJarBuilder bundlingTheApi() {
+        try {
+            java.net.URI where = io.flywheel.api.ComponentFactory.class.getProtectionDomain().getCodeSource().getLocation().toURI();
+            Path root = Path.of(where);
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> files = Files.walk(root.resolve("io/flywheel/api"))) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                        resources.put(root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+                    }
+                }
+            } else {
+                try (var jar = new java.util.jar.JarFile(root.toFile())) {
+                    for (var e : java.util.Collections.list(jar.entries())) {
+                        if (e.getName().startsWith("io/flywheel/api/") && e.getName().endsWith(".class")) {
+                            resources.put(e.getName(), jar.getInputStream(e).readAllBytes());
+                        }
+                    }
+                }
+            }
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot copy the Flywheel API classes", e);
+        }
+        return this;
+    }
+
     public PluginJarBuilder resource(String name, String content) {
         resources.put(name, content.getBytes(StandardCharsets.UTF_8));
         return this;
@@ -111,7 +147,13 @@ public final class PluginJarBuilder {
                     continue;
                 }
                 out.putNextEntry(new JarEntry(e.getKey()));
-                out.write(e.getValue());
+                byte[] bytes = e.getValue();
+                if (classFileMajor > 0 && e.getKey().endsWith(".class")) {
+                    bytes = bytes.clone();
+                    bytes[6] = (byte) (classFileMajor >> 8);
+                    bytes[7] = (byte) classFileMajor;
+                }
+                out.write(bytes);
                 out.closeEntry();
             }
             for (var e : resources.entrySet()) {

@@ -131,7 +131,13 @@ public final class PluginHost implements AutoCloseable {
         ClassLoader loader = w.getPluginClassLoader();
         Optional<String> missing = ReferenceCheck.findMissing(classNames, loader);
         if (missing.isPresent()) {
-            fail(w, missing.get() + ": the plugin jar lacks a library it needs", file, true);
+            fail(w, missing.get().startsWith("missing class") ? missing.get() + ": the plugin jar lacks a library it needs" : missing.get(), file, true);
+            return;
+        }
+        if (bundlesTheApi(loader)) {
+            // Its extensions implement its own copy of the API's interfaces, which the host cannot call.
+            fail(w, "the jar carries its own copy of flywheel-api (" + ComponentFactory.class.getName() + "); build it with flywheel-api as "
+                    + "<scope>provided</scope>, the host supplies it", file, true);
             return;
         }
         List<RegisteredFactory> factories = new ArrayList<>();
@@ -182,6 +188,14 @@ public final class PluginHost implements AutoCloseable {
         }
         reports.put(id, new PluginReport(id, w.getDescriptor().getVersion(), file, PluginReport.State.STARTED, provides, null, List.of()));
         log.debug("Plugin {} {} provides {}", id, w.getDescriptor().getVersion(), provides);
+    }
+
+    private static boolean bundlesTheApi(ClassLoader pluginLoader) {
+        try {
+            return pluginLoader.loadClass(ComponentFactory.class.getName()) != ComponentFactory.class;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static String validate(ComponentFactory<?, ?> factory, Optional<ComponentKind> kind) {

@@ -52,7 +52,13 @@ final class ReferenceCheck {
             if (bytes == null) {
                 return Optional.of("missing class " + current);
             }
-            ClassModel model = ClassFile.of().parse(bytes);
+            ClassModel model;
+            try {
+                model = ClassFile.of().parse(bytes);
+            } catch (IllegalArgumentException e) {
+                return Optional.of("class " + current + " cannot be read (" + e.getMessage() + "): built for a newer Java than this one ("
+                        + Runtime.version().feature() + "), or damaged");
+            }
             for (String ref : references(model)) {
                 if (ref.equals(current)) {
                     continue;

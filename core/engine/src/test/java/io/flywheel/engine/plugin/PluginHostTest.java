@@ -73,6 +73,30 @@ class PluginHostTest {
     }
 
     @Test
+    void aPluginBuiltForANewerJavaFailsAloneAndTheRestLoad() {
+        TestPlugins.good(dir, "a-good.jar", "good", "good");
+        PluginJarBuilder.plugin("newer").classFileVersion(70)
+                .source("test.newer.Factory", TestPlugins.sourceFactory("test.newer", "Factory", "newer")).writeTo(dir, "b-newer.jar");
+
+        Map<String, PluginReport> reports = load();
+
+        assertThat(reports.get("a-good.jar").state()).isEqualTo(PluginReport.State.STARTED);
+        assertThat(reports.get("b-newer.jar").state()).isEqualTo(PluginReport.State.FAILED);
+        assertThat(reports.get("b-newer.jar").failure()).contains("test.newer.Factory").contains("version: 70").contains("newer Java");
+    }
+
+    @Test
+    void aPluginThatBundlesItsOwnCopyOfTheApiIsToldSoInsteadOfProvidingNothing() {
+        PluginJarBuilder.plugin("bundled").bundlingTheApi()
+                .source("test.bundled.Factory", TestPlugins.sourceFactory("test.bundled", "Factory", "bundled")).writeTo(dir, "bundled.jar");
+
+        Map<String, PluginReport> reports = load();
+
+        assertThat(reports.get("bundled.jar").state()).isEqualTo(PluginReport.State.FAILED);
+        assertThat(reports.get("bundled.jar").failure()).contains("its own copy of flywheel-api").contains("<scope>provided</scope>");
+    }
+
+    @Test
     void aThinJarFailsAtLoadTimeNotWhenFirstCalled() {
         TestPlugins.thin(dir, "thin.jar");
         try (PluginHost host = new PluginHost(dir)) {
