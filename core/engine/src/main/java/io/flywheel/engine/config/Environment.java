@@ -46,7 +46,10 @@ public final class Environment {
                     }
                     Matcher m = LINE.matcher(line);
                     if (!m.matches()) {
-                        problems.error(new Location(dotEnv, i + 1, 1), "expected NAME=value, found '" + abbreviate(trimmed) + "'");
+                        // Never the rest of the line: it is most likely a secret written the wrong way.
+                        String name = trimmed.replaceFirst("^export\\s+", "").split("[\\s=:]", 2)[0];
+                        problems.error(new Location(dotEnv, i + 1, 1), "expected NAME=value, found a line starting '" + abbreviate(name)
+                                + "' that is not in that form (its value is not shown)");
                         continue;
                     }
                     fromFile.put(m.group(1), unquote(m.group(2).strip()));

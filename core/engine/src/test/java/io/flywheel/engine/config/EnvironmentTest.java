@@ -67,7 +67,21 @@ class EnvironmentTest {
         assertThat(env.get("TRAILING")).contains("value");
         assertThat(env.get("ONLY_FILE")).contains("yes");
         assertThat(env.dotEnvValues()).containsEntry("DISCORD_TOKEN", "from-file");
-        assertThat(problems.all()).singleElement().hasToString(".env:8:1: error: expected NAME=value, found 'not a valid line'");
+        assertThat(problems.all()).singleElement()
+                .hasToString(".env:8:1: error: expected NAME=value, found a line starting 'not' that is not in that form (its value is not shown)");
+    }
+
+    @Test
+    void aSecretWrittenTheWrongWayIsNotPrintedInTheError() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                JOBS_API_KEY: sk_live_abcdef1234567890
+                export OPENAI_API_KEY sk-proj-0123456789
+                """);
+        Problems problems = new Problems();
+        Environment.load(Map.of(), dotEnv, problems);
+        assertThat(problems.all()).hasSize(2).allSatisfy(p -> assertThat(p.toString()).doesNotContain("sk_live").doesNotContain("sk-proj"));
+        assertThat(problems.all().getFirst().toString()).contains(".env:1:1").contains("'JOBS_API_KEY'");
+        assertThat(problems.all().get(1).toString()).contains(".env:2:1").contains("'OPENAI_API_KEY'");
     }
 
     @Test
