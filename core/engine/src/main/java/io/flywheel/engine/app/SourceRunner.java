@@ -98,7 +98,8 @@ final class SourceRunner {
             log.debug("Source {}: {} found, {} new, {} duplicate, {} rejected in {} ms", id, r.found(), r.stored().size(), r.duplicates(), r.rejected(), took.toMillis());
             return new SourceRun(id, started, took, r.found(), r.rejected(), r.duplicates(), r.stored().size(), null);
         } catch (Exception | LinkageError e) {
-            String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // Masked here, not only in the log: the error is also shown by /sources, flywheel status and the status file.
+            String error = io.flywheel.engine.log.SecretMasker.mask(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             SourceHealth before = health;
             int failures = before.consecutiveFailures() + 1;
             Instant pausedUntil = failures >= 2 ? clock.instant().plus(pause(failures)) : null;

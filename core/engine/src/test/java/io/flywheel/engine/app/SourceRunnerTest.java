@@ -92,6 +92,17 @@ class SourceRunnerTest {
     }
 
     @Test
+    void aFailureThatQuotesASecretIsKeptMasked() {
+        io.flywheel.engine.log.SecretMasker.register("sk_live_abcdef123");
+        SourceRunner r = runner();
+        next.set(new FlywheelException("HTTP 403 Forbidden (https://api.example.org/jobs?api_key=sk_live_abcdef123)"));
+        SourceRun run = r.run();
+        // What /sources, flywheel status and the status file show.
+        assertThat(r.health().lastError()).contains("HTTP 403").doesNotContain("sk_live_abcdef123");
+        assertThat(run.error()).doesNotContain("sk_live_abcdef123");
+    }
+
+    @Test
     void pauseIsCappedAtSixHours() {
         SourceRunner r = runner();
         next.set(new IllegalStateException("boom"));
