@@ -287,25 +287,27 @@ final class DiscordBot extends ListenerAdapter implements Output {
 
     /** One post in messages of its own: its delivery (accepted or refused), or empty when a message failed for another reason. */
     private CompletableFuture<java.util.Optional<Delivery>> sendAlone(GuildMessageChannel channel, Post post) {
-        List<Post> one = List.of(post);
-        CompletableFuture<Object> chain = CompletableFuture.completedFuture("");
-        for (PackedMessage part : packer.pack(one)) {
-            chain = chain.thenCompose(last -> !(last instanceof String) ? CompletableFuture.completedFuture(last)
-                    : sendWithRetry(channel, part, one, 0).handle((message, error) -> {
-                        if (error == null) {
-                            remember(message, one);
-                            return (Object) (channel.getId() + "/" + message.getId());
-                        }
-                        String refusal = refusal(error);
-                        if (refusal == null) {
-                            log.warn("Discord: posting to #{} failed: {}; the post stays queued", channel.getName(), describe(error));
-                            return java.util.Optional.empty();
-                        }
-                        return java.util.Optional.of(Delivery.refused(post.id(), refusal));
-                    }));
+        return sendParts(channel, post, packer.pack(List.of(post)), 0, null);
+    }
+
+    private CompletableFuture<java.util.Optional<Delivery>> sendParts(GuildMessageChannel channel, Post post, List<PackedMessage> parts, int k,
+            String lastRef) {
+        if (k == parts.size()) {
+            return CompletableFuture.completedFuture(lastRef == null ? java.util.Optional.empty() : java.util.Optional.of(new Delivery(post.id(), lastRef)));
         }
-        return chain.thenApply(last -> last instanceof String ref ? java.util.Optional.of(new Delivery(post.id(), ref))
-                : (java.util.Optional<Delivery>) last);
+        List<Post> one = List.of(post);
+        return sendWithRetry(channel, parts.get(k), one, 0).handle((message, error) -> {
+            if (error == null) {
+                remember(message, one);
+                return sendParts(channel, post, parts, k + 1, channel.getId() + "/" + message.getId());
+            }
+            String refusal = refusal(error);
+            if (refusal == null) {
+                log.warn("Discord: posting to #{} failed: {}; the post stays queued", channel.getName(), describe(error));
+                return CompletableFuture.completedFuture(java.util.Optional.<Delivery>empty());
+            }
+            return CompletableFuture.completedFuture(java.util.Optional.of(Delivery.refused(post.id(), refusal)));
+        }).thenCompose(f -> f);
     }
 
     private void remember(Message message, List<Post> shown) {
