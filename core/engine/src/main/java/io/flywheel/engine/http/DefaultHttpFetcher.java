@@ -188,16 +188,20 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             int status = result.status();
             if (status == 429 || status >= 500) {
                 Optional<Duration> retryAfter = status == 429 || status == 503 ? retryAfter(result, clock.instant()) : Optional.empty();
-                if (attempt >= settings.retries()) {
-                    throw new FetchException(uri, status, "HTTP " + status + reason(status) + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : ""));
-                }
-                if (retryAfter.isPresent()) {
-                    Instant until = clock.instant().plus(retryAfter.get());
+                // the host is held even when no attempt is left, so the rest of the run leaves it alone
+                Instant until = retryAfter.map(clock.instant()::plus).orElse(null);
+                if (until != null) {
                     gate.blockUntil(uri, until, "HTTP " + status + " with Retry-After " + retryAfter.get().toSeconds() + "s");
                     if (retryAfter.get().compareTo(settings.maxWait()) > 0) {
                         throw new FetchException(uri, status, "HTTP " + status + reason(status) + " with Retry-After " + retryAfter.get().toSeconds()
                                 + "s, longer than http.max-wait " + settings.maxWait().toSeconds() + "s allows; the host is left alone until " + until);
                     }
+                }
+                if (attempt >= settings.retries()) {
+                    throw new FetchException(uri, status, "HTTP " + status + reason(status) + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : "")
+                            + (until != null ? " (Retry-After " + retryAfter.get().toSeconds() + "s; the host is left alone until " + until + ")" : ""));
+                }
+                if (retryAfter.isPresent()) {
                     log.debug("{}: HTTP {}, Retry-After {}s", uri, status, retryAfter.get().toSeconds());
                 } else {
                     Duration wait = backoff(attempt);

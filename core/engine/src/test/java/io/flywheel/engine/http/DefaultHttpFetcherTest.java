@@ -156,6 +156,36 @@ class DefaultHttpFetcherTest {
     }
 
     @Test
+    void retryAfterOnTheLastAttemptStillHoldsTheHost() {
+        server.serve("/ra/1", Response.status(429).withHeader("Retry-After", "3600"));
+        server.serve("/ra/2", Response.ok("ok", "text/plain"));
+        DefaultHttpFetcher http = fetcher(settings(Duration.ZERO, 0));
+
+        assertThatThrownBy(() -> http.get(server.uri("/ra/1")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("Retry-After 3600s");
+        clock.advance(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> http.get(server.uri("/ra/2")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("cannot be asked before");
+        assertThat(server.requests("/ra/2")).isEmpty();
+    }
+
+    @Test
+    void shortRetryAfterOnTheLastAttemptDelaysTheHostsNextRequest() {
+        server.serve("/ra/1", Response.status(503).withHeader("Retry-After", "7"));
+        server.serve("/ra/2", Response.ok("ok", "text/plain"));
+        DefaultHttpFetcher http = fetcher(settings(Duration.ZERO, 0));
+
+        assertThatThrownBy(() -> http.get(server.uri("/ra/1")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("HTTP 503 Service Unavailable")
+                .hasMessageContaining("Retry-After 7s");
+        assertThat(http.get(server.uri("/ra/2")).status()).isEqualTo(200);
+        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
     void networkErrorsAreRetriedThenReportedClearly() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
