@@ -109,7 +109,8 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         URI current = uri;
         List<URI> chain = new ArrayList<>(List.of(current));
         while (true) {
-            HttpResult result = fetchOne(current, request);
+            // like browsers and curl: the caller's headers (Authorization, API keys) go to the origin it asked, not wherever it redirects
+            HttpResult result = fetchOne(current, sameOrigin(uri, current) ? request : request.withHeaders(Map.of()));
             if (!isRedirect(result.status())) {
                 return result;
             }
@@ -388,6 +389,17 @@ public final class DefaultHttpFetcher implements HttpFetcher {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Same scheme, host and port (the default one when absent), as an origin is compared for credentials. */
+    static boolean sameOrigin(URI a, URI b) {
+        return scheme(a).equals(scheme(b))
+                && a.getHost() != null && b.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : scheme(uri).equals("https") ? 443 : scheme(uri).equals("http") ? 80 : -1;
     }
 
     private static String scheme(URI uri) {

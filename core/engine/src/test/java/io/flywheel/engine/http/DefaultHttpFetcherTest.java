@@ -214,6 +214,42 @@ class DefaultHttpFetcherTest {
     }
 
     @Test
+    void callersHeadersAreNotSentToAnotherOriginOnRedirect() {
+        try (LocalHttpServer other = LocalHttpServer.start()) {
+            URI elsewhere = URI.create("http://localhost:" + other.port() + "/data");
+            server.serve("/redir", Response.redirect(elsewhere.toString()));
+            other.serve("/data", Response.ok("{}", "application/json"));
+
+            HttpResult r = fetcher().fetch(HttpRequest.get(server.uri("/redir")).withHeaders(Map.of("Authorization", "Bearer secret", "X-Api-Key", "k1")));
+
+            assertThat(r.uri()).isEqualTo(elsewhere);
+            assertThat(server.requests("/redir").getFirst().header("Authorization")).isEqualTo("Bearer secret");
+            LocalHttpServer.Request hop = other.requests("/data").getFirst();
+            assertThat(hop.header("Authorization")).isNull();
+            assertThat(hop.header("X-Api-Key")).isNull();
+            assertThat(hop.header("User-Agent")).isEqualTo("FlywheelTest/1.0 (+tests)");
+        }
+    }
+
+    @Test
+    void callersHeadersAreKeptOnSameOriginRedirects() {
+        server.serve("/old", Response.redirect(server.uri("/new").toString()));
+        server.serve("/new", Response.ok("here", "text/plain"));
+
+        fetcher().fetch(HttpRequest.get(server.uri("/old")).withHeaders(Map.of("Authorization", "Bearer secret")));
+
+        assertThat(server.requests("/new").getFirst().header("Authorization")).isEqualTo("Bearer secret");
+    }
+
+    @Test
+    void originComparesSchemeHostAndEffectivePort() {
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("https://Example.com/a"), URI.create("https://example.com:443/b"))).isTrue();
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("http://example.com/a"), URI.create("https://example.com/a"))).isFalse();
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("http://example.com/a"), URI.create("http://example.com:8080/a"))).isFalse();
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("http://example.com/a"), URI.create("http://api.example.com/a"))).isFalse();
+    }
+
+    @Test
     void redirectLoopIsDetectedWithTheChain() {
         server.serve("/a", Response.redirect("/b"));
         server.serve("/b", Response.redirect("/a"));
