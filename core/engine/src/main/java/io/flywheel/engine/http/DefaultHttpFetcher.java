@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *       request to that host;
  *   <li>robots.txt ({@link RobotsPolicy}) unless the request opts out;
  *   <li>conditional GET from remembered {@code ETag}/{@code Last-Modified}: an unchanged page costs
- *       one 304;
+ *       one 304. Validators are remembered per caller ({@link #forCaller}, one per configured
+ *       instance) so one source never gets a 304 for a page only another one saw, and a caller whose
+ *       run failed {@linkplain Caller#forgetValidators forgets} them so the next run gets the page again;
  *   <li>a timeout per attempt (headers and body), a size cap (also after gzip), redirects followed
  *       by hand so each hop is polite, loops and downgrades refused;
  *   <li>retries with exponential backoff and jitter on 5xx, 429 and network errors, honouring
@@ -77,14 +79,19 @@ public final class DefaultHttpFetcher implements HttpFetcher {
     private final RandomGenerator random;
     private final HostGate gate;
     private final RobotsPolicy robots;
-    private final Map<URI, Validators> validators = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<ValidatorKey, Validators> validators = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<URI, Validators> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ValidatorKey, Validators> eldest) {
             return size() > MAX_VALIDATORS;
         }
     });
 
     private record Validators(String etag, String lastModified) {}
+
+    private record ValidatorKey(String caller, URI uri) {}
+
+    /** Callers of {@link #fetch} on the fetcher itself share one set of validators under this name. */
+    private static final String SHARED = "";
 
     public DefaultHttpFetcher(Settings.Http settings, Clock clock, Scheduler scheduler, RandomGenerator random) {
         this.settings = settings;
@@ -101,6 +108,51 @@ public final class DefaultHttpFetcher implements HttpFetcher {
 
     @Override
     public HttpResult fetch(HttpRequest request) {
+        return fetch(SHARED, request);
+    }
+
+    /**
+     * This fetcher as seen by one caller (a configured instance, e.g. {@code source/jobs-board}):
+     * same politeness, its own conditional-GET validators.
+     */
+    public Caller forCaller(String caller) {
+        if (caller == null || caller.isBlank()) {
+            throw new IllegalArgumentException("caller must name the instance, was '" + caller + "'");
+        }
+        return new Caller(caller);
+    }
+
+    /** The fetcher for one caller; see {@link #forCaller}. */
+    public final class Caller implements HttpFetcher {
+        private final String caller;
+
+        private Caller(String caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public HttpResult fetch(HttpRequest request) {
+            return DefaultHttpFetcher.this.fetch(caller, request);
+        }
+
+        @Override
+        public Permit permit(URI uri, boolean respectRobots) {
+            return DefaultHttpFetcher.this.permit(uri, respectRobots);
+        }
+
+        /**
+         * Drops every validator this caller's responses left, so its next conditional GET fetches the
+         * whole page: call it when a run fails after a 200 it could not use (validators are saved when
+         * the response arrives).
+         */
+        public void forgetValidators() {
+            synchronized (validators) {
+                validators.keySet().removeIf(k -> k.caller().equals(caller));
+            }
+        }
+    }
+
+    private HttpResult fetch(String caller, HttpRequest request) {
         URI uri = request.uri();
         String scheme = scheme(uri);
         if (scheme.equals("file")) {
@@ -110,7 +162,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         List<URI> chain = new ArrayList<>(List.of(current));
         while (true) {
             // like browsers and curl: the caller's headers (Authorization, API keys) go to the origin it asked, not wherever it redirects
-            HttpResult result = fetchOne(current, sameOrigin(uri, current) ? request : request.withHeaders(Map.of()));
+            HttpResult result = fetchOne(caller, current, sameOrigin(uri, current) ? request : request.withHeaders(Map.of()));
             if (!isRedirect(result.status())) {
                 return result;
             }
@@ -160,7 +212,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
     }
 
     /** One URL without following redirects: robots.txt, then attempts with retries. */
-    private HttpResult fetchOne(URI uri, HttpRequest request) {
+    private HttpResult fetchOne(String caller, URI uri, HttpRequest request) {
         String scheme = scheme(uri);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new FetchException(uri, -1, "unsupported URL scheme '" + scheme + "'");
@@ -172,7 +224,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         while (true) {
             HttpResult result;
             try (Permit ignored = gate.acquire(uri)) {
-                result = attempt(uri, request);
+                result = attempt(caller, uri, request);
             } catch (IOException e) {
                 if (attempt >= settings.retries()) {
                     throw new FetchException(uri, describe(e) + (attempt > 0 ? " (" + (attempt + 1) + " attempts)" : ""), e);
@@ -219,7 +271,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         }
     }
 
-    private HttpResult attempt(URI uri, HttpRequest request) throws IOException, InterruptedException {
+    private HttpResult attempt(String caller, URI uri, HttpRequest request) throws IOException, InterruptedException {
         Duration timeout = request.timeout() == null ? settings.timeout() : request.timeout();
         java.net.http.HttpRequest.Builder builder;
         try {
@@ -232,7 +284,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         } catch (IllegalArgumentException e) {
             throw new FetchException(uri, -1, "invalid request: " + e.getMessage());
         }
-        Validators v = request.conditional() ? validators.get(uri) : null;
+        Validators v = request.conditional() ? validators.get(new ValidatorKey(caller, uri)) : null;
         if (v != null) {
             if (v.etag() != null) builder.header("If-None-Match", v.etag());
             if (v.lastModified() != null) builder.header("If-Modified-Since", v.lastModified());
@@ -273,7 +325,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             String etag = result.header("etag").orElse(null);
             String lastModified = result.header("last-modified").orElse(null);
             if (etag != null || lastModified != null) {
-                validators.put(uri, new Validators(etag, lastModified));
+                validators.put(new ValidatorKey(caller, uri), new Validators(etag, lastModified));
             }
         }
         return result;
@@ -297,7 +349,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         for (int hop = 0; hop <= 5; hop++) {
             HttpResult r;
             try (Permit ignored = gate.acquire(current)) {
-                r = attempt(current, new HttpRequest(current, Map.of(), null, false, false));
+                r = attempt(SHARED, current, new HttpRequest(current, Map.of(), null, false, false));
             } catch (IOException e) {
                 return new RobotsPolicy.Loaded(-1, "", describe(e));
             } catch (FetchException e) {

@@ -71,6 +71,41 @@ class DefaultHttpFetcherTest {
     }
 
     @Test
+    void eachCallerHasItsOwnValidatorsSoNoneGetsA304ForAPageItNeverSaw() {
+        server.route("/feed", r -> "\"v1\"".equals(r.header("If-None-Match")) ? Response.status(304) : Response.ok("<rss/>", "application/rss+xml").withHeader("ETag", "\"v1\""));
+        DefaultHttpFetcher http = fetcher();
+        DefaultHttpFetcher.Caller a = http.forCaller("source/a");
+        DefaultHttpFetcher.Caller b = http.forCaller("source/b");
+
+        assertThat(a.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(b.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(http.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(a.get(server.uri("/feed")).notModified()).isTrue();
+        assertThat(b.get(server.uri("/feed")).notModified()).isTrue();
+    }
+
+    @Test
+    void aCallerThatForgetsItsValidatorsGetsTheWholePageAgainAndOthersKeepTheirs() {
+        server.route("/feed", r -> "\"v1\"".equals(r.header("If-None-Match")) ? Response.status(304) : Response.ok("<rss/>", "application/rss+xml").withHeader("ETag", "\"v1\""));
+        DefaultHttpFetcher http = fetcher();
+        DefaultHttpFetcher.Caller a = http.forCaller("source/a");
+        DefaultHttpFetcher.Caller b = http.forCaller("source/b");
+        a.get(server.uri("/feed"));
+        b.get(server.uri("/feed"));
+
+        a.forgetValidators();
+
+        assertThat(a.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(server.requests("/feed").get(2).header("If-None-Match")).isNull();
+        assertThat(b.get(server.uri("/feed")).notModified()).isTrue();
+    }
+
+    @Test
+    void callerMustBeNamed() {
+        assertThatThrownBy(() -> fetcher().forCaller(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("caller must name the instance, was ' '");
+    }
+
+    @Test
     void nonConditionalRequestSendsNoValidators() {
         server.serve("/feed", Response.ok("x", "text/plain").withHeader("ETag", "\"v1\""));
         DefaultHttpFetcher http = fetcher();
