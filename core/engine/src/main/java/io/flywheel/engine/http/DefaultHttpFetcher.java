@@ -5,6 +5,7 @@ import io.flywheel.api.http.FetchException;
 import io.flywheel.api.http.HttpFetcher;
 import io.flywheel.api.http.HttpRequest;
 import io.flywheel.api.http.HttpResult;
+import io.flywheel.api.http.Urls;
 import io.flywheel.engine.config.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -172,7 +173,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             }
             URI next;
             try {
-                next = current.resolve(location.strip().replace(" ", "%20"));
+                next = resolveLocation(current, location);
             } catch (IllegalArgumentException e) {
                 throw new FetchException(uri, result.status(), "redirect to an invalid URL '" + location + "'" + via(chain));
             }
@@ -359,13 +360,24 @@ public final class DefaultHttpFetcher implements HttpFetcher {
                 throw new FetchException(robotsTxt, "interrupted", e);
             }
             if (isRedirect(r.status()) && r.header("location").isPresent()) {
-                current = current.resolve(r.header("location").get().strip());
+                try {
+                    current = resolveLocation(current, r.header("location").get());
+                } catch (IllegalArgumentException e) {
+                    // RFC 9309: a robots.txt that cannot be reached is treated like a 4xx, allow all
+                    log.debug("{}: redirect to an invalid URL '{}', treating robots.txt as unavailable", current, r.header("location").get());
+                    return new RobotsPolicy.Loaded(404, "", "redirect to an invalid URL '" + r.header("location").get() + "'");
+                }
                 continue;
             }
             Charset cs = r.charset() == null ? StandardCharsets.UTF_8 : r.charset();
             return new RobotsPolicy.Loaded(r.status(), new String(r.body(), cs), null);
         }
         return new RobotsPolicy.Loaded(404, "", null);   // RFC 9309: more than 5 redirects, treat as unavailable
+    }
+
+    /** A redirect's {@code Location} against {@code base}, escaped as browsers do; throws IllegalArgumentException when still no URL. */
+    private static URI resolveLocation(URI base, String location) {
+        return base.resolve(Urls.escapeIllegal(location.strip()));
     }
 
     private void sleep(URI uri, Duration wait) {

@@ -285,6 +285,17 @@ class DefaultHttpFetcherTest {
     }
 
     @Test
+    void redirectLocationIsEscapedAsBrowsersDo() {
+        server.serve("/old", Response.redirect("/new jobs?q=a|b"));
+        server.serve("/new jobs", Response.ok("here", "text/plain"));
+
+        HttpResult r = fetcher().get(server.uri("/old"));
+
+        assertThat(r.text()).isEqualTo("here");
+        assertThat(r.uri()).isEqualTo(server.uri("/new%20jobs?q=a%7Cb"));
+    }
+
+    @Test
     void redirectLoopIsDetectedWithTheChain() {
         server.serve("/a", Response.redirect("/b"));
         server.serve("/b", Response.redirect("/a"));
