@@ -59,7 +59,7 @@ public final class Backtests implements AutoCloseable {
         CommandDispatcher commands = new Flywheel.LateDispatcher(); // never bound: no commands run during a backtest
         java.nio.file.Path dataDir = config.store().path().toAbsolutePath().getParent();
         TradingSetup setup = TradingSetup.of(pre,
-                (kind, id) -> (PluginContext) new HostContext(id, kind, clock, scheduler, http, dataDir, weights, noEngagement, commands),
+                (kind, id) -> (PluginContext) new HostContext(id, kind, clock, scheduler, http.forCaller(kind + "/" + id), dataDir, weights, noEngagement, commands),
                 Flywheel::createInstance);
         JsRuntime js = null;
         try {

@@ -139,7 +139,7 @@ public final class Flywheel implements AutoCloseable {
             List<String> leadOutputs = new ArrayList<>();
             List<String> signalOutputs = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.OUTPUT)) {
-                PluginContext ctx = new HostContext(b.id(), "output", clock, scheduler, http, dataDir, weights, engagement, commands);
+                PluginContext ctx = new HostContext(b.id(), "output", clock, scheduler, http.forCaller("output/" + b.id()), dataDir, weights, engagement, commands);
                 outputs.put(b.id(), (Output) create(b, ctx));
                 made.push(java.util.Map.entry("output " + b.id(), outputs.get(b.id())));
                 if (b.instance().host(HostSettings.Output.class).kinds().contains(Post.Kind.LEAD)) {
@@ -161,16 +161,18 @@ public final class Flywheel implements AutoCloseable {
             SourceStatusFile.Snapshot previous = statusFile.read();
             List<SourceRunner> sources = new ArrayList<>();
             for (BoundInstance b : pre.instances(ComponentKind.SOURCE)) {
-                PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, http, dataDir, weights, engagement, commands);
+                // each source its own conditional-GET validators, dropped when its run fails
+                DefaultHttpFetcher.Caller sourceHttp = http.forCaller("source/" + b.id());
+                PluginContext ctx = new HostContext(b.id(), "source", clock, scheduler, sourceHttp, dataDir, weights, engagement, commands);
                 LeadSource source = (LeadSource) create(b, ctx);
                 made.push(java.util.Map.entry("source " + b.id(), source));
                 sources.add(new SourceRunner(b.id(), source, b.instance().host(HostSettings.Source.class), pipeline, weights, clock, random,
-                        previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id()))));
+                        previous.sources().getOrDefault(b.id(), SourceHealth.fresh(b.id())), sourceHttp::forgetValidators));
             }
             TradingSetup trading = null;
             PaperTrader trader = null;
             if (!config.enabled(ComponentKind.STRATEGY).isEmpty()) {
-                trading = TradingSetup.of(pre, (kind, id) -> new HostContext(id, kind, clock, scheduler, http, dataDir, weights, engagement, commands),
+                trading = TradingSetup.of(pre, (kind, id) -> new HostContext(id, kind, clock, scheduler, http.forCaller(kind + "/" + id), dataDir, weights, engagement, commands),
                         Flywheel::create);
                 made.push(java.util.Map.entry("trading", trading::close));
                 Settings.Trading t = config.trading();

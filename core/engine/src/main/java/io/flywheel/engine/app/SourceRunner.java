@@ -31,6 +31,7 @@ final class SourceRunner {
     private final KeywordWeights weights;
     private final Clock clock;
     private final RandomGenerator random;
+    private final Runnable forgetHttpValidators;
     private final ReentrantLock running = new ReentrantLock();
     private volatile SourceHealth health;
 
@@ -41,7 +42,17 @@ final class SourceRunner {
     /** @param previous the health this source had when the last process stopped (from the status file) */
     SourceRunner(String id, LeadSource source, HostSettings.Source settings, LeadPipeline pipeline, KeywordWeights weights, Clock clock,
             RandomGenerator random, SourceHealth previous) {
+        this(id, source, settings, pipeline, weights, clock, random, previous, () -> {});
+    }
+
+    /**
+     * @param forgetHttpValidators called when a run fails, so the conditional GET of the next run does
+     *     not answer 304 for a page this run fetched but could not ingest
+     */
+    SourceRunner(String id, LeadSource source, HostSettings.Source settings, LeadPipeline pipeline, KeywordWeights weights, Clock clock,
+            RandomGenerator random, SourceHealth previous, Runnable forgetHttpValidators) {
         this.id = id;
+        this.forgetHttpValidators = forgetHttpValidators;
         this.source = source;
         this.settings = settings;
         this.pipeline = pipeline;
@@ -100,6 +111,7 @@ final class SourceRunner {
         } catch (Exception | LinkageError e) {
             // Masked here, not only in the log: the error is also shown by /sources, flywheel status and the status file.
             String error = io.flywheel.engine.log.SecretMasker.mask(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            forgetHttpValidators.run();
             SourceHealth before = health;
             int failures = before.consecutiveFailures() + 1;
             Instant pausedUntil = failures >= 2 ? clock.instant().plus(pause(failures)) : null;

@@ -5,6 +5,7 @@ import io.flywheel.api.http.FetchException;
 import io.flywheel.api.http.HttpFetcher;
 import io.flywheel.api.http.HttpRequest;
 import io.flywheel.api.http.HttpResult;
+import io.flywheel.api.http.Urls;
 import io.flywheel.engine.config.Settings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
  *       request to that host;
  *   <li>robots.txt ({@link RobotsPolicy}) unless the request opts out;
  *   <li>conditional GET from remembered {@code ETag}/{@code Last-Modified}: an unchanged page costs
- *       one 304;
+ *       one 304. Validators are remembered per caller ({@link #forCaller}, one per configured
+ *       instance) so one source never gets a 304 for a page only another one saw, and a caller whose
+ *       run failed {@linkplain Caller#forgetValidators forgets} them so the next run gets the page again;
  *   <li>a timeout per attempt (headers and body), a size cap (also after gzip), redirects followed
  *       by hand so each hop is polite, loops and downgrades refused;
  *   <li>retries with exponential backoff and jitter on 5xx, 429 and network errors, honouring
@@ -77,14 +80,19 @@ public final class DefaultHttpFetcher implements HttpFetcher {
     private final RandomGenerator random;
     private final HostGate gate;
     private final RobotsPolicy robots;
-    private final Map<URI, Validators> validators = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<ValidatorKey, Validators> validators = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<URI, Validators> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<ValidatorKey, Validators> eldest) {
             return size() > MAX_VALIDATORS;
         }
     });
 
     private record Validators(String etag, String lastModified) {}
+
+    private record ValidatorKey(String caller, URI uri) {}
+
+    /** Callers of {@link #fetch} on the fetcher itself share one set of validators under this name. */
+    private static final String SHARED = "";
 
     public DefaultHttpFetcher(Settings.Http settings, Clock clock, Scheduler scheduler, RandomGenerator random) {
         this.settings = settings;
@@ -101,6 +109,51 @@ public final class DefaultHttpFetcher implements HttpFetcher {
 
     @Override
     public HttpResult fetch(HttpRequest request) {
+        return fetch(SHARED, request);
+    }
+
+    /**
+     * This fetcher as seen by one caller (a configured instance, e.g. {@code source/jobs-board}):
+     * same politeness, its own conditional-GET validators.
+     */
+    public Caller forCaller(String caller) {
+        if (caller == null || caller.isBlank()) {
+            throw new IllegalArgumentException("caller must name the instance, was '" + caller + "'");
+        }
+        return new Caller(caller);
+    }
+
+    /** The fetcher for one caller; see {@link #forCaller}. */
+    public final class Caller implements HttpFetcher {
+        private final String caller;
+
+        private Caller(String caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public HttpResult fetch(HttpRequest request) {
+            return DefaultHttpFetcher.this.fetch(caller, request);
+        }
+
+        @Override
+        public Permit permit(URI uri, boolean respectRobots) {
+            return DefaultHttpFetcher.this.permit(uri, respectRobots);
+        }
+
+        /**
+         * Drops every validator this caller's responses left, so its next conditional GET fetches the
+         * whole page: call it when a run fails after a 200 it could not use (validators are saved when
+         * the response arrives).
+         */
+        public void forgetValidators() {
+            synchronized (validators) {
+                validators.keySet().removeIf(k -> k.caller().equals(caller));
+            }
+        }
+    }
+
+    private HttpResult fetch(String caller, HttpRequest request) {
         URI uri = request.uri();
         String scheme = scheme(uri);
         if (scheme.equals("file")) {
@@ -109,7 +162,8 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         URI current = uri;
         List<URI> chain = new ArrayList<>(List.of(current));
         while (true) {
-            HttpResult result = fetchOne(current, request);
+            // like browsers and curl: the caller's headers (Authorization, API keys) go to the origin it asked, not wherever it redirects
+            HttpResult result = fetchOne(caller, current, sameOrigin(uri, current) ? request : request.withHeaders(Map.of()));
             if (!isRedirect(result.status())) {
                 return result;
             }
@@ -119,7 +173,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             }
             URI next;
             try {
-                next = current.resolve(location.strip().replace(" ", "%20"));
+                next = resolveLocation(current, location);
             } catch (IllegalArgumentException e) {
                 throw new FetchException(uri, result.status(), "redirect to an invalid URL '" + location + "'" + via(chain));
             }
@@ -159,7 +213,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
     }
 
     /** One URL without following redirects: robots.txt, then attempts with retries. */
-    private HttpResult fetchOne(URI uri, HttpRequest request) {
+    private HttpResult fetchOne(String caller, URI uri, HttpRequest request) {
         String scheme = scheme(uri);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new FetchException(uri, -1, "unsupported URL scheme '" + scheme + "'");
@@ -171,7 +225,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         while (true) {
             HttpResult result;
             try (Permit ignored = gate.acquire(uri)) {
-                result = attempt(uri, request);
+                result = attempt(caller, uri, request);
             } catch (IOException e) {
                 if (attempt >= settings.retries()) {
                     throw new FetchException(uri, describe(e) + (attempt > 0 ? " (" + (attempt + 1) + " attempts)" : ""), e);
@@ -188,16 +242,20 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             int status = result.status();
             if (status == 429 || status >= 500) {
                 Optional<Duration> retryAfter = status == 429 || status == 503 ? retryAfter(result, clock.instant()) : Optional.empty();
-                if (attempt >= settings.retries()) {
-                    throw new FetchException(uri, status, "HTTP " + status + reason(status) + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : ""));
-                }
-                if (retryAfter.isPresent()) {
-                    Instant until = clock.instant().plus(retryAfter.get());
+                // the host is held even when no attempt is left, so the rest of the run leaves it alone
+                Instant until = retryAfter.map(clock.instant()::plus).orElse(null);
+                if (until != null) {
                     gate.blockUntil(uri, until, "HTTP " + status + " with Retry-After " + retryAfter.get().toSeconds() + "s");
                     if (retryAfter.get().compareTo(settings.maxWait()) > 0) {
                         throw new FetchException(uri, status, "HTTP " + status + reason(status) + " with Retry-After " + retryAfter.get().toSeconds()
                                 + "s, longer than http.max-wait " + settings.maxWait().toSeconds() + "s allows; the host is left alone until " + until);
                     }
+                }
+                if (attempt >= settings.retries()) {
+                    throw new FetchException(uri, status, "HTTP " + status + reason(status) + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : "")
+                            + (until != null ? " (Retry-After " + retryAfter.get().toSeconds() + "s; the host is left alone until " + until + ")" : ""));
+                }
+                if (retryAfter.isPresent()) {
                     log.debug("{}: HTTP {}, Retry-After {}s", uri, status, retryAfter.get().toSeconds());
                 } else {
                     Duration wait = backoff(attempt);
@@ -214,7 +272,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         }
     }
 
-    private HttpResult attempt(URI uri, HttpRequest request) throws IOException, InterruptedException {
+    private HttpResult attempt(String caller, URI uri, HttpRequest request) throws IOException, InterruptedException {
         Duration timeout = request.timeout() == null ? settings.timeout() : request.timeout();
         java.net.http.HttpRequest.Builder builder;
         try {
@@ -227,7 +285,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         } catch (IllegalArgumentException e) {
             throw new FetchException(uri, -1, "invalid request: " + e.getMessage());
         }
-        Validators v = request.conditional() ? validators.get(uri) : null;
+        Validators v = request.conditional() ? validators.get(new ValidatorKey(caller, uri)) : null;
         if (v != null) {
             if (v.etag() != null) builder.header("If-None-Match", v.etag());
             if (v.lastModified() != null) builder.header("If-Modified-Since", v.lastModified());
@@ -268,7 +326,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             String etag = result.header("etag").orElse(null);
             String lastModified = result.header("last-modified").orElse(null);
             if (etag != null || lastModified != null) {
-                validators.put(uri, new Validators(etag, lastModified));
+                validators.put(new ValidatorKey(caller, uri), new Validators(etag, lastModified));
             }
         }
         return result;
@@ -292,7 +350,7 @@ public final class DefaultHttpFetcher implements HttpFetcher {
         for (int hop = 0; hop <= 5; hop++) {
             HttpResult r;
             try (Permit ignored = gate.acquire(current)) {
-                r = attempt(current, new HttpRequest(current, Map.of(), null, false, false));
+                r = attempt(SHARED, current, new HttpRequest(current, Map.of(), null, false, false));
             } catch (IOException e) {
                 return new RobotsPolicy.Loaded(-1, "", describe(e));
             } catch (FetchException e) {
@@ -302,13 +360,24 @@ public final class DefaultHttpFetcher implements HttpFetcher {
                 throw new FetchException(robotsTxt, "interrupted", e);
             }
             if (isRedirect(r.status()) && r.header("location").isPresent()) {
-                current = current.resolve(r.header("location").get().strip());
+                try {
+                    current = resolveLocation(current, r.header("location").get());
+                } catch (IllegalArgumentException e) {
+                    // RFC 9309: a robots.txt that cannot be reached is treated like a 4xx, allow all
+                    log.debug("{}: redirect to an invalid URL '{}', treating robots.txt as unavailable", current, r.header("location").get());
+                    return new RobotsPolicy.Loaded(404, "", "redirect to an invalid URL '" + r.header("location").get() + "'");
+                }
                 continue;
             }
             Charset cs = r.charset() == null ? StandardCharsets.UTF_8 : r.charset();
             return new RobotsPolicy.Loaded(r.status(), new String(r.body(), cs), null);
         }
         return new RobotsPolicy.Loaded(404, "", null);   // RFC 9309: more than 5 redirects, treat as unavailable
+    }
+
+    /** A redirect's {@code Location} against {@code base}, escaped as browsers do; throws IllegalArgumentException when still no URL. */
+    private static URI resolveLocation(URI base, String location) {
+        return base.resolve(Urls.escapeIllegal(location.strip()));
     }
 
     private void sleep(URI uri, Duration wait) {
@@ -384,6 +453,17 @@ public final class DefaultHttpFetcher implements HttpFetcher {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Same scheme, host and port (the default one when absent), as an origin is compared for credentials. */
+    static boolean sameOrigin(URI a, URI b) {
+        return scheme(a).equals(scheme(b))
+                && a.getHost() != null && b.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : scheme(uri).equals("https") ? 443 : scheme(uri).equals("http") ? 80 : -1;
     }
 
     private static String scheme(URI uri) {

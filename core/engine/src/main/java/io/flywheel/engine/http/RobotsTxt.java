@@ -1,5 +1,6 @@
 package io.flywheel.engine.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,8 @@ import java.util.Optional;
  * longest matching rule wins and allow wins a tie; {@code *} matches any characters and a final
  * {@code $} anchors the end. A group for the crawler's product token is used if present (groups
  * naming it are merged), otherwise the {@code *} group. {@code Crawl-delay} is read as well.
+ * Patterns and paths are compared after the same percent-encoding normalisation (RFC 9309
+ * §2.2.2), and matching takes time proportional to pattern times path length at worst.
  */
 final class RobotsTxt {
     private record Rule(boolean allow, String pattern) {}
@@ -63,7 +66,7 @@ final class RobotsTxt {
                 case "allow", "disallow" -> {
                     inRules = true;
                     if (!agents.isEmpty() && !value.isEmpty()) {
-                        rules.add(new Rule(key.equals("allow"), value));
+                        rules.add(new Rule(key.equals("allow"), normalize(value)));
                     }
                 }
                 case "crawl-delay" -> {
@@ -97,10 +100,11 @@ final class RobotsTxt {
         if (pathAndQuery.equals("/robots.txt")) {
             return true;
         }
+        String path = normalize(pathAndQuery);
         Rule best = null;
         for (Group g : groupsFor(productToken)) {
             for (Rule r : g.rules()) {
-                if (matches(r.pattern(), pathAndQuery)
+                if (matches(r.pattern(), path)
                         && (best == null || r.pattern().length() > best.pattern().length() || r.pattern().length() == best.pattern().length() && r.allow())) {
                     best = r;
                 }
@@ -113,35 +117,80 @@ final class RobotsTxt {
         return groupsFor(productToken).stream().map(Group::crawlDelay).filter(d -> d != null).max(Duration::compareTo);
     }
 
-    static boolean matches(String pattern, String path) {
-        boolean anchored = pattern.endsWith("$");
-        String p = anchored ? pattern.substring(0, pattern.length() - 1) : pattern;
-        return match(p, 0, path, 0, anchored);
+    /**
+     * RFC 9309 §2.2.2: non-ASCII (and control, space) characters percent-encoded as UTF-8, escapes
+     * in upper-case hex, and escapes of unreserved characters decoded, so {@code /café}, {@code
+     * /caf%c3%a9} and {@code /caf%C3%A9} are one path, as are {@code /~x} and {@code /%7Ex}.
+     */
+    static String normalize(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int c = bytes[i] & 0xFF;
+            if (c == '%' && i + 2 < bytes.length && hex(bytes[i + 1]) >= 0 && hex(bytes[i + 2]) >= 0) {
+                int decoded = hex(bytes[i + 1]) << 4 | hex(bytes[i + 2]);
+                i += 2;
+                if (unreserved(decoded)) {
+                    b.append((char) decoded);
+                } else {
+                    escape(b, decoded);
+                }
+            } else if (c <= 0x20 || c >= 0x7F) {
+                escape(b, c);
+            } else {
+                b.append((char) c);
+            }
+        }
+        return b.toString();
     }
 
-    private static boolean match(String p, int pi, String s, int si, boolean anchored) {
-        while (pi < p.length()) {
-            char c = p.charAt(pi);
-            if (c == '*') {
-                while (pi < p.length() && p.charAt(pi) == '*') {
-                    pi++;
-                }
-                if (pi == p.length()) {
-                    return true;
-                }
-                for (int k = si; k <= s.length(); k++) {
-                    if (match(p, pi, s, k, anchored)) {
-                        return true;
-                    }
-                }
+    private static int hex(byte x) {
+        return Character.digit((char) (x & 0xFF), 16);
+    }
+
+    private static boolean unreserved(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+
+    private static void escape(StringBuilder b, int c) {
+        b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+    }
+
+    static boolean matches(String pattern, String path) {
+        return matches(pattern, path, new long[1]);
+    }
+
+    /**
+     * Greedy two-pointer matching: on a mismatch only the last {@code *} takes one more character,
+     * which is enough for {@code *} alone and never backtracks further, so the work is at most about
+     * pattern times path length. {@code steps[0]} counts loop turns (for tests).
+     */
+    static boolean matches(String pattern, String path, long[] steps) {
+        boolean anchored = pattern.endsWith("$");
+        // without $ a rule matches a prefix: the same as a trailing *
+        String p = anchored ? pattern.substring(0, pattern.length() - 1) : pattern + "*";
+        int pi = 0;
+        int si = 0;
+        int star = -1;
+        int resume = 0;
+        while (si < path.length()) {
+            steps[0]++;
+            if (pi < p.length() && p.charAt(pi) == '*') {
+                star = pi++;
+                resume = si;
+            } else if (pi < p.length() && p.charAt(pi) == path.charAt(si)) {
+                pi++;
+                si++;
+            } else if (star >= 0) {
+                pi = star + 1;
+                si = ++resume;
+            } else {
                 return false;
             }
-            if (si >= s.length() || s.charAt(si) != c) {
-                return false;
-            }
-            pi++;
-            si++;
         }
-        return !anchored || si == s.length();
+        while (pi < p.length() && p.charAt(pi) == '*') {
+            pi++;
+        }
+        return pi == p.length();
     }
 }

@@ -12,10 +12,14 @@ import io.flywheel.api.lead.RawLead;
 import io.flywheel.api.lead.SourceQuery;
 import io.flywheel.api.lead.SourceResult;
 import io.flywheel.engine.config.HostSettings;
+import io.flywheel.engine.config.Settings;
+import io.flywheel.engine.http.DefaultHttpFetcher;
 import io.flywheel.engine.lead.IngestResult;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadPipeline;
+import io.flywheel.testkit.LocalHttpServer;
 import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +149,32 @@ class SourceRunnerTest {
         r.run();
         assertThat(r.health().state(clock.instant())).isEqualTo(SourceHealth.State.OK);
         assertThat(r.health().lastFound()).isEqualTo(5);
+    }
+
+    @Test
+    void aFailedRunDoesNotLeaveValidatorsThatHideThePageFromTheNextRun() {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            server.route("/jobs", r -> "\"v1\"".equals(r.header("If-None-Match")) ? LocalHttpServer.Response.status(304)
+                    : LocalHttpServer.Response.ok("<html>jobs</html>", "text/html").withHeader("ETag", "\"v1\""));
+            DefaultHttpFetcher http = new DefaultHttpFetcher(new Settings.Http("FlywheelTest/1.0 (+tests)", Duration.ofSeconds(5), 100_000L, 0, 1,
+                    Duration.ZERO, Duration.ofMinutes(5), 5, Map.of()), clock, new ManualScheduler(clock), new Random(7));
+            DefaultHttpFetcher.Caller sourceHttp = http.forCaller("source/jobs-board");
+            LeadSource page = query -> sourceHttp.get(server.uri("/jobs")).notModified() ? SourceResult.unchangedSinceLastRun() : items(1);
+            when(pipeline.ingest(anyString(), anyString(), anyList()))
+                    .thenThrow(new IllegalStateException("store is read-only"))
+                    .thenAnswer(inv -> new IngestResult(inv.getArgument(0), 1, 0, 0, List.of()));
+            SourceRunner r = new SourceRunner("jobs-board", page, settings, pipeline, new KeywordWeights(Map.of()), clock, new Random(1),
+                    SourceHealth.fresh("jobs-board"), sourceHttp::forgetValidators);
+
+            assertThat(r.run().error()).contains("store is read-only");
+            assertThat(r.run().found()).isEqualTo(1);   // the page again, not a 304
+            assertThat(r.run().found()).isZero();       // now it was ingested, unchanged is right
+
+            List<LocalHttpServer.Request> requests = server.requests("/jobs");
+            assertThat(requests).hasSize(3);
+            assertThat(requests.get(1).header("If-None-Match")).isNull();
+            assertThat(requests.get(2).header("If-None-Match")).isEqualTo("\"v1\"");
+        }
     }
 
     @Test

@@ -71,6 +71,41 @@ class DefaultHttpFetcherTest {
     }
 
     @Test
+    void eachCallerHasItsOwnValidatorsSoNoneGetsA304ForAPageItNeverSaw() {
+        server.route("/feed", r -> "\"v1\"".equals(r.header("If-None-Match")) ? Response.status(304) : Response.ok("<rss/>", "application/rss+xml").withHeader("ETag", "\"v1\""));
+        DefaultHttpFetcher http = fetcher();
+        DefaultHttpFetcher.Caller a = http.forCaller("source/a");
+        DefaultHttpFetcher.Caller b = http.forCaller("source/b");
+
+        assertThat(a.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(b.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(http.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(a.get(server.uri("/feed")).notModified()).isTrue();
+        assertThat(b.get(server.uri("/feed")).notModified()).isTrue();
+    }
+
+    @Test
+    void aCallerThatForgetsItsValidatorsGetsTheWholePageAgainAndOthersKeepTheirs() {
+        server.route("/feed", r -> "\"v1\"".equals(r.header("If-None-Match")) ? Response.status(304) : Response.ok("<rss/>", "application/rss+xml").withHeader("ETag", "\"v1\""));
+        DefaultHttpFetcher http = fetcher();
+        DefaultHttpFetcher.Caller a = http.forCaller("source/a");
+        DefaultHttpFetcher.Caller b = http.forCaller("source/b");
+        a.get(server.uri("/feed"));
+        b.get(server.uri("/feed"));
+
+        a.forgetValidators();
+
+        assertThat(a.get(server.uri("/feed")).status()).isEqualTo(200);
+        assertThat(server.requests("/feed").get(2).header("If-None-Match")).isNull();
+        assertThat(b.get(server.uri("/feed")).notModified()).isTrue();
+    }
+
+    @Test
+    void callerMustBeNamed() {
+        assertThatThrownBy(() -> fetcher().forCaller(" ")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("caller must name the instance, was ' '");
+    }
+
+    @Test
     void nonConditionalRequestSendsNoValidators() {
         server.serve("/feed", Response.ok("x", "text/plain").withHeader("ETag", "\"v1\""));
         DefaultHttpFetcher http = fetcher();
@@ -156,6 +191,36 @@ class DefaultHttpFetcherTest {
     }
 
     @Test
+    void retryAfterOnTheLastAttemptStillHoldsTheHost() {
+        server.serve("/ra/1", Response.status(429).withHeader("Retry-After", "3600"));
+        server.serve("/ra/2", Response.ok("ok", "text/plain"));
+        DefaultHttpFetcher http = fetcher(settings(Duration.ZERO, 0));
+
+        assertThatThrownBy(() -> http.get(server.uri("/ra/1")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("Retry-After 3600s");
+        clock.advance(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> http.get(server.uri("/ra/2")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("cannot be asked before");
+        assertThat(server.requests("/ra/2")).isEmpty();
+    }
+
+    @Test
+    void shortRetryAfterOnTheLastAttemptDelaysTheHostsNextRequest() {
+        server.serve("/ra/1", Response.status(503).withHeader("Retry-After", "7"));
+        server.serve("/ra/2", Response.ok("ok", "text/plain"));
+        DefaultHttpFetcher http = fetcher(settings(Duration.ZERO, 0));
+
+        assertThatThrownBy(() -> http.get(server.uri("/ra/1")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("HTTP 503 Service Unavailable")
+                .hasMessageContaining("Retry-After 7s");
+        assertThat(http.get(server.uri("/ra/2")).status()).isEqualTo(200);
+        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
     void networkErrorsAreRetriedThenReportedClearly() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -181,6 +246,53 @@ class DefaultHttpFetcherTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.uri()).isEqualTo(server.uri("/new?x=1"));
         assertThat(r.text()).isEqualTo("here");
+    }
+
+    @Test
+    void callersHeadersAreNotSentToAnotherOriginOnRedirect() {
+        try (LocalHttpServer other = LocalHttpServer.start()) {
+            URI elsewhere = URI.create("http://localhost:" + other.port() + "/data");
+            server.serve("/redir", Response.redirect(elsewhere.toString()));
+            other.serve("/data", Response.ok("{}", "application/json"));
+
+            HttpResult r = fetcher().fetch(HttpRequest.get(server.uri("/redir")).withHeaders(Map.of("Authorization", "Bearer secret", "X-Api-Key", "k1")));
+
+            assertThat(r.uri()).isEqualTo(elsewhere);
+            assertThat(server.requests("/redir").getFirst().header("Authorization")).isEqualTo("Bearer secret");
+            LocalHttpServer.Request hop = other.requests("/data").getFirst();
+            assertThat(hop.header("Authorization")).isNull();
+            assertThat(hop.header("X-Api-Key")).isNull();
+            assertThat(hop.header("User-Agent")).isEqualTo("FlywheelTest/1.0 (+tests)");
+        }
+    }
+
+    @Test
+    void callersHeadersAreKeptOnSameOriginRedirects() {
+        server.serve("/old", Response.redirect(server.uri("/new").toString()));
+        server.serve("/new", Response.ok("here", "text/plain"));
+
+        fetcher().fetch(HttpRequest.get(server.uri("/old")).withHeaders(Map.of("Authorization", "Bearer secret")));
+
+        assertThat(server.requests("/new").getFirst().header("Authorization")).isEqualTo("Bearer secret");
+    }
+
+    @Test
+    void originComparesSchemeHostAndEffectivePort() {
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("https://Example.com/a"), URI.create("https://example.com:443/b"))).isTrue();
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("http://example.com/a"), URI.create("https://example.com/a"))).isFalse();
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("http://example.com/a"), URI.create("http://example.com:8080/a"))).isFalse();
+        assertThat(DefaultHttpFetcher.sameOrigin(URI.create("http://example.com/a"), URI.create("http://api.example.com/a"))).isFalse();
+    }
+
+    @Test
+    void redirectLocationIsEscapedAsBrowsersDo() {
+        server.serve("/old", Response.redirect("/new jobs?q=a|b"));
+        server.serve("/new jobs", Response.ok("here", "text/plain"));
+
+        HttpResult r = fetcher().get(server.uri("/old"));
+
+        assertThat(r.text()).isEqualTo("here");
+        assertThat(r.uri()).isEqualTo(server.uri("/new%20jobs?q=a%7Cb"));
     }
 
     @Test

@@ -124,6 +124,33 @@ class HostPolitenessTest {
     }
 
     @Test
+    void robotsTxtRedirectWithASpaceInItsLocationIsFollowed() {
+        server.serve("/robots.txt", Response.redirect("/robots files/robots.txt"));
+        server.serve("/robots files/robots.txt", Response.ok("User-agent: *\nDisallow: /private\n", "text/plain"));
+        server.serve("/public", Response.ok("hello", "text/html"));
+        DefaultHttpFetcher http = fetcher(Duration.ZERO);
+
+        assertThatThrownBy(() -> http.get(server.uri("/private")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("robots.txt disallows /private");
+        assertThat(http.get(server.uri("/public")).text()).isEqualTo("hello");
+        assertThat(server.requests("/robots.txt")).hasSize(1);
+        assertThat(server.requests("/robots files/robots.txt")).hasSize(1);
+    }
+
+    @Test
+    void robotsTxtRedirectToAnInvalidUrlCountsAsUnavailableAndAllowsAll() {
+        server.serve("/robots.txt", Response.redirect("http://[::1/robots.txt"));
+        server.serve("/a", Response.ok("a", "text/html"));
+        server.serve("/b", Response.ok("b", "text/html"));
+        DefaultHttpFetcher http = fetcher(Duration.ZERO);
+
+        assertThat(http.get(server.uri("/a")).text()).isEqualTo("a");
+        assertThat(http.get(server.uri("/b")).text()).isEqualTo("b");
+        assertThat(server.requests("/robots.txt")).hasSize(1);
+    }
+
+    @Test
     void robotsTxtIsReadAgainAfterADay() {
         server.serve("/robots.txt", Response.ok("User-agent: *\nAllow: /\n", "text/plain"));
         server.serve("/p", Response.ok("ok", "text/html"));
