@@ -122,6 +122,12 @@ public final class ConfigLoader {
                 instances(kind, nodes, binder, problems, instances);
             });
         }
+        long strategies = instances.stream().filter(i -> i.kind() == ComponentKind.STRATEGY && i.enabled()).count();
+        if (strategies > 0 && trading.minWeight() * strategies > 1) {
+            // The strategies' floors would take more than all the capital; the paper trader would refuse to start.
+            problems.error(keyLocation(tree, "trading", "min-weight"), "trading.min-weight: " + trading.minWeight() + " for each of " + strategies
+                    + " strategies is more than all the capital; at most " + Math.floor(100_000.0 / strategies) / 100_000 + " for " + strategies);
+        }
         FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, learning, keywords, instances, posting);
         return new Result(Optional.of(config), env, problems);
     }

@@ -106,6 +106,12 @@ public final class Allocator {
         if (!(sum > 0)) {
             throw new IllegalArgumentException(what + ": all weights are zero");
         }
+        if (ids.size() * minWeight >= 1) {
+            // The floors alone take all the capital: equal weights are the only ones that meet them as nearly as they can be met.
+            Map<String, Double> equal = new LinkedHashMap<>();
+            ids.forEach(id -> equal.put(id, 1.0 / ids.size()));
+            return Collections.unmodifiableMap(equal);
+        }
         // Water-filling: a weight below the floor is set to exactly minWeight and the others are
         // scaled to fill what remains, until none falls below; so the result is a fixed point.
         String[] names = ids.toArray(String[]::new);

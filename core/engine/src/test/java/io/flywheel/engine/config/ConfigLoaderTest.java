@@ -113,6 +113,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMinWeightTheStrategiesCannotAllHaveIsNamed() throws Exception {
+        var r = load("""
+                keywords:
+                  java: 1
+                trading:
+                  min-weight: 0.4
+                strategies:
+                  - id: a
+                    type: buy-and-hold
+                  - id: b
+                    type: buy-and-hold
+                  - id: c
+                    type: buy-and-hold
+                """, Map.of());
+        assertThat(messages(r)).contains("config.yml:4:3: error: trading.min-weight: 0.4 for each of 3 strategies is more than all the capital; at most 0.33333 for 3");
+    }
+
+    @Test
     void aConfiguredPlatformIsStoredLowerCaseAsAReportedOneIs() throws Exception {
         var r = load("""
                 keywords:

@@ -138,6 +138,12 @@ class AllocatorTest {
     }
 
     @Test
+    void floorsThatTakeAllTheCapitalLeaveEqualWeights() {
+        assertThat(Allocator.normalize(four(1, 0, 0, 0), four(0, 0, 0, 0).keySet(), 0.25, "x").values()).containsOnly(0.25);
+        assertThat(Allocator.normalize(four(1, 0, 0, 0), four(0, 0, 0, 0).keySet(), 0.3, "x").values()).containsOnly(0.25);
+    }
+
+    @Test
     void anImpossibleFloorIsRefused() {
         assertThatThrownBy(() -> new Allocator((r, c) -> c, w(1, 1), 0.6)).hasMessageContaining("min-weight 0.6 is impossible for 2 strategies");
     }
