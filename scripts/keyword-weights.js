@@ -76,72 +76,82 @@ const FLOOR = 0.1;             // least weight, as a fraction of the mean weight
 
 function updateKeywordWeights(stats, current) {
   const random = mulberry32(stats.seed);
-  // Per keyword with evidence, its windows newest first (age 0 is the newest): successes, failures.
-  const byAge = {};
+  // The keywords with evidence, and for each its windows newest first (index = age, 0 the newest):
+  // decayed successes and failures.
+  const keys = [], successes = [], failures = [];
   let windows = 0, pooledSuccess = 0, pooledTrials = 0;
   for (const kw of Object.keys(current)) {
     const list = stats.keywords[kw] || [];
-    const ages = [];
-    let trials = 0;
-    for (let age = 0; age < list.length; age++) {
-      const w = list[list.length - 1 - age];
-      const d = Math.pow(DECAY, age);
-      const s = d * (w.engagements + CONVERSION_BONUS * w.conversions);
-      const f = d * (Math.max(0, w.posts - w.engagements) + w.rejections);
-      ages.push({ s, f });
+    const n = list.length;
+    const s = new Float64Array(n), f = new Float64Array(n);
+    let trials = 0, sumS = 0, sumF = 0, d = 1;
+    for (let age = 0; age < n; age++, d *= DECAY) {
+      const w = list[n - 1 - age];
+      s[age] = d * (w.engagements + CONVERSION_BONUS * w.conversions);
+      f[age] = d * (Math.max(0, w.posts - w.engagements) + w.rejections);
+      sumS += s[age];
+      sumF += f[age];
       trials += d * w.posts;
     }
     if (trials >= MIN_EVIDENCE) {
-      byAge[kw] = ages;
-      windows = Math.max(windows, ages.length);
-      for (const x of ages) {
-        pooledSuccess += x.s;
-        pooledTrials += x.s + x.f;
-      }
+      keys.push(kw);
+      successes.push(s);
+      failures.push(f);
+      windows = Math.max(windows, n);
+      pooledSuccess += sumS;
+      pooledTrials += sumS + sumF;
     }
   }
-  const keys = Object.keys(byAge);
-  if (keys.length === 0) return current;
+  const n = keys.length;
+  if (n === 0) return current;
 
   const pooled = (pooledSuccess + 1) / (pooledTrials + 2);
   const a0 = PRIOR_STRENGTH * pooled, b0 = PRIOR_STRENGTH * (1 - pooled);
-  const since = sampleChange(random, keys.map(kw => byAge[kw]), windows, a0, b0);
+  const since = sampleChange(random, successes, failures, windows, a0, b0);
   let meanWeight = 0, meanRate = 0;
-  const rate = {};
-  for (const kw of keys) {
-    let s = 0, f = 0;
-    for (let age = 0; age < Math.min(since, byAge[kw].length); age++) {
-      s += byAge[kw][age].s;
-      f += byAge[kw][age].f;
+  const rate = new Float64Array(n), weight = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const s = successes[k], f = failures[k];
+    let sumS = 0, sumF = 0;
+    for (let age = 0; age < Math.min(since, s.length); age++) {
+      sumS += s[age];
+      sumF += f[age];
     }
-    rate[kw] = THOMPSON && since < windows ? sampleBeta(random, a0 + s, b0 + f) : (a0 + s) / (a0 + b0 + s + f);
-    meanRate += rate[kw] / keys.length;
-    meanWeight += current[kw] / keys.length;
+    rate[k] = THOMPSON && since < windows ? sampleBeta(random, a0 + sumS, b0 + sumF) : (a0 + sumS) / (a0 + b0 + sumS + sumF);
+    weight[k] = current[keys[k]];
+    meanRate += rate[k] / n;
+    meanWeight += weight[k] / n;
   }
   if (meanWeight <= 0) meanWeight = 1;
   // The cap and the floor are asymmetric (a keyword far ahead is held back more than the rest fall),
   // so clamping the targets as they are would lower the mean weight a little at every update and the
   // keyword part of a score would fade against recency and source priors. Scale the targets by the
   // factor that keeps the mean weight where it was after the clamps (found by bisection).
-  const clamped = (scale) => {
-    const next = {};
+  const clamped = (k, scale) => {
+    const target = meanRate > 0 ? scale * meanWeight * rate[k] / meanRate : weight[k];
+    const step = Math.max(-MAX_STEP * meanWeight, Math.min(MAX_STEP * meanWeight, target - weight[k]));
+    return Math.max(FLOOR * meanWeight, weight[k] + step);
+  };
+  const meanAfter = (scale) => {
     let mean = 0;
-    for (const kw of keys) {
-      const target = meanRate > 0 ? scale * meanWeight * rate[kw] / meanRate : current[kw];
-      const step = Math.max(-MAX_STEP * meanWeight, Math.min(MAX_STEP * meanWeight, target - current[kw]));
-      next[kw] = Math.max(FLOOR * meanWeight, current[kw] + step);
-      mean += next[kw] / keys.length;
-    }
-    return { next, mean };
+    for (let k = 0; k < n; k++) mean += clamped(k, scale) / n;
+    return mean;
   };
   let low = 0, high = 1;
-  while (clamped(high).mean < meanWeight && high < 1e6) high *= 2;
-  if (clamped(low).mean >= meanWeight) return clamped(low).next;
-  for (let i = 0; i < 60 && high - low > 1e-12 * high; i++) {
-    const mid = (low + high) / 2;
-    if (clamped(mid).mean < meanWeight) low = mid; else high = mid;
+  while (meanAfter(high) < meanWeight && high < 1e6) high *= 2;
+  let scale = high;
+  if (meanAfter(low) >= meanWeight) {
+    scale = low;
+  } else {
+    for (let i = 0; i < 60 && high - low > 1e-12 * high; i++) {
+      const mid = (low + high) / 2;
+      if (meanAfter(mid) < meanWeight) low = mid; else high = mid;
+    }
+    scale = high;
   }
-  return clamped(high).next;
+  const next = {};
+  for (let k = 0; k < n; k++) next[keys[k]] = clamped(k, scale);
+  return next;
 }
 
 /*
@@ -149,38 +159,40 @@ function updateKeywordWeights(stats, current) {
  * audience did not change in view, else c when it changed at the start of the window of age c - 1.
  * The draw is from the posterior over c = 1 .. windows - 1 and "no change": each keyword's windows
  * before and after c get their own rate (each Beta(a0, b0) a priori) against one rate for all.
+ * This is the rule's main cost: keywords x windows x 6 logGamma calls.
  */
-function sampleChange(random, keywords, windows, a0, b0) {
+function sampleChange(random, successes, failures, windows, a0, b0) {
   // Prior: each window boundary a change with probability HAZARD, the newest one counting (the
   // newest c windows after a change: HAZARD (1 - HAZARD)^(c - 1); none in view: (1 - HAZARD)^(windows - 1)).
   // It sums to 1 for any number of windows.
-  const logPost = [(windows - 1) * Math.log1p(-HAZARD)];
-  for (let c = 1; c < windows; c++) logPost.push(Math.log(HAZARD) + (c - 1) * Math.log1p(-HAZARD));
+  const logPost = new Float64Array(windows);
+  logPost[0] = (windows - 1) * Math.log1p(-HAZARD);
+  for (let c = 1; c < windows; c++) logPost[c] = Math.log(HAZARD) + (c - 1) * Math.log1p(-HAZARD);
   const prior = logBeta(a0, b0);
-  for (const ages of keywords) {
-    let s = 0, f = 0;
-    for (const x of ages) {
-      s += x.s;
-      f += x.f;
+  for (let k = 0; k < successes.length; k++) {
+    const s = successes[k], f = failures[k];
+    let sumS = 0, sumF = 0;
+    for (let age = 0; age < s.length; age++) {
+      sumS += s[age];
+      sumF += f[age];
     }
-    const together = logBeta(a0 + s, b0 + f);
+    const together = logBeta(a0 + sumS, b0 + sumF);
+    // A change before this keyword's oldest window splits nothing off: its Bayes factor is 1.
     let newS = 0, newF = 0;
-    for (let c = 1; c < windows; c++) {
-      if (c - 1 < ages.length) {
-        newS += ages[c - 1].s;
-        newF += ages[c - 1].f;
-      }
-      logPost[c] += logBeta(a0 + newS, b0 + newF) + logBeta(a0 + s - newS, b0 + f - newF) - prior - together;
+    for (let c = 1; c < Math.min(windows, s.length); c++) {
+      newS += s[c - 1];
+      newF += f[c - 1];
+      logPost[c] += logBeta(a0 + newS, b0 + newF) + logBeta(a0 + sumS - newS, b0 + sumF - newF) - prior - together;
     }
   }
   let max = -Infinity;
-  for (const x of logPost) max = Math.max(max, x);
+  for (let c = 0; c < windows; c++) max = Math.max(max, logPost[c]);
+  const p = new Float64Array(windows);
   let total = 0;
-  const p = logPost.map(x => {
-    const e = Math.exp(x - max);
-    total += e;
-    return e;
-  });
+  for (let c = 0; c < windows; c++) {
+    p[c] = Math.exp(logPost[c] - max);
+    total += p[c];
+  }
   let u = random() * total;
   for (let c = 1; c < windows; c++) {
     u -= p[c];
