@@ -32,6 +32,7 @@ import io.flywheel.engine.lead.PostingPolicy;
 import io.flywheel.engine.lead.NearDuplicates;
 import io.flywheel.engine.lead.UrlCanonicalizer;
 import io.flywheel.engine.learning.LearningSetup;
+import io.flywheel.engine.log.SecretMasker;
 import io.flywheel.engine.output.OutboxDispatcher;
 import io.flywheel.engine.rules.JsRuntime;
 import io.flywheel.engine.rules.RuleHistory;
@@ -77,6 +78,9 @@ public final class Flywheel implements AutoCloseable {
     private final LearningSetup learning;
     private final CommandRouter commands;
     private final SourceStatusFile statusFile;
+    private final TradingStatusFile tradingStatus;
+    /** The last poll of each market, for {@link #tradingStatus}; guarded by itself. */
+    private final Map<String, TradingStatusFile.Poll> polls = new LinkedHashMap<>();
     private final Map<String, Scheduler.Cancellable> scheduled = new ConcurrentHashMap<>();
     private final Object inFlightLock = new Object();
     private volatile Instant lastPrune;
@@ -101,6 +105,7 @@ public final class Flywheel implements AutoCloseable {
         this.learning = learning;
         this.commands = commands;
         this.statusFile = statusFile;
+        this.tradingStatus = TradingStatusFile.besideStore(storeSettings.path());
     }
 
     /** Builds a runnable Flywheel from a preflight without errors. */
@@ -283,16 +288,33 @@ public final class Flywheel implements AutoCloseable {
 
     /** One poll of the paper book ({@code marketId}, or every market); a failure is logged and the next poll tries again. */
     private boolean pollTrading(String marketId) {
+        String error = null;
         try {
             PaperTrader.PollResult r = trader.poll(marketId);
             if (r.fills() + r.signals() + r.periods() > 0) {
                 log.info("Paper trading{}: {} new bar(s), {} fill(s), {} signal(s), {} period(s) closed", marketId == null ? "" : " on " + marketId, r.bars(),
                         r.fills(), r.signals(), r.periods());
             }
-            return true;
         } catch (RuntimeException | LinkageError e) {
-            log.error("Paper trading{} failed: {}", marketId == null ? "" : " on " + marketId, e.getMessage() == null ? e.toString() : e.getMessage());
-            return false;
+            error = SecretMasker.mask(e.getMessage() == null ? e.toString() : e.getMessage());
+            log.error("Paper trading{} failed: {}", marketId == null ? "" : " on " + marketId, error);
+        }
+        reportTrading(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId, error);
+        return error == null;
+    }
+
+    /** Writes the book and the last poll of each market for {@code flywheel status}. */
+    private void reportTrading(String market, String error) {
+        synchronized (polls) {
+            if (market.equals(TradingStatusFile.ALL_MARKETS) && error == null) {
+                polls.clear(); // every market was just read
+            }
+            polls.put(market, new TradingStatusFile.Poll(market, clock.instant(), error));
+            try {
+                tradingStatus.write(new TradingStatusFile.Status(clock.instant(), trader.snapshot(), List.copyOf(polls.values())));
+            } catch (RuntimeException e) {
+                log.warn("Cannot write the trading status for `flywheel status`: {}", e.getMessage());
+            }
         }
     }
 

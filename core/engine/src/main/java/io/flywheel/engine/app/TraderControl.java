@@ -4,7 +4,6 @@ import io.flywheel.engine.command.Controls;
 import io.flywheel.engine.trading.PaperTrader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** {@code /strategies} on the live paper book: each strategy's equity and capital weight. */
@@ -23,19 +22,9 @@ record TraderControl(PaperTrader trader, List<String> ids) implements Controls.S
         }
         PaperTrader.Snapshot s = snap.get();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "**Paper book** since %s, last bar %s: equity %.2f (%+.2f%% on %.2f)", s.start(), s.lastBar(), s.equity(),
-                100 * (s.equity() / s.capital() - 1), s.capital()));
+        lines.add("**Paper book** " + TradingStatusFile.StrategyTable.headline(s));
         lines.add("```");
-        lines.add(String.format(Locale.ROOT, "%-20s %12s %8s", "strategy", "equity", "weight"));
-        for (String sid : ids) {
-            if (id != null && !id.equals(sid)) {
-                continue;
-            }
-            Double eq = s.equities().get(sid);
-            Double w = s.weights().get(sid);
-            lines.add(String.format(Locale.ROOT, "%-20s %12s %8s", sid.length() > 20 ? sid.substring(0, 20) : sid,
-                    eq == null ? "-" : String.format(Locale.ROOT, "%.2f", eq), w == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * w)));
-        }
+        lines.addAll(TradingStatusFile.StrategyTable.rows(s, ids, id));
         lines.add("```");
         s.problems().forEach(p -> lines.add("Problem: " + p));
         return String.join("\n", lines);

@@ -3,6 +3,7 @@ package io.flywheel.engine.cli;
 import io.flywheel.engine.app.SourceHealth;
 import io.flywheel.engine.app.SourceStatusFile;
 import io.flywheel.engine.app.StatusReport;
+import io.flywheel.engine.app.TradingStatusFile;
 import io.flywheel.engine.config.ComponentKind;
 import io.flywheel.engine.config.ConfigLoader;
 import io.flywheel.engine.config.FlywheelConfig;
@@ -22,15 +23,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code flywheel status}: each source's health and the rules in force (with any change a rule
- * rejected), as the running (or last) process recorded them.
+ * {@code flywheel status}: each source's health, the rules in force (with any change a rule
+ * rejected) and the paper book, as the running (or last) process recorded them.
  * Reads the status file beside the store, so it works while {@code flywheel run} holds the store.
- * Exits 1 when a source is failing or paused, so a monitor can alert on it.
+ * Exits 1 when a source is failing or paused, or the last poll of a market failed, so a monitor
+ * can alert on it.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows each source's health: last run, items found, failures, pauses and stale-selector warnings;",
-                "and the JavaScript rules in force, with the last change each rejected and why.",
-                "Exits 1 when any enabled source is failing or paused."})
+                "the JavaScript rules in force, with the last change each rejected and why;",
+                "and the paper book: equity, each strategy's equity and weight, and a market whose last poll failed.",
+                "Exits 1 when any enabled source is failing or paused, or the last poll of a market failed."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;
@@ -70,12 +73,41 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("%d source(s): %d unhealthy, %d possibly stale%n", enabled.size(), unhealthy, stale);
         out.println();
         printRules(out, config.store().path().toAbsolutePath().getParent());
-        return unhealthy > 0 ? FlywheelCli.FAILED : FlywheelCli.OK;
+        boolean tradingFails = printTrading(out, config);
+        return unhealthy > 0 || tradingFails ? FlywheelCli.FAILED : FlywheelCli.OK;
+    }
+
+    /** The trading section, when strategies are configured; returns whether the last poll of a market failed. */
+    private static boolean printTrading(PrintStream out, FlywheelConfig config) {
+        List<String> strategies = config.instances(ComponentKind.STRATEGY).stream().filter(Instance::enabled).map(Instance::id).toList();
+        if (strategies.isEmpty()) {
+            return false;
+        }
+        out.println();
+        TradingStatusFile file = TradingStatusFile.besideStore(config.store().path());
+        try {
+            Optional<TradingStatusFile.Status> status = file.read();
+            if (status.isEmpty()) {
+                out.println("trading: nothing reported yet in " + file.file() + " (no `flywheel run` has polled the markets)");
+                return false;
+            }
+            status.get().lines(strategies).forEach(out::println);
+            return status.get().failing();
+        } catch (IllegalStateException e) {
+            out.println("trading: " + e.getMessage() + "; the next poll of `flywheel run` writes it again");
+            return false;
+        }
     }
 
     /** The rules section: live versions, and the last change each rule rejected or failed on. */
     static void printRules(PrintStream out, Path dataDir) {
-        Optional<RulesStatus> status = RulesStatus.read(Rules.statusFile(dataDir));
+        Optional<RulesStatus> status;
+        try {
+            status = RulesStatus.read(Rules.statusFile(dataDir));
+        } catch (RuntimeException e) {
+            out.println("rules: cannot read " + Rules.statusFile(dataDir) + ": " + e.getMessage() + "; `flywheel run` writes it again at its next rule event");
+            return;
+        }
         if (status.isEmpty()) {
             out.println("rules: nothing reported yet in " + dataDir + " (no Flywheel has run with this store)");
             return;

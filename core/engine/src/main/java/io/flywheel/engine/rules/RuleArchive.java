@@ -1,12 +1,11 @@
 package io.flywheel.engine.rules;
 
+import io.flywheel.engine.store.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class RuleArchive {
     public void accepted(RuleKind kind, ScriptSource source, Instant time) {
         Path file = versionFile(kind, source.hash());
         if (!Files.isRegularFile(file)) {
-            writeAtomically(file, source.text());
+            AtomicFile.write(file, source.text());
         }
         append(kind, new Entry(time, "accepted", source.hash(), source.name()));
     }
@@ -146,26 +145,6 @@ public final class RuleArchive {
             Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot append to " + file, ex);
-        }
-    }
-
-    /** Replaces {@code file} with {@code text} so a reader never sees half of it. */
-    static void writeAtomically(Path file, String text) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 }

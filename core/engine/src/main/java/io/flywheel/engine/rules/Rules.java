@@ -4,6 +4,7 @@ import io.flywheel.api.Scheduler;
 import io.flywheel.engine.lead.KeywordScorer;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.lead.LeadScorer;
+import io.flywheel.engine.store.AtomicFile;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -211,7 +212,7 @@ public final class Rules implements AutoCloseable {
             Replay.Report report = replay.run(compiled);
             Instant now = clock.instant();
             ScriptSource promoted = new ScriptSource(config.names().get(kind), file, candidate.text());
-            RuleArchive.writeAtomically(file, candidate.text());
+            AtomicFile.write(file, candidate.text());
             archive.accepted(kind, promoted, now);
             CompiledScript old = slot.swap(compiled);
             old.close();
@@ -279,7 +280,7 @@ public final class Rules implements AutoCloseable {
                 + " is the only one that has gone live; there is no earlier version to roll back to"));
         ScriptSource text = archive.read(kind, previous).orElseThrow(() -> new RuleException(kind.id() + ": the archived text of version "
                 + previous.substring(0, 12) + " is missing from " + archive.root()));
-        RuleArchive.writeAtomically(file, text.text());
+        AtomicFile.write(file, text.text());
         archive.rolledBack(kind, latest, previous, clock.instant());
         return new Rollback(kind, latest, previous, file);
     }

@@ -1,5 +1,6 @@
 package io.flywheel.engine.rules;
 
+import io.flywheel.engine.store.AtomicFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -82,7 +83,7 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RuleArchive.writeAtomically(file, text.toString());
+        AtomicFile.write(file, text.toString());
     }
 
     /** The status a Flywheel last wrote to {@code file}, if any. */

@@ -42,6 +42,7 @@ class FlywheelTradingTest {
     private final ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final AtomicInteger fetches = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean marketDown = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A market of real ETH-USD days, each served once it has closed by the host clock. */
     private final class TestMarket implements MarketFeedFactory<NoConfig> {
@@ -50,6 +51,9 @@ class FlywheelTradingTest {
         @Override public MarketFeed create(NoConfig c, PluginContext ctx) {
             return since -> {
                 fetches.incrementAndGet();
+                if (marketDown.get()) {
+                    throw new IllegalStateException("HTTP 503 from the exchange");
+                }
                 return ETH.stream().filter(b -> !b.time().plus(DAY).isAfter(ctx.clock().instant()))
                         .filter(b -> since == null || b.time().isAfter(since)).toList();
             };
@@ -122,6 +126,38 @@ class FlywheelTradingTest {
             List<FeedbackEvent> returns = f.store().events(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Set.of(FeedbackEvent.Type.TRADE_RETURN));
             assertThat(returns).extracting(FeedbackEvent::subject).contains("hold", "dips");
             assertThat(f.store().pendingCount("console")).as("every signal delivered").isZero();
+        }
+    }
+
+    @Test
+    void eachPollWritesTheBookAndAFailedPollForFlywheelStatus() throws IOException {
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            TradingStatusFile.Status caughtUp = file.read().orElseThrow();
+            assertThat(caughtUp.failing()).isFalse();
+            assertThat(caughtUp.book().orElseThrow().equities()).containsOnlyKeys("hold", "dips");
+            assertThat(caughtUp.book().orElseThrow().lastBar()).isEqualTo(ETH.get(199).time());
+
+            marketDown.set(true);
+            scheduler.advance(DAY);
+            TradingStatusFile.Status down = file.read().orElseThrow();
+            assertThat(down.failing()).isTrue();
+            assertThat(down.polls()).anySatisfy(p -> {
+                assertThat(p.market()).isEqualTo("eth");
+                assertThat(p.at()).isEqualTo(clock.instant());
+                assertThat(p.error()).contains("HTTP 503 from the exchange");
+            });
+            assertThat(down.lines(List.of("hold", "dips"))).anyMatch(l -> l.contains("FAILING: the last poll of market eth"));
+
+            marketDown.set(false);
+            scheduler.advance(DAY);
+            TradingStatusFile.Status back = file.read().orElseThrow();
+            assertThat(back.failing()).isFalse();
+            assertThat(back.book().orElseThrow().lastBar()).isEqualTo(ETH.get(201).time());
+            f.stop(Duration.ofSeconds(5));
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.engine.app.SourceHealth;
 import io.flywheel.engine.app.SourceStatusFile;
+import io.flywheel.engine.app.TradingStatusFile;
+import io.flywheel.engine.trading.PaperTrader;
 import io.flywheel.testkit.ManualClock;
 import io.flywheel.testkit.ManualScheduler;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,5 +84,66 @@ class StatusCommandTest {
         Path config = config(dir);
         assertThat(status(config)).isEqualTo(FlywheelCli.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("No run recorded yet");
+    }
+
+    private static Path tradingConfig(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("config.yml"), """
+                store:
+                  path: data/flywheel.db
+                keywords: {java: 1}
+                markets:
+                  - id: eth
+                    type: csv-file
+                strategies:
+                  - id: sma-cross
+                    type: sma-cross
+                  - id: buy-and-hold
+                    type: buy-and-hold
+                """);
+    }
+
+    @Test
+    void showsThePaperBookAndExitsNonZeroWhenAMarketsLastPollFailed(@TempDir Path dir) throws Exception {
+        Path config = tradingConfig(dir);
+        Instant t = clock.instant();
+        TradingStatusFile file = TradingStatusFile.besideStore(dir.resolve("data/flywheel.db"));
+        PaperTrader.Snapshot book = new PaperTrader.Snapshot(t.minus(Duration.ofDays(30)), t.minus(Duration.ofDays(1)), 10_000, 10_250,
+                Map.of("sma-cross", 5_300.25, "buy-and-hold", 4_950.25), Map.of("sma-cross", 0.55, "buy-and-hold", 0.45),
+                List.of("market eth: its feed reaches back only to 2026-01-01T00:00:00Z"));
+        file.write(new TradingStatusFile.Status(t, Optional.of(book), List.of(new TradingStatusFile.Poll("eth", t, "market eth: HTTP 503 after 4 attempts"))));
+
+        int exit = status(config);
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as("no source is unhealthy, but the market is").isEqualTo(FlywheelCli.FAILED);
+        assertThat(text).contains("paper book since " + t.minus(Duration.ofDays(30)) + ", last bar " + t.minus(Duration.ofDays(1)) + ": equity 10250.00 (+2.50% on 10000.00)");
+        assertThat(text).containsPattern("sma-cross\\s+5300.25\\s+55.0%").containsPattern("buy-and-hold\\s+4950.25\\s+45.0%");
+        assertThat(text).contains("problem: market eth: its feed reaches back only to");
+        assertThat(text).contains("FAILING: the last poll of market eth at " + t + " failed: market eth: HTTP 503 after 4 attempts");
+
+        out.reset();
+        file.write(new TradingStatusFile.Status(t, Optional.of(book), List.of(new TradingStatusFile.Poll("eth", t, null))));
+        assertThat(status(config)).isEqualTo(FlywheelCli.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("FAILING");
+    }
+
+    @Test
+    void saysWhenNoRunHasPolledTheMarketsAndNamesADamagedStatusFile(@TempDir Path dir) throws Exception {
+        Path config = tradingConfig(dir);
+        assertThat(status(config)).isEqualTo(FlywheelCli.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("trading: nothing reported yet in");
+
+        TradingStatusFile file = TradingStatusFile.besideStore(dir.resolve("data/flywheel.db"));
+        file.write(new TradingStatusFile.Status(clock.instant(), Optional.empty(), List.of()));
+        Files.writeString(file.file(), Files.readString(file.file()) + "book.capital=10000\nbook.equity=lots\n");
+        Path rules = dir.resolve("data/rules/status.properties");
+        Files.createDirectories(rules.getParent());
+        Files.writeString(rules, "runtime=optimized\nwritten=yesterday\n");
+        out.reset();
+
+        assertThat(status(config)).isEqualTo(FlywheelCli.OK);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("trading: " + file.file() + ": book.equity: not a number: 'lots'");
+        assertThat(text).contains("rules: cannot read " + rules);
     }
 }
