@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * strategies are warmed up and a restarted process rebuilds exactly the book it had (a feed that
  * no longer reaches back that far is reported in {@link #problems()}); bars before {@code start}
  * only warm up. A small state file remembers when the paper book started, each market's first
- * bar and the last bar already reported, so a replay reports nothing twice; what a crash left
- * written after that (before the state was saved) is found in the feedback log, the weight
- * history and the journal and not written again.
+ * bar and, per symbol, the last bar already reported, so a replay reports nothing twice and a
+ * symbol whose feed comes back after an outage has its late bars (older than other symbols' bars
+ * already traded) reported once; what a crash left written after that (before the state was
+ * saved) is found in the feedback log, the weight history and the journal and not written again.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -82,13 +83,24 @@ public final class PaperTrader {
     /** Per market, per symbol: the time of its last bar fetched. */
     private final Map<String, Map<String, Instant>> lastBar = new LinkedHashMap<>();
     private TradingBook book;
+    /**
+     * The newest bar reported of any symbol. A period is the book's, not a symbol's, and closes
+     * once, at the first bar after its end; one that ends after this has not been reported.
+     */
     private Instant watermark;
+    /**
+     * Per symbol of the book, its last bar whose fills and signals were reported; none: nothing
+     * yet. Kept per symbol because a feed that was down delivers bars older than other symbols'.
+     */
+    private final Map<String, Instant> reportedThrough = new LinkedHashMap<>();
+    /** Per symbol of the book, its market: how its reported-through is named in the state file. */
+    private final Map<String, String> marketOf = new LinkedHashMap<>();
     private Instant start;
     /**
      * What a crash after a poll's writes but before its {@code reported-through} was saved left
      * written (the feedback log, the weight history and the journal are separate writes): the
      * catch-up replay skips it. The last period end with returns logged, the last with weights, and
-     * the journal's lines after {@code reported-through}.
+     * the journal's lines after their symbol's {@code reported-through}.
      */
     private Instant returnsThrough;
     private Instant weightsThrough;
@@ -195,9 +207,6 @@ public final class PaperTrader {
     private PollResult catchUp() {
         long began = System.nanoTime();
         loadState();
-        if (start != null) {
-            findWrittenAfterWatermark();
-        }
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
             // A restart fetches from the first bar the book replayed, not "all there is": a feed
@@ -218,11 +227,16 @@ public final class PaperTrader {
             }
             slots.add(new TradingBook.Slot(s.id(), symbol, s.strategy().get()));
         }
+        marketOf.putAll(symbolOwner);
+        boolean marked = loadReportedThrough();
+        if (start != null) {
+            findWrittenAfterWatermark();
+        }
         if (start == null) {
             start = setup.settings().tradeFrom() != null ? setup.settings().tradeFrom() : clock.instant();
             state.setProperty("start", start.toString());
             saveState();
-        } else if (firstRecorded) {
+        } else if (firstRecorded || marked) {
             saveState();
         }
         TradingBook.Settings s = setup.settings();
@@ -318,25 +332,64 @@ public final class PaperTrader {
         bars.sort(Comparator.comparing(Bar::time));
         collector.reset();
         int fed = 0;
+        Map<String, Instant> traded = new LinkedHashMap<>();
         for (Bar bar : bars) {
             if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
                 continue;
             }
-            collector.reporting = watermark == null || bar.time().isAfter(watermark);
+            Instant mark = reportedThrough.get(bar.symbol());
+            collector.reporting = mark == null || bar.time().isAfter(mark);
             book.onBar(bar);
             lastSeen.put(bar.symbol(), bar.time());
+            if (marketOf.containsKey(bar.symbol())) {
+                traded.put(bar.symbol(), bar.time());
+            }
             fed++;
         }
         flush();
-        if (!bars.isEmpty()) {
-            Instant newest = bars.getLast().time();
-            if (watermark == null || newest.isAfter(watermark)) {
-                watermark = newest;
+        boolean moved = false;
+        for (var e : traded.entrySet()) {
+            Instant mark = reportedThrough.get(e.getKey());
+            if (mark == null || e.getValue().isAfter(mark)) {
+                reportedThrough.put(e.getKey(), e.getValue());
+                state.setProperty(reportedThroughKey(e.getKey()), e.getValue().toString());
+                moved = true;
+            }
+            if (watermark == null || e.getValue().isAfter(watermark)) {
+                watermark = e.getValue();
                 state.setProperty("reported-through", watermark.toString());
-                saveState();
             }
         }
+        if (moved) {
+            saveState();
+        }
         return new PollResult(fed, collector.fillCount, collector.signalCount, collector.periodCount);
+    }
+
+    private String reportedThroughKey(String symbol) {
+        return "reported-through." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /**
+     * Each symbol's reported-through from the state file. A symbol without one takes the book's
+     * ({@code reported-through}): a state file from before they were kept per symbol, or a
+     * strategy on a symbol new to the book, whose replayed history is not news. Returns whether
+     * one was taken, to be saved.
+     */
+    private boolean loadReportedThrough() {
+        boolean taken = false;
+        for (String symbol : marketOf.keySet()) {
+            String key = reportedThroughKey(symbol);
+            String own = state.getProperty(key);
+            if (own != null) {
+                reportedThrough.put(symbol, Instant.parse(own));
+            } else if (watermark != null) {
+                reportedThrough.put(symbol, watermark);
+                state.setProperty(key, watermark.toString());
+                taken = true;
+            }
+        }
+        return taken;
     }
 
     private final Map<String, Instant> lastSeen = new LinkedHashMap<>();
@@ -359,7 +412,9 @@ public final class PaperTrader {
                 List<String> lines = text.lines().toList();
                 for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                     Instant time = fillTime(line);
-                    if (time != null && (watermark == null || time.isAfter(watermark))) {
+                    // a symbol no longer in the book: the book's mark, as before marks were per symbol
+                    Instant mark = time == null ? null : reportedThrough.getOrDefault(fillSymbol(line), watermark);
+                    if (time != null && (mark == null || time.isAfter(mark))) {
                         journaled.add(line.strip());
                     }
                 }
@@ -376,6 +431,12 @@ public final class PaperTrader {
 
     private static boolean after(Instant t, Instant watermark) {
         return t != null && (watermark == null || t.isAfter(watermark));
+    }
+
+    /** The symbol column of a journal line ({@link BacktestReport#FILLS_HEADER}), or {@code null}. */
+    private static String fillSymbol(String line) {
+        String[] f = line.split(",", 4);
+        return f.length < 4 ? null : f[2];
     }
 
     private static Instant fillTime(String line) {
@@ -415,6 +476,7 @@ public final class PaperTrader {
 
     /** Turns the book's events into what is written; drops those of bars already reported before a restart. */
     private final class Collector implements BookListener {
+        /** Whether the bar being traded is after its symbol's reported-through: its fills and signals are news. */
         boolean reporting;
         /** Off while catching up on history: stale signals are journaled and logged, not posted. */
         boolean posting = true;
@@ -464,7 +526,9 @@ public final class PaperTrader {
 
         @Override
         public void periodClosed(PeriodReport p) {
-            if (!reporting) {
+            // Not the closing bar's own mark: a replay may close a period at another symbol's bar
+            // than the run before it did (one whose feed was late then, or is down now).
+            if (watermark != null && !p.end().isAfter(watermark)) {
                 return;
             }
             periodCount++;

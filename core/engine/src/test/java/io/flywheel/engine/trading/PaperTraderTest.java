@@ -316,6 +316,208 @@ class PaperTraderTest {
         store.close();
     }
 
+    /** A feed whose source can stop updating: while down it has no new bars, then it has all it missed. */
+    private static final class Outage implements MarketFeed {
+        private final MarketFeed feed;
+        boolean down;
+
+        Outage(MarketFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) throws Exception {
+            return down ? List.of() : feed.fetch(since);
+        }
+    }
+
+    /** ETH's strategy changes its mind on every bar: each ETH bar traded is a signal, and a fill at the next open. */
+    private static List<PaperTrader.Spec> flipAndHold() {
+        return List.of(new PaperTrader.Spec("flip", "eth", "ETH-USD", () -> h -> h.size() % 2 == 0 ? 1.0 : 0.0),
+                new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0));
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth) {
+        return lagTrader(clock, store, eth, new ClosedBars(BTC_400, clock));
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", eth);
+        feeds.put("btc", btc);
+        var setup = new PaperTrader.Setup(flipAndHold(), feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    /** The newest bar of {@code bars} closed by {@code now}. */
+    private static Instant newestClosed(List<Bar> bars, Instant now) {
+        return bars.stream().map(Bar::time).filter(t -> !t.plus(DAY).isAfter(now)).max(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+
+    private List<String> journal() throws IOException {
+        List<String> lines = Files.readAllLines(dir.resolve("trading/fills.csv"));
+        return lines.subList(1, lines.size());
+    }
+
+    private static boolean within(Instant t, Instant after, Instant through) {
+        return t.isAfter(after) && !t.isAfter(through);
+    }
+
+    @Test
+    void aMarketThatComesBackAfterAnOutageHasItsLateBarsReportedOnceAndARestartReportsThemNoMore() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader trader = lagTrader(clock, store, eth);
+        trader.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+        // ETH's feed stops; once it is overdue BTC's bars go on without it; then ETH delivers what it missed.
+        eth.down = true;
+        Instant ethBefore = newestClosed(ETH_400, clock.instant());
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS + 4; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+        Instant btcThrough = newestClosed(BTC_400, clock.instant());
+        assertThat(trader.book().lastTime()).as("BTC went on without ETH").isEqualTo(btcThrough);
+        eth.down = false;
+        PaperTrader.PollResult back = trader.poll(null);
+        List<Bar> late = ETH_400.stream().filter(b -> within(b.time(), ethBefore, btcThrough)).toList();
+        assertThat(late).hasSizeGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.bars()).isEqualTo(late.size());
+
+        // Every late bar is a signal, posted; each fills the previous one's order at its open, journaled.
+        assertThat(back.signals()).isEqualTo(late.size());
+        assertThat(back.fills()).isEqualTo(late.size());
+        List<String> journal = journal();
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
+                .hasSize(late.size());
+        List<OutboxEntry> posts = store.pending("console", 10_000);
+        assertThat(posts).filteredOn(e -> e.post().title().contains("ETH-USD") && within(e.post().time(), ethBefore, btcThrough)).hasSize(late.size());
+        // The journal holds every fill the book made: its quantities add up to what each strategy holds.
+        Map<String, Double> held = trader.book().holdings();
+        for (String strategy : List.of("flip", "hold-btc")) {
+            double sum = journal.stream().map(l -> l.split(",")).filter(f -> f[1].equals(strategy)).mapToDouble(f -> Double.parseDouble(f[3])).sum();
+            assertThat(sum).as(strategy).isCloseTo(held.get(strategy), org.assertj.core.data.Offset.offset(1e-6));
+        }
+        Written truth = written(store);
+        store.close();
+
+        // A restart replays the late bars in time order and reports none of them again.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = second.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        Written after = written(store);
+        assertThat(after.journal()).isEqualTo(truth.journal());
+        assertThat(after.returns()).isEqualTo(truth.returns());
+        assertThat(after.weights()).isEqualTo(truth.weights());
+        assertThat(store.pending("console", 10_000)).isEqualTo(posts);
+        // and goes on reporting what is new, once
+        clock.advance(DAY);
+        PaperTrader.PollResult next = second.poll(null);
+        assertThat(next.fills()).isPositive();
+        assertThat(journal()).hasSize(truth.journal().size() - 1 + next.fills()).doesNotHaveDuplicates();
+        store.close();
+    }
+
+    @Test
+    void aRestartWhileTheLateMarketIsBackAndTheOtherDownReportsTheLateBarsAndNoPeriodTwice() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader trader = lagTrader(clock, store, eth);
+        trader.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+        eth.down = true;
+        Instant ethBefore = newestClosed(ETH_400, clock.instant());
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS + 14; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+        Instant btcThrough = newestClosed(BTC_400, clock.instant());
+        Written truth = written(store);
+        assertThat(truth.returns()).as("periods BTC closed while ETH was down").anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
+        store.close();
+
+        // The process restarts with ETH back and BTC down: the replay closes those periods at ETH's late bars.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
+        btc.down = true;
+        PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        PaperTrader.PollResult replay = second.poll(null);
+        long late = ETH_400.stream().filter(b -> within(b.time(), ethBefore, btcThrough)).count();
+        assertThat(replay.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
+        assertThat(replay.fills()).isEqualTo(late);
+        assertThat(journal()).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
+                .hasSize((int) late);
+        assertThat(replay.periods()).as("periods reported before the restart").isZero();
+        assertThat(written(store).returns()).isEqualTo(truth.returns());
+        assertThat(written(store).weights()).isEqualTo(truth.weights());
+        store.close();
+    }
+
+    @Test
+    void aStateFileWithOneReportedThroughForAllSymbolsStillReportsNothingTwice() throws IOException {
+        // A book saved before reported-through was kept per symbol: one instant for every symbol.
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader first = twoMarketTrader(clock, store, ETH_400, settings);
+        first.poll(null);
+        for (int i = 50; i < 200; i++) {
+            clock.advance(DAY);
+            first.poll(null);
+        }
+        store.close();
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties saved = new java.util.Properties();
+        try (var r = Files.newBufferedReader(state)) {
+            saved.load(r);
+        }
+        java.util.Properties old = new java.util.Properties();
+        for (String key : List.of("start", "first.eth", "first.btc")) {
+            old.setProperty(key, saved.getProperty(key));
+        }
+        old.setProperty("reported-through", first.book().lastTime().toString());
+        try (var w = Files.newBufferedWriter(state)) {
+            old.store(w, null);
+        }
+        Written before = written(store = MapDbStore.open(dir.resolve("flywheel.db")));
+
+        PaperTrader second = twoMarketTrader(clock, store, ETH_400, settings);
+        PaperTrader.PollResult replay = second.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(written(store)).isEqualTo(before);
+        assertThat(Files.readString(state)).as("each symbol's own mark, from the book's")
+                .contains("reported-through.eth.ETH-USD=" + old.getProperty("reported-through").replace(":", "\\:"), "reported-through.btc.BTC-USD=");
+        for (int i = 200; i < 420; i++) {
+            clock.advance(DAY);
+            second.poll(null);
+        }
+
+        // Nothing twice, nothing missing: the journal is a backtest's fills over the same bars.
+        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
+        merged.addAll(BTC_400);
+        merged.sort(java.util.Comparator.comparing(Bar::time));
+        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
+        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        assertThat(written(store).returns()).hasSize(backtest.periods().size() * 3);
+        store.close();
+    }
+
     @Test
     void theFirstRunStartsTheBookNowAndHistoryOnlyWarmsUp() {
         ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));
