@@ -131,7 +131,8 @@ public final class PaperTrader {
         }
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
-                hold(e.getKey(), fetch(e.getKey(), e.getValue(), earliest(e.getKey())));
+                Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
+                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, earliest(e.getKey()))));
             }
         }
         return trade(release());
@@ -144,9 +145,11 @@ public final class PaperTrader {
     static final int STALE_INTERVALS = 8;
 
     /**
-     * Where to fetch a market from: its symbol whose last bar is the oldest. The symbols of one feed
-     * may arrive at different times (one CSV file written later than another); fetching from the
-     * newest would skip the late one's bars for good. What the others repeat is dropped in {@link #fetch}.
+     * Where to fetch a market's symbols that have no bar yet from: its symbol whose last bar is the
+     * oldest. Each symbol with a bar is fetched from its own last bar (the symbols of one feed may
+     * arrive at different times, one CSV file written later than another, or one stop trading); a
+     * feed that can only fetch from one instant starts from the oldest, and what the others repeat
+     * is dropped in {@link #fetch}.
      */
     private Instant earliest(String marketId) {
         Instant min = null;
@@ -213,7 +216,8 @@ public final class PaperTrader {
             // that serves only its recent bars when asked for everything (klines' history) would
             // otherwise rebuild a book that starts late, with fresh capital and no warm-up.
             String first = state.getProperty("first." + e.getKey());
-            byMarket.put(e.getKey(), fetch(e.getKey(), e.getValue(), first == null ? null : Instant.parse(first).minusMillis(1)));
+            Instant since = first == null ? null : Instant.parse(first).minusMillis(1);
+            byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
         }
         boolean firstRecorded = checkReach(byMarket);
         List<TradingBook.Slot> slots = new ArrayList<>();
@@ -304,10 +308,15 @@ public final class PaperTrader {
         return out;
     }
 
-    /** The bars of {@code feed} after {@code since}, without those of a symbol already fetched. */
-    private List<Bar> fetch(String marketId, MarketFeed feed, Instant since) {
+    /** A call of one of a feed's {@code fetch} methods. */
+    private interface Fetch {
+        List<Bar> bars() throws Exception;
+    }
+
+    /** The bars {@code fetch} returns for {@code marketId}, without those of a symbol already fetched. */
+    private List<Bar> fetch(String marketId, Fetch fetch) {
         try {
-            List<Bar> bars = feed.fetch(since);
+            List<Bar> bars = fetch.bars();
             Map<String, Instant> last = lastBar.computeIfAbsent(marketId, k -> new LinkedHashMap<>());
             List<Bar> fresh = new ArrayList<>(bars.size());
             for (Bar b : bars) {

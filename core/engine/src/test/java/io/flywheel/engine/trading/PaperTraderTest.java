@@ -316,6 +316,57 @@ class PaperTraderTest {
         store.close();
     }
 
+    /** One feed for two symbols that records how each poll asked for them. */
+    private static final class TwoSymbols implements MarketFeed {
+        private final List<Bar> bars;
+        private final ManualClock clock;
+        final List<Map<String, Instant>> asked = new java.util.ArrayList<>();
+
+        TwoSymbols(List<Bar> bars, ManualClock clock) {
+            this.bars = bars;
+            this.clock = clock;
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) {
+            return fetch(Map.of(), since);
+        }
+
+        @Override
+        public List<Bar> fetch(Map<String, Instant> since, Instant others) {
+            asked.add(since);
+            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> {
+                Instant after = since.getOrDefault(b.symbol(), others);
+                return after == null || b.time().isAfter(after);
+            }).toList();
+        }
+    }
+
+    @Test
+    void eachSymbolOfAFeedIsPolledFromItsOwnLastBarSoOneThatStoppedCostsTheOthersNothing() {
+        List<Bar> both = new java.util.ArrayList<>(ETH_400);
+        BTC_400.stream().filter(b -> b.time().isBefore(ETH_400.get(120).time())).forEach(both::add); // BTC-USD stops after bar 119
+        both.sort(java.util.Comparator.comparing(Bar::time));
+        ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        TwoSymbols feed = new TwoSymbols(both, clock);
+        var setup = new PaperTrader.Setup(List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0)), Map.of("pair", feed),
+                new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        trader.poll(null);
+        for (int i = 0; i < 60; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+
+        Map<String, Instant> last = feed.asked.getLast();
+        assertThat(last).containsEntry("BTC-USD", BTC_400.stream().filter(b -> b.time().isBefore(ETH_400.get(120).time())).toList().getLast().time());
+        assertThat(last).as("ETH-USD asked from its own last bar, not from where BTC-USD stopped").containsEntry("ETH-USD", ETH_400.get(158).time());
+        assertThat(trader.book().lastTime()).isEqualTo(ETH_400.get(159).time());
+        store.close();
+    }
+
     /** A feed whose source can stop updating: while down it has no new bars, then it has all it missed. */
     private static final class Outage implements MarketFeed {
         private final MarketFeed feed;

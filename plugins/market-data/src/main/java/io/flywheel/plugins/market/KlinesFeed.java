@@ -49,9 +49,20 @@ final class KlinesFeed implements MarketFeed {
 
     @Override
     public List<Bar> fetch(Instant since) {
+        return fetchEach(symbol -> since);
+    }
+
+    /** Each symbol from its own last bar: one that stopped trading costs one request per poll, not the others' bars since it stopped. */
+    @Override
+    public List<Bar> fetch(Map<String, Instant> since, Instant others) {
+        return fetchEach(symbol -> since.getOrDefault(symbol, others));
+    }
+
+    private List<Bar> fetchEach(java.util.function.Function<String, Instant> sinceFor) {
         Instant now = clock.instant();
         List<Bar> out = new ArrayList<>();
         for (String symbol : config.symbols()) {
+            Instant since = sinceFor.apply(symbol);
             Instant start = since == null ? now.minus(config.interval().multipliedBy(config.history())) : since.plusMillis(1);
             List<RawRow> rows = new ArrayList<>();
             for (int page = 0; page < MAX_PAGES; page++) {

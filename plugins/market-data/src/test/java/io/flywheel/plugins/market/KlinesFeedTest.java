@@ -115,6 +115,28 @@ class KlinesFeedTest {
         assertThat(server.requests("/api/v3/klines").getLast().query()).contains("startTime=" + (BTC.get(1199).time().toEpochMilli() + 1));
     }
 
+    /** A symbol that stopped trading (delisted, halted) must not make every poll page through the others' bars since it stopped. */
+    @Test
+    void eachSymbolIsAskedFromItsOwnLastBar() throws Exception {
+        ManualClock clock = new ManualClock(BTC.get(1200).time().plus(Duration.ofHours(2)));
+        var btc = klines(BTC, clock);
+        var stopped = klines(BTC.subList(0, 1000), clock);
+        server.route("/api/v3/klines", req -> req.query().contains("symbol=DEADUSD") ? stopped.apply(req) : btc.apply(req));
+        var c = new KlinesFeedFactory.Config(server.uri("/api/v3/klines"), List.of("BTCUSD", "DEADUSD"), FOUR_HOURS, null, 100, 300, null, null, null);
+        KlinesFeed feed = new KlinesFeed(c, new LoopbackFetcher(), clock, warnings::add);
+        feed.fetch(null);
+        int before = server.requests("/api/v3/klines").size();
+
+        clock.advance(Duration.ofHours(4 * 3));
+        List<Bar> next = feed.fetch(Map.of("BTCUSD", BTC.get(1199).time(), "DEADUSD", BTC.get(999).time()), BTC.get(999).time());
+
+        assertThat(next).isEqualTo(as("BTCUSD", BTC.subList(1200, 1203)));
+        var asked = server.requests("/api/v3/klines").subList(before, server.requests("/api/v3/klines").size());
+        assertThat(asked).as("one request per symbol, each from its own last bar").hasSize(2);
+        assertThat(asked.get(0).query()).contains("symbol=BTCUSD", "startTime=" + (BTC.get(1199).time().toEpochMilli() + 1));
+        assertThat(asked.get(1).query()).contains("symbol=DEADUSD", "startTime=" + (BTC.get(999).time().toEpochMilli() + 1));
+    }
+
     @Test
     void theRealFeedsGapIsReported() {
         List<Bar> all = PriceFixtures.btc4h();
