@@ -66,6 +66,7 @@ public final class CompiledScript implements AutoCloseable {
     /** The rule function the script defines: {@link RuleKind#function()} or its older form. */
     private volatile String entryPoint;
     private volatile boolean closed;
+    private volatile WarmUpSize warmUpSize = WarmUpSize.DEFAULT;
 
     private CompiledScript(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits) {
         this.runtime = runtime;
@@ -87,8 +88,34 @@ public final class CompiledScript implements AutoCloseable {
         }
     }
 
+    /**
+     * The size of the input a keyword-weights call gets in a deployment: its keywords and feedback
+     * windows. The warm-up runs on input of this size, so the first real calls find compiled the
+     * code paths and loop lengths they need (warmed on 16 x 30, a deployment of 50 keywords over 60
+     * or 168 windows still had its first updates run over the 200 ms limit in a new process).
+     * Capped, since the warm-up has a budget of its own.
+     */
+    record WarmUpSize(int keywords, int windows) {
+        static final WarmUpSize DEFAULT = new WarmUpSize(16, 30);
+
+        WarmUpSize {
+            keywords = Math.clamp(keywords, 1, 100);
+            windows = Math.clamp(windows, 1, 200);
+        }
+    }
+
     static CompiledScript load(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits) {
+        return load(runtime, source, kind, limits, WarmUpSize.DEFAULT);
+    }
+
+    /** The input size a weight rule was warmed up on. */
+    WarmUpSize warmUpSize() {
+        return warmUpSize;
+    }
+
+    static CompiledScript load(JsRuntime runtime, ScriptSource source, RuleKind kind, RuleLimits limits, WarmUpSize warmUpSize) {
         CompiledScript script = new CompiledScript(runtime, source, kind, limits);
+        script.warmUpSize = warmUpSize;
         try {
             script.execute("loading", limits.loadLimit(), i -> {
                 script.ensureLoaded();
@@ -328,26 +355,27 @@ public final class CompiledScript implements AutoCloseable {
      * warm-up repeats a call on input of that size until one finishes in a quarter of the limit
      * (Truffle compiles in the background meanwhile), within a few seconds of the load limit.
      */
-    private static final String WARM_KEYWORD_STATS;
-    private static final String WARM_KEYWORD_WEIGHTS;
     private static final String WARM_RETURNS;
     private static final String WARM_STRATEGY_WEIGHTS;
     private static final String WARM_HISTORY;
 
-    static {
-        StringBuilder stats = new StringBuilder("{\"end\":0,\"windowHours\":24,\"windows\":30,\"seed\":0,\"keywords\":{");
+    /** Keyword-weights input of {@code size}: its stats and current weights as the host passes them. */
+    static String[] warmKeywordInput(WarmUpSize size) {
+        StringBuilder stats = new StringBuilder("{\"end\":0,\"windowHours\":24,\"windows\":" + size.windows() + ",\"seed\":0,\"keywords\":{");
         StringBuilder weights = new StringBuilder("{");
-        for (int k = 0; k < 16; k++) {
+        for (int k = 0; k < size.keywords(); k++) {
             stats.append(k == 0 ? "" : ",").append("\"k").append(k).append("\":[");
-            for (int w = 0; w < 30; w++) {
+            for (int w = 0; w < size.windows(); w++) {
                 stats.append(w == 0 ? "" : ",").append("{\"found\":20,\"posts\":20,\"engagements\":").append((k * 7 + w * 3) % 9)
                         .append(",\"conversions\":").append(w % 5 == 0 ? 1 : 0).append(",\"rejections\":0}");
             }
             stats.append(']');
             weights.append(k == 0 ? "" : ",").append("\"k").append(k).append("\":").append(1 + k % 3);
         }
-        WARM_KEYWORD_STATS = stats.append("}}").toString();
-        WARM_KEYWORD_WEIGHTS = weights.append('}').toString();
+        return new String[] {stats.append("}}").toString(), weights.append('}').toString()};
+    }
+
+    static {
         StringBuilder returns = new StringBuilder("{");
         StringBuilder history = new StringBuilder("{");
         StringBuilder strategies = new StringBuilder("{");
@@ -374,7 +402,8 @@ public final class CompiledScript implements AutoCloseable {
         Context c = context;
         try {
             if (kind == RuleKind.KEYWORD_WEIGHTS) {
-                untilCompiled(c, () -> bound.fn("update").execute(WARM_KEYWORD_STATS, WARM_KEYWORD_WEIGHTS));
+                String[] input = warmKeywordInput(warmUpSize);
+                untilCompiled(c, () -> bound.fn("update").execute(input[0], input[1]));
             } else {
                 untilCompiled(c, () -> bound.fn("update").execute(WARM_RETURNS, WARM_STRATEGY_WEIGHTS, WARM_HISTORY));
             }

@@ -123,6 +123,11 @@ public final class JsRuntime implements AutoCloseable {
         return CompiledScript.load(this, source, kind, limits);
     }
 
+    /** As {@link #compile(ScriptSource, RuleKind, RuleLimits)}, a keyword-weights rule warmed up on input of {@code size}. */
+    CompiledScript compile(ScriptSource source, RuleKind kind, RuleLimits limits, CompiledScript.WarmUpSize size) {
+        return CompiledScript.load(this, source, kind, limits, size);
+    }
+
     Engine engine() {
         return engine;
     }

@@ -92,7 +92,7 @@ public final class Rules implements AutoCloseable {
         CompiledScript candidate = null;
         try {
             source = config.source(kind);
-            candidate = runtime.compile(source, kind, config.limits());
+            candidate = compile(source, kind);
             Replay.Report report = null;
             if (!archive.contains(kind, candidate.hash())) {
                 report = replay.run(candidate);
@@ -113,7 +113,7 @@ public final class Rules implements AutoCloseable {
                 throw new RuleException(e.getMessage() + " (no earlier version of the " + kind.id() + " rule ever went live, so there is none to fall back to)", e);
             }
             ScriptSource archived = archive.read(kind, last.get()).orElseThrow(() -> e);
-            CompiledScript fallback = runtime.compile(archived, kind, config.limits());
+            CompiledScript fallback = compile(archived, kind);
             log.error("{}; running the last version that went live instead ({})", e.getMessage(), archived.name());
             states.put(kind, new RulesStatus.RuleState(kind, archived.name(), fileName(kind), fallback.hash(), now, "rejected", now, e.getMessage()));
             return fallback;
@@ -167,7 +167,7 @@ public final class Rules implements AutoCloseable {
             if (source.hash().equals(liveHash)) {
                 return new Reload(kind, Reload.Outcome.UNCHANGED, liveHash, "unchanged");
             }
-            candidate = runtime.compile(source, kind, config.limits());
+            candidate = compile(source, kind);
             Replay.Report report = replay.run(candidate);
             Instant now = clock.instant();
             archive.accepted(kind, source, now);
@@ -208,7 +208,7 @@ public final class Rules implements AutoCloseable {
         }
         CompiledScript compiled = null;
         try {
-            compiled = runtime.compile(candidate, kind, config.limits());
+            compiled = compile(candidate, kind);
             Replay.Report report = replay.run(compiled);
             Instant now = clock.instant();
             ScriptSource promoted = new ScriptSource(config.names().get(kind), file, candidate.text());
@@ -233,9 +233,13 @@ public final class Rules implements AutoCloseable {
         }
     }
 
-    /** Compiles {@code source} as a {@code kind} rule with the configured limits (a shadow rule); the caller closes it. */
+    /**
+     * Compiles {@code source} as a {@code kind} rule with the configured limits (the live versions,
+     * and shadow rules, which the caller closes). A weight rule is warmed up on input of this
+     * deployment's size: its keywords over its feedback windows.
+     */
     public CompiledScript compile(ScriptSource source, RuleKind kind) {
-        return runtime.compile(source, kind, config.limits());
+        return runtime.compile(source, kind, config.limits(), new CompiledScript.WarmUpSize(keywordWeights.get().size(), config.windows()));
     }
 
     /** Starts reloading rules when their files change (only rules read from a file). */

@@ -284,4 +284,12 @@ class RulesTest {
         return new Lead("https://example.org/" + Math.abs(title.hashCode()), "hn-hiring", "hackernews", title, null, "", null, null, null,
                 clock.instant().minus(Duration.ofHours(2)), clock.instant(), List.of(keywords), 0);
     }
+
+    @Test
+    void weightRulesAreWarmedUpOnInputOfThisDeploymentsSize() {
+        open();
+        try (CompiledScript keywordRule = rules.compile(ScriptSource.bundled(RuleKind.KEYWORD_WEIGHTS), RuleKind.KEYWORD_WEIGHTS)) {
+            assertThat(keywordRule.warmUpSize()).as("3 keywords over rules.windows 3").isEqualTo(new CompiledScript.WarmUpSize(3, 3));
+        }
+    }
 }
