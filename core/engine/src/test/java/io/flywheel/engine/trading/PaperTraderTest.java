@@ -411,6 +411,22 @@ class PaperTraderTest {
         return lines.subList(1, lines.size());
     }
 
+    /** Polls daily for ten days, then for {@code downDays} with ETH's feed down; returns ETH's newest bar before it went down. */
+    private static Instant pollThroughAnOutage(PaperTrader trader, ManualClock clock, Outage eth, int downDays) {
+        trader.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+        eth.down = true;
+        Instant before = newestClosed(ETH_400, clock.instant());
+        for (int i = 0; i < downDays; i++) {
+            clock.advance(DAY);
+            trader.poll(null);
+        }
+        return before;
+    }
+
     private static boolean within(Instant t, Instant after, Instant through) {
         return t.isAfter(after) && !t.isAfter(through);
     }
@@ -421,18 +437,8 @@ class PaperTraderTest {
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
         PaperTrader trader = lagTrader(clock, store, eth);
-        trader.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
         // ETH's feed stops; once it is overdue BTC's bars go on without it; then ETH delivers what it missed.
-        eth.down = true;
-        Instant ethBefore = newestClosed(ETH_400, clock.instant());
-        for (int i = 0; i < PaperTrader.STALE_INTERVALS + 4; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
+        Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 4);
         Instant btcThrough = newestClosed(BTC_400, clock.instant());
         assertThat(trader.book().lastTime()).as("BTC went on without ETH").isEqualTo(btcThrough);
         eth.down = false;
@@ -484,17 +490,7 @@ class PaperTraderTest {
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
         PaperTrader trader = lagTrader(clock, store, eth);
-        trader.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
-        eth.down = true;
-        Instant ethBefore = newestClosed(ETH_400, clock.instant());
-        for (int i = 0; i < PaperTrader.STALE_INTERVALS + 14; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
+        Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         Instant btcThrough = newestClosed(BTC_400, clock.instant());
         Written truth = written(store);
         assertThat(truth.returns()).as("periods BTC closed while ETH was down").anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
