@@ -180,7 +180,7 @@ public final class SqliteImport {
                 for (int i = 0; i < fields.size(); i++) {
                     row.put(fields.get(i), r.getObject(i + 2));
                 }
-                Optional<String> problem = problem(row);
+                Optional<String> problem = problem(row, request.mapping());
                 if (problem.isPresent()) {
                     rejected++;
                     if (reasons.size() < MAX_REASONS) {
@@ -215,13 +215,13 @@ public final class SqliteImport {
         return done;
     }
 
-    private static Optional<String> problem(Map<String, Object> row) {
+    private static Optional<String> problem(Map<String, Object> row, Map<String, String> mapping) {
         Object title = row.get("title");
         if (title == null || title.toString().isBlank()) {
             return Optional.of("no title");
         }
         if (row.containsKey("timestamp") && row.get("timestamp") != null && Timestamps.parse(row.get("timestamp")).isEmpty()) {
-            return Optional.of("timestamp '" + row.get("timestamp") + "' is not a date or time this understands");
+            return Optional.of("timestamp '" + row.get("timestamp") + "' in column " + mapping.get("timestamp") + " is not a date or time this understands");
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package io.flywheel.engine.imports;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -24,7 +25,7 @@ public final class Timestamps {
 
     private Timestamps() {}
 
-    /** The instant {@code value} denotes, or empty when it is not a timestamp this understands. */
+    /** The instant {@code value} denotes, or empty when it is not a timestamp this understands or no {@link Instant} can hold; never throws. */
     public static Optional<Instant> parse(Object value) {
         if (value == null) {
             return Optional.empty();
@@ -76,17 +77,24 @@ public final class Timestamps {
     }
 
     private static Optional<Instant> fromEpoch(long v) {
+        if (v == Long.MIN_VALUE) {
+            return Optional.empty(); // pandas writes a missing time (NaT) as -2^63
+        }
         long a = Math.abs(v);
-        if (a < 100_000_000_000L) {
-            return Optional.of(Instant.ofEpochSecond(v));
+        try {
+            if (a < 100_000_000_000L) {
+                return Optional.of(Instant.ofEpochSecond(v));
+            }
+            if (a < 100_000_000_000_000L) {
+                return Optional.of(Instant.ofEpochMilli(v));
+            }
+            if (a < 100_000_000_000_000_000L) {
+                return Optional.of(Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000), Math.floorMod(v, 1_000_000) * 1000L));
+            }
+            return Optional.of(Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000), Math.floorMod(v, 1_000_000_000)));
+        } catch (DateTimeException e) {
+            return Optional.empty();
         }
-        if (a < 100_000_000_000_000L) {
-            return Optional.of(Instant.ofEpochMilli(v));
-        }
-        if (a < 100_000_000_000_000_000L) {
-            return Optional.of(Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000), Math.floorMod(v, 1_000_000) * 1000L));
-        }
-        return Optional.of(Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000), Math.floorMod(v, 1_000_000_000)));
     }
 
     private static Optional<Instant> fromSeconds(double d) {

@@ -111,6 +111,35 @@ class SqliteImportTest {
         assertThat(store.size()).isZero();
     }
 
+    private SqliteImport.Progress run(Path db, String table, Map<String, String> mapping) {
+        return importer.run(new SqliteImport.Request(db, table, mapping, "prototype", "imported", 1), x -> {});
+    }
+
+    @Test
+    void aTimestampJavaCannotHoldRejectsItsRowAndTheImportGoesOn() throws Exception {
+        // -2^63 is pandas' NaT written as int64.
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT, ts)",
+                "INSERT INTO jobs VALUES ('One', 'https://a.example/1', 1714557600)",
+                "INSERT INTO jobs VALUES ('Two', 'https://a.example/2', 1714557600)",
+                "INSERT INTO jobs VALUES ('Bad', 'https://a.example/3', -9223372036854775808)",
+                "INSERT INTO jobs VALUES ('Four', 'https://a.example/4', 1714557600)");
+        Map<String, String> mapping = Map.of("title", "title", "url", "link", "timestamp", "ts");
+        SqliteImport.Progress p = run(db, null, mapping);
+        assertThat(p.imported()).isEqualTo(3);
+        assertThat(p.rejected()).isEqualTo(1);
+        assertThat(p.reasons()).singleElement().asString().startsWith("row 3: timestamp '-9223372036854775808' in column ts is not a date");
+        assertThat(store.get("https://a.example/4")).isPresent();
+
+        SqliteImport.Progress again = run(db, null, mapping);
+        assertThat(again.duplicates()).isEqualTo(3);
+        assertThat(again.rejected()).isEqualTo(1);
+    }
+
+
+
+
+
+
     @Test
     void mappingsAreCheckedWithClearMessages() {
         assertThat(SqliteImport.parseMapping("title=job_title, url=link ,timestamp=created_at"))

@@ -35,6 +35,15 @@ class TimestampsTest {
         assertThat(Timestamps.parse(1714557600.25d)).contains(Instant.parse("2024-05-01T10:00:00.250Z"));
     }
 
+    @Test
+    void refusesNumbersNoInstantCanHoldInsteadOfThrowing() {
+        assertThat(Timestamps.parse(Long.MIN_VALUE)).as("pandas NaT").isEmpty();
+        assertThat(Timestamps.parse("-9223372036854775808")).isEmpty();
+        assertThat(Timestamps.parse("99999999999999999999999999999999")).isEmpty();
+        assertThat(Timestamps.parse(1e40)).isEmpty();
+        assertThat(Timestamps.parse(Double.NaN)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "yesterday", "2024-13-45", "12:00", "NaN", "1e400"})
     void refusesWhatIsNotATime(String text) {
