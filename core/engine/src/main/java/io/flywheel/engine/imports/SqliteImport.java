@@ -3,6 +3,11 @@ package io.flywheel.engine.imports;
 import io.flywheel.api.lead.RawLead;
 import io.flywheel.engine.lead.IngestResult;
 import io.flywheel.engine.lead.LeadPipeline;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,6 +35,7 @@ public final class SqliteImport {
     /** Fields a column can be mapped to. */
     public static final Set<String> FIELDS = Set.of("title", "url", "body", "company", "location", "compensation", "platform", "timestamp");
     static final int MAX_REASONS = 20;
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     /**
      * @param table the table to read, or {@code null} when the database has exactly one
@@ -178,7 +184,7 @@ public final class SqliteImport {
                 long rowid = r.getLong(1);
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < fields.size(); i++) {
-                    row.put(fields.get(i), r.getObject(i + 2));
+                    row.put(fields.get(i), value(r, i + 2));
                 }
                 Optional<String> problem = problem(row, request.mapping());
                 if (problem.isPresent()) {
@@ -213,6 +219,33 @@ public final class SqliteImport {
         Progress done = new Progress(total, read, imported, duplicates, linked, rejected, List.copyOf(reasons));
         progress.accept(done);
         return done;
+    }
+
+    /** A cell as imported: BLOBs and TEXT that is not valid UTF-8 are decoded by {@link #decode}, the rest as the driver reads it. */
+    private static Object value(ResultSet r, int column) throws SQLException {
+        Object v = r.getObject(column);
+        if (v instanceof byte[] bytes) {
+            return decode(bytes);
+        }
+        // The driver reads TEXT as UTF-8 and puts U+FFFD for bytes that are not; the raw bytes say what was there.
+        if (v instanceof String s && s.indexOf('\uFFFD') >= 0) {
+            byte[] raw = r.getBytes(column);
+            return raw == null ? s : decode(raw);
+        }
+        return v;
+    }
+
+    /**
+     * Bytes as text: UTF-8 when they are valid UTF-8, else windows-1252 (Latin-1 as Windows tools wrote it; its five
+     * unassigned bytes become U+FFFD). The same bytes always give the same text, so a re-run finds the same dedup key.
+     */
+    static String decode(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, WINDOWS_1252);
+        }
     }
 
     private static Optional<String> problem(Map<String, Object> row, Map<String, String> mapping) {

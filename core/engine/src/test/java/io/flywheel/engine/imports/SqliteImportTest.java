@@ -141,6 +141,30 @@ class SqliteImportTest {
 
 
     @Test
+    void blobsAndTextThatIsNotUtf8AreReadAsText() throws Exception {
+        // E9 is é in windows-1252 (and Latin-1) but not valid UTF-8 on its own.
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title, link TEXT, company)",
+                "INSERT INTO jobs VALUES (CAST('Backend Engineer blob' AS BLOB), 'https://a.example/1', NULL)",
+                "INSERT INTO jobs VALUES (CAST(X'436166E920456E67696E656572' AS TEXT), 'https://a.example/2', NULL)",
+                "INSERT INTO jobs VALUES (X'436166E920426C6F62', NULL, CAST('Acme' AS BLOB))",
+                "INSERT INTO jobs VALUES (CAST('Café UTF-8' AS BLOB), 'https://a.example/4', NULL)");
+        Map<String, String> mapping = Map.of("title", "title", "url", "link", "company", "company");
+        SqliteImport.Progress p = run(db, null, mapping);
+        assertThat(p.imported()).isEqualTo(4);
+        assertThat(store.get("https://a.example/1").orElseThrow().title()).isEqualTo("Backend Engineer blob");
+        assertThat(store.get("https://a.example/2").orElseThrow().title()).isEqualTo("Café Engineer");
+        assertThat(store.get("https://a.example/4").orElseThrow().title()).isEqualTo("Café UTF-8");
+        Lead noLink = store.query(LeadQuery.newest(10)).stream().filter(l -> l.url() == null).findFirst().orElseThrow();
+        assertThat(noLink.title()).isEqualTo("Café Blob");
+        assertThat(noLink.company()).isEqualTo("Acme");
+
+        // The same bytes give the same key, so a re-run adds nothing.
+        SqliteImport.Progress again = run(db, null, mapping);
+        assertThat(again.imported()).isZero();
+        assertThat(again.duplicates()).isEqualTo(4);
+    }
+
+    @Test
     void mappingsAreCheckedWithClearMessages() {
         assertThat(SqliteImport.parseMapping("title=job_title, url=link ,timestamp=created_at"))
                 .containsEntry("title", "job_title").containsEntry("url", "link").containsEntry("timestamp", "created_at");
