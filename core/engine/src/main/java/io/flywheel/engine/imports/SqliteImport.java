@@ -17,12 +17,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 
@@ -122,7 +125,7 @@ public final class SqliteImport {
             try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + quote(table))) {
                 total = r.next() ? r.getLong(1) : 0;
             }
-            return copy(db, table, total, request, progress);
+            return copy(db, reading(db, table, columns.values()), total, request, progress);
         } catch (SQLException e) {
             throw new ImportException("cannot read " + request.database() + ": " + e.getMessage(), e);
         }
@@ -162,13 +165,80 @@ public final class SqliteImport {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private Progress copy(Connection db, String table, long total, Request request, Consumer<Progress> progress) throws SQLException {
-        List<String> fields = new ArrayList<>(request.mapping().keySet());
-        StringBuilder sql = new StringBuilder("SELECT rowid");
-        for (String f : fields) {
-            sql.append(", ").append(quote(request.mapping().get(f)));
+    /**
+     * How rows are read and named in reports: a table by its rowid; a WITHOUT ROWID table, which has none, by its primary key; a
+     * view, which has neither, by its position when sorted by all its columns (ORDER BY makes that the same on every run).
+     */
+    private record Reading(String table, List<String> idColumns, String orderBy) {
+        String select(List<String> columns) {
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (String c : idColumns) {
+                sql.append(quote(c)).append(", ");
+            }
+            sql.append(String.join(", ", columns.stream().map(SqliteImport::quote).toList()));
+            return sql.append(" FROM ").append(quote(table)).append(" ORDER BY ").append(orderBy).toString();
         }
-        sql.append(" FROM ").append(quote(table));
+
+        String name(ResultSet r, long position) throws SQLException {
+            if (idColumns.isEmpty()) {
+                return "view row " + position;
+            }
+            if (idColumns.size() == 1 && ROWID_NAMES.contains(idColumns.getFirst())) {
+                return "row " + r.getLong(1);
+            }
+            List<String> key = new ArrayList<>();
+            for (int i = 0; i < idColumns.size(); i++) {
+                key.add(idColumns.get(i) + "=" + value(r, i + 1));
+            }
+            return "row " + String.join(", ", key);
+        }
+    }
+
+    private static final List<String> ROWID_NAMES = List.of("rowid", "_rowid_", "oid");
+
+    private static Reading reading(Connection db, String table, Collection<String> columns) throws SQLException {
+        String type = "table";
+        boolean withoutRowid = false;
+        try (PreparedStatement q = db.prepareStatement("SELECT type, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?")) {
+            q.setString(1, table);
+            try (ResultSet r = q.executeQuery()) {
+                if (r.next()) {
+                    type = r.getString(1);
+                    withoutRowid = r.getInt(2) != 0;
+                }
+            }
+        }
+        String allColumns = String.join(", ", columns.stream().map(SqliteImport::quote).toList());
+        if (type.equals("view")) {
+            return new Reading(table, List.of(), allColumns);
+        }
+        if (withoutRowid) {
+            List<String> key = primaryKey(db, table);
+            return new Reading(table, key, String.join(", ", key.stream().map(SqliteImport::quote).toList()));
+        }
+        // A column may be named rowid; SQLite then still answers to _rowid_ or oid.
+        Set<String> taken = new HashSet<>();
+        columns.forEach(c -> taken.add(c.toLowerCase(Locale.ROOT)));
+        Optional<String> rowid = ROWID_NAMES.stream().filter(n -> !taken.contains(n)).findFirst();
+        return rowid.map(n -> new Reading(table, List.of(n), n)).orElseGet(() -> new Reading(table, List.of(), allColumns));
+    }
+
+    private static List<String> primaryKey(Connection db, String table) throws SQLException {
+        Map<Integer, String> key = new TreeMap<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("PRAGMA table_info(" + quote(table) + ")")) {
+            while (r.next()) {
+                if (r.getInt("pk") > 0) {
+                    key.put(r.getInt("pk"), r.getString("name"));
+                }
+            }
+        }
+        return List.copyOf(key.values());
+    }
+
+    private Progress copy(Connection db, Reading reading, long total, Request request, Consumer<Progress> progress) throws SQLException {
+        List<String> fields = new ArrayList<>(request.mapping().keySet());
+        String sql = reading.select(fields.stream().map(f -> request.mapping().get(f)).toList());
+        int first = reading.idColumns().size() + 1;
         long read = 0;
         long imported = 0;
         long duplicates = 0;
@@ -177,20 +247,20 @@ public final class SqliteImport {
         List<String> reasons = new ArrayList<>();
         Map<String, List<RawLead>> byPlatform = new LinkedHashMap<>();
         int pending = 0;
-        try (PreparedStatement q = db.prepareStatement(sql.toString()); ResultSet r = q.executeQuery()) {
+        try (PreparedStatement q = db.prepareStatement(sql); ResultSet r = q.executeQuery()) {
             boolean more = r.next();
             while (more) {
                 read++;
-                long rowid = r.getLong(1);
+                String name = reading.name(r, read);
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < fields.size(); i++) {
-                    row.put(fields.get(i), value(r, i + 2));
+                    row.put(fields.get(i), value(r, i + first));
                 }
                 Optional<String> problem = problem(row, request.mapping());
                 if (problem.isPresent()) {
                     rejected++;
                     if (reasons.size() < MAX_REASONS) {
-                        reasons.add("row " + rowid + ": " + problem.get());
+                        reasons.add(name + ": " + problem.get());
                     }
                 } else {
                     RawLead raw = raw(row);

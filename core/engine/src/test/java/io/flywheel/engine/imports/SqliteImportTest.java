@@ -165,6 +165,41 @@ class SqliteImportTest {
     }
 
     @Test
+    void viewsAndTablesWithoutRowidAreImported() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (link TEXT PRIMARY KEY, title TEXT) WITHOUT ROWID",
+                "INSERT INTO jobs VALUES ('https://a.example/2', NULL)",
+                "INSERT INTO jobs VALUES ('https://a.example/1', 'One')");
+        Map<String, String> mapping = Map.of("title", "title", "url", "link");
+        SqliteImport.Progress p = run(db, null, mapping);
+        assertThat(p.imported()).isEqualTo(1);
+        assertThat(p.reasons()).containsExactly("row link=https://a.example/2: no title");
+
+        Path view = SqliteImportFixture.database(dir, "CREATE TABLE base (id INTEGER PRIMARY KEY, title TEXT, link TEXT)",
+                "INSERT INTO base VALUES (7, 'Seven', 'https://b.example/7')",
+                "INSERT INTO base VALUES (8, NULL, 'https://b.example/8')",
+                "INSERT INTO base VALUES (9, 'Nine', 'https://b.example/9')",
+                "CREATE VIEW v AS SELECT link, title FROM base");
+        List<SqliteImport.Progress> updates = new ArrayList<>();
+        SqliteImport.Progress v = importer.run(new SqliteImport.Request(view, "v", mapping, "prototype", "imported", 1), updates::add);
+        assertThat(v.total()).isEqualTo(3);
+        assertThat(v.imported()).isEqualTo(2);
+        // A view's rows are numbered in the order of all its columns.
+        assertThat(v.reasons()).containsExactly("view row 2: no title");
+        assertThat(updates).last().isEqualTo(v);
+        assertThat(v.read()).isEqualTo(3);
+        assertThat(store.get("https://b.example/9")).isPresent();
+    }
+
+    @Test
+    void aColumnNamedRowidDoesNotHideTheRowid() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (rowid TEXT, title TEXT, link TEXT)",
+                "INSERT INTO jobs VALUES ('x', 'One', 'https://a.example/1')",
+                "INSERT INTO jobs VALUES ('y', NULL, 'https://a.example/2')");
+        SqliteImport.Progress p = run(db, null, Map.of("title", "title", "url", "link"));
+        assertThat(p.reasons()).containsExactly("row 2: no title");
+    }
+
+    @Test
     void mappingsAreCheckedWithClearMessages() {
         assertThat(SqliteImport.parseMapping("title=job_title, url=link ,timestamp=created_at"))
                 .containsEntry("title", "job_title").containsEntry("url", "link").containsEntry("timestamp", "created_at");
