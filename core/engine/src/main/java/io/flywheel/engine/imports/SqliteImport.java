@@ -3,6 +3,7 @@ package io.flywheel.engine.imports;
 import io.flywheel.api.lead.RawLead;
 import io.flywheel.engine.lead.IngestResult;
 import io.flywheel.engine.lead.LeadPipeline;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -324,9 +325,18 @@ public final class SqliteImport {
             return Optional.of("no title");
         }
         if (row.containsKey("timestamp") && row.get("timestamp") != null && Timestamps.parse(row.get("timestamp")).isEmpty()) {
-            return Optional.of("timestamp '" + row.get("timestamp") + "' in column " + mapping.get("timestamp") + " is not a date or time this understands");
+            return Optional.of("timestamp '" + asStored(row.get("timestamp")) + "' in column " + mapping.get("timestamp") + " is not a date or time this understands");
         }
         return Optional.empty();
+    }
+
+    /** A value as SQLite shows it: a REAL in plain digits ({@code 1714557600000.0}), not as Java's {@code 1.7145576E12}. */
+    private static String asStored(Object v) {
+        if (v instanceof Double d && Double.isFinite(d) && Math.abs(d) < 1e15) {
+            String plain = BigDecimal.valueOf(d).toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        return String.valueOf(v);
     }
 
     private static RawLead raw(Map<String, Object> row) {

@@ -200,6 +200,22 @@ class SqliteImportTest {
     }
 
     @Test
+    void epochMillisStoredAsRealAndOffsetsWithoutAColonAreRead() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT, ts)",
+                "INSERT INTO jobs VALUES ('Int millis', 'https://a.example/1', 1714557600000)",
+                "INSERT INTO jobs VALUES ('Real millis', 'https://a.example/2', 1714557600000.0)",
+                "INSERT INTO jobs VALUES ('Text real millis', 'https://a.example/3', '1714557600123.0')",
+                "INSERT INTO jobs VALUES ('Python %z', 'https://a.example/4', '2024-05-01 12:00:00+0200')",
+                "INSERT INTO jobs VALUES ('Far off', 'https://a.example/5', 1e40)");
+        SqliteImport.Progress p = run(db, null, Map.of("title", "title", "url", "link", "timestamp", "ts"));
+        assertThat(p.imported()).isEqualTo(4);
+        assertThat(store.get("https://a.example/2").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(store.get("https://a.example/3").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z"));
+        assertThat(store.get("https://a.example/4").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(p.reasons()).containsExactly("row 5: timestamp '1.0E40' in column ts is not a date or time this understands");
+    }
+
+    @Test
     void mappingsAreCheckedWithClearMessages() {
         assertThat(SqliteImport.parseMapping("title=job_title, url=link ,timestamp=created_at"))
                 .containsEntry("title", "job_title").containsEntry("url", "link").containsEntry("timestamp", "created_at");
