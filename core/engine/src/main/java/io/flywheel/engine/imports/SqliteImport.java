@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -39,6 +40,7 @@ public final class SqliteImport {
     /** Fields a column can be mapped to. */
     public static final Set<String> FIELDS = Set.of("title", "url", "body", "company", "location", "compensation", "platform", "timestamp");
     static final int MAX_REASONS = 20;
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\n\\t]]");
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     /**
@@ -278,7 +280,7 @@ public final class SqliteImport {
                         linked += result.linked();
                         rejected += result.rejected();
                         if (result.rejected() > 0 && reasons.size() < MAX_REASONS) {
-                            reasons.add(result.rejected() + " row(s) with a title of only blanks or control characters");
+                            reasons.add(result.rejected() + " row(s) the lead pipeline refused (no usable title)");
                         }
                     }
                     byPlatform.clear();
@@ -324,6 +326,10 @@ public final class SqliteImport {
         if (title == null || title.toString().isBlank()) {
             return Optional.of("no title");
         }
+        // What the normalizer drops from a title; a title of nothing else would be rejected there, where the row is no longer known.
+        if (CONTROL.matcher(title.toString()).replaceAll("").isBlank()) {
+            return Optional.of("title '" + escaped(title.toString()) + "' has only blanks or control characters");
+        }
         if (row.containsKey("timestamp") && row.get("timestamp") != null && Timestamps.parse(row.get("timestamp")).isEmpty()) {
             return Optional.of("timestamp '" + asStored(row.get("timestamp")) + "' in column " + mapping.get("timestamp") + " is not a date or time this understands");
         }
@@ -337,6 +343,17 @@ public final class SqliteImport {
             return plain.contains(".") ? plain : plain + ".0";
         }
         return String.valueOf(v);
+    }
+
+    private static String escaped(String s) {
+        StringBuilder out = new StringBuilder();
+        s.codePoints().limit(40).forEach(c -> out.append(switch (c) {
+            case '\t' -> "\\t";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            default -> Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", c) : Character.toString(c);
+        }));
+        return s.codePointCount(0, s.length()) > 40 ? out + "..." : out.toString();
     }
 
     private static RawLead raw(Map<String, Object> row) {

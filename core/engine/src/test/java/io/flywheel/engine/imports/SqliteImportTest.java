@@ -135,11 +135,6 @@ class SqliteImportTest {
         assertThat(again.rejected()).isEqualTo(1);
     }
 
-
-
-
-
-
     @Test
     void blobsAndTextThatIsNotUtf8AreReadAsText() throws Exception {
         // E9 is é in windows-1252 (and Latin-1) but not valid UTF-8 on its own.
@@ -213,6 +208,19 @@ class SqliteImportTest {
         assertThat(store.get("https://a.example/3").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z"));
         assertThat(store.get("https://a.example/4").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
         assertThat(p.reasons()).containsExactly("row 5: timestamp '1.0E40' in column ts is not a date or time this understands");
+    }
+
+    @Test
+    void rowsWithATitleOfOnlyControlCharactersAreNamed() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT)",
+                "INSERT INTO jobs VALUES ('Good', 'https://a.example/1')",
+                "INSERT INTO jobs VALUES (char(1,2,3), 'https://a.example/2')",
+                "INSERT INTO jobs VALUES (char(9,10,127) || ' ', 'https://a.example/3')");
+        SqliteImport.Progress p = importer.run(new SqliteImport.Request(db, null, Map.of("title", "title", "url", "link"), "p", "imported", 10), x -> {});
+        assertThat(p.imported()).isEqualTo(1);
+        assertThat(p.rejected()).isEqualTo(2);
+        assertThat(p.reasons()).containsExactly("row 2: title '\\u0001\\u0002\\u0003' has only blanks or control characters",
+                "row 3: title '\\t\\n\\u007f ' has only blanks or control characters");
     }
 
     @Test
