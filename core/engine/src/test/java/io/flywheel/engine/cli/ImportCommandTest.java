@@ -69,6 +69,29 @@ class ImportCommandTest {
                 .contains("rejected row 2: timestamp '-9223372036854775808' in column ts is not a date or time this understands");
     }
 
+    @Test
+    void progressIsShownAsAskedAndAutoDrawsLinesWhenStderrIsNotTheProcessTerminal() throws Exception {
+        Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
+        String[] args = {"--sqlite", db.toString(), "--map", "title=job_title,url=link"};
+
+        assertThat(run(concat(args, "--progress", "none"))).as(err()).isZero();
+        assertThat(err()).isEmpty();
+        assertThat(out()).contains("of 8 row(s)");
+
+        assertThat(run(concat(args, "--progress", "lines"))).as(err()).isZero();
+        assertThat(err()).contains("import: 100%  8/8 rows").doesNotContain("\r");
+
+        assertThat(run(concat(args, "--progress", "bar"))).as(err()).isZero();
+        assertThat(err()).startsWith("\r[").contains("] 100%  8/8 rows").endsWith(System.lineSeparator());
+
+        assertThat(run(concat(args, "--progress", "auto"))).as(err()).isZero();
+        assertThat(err()).contains("import: 100%  8/8 rows").doesNotContain("\r");
+        assertThat(run(args)).as(err()).isZero();
+        assertThat(err()).contains("import: 100%  8/8 rows").doesNotContain("\r");
+
+        assertThat(run(concat(args, "--progress", "fancy"))).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--progress must be auto, bar, lines or none, found 'fancy'");
+    }
 
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
