@@ -39,7 +39,7 @@ final class ImportCommand implements Callable<Integer> {
             description = "Which column holds each field: title (required), url, platform, timestamp, body, company, location, compensation.")
     String mapping;
 
-    @Option(names = "--table", description = "The table to read (default: the only table in the file).")
+    @Option(names = "--table", description = "The table or view to read (default: the only one in the file).")
     String table;
 
     @Option(names = "--source", defaultValue = "import", description = "Source id recorded on imported leads (default: ${DEFAULT-VALUE}).")

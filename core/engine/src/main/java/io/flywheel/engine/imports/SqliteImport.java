@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Imports a prototype's SQLite table of leads through the same pipeline as a source run
- * (normalization, exact and cross-post dedup, scoring), in batches. Rows without a title or with a
+ * Imports a prototype's SQLite table (or view) of leads through the same pipeline as a source run
+ * (normalization, exact and cross-post dedup, scoring), in batches. Rows without a usable title or with a
  * timestamp that cannot be read are rejected and reported with their row id; the import goes on.
  */
 public final class SqliteImport {
