@@ -39,7 +39,7 @@ final class ImportCommand implements Callable<Integer> {
             description = "Which column holds each field: title (required), url, platform, timestamp, body, company, location, compensation.")
     String mapping;
 
-    @Option(names = "--table", description = "The table to read (default: the only table in the file).")
+    @Option(names = "--table", description = "The table or view to read (default: the only one in the file).")
     String table;
 
     @Option(names = "--source", defaultValue = "import", description = "Source id recorded on imported leads (default: ${DEFAULT-VALUE}).")
@@ -50,6 +50,11 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "1000", description = "Rows per store commit (default: ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
+            description = "auto, bar (redrawn in place), lines (one per tenth) or none; auto redraws only when stderr is a terminal"
+                    + " (Linux: /proc/self/fd/2) and TERM is set and not dumb, else lines (default: ${DEFAULT-VALUE}).")
+    String progress;
 
     @Option(names = "--post", description = "Also queue the imported leads for the lead outputs (default: import quietly).")
     boolean post;
@@ -68,6 +73,13 @@ final class ImportCommand implements Callable<Integer> {
             err.println("flywheel import: --batch must be positive, found " + batch);
             return FlywheelCli.CONFIG_PROBLEMS;
         }
+        ImportProgressBar.Mode mode;
+        try {
+            mode = ImportProgressBar.Mode.valueOf(progress.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            err.println("flywheel import: --progress must be auto, bar, lines or none, found '" + progress + "'");
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
         return cli.withStore("import", null, (config, store) -> {
             NearDuplicates near = new NearDuplicates(store, config.store().nearDuplicates());
             near.seed(cli.io().clock().instant());
@@ -75,7 +87,8 @@ final class ImportCommand implements Callable<Integer> {
             LeadPipeline pipeline = new LeadPipeline(
                     new LeadNormalizer(new UrlCanonicalizer(config.store().trackingParams()), new KeywordMatcher(config.keywords().keySet())), store,
                     new KeywordScorer(), () -> weights, post ? leadOutputs(config) : List.of(), cli.io().clock(), near);
-            ImportProgressBar bar = new ImportProgressBar(err, cli.io().clock(), System.console() != null && err == System.err);
+            ImportProgressBar bar = new ImportProgressBar(err, cli.io().clock(),
+                    ImportProgressBar.resolve(mode, err == System.err, ImportProgressBar.STDERR_LINK, cli.io().env()));
             SqliteImport.Progress done;
             try {
                 done = new SqliteImport(pipeline).run(new SqliteImport.Request(database, table, map, source, platform.strip().toLowerCase(Locale.ROOT), batch),

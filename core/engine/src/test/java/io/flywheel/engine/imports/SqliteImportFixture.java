@@ -1,5 +1,6 @@
 package io.flywheel.engine.imports;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +30,18 @@ public final class SqliteImportFixture {
                     }
                     p.executeUpdate();
                 }
+            }
+        }
+        return db;
+    }
+
+    /** A database built by {@code sql}, for tables of any shape (views, WITHOUT ROWID, BLOBs, odd bytes). */
+    public static Path database(Path dir, String... sql) throws Exception {
+        Path db = dir.resolve("odd.db");
+        Files.deleteIfExists(db);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
             }
         }
         return db;

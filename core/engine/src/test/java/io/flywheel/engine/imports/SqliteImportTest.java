@@ -111,6 +111,118 @@ class SqliteImportTest {
         assertThat(store.size()).isZero();
     }
 
+    private SqliteImport.Progress run(Path db, String table, Map<String, String> mapping) {
+        return importer.run(new SqliteImport.Request(db, table, mapping, "prototype", "imported", 1), x -> {});
+    }
+
+    @Test
+    void aTimestampJavaCannotHoldRejectsItsRowAndTheImportGoesOn() throws Exception {
+        // -2^63 is pandas' NaT written as int64.
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT, ts)",
+                "INSERT INTO jobs VALUES ('One', 'https://a.example/1', 1714557600)",
+                "INSERT INTO jobs VALUES ('Two', 'https://a.example/2', 1714557600)",
+                "INSERT INTO jobs VALUES ('Bad', 'https://a.example/3', -9223372036854775808)",
+                "INSERT INTO jobs VALUES ('Four', 'https://a.example/4', 1714557600)");
+        Map<String, String> mapping = Map.of("title", "title", "url", "link", "timestamp", "ts");
+        SqliteImport.Progress p = run(db, null, mapping);
+        assertThat(p.imported()).isEqualTo(3);
+        assertThat(p.rejected()).isEqualTo(1);
+        assertThat(p.reasons()).singleElement().asString().startsWith("row 3: timestamp '-9223372036854775808' in column ts is not a date");
+        assertThat(store.get("https://a.example/4")).isPresent();
+
+        SqliteImport.Progress again = run(db, null, mapping);
+        assertThat(again.duplicates()).isEqualTo(3);
+        assertThat(again.rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void blobsAndTextThatIsNotUtf8AreReadAsText() throws Exception {
+        // E9 is é in windows-1252 (and Latin-1) but not valid UTF-8 on its own.
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title, link TEXT, company)",
+                "INSERT INTO jobs VALUES (CAST('Backend Engineer blob' AS BLOB), 'https://a.example/1', NULL)",
+                "INSERT INTO jobs VALUES (CAST(X'436166E920456E67696E656572' AS TEXT), 'https://a.example/2', NULL)",
+                "INSERT INTO jobs VALUES (X'436166E920426C6F62', NULL, CAST('Acme' AS BLOB))",
+                "INSERT INTO jobs VALUES (CAST('Café UTF-8' AS BLOB), 'https://a.example/4', NULL)");
+        Map<String, String> mapping = Map.of("title", "title", "url", "link", "company", "company");
+        SqliteImport.Progress p = run(db, null, mapping);
+        assertThat(p.imported()).isEqualTo(4);
+        assertThat(store.get("https://a.example/1").orElseThrow().title()).isEqualTo("Backend Engineer blob");
+        assertThat(store.get("https://a.example/2").orElseThrow().title()).isEqualTo("Café Engineer");
+        assertThat(store.get("https://a.example/4").orElseThrow().title()).isEqualTo("Café UTF-8");
+        Lead noLink = store.query(LeadQuery.newest(10)).stream().filter(l -> l.url() == null).findFirst().orElseThrow();
+        assertThat(noLink.title()).isEqualTo("Café Blob");
+        assertThat(noLink.company()).isEqualTo("Acme");
+
+        // The same bytes give the same key, so a re-run adds nothing.
+        SqliteImport.Progress again = run(db, null, mapping);
+        assertThat(again.imported()).isZero();
+        assertThat(again.duplicates()).isEqualTo(4);
+    }
+
+    @Test
+    void viewsAndTablesWithoutRowidAreImported() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (link TEXT PRIMARY KEY, title TEXT) WITHOUT ROWID",
+                "INSERT INTO jobs VALUES ('https://a.example/2', NULL)",
+                "INSERT INTO jobs VALUES ('https://a.example/1', 'One')");
+        Map<String, String> mapping = Map.of("title", "title", "url", "link");
+        SqliteImport.Progress p = run(db, null, mapping);
+        assertThat(p.imported()).isEqualTo(1);
+        assertThat(p.reasons()).containsExactly("row link=https://a.example/2: no title");
+
+        Path view = SqliteImportFixture.database(dir, "CREATE TABLE base (id INTEGER PRIMARY KEY, title TEXT, link TEXT)",
+                "INSERT INTO base VALUES (7, 'Seven', 'https://b.example/7')",
+                "INSERT INTO base VALUES (8, NULL, 'https://b.example/8')",
+                "INSERT INTO base VALUES (9, 'Nine', 'https://b.example/9')",
+                "CREATE VIEW v AS SELECT link, title FROM base");
+        List<SqliteImport.Progress> updates = new ArrayList<>();
+        SqliteImport.Progress v = importer.run(new SqliteImport.Request(view, "v", mapping, "prototype", "imported", 1), updates::add);
+        assertThat(v.total()).isEqualTo(3);
+        assertThat(v.imported()).isEqualTo(2);
+        // A view's rows are numbered in the order of all its columns.
+        assertThat(v.reasons()).containsExactly("view row 2: no title");
+        assertThat(updates).last().isEqualTo(v);
+        assertThat(v.read()).isEqualTo(3);
+        assertThat(store.get("https://b.example/9")).isPresent();
+    }
+
+    @Test
+    void aColumnNamedRowidDoesNotHideTheRowid() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (rowid TEXT, title TEXT, link TEXT)",
+                "INSERT INTO jobs VALUES ('x', 'One', 'https://a.example/1')",
+                "INSERT INTO jobs VALUES ('y', NULL, 'https://a.example/2')");
+        SqliteImport.Progress p = run(db, null, Map.of("title", "title", "url", "link"));
+        assertThat(p.reasons()).containsExactly("row 2: no title");
+    }
+
+    @Test
+    void epochMillisStoredAsRealAndOffsetsWithoutAColonAreRead() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT, ts)",
+                "INSERT INTO jobs VALUES ('Int millis', 'https://a.example/1', 1714557600000)",
+                "INSERT INTO jobs VALUES ('Real millis', 'https://a.example/2', 1714557600000.0)",
+                "INSERT INTO jobs VALUES ('Text real millis', 'https://a.example/3', '1714557600123.0')",
+                "INSERT INTO jobs VALUES ('Python %z', 'https://a.example/4', '2024-05-01 12:00:00+0200')",
+                "INSERT INTO jobs VALUES ('Far off', 'https://a.example/5', 1e40)");
+        SqliteImport.Progress p = run(db, null, Map.of("title", "title", "url", "link", "timestamp", "ts"));
+        assertThat(p.imported()).isEqualTo(4);
+        assertThat(store.get("https://a.example/2").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(store.get("https://a.example/3").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00.123Z"));
+        assertThat(store.get("https://a.example/4").orElseThrow().published()).isEqualTo(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(p.reasons()).containsExactly("row 5: timestamp '1.0E40' in column ts is not a date or time this understands");
+    }
+
+    @Test
+    void rowsWithATitleOfOnlyControlCharactersAreNamed() throws Exception {
+        Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT)",
+                "INSERT INTO jobs VALUES ('Good', 'https://a.example/1')",
+                "INSERT INTO jobs VALUES (char(1,2,3), 'https://a.example/2')",
+                "INSERT INTO jobs VALUES (char(9,10,127) || ' ', 'https://a.example/3')");
+        SqliteImport.Progress p = importer.run(new SqliteImport.Request(db, null, Map.of("title", "title", "url", "link"), "p", "imported", 10), x -> {});
+        assertThat(p.imported()).isEqualTo(1);
+        assertThat(p.rejected()).isEqualTo(2);
+        assertThat(p.reasons()).containsExactly("row 2: title '\\u0001\\u0002\\u0003' has only blanks or control characters",
+                "row 3: title '\\t\\n\\u007f ' has only blanks or control characters");
+    }
+
     @Test
     void mappingsAreCheckedWithClearMessages() {
         assertThat(SqliteImport.parseMapping("title=job_title, url=link ,timestamp=created_at"))

@@ -23,6 +23,12 @@ class TimestampsTest {
             2024-05-01T10:00              | 2024-05-01T10:00:00Z
             2024-05-01                    | 2024-05-01T00:00:00Z
             'Wed, 1 May 2024 10:00:00 GMT' | 2024-05-01T10:00:00Z
+            1714557600000.0               | 2024-05-01T10:00:00Z
+            1714557600123.0               | 2024-05-01T10:00:00.123Z
+            1714557600123.5               | 2024-05-01T10:00:00.123500Z
+            2024-05-01 12:00:00+0200      | 2024-05-01T10:00:00Z
+            2024-05-01T12:00:00.123+0200  | 2024-05-01T10:00:00.123Z
+            2024-05-01T05:30:00-0430      | 2024-05-01T10:00:00Z
             """)
     void readsTheTimestampsPrototypesStore(String text, String expected) {
         assertThat(Timestamps.parse(text)).contains(Instant.parse(expected));
@@ -33,6 +39,17 @@ class TimestampsTest {
         assertThat(Timestamps.parse(1714557600L)).contains(Instant.parse("2024-05-01T10:00:00Z"));
         assertThat(Timestamps.parse(1714557600)).contains(Instant.parse("2024-05-01T10:00:00Z"));
         assertThat(Timestamps.parse(1714557600.25d)).contains(Instant.parse("2024-05-01T10:00:00.250Z"));
+        assertThat(Timestamps.parse(1714557600000.0d)).contains(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(Timestamps.parse(1714557600000000.0d)).contains(Instant.parse("2024-05-01T10:00:00Z"));
+    }
+
+    @Test
+    void refusesNumbersNoInstantCanHoldInsteadOfThrowing() {
+        assertThat(Timestamps.parse(Long.MIN_VALUE)).as("pandas NaT").isEmpty();
+        assertThat(Timestamps.parse("-9223372036854775808")).isEmpty();
+        assertThat(Timestamps.parse("99999999999999999999999999999999")).isEmpty();
+        assertThat(Timestamps.parse(1e40)).isEmpty();
+        assertThat(Timestamps.parse(Double.NaN)).isEmpty();
     }
 
     @ParameterizedTest
