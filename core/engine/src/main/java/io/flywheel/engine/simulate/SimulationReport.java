@@ -65,9 +65,9 @@ public final class SimulationReport {
         if (sum.recoveryRounds() != null) {
             out.add(sum.recoveryRounds() < 0
                     ? String.format(Locale.ROOT, "  recovery after the drift: NOT within the run (pre-drift level %.4f/round, threshold %.4f)", sum.preDriftLevel(), sum.threshold())
-                    : String.format(Locale.ROOT, "  recovery after the drift: %,d rounds (goal <= %,d: %s); the %d-round mean regret fell to %.4f/round (pre-drift %.4f + 10%% of uniform's)",
+                    : String.format(Locale.ROOT, "  recovery after the drift: %,d rounds (goal <= %,d: %s); the %d-round mean regret fell to %.4f/round (threshold %.4f: pre-drift %.4f + 10%% of uniform's)",
                             sum.recoveryRounds(), RECOVERY_GOAL, sum.recoveryRounds() <= RECOVERY_GOAL ? "met" : "NOT met", RegretSummary.RECOVERY_WINDOW,
-                            sum.threshold(), sum.preDriftLevel()));
+                            sum.recoveryMean(), sum.threshold(), sum.preDriftLevel()));
         }
         out.add(String.format(Locale.ROOT, "  posts engaged: %,d of %,d (%.1f%%); %d keyword updates; %.1f s", r.engaged(), r.posts(),
                 100.0 * r.engaged() / Math.max(1, r.posts()), r.weights().size(), r.elapsed().toMillis() / 1000.0));
