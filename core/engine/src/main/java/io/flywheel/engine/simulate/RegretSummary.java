@@ -26,6 +26,7 @@ import java.util.List;
  */
 public record RegretSummary(List<Integer> checkpoints, List<Double> regretAt, List<Double> uniformAt, List<Double> perRound,
         Integer recoveryRounds, Double preDriftLevel, Double threshold, Double recoveryMean) {
+    static final int FIRST_CHECKPOINT = 100;
     static final int PRE_DRIFT = 2_000;
     static final int RECOVERY_WINDOW = 200;
     static final double TOLERANCE = 0.10;
@@ -90,7 +91,7 @@ public record RegretSummary(List<Integer> checkpoints, List<Double> regretAt, Li
     /** 100, 300, 1,000, 3,000, 10,000, ... below {@code n}, and {@code n}. */
     static List<Integer> checkpoints(int n) {
         List<Integer> out = new ArrayList<>();
-        for (int base = 100; base < n; base *= 10) {
+        for (int base = FIRST_CHECKPOINT; base < n; base *= 10) {
             out.add(base);
             if (base * 3 < n) {
                 out.add(base * 3);
