@@ -115,8 +115,8 @@ final class LeadsCommand implements Callable<Integer> {
                 case TSV -> {
                     out.println("time\tplatform\tscore\ttitle\turl\tkey\tkeywords");
                     for (Lead l : leads) {
-                        out.println(String.join("\t", l.time().toString(), l.platform(), Double.toString(l.score()), tsv(l.title()), tsv(l.url()), tsv(l.key()),
-                                String.join(",", l.keywords())));
+                        out.println(String.join("\t", l.time().toString(), tsv(l.platform()), Double.toString(l.score()), tsv(l.title()), tsv(l.url()), tsv(l.key()),
+                                tsv(String.join(",", l.keywords()))));
                     }
                 }
                 case JSON -> {
@@ -167,6 +167,7 @@ final class LeadsCommand implements Callable<Integer> {
         return one.length() <= n ? one : one.substring(0, n - 1) + "…";
     }
 
+    /** A text field of a TSV row: tabs and line breaks, which would split the row, become one space. */
     private static String tsv(String s) {
         return s == null ? "" : s.replaceAll("[\\t\\r\\n]+", " ");
     }

@@ -1,0 +1,91 @@
+package io.flywheel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.store.WriteBatch;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flywheel leads} on stored text that is hard to print, and its filters' bad values. */
+class LeadsCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path config;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+
+    @BeforeEach
+    void writeConfig() throws Exception {
+        config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                store:
+                  path: data/flywheel.db
+                keywords:
+                  go: 2
+                outputs:
+                  - id: console
+                    type: console
+                """);
+        Files.createDirectories(dir.resolve("data"));
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        String[] full = new String[args.length + 1];
+        full[0] = args[0];
+        full[1] = "--config=" + config;
+        System.arraycopy(args, 1, full, 2, args.length - 1);
+        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
+        return FlywheelCli.commandLine(io).execute(full);
+    }
+
+    /** Stores leads as they are, bypassing the normalizer: older stores and other writers hold such text. */
+    private void store(Lead... leads) {
+        try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"), MapDbStore.Options.defaults(), clock)) {
+            store.write(WriteBatch.of(List.of(leads)));
+        }
+    }
+
+    private Lead lead(String key, String platform, String title, List<String> keywords) {
+        return new Lead(key, "import", platform, title, key, null, null, null, null, null, clock.instant(), keywords, 1.5);
+    }
+
+    @Test
+    void tsvKeepsSevenColumnsWhateverTheTextFieldsHold() {
+        store(lead("https://a.example/1", "hacker\tnews", "Tab\there,\nnewline", List.of("go\tlang", "rust")));
+        assertThat(run("leads", "--format", "tsv")).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines).allSatisfy(line -> assertThat(line.split("\t", -1)).as(line).hasSize(7));
+        String[] row = lines.get(1).split("\t", -1);
+        assertThat(row[1]).isEqualTo("hacker news");
+        assertThat(row[3]).isEqualTo("Tab here, newline");
+        assertThat(row[6]).isEqualTo("go lang,rust");
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
