@@ -13,11 +13,13 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.text.BreakIterator;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,6 +29,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"Lists stored leads, newest first, filtered by platform, score, keyword and time.",
                 "Reads the store of config.yml; stop a running Flywheel first (one process per store)."})
 final class LeadsCommand implements Callable<Integer> {
+    /** Bidi embeddings, overrides, isolates and marks: U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C. */
+    private static final Pattern BIDI = Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]");
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     enum Format { TABLE, TSV, JSON }
@@ -107,8 +111,8 @@ final class LeadsCommand implements Callable<Integer> {
                 case TABLE -> {
                     out.printf("%-16s  %-14s %6s  %-60s  %s%n", "TIME (UTC)", "PLATFORM", "SCORE", "TITLE", "KEY");
                     for (Lead l : leads) {
-                        out.printf(Locale.ROOT, "%-16s  %-14s %6.1f  %-60s  %s%n", MINUTE.format(l.time()), cut(l.platform(), 14), l.score(),
-                                cut(l.title(), 60), l.key());
+                        out.printf(Locale.ROOT, "%-16s  %s %6.1f  %s  %s%n", MINUTE.format(l.time()), cell(l.platform(), 14), l.score(),
+                                cell(l.title(), 60), cell(l.key(), 0));
                     }
                     cli.io().err().printf(Locale.ROOT, "%d lead(s) shown of %,d stored%n", leads.size(), store.size());
                 }
@@ -162,9 +166,27 @@ final class LeadsCommand implements Callable<Integer> {
         return s == null ? "-" : s;
     }
 
-    private static String cut(String s, int n) {
-        String one = s.replaceAll("\\s+", " ");
-        return one.length() <= n ? one : one.substring(0, n - 1) + "…";
+    /**
+     * One table cell of {@code width} characters (grapheme clusters; 0: as long as it is): whitespace
+     * runs as one space, bidi controls shown as {@code <U+202E>} so they cannot turn the rest of the
+     * terminal line, cut before the last character (never inside one) with "…", padded with spaces.
+     */
+    static String cell(String s, int width) {
+        String one = BIDI.matcher(s.replaceAll("\\s+", " ")).replaceAll(m -> String.format(Locale.ROOT, "<U+%04X>", (int) m.group().charAt(0)));
+        if (width <= 0) {
+            return one;
+        }
+        BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
+        chars.setText(one);
+        int count = 0;
+        for (chars.first(); chars.next() != BreakIterator.DONE; ) {
+            count++;
+        }
+        if (count <= width) {
+            return one + " ".repeat(width - count);
+        }
+        chars.first();
+        return one.substring(0, chars.next(width - 1)) + "…";
     }
 
     /** A text field of a TSV row: tabs and line breaks, which would split the row, become one space. */

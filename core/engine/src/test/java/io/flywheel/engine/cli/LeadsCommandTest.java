@@ -81,6 +81,30 @@ class LeadsCommandTest {
         assertThat(row[6]).isEqualTo("go lang,rust");
     }
 
+    @Test
+    void theTableCutsLongTitlesBetweenCharactersNeverInsideOne() {
+        String emoji = "a".repeat(58) + "\uD83D\uDE00" + "tail"; // the old cut at 59 chars fell inside the surrogate pair
+        String family = "b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67" + "tail"; // one character of 8 chars
+        String accent = "c".repeat(58) + "e\u0301" + "tail"; // e and its combining accent are one character
+        store(lead("https://a.example/1", "hn", emoji, List.of()), lead("https://a.example/2", "hn", family, List.of()),
+                lead("https://a.example/3", "hn", accent, List.of()));
+        assertThat(run("leads")).isZero();
+        assertThat(out()).doesNotContain("?")
+                .contains("a".repeat(58) + "\uD83D\uDE00…  https://a.example/1")
+                .contains("b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67t…")
+                .contains("c".repeat(58) + "e\u0301…");
+    }
+
+    @Test
+    void theTableShowsBidiControlsAsVisibleEscapesInsteadOfLettingThemTurnTheLine() {
+        store(lead("https://a.example/1", "hn", "Evil \u202Egnirts", List.of()), lead("https://a.example/2", "h\u202Dn", "a\u2066b\u2069c\u200Ed\u200Fe\u202Af", List.of()));
+        assertThat(run("leads")).isZero();
+        assertThat(out()).doesNotContain("\u202A", "\u202D", "\u202E", "\u2066", "\u2069", "\u200E", "\u200F")
+                .contains("Evil <U+202E>gnirts")
+                .contains("h<U+202D>n")
+                .contains("a<U+2066>b<U+2069>c<U+200E>d<U+200F>e<U+202A>f");
+    }
+
     private String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
