@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.config.ComponentKind;
+import io.flywheel.engine.config.Durations;
 import io.flywheel.engine.store.DuplicateLink;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
@@ -41,7 +42,7 @@ final class LeadsCommand implements Callable<Integer> {
     @Option(names = {"-p", "--platform"}, description = "Only this platform.")
     String platform;
 
-    @Option(names = {"-s", "--min-score"}, description = "Only leads scoring at least this.")
+    @Option(names = {"-s", "--min-score"}, description = "Only leads scoring at least this (a finite number).")
     Double minScore;
 
     @Option(names = {"-k", "--keyword"}, description = "Only leads that matched this keyword.")
@@ -53,7 +54,7 @@ final class LeadsCommand implements Callable<Integer> {
     @Option(names = "--from", description = "Only leads at or after this time (ISO-8601, e.g. 2026-03-01T00:00:00Z).")
     Instant from;
 
-    @Option(names = "--to", description = "Only leads before this time (ISO-8601).")
+    @Option(names = "--to", description = "Only leads before this time (ISO-8601); after the start of --from or --since.")
     Instant to;
 
     @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "At most this many (default: ${DEFAULT-VALUE}).")
@@ -85,6 +86,16 @@ final class LeadsCommand implements Callable<Integer> {
             cli.io().err().println("flywheel leads: give --since or --from, not both");
             return FlywheelCli.CONFIG_PROBLEMS;
         }
+        if (minScore != null && !Double.isFinite(minScore)) {
+            cli.io().err().println("flywheel leads: --min-score must be a finite number, found " + minScore);
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
+        Instant start = since != null ? cli.io().clock().instant().minus(since) : from;
+        if (start != null && to != null && !start.isBefore(to)) {
+            String begin = since != null ? "--since " + Durations.format(since) + " (from " + start + ")" : "--from " + from;
+            cli.io().err().println("flywheel leads: " + begin + " is not before --to " + to + ": no lead can be in that range");
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
         PrintStream out = cli.io().out();
         return cli.withStore("leads", "/leads", (config, store) -> {
             if (stats) {
@@ -101,7 +112,6 @@ final class LeadsCommand implements Callable<Integer> {
                 return show(store, out, config.enabled(ComponentKind.OUTPUT).stream().map(i -> i.id()).toList());
             }
             LeadQuery q = LeadQuery.newest(limit);
-            Instant start = since != null ? cli.io().clock().instant().minus(since) : from;
             if (start != null || to != null) q = q.between(start, to);
             if (platform != null) q = q.platform(platform.strip().toLowerCase(Locale.ROOT));
             if (minScore != null) q = q.minScore(minScore);

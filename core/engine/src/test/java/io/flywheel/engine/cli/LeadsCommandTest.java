@@ -105,6 +105,31 @@ class LeadsCommandTest {
                 .contains("a<U+2066>b<U+2069>c<U+200E>d<U+200F>e<U+202A>f");
     }
 
+    @Test
+    void aMinScoreThatIsNotAFiniteNumberIsRefused() {
+        store(lead("https://a.example/1", "hn", "One", List.of()));
+        for (String value : List.of("NaN", "Infinity", "-Infinity")) {
+            assertThat(run("leads", "--min-score=" + value)).as(value).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+            assertThat(err()).as(value).contains("flywheel leads: --min-score must be a finite number, found " + value);
+            assertThat(out()).as(value).isEmpty();
+        }
+        assertThat(run("leads", "--min-score", "1.5")).isZero();
+        assertThat(out()).contains("One");
+    }
+
+    @Test
+    void aTimeRangeThatEndsBeforeItStartsIsRefusedNamingBothEnds() {
+        store(lead("https://a.example/1", "hn", "One", List.of()));
+        assertThat(run("leads", "--from", "2026-03-01T00:00:00Z", "--to", "2026-01-01T00:00:00Z")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("flywheel leads: --from 2026-03-01T00:00:00Z is not before --to 2026-01-01T00:00:00Z");
+        assertThat(out()).isEmpty();
+        assertThat(run("leads", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:00:00Z")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(run("leads", "--since", "1d", "--to", "2026-01-01T00:00:00Z")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("flywheel leads: --since 1d (from 2026-02-28T12:00:00Z) is not before --to 2026-01-01T00:00:00Z");
+        assertThat(run("leads", "--from", "2026-01-01T00:00:00Z", "--to", "2026-03-02T00:00:00Z")).isZero();
+        assertThat(out()).contains("One");
+    }
+
     private String out() {
         return out.toString(StandardCharsets.UTF_8);
     }
