@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.config.ComponentKind;
+import io.flywheel.engine.config.Durations;
 import io.flywheel.engine.store.DuplicateLink;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
@@ -13,11 +14,13 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.text.BreakIterator;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,6 +30,8 @@ import picocli.CommandLine.ParentCommand;
         description = {"Lists stored leads, newest first, filtered by platform, score, keyword and time.",
                 "Reads the store of config.yml; stop a running Flywheel first (one process per store)."})
 final class LeadsCommand implements Callable<Integer> {
+    /** Bidi embeddings, overrides, isolates and marks: U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C. */
+    private static final Pattern BIDI = Pattern.compile("[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]");
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     enum Format { TABLE, TSV, JSON }
@@ -37,7 +42,7 @@ final class LeadsCommand implements Callable<Integer> {
     @Option(names = {"-p", "--platform"}, description = "Only this platform.")
     String platform;
 
-    @Option(names = {"-s", "--min-score"}, description = "Only leads scoring at least this.")
+    @Option(names = {"-s", "--min-score"}, description = "Only leads scoring at least this (a finite number).")
     Double minScore;
 
     @Option(names = {"-k", "--keyword"}, description = "Only leads that matched this keyword.")
@@ -49,7 +54,7 @@ final class LeadsCommand implements Callable<Integer> {
     @Option(names = "--from", description = "Only leads at or after this time (ISO-8601, e.g. 2026-03-01T00:00:00Z).")
     Instant from;
 
-    @Option(names = "--to", description = "Only leads before this time (ISO-8601).")
+    @Option(names = "--to", description = "Only leads before this time (ISO-8601); after the start of --from or --since.")
     Instant to;
 
     @Option(names = {"-n", "--limit"}, defaultValue = "20", description = "At most this many (default: ${DEFAULT-VALUE}).")
@@ -81,6 +86,16 @@ final class LeadsCommand implements Callable<Integer> {
             cli.io().err().println("flywheel leads: give --since or --from, not both");
             return FlywheelCli.CONFIG_PROBLEMS;
         }
+        if (minScore != null && !Double.isFinite(minScore)) {
+            cli.io().err().println("flywheel leads: --min-score must be a finite number, found " + minScore);
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
+        Instant start = since != null ? cli.io().clock().instant().minus(since) : from;
+        if (start != null && to != null && !start.isBefore(to)) {
+            String begin = since != null ? "--since " + Durations.format(since) + " (from " + start + ")" : "--from " + from;
+            cli.io().err().println("flywheel leads: " + begin + " is not before --to " + to + ": no lead can be in that range");
+            return FlywheelCli.CONFIG_PROBLEMS;
+        }
         PrintStream out = cli.io().out();
         return cli.withStore("leads", "/leads", (config, store) -> {
             if (stats) {
@@ -97,7 +112,6 @@ final class LeadsCommand implements Callable<Integer> {
                 return show(store, out, config.enabled(ComponentKind.OUTPUT).stream().map(i -> i.id()).toList());
             }
             LeadQuery q = LeadQuery.newest(limit);
-            Instant start = since != null ? cli.io().clock().instant().minus(since) : from;
             if (start != null || to != null) q = q.between(start, to);
             if (platform != null) q = q.platform(platform.strip().toLowerCase(Locale.ROOT));
             if (minScore != null) q = q.minScore(minScore);
@@ -107,16 +121,16 @@ final class LeadsCommand implements Callable<Integer> {
                 case TABLE -> {
                     out.printf("%-16s  %-14s %6s  %-60s  %s%n", "TIME (UTC)", "PLATFORM", "SCORE", "TITLE", "KEY");
                     for (Lead l : leads) {
-                        out.printf(Locale.ROOT, "%-16s  %-14s %6.1f  %-60s  %s%n", MINUTE.format(l.time()), cut(l.platform(), 14), l.score(),
-                                cut(l.title(), 60), l.key());
+                        out.printf(Locale.ROOT, "%-16s  %s %6.1f  %s  %s%n", MINUTE.format(l.time()), cell(l.platform(), 14), l.score(),
+                                cell(l.title(), 60), cell(l.key(), 0));
                     }
                     cli.io().err().printf(Locale.ROOT, "%d lead(s) shown of %,d stored%n", leads.size(), store.size());
                 }
                 case TSV -> {
                     out.println("time\tplatform\tscore\ttitle\turl\tkey\tkeywords");
                     for (Lead l : leads) {
-                        out.println(String.join("\t", l.time().toString(), l.platform(), Double.toString(l.score()), tsv(l.title()), tsv(l.url()), tsv(l.key()),
-                                String.join(",", l.keywords())));
+                        out.println(String.join("\t", l.time().toString(), tsv(l.platform()), Double.toString(l.score()), tsv(l.title()), tsv(l.url()), tsv(l.key()),
+                                tsv(String.join(",", l.keywords()))));
                     }
                 }
                 case JSON -> {
@@ -162,11 +176,30 @@ final class LeadsCommand implements Callable<Integer> {
         return s == null ? "-" : s;
     }
 
-    private static String cut(String s, int n) {
-        String one = s.replaceAll("\\s+", " ");
-        return one.length() <= n ? one : one.substring(0, n - 1) + "…";
+    /**
+     * One table cell of {@code width} characters (grapheme clusters; 0: as long as it is): whitespace
+     * runs as one space, bidi controls shown as {@code <U+202E>} so they cannot turn the rest of the
+     * terminal line, cut before the last character (never inside one) with "…", padded with spaces.
+     */
+    static String cell(String s, int width) {
+        String one = BIDI.matcher(s.replaceAll("\\s+", " ")).replaceAll(m -> String.format(Locale.ROOT, "<U+%04X>", (int) m.group().charAt(0)));
+        if (width <= 0) {
+            return one;
+        }
+        BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
+        chars.setText(one);
+        int count = 0;
+        for (chars.first(); chars.next() != BreakIterator.DONE; ) {
+            count++;
+        }
+        if (count <= width) {
+            return one + " ".repeat(width - count);
+        }
+        chars.first();
+        return one.substring(0, chars.next(width - 1)) + "…";
     }
 
+    /** A text field of a TSV row: tabs and line breaks, which would split the row, become one space. */
     private static String tsv(String s) {
         return s == null ? "" : s.replaceAll("[\\t\\r\\n]+", " ");
     }

@@ -44,7 +44,9 @@ import picocli.CommandLine.ParentCommand;
                 "engagement probability and against uniform weights, as a table and PNG charts. Seeds are fixed: the same command",
                 "gives the same figures. Scenarios: keywords (stationary audience), drift (the best keywords become the worst halfway),",
                 "strategies (the configured strategies on real price series: adaptive weights from strategy-weights.js, walk-forward,",
-                "against equal weights and the best single strategy in hindsight), all."})
+                "against equal weights and the best single strategy in hindsight), all.",
+                "Exits 0 when every goal it could judge was met, 1 when one was NOT met, 2 on a bad option or config. A run too short",
+                "to judge a goal says so and does not fail it."})
 final class SimulateCommand implements Callable<Integer> {
     enum Scenario { keywords, drift, strategies, all }
 
@@ -119,9 +121,7 @@ final class SimulateCommand implements Callable<Integer> {
                             o.println("  chart: " + chart);
                         }
                         o.println();
-                        missed |= a.drifts(rounds) ? outcome.summary().recoveryRounds() == null || outcome.summary().recoveryRounds() < 0
-                                || outcome.summary().recoveryRounds() > SimulationReport.RECOVERY_GOAL
-                                : !(outcome.summary().ratio() <= SimulationReport.REGRET_GOAL);
+                        missed |= SimulationReport.missed(outcome);
                     } finally {
                         delete(dir);
                     }
@@ -133,10 +133,18 @@ final class SimulateCommand implements Callable<Integer> {
             if (r.isEmpty()) {
                 return FlywheelCli.CONFIG_PROBLEMS;
             }
-            missed |= r.get().series() > 0 && (2 * r.get().sharpeWins() <= r.get().series() || r.get().withinBound() < r.get().series());
+            StrategySimulation.Report report = r.get();
+            if (report.series() > 0) {
+                boolean sharpe = 2 * report.sharpeWins() > report.series();
+                boolean bound = report.withinBound() == report.series();
+                o.printf("strategies goals: adaptive Sharpe above equal weights' on more than half of the series: %s; reward regret within the Hedge bound on every series: %s%n",
+                        sharpe ? "met" : "NOT met", bound ? "met" : "NOT met");
+                missed |= !sharpe || !bound;
+            }
         }
         if (missed) {
             o.println("At least one goal was not met (see above).");
+            return FlywheelCli.FAILED;
         }
         return FlywheelCli.OK;
     }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +22,7 @@ final class WeightsCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;
 
-    @Option(names = "--days", defaultValue = "30", description = "History window for the chart and the change column (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--days", defaultValue = "30", description = "History window for the chart; CHANGE is measured from the weights in force at its start (default: ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--chart", paramLabel = "FILE.png", description = "Also write the keyword weights over time as a PNG chart (strategy weights to FILE-strategies.png).")
@@ -46,13 +47,20 @@ final class WeightsCommand implements Callable<Integer> {
                     continue;
                 }
                 WeightSet current = latest.get();
-                Map<String, Double> before = history.isEmpty() ? current.weights() : history.getFirst().weights();
+                // CHANGE is measured from the weights in force when the window began: the last set before it.
+                List<WeightSet> earlier = store.history(kind, Instant.ofEpochMilli(Long.MIN_VALUE), from);
+                Optional<WeightSet> baseline = earlier.isEmpty() ? Optional.empty() : Optional.of(earlier.getLast());
+                Map<String, Double> before = baseline.map(WeightSet::weights).orElse(Map.of());
                 out.printf("%s weights in force since %s (%s, by %s); %d update(s) in the last %d day(s)%n", label, current.time(), current.note(),
                         current.scriptHash().length() > 12 ? current.scriptHash().substring(0, 12) : current.scriptHash(), history.size(), days);
+                out.println(baseline.isPresent()
+                        ? "  CHANGE: against the weights in force at " + from + " (set " + baseline.get().time() + "); new: not among them"
+                        : "  CHANGE: no weights were in force at " + from + ", so every " + label + " is new");
                 out.printf("  %-28s %8s %9s%n", label.toUpperCase(Locale.ROOT), "WEIGHT", "CHANGE");
                 current.weights().entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                        .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8.3f %+9.3f%n", e.getKey(), e.getValue(), e.getValue() - before.getOrDefault(e.getKey(), e.getValue())));
+                        .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8.3f %9s%n", e.getKey(), e.getValue(), before.containsKey(e.getKey())
+                                ? String.format(Locale.ROOT, "%+.3f", e.getValue() - before.get(e.getKey())) : "new"));
                 out.println();
                 if (chart != null) {
                     Path file = kind == WeightSet.Kind.KEYWORD ? chart : chart.resolveSibling(chart.getFileName().toString().replaceFirst("(\\.png)?$", "-strategies.png"));

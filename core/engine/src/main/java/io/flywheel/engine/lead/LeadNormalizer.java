@@ -5,6 +5,7 @@ import io.flywheel.api.lead.RawLead;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.BreakIterator;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -64,14 +65,31 @@ public final class LeadNormalizer {
         return n.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
     }
 
+    /**
+     * Control characters out (but newline and tab), and the bidi controls that open or close an
+     * embedding, override or isolate (U+202A-U+202E, U+2066-U+2069: the ones that can turn the rest
+     * of a line wherever the text is shown); the marks U+200E, U+200F and U+061C stay, right-to-left
+     * text needs them and they turn nothing. Cut at {@code max} chars, back to a character
+     * (grapheme cluster) boundary so no surrogate pair or accent is split.
+     */
     private static String clean(String s, int max) {
         if (s == null) {
             return null;
         }
-        String c = s.replaceAll("[\\p{Cc}&&[^\\n\\t]]", "").replaceAll("[ \\t\\x0B\\f\\r]+", " ").replaceAll("\\n{3,}", "\n\n").strip();
+        String c = s.replaceAll("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069&&[^\\n\\t]]", "").replaceAll("[ \\t\\x0B\\f\\r]+", " ")
+                .replaceAll("\\n{3,}", "\n\n").strip();
         if (c.isEmpty()) {
             return null;
         }
-        return c.length() <= max ? c : c.substring(0, max);
+        if (c.length() <= max) {
+            return c;
+        }
+        BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
+        chars.setText(c);
+        int end = chars.isBoundary(max) ? max : chars.preceding(max);
+        if (end == 0) { // one cluster longer than max (a letter under hundreds of accents): cut between code points
+            end = Character.isHighSurrogate(c.charAt(max - 1)) ? max - 1 : max;
+        }
+        return c.substring(0, end);
     }
 }

@@ -21,9 +21,12 @@ import java.util.List;
  * @param recoveryRounds rounds to recover after the drift; -1 when it never did; null without a drift
  * @param preDriftLevel the pre-drift level (null without a drift)
  * @param threshold pre-drift level + tolerance (null without a drift)
+ * @param recoveryMean the {@link #RECOVERY_WINDOW}-round mean regret at the round the rule recovered,
+ *     at most {@code threshold} (null when it did not recover or without a drift)
  */
 public record RegretSummary(List<Integer> checkpoints, List<Double> regretAt, List<Double> uniformAt, List<Double> perRound,
-        Integer recoveryRounds, Double preDriftLevel, Double threshold) {
+        Integer recoveryRounds, Double preDriftLevel, Double threshold, Double recoveryMean) {
+    static final int FIRST_CHECKPOINT = 100;
     static final int PRE_DRIFT = 2_000;
     static final int RECOVERY_WINDOW = 200;
     static final double TOLERANCE = 0.10;
@@ -65,6 +68,7 @@ public record RegretSummary(List<Integer> checkpoints, List<Double> regretAt, Li
         Integer recovery = null;
         Double level = null;
         Double threshold = null;
+        Double recoveryMean = null;
         int drift = r.audience().driftAt();
         if (r.audience().drifts(n) && drift > 0) {
             int from = Math.max(0, drift - Math.min(PRE_DRIFT, drift / 2));
@@ -76,17 +80,18 @@ public record RegretSummary(List<Integer> checkpoints, List<Double> regretAt, Li
                 double mean = (cum[s - 1] - cum[s - RECOVERY_WINDOW - 1]) / RECOVERY_WINDOW;
                 if (mean <= threshold) {
                     recovery = s - drift;
+                    recoveryMean = mean;
                     break;
                 }
             }
         }
-        return new RegretSummary(cps, at, uat, per, recovery, level, threshold);
+        return new RegretSummary(cps, at, uat, per, recovery, level, threshold, recoveryMean);
     }
 
     /** 100, 300, 1,000, 3,000, 10,000, ... below {@code n}, and {@code n}. */
     static List<Integer> checkpoints(int n) {
         List<Integer> out = new ArrayList<>();
-        for (int base = 100; base < n; base *= 10) {
+        for (int base = FIRST_CHECKPOINT; base < n; base *= 10) {
             out.add(base);
             if (base * 3 < n) {
                 out.add(base * 3);

@@ -55,23 +55,77 @@ public final class SimulationReport {
         for (int i = 0; i < sum.checkpoints().size(); i++) {
             double reg = sum.regretAt().get(i);
             double uni = sum.uniformAt().get(i);
-            out.add(String.format(Locale.ROOT, "  %,8d %12.1f %14.1f %8.3f %12.4f", sum.checkpoints().get(i), reg, uni, uni == 0 ? Double.NaN : reg / uni,
-                    sum.perRound().get(i)));
+            out.add(String.format(Locale.ROOT, "  %,8d %12.1f %14.1f %8s %12.4f", sum.checkpoints().get(i), reg, uni,
+                    uni == 0 ? "-" : String.format(Locale.ROOT, "%.3f", reg / uni), sum.perRound().get(i)));
         }
-        out.add(String.format(Locale.ROOT, "  regret / uniform weights' regret at %,d rounds: %.3f%s", s.rounds(), sum.ratio(),
-                r.audience().drifts(s.rounds()) ? "" : String.format(Locale.ROOT, " (goal <= %.2f: %s)", REGRET_GOAL, sum.ratio() <= REGRET_GOAL ? "met" : "NOT met")));
-        out.add(String.format(Locale.ROOT, "  regret grows like T^%.2f from %,d to %,d rounds (1 = linear)", sum.growthExponent(), sum.checkpoints().getFirst(),
-                sum.checkpoints().getLast()));
-        if (sum.recoveryRounds() != null) {
-            out.add(sum.recoveryRounds() < 0
-                    ? String.format(Locale.ROOT, "  recovery after the drift: NOT within the run (pre-drift level %.4f/round, threshold %.4f)", sum.preDriftLevel(), sum.threshold())
-                    : String.format(Locale.ROOT, "  recovery after the drift: %,d rounds (goal <= %,d: %s); the %d-round mean regret fell to %.4f/round (pre-drift %.4f + 10%% of uniform's)",
-                            sum.recoveryRounds(), RECOVERY_GOAL, sum.recoveryRounds() <= RECOVERY_GOAL ? "met" : "NOT met", RegretSummary.RECOVERY_WINDOW,
-                            sum.threshold(), sum.preDriftLevel()));
+        Goal regretGoal = regretGoal(o);
+        out.add(Double.isNaN(sum.ratio())
+                ? String.format(Locale.ROOT, "  regret / uniform weights' regret at %,d rounds: cannot judge (uniform weights had no regret)", s.rounds())
+                : String.format(Locale.ROOT, "  regret / uniform weights' regret at %,d rounds: %.3f%s", s.rounds(), sum.ratio(),
+                        regretGoal == Goal.NONE ? "" : String.format(Locale.ROOT, " (goal <= %.2f: %s)", REGRET_GOAL, regretGoal == Goal.MET ? "met" : "NOT met")));
+        if (!Double.isNaN(sum.growthExponent())) {
+            out.add(String.format(Locale.ROOT, "  regret grows like T^%.2f from %,d to %,d rounds (1 = linear)", sum.growthExponent(), sum.checkpoints().getFirst(),
+                    sum.checkpoints().getLast()));
+        } else if (sum.checkpoints().size() < 2) {
+            out.add(String.format(Locale.ROOT, "  regret growth: too few rounds to judge (it compares round %,d with the last round; the run has %,d)",
+                    RegretSummary.FIRST_CHECKPOINT, s.rounds()));
+        } else {
+            out.add(String.format(Locale.ROOT, "  regret growth: cannot judge (no regret by round %,d to grow from)", sum.checkpoints().getFirst()));
+        }
+        if (r.audience().drifts(s.rounds())) {
+            int after = s.rounds() - r.audience().driftAt();
+            out.add(switch (recoveryGoal(o)) {
+                case MET, NOT_MET -> sum.recoveryRounds() >= 0
+                        ? String.format(Locale.ROOT, "  recovery after the drift: %,d rounds (goal <= %,d: %s); the %d-round mean regret fell to %.4f/round (threshold %.4f: pre-drift %.4f + 10%% of uniform's)",
+                                sum.recoveryRounds(), RECOVERY_GOAL, sum.recoveryRounds() <= RECOVERY_GOAL ? "met" : "NOT met", RegretSummary.RECOVERY_WINDOW,
+                                sum.recoveryMean(), sum.threshold(), sum.preDriftLevel())
+                        : String.format(Locale.ROOT, "  recovery after the drift: NOT within the %,d rounds after it (goal <= %,d: NOT met); pre-drift level %.4f/round, threshold %.4f",
+                                after, RECOVERY_GOAL, sum.preDriftLevel(), sum.threshold());
+                case NOT_JUDGED -> sum.recoveryRounds() == null
+                        ? String.format(Locale.ROOT, "  recovery after the drift: too few rounds to judge (the drift comes after round %,d: no rounds before it to compare with)",
+                                r.audience().driftAt())
+                        : String.format(Locale.ROOT, "  recovery after the drift: not within the %,d rounds after it; too few rounds to judge the goal (<= %,d rounds after the drift); "
+                                + "pre-drift level %.4f/round, threshold %.4f", after, RECOVERY_GOAL, sum.preDriftLevel(), sum.threshold());
+                case NONE -> throw new IllegalStateException("a drifting run has a recovery goal");
+            });
         }
         out.add(String.format(Locale.ROOT, "  posts engaged: %,d of %,d (%.1f%%); %d keyword updates; %.1f s", r.engaged(), r.posts(),
                 100.0 * r.engaged() / Math.max(1, r.posts()), r.weights().size(), r.elapsed().toMillis() / 1000.0));
         return out;
+    }
+
+    /** Whether a goal {@link #lines} judges was NOT met; a goal the run is too short to judge is not missed. */
+    public static boolean missed(Outcome o) {
+        return regretGoal(o) == Goal.NOT_MET || recoveryGoal(o) == Goal.NOT_MET;
+    }
+
+    private enum Goal { MET, NOT_MET, NOT_JUDGED, NONE }
+
+    /** The stationary goal: regret at most {@link #REGRET_GOAL} of uniform weights' (none for a drifting run). */
+    private static Goal regretGoal(Outcome o) {
+        double ratio = o.summary().ratio();
+        return o.result().audience().drifts(o.result().setup().rounds()) ? Goal.NONE
+                : Double.isNaN(ratio) ? Goal.NOT_JUDGED : ratio <= REGRET_GOAL ? Goal.MET : Goal.NOT_MET;
+    }
+
+    /**
+     * The drift goal: recovered within {@link #RECOVERY_GOAL} rounds. Not judged without rounds
+     * before the drift, or when the rule had not recovered and the run ends fewer than
+     * {@link #RECOVERY_GOAL} rounds after the drift (it could still have recovered in time).
+     */
+    private static Goal recoveryGoal(Outcome o) {
+        int rounds = o.result().setup().rounds();
+        Integer rec = o.summary().recoveryRounds();
+        if (!o.result().audience().drifts(rounds)) {
+            return Goal.NONE;
+        }
+        if (rec == null) {
+            return Goal.NOT_JUDGED;
+        }
+        if (rec >= 0) {
+            return rec <= RECOVERY_GOAL ? Goal.MET : Goal.NOT_MET;
+        }
+        return rounds - o.result().audience().driftAt() >= RECOVERY_GOAL ? Goal.NOT_MET : Goal.NOT_JUDGED;
     }
 
     /** Writes {@code <name>-regret.png}, {@code <name>-per-round.png} and {@code <name>-weights.png} into {@code dir}. */

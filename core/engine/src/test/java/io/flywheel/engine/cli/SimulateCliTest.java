@@ -40,8 +40,9 @@ class SimulateCliTest {
     @Test
     void simulatePrintsATablePerScenarioWritesChartsAndSkipsStrategiesWithoutAConfig() throws Exception {
         Path charts = dir.resolve("charts");
+        // 240 rounds are too few to reach the stationary regret goal: a missed goal exits 1.
         assertThat(run("--config", dir.resolve("none.yml").toString(), "simulate", "--rounds", "240", "--update-every", "12", "--window", "12h",
-                "--out", charts.toString())).isZero();
+                "--out", charts.toString())).isEqualTo(FlywheelCli.FAILED);
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("Scenario keywords: 240 rounds of 10 candidate leads").contains("Scenario drift: 240 rounds")
                 .contains("turn round after round 120").contains("recovery after the drift").contains("regret / uniform weights' regret at 240 rounds")
@@ -49,6 +50,19 @@ class SimulateCliTest {
         assertThat(charts.resolve("keywords-regret.png")).exists();
         assertThat(charts.resolve("drift-per-round.png")).exists();
         assertThat(charts.resolve("drift-weights.png")).exists();
+    }
+
+    @Test
+    void aMissedGoalExitsOneAndAShortRunSaysWhatItCouldNotJudge() {
+        String none = dir.resolve("none.yml").toString();
+        assertThat(run("--config", none, "simulate", "--scenario", "keywords", "--rounds", "50", "--out", dir.resolve("a").toString()))
+                .isEqualTo(FlywheelCli.FAILED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("(goal <= 0.15: NOT met)").contains("At least one goal was not met (see above).")
+                .contains("regret growth: too few rounds to judge").doesNotContain("NaN");
+        out.reset();
+        assertThat(run("--config", none, "simulate", "--scenario", "drift", "--rounds", "1", "--out", dir.resolve("b").toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("recovery after the drift: too few rounds to judge").doesNotContain("NaN")
+                .doesNotContain("goal was not met");
     }
 
     @Test

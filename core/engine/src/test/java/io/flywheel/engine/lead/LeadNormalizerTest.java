@@ -46,4 +46,30 @@ class LeadNormalizerTest {
     void rejectsAPostingWithoutATitle() {
         assertThat(normalizer.normalize(RawLead.of("  \u0007 ", "https://x.org/1"), "s", "p", NOW)).isEmpty();
     }
+    @Test
+    void cutsOverlongTextBetweenCharactersNeverInsideOne() {
+        // The limit (500) falls inside a surrogate pair, then between a letter and its combining accent.
+        String emoji = "b".repeat(499) + "\uD83D\uDE00" + "x";
+        assertThat(normalizer.normalize(RawLead.of(emoji, "https://x.org/1"), "s", "p", NOW).orElseThrow().title()).isEqualTo("b".repeat(499));
+        String accent = "c".repeat(499) + "e\u0301" + "x";
+        assertThat(normalizer.normalize(RawLead.of(accent, "https://x.org/2"), "s", "p", NOW).orElseThrow().title()).isEqualTo("c".repeat(499));
+        String fits = "d".repeat(498) + "\uD83D\uDE00" + "x";
+        assertThat(normalizer.normalize(RawLead.of(fits, "https://x.org/3"), "s", "p", NOW).orElseThrow().title()).isEqualTo("d".repeat(498) + "\uD83D\uDE00");
+        String zalgo = "e" + "\u0301".repeat(600); // one character longer than the limit: cut between code points, not to nothing
+        assertThat(normalizer.normalize(RawLead.of(zalgo, "https://x.org/4"), "s", "p", NOW).orElseThrow().title()).hasSize(500);
+    }
+
+    @Test
+    void stripsBidiEmbeddingOverrideAndIsolateControlsButKeepsTheMarks() {
+        Lead l = normalizer.normalize(new RawLead("Evil \u202Egnirts \u2066x\u2069 \u202Ay\u202C", "https://x.org/1", "body \u202Dz", "Acme\u2067",
+                "Berlin\u2068", "\u202B100k", null, null, Map.of()), "s", "p", NOW).orElseThrow();
+        assertThat(l.title()).isEqualTo("Evil gnirts x y");
+        assertThat(l.body()).isEqualTo("body z");
+        assertThat(l.company()).isEqualTo("Acme");
+        assertThat(l.location()).isEqualTo("Berlin");
+        assertThat(l.compensation()).isEqualTo("100k");
+        // Right-to-left text keeps its marks (they order neutral characters, they do not turn the rest of a line).
+        assertThat(lead("\u05E9\u05DC\u05D5\u05DD\u200F Java\u200E", "https://x.org/2", null, null).title()).isEqualTo("\u05E9\u05DC\u05D5\u05DD\u200F Java\u200E");
+        assertThat(normalizer.normalize(RawLead.of("\u202E\u2066 ", "https://x.org/3"), "s", "p", NOW)).isEmpty();
+    }
 }

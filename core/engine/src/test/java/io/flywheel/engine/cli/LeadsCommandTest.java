@@ -1,0 +1,140 @@
+package io.flywheel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.api.lead.Lead;
+import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.store.WriteBatch;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flywheel leads} on stored text that is hard to print, and its filters' bad values. */
+class LeadsCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path config;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+
+    @BeforeEach
+    void writeConfig() throws Exception {
+        config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                store:
+                  path: data/flywheel.db
+                keywords:
+                  go: 2
+                outputs:
+                  - id: console
+                    type: console
+                """);
+        Files.createDirectories(dir.resolve("data"));
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        String[] full = new String[args.length + 1];
+        full[0] = args[0];
+        full[1] = "--config=" + config;
+        System.arraycopy(args, 1, full, 2, args.length - 1);
+        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
+        return FlywheelCli.commandLine(io).execute(full);
+    }
+
+    /** Stores leads as they are, bypassing the normalizer: older stores and other writers hold such text. */
+    private void store(Lead... leads) {
+        try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"), MapDbStore.Options.defaults(), clock)) {
+            store.write(WriteBatch.of(List.of(leads)));
+        }
+    }
+
+    private Lead lead(String key, String platform, String title, List<String> keywords) {
+        return new Lead(key, "import", platform, title, key, null, null, null, null, null, clock.instant(), keywords, 1.5);
+    }
+
+    @Test
+    void tsvKeepsSevenColumnsWhateverTheTextFieldsHold() {
+        store(lead("https://a.example/1", "hacker\tnews", "Tab\there,\nnewline", List.of("go\tlang", "rust")));
+        assertThat(run("leads", "--format", "tsv")).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines).allSatisfy(line -> assertThat(line.split("\t", -1)).as(line).hasSize(7));
+        String[] row = lines.get(1).split("\t", -1);
+        assertThat(row[1]).isEqualTo("hacker news");
+        assertThat(row[3]).isEqualTo("Tab here, newline");
+        assertThat(row[6]).isEqualTo("go lang,rust");
+    }
+
+    @Test
+    void theTableCutsLongTitlesBetweenCharactersNeverInsideOne() {
+        String emoji = "a".repeat(58) + "\uD83D\uDE00" + "tail"; // the old cut at 59 chars fell inside the surrogate pair
+        String family = "b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67" + "tail"; // one character of 8 chars
+        String accent = "c".repeat(58) + "e\u0301" + "tail"; // e and its combining accent are one character
+        store(lead("https://a.example/1", "hn", emoji, List.of()), lead("https://a.example/2", "hn", family, List.of()),
+                lead("https://a.example/3", "hn", accent, List.of()));
+        assertThat(run("leads")).isZero();
+        assertThat(out()).doesNotContain("?")
+                .contains("a".repeat(58) + "\uD83D\uDE00…  https://a.example/1")
+                .contains("b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67t…")
+                .contains("c".repeat(58) + "e\u0301…");
+    }
+
+    @Test
+    void theTableShowsBidiControlsAsVisibleEscapesInsteadOfLettingThemTurnTheLine() {
+        store(lead("https://a.example/1", "hn", "Evil \u202Egnirts", List.of()), lead("https://a.example/2", "h\u202Dn", "a\u2066b\u2069c\u200Ed\u200Fe\u202Af", List.of()));
+        assertThat(run("leads")).isZero();
+        assertThat(out()).doesNotContain("\u202A", "\u202D", "\u202E", "\u2066", "\u2069", "\u200E", "\u200F")
+                .contains("Evil <U+202E>gnirts")
+                .contains("h<U+202D>n")
+                .contains("a<U+2066>b<U+2069>c<U+200E>d<U+200F>e<U+202A>f");
+    }
+
+    @Test
+    void aMinScoreThatIsNotAFiniteNumberIsRefused() {
+        store(lead("https://a.example/1", "hn", "One", List.of()));
+        for (String value : List.of("NaN", "Infinity", "-Infinity")) {
+            assertThat(run("leads", "--min-score=" + value)).as(value).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+            assertThat(err()).as(value).contains("flywheel leads: --min-score must be a finite number, found " + value);
+            assertThat(out()).as(value).isEmpty();
+        }
+        assertThat(run("leads", "--min-score", "1.5")).isZero();
+        assertThat(out()).contains("One");
+    }
+
+    @Test
+    void aTimeRangeThatEndsBeforeItStartsIsRefusedNamingBothEnds() {
+        store(lead("https://a.example/1", "hn", "One", List.of()));
+        assertThat(run("leads", "--from", "2026-03-01T00:00:00Z", "--to", "2026-01-01T00:00:00Z")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("flywheel leads: --from 2026-03-01T00:00:00Z is not before --to 2026-01-01T00:00:00Z");
+        assertThat(out()).isEmpty();
+        assertThat(run("leads", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:00:00Z")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(run("leads", "--since", "1d", "--to", "2026-01-01T00:00:00Z")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("flywheel leads: --since 1d (from 2026-02-28T12:00:00Z) is not before --to 2026-01-01T00:00:00Z");
+        assertThat(run("leads", "--from", "2026-01-01T00:00:00Z", "--to", "2026-03-02T00:00:00Z")).isZero();
+        assertThat(out()).contains("One");
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}

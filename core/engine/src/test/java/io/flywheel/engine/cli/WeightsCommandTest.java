@@ -1,0 +1,101 @@
+package io.flywheel.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flywheel.engine.feedback.WeightSet;
+import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.testkit.ManualClock;
+import io.flywheel.testkit.ManualScheduler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flywheel weights}: the CHANGE column measures from the weights in force when the window began. */
+class WeightsCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path config;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+
+    @BeforeEach
+    void writeConfig() throws Exception {
+        config = dir.resolve("config.yml");
+        Files.writeString(config, """
+                store:
+                  path: data/flywheel.db
+                keywords:
+                  go: 2
+                outputs:
+                  - id: console
+                    type: console
+                """);
+        Files.createDirectories(dir.resolve("data"));
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        String[] full = new String[args.length + 1];
+        full[0] = args[0];
+        full[1] = "--config=" + config;
+        System.arraycopy(args, 1, full, 2, args.length - 1);
+        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
+        return FlywheelCli.commandLine(io).execute(full);
+    }
+
+    private void append(Duration ago, Map<String, Double> weights, String note) {
+        try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"), MapDbStore.Options.defaults(), clock)) {
+            store.append(new WeightSet(clock.instant().minus(ago), WeightSet.Kind.KEYWORD, weights, "abc123", note));
+        }
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void changeIsMeasuredFromTheWeightsInForceWhenTheWindowBegan() {
+        append(Duration.ofDays(40), Map.of("go", 1.0, "rust", 1.0), "initial weights");
+        append(Duration.ofDays(10), Map.of("go", 3.0, "rust", 0.5, "kotlin", 2.0), "update");
+        assertThat(run("weights", "--days", "30")).isZero();
+        assertThat(out()).contains("1 update(s) in the last 30 day(s)")
+                .contains("CHANGE: against the weights in force at 2026-01-30T12:00:00Z (set 2026-01-20T12:00:00Z); new: not among them")
+                .containsPattern("go +3\\.000 +\\+2\\.000\\n")
+                .containsPattern("kotlin +2\\.000 +new\\n")
+                .containsPattern("rust +0\\.500 +-0\\.500\\n");
+    }
+
+    @Test
+    void withNoWeightsInForceWhenTheWindowBeganEveryKeywordIsNew() {
+        append(Duration.ofDays(40), Map.of("go", 1.0, "rust", 1.0), "initial weights");
+        append(Duration.ofDays(10), Map.of("go", 3.0, "rust", 0.5, "kotlin", 2.0), "update");
+        assertThat(run("weights", "--days", "60")).isZero();
+        assertThat(out()).contains("2 update(s) in the last 60 day(s)")
+                .contains("CHANGE: no weights were in force at 2025-12-31T12:00:00Z, so every keyword is new")
+                .containsPattern("go +3\\.000 +new\\n")
+                .containsPattern("kotlin +2\\.000 +new\\n")
+                .containsPattern("rust +0\\.500 +new\\n");
+    }
+
+    @Test
+    void withoutAnUpdateInTheWindowNothingChanged() {
+        append(Duration.ofDays(40), Map.of("go", 1.0, "rust", 1.0), "initial weights");
+        assertThat(run("weights", "--days", "30")).isZero();
+        assertThat(out()).contains("0 update(s) in the last 30 day(s)")
+                .containsPattern("go +1\\.000 +\\+0\\.000\\n")
+                .containsPattern("rust +1\\.000 +\\+0\\.000\\n");
+    }
+}
