@@ -2,6 +2,7 @@ package io.flywheel.engine.imports;
 
 import io.flywheel.api.lead.RawLead;
 import io.flywheel.engine.lead.IngestResult;
+import io.flywheel.engine.lead.LeadNormalizer;
 import io.flywheel.engine.lead.LeadPipeline;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -40,7 +40,6 @@ public final class SqliteImport {
     /** Fields a column can be mapped to. */
     public static final Set<String> FIELDS = Set.of("title", "url", "body", "company", "location", "compensation", "platform", "timestamp");
     static final int MAX_REASONS = 20;
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\n\\t]]");
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
     /**
@@ -326,8 +325,8 @@ public final class SqliteImport {
         if (title == null || title.toString().isBlank()) {
             return Optional.of("no title");
         }
-        // What the normalizer drops from a title; a title of nothing else would be rejected there, where the row is no longer known.
-        if (CONTROL.matcher(title.toString()).replaceAll("").isBlank()) {
+        // A title of only what the normalizer drops would be rejected there, where the row is no longer known.
+        if (!LeadNormalizer.hasText(title.toString())) {
             return Optional.of("title '" + escaped(title.toString()) + "' has only blanks or control characters");
         }
         if (row.containsKey("timestamp") && row.get("timestamp") != null && Timestamps.parse(row.get("timestamp")).isEmpty()) {
@@ -351,7 +350,7 @@ public final class SqliteImport {
             case '\t' -> "\\t";
             case '\n' -> "\\n";
             case '\r' -> "\\r";
-            default -> Character.isISOControl(c) ? String.format(Locale.ROOT, "\\u%04x", c) : Character.toString(c);
+            default -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? String.format(Locale.ROOT, "\\u%04x", c) : Character.toString(c);
         }));
         return s.codePointCount(0, s.length()) > 40 ? out + "..." : out.toString();
     }

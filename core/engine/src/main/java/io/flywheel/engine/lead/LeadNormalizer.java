@@ -65,6 +65,11 @@ public final class LeadNormalizer {
         return n.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
     }
 
+    /** Whether {@code title} keeps any text once what {@link #normalize} drops (control and bidi characters, blanks) is gone. */
+    public static boolean hasText(String title) {
+        return clean(title, Integer.MAX_VALUE) != null;
+    }
+
     /**
      * Control characters out (but newline and tab), and the bidi controls that open or close an
      * embedding, override or isolate (U+202A-U+202E, U+2066-U+2069: the ones that can turn the rest

@@ -215,12 +215,14 @@ class SqliteImportTest {
         Path db = SqliteImportFixture.database(dir, "CREATE TABLE jobs (title TEXT, link TEXT)",
                 "INSERT INTO jobs VALUES ('Good', 'https://a.example/1')",
                 "INSERT INTO jobs VALUES (char(1,2,3), 'https://a.example/2')",
-                "INSERT INTO jobs VALUES (char(9,10,127) || ' ', 'https://a.example/3')");
+                "INSERT INTO jobs VALUES (char(9,10,127) || ' ', 'https://a.example/3')",
+                "INSERT INTO jobs VALUES (char(8238, 8297) || ' ', 'https://a.example/4')");
         SqliteImport.Progress p = importer.run(new SqliteImport.Request(db, null, Map.of("title", "title", "url", "link"), "p", "imported", 10), x -> {});
         assertThat(p.imported()).isEqualTo(1);
-        assertThat(p.rejected()).isEqualTo(2);
+        assertThat(p.rejected()).isEqualTo(3);
         assertThat(p.reasons()).containsExactly("row 2: title '\\u0001\\u0002\\u0003' has only blanks or control characters",
-                "row 3: title '\\t\\n\\u007f ' has only blanks or control characters");
+                "row 3: title '\\t\\n\\u007f ' has only blanks or control characters",
+                "row 4: title '\\u202e\\u2069 ' has only blanks or control characters");
     }
 
     @Test
