@@ -90,7 +90,7 @@ public final class LeadNormalizer {
             return c;
         }
         BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
-        chars.setText(c);
+        chars.setText(c.substring(0, Math.min(c.length(), max + 2))); // the boundary at max needs only what comes before it and the next character
         int end = chars.isBoundary(max) ? max : chars.preceding(max);
         if (end == 0) { // one cluster longer than max (a letter under hundreds of accents): cut between code points
             end = Character.isHighSurrogate(c.charAt(max - 1)) ? max - 1 : max;
