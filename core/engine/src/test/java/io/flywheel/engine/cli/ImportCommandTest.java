@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.engine.imports.SqliteImportFixture;
 import io.flywheel.testkit.ManualClock;
-import io.flywheel.testkit.ManualScheduler;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,14 +19,14 @@ class ImportCommandTest {
     Path dir;
 
     private Path config;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final CliRun terminal = new CliRun(clock);
+    private final ByteArrayOutputStream out = terminal.out;
+    private final ByteArrayOutputStream err = terminal.err;
 
     @BeforeEach
     void writeConfig() throws Exception {
-        config = dir.resolve("config.yml");
-        Files.writeString(config, """
+        config = CliRun.config(dir, """
                 store:
                   path: data/flywheel.db
                 keywords:
@@ -39,15 +35,7 @@ class ImportCommandTest {
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        String[] full = new String[args.length + 2];
-        full[0] = "import";
-        full[1] = "--config=" + config;
-        System.arraycopy(args, 0, full, 2, args.length);
-        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of("TERM", "xterm-256color"), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
-        return FlywheelCli.commandLine(io).execute(full);
+        return terminal.run(config, Map.of("TERM", "xterm-256color"), "import", args);
     }
 
     private String out() {

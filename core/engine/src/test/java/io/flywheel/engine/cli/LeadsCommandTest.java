@@ -6,16 +6,12 @@ import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.WriteBatch;
 import io.flywheel.testkit.ManualClock;
-import io.flywheel.testkit.ManualScheduler;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +22,14 @@ class LeadsCommandTest {
     Path dir;
 
     private Path config;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final CliRun terminal = new CliRun(clock);
+    private final ByteArrayOutputStream out = terminal.out;
+    private final ByteArrayOutputStream err = terminal.err;
 
     @BeforeEach
     void writeConfig() throws Exception {
-        config = dir.resolve("config.yml");
-        Files.writeString(config, """
+        config = CliRun.config(dir, """
                 store:
                   path: data/flywheel.db
                 keywords:
@@ -42,19 +38,10 @@ class LeadsCommandTest {
                   - id: console
                     type: console
                 """);
-        Files.createDirectories(dir.resolve("data"));
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        String[] full = new String[args.length + 1];
-        full[0] = args[0];
-        full[1] = "--config=" + config;
-        System.arraycopy(args, 1, full, 2, args.length - 1);
-        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
-        return FlywheelCli.commandLine(io).execute(full);
+        return terminal.run(config, Map.of(), args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
     /** Stores leads as they are, bypassing the normalizer: older stores and other writers hold such text. */

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.testkit.ManualClock;
-import io.flywheel.testkit.ManualScheduler;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,14 +21,14 @@ class WeightsCommandTest {
     Path dir;
 
     private Path config;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final CliRun terminal = new CliRun(clock);
+    private final ByteArrayOutputStream out = terminal.out;
+    private final ByteArrayOutputStream err = terminal.err;
 
     @BeforeEach
     void writeConfig() throws Exception {
-        config = dir.resolve("config.yml");
-        Files.writeString(config, """
+        config = CliRun.config(dir, """
                 store:
                   path: data/flywheel.db
                 keywords:
@@ -41,19 +37,10 @@ class WeightsCommandTest {
                   - id: console
                     type: console
                 """);
-        Files.createDirectories(dir.resolve("data"));
     }
 
     private int run(String... args) {
-        out.reset();
-        err.reset();
-        String[] full = new String[args.length + 1];
-        full[0] = args[0];
-        full[1] = "--config=" + config;
-        System.arraycopy(args, 1, full, 2, args.length - 1);
-        FlywheelCli.Io io = new FlywheelCli.Io(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of(), clock, () -> new ManualScheduler(clock), RandomGenerator.of("L64X128MixRandom"));
-        return FlywheelCli.commandLine(io).execute(full);
+        return terminal.run(config, Map.of(), args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
     }
 
     private void append(Duration ago, Map<String, Double> weights, String note) {
