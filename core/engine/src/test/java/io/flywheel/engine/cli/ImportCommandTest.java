@@ -3,38 +3,26 @@ package io.flywheel.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.engine.imports.SqliteImportFixture;
-import io.flywheel.testkit.ManualClock;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code flywheel import} on the files a prototype leaves behind, and how it shows progress. */
-class ImportCommandTest {
-    @TempDir
-    Path dir;
-
-    private Path config;
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
-    private final CliRun terminal = new CliRun(clock);
-    private final ByteArrayOutputStream out = terminal.out;
-    private final ByteArrayOutputStream err = terminal.err;
-
-    @BeforeEach
-    void writeConfig() throws Exception {
-        config = CliRun.config(dir, """
+class ImportCommandTest extends StoreCliTest {
+    @Override
+    String configYaml() {
+        return """
                 store:
                   path: data/flywheel.db
                 keywords:
                   go: 2
-                """);
+                """;
     }
 
-    private int run(String... args) {
+    /** {@code flywheel import --config=CONFIG ARGS} on a terminal that can redraw. */
+    @Override
+    int run(String... args) {
         return terminal.run(config, Map.of("TERM", "xterm-256color"), "import", args);
     }
 

@@ -5,31 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.WriteBatch;
-import io.flywheel.testkit.ManualClock;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code flywheel leads} on stored text that is hard to print, and its filters' bad values. */
-class LeadsCommandTest {
-    @TempDir
-    Path dir;
-
-    private Path config;
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
-    private final CliRun terminal = new CliRun(clock);
-    private final ByteArrayOutputStream out = terminal.out;
-    private final ByteArrayOutputStream err = terminal.err;
-
-    @BeforeEach
-    void writeConfig() throws Exception {
-        config = CliRun.config(dir, """
+class LeadsCommandTest extends StoreCliTest {
+    @Override
+    String configYaml() {
+        return """
                 store:
                   path: data/flywheel.db
                 keywords:
@@ -37,11 +21,7 @@ class LeadsCommandTest {
                 outputs:
                   - id: console
                     type: console
-                """);
-    }
-
-    private int run(String... args) {
-        return terminal.run(config, Map.of(), args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+                """;
     }
 
     /** Stores leads as they are, bypassing the normalizer: older stores and other writers hold such text. */

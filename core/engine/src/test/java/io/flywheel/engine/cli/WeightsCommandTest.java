@@ -4,31 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.store.MapDbStore;
-import io.flywheel.testkit.ManualClock;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code flywheel weights}: the CHANGE column measures from the weights in force when the window began. */
-class WeightsCommandTest {
-    @TempDir
-    Path dir;
-
-    private Path config;
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
-    private final CliRun terminal = new CliRun(clock);
-    private final ByteArrayOutputStream out = terminal.out;
-    private final ByteArrayOutputStream err = terminal.err;
-
-    @BeforeEach
-    void writeConfig() throws Exception {
-        config = CliRun.config(dir, """
+class WeightsCommandTest extends StoreCliTest {
+    @Override
+    String configYaml() {
+        return """
                 store:
                   path: data/flywheel.db
                 keywords:
@@ -36,11 +21,7 @@ class WeightsCommandTest {
                 outputs:
                   - id: console
                     type: console
-                """);
-    }
-
-    private int run(String... args) {
-        return terminal.run(config, Map.of(), args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+                """;
     }
 
     private void append(Duration ago, Map<String, Double> weights, String note) {
