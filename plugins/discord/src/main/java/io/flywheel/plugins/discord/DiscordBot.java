@@ -8,6 +8,7 @@ import io.flywheel.discord.Backoff;
 import io.flywheel.discord.DiscordJson;
 import io.flywheel.discord.DiscordLimits;
 import io.flywheel.discord.Embed;
+import io.flywheel.discord.InOrder;
 import io.flywheel.discord.PackedMessage;
 import io.flywheel.discord.Packer;
 import io.flywheel.discord.PostRenderer;
@@ -233,81 +234,25 @@ final class DiscordBot extends ListenerAdapter implements Output {
      */
     private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages,
             java.util.function.Consumer<List<Delivery>> onDelivered) {
-        List<Delivery> delivered = new CopyOnWriteArrayList<>();
-        java.util.Set<Integer> handled = java.util.concurrent.ConcurrentHashMap.newKeySet(); // sent or refused on their own
-        java.util.function.Consumer<List<Delivery>> report = now -> {
-            delivered.addAll(now);
+        InOrder.Sender sender = (m, batch) -> sendWithRetry(channel, m, batch, 0).handle((message, error) -> {
+            if (error == null) {
+                remember(message, m.posts().stream().map(batch::get).toList());
+                return new InOrder.Outcome.Sent(channel.getId() + "/" + message.getId());
+            }
+            String refusal = refusal(error);
+            if (refusal != null) {
+                return new InOrder.Outcome.Refused(refusal);
+            }
+            log.warn("Discord: posting to #{} failed: {}; the rest of the batch stays queued", channel.getName(), describe(error));
+            return new InOrder.Outcome.NotSent();
+        });
+        return InOrder.send(posts, messages, packer, sender, now -> {
             try {
                 onDelivered.accept(now);
             } catch (RuntimeException e) {
                 log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
             }
-        };
-        CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
-        for (PackedMessage m : messages) {
-            chain = chain.thenCompose(ok -> {
-                if (!ok || handled.containsAll(m.posts())) {
-                    return CompletableFuture.completedFuture(ok);
-                }
-                return sendWithRetry(channel, m, posts, 0).handle((message, error) -> {
-                    if (error == null) {
-                        remember(message, m.posts().stream().map(posts::get).toList());
-                        report.accept(m.completed().stream().map(i -> new Delivery(posts.get(i).id(), channel.getId() + "/" + message.getId())).toList());
-                        return CompletableFuture.completedFuture(true);
-                    }
-                    String refusal = refusal(error);
-                    if (refusal == null) {
-                        log.warn("Discord: posting to #{} failed: {}; {} message(s) for it stay queued", channel.getName(), describe(error),
-                                messages.size() - messages.indexOf(m));
-                        return CompletableFuture.completedFuture(false);
-                    }
-                    if (m.posts().size() == 1) {
-                        handled.add(m.posts().getFirst());
-                        report.accept(List.of(Delivery.refused(posts.get(m.posts().getFirst()).id(), refusal)));
-                        return CompletableFuture.completedFuture(true);
-                    }
-                    log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", m.posts().size(), channel.getName(), refusal);
-                    CompletableFuture<Boolean> alone = CompletableFuture.completedFuture(true);
-                    for (int i : m.posts()) {
-                        alone = alone.thenCompose(fine -> !fine || handled.contains(i) ? CompletableFuture.completedFuture(fine)
-                                : sendAlone(channel, posts.get(i)).thenApply(d -> {
-                                    d.ifPresent(x -> {
-                                        handled.add(i);
-                                        report.accept(List.of(x));
-                                    });
-                                    return d.isPresent();
-                                }));
-                    }
-                    return alone;
-                }).thenCompose(f -> f);
-            });
-        }
-        return chain.thenApply(ok -> List.copyOf(delivered));
-    }
-
-    /** One post in messages of its own: its delivery (accepted or refused), or empty when a message failed for another reason. */
-    private CompletableFuture<java.util.Optional<Delivery>> sendAlone(GuildMessageChannel channel, Post post) {
-        return sendParts(channel, post, packer.pack(List.of(post)), 0, null);
-    }
-
-    private CompletableFuture<java.util.Optional<Delivery>> sendParts(GuildMessageChannel channel, Post post, List<PackedMessage> parts, int k,
-            String lastRef) {
-        if (k == parts.size()) {
-            return CompletableFuture.completedFuture(lastRef == null ? java.util.Optional.empty() : java.util.Optional.of(new Delivery(post.id(), lastRef)));
-        }
-        List<Post> one = List.of(post);
-        return sendWithRetry(channel, parts.get(k), one, 0).handle((message, error) -> {
-            if (error == null) {
-                remember(message, one);
-                return sendParts(channel, post, parts, k + 1, channel.getId() + "/" + message.getId());
-            }
-            String refusal = refusal(error);
-            if (refusal == null) {
-                log.warn("Discord: posting to #{} failed: {}; the post stays queued", channel.getName(), describe(error));
-                return CompletableFuture.completedFuture(java.util.Optional.<Delivery>empty());
-            }
-            return CompletableFuture.completedFuture(java.util.Optional.of(Delivery.refused(post.id(), refusal)));
-        }).thenCompose(f -> f);
+        }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why));
     }
 
     private void remember(Message message, List<Post> shown) {

@@ -9,6 +9,7 @@ import io.flywheel.api.output.Post;
 import io.flywheel.discord.Backoff;
 import io.flywheel.discord.DiscordJson;
 import io.flywheel.discord.DiscordLimits;
+import io.flywheel.discord.InOrder;
 import io.flywheel.discord.PackedMessage;
 import io.flywheel.discord.Packer;
 import io.flywheel.discord.PostRenderer;
@@ -19,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -105,71 +105,31 @@ final class WebhookOutput implements Output {
     }
 
     private List<Delivery> sendAll(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) throws InterruptedException {
-        List<Delivery> delivered = new ArrayList<>();
-        java.util.Set<Integer> handled = new java.util.HashSet<>(); // sent or refused on their own, out of the packed order
-        List<PackedMessage> messages = packer.pack(posts);
-        for (int i = 0; i < messages.size(); i++) {
+        InOrder.Sender sender = (m, batch) -> {
             if (gone != null) {
-                break;
+                return CompletableFuture.completedFuture(new InOrder.Outcome.NotSent());
             }
-            PackedMessage m = messages.get(i);
-            if (handled.containsAll(m.posts())) {
-                continue; // the rest of a post refused, or sent alone, with an earlier message
+            try {
+                Sent sent = post(m);
+                return CompletableFuture.completedFuture(sent.refusal() != null ? new InOrder.Outcome.Refused(sent.refusal())
+                        : sent.messageId() != null ? new InOrder.Outcome.Sent(sent.messageId()) : new InOrder.Outcome.NotSent());
+            } catch (InterruptedException e) {
+                return CompletableFuture.failedFuture(e);
             }
-            Sent sent = post(m);
-            if (sent.refusal() != null && m.posts().size() == 1) {
-                handled.add(m.posts().getFirst());
-                report(List.of(Delivery.refused(posts.get(m.posts().getFirst()).id(), sent.refusal())), delivered, onDelivered);
-                continue;
+        };
+        try {
+            // The sender answers at once (this thread waits on Discord), so the whole batch runs here.
+            return InOrder.send(posts, packer.pack(posts), packer, sender, now -> report(now, onDelivered),
+                    (n, why) -> log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, n, why)).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
             }
-            if (sent.refusal() != null) {
-                // One of the posts is at fault: each goes again on its own, so only that one is refused.
-                log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, m.posts().size(), sent.refusal());
-                boolean stopped = false;
-                for (int p : m.posts()) {
-                    if (handled.contains(p)) {
-                        continue;
-                    }
-                    Optional<Delivery> alone = alone(posts.get(p));
-                    if (alone.isEmpty()) {
-                        stopped = true;
-                        break;
-                    }
-                    handled.add(p);
-                    report(List.of(alone.get()), delivered, onDelivered);
-                }
-                if (stopped) {
-                    break;
-                }
-                continue;
-            }
-            if (sent.messageId() == null) {
-                log.warn("Webhook {}: {} message(s) not sent; their posts stay queued", masked, messages.size() - i);
-                break;
-            }
-            report(m.completed().stream().map(p -> new Delivery(posts.get(p).id(), sent.messageId())).toList(), delivered, onDelivered);
+            throw e;
         }
-        return delivered;
     }
 
-    /** Sends one post in messages of its own; empty when a message was not sent for a reason other than the post. */
-    private Optional<Delivery> alone(Post post) throws InterruptedException {
-        String last = null;
-        for (PackedMessage part : packer.pack(List.of(post))) {
-            Sent sent = post(part);
-            if (sent.refusal() != null) {
-                return Optional.of(Delivery.refused(post.id(), sent.refusal()));
-            }
-            if (sent.messageId() == null) {
-                return Optional.empty();
-            }
-            last = sent.messageId();
-        }
-        return last == null ? Optional.empty() : Optional.of(new Delivery(post.id(), last));
-    }
-
-    private void report(List<Delivery> now, List<Delivery> delivered, java.util.function.Consumer<List<Delivery>> onDelivered) {
-        delivered.addAll(now);
+    private void report(List<Delivery> now, java.util.function.Consumer<List<Delivery>> onDelivered) {
         try {
             onDelivered.accept(now);
         } catch (RuntimeException e) {
