@@ -122,10 +122,11 @@ final class WebhookOutput implements Output {
             return InOrder.send(posts, packer.pack(posts), packer, sender, now -> report(now, onDelivered),
                     (n, why) -> log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, n, why)).join();
         } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof InterruptedException ie) {
-                throw ie;
+            switch (e.getCause()) {
+                case InterruptedException ie -> throw ie;
+                case RuntimeException re -> throw re; // as it was thrown, not wrapped
+                case null, default -> throw e;
             }
-            throw e;
         }
     }
 
