@@ -10,16 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code flywheel import} on the files a prototype leaves behind, and how it shows progress. */
 class ImportCommandTest extends StoreCliTest {
-    @Override
-    String configYaml() {
-        return """
-                store:
-                  path: data/flywheel.db
-                keywords:
-                  go: 2
-                """;
-    }
-
     /** {@code flywheel import --config=CONFIG ARGS} on a terminal that can redraw. */
     @Override
     int run(String... args) {

@@ -11,19 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code flywheel leads} on stored text that is hard to print, and its filters' bad values. */
 class LeadsCommandTest extends StoreCliTest {
-    @Override
-    String configYaml() {
-        return """
-                store:
-                  path: data/flywheel.db
-                keywords:
-                  go: 2
-                outputs:
-                  - id: console
-                    type: console
-                """;
-    }
-
     /** Stores leads as they are, bypassing the normalizer: older stores and other writers hold such text. */
     private void store(Lead... leads) {
         try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"), MapDbStore.Options.defaults(), clock)) {

@@ -21,8 +21,18 @@ abstract class StoreCliTest {
     final ByteArrayOutputStream out = terminal.out;
     final ByteArrayOutputStream err = terminal.err;
 
-    /** The {@code config.yml} of every test (its store: {@code data/flywheel.db}). */
-    abstract String configYaml();
+    /** The {@code config.yml} of every test (its store: {@code data/flywheel.db}); by default one keyword and a console output. */
+    String configYaml() {
+        return """
+                store:
+                  path: data/flywheel.db
+                keywords:
+                  go: 2
+                outputs:
+                  - id: console
+                    type: console
+                """;
+    }
 
     @BeforeEach
     void writeConfig() throws IOException {

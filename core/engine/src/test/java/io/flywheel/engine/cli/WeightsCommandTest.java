@@ -11,19 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code flywheel weights}: the CHANGE column measures from the weights in force when the window began. */
 class WeightsCommandTest extends StoreCliTest {
-    @Override
-    String configYaml() {
-        return """
-                store:
-                  path: data/flywheel.db
-                keywords:
-                  go: 2
-                outputs:
-                  - id: console
-                    type: console
-                """;
-    }
-
     private void append(Duration ago, Map<String, Double> weights, String note) {
         try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"), MapDbStore.Options.defaults(), clock)) {
             store.append(new WeightSet(clock.instant().minus(ago), WeightSet.Kind.KEYWORD, weights, "abc123", note));
@@ -34,10 +21,15 @@ class WeightsCommandTest extends StoreCliTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    @Test
-    void changeIsMeasuredFromTheWeightsInForceWhenTheWindowBegan() {
+    /** go: 1 and rust: 1 forty days ago; go: 3, rust: 0.5 and a new kotlin: 2 ten days ago. */
+    private void twoUpdates() {
         append(Duration.ofDays(40), Map.of("go", 1.0, "rust", 1.0), "initial weights");
         append(Duration.ofDays(10), Map.of("go", 3.0, "rust", 0.5, "kotlin", 2.0), "update");
+    }
+
+    @Test
+    void changeIsMeasuredFromTheWeightsInForceWhenTheWindowBegan() {
+        twoUpdates();
         assertThat(run("weights", "--days", "30")).isZero();
         assertThat(out()).contains("1 update(s) in the last 30 day(s)")
                 .contains("CHANGE: against the weights in force at 2026-01-30T12:00:00Z (set 2026-01-20T12:00:00Z); new: not among them")
@@ -48,8 +40,7 @@ class WeightsCommandTest extends StoreCliTest {
 
     @Test
     void withNoWeightsInForceWhenTheWindowBeganEveryKeywordIsNew() {
-        append(Duration.ofDays(40), Map.of("go", 1.0, "rust", 1.0), "initial weights");
-        append(Duration.ofDays(10), Map.of("go", 3.0, "rust", 0.5, "kotlin", 2.0), "update");
+        twoUpdates();
         assertThat(run("weights", "--days", "60")).isZero();
         assertThat(out()).contains("2 update(s) in the last 60 day(s)")
                 .contains("CHANGE: no weights were in force at 2025-12-31T12:00:00Z, so every keyword is new")
