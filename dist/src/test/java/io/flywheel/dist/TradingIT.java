@@ -117,4 +117,20 @@ class TradingIT {
         assertThat(second.err()).doesNotContain("Paper trading:");
         assertThat(Files.readAllLines(work.resolve("data/trading/fills.csv"))).isEqualTo(fills);
     }
+
+    @Test
+    void runOnceExitsOneWhenTheMarketCannotBeReadAsStatusDoesAndTheSourcesStillRun() throws Exception {
+        Path csv = work.resolve("demo/markets/btc-usd-daily.csv");
+        Files.writeString(csv, Files.readString(csv).replace("2024-01-02T00:00:00Z,44192.15,", "2024-01-02T00:00:00Z,lots,"));
+
+        Run once = flywheel("run", "--once");
+        assertThat(once.exit()).as(once.err()).isEqualTo(1);
+        assertThat(once.out()).as("the lead sources still ran").contains("Neon Health");
+        assertThat(once.err().strip().lines().toList().getLast()).startsWith("flywheel run --once: paper trading failed: market btc-daily: ")
+                .contains("lots").endsWith("(the sources ran; `flywheel status` reports it until a poll succeeds)");
+
+        Run status = flywheel("status");
+        assertThat(status.exit()).as(status.out()).isEqualTo(1);
+        assertThat(status.out()).contains("FAILING: the last poll of the markets").contains("market btc-daily: ");
+    }
 }

@@ -286,6 +286,17 @@ public final class Flywheel implements AutoCloseable {
         return results;
     }
 
+    /**
+     * The markets whose last poll failed ({@link TradingStatusFile#ALL_MARKETS} when the poll of
+     * all of them did), with why: what {@code status/trading.properties} says and
+     * {@code flywheel status} fails on. Empty without trading.
+     */
+    public List<TradingStatusFile.Poll> failedPolls() {
+        synchronized (polls) {
+            return polls.values().stream().filter(TradingStatusFile.Poll::failed).toList();
+        }
+    }
+
     /** One poll of the paper book ({@code marketId}, or every market); a failure is logged and the next poll tries again. */
     private boolean pollTrading(String marketId) {
         String error = null;

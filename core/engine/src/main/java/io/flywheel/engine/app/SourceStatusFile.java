@@ -3,6 +3,7 @@ package io.flywheel.engine.app;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,6 +91,20 @@ public final class SourceStatusFile {
 
     /** What the file says, or an empty snapshot when there is none or it cannot be read (logged). */
     public Snapshot read() {
+        try {
+            return readChecked();
+        } catch (IllegalStateException e) {
+            log.warn("Ignoring unreadable source status file: {}", e.getMessage());
+            return new Snapshot(null, Map.of());
+        }
+    }
+
+    /**
+     * What the file says, or an empty snapshot when there is none (nothing has run yet).
+     *
+     * @throws IllegalStateException naming the file and the entry, when the file cannot be read
+     */
+    public Snapshot readChecked() {
         if (!Files.isRegularFile(file)) {
             return new Snapshot(null, Map.of());
         }
@@ -100,7 +116,7 @@ public final class SourceStatusFile {
                 String name = p.currentName();
                 JsonToken t = p.nextToken();
                 if (name.equals("written") && t == JsonToken.VALUE_STRING) {
-                    written = Instant.parse(p.getText());
+                    written = instant("written", p.getText());
                 } else if (name.equals("sources") && t == JsonToken.START_ARRAY) {
                     while (p.nextToken() == JsonToken.START_OBJECT) {
                         SourceHealth h = health(p);
@@ -113,9 +129,14 @@ public final class SourceStatusFile {
                 }
             }
             return new Snapshot(written, sources);
-        } catch (IOException | RuntimeException e) {
-            log.warn("Ignoring unreadable source status file {}: {}", file, e.toString());
-            return new Snapshot(null, Map.of());
+        } catch (IOException e) {
+            throw new IllegalStateException(file + ": cannot be read: " + (e instanceof JsonProcessingException j
+                    ? j.getOriginalMessage() + (j.getLocation() == null ? "" : " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr())
+                    : e.toString()), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(file + ": cannot be read: " + e, e);
         }
     }
 
@@ -134,12 +155,27 @@ public final class SourceStatusFile {
         if (id == null) {
             return null;
         }
-        return new SourceHealth(id, instant(v.get("lastRun")), instant(v.get("lastSuccess")), Integer.parseInt(v.getOrDefault("consecutiveFailures", "0")),
-                v.get("lastError"), Integer.parseInt(v.getOrDefault("lastFound", "-1")), instant(v.get("pausedUntil")), v.get("warning"));
+        String at = "sources[" + id + "].";
+        return new SourceHealth(id, instant(at + "lastRun", v.get("lastRun")), instant(at + "lastSuccess", v.get("lastSuccess")),
+                integer(at + "consecutiveFailures", v.getOrDefault("consecutiveFailures", "0")), v.get("lastError"),
+                integer(at + "lastFound", v.getOrDefault("lastFound", "-1")), instant(at + "pausedUntil", v.get("pausedUntil")), v.get("warning"));
     }
 
-    private static Instant instant(String s) {
-        return s == null ? null : Instant.parse(s);
+    /** Thrown as {@link IllegalArgumentException} naming the entry; {@link #readChecked} adds the file. */
+    private static Instant instant(String entry, String s) {
+        try {
+            return s == null ? null : Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(entry + ": not a time: '" + s + "'");
+        }
+    }
+
+    private static int integer(String entry, String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(entry + ": not a whole number: '" + s + "'");
+        }
     }
 
     private static void expect(JsonToken actual, JsonToken wanted) throws IOException {

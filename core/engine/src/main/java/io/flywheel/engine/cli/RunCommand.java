@@ -4,6 +4,8 @@ import io.flywheel.api.Scheduler;
 import io.flywheel.engine.app.Flywheel;
 import io.flywheel.engine.app.Preflight;
 import io.flywheel.engine.app.SourceRun;
+import io.flywheel.engine.app.TradingStatusFile;
+import io.flywheel.engine.log.SecretMasker;
 import java.time.Duration;
 import java.util.List;
 import io.flywheel.engine.rules.JsRuntime;
@@ -19,7 +21,10 @@ import picocli.CommandLine.ParentCommand;
 /** {@code flywheel run}: the main job. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the sources at their intervals, stores and scores new leads and posts them to the outputs.",
-                "SIGTERM or Ctrl-C finishes the batch in flight, flushes the store and exits 0."})
+                "SIGTERM or Ctrl-C finishes the batch in flight, flushes the store and exits 0.",
+                "With --once it exits 1 when every source failed, or when paper trading failed (a market's poll failed or the paper book",
+                "could not run; the last line names the market and why, and `flywheel status` exits 1 on it too); the rest still runs.",
+                "It exits 2 on config problems, else 0 (also when only some sources failed: `flywheel status` shows which)."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -68,7 +73,15 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
                 log.info("{} lead(s) in the store {}", flywheel.store().size(), flywheel.store().file());
-                return failed == runs.size() && !runs.isEmpty() ? FlywheelCli.FAILED : FlywheelCli.OK;
+                // The paper book is judged as `flywheel status` judges it: a failed poll is a failure
+                // of the run, though the sources and outputs went on (as when every source fails).
+                List<TradingStatusFile.Poll> trading = flywheel.failedPolls();
+                for (TradingStatusFile.Poll p : trading) {
+                    cli.io().err().println(SecretMasker.mask("flywheel run --once: paper trading failed"
+                            + (p.market().equals(TradingStatusFile.ALL_MARKETS) ? "" : " on market " + p.market()) + ": " + p.error()
+                            + " (the sources ran; `flywheel status` reports it until a poll succeeds)"));
+                }
+                return failed == runs.size() && !runs.isEmpty() || !trading.isEmpty() ? FlywheelCli.FAILED : FlywheelCli.OK;
             }
             CountDownLatch stop = new CountDownLatch(1);
             Signals.onTermination(stop::countDown);

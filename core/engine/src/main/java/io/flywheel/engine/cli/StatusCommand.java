@@ -26,14 +26,16 @@ import picocli.CommandLine.ParentCommand;
  * {@code flywheel status}: each source's health, the rules in force (with any change a rule
  * rejected) and the paper book, as the running (or last) process recorded them.
  * Reads the status file beside the store, so it works while {@code flywheel run} holds the store.
- * Exits 1 when a source is failing or paused, or the last poll of a market failed, so a monitor
- * can alert on it.
+ * Exits 1 when a source is failing or paused, the last poll of a market failed, or a status file is
+ * damaged (what it can still read is printed), so a monitor can alert on it. A status file not
+ * written yet (nothing has run) is not a failure.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows each source's health: last run, items found, failures, pauses and stale-selector warnings;",
                 "the JavaScript rules in force, with the last change each rejected and why;",
                 "and the paper book: equity, each strategy's equity and weight, and a market whose last poll failed.",
-                "Exits 1 when any enabled source is failing or paused, or the last poll of a market failed."})
+                "Exits 1 when any enabled source is failing or paused, the last poll of a market failed, or a status file is damaged",
+                "(named with the entry at fault; the rest is still shown). A status file that no run has written yet is not a failure."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;
@@ -49,8 +51,23 @@ final class StatusCommand implements Callable<Integer> {
             return FlywheelCli.CONFIG_PROBLEMS;
         }
         FlywheelConfig config = loaded.config().get();
+        boolean sourcesOk = printSources(out, config);
+        out.println();
+        boolean rulesOk = printRules(out, config.store().path().toAbsolutePath().getParent());
+        boolean tradingOk = printTrading(out, config);
+        return sourcesOk && rulesOk && tradingOk ? FlywheelCli.OK : FlywheelCli.FAILED;
+    }
+
+    /** The sources section; returns false when an enabled source is failing or paused, or the status file is damaged. */
+    private boolean printSources(PrintStream out, FlywheelConfig config) {
         SourceStatusFile file = SourceStatusFile.besideStore(config.store().path());
-        SourceStatusFile.Snapshot snapshot = file.read();
+        SourceStatusFile.Snapshot snapshot;
+        try {
+            snapshot = file.readChecked();
+        } catch (IllegalStateException e) {
+            out.println("sources: " + e.getMessage() + "; each source's health is unknown until `flywheel run` writes it again");
+            return false;
+        }
         List<SourceHealth> enabled = new ArrayList<>();
         List<String> disabled = new ArrayList<>();
         for (Instance i : config.instances(ComponentKind.SOURCE)) {
@@ -71,17 +88,14 @@ final class StatusCommand implements Callable<Integer> {
         long stale = enabled.stream().filter(h -> h.state(now) == SourceHealth.State.STALE).count();
         out.println();
         out.printf("%d source(s): %d unhealthy, %d possibly stale%n", enabled.size(), unhealthy, stale);
-        out.println();
-        printRules(out, config.store().path().toAbsolutePath().getParent());
-        boolean tradingFails = printTrading(out, config);
-        return unhealthy > 0 || tradingFails ? FlywheelCli.FAILED : FlywheelCli.OK;
+        return unhealthy == 0;
     }
 
-    /** The trading section, when strategies are configured; returns whether the last poll of a market failed. */
+    /** The trading section, when strategies are configured; returns false when the last poll of a market failed or the file is damaged. */
     private static boolean printTrading(PrintStream out, FlywheelConfig config) {
         List<String> strategies = config.instances(ComponentKind.STRATEGY).stream().filter(Instance::enabled).map(Instance::id).toList();
         if (strategies.isEmpty()) {
-            return false;
+            return true;
         }
         out.println();
         TradingStatusFile file = TradingStatusFile.besideStore(config.store().path());
@@ -89,29 +103,30 @@ final class StatusCommand implements Callable<Integer> {
             Optional<TradingStatusFile.Status> status = file.read();
             if (status.isEmpty()) {
                 out.println("trading: nothing reported yet in " + file.file() + " (no `flywheel run` has polled the markets)");
-                return false;
+                return true;
             }
             status.get().lines(strategies).forEach(out::println);
-            return status.get().failing();
+            return !status.get().failing();
         } catch (IllegalStateException e) {
             out.println("trading: " + e.getMessage() + "; the next poll of `flywheel run` writes it again");
             return false;
         }
     }
 
-    /** The rules section: live versions, and the last change each rule rejected or failed on. */
-    static void printRules(PrintStream out, Path dataDir) {
+    /** The rules section: live versions, and the last change each rule rejected or failed on; returns false when the status file is damaged. */
+    static boolean printRules(PrintStream out, Path dataDir) {
         Optional<RulesStatus> status;
         try {
             status = RulesStatus.read(Rules.statusFile(dataDir));
         } catch (RuntimeException e) {
-            out.println("rules: cannot read " + Rules.statusFile(dataDir) + ": " + e.getMessage() + "; `flywheel run` writes it again at its next rule event");
-            return;
+            out.println("rules: " + e.getMessage() + "; `flywheel run` writes it again at its next rule event");
+            return false;
         }
         if (status.isEmpty()) {
             out.println("rules: nothing reported yet in " + dataDir + " (no Flywheel has run with this store)");
-            return;
+            return true;
         }
         status.get().lines().forEach(out::println);
+        return true;
     }
 }

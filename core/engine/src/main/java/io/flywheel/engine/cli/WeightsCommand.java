@@ -54,13 +54,16 @@ final class WeightsCommand implements Callable<Integer> {
                 out.printf("%s weights in force since %s (%s, by %s); %d update(s) in the last %d day(s)%n", label, current.time(), current.note(),
                         current.scriptHash().length() > 12 ? current.scriptHash().substring(0, 12) : current.scriptHash(), history.size(), days);
                 out.println(baseline.isPresent()
-                        ? "  CHANGE: against the weights in force at " + from + " (set " + baseline.get().time() + "); new: not among them"
+                        ? "  CHANGE: against the weights in force at " + from + " (set " + baseline.get().time() + "); new: not among them; dropped: among them, not in force now"
                         : "  CHANGE: no weights were in force at " + from + ", so every " + label + " is new");
                 out.printf("  %-28s %8s %9s%n", label.toUpperCase(Locale.ROOT), "WEIGHT", "CHANGE");
                 current.weights().entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                         .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8.3f %9s%n", e.getKey(), e.getValue(), before.containsKey(e.getKey())
                                 ? String.format(Locale.ROOT, "%+.3f", e.getValue() - before.get(e.getKey())) : "new"));
+                // a keyword the window's start had and the weights in force no longer have; its weight then, for what it lost
+                before.entrySet().stream().filter(e -> !current.weights().containsKey(e.getKey())).sorted(Map.Entry.comparingByKey())
+                        .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8s %9s (was %.3f)%n", e.getKey(), "-", "dropped", e.getValue()));
                 out.println();
                 if (chart != null) {
                     Path file = kind == WeightSet.Kind.KEYWORD ? chart : chart.resolveSibling(chart.getFileName().toString().replaceFirst("(\\.png)?$", "-strategies.png"));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +87,11 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
         AtomicFile.write(file, text.toString());
     }
 
-    /** The status a Flywheel last wrote to {@code file}, if any. */
+    /**
+     * The status a Flywheel last wrote to {@code file}, or empty when none has (nothing has run yet).
+     *
+     * @throws IllegalStateException naming the file and the entry, when the file cannot be read
+     */
     public static Optional<RulesStatus> read(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -94,20 +99,35 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(file + ": cannot be read: " + e.getMessage(), e);
         }
         List<RuleState> rules = new ArrayList<>();
         for (RuleKind kind : RuleKind.values()) {
             String k = kind.id() + ".";
-            if (p.getProperty(k + "hash") == null) {
+            String hash = p.getProperty(k + "hash");
+            if (hash == null) {
                 continue;
             }
+            if (!hash.matches("[0-9a-f]{64}")) {
+                throw new IllegalStateException(file + ": " + k + "hash: not a SHA-256: '" + hash + "'");
+            }
             String event = p.getProperty(k + "event");
-            rules.add(new RuleState(kind, p.getProperty(k + "name"), p.getProperty(k + "file"), p.getProperty(k + "hash"),
-                    Instant.parse(p.getProperty(k + "since")), event, event == null ? null : Instant.parse(p.getProperty(k + "event-time")),
-                    p.getProperty(k + "event-message")));
+            rules.add(new RuleState(kind, p.getProperty(k + "name"), p.getProperty(k + "file"), hash, instant(file, p, k + "since"), event,
+                    event == null ? null : instant(file, p, k + "event-time"), p.getProperty(k + "event-message")));
         }
-        return Optional.of(new RulesStatus(p.getProperty("runtime", "?"), Instant.parse(p.getProperty("written")), rules));
+        return Optional.of(new RulesStatus(p.getProperty("runtime", "?"), instant(file, p, "written"), rules));
+    }
+
+    private static Instant instant(Path file, Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            throw new IllegalStateException(file + ": " + key + ": missing");
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new IllegalStateException(file + ": " + key + ": not a time: '" + v + "'");
+        }
     }
 }

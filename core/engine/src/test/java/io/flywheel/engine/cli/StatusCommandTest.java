@@ -128,22 +128,57 @@ class StatusCommandTest {
     }
 
     @Test
-    void saysWhenNoRunHasPolledTheMarketsAndNamesADamagedStatusFile(@TempDir Path dir) throws Exception {
+    void statusFilesNoRunHasWrittenYetAreNotAFailure(@TempDir Path dir) throws Exception {
         Path config = tradingConfig(dir);
         assertThat(status(config)).isEqualTo(FlywheelCli.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("trading: nothing reported yet in");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("No run recorded yet").contains("rules: nothing reported yet in")
+                .contains("trading: nothing reported yet in");
+    }
 
+    @Test
+    void aDamagedTradingStatusFileIsNamedWithItsEntryAndExitsNonZero(@TempDir Path dir) throws Exception {
+        Path config = tradingConfig(dir);
         TradingStatusFile file = TradingStatusFile.besideStore(dir.resolve("data/flywheel.db"));
         file.write(new TradingStatusFile.Status(clock.instant(), Optional.empty(), List.of()));
         Files.writeString(file.file(), Files.readString(file.file()) + "book.capital=10000\nbook.equity=lots\n");
-        Path rules = dir.resolve("data/rules/status.properties");
-        Files.createDirectories(rules.getParent());
-        Files.writeString(rules, "runtime=optimized\nwritten=yesterday\n");
-        out.reset();
 
-        assertThat(status(config)).isEqualTo(FlywheelCli.OK);
+        assertThat(status(config)).as("a monitor must see it").isEqualTo(FlywheelCli.FAILED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("trading: " + file.file() + ": book.equity: not a number: 'lots'")
+                .as("the rest is still shown").contains("No run recorded yet").contains("rules: nothing reported yet in");
+    }
+
+    @Test
+    void aDamagedRulesStatusFileIsNamedWithItsEntryAndExitsNonZero(@TempDir Path dir) throws Exception {
+        Path config = tradingConfig(dir);
+        Path rules = Files.createDirectories(dir.resolve("data/rules")).resolve("status.properties");
+        Files.writeString(rules, "runtime=optimized\nwritten=yesterday\n");
+
+        assertThat(status(config)).isEqualTo(FlywheelCli.FAILED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rules: " + rules + ": written: not a time: 'yesterday'")
+                .contains("No run recorded yet").contains("trading: nothing reported yet in");
+
+        Files.writeString(rules, "runtime=optimized\nwritten=2026-01-05T11:00:00Z\nlead-score.name=scripts/lead-score.js\nlead-score.hash=abc\n");
+        out.reset();
+        assertThat(status(config)).isEqualTo(FlywheelCli.FAILED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rules: " + rules + ": lead-score.hash: not a SHA-256: 'abc'");
+    }
+
+    @Test
+    void aDamagedSourceStatusFileIsNamedWithItsEntryAndExitsNonZero(@TempDir Path dir) throws Exception {
+        Path config = config(dir);
+        Instant t = clock.instant();
+        SourceStatusFile file = SourceStatusFile.besideStore(dir.resolve("data/flywheel.db"));
+        file.write(t, List.of(new SourceHealth("good-feed", t, t, 0, null, 9, null, null)));
+        Files.writeString(file.file(), Files.readString(file.file()).replace("\"consecutiveFailures\" : 0", "\"consecutiveFailures\" : \"three\""));
+
+        assertThat(status(config)).as("not reported as a fresh install that never ran").isEqualTo(FlywheelCli.FAILED);
         String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("trading: " + file.file() + ": book.equity: not a number: 'lots'");
-        assertThat(text).contains("rules: cannot read " + rules);
+        assertThat(text).contains("sources: " + file.file() + ": sources[good-feed].consecutiveFailures: not a whole number: 'three'")
+                .doesNotContain("No run recorded yet").contains("rules: nothing reported yet in");
+
+        Files.writeString(file.file(), "{\"written\": \"2026-01-05T11:00:00Z\", \"sources\": [");
+        out.reset();
+        assertThat(status(config)).isEqualTo(FlywheelCli.FAILED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("sources: " + file.file() + ": cannot be read: ").contains("at line 1");
     }
 }

@@ -39,6 +39,21 @@ class WeightsCommandTest extends StoreCliTest {
     }
 
     @Test
+    void aKeywordDroppedDuringTheWindowIsListedAsDropped() {
+        twoUpdates();
+        append(Duration.ofDays(5), Map.of("go", 3.0, "kotlin", 2.0), "update");
+        assertThat(run("weights", "--days", "30")).isZero();
+        assertThat(out()).contains("2 update(s) in the last 30 day(s)")
+                .contains("new: not among them; dropped: among them, not in force now")
+                .containsPattern("go +3\\.000 +\\+2\\.000\\n")
+                .containsPattern("kotlin +2\\.000 +new\\n")
+                .containsPattern("rust +- +dropped \\(was 1\\.000\\)\\n");
+
+        assertThat(run("weights", "--days", "60")).isZero();
+        assertThat(out()).as("no weights in force when this window began, so none dropped").doesNotContain("rust").doesNotContain("dropped (was");
+    }
+
+    @Test
     void withNoWeightsInForceWhenTheWindowBeganEveryKeywordIsNew() {
         twoUpdates();
         assertThat(run("weights", "--days", "60")).isZero();
