@@ -77,8 +77,9 @@ class CellsTest {
 
     @Test
     void aWideCharacterThatWouldStraddleTheCutIsLeftOutAndTheCellPadded() {
-        assertThat(Cells.cut("ab日本語", 5)).isEqualTo("ab\u2026");
-        assertThat(Cells.fit("ab日本語", 5)).isEqualTo("ab\u2026  ").satisfies(s -> assertThat(Cells.width(s)).isEqualTo(5));
+        assertThat(Cells.cut("ab日本語", 4)).as("日 would take cells 3 and 4, the ellipsis 4").isEqualTo("ab\u2026");
+        assertThat(Cells.fit("ab日本語", 4)).isEqualTo("ab\u2026 ");
+        assertThat(Cells.fit("ab日本語", 5)).isEqualTo("ab日\u2026");
         assertThat(Cells.fit("abc日本語", 5)).isEqualTo("abc\u2026 ");
         assertThat(Cells.fit("xx" + GRIN + "yy", 4)).isEqualTo("xx\u2026 ");
         assertThat(Cells.fit("x" + FAMILY + "yy", 4)).isEqualTo("x" + FAMILY + "\u2026");
