@@ -23,7 +23,9 @@ import java.util.Locale;
  *     indicators, 1 each alone).</li>
  * </ul>
  * Terminals differ at the edges (text-style emoji with U+FE0F, Indic spacing marks, which here add
- * nothing to their cluster); this is the common modern rendering.
+ * nothing to their cluster); this is the common modern rendering. The wide table is Unicode 15.0's
+ * while the JDK's categories are newer: a wide character assigned after 15.0 outside the CJK
+ * planes (an emoji new in 15.1 or 16.0) counts 1 until the table is generated again.
  */
 public final class Cells {
     /** What a cut text ends with: one cell. */
@@ -46,7 +48,7 @@ public final class Cells {
      *
      * (each line without its leading " * "; paste the output between the braces below).
      */
-    private static final int[] WIDE = {
+    static final int[] WIDE = {
             0x1100, 0x115F, 0x231A, 0x231B, 0x2329, 0x232A, 0x23E9, 0x23EC, 0x23F0, 0x23F0, 0x23F3, 0x23F3, 0x25FD, 0x25FE, 0x2614,
             0x2615, 0x2648, 0x2653, 0x267F, 0x267F, 0x2693, 0x2693, 0x26A1, 0x26A1, 0x26AA, 0x26AB, 0x26BD, 0x26BE, 0x26C4, 0x26C5,
             0x26CE, 0x26CE, 0x26D4, 0x26D4, 0x26EA, 0x26EA, 0x26F2, 0x26F3, 0x26F5, 0x26F5, 0x26FA, 0x26FA, 0x26FD, 0x26FD, 0x2705,
@@ -120,16 +122,14 @@ public final class Cells {
 
     /** The cells of one code point, before the cluster rule: 0, 1 or 2. */
     static int codePointWidth(int cp) {
-        switch (Character.getType(cp)) {
-            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT, Character.CONTROL -> {
-                return 0;
-            }
+        return switch (Character.getType(cp)) {
+            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.FORMAT, Character.CONTROL -> 0;
             default -> {
                 int i = Arrays.binarySearch(WIDE, cp);
                 // Found: a range's first or last. Not found: inside a range when the insertion point is odd.
-                return i >= 0 || (-i - 1) % 2 == 1 ? 2 : 1;
+                yield i >= 0 || (-i - 1) % 2 == 1 ? 2 : 1;
             }
-        }
+        };
     }
 
     private static int clusterWidth(String s, int start, int end) {

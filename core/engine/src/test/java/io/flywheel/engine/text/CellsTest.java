@@ -101,4 +101,22 @@ class CellsTest {
             }
         }
     }
+
+    @Test
+    void theWideTableIsSortedDisjointRangesSoItsBinarySearchHolds() {
+        assertThat(Cells.WIDE.length % 2).isZero();
+        for (int i = 0; i < Cells.WIDE.length; i += 2) {
+            int first = Cells.WIDE[i];
+            int last = Cells.WIDE[i + 1];
+            assertThat(first).as("range %d", i / 2).isLessThanOrEqualTo(last);
+            if (i > 0) {
+                assertThat(first).as("range %d starts after the gap following the one before", i / 2).isGreaterThan(Cells.WIDE[i - 1] + 1);
+            }
+            // A mark listed Wide (U+3099, U+16FE4) is still a mark: no cell.
+            for (int cp : new int[] {first, last}) {
+                assertThat(Cells.codePointWidth(cp)).as("U+%04X", cp).isEqualTo(Character.getType(cp) == Character.NON_SPACING_MARK ? 0 : 2);
+            }
+            assertThat(Cells.codePointWidth(last + 1)).as("U+%04X", last + 1).isLessThanOrEqualTo(1);
+        }
+    }
 }
