@@ -1,5 +1,6 @@
 package io.flywheel.engine.app;
 
+import io.flywheel.engine.text.Cells;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,10 +23,10 @@ public final class StatusReport {
             SourceHealth.State state = h.state(now);
             String lastRun = h.lastRun() == null ? "never" : TIME.format(h.lastRun().atZone(zone)) + " (" + span(h.lastRun(), now) + " ago)";
             String found = h.lastFound() < 0 ? "-" : Integer.toString(h.lastFound());
-            rows.add(String.format(Locale.ROOT, "%-20s %-8s %-26s %6s  %s", h.sourceId(), state.name().toLowerCase(Locale.ROOT), lastRun, found, detail(h, state, now, zone)));
+            rows.add(String.format(Locale.ROOT, "%s %-8s %-26s %6s  %s", Cells.pad(h.sourceId(), 20), state.name().toLowerCase(Locale.ROOT), lastRun, found, detail(h, state, now, zone)));
         }
         for (String id : disabled) {
-            rows.add(String.format(Locale.ROOT, "%-20s %-8s %-26s %6s  %s", id, "disabled", "-", "-", "enabled: false in config.yml"));
+            rows.add(String.format(Locale.ROOT, "%s %-8s %-26s %6s  %s", Cells.pad(id, 20), "disabled", "-", "-", "enabled: false in config.yml"));
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 package io.flywheel.engine.app;
 
 import io.flywheel.engine.store.AtomicFile;
+import io.flywheel.engine.text.Cells;
 import io.flywheel.engine.trading.PaperTrader;
 import java.io.IOException;
 import java.io.Reader;
@@ -195,7 +196,7 @@ public final class TradingStatusFile {
                 }
                 Double eq = s.equities().get(sid);
                 Double w = s.weights().get(sid);
-                rows.add(String.format(Locale.ROOT, "%-20s %12s %8s", sid.length() > 20 ? sid.substring(0, 20) : sid,
+                rows.add(String.format(Locale.ROOT, "%s %12s %8s", Cells.fit(sid, 20),
                         eq == null ? "-" : String.format(Locale.ROOT, "%.2f", eq), w == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * w)));
             }
             return rows;

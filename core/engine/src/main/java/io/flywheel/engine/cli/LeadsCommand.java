@@ -8,13 +8,13 @@ import io.flywheel.engine.config.Durations;
 import io.flywheel.engine.store.DuplicateLink;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.text.Cells;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.text.BreakIterator;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
@@ -177,26 +177,13 @@ final class LeadsCommand implements Callable<Integer> {
     }
 
     /**
-     * One table cell of {@code width} characters (grapheme clusters; 0: as long as it is): whitespace
-     * runs as one space, bidi controls shown as {@code <U+202E>} so they cannot turn the rest of the
-     * terminal line, cut before the last character (never inside one) with "…", padded with spaces.
+     * One table cell of {@code width} terminal cells (0: as long as it is): whitespace runs as one
+     * space, bidi controls shown as {@code <U+202E>} so they cannot turn the rest of the terminal
+     * line, then {@link Cells#fit}: cut between grapheme clusters with "…", padded with spaces.
      */
     static String cell(String s, int width) {
         String one = BIDI.matcher(s.replaceAll("\\s+", " ")).replaceAll(m -> String.format(Locale.ROOT, "<U+%04X>", (int) m.group().charAt(0)));
-        if (width <= 0) {
-            return one;
-        }
-        BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
-        chars.setText(one);
-        int count = 0;
-        for (chars.first(); chars.next() != BreakIterator.DONE; ) {
-            count++;
-        }
-        if (count <= width) {
-            return one + " ".repeat(width - count);
-        }
-        chars.first();
-        return one.substring(0, chars.next(width - 1)) + "…";
+        return width <= 0 ? one : Cells.fit(one, width);
     }
 
     /** A text field of a TSV row: tabs and line breaks, which would split the row, become one space. */

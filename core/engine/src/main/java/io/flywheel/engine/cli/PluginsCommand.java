@@ -2,6 +2,7 @@ package io.flywheel.engine.cli;
 
 import io.flywheel.engine.app.Preflight;
 import io.flywheel.engine.plugin.PluginReport;
+import io.flywheel.engine.text.Cells;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ final class PluginsCommand implements Callable<Integer> {
             boolean anyFailed = false;
             for (PluginReport r : result.plugins().reports()) {
                 String detail = r.failure() != null ? r.failure() : String.join(", ", r.provides());
-                out.printf("%-20s %-16s %-9s %s%n", r.id(), r.version(), r.state().name().replace('_', '-').toLowerCase(java.util.Locale.ROOT), detail);
+                out.printf("%s %s %-9s %s%n", Cells.pad(r.id(), 20), Cells.pad(r.version(), 16), r.state().name().replace('_', '-').toLowerCase(java.util.Locale.ROOT), detail);
                 if (r.file() != null) {
                     out.printf("%-20s %-16s %-9s file: %s%n", "", "", "", r.fileName());
                 }

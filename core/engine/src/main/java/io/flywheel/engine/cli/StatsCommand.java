@@ -4,6 +4,7 @@ import io.flywheel.engine.feedback.Dimension;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.learning.Charts;
 import io.flywheel.engine.learning.Funnel;
+import io.flywheel.engine.text.Cells;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,11 +76,7 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private static void row(PrintStream out, Funnel.Row r) {
-        out.printf(Locale.ROOT, "%-24s %6d %6d %7d %7d %5d  %7.1f %8.1f %8.1f %6.1f %6.1f%n", abbreviate(r.key()), r.found(), r.posted(), r.engaged(), r.applied(),
+        out.printf(Locale.ROOT, "%s %6d %6d %7d %7d %5d  %7.1f %8.1f %8.1f %6.1f %6.1f%n", Cells.fit(r.key(), 24), r.found(), r.posted(), r.engaged(), r.applied(),
                 r.won(), 100 * r.postedRate(), 100 * r.engagedRate(), 100 * r.appliedRate(), 100 * r.wonRate(), 100 * r.conversion());
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 24 ? s : s.substring(0, 23) + "…";
     }
 }

@@ -2,6 +2,7 @@ package io.flywheel.engine.cli;
 
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.learning.Charts;
+import io.flywheel.engine.text.Cells;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ final class WeightsCommand implements Callable<Integer> {
                 out.printf("  %-28s %8s %9s%n", label.toUpperCase(Locale.ROOT), "WEIGHT", "CHANGE");
                 current.weights().entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                        .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8.3f %9s%n", e.getKey(), e.getValue(), before.containsKey(e.getKey())
+                        .forEach(e -> out.printf(Locale.ROOT, "  %s %8.3f %9s%n", Cells.pad(e.getKey(), 28), e.getValue(), before.containsKey(e.getKey())
                                 ? String.format(Locale.ROOT, "%+.3f", e.getValue() - before.get(e.getKey())) : "new"));
                 // a keyword the window's start had and the weights in force no longer have; its weight then, for what it lost
                 before.entrySet().stream().filter(e -> !current.weights().containsKey(e.getKey())).sorted(Map.Entry.comparingByKey())

@@ -9,6 +9,7 @@ import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.FeedbackLog;
 import io.flywheel.engine.learning.Charts;
 import io.flywheel.engine.learning.Funnel;
+import io.flywheel.engine.text.Cells;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +50,8 @@ final class StatsCommand extends BuiltInCommand {
             List<String> lines = new ArrayList<>();
             lines.add("```");
             lines.add(String.format(Locale.ROOT, "%-14s %6s %6s %7s %7s %4s %6s", "platform", "found", "posted", "engaged", "applied", "won", "n/rel."));
-            platforms.forEach(r -> lines.add(format(Replies.trimTo(r.key(), 14), r)));
-            lines.add(format("all", Funnel.total(events, from, to)));
+            platforms.forEach(r -> lines.add(format(Cells.fit(r.key(), 14), r)));
+            lines.add(format(Cells.pad("all", 14), Funnel.total(events, from, to)));
             lines.add("```");
             List<Funnel.Row> keywords = Funnel.of(events, from, to, Dimension.KEYWORD).stream()
                     .filter(r -> r.posted() > 0)
@@ -68,6 +69,6 @@ final class StatsCommand extends BuiltInCommand {
     }
 
     private static String format(String name, Funnel.Row r) {
-        return String.format(Locale.ROOT, "%-14s %6d %6d %7d %7d %4d %6d", name, r.found(), r.posted(), r.engaged(), r.applied(), r.won(), r.rejected());
+        return String.format(Locale.ROOT, "%s %6d %6d %7d %7d %4d %6d", name, r.found(), r.posted(), r.engaged(), r.applied(), r.won(), r.rejected());
     }
 }

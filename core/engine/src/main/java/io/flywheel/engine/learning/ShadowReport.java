@@ -2,6 +2,7 @@ package io.flywheel.engine.learning;
 
 import io.flywheel.engine.feedback.WeightHistory;
 import io.flywheel.engine.feedback.WeightSet;
+import io.flywheel.engine.text.Cells;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class ShadowReport {
         for (String k : names) {
             Double l = p.live().weights().get(k);
             Double s = p.shadow().weights().get(k);
-            lines.add(String.format(Locale.ROOT, "  %-24s %8s %8s %8s", k, num(l), num(s), l == null || s == null ? "" : String.format(Locale.ROOT, "%+.3f", s - l)));
+            lines.add(String.format(Locale.ROOT, "  %s %8s %8s %8s", Cells.pad(k, 24), num(l), num(s), l == null || s == null ? "" : String.format(Locale.ROOT, "%+.3f", s - l)));
         }
         List<Pair> recent = pairs.subList(Math.max(0, pairs.size() - last), pairs.size());
         lines.add("Last " + recent.size() + " update(s): mean |shadow - live| and the keyword furthest apart");

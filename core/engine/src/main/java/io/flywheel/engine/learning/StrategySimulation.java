@@ -8,6 +8,7 @@ import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.rules.ScriptSource;
 import io.flywheel.engine.rules.StrategyWeightRule;
+import io.flywheel.engine.text.Cells;
 import io.flywheel.engine.trading.BacktestResult;
 import io.flywheel.engine.trading.Backtester;
 import io.flywheel.engine.trading.Ensemble;
@@ -217,8 +218,8 @@ public final class StrategySimulation {
             for (Row r : rows) {
                 for (Figures f : List.of(r.adaptive(), r.equal(), r.bestSingle())) {
                     boolean first = f == r.adaptive();
-                    out.printf(Locale.ROOT, "%-12s %-22s %-16s %,14.0f%% %7.3f %6.1f%% %7s %8s %8s%n", first ? r.series() : "", first ? r.span() : "",
-                            f == r.bestSingle() ? "best:" + f.label() : f.label(), f.totalReturn() * 100, f.sharpe(), f.maxDrawdown() * 100,
+                    out.printf(Locale.ROOT, "%s %s %s %,14.0f%% %7.3f %6.1f%% %7s %8s %8s%n", Cells.pad(first ? r.series() : "", 12), Cells.pad(first ? r.span() : "", 22),
+                            Cells.pad(f == r.bestSingle() ? "best:" + f.label() : f.label(), 16), f.totalReturn() * 100, f.sharpe(), f.maxDrawdown() * 100,
                             first ? fmt(r.regret()) : "", first ? fmt(r.rewardRegret()) : "", first ? fmt(r.bound()) : "");
                 }
             }

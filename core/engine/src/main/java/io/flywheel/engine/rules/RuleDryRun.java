@@ -5,6 +5,7 @@ import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.lead.KeywordWeights;
 import io.flywheel.engine.store.LeadQuery;
+import io.flywheel.engine.text.Cells;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -148,7 +149,7 @@ public final class RuleDryRun {
                 for (String k : names) {
                     Double was = r.liveWeights().get(k);
                     Double now = r.weights().get(k);
-                    out.add(String.format(Locale.ROOT, "  %-24s %10s %10s %10s", k, number(was), number(now),
+                    out.add(String.format(Locale.ROOT, "  %s %10s %10s %10s", Cells.pad(k, 24), number(was), number(now),
                             was == null || now == null ? "" : String.format(Locale.ROOT, "%+.3f", now - was)));
                 }
             }
@@ -162,7 +163,7 @@ public final class RuleDryRun {
                     out.add(String.format(Locale.ROOT, "  %-12s %-18s %s", "RANK", "SCORE", "LEAD"));
                 }
                 r.moves().stream().limit(20).forEach(m -> out.add(String.format(Locale.ROOT, "  %-12s %-18s %s (%s)", m.rankBefore() + " -> " + m.rankAfter(),
-                        String.format(Locale.ROOT, "%.2f -> %.2f", m.scoreBefore(), m.scoreAfter()), abbreviate(m.lead().title()), m.lead().sourceId())));
+                        String.format(Locale.ROOT, "%.2f -> %.2f", m.scoreBefore(), m.scoreAfter()), Cells.cut(m.lead().title(), 70), m.lead().sourceId())));
                 if (r.moves().size() > 20) {
                     out.add("  ... and " + (r.moves().size() - 20) + " more");
                 }
@@ -173,10 +174,6 @@ public final class RuleDryRun {
 
     private static String number(Double d) {
         return d == null ? "-" : String.format(Locale.ROOT, "%.3f", d);
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 70 ? s : s.substring(0, 69) + "\u2026";
     }
 
     static List<Move> moves(List<Lead> leads, double[] before, double[] after) {

@@ -1,6 +1,7 @@
 package io.flywheel.engine.rules;
 
 import io.flywheel.engine.store.AtomicFile;
+import io.flywheel.engine.text.Cells;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -54,7 +55,7 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
         List<String> out = new ArrayList<>();
         out.add("rules: JavaScript " + runtime + "; reported " + written);
         for (RuleState r : rules) {
-            out.add(String.format("  %-17s %-34s live %s since %s", r.kind().id(), r.name(), r.hash().substring(0, 12), r.since()));
+            out.add(String.format("  %-17s %s live %s since %s", r.kind().id(), Cells.pad(r.name(), 34), r.hash().substring(0, 12), r.since()));
             if (r.event() != null && !r.event().equals("accepted")) {
                 out.add(String.format("  %-17s last change %s at %s: %s", "", r.event(), r.eventTime(), r.eventMessage()));
             }

@@ -1,6 +1,7 @@
 package io.flywheel.engine.trading;
 
 import io.flywheel.api.trading.Fill;
+import io.flywheel.engine.text.Cells;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class BacktestReport {
     /** Prints the metrics of {@code results} side by side. */
     public static void table(PrintStream out, List<BacktestResult> results) {
         out.printf(Locale.ROOT, "%-16s", "");
-        results.forEach(r -> out.printf(Locale.ROOT, " %14s", shorten(r.label())));
+        results.forEach(r -> out.print(" " + Cells.padLeft(Cells.cut(r.label(), 14), 14)));
         out.println();
         row(out, "total return", results, r -> pct(r.metrics().totalReturn()));
         row(out, "CAGR", results, r -> pct(r.metrics().cagr()));
@@ -47,10 +48,6 @@ public final class BacktestReport {
         out.printf(Locale.ROOT, "%-16s", name);
         results.forEach(r -> out.printf(Locale.ROOT, " %14s", value.apply(r)));
         out.println();
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 14 ? s : s.substring(0, 13) + "…";
     }
 
     static String pct(double v) {

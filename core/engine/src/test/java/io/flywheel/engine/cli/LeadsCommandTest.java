@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.WriteBatch;
+import io.flywheel.engine.text.Cells;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,16 +38,39 @@ class LeadsCommandTest extends StoreCliTest {
 
     @Test
     void theTableCutsLongTitlesBetweenCharactersNeverInsideOne() {
-        String emoji = "a".repeat(58) + "\uD83D\uDE00" + "tail"; // the old cut at 59 chars fell inside the surrogate pair
-        String family = "b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67" + "tail"; // one character of 8 chars
-        String accent = "c".repeat(58) + "e\u0301" + "tail"; // e and its combining accent are one character
+        String emoji = "a".repeat(58) + "\uD83D\uDE00" + "tail"; // a cut at 59 chars fell inside the surrogate pair; in cells the emoji straddles the cut
+        String family = "b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67" + "tail"; // one character of 8 chars, 2 cells
+        String accent = "c".repeat(58) + "e\u0301" + "tail"; // e and its combining accent are one character, one cell
         store(lead("https://a.example/1", "hn", emoji, List.of()), lead("https://a.example/2", "hn", family, List.of()),
                 lead("https://a.example/3", "hn", accent, List.of()));
         assertThat(run("leads")).isZero();
         assertThat(out()).doesNotContain("?")
-                .contains("a".repeat(58) + "\uD83D\uDE00…  https://a.example/1")
-                .contains("b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67t…")
-                .contains("c".repeat(58) + "e\u0301…");
+                .contains("a".repeat(58) + "…   https://a.example/1")
+                .contains("b".repeat(57) + "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67…  https://a.example/2")
+                .contains("c".repeat(58) + "e\u0301…  https://a.example/3");
+    }
+
+    @Test
+    void theTableKeepsItsColumnsWhateverCellsTheTextTakes() {
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        String flag = "\uD83C\uDDEF\uD83C\uDDF5";
+        store(lead("https://a.example/1", "hn", "日本語のエンジニア募集", List.of()), // 11 characters, 22 cells
+                lead("https://a.example/2", "求人ボックス", "Go " + family + " " + flag + " remote", List.of()), // a wide platform; a ZWJ sequence and a flag, 2 cells each
+                lead("https://a.example/3", "hn", "Cafe\u0301 de\u0301veloppeur zero\u200Bwidth", List.of()), // combining accents and a zero width space: no cell
+                lead("https://a.example/4", "hn", "a".repeat(58) + "日本", List.of()), // 日 would take cells 59 and 60: cut before it, one space
+                lead("https://a.example/5", "hn", "全角".repeat(20), List.of())); // 80 cells: 29 characters and the ellipsis, one space
+        assertThat(run("leads")).isZero();
+        List<String> lines = out().lines().toList();
+        assertThat(lines).hasSize(6);
+        assertThat(lines).contains(
+                "2026-03-01 12:00  hn                1.5  日本語のエンジニア募集" + " ".repeat(38) + "  https://a.example/1",
+                "2026-03-01 12:00  求人ボックス      1.5  Go " + family + " " + flag + " remote" + " ".repeat(45) + "  https://a.example/2",
+                "2026-03-01 12:00  hn                1.5  Cafe\u0301 de\u0301veloppeur zero\u200Bwidth" + " ".repeat(34) + "  https://a.example/3",
+                "2026-03-01 12:00  hn                1.5  " + "a".repeat(58) + "… " + "  https://a.example/4",
+                "2026-03-01 12:00  hn                1.5  " + "全角".repeat(14) + "全… " + "  https://a.example/5");
+        int keyColumn = lines.getFirst().indexOf("KEY");
+        assertThat(lines.subList(1, lines.size())).allSatisfy(row ->
+                assertThat(Cells.width(row.substring(0, row.indexOf("https://")))).as(row).isEqualTo(keyColumn));
     }
 
     @Test

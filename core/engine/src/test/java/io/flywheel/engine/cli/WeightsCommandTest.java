@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.store.MapDbStore;
+import io.flywheel.engine.text.Cells;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +73,19 @@ class WeightsCommandTest extends StoreCliTest {
         assertThat(out()).contains("0 update(s) in the last 30 day(s)")
                 .containsPattern("go +1\\.000 +\\+0\\.000\\n")
                 .containsPattern("rust +1\\.000 +\\+0\\.000\\n");
+    }
+
+    @Test
+    void theWeightColumnStaysInPlaceForWideAndCombiningKeywords() {
+        String family = "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67";
+        append(Duration.ofDays(10), Map.of("go", 1.0, "日本語", 2.0, "cafe\u0301", 3.0, family + " devs", 4.0), "initial weights");
+        assertThat(run("weights", "--days", "30")).isZero();
+        List<String> rows = out().lines().filter(l -> l.matches(".*\\d\\.\\d{3} +new")).toList();
+        assertThat(rows).containsExactly(
+                "  " + family + " devs" + " ".repeat(21) + "    4.000       new",
+                "  cafe\u0301" + " ".repeat(24) + "    3.000       new",
+                "  日本語" + " ".repeat(22) + "    2.000       new",
+                "  go" + " ".repeat(26) + "    1.000       new");
+        assertThat(rows).allSatisfy(row -> assertThat(Cells.width(row)).as(row).isEqualTo(2 + 28 + 9 + 10));
     }
 }

@@ -18,6 +18,7 @@ import io.flywheel.engine.plugin.PluginReport;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.OutboxEntry;
 import io.flywheel.engine.store.WriteBatch;
+import io.flywheel.engine.text.Cells;
 import io.flywheel.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,6 +167,15 @@ class EngineCommandsTest {
         });
         assertThat(text).contains("hackernews").contains("digest").containsPattern("all\\s+2\\s+2\\s+1\\s+1\\s+1\\s+0");
         assertThat(text).contains("backend: 50% of 2 posted, 1 won");
+    }
+
+    @Test
+    void statsKeepsItsColumnsForWidePlatformNames() {
+        store(lead(1, "求人ボックス", 7), lead(2, "hackernews", 9), lead(3, "日本の求人サイト・エンジニア", 5));
+        String text = run("stats", Map.of("days", "7"), "1").text();
+        List<String> table = text.lines().dropWhile(l -> !l.equals("```")).skip(1).takeWhile(l -> !l.equals("```")).toList();
+        assertThat(table).hasSize(5).anySatisfy(l -> assertThat(l).startsWith("日本の求人サ…   ")).anySatisfy(l -> assertThat(l).startsWith("求人ボックス   "));
+        assertThat(table).allSatisfy(l -> assertThat(Cells.width(l)).as(l).isEqualTo(56));
     }
 
     @Test
