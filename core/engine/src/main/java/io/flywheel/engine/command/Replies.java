@@ -1,5 +1,6 @@
 package io.flywheel.engine.command;
 
+import io.flywheel.engine.text.Graphemes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -32,7 +33,7 @@ final class Replies {
     }
 
     static String trimTo(String s, int max) {
-        return s == null ? "" : s.length() <= max ? s : s.substring(0, Math.max(0, max - 1)) + "…";
+        return s == null ? "" : Graphemes.shorten(s, max);
     }
 
     /** {@code option} as an int within [min, max], or {@code fallback} when absent. */

@@ -2,10 +2,10 @@ package io.flywheel.engine.lead;
 
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.lead.RawLead;
+import io.flywheel.engine.text.Graphemes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.text.BreakIterator;
 import java.text.Normalizer;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -86,15 +86,6 @@ public final class LeadNormalizer {
         if (c.isEmpty()) {
             return null;
         }
-        if (c.length() <= max) {
-            return c;
-        }
-        BreakIterator chars = BreakIterator.getCharacterInstance(Locale.ROOT);
-        chars.setText(c.substring(0, Math.min(c.length(), max + 2))); // the boundary at max needs only what comes before it and the next character
-        int end = chars.isBoundary(max) ? max : chars.preceding(max);
-        if (end == 0) { // one cluster longer than max (a letter under hundreds of accents): cut between code points
-            end = Character.isHighSurrogate(c.charAt(max - 1)) ? max - 1 : max;
-        }
-        return c.substring(0, end);
+        return Graphemes.prefix(c, max);
     }
 }

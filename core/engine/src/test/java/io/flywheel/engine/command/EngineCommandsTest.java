@@ -130,6 +130,16 @@ class EngineCommandsTest {
     }
 
     @Test
+    void aLongTitleIsShortenedWithoutSplittingAnEmoji() {
+        Lead base = lead(1, "hackernews", 7);
+        String title = "x".repeat(88) + "\uD83D\uDE80 rocket engineer";
+        store(new Lead(base.key(), base.sourceId(), base.platform(), title, base.url(), base.body(), base.company(), base.location(),
+                base.compensation(), base.published(), base.foundAt(), base.keywords(), base.score()));
+        String text = run("leads", Map.of(), "1").text();
+        assertThat(text).contains("x".repeat(88) + "…").doesNotContain("\uD83D…");
+    }
+
+    @Test
     void postLeadsDrainsTheOutboxAndReportsProgress() {
         store(lead(1, "hackernews", 7), lead(2, "digest", 9));
         CommandReply reply = run("post_leads", Map.of(), "1");
