@@ -39,7 +39,7 @@ class InOrderTest {
     }
 
     private List<Delivery> send(List<Post> posts, InOrder.Sender discord) {
-        return InOrder.send(posts, packer.pack(posts), packer, discord, reported::addAll, (n, why) -> isolated.add(n + ": " + why)).join();
+        return InOrder.send(posts, packer.pack(posts), discord, reported::addAll, (n, why) -> isolated.add(n + ": " + why)).join();
     }
 
     @Test
@@ -65,5 +65,67 @@ class InOrderTest {
         assertThat(sent).hasSize(6); // the packed message, p0, p1, p2, p3 (refused), p4 (not taken)
         assertThat(d).extracting(Delivery::postId).containsExactly("p0", "p1", "p2", "p3");
         assertThat(d.get(3).refused()).isTrue();
+    }
+
+    // Text mode, 40 characters to a message: a post with a long body is split over several messages.
+    private final Packer text = new Packer(new DiscordLimits(40, 10, 6000, 256, 4096, 25, 256, 1024, 2048), new PostRenderer(DiscordLimits.DISCORD, 280),
+            Packer.Mode.TEXT);
+    private final List<String> asked = new ArrayList<>(); // the content of each message Discord was asked to take
+    private final List<String> shown = new ArrayList<>(); // the content of each message it took, as the channel shows them
+
+    private static Post post(String id, String body) {
+        return new Post(id, Post.Kind.LEAD, null, id.toUpperCase(java.util.Locale.ROOT), null, body, List.of(), Instant.parse("2026-01-05T09:00:00Z"));
+    }
+
+    /** {@code prefix}00 to {@code prefix}{n-1}: words each 4 characters with their space, all different. */
+    private static String words(String prefix, int n) {
+        return String.join(" ", IntStream.range(0, n).mapToObj(i -> prefix + String.format("%02d", i)).toList());
+    }
+
+    /** Refuses any message whose content has {@code bad}; after {@code takeAtMost} messages, takes none. */
+    private InOrder.Sender textDiscord(String bad, int takeAtMost) {
+        return (m, batch) -> {
+            asked.add(m.content());
+            if (m.content().contains(bad)) {
+                return CompletableFuture.completedFuture(new InOrder.Outcome.Refused("content: bad word"));
+            }
+            if (asked.size() > takeAtMost) {
+                return CompletableFuture.completedFuture(new InOrder.Outcome.NotSent());
+            }
+            shown.add(m.content());
+            return CompletableFuture.completedFuture(new InOrder.Outcome.Sent("m" + asked.size()));
+        };
+    }
+
+    private List<Delivery> sendText(List<Post> posts, InOrder.Sender discord) {
+        return InOrder.send(posts, text.pack(posts), discord, reported::addAll, (n, why) -> isolated.add(n + ": " + why)).join();
+    }
+
+    /** Every word the channel shows, in order; each post's words are all different, so a word twice is text sent twice. */
+    private List<String> shownWords() {
+        return shown.stream().flatMap(c -> java.util.Arrays.stream(c.split("\\s+"))).toList();
+    }
+
+    private List<String> packed(List<Post> posts) {
+        return text.pack(posts).stream().map(PackedMessage::content).toList();
+    }
+
+    @Test
+    void aRefusedMessageWithOnlyTheTailOfASplitPostDoesNotSendItsHeadAgain() {
+        List<Post> posts = List.of(post("p0", "x0"), post("p1", words("a", 20) + " BAD"), post("p2", "z0"));
+        assertThat(packed(posts)).as("p1 is split; its tail and p2 share the last message").containsExactly(
+                "**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "a15 a16 a17 a18 a19 BAD\n\n**P2**\nz0");
+        List<Delivery> d = sendText(posts, textDiscord("BAD", 100));
+
+        assertThat(shownWords()).doesNotHaveDuplicates();
+        assertThat(shown).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "**P2**\nz0");
+        assertThat(asked).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14",
+                "a15 a16 a17 a18 a19 BAD\n\n**P2**\nz0", "a15 a16 a17 a18 a19 BAD", "**P2**\nz0");
+        assertThat(isolated).containsExactly("2: content: bad word");
+        assertThat(d).isEqualTo(reported).extracting(Delivery::postId).containsExactly("p0", "p1", "p2");
+        assertThat(d.get(0)).isEqualTo(new Delivery("p0", "m1"));
+        assertThat(d.get(1).refused()).isTrue();
+        assertThat(d.get(1).messageRef()).isEqualTo("content: bad word (its first 2 parts were posted, the last in m2)");
+        assertThat(d.get(2)).isEqualTo(new Delivery("p2", "m5"));
     }
 }

@@ -55,6 +55,13 @@ class PackerTest {
                     assertThat(holding).as("a block that fits a message is never split").isEqualTo(1);
                 }
                 assertThat(messages.stream().filter(m -> m.completed().contains(block)).count()).isEqualTo(1);
+                List<PackedMessage.Piece> pieces = messages.stream().flatMap(m -> m.pieces().stream()).filter(p -> p.post() == block).toList();
+                assertThat(wordsOf(pieces.stream().map(PackedMessage.Piece::text).toList())).as("the pieces of block %d are its words, in order", b)
+                        .isEqualTo(wordsOf(List.of(blocks.get(b))));
+                assertThat(pieces).extracting(PackedMessage.Piece::first).as("only the first piece starts the block")
+                        .isEqualTo(IntStream.range(0, pieces.size()).mapToObj(i -> i == 0).toList());
+                assertThat(pieces).extracting(PackedMessage.Piece::last).as("only the last piece ends the block")
+                        .isEqualTo(IntStream.range(0, pieces.size()).mapToObj(i -> i == pieces.size() - 1).toList());
             }
         }
     }
@@ -67,6 +74,13 @@ class PackerTest {
                 .containsExactly("short one\n\nalpha", "beta gamma delta", "epsilon zeta eta", "theta iota kappa", "lambda mu");
         assertThat(messages.getFirst().completed()).containsExactly(0);
         assertThat(messages.getLast().completed()).containsExactly(1);
+        // Which part of which post each message carries: the tail of one post and the head of the next can share a message.
+        assertThat(messages.getFirst().pieces()).containsExactly(new PackedMessage.Piece(0, "short one", null, true, true),
+                new PackedMessage.Piece(1, "alpha", null, true, false));
+        assertThat(messages.get(1).pieces()).containsExactly(new PackedMessage.Piece(1, "beta gamma delta", null, false, false));
+        assertThat(messages.getLast().pieces()).containsExactly(new PackedMessage.Piece(1, "lambda mu", null, false, true));
+        assertThat(messages.getFirst().without(java.util.Set.of(1)).content()).isEqualTo("short one");
+        assertThat(messages.get(1).without(java.util.Set.of(1))).isNull();
     }
 
     @Test
