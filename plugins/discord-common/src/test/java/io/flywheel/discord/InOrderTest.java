@@ -128,4 +128,89 @@ class InOrderTest {
         assertThat(d.get(1).messageRef()).isEqualTo("content: bad word (its first 2 parts were posted, the last in m2)");
         assertThat(d.get(2)).isEqualTo(new Delivery("p2", "m5"));
     }
+
+    @Test
+    void aPostRefusedInTheMiddleOfItsSplitShowsNothingMoreOfItAndTheNextPostStillGoes() {
+        List<Post> posts = List.of(post("p0", "x0"), post("p1", words("a", 30)), post("p2", "z0"));
+        assertThat(packed(posts)).as("p1's tail spans three messages; the last is shared with p2").containsExactly(
+                "**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "a15 a16 a17 a18 a19 a20 a21 a22 a23 a24",
+                "a25 a26 a27 a28 a29\n\n**P2**\nz0");
+        List<Delivery> d = sendText(posts, textDiscord("a10", 100)); // the second message, p1 alone, is refused
+
+        assertThat(asked).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "**P2**\nz0");
+        assertThat(shown).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "**P2**\nz0");
+        assertThat(isolated).isEmpty();
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"),
+                Delivery.refused("p1", "content: bad word (its first part was posted, in m1)"), new Delivery("p2", "m3"));
+    }
+
+    /** p1 ends in the message where p2, longer than a message, starts. */
+    private static List<Post> tailAndHead() {
+        return List.of(post("p0", "x0"), post("p1", words("a", 12)), post("p2", words("b", 20)), post("p3", "z0"));
+    }
+
+    private static final List<String> TAIL_AND_HEAD = List.of("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11\n\n**P2**\nb00",
+            "b01 b02 b03 b04 b05 b06 b07 b08 b09 b10", "b11 b12 b13 b14 b15 b16 b17 b18 b19", "**P3**\nz0");
+
+    @Test
+    void aMessageWithTheTailOfOnePostAndTheHeadOfTheNextRefusedForTheTail() {
+        assertThat(packed(tailAndHead())).isEqualTo(TAIL_AND_HEAD);
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("a08", 100));
+
+        assertThat(asked).containsExactly(TAIL_AND_HEAD.get(0), TAIL_AND_HEAD.get(1), "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00", TAIL_AND_HEAD.get(2),
+                TAIL_AND_HEAD.get(3), TAIL_AND_HEAD.get(4));
+        assertThat(shownWords()).doesNotHaveDuplicates().containsSubsequence("**P2**", "b00", "b01", "b19", "**P3**").doesNotContain("a05");
+        assertThat(isolated).containsExactly("2: content: bad word");
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"),
+                Delivery.refused("p1", "content: bad word (its first part was posted, in m1)"), new Delivery("p2", "m6"), new Delivery("p3", "m7"));
+    }
+
+    @Test
+    void aMessageWithTheTailOfOnePostAndTheHeadOfTheNextRefusedForTheHead() {
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("b00", 100));
+
+        assertThat(asked).containsExactly(TAIL_AND_HEAD.get(0), TAIL_AND_HEAD.get(1), "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00",
+                TAIL_AND_HEAD.get(4)); // p2's other pieces are left out, and with them the two messages that had nothing else
+        assertThat(shown).containsExactly(TAIL_AND_HEAD.get(0), "a05 a06 a07 a08 a09 a10 a11", "**P3**\nz0");
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"), new Delivery("p1", "m3"),
+                Delivery.refused("p2", "content: bad word"), new Delivery("p3", "m5"));
+    }
+
+    @Test
+    void aPostRefusedAfterSeveralOfItsPartsWentOutSaysSo() {
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("b15", 100)); // p2's last piece, alone in its message
+
+        assertThat(asked).isEqualTo(TAIL_AND_HEAD);
+        assertThat(shownWords()).doesNotHaveDuplicates();
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"), new Delivery("p1", "m2"),
+                Delivery.refused("p2", "content: bad word (its first 2 parts were posted, the last in m3)"), new Delivery("p3", "m5"));
+    }
+
+    @Test
+    void aMessageRefusedAsAWholeIsSentPieceByPieceAndEveryPostIsDeliveredOnce() {
+        InOrder.Sender onePostAtATime = (m, batch) -> { // refuses any message that shows more than one post, for the whole of it
+            asked.add(m.content());
+            if (m.pieces().size() > 1) {
+                return CompletableFuture.completedFuture(new InOrder.Outcome.Refused("components: too many"));
+            }
+            shown.add(m.content());
+            return CompletableFuture.completedFuture(new InOrder.Outcome.Sent("m" + asked.size()));
+        };
+        List<Delivery> d = sendText(tailAndHead(), onePostAtATime);
+
+        assertThat(shown).containsExactly("**P0**\nx0", "**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00",
+                TAIL_AND_HEAD.get(2), "b11 b12 b13 b14 b15 b16 b17 b18 b19", "**P3**\nz0");
+        assertThat(isolated).containsExactly("2: components: too many", "2: components: too many");
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m2"), new Delivery("p1", "m5"), new Delivery("p2", "m8"),
+                new Delivery("p3", "m9"));
+    }
+
+    @Test
+    void aPieceNotSentWhileIsolatingStopsTheBatchAndTheRestStaysQueued() {
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("a08", 3)); // Discord takes nothing after the refused piece
+
+        assertThat(asked).containsExactly(TAIL_AND_HEAD.get(0), TAIL_AND_HEAD.get(1), "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00");
+        assertThat(d).isEqualTo(reported).extracting(Delivery::postId).containsExactly("p0", "p1");
+        assertThat(d.get(1).refused()).isTrue();
+    }
 }
