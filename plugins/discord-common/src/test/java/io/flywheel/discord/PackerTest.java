@@ -1,6 +1,7 @@
 package io.flywheel.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flywheel.api.output.Post;
 import java.time.Instant;
@@ -81,6 +82,19 @@ class PackerTest {
         assertThat(messages.getLast().pieces()).containsExactly(new PackedMessage.Piece(1, "lambda mu", null, false, true));
         assertThat(messages.getFirst().without(java.util.Set.of(1)).content()).isEqualTo("short one");
         assertThat(messages.get(1).without(java.util.Set.of(1))).isNull();
+    }
+
+    @Test
+    void aPackedMessageRefusesPiecesThatCannotMakeOneMessage() {
+        Embed embed = new Embed("t", null, null, null, List.of(), null, null);
+        assertThatThrownBy(() -> new PackedMessage(List.of())).isInstanceOf(IllegalArgumentException.class).hasMessage("a message needs at least one piece");
+        assertThatThrownBy(() -> new PackedMessage.Piece(2, "text", embed, true, true)).hasMessage("piece of post 2: exactly one of text and embed, found both");
+        assertThatThrownBy(() -> new PackedMessage.Piece(3, null, null, true, true)).hasMessage("piece of post 3: exactly one of text and embed, found neither");
+        assertThatThrownBy(() -> new PackedMessage(List.of(new PackedMessage.Piece(0, "a", null, true, true), new PackedMessage.Piece(1, null, embed, true, true))))
+                .hasMessageStartingWith("a message is all text or all embeds, found both in");
+        assertThatThrownBy(() -> new PackedMessage(List.of(new PackedMessage.Piece(4, "a", null, true, false), new PackedMessage.Piece(4, "b", null, false, true))))
+                .hasMessage("a message carries at most one piece of each post, found [4, 4]");
+        assertThatThrownBy(() -> PackedMessage.ofEmbeds(List.of(0, 1), List.of(embed))).hasMessage("2 posts but 1 embeds");
     }
 
     @Test
