@@ -114,6 +114,8 @@ public final class FakeDiscord implements AutoCloseable {
     private volatile String rejectedBecause;
     private final java.util.concurrent.atomic.AtomicReference<ObjectNode> injectedRefusal = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile String badEmbedTitle;
+    /** {text, code, message}: every message whose content has text is refused naming content; or {@code null}. */
+    private volatile String[] badContent;
 
     private FakeDiscord(Clock clock) throws IOException {
         this.clock = clock;
@@ -221,6 +223,14 @@ public final class FakeDiscord implements AutoCloseable {
      */
     public void refuseEmbedTitled(String title) {
         badEmbedTitle = title;
+    }
+
+    /**
+     * Every message whose content contains {@code text} is refused: 400, naming {@code content} with
+     * {@code code} and {@code message} as Discord words them. Sending it again is refused again.
+     */
+    public void refuseContentContaining(String text, String code, String message) {
+        badContent = new String[] {text, code, message};
     }
 
     /** The next {@code count} message or webhook posts get 429 with {@code retryAfterSeconds}, whatever the bucket says. */
@@ -684,6 +694,15 @@ public final class FakeDiscord implements AutoCloseable {
                 respond(ex, method, path, 400, badUrl, Map.of());
                 return;
             }
+        }
+        String[] bad = badContent;
+        if (bad != null && body.path("content").asText("").contains(bad[0])) {
+            ObjectNode badText = error(50035, "Invalid Form Body");
+            badText.putObject("errors").putObject("content").putArray("_errors").addObject().put("code", bad[1]).put("message", bad[2]);
+            status400.incrementAndGet();
+            rejectedBecause = badText.toString();
+            respond(ex, method, path, 400, badText, Map.of());
+            return;
         }
         // enforce_nonce: a message with a nonce seen before in this channel is returned, not created again.
         String nonce = body.path("enforce_nonce").asBoolean() && body.hasNonNull("nonce") ? major + "/" + body.path("nonce").asText() : null;

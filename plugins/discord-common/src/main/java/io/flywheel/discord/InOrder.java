@@ -2,8 +2,9 @@ package io.flywheel.discord;
 
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Post;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,9 +13,15 @@ import java.util.function.Consumer;
 
 /**
  * Sends a batch's messages one after another, for both Discord outputs. A message Discord refuses
- * for what it says (a field of one of its posts) would be refused on every retry, so its posts are
- * sent again one at a time and only the post at fault is refused; any other failure stops the
- * batch there, and the rest stays queued.
+ * for what it says (a field of one of its posts) would be refused on every retry, so the pieces
+ * of posts it carries are sent again one at a time and only the post at fault is refused; any
+ * other failure stops the batch there, and the rest stays queued.
+ *
+ * <p>Only the refused message's own pieces are sent again: a post split over several messages
+ * whose earlier pieces were accepted is not sent again from its start (the channel would show its
+ * head twice). A refused post is refused for good, even when its first pieces are already in the
+ * channel (the refusal says so and where); its later pieces are left out of the messages that
+ * follow, so the channel shows nothing more of it.
  */
 public final class InOrder {
     private InOrder() {}
@@ -37,77 +44,110 @@ public final class InOrder {
         CompletableFuture<Outcome> send(PackedMessage message, List<Post> batch);
     }
 
-    /**
-     * Sends {@code messages} (packed from {@code posts}) in order; completes with the deliveries up
-     * to the first message not sent, each also passed to {@code onDelivered} as it happens.
-     *
-     * @param onIsolating told how many posts a refused message had and why, before they go one at a time
-     */
-    public static CompletableFuture<List<Delivery>> send(List<Post> posts, List<PackedMessage> messages, Packer packer, Sender sender,
-            Consumer<List<Delivery>> onDelivered, IsolationLog onIsolating) {
-        List<Delivery> delivered = new CopyOnWriteArrayList<>();
-        Set<Integer> handled = ConcurrentHashMap.newKeySet(); // posts sent or refused on their own, out of the packed order
-        Consumer<List<Delivery>> report = now -> {
-            delivered.addAll(now);
-            onDelivered.accept(now);
-        };
-        CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
-        for (PackedMessage m : messages) {
-            chain = chain.thenCompose(ok -> {
-                if (!ok || handled.containsAll(m.posts())) {
-                    return CompletableFuture.completedFuture(ok); // stopped, or the rest of a post already sent or refused alone
-                }
-                return sender.send(m, posts).thenCompose(outcome -> switch (outcome) {
-                    case Outcome.Sent s -> {
-                        report.accept(m.completed().stream().map(i -> new Delivery(posts.get(i).id(), s.ref())).toList());
-                        yield CompletableFuture.completedFuture(true);
-                    }
-                    case Outcome.NotSent n -> CompletableFuture.completedFuture(false);
-                    case Outcome.Refused r when m.posts().size() == 1 -> {
-                        handled.add(m.posts().getFirst());
-                        report.accept(List.of(Delivery.refused(posts.get(m.posts().getFirst()).id(), r.why())));
-                        yield CompletableFuture.completedFuture(true);
-                    }
-                    case Outcome.Refused r -> {
-                        onIsolating.isolating(m.posts().size(), r.why());
-                        CompletableFuture<Boolean> alone = CompletableFuture.completedFuture(true);
-                        for (int i : m.posts()) {
-                            alone = alone.thenCompose(fine -> !fine || handled.contains(i) ? CompletableFuture.completedFuture(fine)
-                                    : alone(posts.get(i), packer, sender).thenApply(d -> {
-                                        d.ifPresent(x -> {
-                                            handled.add(i);
-                                            report.accept(List.of(x));
-                                        });
-                                        return d.isPresent();
-                                    }));
-                        }
-                        yield alone;
-                    }
-                });
-            });
-        }
-        return chain.thenApply(ok -> List.copyOf(delivered));
-    }
-
     /** How an output logs that a refused message's posts go one at a time. */
     @FunctionalInterface
     public interface IsolationLog {
         void isolating(int posts, String why);
     }
 
-    /** One post in messages of its own: its delivery (accepted or refused), or empty when a message was not sent. */
-    private static CompletableFuture<Optional<Delivery>> alone(Post post, Packer packer, Sender sender) {
-        return parts(post, packer.pack(List.of(post)), 0, null, sender);
+    /**
+     * Sends {@code messages} (packed from {@code posts}) in order; completes with the deliveries up
+     * to the first message not sent, each also passed to {@code onDelivered} as it happens.
+     *
+     * @param onIsolating told how many posts a refused message had and why, before they go one at a time
+     */
+    public static CompletableFuture<List<Delivery>> send(List<Post> posts, List<PackedMessage> messages, Sender sender,
+            Consumer<List<Delivery>> onDelivered, IsolationLog onIsolating) {
+        Batch batch = new Batch(posts, sender, onDelivered);
+        CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
+        for (PackedMessage m : messages) {
+            chain = chain.thenCompose(ok -> {
+                PackedMessage left = ok ? m.without(batch.refused) : null; // without the pieces of posts refused before
+                return left == null ? CompletableFuture.completedFuture(ok) : batch.send(left, onIsolating);
+            });
+        }
+        return chain.thenApply(ok -> List.copyOf(batch.delivered));
     }
 
-    private static CompletableFuture<Optional<Delivery>> parts(Post post, List<PackedMessage> parts, int k, String lastRef, Sender sender) {
-        if (k == parts.size()) {
-            return CompletableFuture.completedFuture(lastRef == null ? Optional.empty() : Optional.of(new Delivery(post.id(), lastRef)));
+    /** One batch being sent: what each post has shown so far. Its steps run one after another. */
+    private static final class Batch {
+        final List<Post> posts;
+        final Sender sender;
+        final Consumer<List<Delivery>> onDelivered;
+        final List<Delivery> delivered = new CopyOnWriteArrayList<>();
+        final Set<Integer> refused = ConcurrentHashMap.newKeySet();
+        final Map<Integer, Integer> piecesShown = new ConcurrentHashMap<>();
+        final Map<Integer, String> lastShownIn = new ConcurrentHashMap<>();
+
+        Batch(List<Post> posts, Sender sender, Consumer<List<Delivery>> onDelivered) {
+            this.posts = posts;
+            this.sender = sender;
+            this.onDelivered = onDelivered;
         }
-        return sender.send(parts.get(k), List.of(post)).thenCompose(outcome -> switch (outcome) {
-            case Outcome.Sent s -> parts(post, parts, k + 1, s.ref(), sender);
-            case Outcome.Refused r -> CompletableFuture.completedFuture(Optional.of(Delivery.refused(post.id(), r.why())));
-            case Outcome.NotSent n -> CompletableFuture.completedFuture(Optional.<Delivery>empty());
-        });
+
+        /** Sends {@code m}; completes with false when it was not sent (the batch stops there). */
+        CompletableFuture<Boolean> send(PackedMessage m, IsolationLog onIsolating) {
+            return sender.send(m, posts).thenCompose(outcome -> switch (outcome) {
+                case Outcome.Sent s -> {
+                    shown(m, s.ref());
+                    yield CompletableFuture.completedFuture(true);
+                }
+                case Outcome.NotSent n -> CompletableFuture.completedFuture(false);
+                case Outcome.Refused r when m.pieces().size() == 1 -> {
+                    refuse(m.posts().getFirst(), r.why());
+                    yield CompletableFuture.completedFuture(true);
+                }
+                case Outcome.Refused r -> {
+                    onIsolating.isolating(m.pieces().size(), r.why());
+                    CompletableFuture<Boolean> alone = CompletableFuture.completedFuture(true);
+                    for (PackedMessage.Piece piece : m.pieces()) {
+                        alone = alone.thenCompose(fine -> fine ? sendAlone(piece) : CompletableFuture.completedFuture(false));
+                    }
+                    yield alone;
+                }
+            });
+        }
+
+        private CompletableFuture<Boolean> sendAlone(PackedMessage.Piece piece) {
+            PackedMessage m = piece.alone();
+            return sender.send(m, posts).thenApply(outcome -> switch (outcome) {
+                case Outcome.Sent s -> {
+                    shown(m, s.ref());
+                    yield true;
+                }
+                case Outcome.Refused r -> {
+                    refuse(piece.post(), r.why());
+                    yield true;
+                }
+                case Outcome.NotSent n -> false;
+            });
+        }
+
+        private void shown(PackedMessage m, String ref) {
+            List<Delivery> now = new ArrayList<>();
+            for (PackedMessage.Piece p : m.pieces()) {
+                piecesShown.merge(p.post(), 1, Integer::sum);
+                lastShownIn.put(p.post(), ref);
+                if (p.last()) {
+                    now.add(new Delivery(posts.get(p.post()).id(), ref));
+                }
+            }
+            report(now);
+        }
+
+        private void refuse(int post, String why) {
+            refused.add(post);
+            int shown = piecesShown.getOrDefault(post, 0);
+            String where = shown == 0 ? "" : shown == 1 ? " (its first part was posted, in " + lastShownIn.get(post) + ")"
+                    : " (its first " + shown + " parts were posted, the last in " + lastShownIn.get(post) + ")";
+            report(List.of(Delivery.refused(posts.get(post).id(), why + where)));
+        }
+
+        private void report(List<Delivery> now) {
+            if (!now.isEmpty()) {
+                delivered.addAll(now);
+                onDelivered.accept(now);
+            }
+        }
     }
 }

@@ -46,7 +46,7 @@ public final class Packer {
             List<Embed> embeds = posts.stream().map(renderer::embed).toList();
             List<PackedMessage> out = new ArrayList<>();
             for (List<Integer> group : groupEmbeds(embeds.stream().map(Embed::length).toList(), limits)) {
-                out.add(new PackedMessage(null, group.stream().map(embeds::get).toList(), group, group));
+                out.add(PackedMessage.ofEmbeds(group, group.stream().map(embeds::get).toList()));
             }
             return out;
         }
@@ -88,30 +88,36 @@ public final class Packer {
     /** Packs text blocks into messages of at most {@code max} characters. */
     static List<PackedMessage> packText(List<String> blocks, int max) {
         List<PackedMessage> out = new ArrayList<>();
-        StringBuilder content = new StringBuilder();
-        List<Integer> posts = new ArrayList<>();
-        List<Integer> completed = new ArrayList<>();
+        List<PackedMessage.Piece> pieces = new ArrayList<>(); // the message being filled, but its last piece
+        StringBuilder piece = new StringBuilder(); // the text of that last piece
+        Unit start = null; // the first unit of that last piece
+        Unit end = null; // the last unit of that last piece
+        int length = 0; // of the message being filled
         for (Unit u : units(blocks, max)) {
-            boolean fits = content.isEmpty() || content.length() + u.joinCost() + u.word().length() <= max;
+            boolean fits = end == null || length + u.joinCost() + u.word().length() <= max;
+            if (!fits || end != null && end.block() != u.block()) {
+                pieces.add(new PackedMessage.Piece(end.block(), piece.toString(), null, start.first(), end.last()));
+                piece.setLength(0);
+                start = u;
+            }
             if (!fits) {
-                out.add(new PackedMessage(content.toString(), List.of(), posts, completed));
-                content.setLength(0);
-                posts = new ArrayList<>();
-                completed = new ArrayList<>();
+                out.add(new PackedMessage(pieces));
+                pieces = new ArrayList<>();
+                length = 0;
             }
-            if (!content.isEmpty()) {
-                content.append(u.first() ? SEPARATOR : u.space());
+            if (start == null) {
+                start = u;
             }
-            content.append(u.word());
-            if (posts.isEmpty() || posts.getLast() != u.block()) {
-                posts.add(u.block());
+            if (!piece.isEmpty()) {
+                piece.append(u.space());
             }
-            if (u.last()) {
-                completed.add(u.block());
-            }
+            length += (length == 0 ? 0 : u.joinCost()) + u.word().length();
+            piece.append(u.word());
+            end = u;
         }
-        if (!content.isEmpty()) {
-            out.add(new PackedMessage(content.toString(), List.of(), posts, completed));
+        if (end != null) {
+            pieces.add(new PackedMessage.Piece(end.block(), piece.toString(), null, start.first(), end.last()));
+            out.add(new PackedMessage(pieces));
         }
         return out;
     }

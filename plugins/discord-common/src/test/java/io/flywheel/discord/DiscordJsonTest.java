@@ -42,7 +42,7 @@ class DiscordJsonTest {
     @Test
     void theSchemaCatchesWhatDiscordWouldRefuse() {
         Embed tooLong = new Embed("t".repeat(257), null, null, null, List.of(), null, null);
-        JsonNode json = DiscordJson.message(new PackedMessage(null, List.of(tooLong), List.of(0), List.of(0)));
+        JsonNode json = DiscordJson.message(PackedMessage.ofEmbeds(List.of(0), List.of(tooLong)));
         assertThat(DiscordOpenApi.problems("MessageCreateRequest", json)).isNotEmpty();
         assertThat(DiscordOpenApi.requestProblems("POST", "/channels/{channel_id}/messages", json)).isNotEmpty();
     }

@@ -39,7 +39,7 @@ class InOrderTest {
     }
 
     private List<Delivery> send(List<Post> posts, InOrder.Sender discord) {
-        return InOrder.send(posts, packer.pack(posts), packer, discord, reported::addAll, (n, why) -> isolated.add(n + ": " + why)).join();
+        return InOrder.send(posts, packer.pack(posts), discord, reported::addAll, (n, why) -> isolated.add(n + ": " + why)).join();
     }
 
     @Test
@@ -65,5 +65,152 @@ class InOrderTest {
         assertThat(sent).hasSize(6); // the packed message, p0, p1, p2, p3 (refused), p4 (not taken)
         assertThat(d).extracting(Delivery::postId).containsExactly("p0", "p1", "p2", "p3");
         assertThat(d.get(3).refused()).isTrue();
+    }
+
+    // Text mode, 40 characters to a message: a post with a long body is split over several messages.
+    private final Packer text = new Packer(new DiscordLimits(40, 10, 6000, 256, 4096, 25, 256, 1024, 2048), new PostRenderer(DiscordLimits.DISCORD, 280),
+            Packer.Mode.TEXT);
+    private final List<String> asked = new ArrayList<>(); // the content of each message Discord was asked to take
+    private final List<String> shown = new ArrayList<>(); // the content of each message it took, as the channel shows them
+
+    private static Post post(String id, String body) {
+        return new Post(id, Post.Kind.LEAD, null, id.toUpperCase(java.util.Locale.ROOT), null, body, List.of(), Instant.parse("2026-01-05T09:00:00Z"));
+    }
+
+    /** {@code prefix}00 to {@code prefix}{n-1}: words each 4 characters with their space, all different. */
+    private static String words(String prefix, int n) {
+        return String.join(" ", IntStream.range(0, n).mapToObj(i -> prefix + String.format("%02d", i)).toList());
+    }
+
+    /** Refuses any message whose content has {@code bad}; after {@code takeAtMost} messages, takes none. */
+    private InOrder.Sender textDiscord(String bad, int takeAtMost) {
+        return (m, batch) -> {
+            asked.add(m.content());
+            if (m.content().contains(bad)) {
+                return CompletableFuture.completedFuture(new InOrder.Outcome.Refused("content: bad word"));
+            }
+            if (asked.size() > takeAtMost) {
+                return CompletableFuture.completedFuture(new InOrder.Outcome.NotSent());
+            }
+            shown.add(m.content());
+            return CompletableFuture.completedFuture(new InOrder.Outcome.Sent("m" + asked.size()));
+        };
+    }
+
+    private List<Delivery> sendText(List<Post> posts, InOrder.Sender discord) {
+        return InOrder.send(posts, text.pack(posts), discord, reported::addAll, (n, why) -> isolated.add(n + ": " + why)).join();
+    }
+
+    /** Every word the channel shows, in order; each post's words are all different, so a word twice is text sent twice. */
+    private List<String> shownWords() {
+        return shown.stream().flatMap(c -> java.util.Arrays.stream(c.split("\\s+"))).toList();
+    }
+
+    private List<String> packed(List<Post> posts) {
+        return text.pack(posts).stream().map(PackedMessage::content).toList();
+    }
+
+    @Test
+    void aRefusedMessageWithOnlyTheTailOfASplitPostDoesNotSendItsHeadAgain() {
+        List<Post> posts = List.of(post("p0", "x0"), post("p1", words("a", 20) + " BAD"), post("p2", "z0"));
+        assertThat(packed(posts)).as("p1 is split; its tail and p2 share the last message").containsExactly(
+                "**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "a15 a16 a17 a18 a19 BAD\n\n**P2**\nz0");
+        List<Delivery> d = sendText(posts, textDiscord("BAD", 100));
+
+        assertThat(shownWords()).doesNotHaveDuplicates();
+        assertThat(shown).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "**P2**\nz0");
+        assertThat(asked).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14",
+                "a15 a16 a17 a18 a19 BAD\n\n**P2**\nz0", "a15 a16 a17 a18 a19 BAD", "**P2**\nz0");
+        assertThat(isolated).containsExactly("2: content: bad word");
+        assertThat(d).isEqualTo(reported).extracting(Delivery::postId).containsExactly("p0", "p1", "p2");
+        assertThat(d.get(0)).isEqualTo(new Delivery("p0", "m1"));
+        assertThat(d.get(1).refused()).isTrue();
+        assertThat(d.get(1).messageRef()).isEqualTo("content: bad word (its first 2 parts were posted, the last in m2)");
+        assertThat(d.get(2)).isEqualTo(new Delivery("p2", "m5"));
+    }
+
+    @Test
+    void aPostRefusedInTheMiddleOfItsSplitShowsNothingMoreOfItAndTheNextPostStillGoes() {
+        List<Post> posts = List.of(post("p0", "x0"), post("p1", words("a", 30)), post("p2", "z0"));
+        assertThat(packed(posts)).as("p1's tail spans three messages; the last is shared with p2").containsExactly(
+                "**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "a15 a16 a17 a18 a19 a20 a21 a22 a23 a24",
+                "a25 a26 a27 a28 a29\n\n**P2**\nz0");
+        List<Delivery> d = sendText(posts, textDiscord("a10", 100)); // the second message, p1 alone, is refused
+
+        assertThat(asked).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11 a12 a13 a14", "**P2**\nz0");
+        assertThat(shown).containsExactly("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "**P2**\nz0");
+        assertThat(isolated).isEmpty();
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"),
+                Delivery.refused("p1", "content: bad word (its first part was posted, in m1)"), new Delivery("p2", "m3"));
+    }
+
+    /** p1 ends in the message where p2, longer than a message, starts. */
+    private static List<Post> tailAndHead() {
+        return List.of(post("p0", "x0"), post("p1", words("a", 12)), post("p2", words("b", 20)), post("p3", "z0"));
+    }
+
+    private static final List<String> TAIL_AND_HEAD = List.of("**P0**\nx0\n\n**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11\n\n**P2**\nb00",
+            "b01 b02 b03 b04 b05 b06 b07 b08 b09 b10", "b11 b12 b13 b14 b15 b16 b17 b18 b19", "**P3**\nz0");
+
+    @Test
+    void aMessageWithTheTailOfOnePostAndTheHeadOfTheNextRefusedForTheTail() {
+        assertThat(packed(tailAndHead())).isEqualTo(TAIL_AND_HEAD);
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("a08", 100));
+
+        assertThat(asked).containsExactly(TAIL_AND_HEAD.get(0), TAIL_AND_HEAD.get(1), "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00", TAIL_AND_HEAD.get(2),
+                TAIL_AND_HEAD.get(3), TAIL_AND_HEAD.get(4));
+        assertThat(shownWords()).doesNotHaveDuplicates().containsSubsequence("**P2**", "b00", "b01", "b19", "**P3**").doesNotContain("a05");
+        assertThat(isolated).containsExactly("2: content: bad word");
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"),
+                Delivery.refused("p1", "content: bad word (its first part was posted, in m1)"), new Delivery("p2", "m6"), new Delivery("p3", "m7"));
+    }
+
+    @Test
+    void aMessageWithTheTailOfOnePostAndTheHeadOfTheNextRefusedForTheHead() {
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("b00", 100));
+
+        assertThat(asked).containsExactly(TAIL_AND_HEAD.get(0), TAIL_AND_HEAD.get(1), "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00",
+                TAIL_AND_HEAD.get(4)); // p2's other pieces are left out, and with them the two messages that had nothing else
+        assertThat(shown).containsExactly(TAIL_AND_HEAD.get(0), "a05 a06 a07 a08 a09 a10 a11", "**P3**\nz0");
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"), new Delivery("p1", "m3"),
+                Delivery.refused("p2", "content: bad word"), new Delivery("p3", "m5"));
+    }
+
+    @Test
+    void aPostRefusedAfterSeveralOfItsPartsWentOutSaysSo() {
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("b15", 100)); // p2's last piece, alone in its message
+
+        assertThat(asked).isEqualTo(TAIL_AND_HEAD);
+        assertThat(shownWords()).doesNotHaveDuplicates();
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m1"), new Delivery("p1", "m2"),
+                Delivery.refused("p2", "content: bad word (its first 2 parts were posted, the last in m3)"), new Delivery("p3", "m5"));
+    }
+
+    @Test
+    void aMessageRefusedAsAWholeIsSentPieceByPieceAndEveryPostIsDeliveredOnce() {
+        InOrder.Sender onePostAtATime = (m, batch) -> { // refuses any message that shows more than one post, for the whole of it
+            asked.add(m.content());
+            if (m.pieces().size() > 1) {
+                return CompletableFuture.completedFuture(new InOrder.Outcome.Refused("components: too many"));
+            }
+            shown.add(m.content());
+            return CompletableFuture.completedFuture(new InOrder.Outcome.Sent("m" + asked.size()));
+        };
+        List<Delivery> d = sendText(tailAndHead(), onePostAtATime);
+
+        assertThat(shown).containsExactly("**P0**\nx0", "**P1**\na00 a01 a02 a03 a04", "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00",
+                TAIL_AND_HEAD.get(2), "b11 b12 b13 b14 b15 b16 b17 b18 b19", "**P3**\nz0");
+        assertThat(isolated).containsExactly("2: components: too many", "2: components: too many");
+        assertThat(d).isEqualTo(reported).containsExactly(new Delivery("p0", "m2"), new Delivery("p1", "m5"), new Delivery("p2", "m8"),
+                new Delivery("p3", "m9"));
+    }
+
+    @Test
+    void aPieceNotSentWhileIsolatingStopsTheBatchAndTheRestStaysQueued() {
+        List<Delivery> d = sendText(tailAndHead(), textDiscord("a08", 3)); // Discord takes nothing after the refused piece
+
+        assertThat(asked).containsExactly(TAIL_AND_HEAD.get(0), TAIL_AND_HEAD.get(1), "a05 a06 a07 a08 a09 a10 a11", "**P2**\nb00");
+        assertThat(d).isEqualTo(reported).extracting(Delivery::postId).containsExactly("p0", "p1");
+        assertThat(d.get(1).refused()).isTrue();
     }
 }

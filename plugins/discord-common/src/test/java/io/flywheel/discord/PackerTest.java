@@ -1,6 +1,7 @@
 package io.flywheel.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flywheel.api.output.Post;
 import java.time.Instant;
@@ -55,6 +56,13 @@ class PackerTest {
                     assertThat(holding).as("a block that fits a message is never split").isEqualTo(1);
                 }
                 assertThat(messages.stream().filter(m -> m.completed().contains(block)).count()).isEqualTo(1);
+                List<PackedMessage.Piece> pieces = messages.stream().flatMap(m -> m.pieces().stream()).filter(p -> p.post() == block).toList();
+                assertThat(wordsOf(pieces.stream().map(PackedMessage.Piece::text).toList())).as("the pieces of block %d are its words, in order", b)
+                        .isEqualTo(wordsOf(List.of(blocks.get(b))));
+                assertThat(pieces).extracting(PackedMessage.Piece::first).as("only the first piece starts the block")
+                        .isEqualTo(IntStream.range(0, pieces.size()).mapToObj(i -> i == 0).toList());
+                assertThat(pieces).extracting(PackedMessage.Piece::last).as("only the last piece ends the block")
+                        .isEqualTo(IntStream.range(0, pieces.size()).mapToObj(i -> i == pieces.size() - 1).toList());
             }
         }
     }
@@ -67,6 +75,26 @@ class PackerTest {
                 .containsExactly("short one\n\nalpha", "beta gamma delta", "epsilon zeta eta", "theta iota kappa", "lambda mu");
         assertThat(messages.getFirst().completed()).containsExactly(0);
         assertThat(messages.getLast().completed()).containsExactly(1);
+        // Which part of which post each message carries: the tail of one post and the head of the next can share a message.
+        assertThat(messages.getFirst().pieces()).containsExactly(new PackedMessage.Piece(0, "short one", null, true, true),
+                new PackedMessage.Piece(1, "alpha", null, true, false));
+        assertThat(messages.get(1).pieces()).containsExactly(new PackedMessage.Piece(1, "beta gamma delta", null, false, false));
+        assertThat(messages.getLast().pieces()).containsExactly(new PackedMessage.Piece(1, "lambda mu", null, false, true));
+        assertThat(messages.getFirst().without(java.util.Set.of(1)).content()).isEqualTo("short one");
+        assertThat(messages.get(1).without(java.util.Set.of(1))).isNull();
+    }
+
+    @Test
+    void aPackedMessageRefusesPiecesThatCannotMakeOneMessage() {
+        Embed embed = new Embed("t", null, null, null, List.of(), null, null);
+        assertThatThrownBy(() -> new PackedMessage(List.of())).isInstanceOf(IllegalArgumentException.class).hasMessage("a message needs at least one piece");
+        assertThatThrownBy(() -> new PackedMessage.Piece(2, "text", embed, true, true)).hasMessage("piece of post 2: exactly one of text and embed, found both");
+        assertThatThrownBy(() -> new PackedMessage.Piece(3, null, null, true, true)).hasMessage("piece of post 3: exactly one of text and embed, found neither");
+        assertThatThrownBy(() -> new PackedMessage(List.of(new PackedMessage.Piece(0, "a", null, true, true), new PackedMessage.Piece(1, null, embed, true, true))))
+                .hasMessageStartingWith("a message is all text or all embeds, found both in");
+        assertThatThrownBy(() -> new PackedMessage(List.of(new PackedMessage.Piece(4, "a", null, true, false), new PackedMessage.Piece(4, "b", null, false, true))))
+                .hasMessage("a message carries at most one piece of each post, found [4, 4]");
+        assertThatThrownBy(() -> PackedMessage.ofEmbeds(List.of(0, 1), List.of(embed))).hasMessage("2 posts but 1 embeds");
     }
 
     @Test

@@ -246,7 +246,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
             log.warn("Discord: posting to #{} failed: {}; the rest of the batch stays queued", channel.getName(), describe(error));
             return new InOrder.Outcome.NotSent();
         });
-        return InOrder.send(posts, messages, packer, sender, now -> {
+        return InOrder.send(posts, messages, sender, now -> {
             try {
                 onDelivered.accept(now);
             } catch (RuntimeException e) {

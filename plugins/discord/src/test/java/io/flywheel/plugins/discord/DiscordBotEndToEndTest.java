@@ -310,6 +310,35 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aSplitPostRefusedForItsTailIsRefusedWithoutPostingItsHeadAgain() {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        startBot("", Map.of());
+        // The middle lead is 3,600 characters of text: its head goes out with the first lead, its tail with the last one.
+        String longBody = String.join(" ", IntStream.range(0, 600).mapToObj(i -> String.format("a%04d", i)).toList());
+        List<Lead> leads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String key = "https://example.org/split/" + i;
+            leads.add(new Lead(key, "src", "hackernews", "split lead " + i, key, i == 1 ? longBody : "Backend role " + i, "Acme", null, null,
+                    Instant.parse("2026-01-05T09:00:00Z").plusSeconds(i), Instant.now(), List.of("backend"), 5));
+        }
+        store.write(new WriteBatch(leads, leads.stream().map(l -> new OutboxEntry("discord", LeadPosts.toPost(l))).toList(), List.of()));
+        fake.refuseContentContaining("a0500", "CONTENT_INVALID", "Invalid content.");
+        outbox.flush();
+
+        List<FakeDiscord.Message> shown = fake.messages(fake.channel());
+        assertThat(shown).extracting(FakeDiscord.Message::content).as("the first lead with the head of the second; the third alone").satisfiesExactly(
+                first -> assertThat(first).contains("split lead 0", "split lead 1", "a0000").doesNotContain("a0500"),
+                last -> assertThat(last).contains("split lead 2").doesNotContain("split lead 1", "a0"));
+        assertThat(store.pendingCount("discord")).isZero();
+        assertThat(store.messageRef("discord", LeadPosts.postId(leads.get(1).key()))).hasValueSatisfying(ref -> assertThat(ref)
+                .startsWith("refused: Discord refused the message (400").contains("content: Invalid content.")
+                .endsWith("(its first part was posted, in " + fake.channel() + "/" + shown.getFirst().id() + ")"));
+        assertThat(store.messageRef("discord", LeadPosts.postId(leads.get(2).key()))).hasValue(fake.channel() + "/" + shown.getLast().id());
+        assertThat(events(FeedbackEvent.Type.POSTED)).hasSize(2);
+    }
+
+    @Test
     void aPostTooLongForOneTextMessageIsPostedWholeAndItsClicksCountAfterARestart() throws Exception {
         mode = Packer.Mode.TEXT;
         bodyChars = 4096;

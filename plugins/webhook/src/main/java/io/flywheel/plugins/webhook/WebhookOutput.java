@@ -119,7 +119,7 @@ final class WebhookOutput implements Output {
         };
         try {
             // The sender answers at once (this thread waits on Discord), so the whole batch runs here.
-            return InOrder.send(posts, packer.pack(posts), packer, sender, now -> report(now, onDelivered),
+            return InOrder.send(posts, packer.pack(posts), sender, now -> report(now, onDelivered),
                     (n, why) -> log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, n, why)).join();
         } catch (java.util.concurrent.CompletionException e) {
             switch (e.getCause()) {

@@ -44,7 +44,11 @@ class WebhookOutputTest {
     }
 
     private WebhookOutput output(Packer.Mode mode) {
-        WebhookOutputFactory.Config config = new WebhookOutputFactory.Config(URI.create(url), mode, 280, "Flywheel", null, null);
+        return output(mode, 280);
+    }
+
+    private WebhookOutput output(Packer.Mode mode, int bodyChars) {
+        WebhookOutputFactory.Config config = new WebhookOutputFactory.Config(URI.create(url), mode, bodyChars, "Flywheel", null, null);
         return new WebhookOutput(config, TestPluginContext.of("hook", clock, scheduler, dir), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 3));
     }
 
@@ -159,6 +163,33 @@ class WebhookOutputTest {
         assertThat(postedTitles()).isEqualTo(IntStream.range(0, 12).filter(i -> i != 3).mapToObj(i -> String.format("Lead %03d", i)).toList());
         // The first message (ten posts) was refused; its posts went one at a time, the next message as packed.
         assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1 + 10 + 1);
+    }
+
+    @Test
+    void aSplitPostRefusedForItsTailIsNotPostedAgainFromItsStart() {
+        // p1 is 3,600 characters of text: its head goes out with p0, its tail with p2; Discord refuses the tail's message.
+        String body = String.join(" ", IntStream.range(0, 600).mapToObj(i -> String.format("a%04d", i)).toList());
+        List<Post> posts = List.of(textPost("p0", "first"), textPost("p1", body), textPost("p2", "last"));
+        fake.refuseContentContaining("a0500", "CONTENT_INVALID", "Invalid content.");
+        List<Delivery> deliveries = output(Packer.Mode.TEXT, 4096).send(posts).join();
+
+        List<String> shown = fake.messages().stream().map(FakeDiscord.Message::content).toList();
+        assertThat(shown).hasSize(2);
+        assertThat(shown.getFirst()).startsWith("**P0**").contains("**P1**", "a0000");
+        assertThat(shown.getLast()).isEqualTo("**P2**\nlast");
+        assertThat(String.join(" ", shown).split("\\s+")).as("no word shown twice").doesNotHaveDuplicates();
+        assertThat(deliveries).extracting(Delivery::postId).containsExactly("p0", "p1", "p2");
+        assertThat(deliveries.get(0)).isEqualTo(new Delivery("p0", fake.messages().getFirst().id()));
+        assertThat(deliveries.get(1).refused()).isTrue();
+        assertThat(deliveries.get(1).messageRef()).startsWith("Discord refused the message (400").contains("content: Invalid content.")
+                .endsWith("(its first part was posted, in " + fake.messages().getFirst().id() + ")");
+        assertThat(deliveries.get(2)).isEqualTo(new Delivery("p2", fake.messages().getLast().id()));
+        // The packed message with the tail and p2, then the tail alone (refused), then p2 alone.
+        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(4);
+    }
+
+    private static Post textPost(String id, String body) {
+        return new Post(id, Post.Kind.LEAD, null, id.toUpperCase(java.util.Locale.ROOT), null, body, List.of(), Instant.parse("2026-01-05T09:00:00Z"));
     }
 
     @Test
