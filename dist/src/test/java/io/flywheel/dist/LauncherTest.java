@@ -17,15 +17,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The source-checkout launcher {@code ./flywheel}, run as it is against a copy of its checkout
- * whose {@code mvnw} and JDK are fakes: the fake build logs each call and can be held on a named
- * pipe until the test lets it finish or fail, and the fake {@code java} logs what it was asked to
+ * whose {@code mvnw} and JDK are fakes: the fake build logs each call and can be held until the
+ * test writes its outcome into a gate file, and the fake {@code java} logs what it was asked to
  * run. What is checked: when it builds, that two launches build once, that a lock left by a
  * killed build is taken over, and that a failed or stopped build leaves no lock and no stamp.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LauncherTest {
     @TempDir
     Path tmp;
@@ -55,6 +57,7 @@ class LauncherTest {
                 echo "$*" >> "$FAKE_LOG/builds"
                 if [ -n "${FAKE_GATE-}" ]; then
                   echo $$ > "$FAKE_LOG/build.pid"
+                  while [ ! -s "$FAKE_GATE" ]; do sleep 0.02; done
                   read outcome < "$FAKE_GATE"
                   [ "$outcome" = ok ] || exit "$outcome"
                 fi
@@ -67,14 +70,23 @@ class LauncherTest {
                 echo "$FLYWHEEL_CONFIG $*" >> "$FAKE_LOG/java"
                 """);
         gate = tmp.resolve("gate");
-        Process mkfifo = new ProcessBuilder("mkfifo", gate.toString()).inheritIO().start();
-        assertThat(mkfifo.waitFor()).isZero();
     }
 
     @AfterEach
-    void stopAll() {
+    void stopAll() throws IOException {
         started.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
         started.forEach(Process::destroyForcibly);
+        Path build = log.resolve("build.pid"); // a build its launcher left behind is no longer its descendant
+        if (Files.exists(build)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(build).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Lets the held build finish: {@code ok}, or the exit code it fails with. */
+    private void open(String outcome) throws IOException {
+        Path next = tmp.resolve("gate.next");
+        Files.writeString(next, outcome + "\n");
+        Files.move(next, gate, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
@@ -116,7 +128,7 @@ class LauncherTest {
         // Saved 1 ms after the build began, well before it ends (starting the fake build alone takes longer).
         FileTime saved = FileTime.from(Files.getLastModifiedTime(next).toInstant().plusMillis(1));
         Files.setLastModifiedTime(root.resolve("core/api/src/main/java/A.java"), saved);
-        Files.writeString(gate, "ok\n");
+        open("ok");
         assertThat(exitOf(first)).isZero();
 
         assertThat(launchAndWait("check")).isZero();
@@ -131,7 +143,7 @@ class LauncherTest {
         Process second = launch(Map.of(), secondErr, "status");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(secondErr).contains("waiting for another launch"));
 
-        Files.writeString(gate, "ok\n");
+        open("ok");
 
         assertThat(exitOf(first)).isZero();
         assertThat(exitOf(second)).isZero();
@@ -158,7 +170,7 @@ class LauncherTest {
     void aFailedBuildExitsWithItsCodeAndLeavesNoLockAndNoStamp() throws Exception {
         Process launcher = launch(Map.of("FAKE_GATE", gate.toString()), "check");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log.resolve("build.pid")));
-        Files.writeString(gate, "3\n");
+        open("3");
 
         assertThat(exitOf(launcher)).isEqualTo(3);
         assertThat(log.resolve("java")).doesNotExist();
