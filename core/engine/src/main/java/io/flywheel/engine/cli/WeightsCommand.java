@@ -1,5 +1,6 @@
 package io.flywheel.engine.cli;
 
+import io.flywheel.engine.app.Flywheel;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.learning.Charts;
 import io.flywheel.engine.text.Cells;
@@ -43,32 +44,39 @@ final class WeightsCommand implements Callable<Integer> {
                 List<WeightSet> history = store.history(kind, from, now.plusMillis(1));
                 var latest = store.latest(kind);
                 String label = kind.name().toLowerCase(Locale.ROOT);
-                if (latest.isEmpty()) {
+                // Keywords in force are config.yml's, with what was learned for them (as the engine scores).
+                Map<String, Double> inForce = kind == WeightSet.Kind.KEYWORD ? Flywheel.weightsInForce(config, store)
+                        : latest.map(WeightSet::weights).orElse(Map.of());
+                if (inForce.isEmpty()) {
                     out.printf("%s weights: none recorded yet%n%n", label);
                     continue;
                 }
-                WeightSet current = latest.get();
                 // CHANGE is measured from the weights in force when the window began: the last set before it.
                 List<WeightSet> earlier = store.history(kind, Instant.ofEpochMilli(Long.MIN_VALUE), from);
                 Optional<WeightSet> baseline = earlier.isEmpty() ? Optional.empty() : Optional.of(earlier.getLast());
                 Map<String, Double> before = baseline.map(WeightSet::weights).orElse(Map.of());
-                out.printf("%s weights in force since %s (%s, by %s); %d update(s) in the last %d day(s)%n", label, current.time(), current.note(),
-                        current.scriptHash().length() > 12 ? current.scriptHash().substring(0, 12) : current.scriptHash(), history.size(), days);
+                if (latest.isPresent()) {
+                    WeightSet last = latest.get();
+                    out.printf("%s weights in force since %s (%s, by %s); %d update(s) in the last %d day(s)%n", label, last.time(), last.note(),
+                            last.scriptHash().length() > 12 ? last.scriptHash().substring(0, 12) : last.scriptHash(), history.size(), days);
+                } else {
+                    out.printf("%s weights in force: config.yml's initial weights, none learned yet%n", label);
+                }
                 out.println(baseline.isPresent()
                         ? "  CHANGE: against the weights in force at " + from + " (set " + baseline.get().time() + "); new: not among them; dropped: among them, not in force now"
                         : "  CHANGE: no weights were in force at " + from + ", so every " + label + " is new");
                 out.printf("  %-28s %8s %9s%n", label.toUpperCase(Locale.ROOT), "WEIGHT", "CHANGE");
-                current.weights().entrySet().stream()
+                inForce.entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                         .forEach(e -> out.printf(Locale.ROOT, "  %s %8.3f %9s%n", Cells.pad(e.getKey(), 28), e.getValue(), before.containsKey(e.getKey())
                                 ? String.format(Locale.ROOT, "%+.3f", e.getValue() - before.get(e.getKey())) : "new"));
                 // a keyword the window's start had and the weights in force no longer have; its weight then, for what it lost
-                before.entrySet().stream().filter(e -> !current.weights().containsKey(e.getKey())).sorted(Map.Entry.comparingByKey())
-                        .forEach(e -> out.printf(Locale.ROOT, "  %-28s %8s %9s (was %.3f)%n", e.getKey(), "-", "dropped", e.getValue()));
+                before.entrySet().stream().filter(e -> !inForce.containsKey(e.getKey())).sorted(Map.Entry.comparingByKey())
+                        .forEach(e -> out.printf(Locale.ROOT, "  %s %8s %9s (was %.3f)%n", Cells.pad(e.getKey(), 28), "-", "dropped", e.getValue()));
                 out.println();
                 if (chart != null) {
                     Path file = kind == WeightSet.Kind.KEYWORD ? chart : chart.resolveSibling(chart.getFileName().toString().replaceFirst("(\\.png)?$", "-strategies.png"));
-                    FlywheelCli.write(file, Charts.weights(history.isEmpty() ? List.of(current) : history, label + " weights, last " + days + " days", 15));
+                    FlywheelCli.write(file, Charts.weights(history.isEmpty() ? latest.map(List::of).orElse(List.of()) : history, label + " weights, last " + days + " days", 15));
                     out.println("chart: " + file.toAbsolutePath());
                 }
             }
