@@ -117,12 +117,16 @@ public final class SourceStatusFile {
                 JsonToken t = p.nextToken();
                 if (name.equals("written") && t == JsonToken.VALUE_STRING) {
                     written = instant("written", p.getText());
-                } else if (name.equals("sources") && t == JsonToken.START_ARRAY) {
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        SourceHealth h = health(p);
-                        if (h != null) {
-                            sources.put(h.sourceId(), h);
-                        }
+                } else if (name.equals("sources")) {
+                    if (t != JsonToken.START_ARRAY) {
+                        throw new IllegalArgumentException("sources: not a list: " + t);
+                    }
+                    for (int i = 0; p.nextToken() == JsonToken.START_OBJECT; i++) {
+                        SourceHealth h = health(p, i);
+                        sources.put(h.sourceId(), h);
+                    }
+                    if (p.currentToken() != JsonToken.END_ARRAY) {
+                        throw new IllegalArgumentException("sources[" + sources.size() + "]: not an object: " + p.currentToken());
                     }
                 } else {
                     p.skipChildren();
@@ -140,7 +144,7 @@ public final class SourceStatusFile {
         }
     }
 
-    private static SourceHealth health(JsonParser p) throws IOException {
+    private static SourceHealth health(JsonParser p, int index) throws IOException {
         Map<String, String> v = new HashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -152,8 +156,8 @@ public final class SourceStatusFile {
             }
         }
         String id = v.get("id");
-        if (id == null) {
-            return null;
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("sources[" + index + "].id: missing");
         }
         String at = "sources[" + id + "].";
         return new SourceHealth(id, instant(at + "lastRun", v.get("lastRun")), instant(at + "lastSuccess", v.get("lastSuccess")),

@@ -113,8 +113,12 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
             if (!hash.matches("[0-9a-f]{64}")) {
                 throw new IllegalStateException(file + ": " + k + "hash: not a SHA-256: '" + hash + "'");
             }
+            String name = p.getProperty(k + "name");
+            if (name == null || name.isBlank()) {
+                throw new IllegalStateException(file + ": " + k + "name: missing");
+            }
             String event = p.getProperty(k + "event");
-            rules.add(new RuleState(kind, p.getProperty(k + "name"), p.getProperty(k + "file"), hash, instant(file, p, k + "since"), event,
+            rules.add(new RuleState(kind, name, p.getProperty(k + "file"), hash, instant(file, p, k + "since"), event,
                     event == null ? null : instant(file, p, k + "event-time"), p.getProperty(k + "event-message")));
         }
         return Optional.of(new RulesStatus(p.getProperty("runtime", "?"), instant(file, p, "written"), rules));

@@ -161,6 +161,11 @@ class StatusCommandTest {
         out.reset();
         assertThat(status(config)).isEqualTo(FlywheelCli.FAILED);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("rules: " + rules + ": lead-score.hash: not a SHA-256: 'abc'");
+
+        Files.writeString(rules, "runtime=optimized\nwritten=2026-01-05T11:00:00Z\nlead-score.hash=" + "a".repeat(64) + "\nlead-score.since=2026-01-05T11:00:00Z\n");
+        out.reset();
+        assertThat(status(config)).as("a rule without its name").isEqualTo(FlywheelCli.FAILED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rules: " + rules + ": lead-score.name: missing").contains("trading: nothing reported yet in");
     }
 
     @Test
@@ -180,5 +185,16 @@ class StatusCommandTest {
         out.reset();
         assertThat(status(config)).isEqualTo(FlywheelCli.FAILED);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("sources: " + file.file() + ": cannot be read: ").contains("at line 1");
+
+        for (var damaged : Map.of(
+                "{\"written\": \"2026-01-05T11:00:00Z\", \"sources\": [{\"lastFound\": 3}]}", "sources[0].id: missing",
+                "{\"written\": \"2026-01-05T11:00:00Z\", \"sources\": {\"id\": \"good-feed\"}}", "sources: not a list: START_OBJECT",
+                "{\"written\": \"2026-01-05T11:00:00Z\", \"sources\": [{\"id\": \"good-feed\"}, 7]}", "sources[1]: not an object: VALUE_NUMBER_INT").entrySet()) {
+            Files.writeString(file.file(), damaged.getKey());
+            out.reset();
+            assertThat(status(config)).as(damaged.getKey()).isEqualTo(FlywheelCli.FAILED);
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(damaged.getKey()).contains("sources: " + file.file() + ": " + damaged.getValue())
+                    .doesNotContain("No run recorded yet");
+        }
     }
 }
