@@ -26,6 +26,9 @@ import java.util.Locale;
  * nothing to their cluster); this is the common modern rendering. The wide table is Unicode 15.0's
  * while the JDK's categories are newer: a wide character assigned after 15.0 outside the CJK
  * planes (an emoji new in 15.1 or 16.0) counts 1 until the table is generated again.
+ *
+ * <p>A table cell is one line: every method first turns each run of control characters (tab,
+ * newline, ...) and line or paragraph separators into one space, which is what it measures and returns.
  */
 public final class Cells {
     /** What a cut text ends with: one cell. */
@@ -69,10 +72,18 @@ public final class Cells {
             0x1FAF0, 0x1FAF8, 0x20000, 0x2FFFD, 0x30000, 0x3FFFD
     };
 
+    private static final java.util.regex.Pattern BREAKS = java.util.regex.Pattern.compile("[\\p{Cc}\\u2028\\u2029]+");
+
     private Cells() {}
 
+    /** {@code s} on one line: each run of controls and line or paragraph separators as one space. */
+    public static String oneLine(String s) {
+        return BREAKS.matcher(s).replaceAll(" ");
+    }
+
     /** The cells {@code s} takes on a terminal. */
-    public static int width(String s) {
+    public static int width(String text) {
+        String s = oneLine(text);
         BreakIterator clusters = clusters(s);
         int cells = 0;
         for (int start = clusters.first(), end = clusters.next(); end != BreakIterator.DONE; start = end, end = clusters.next()) {
@@ -86,10 +97,11 @@ public final class Cells {
      * that fit in {@code cells - 1} followed by {@link #ELLIPSIS}, which can be a cell short of
      * {@code cells} when a wide character would have straddled the cut.
      */
-    public static String cut(String s, int cells) {
+    public static String cut(String text, int cells) {
         if (cells < 1) {
             throw new IllegalArgumentException("cells must be at least 1, found " + cells);
         }
+        String s = oneLine(text);
         BreakIterator clusters = clusters(s);
         int used = 0;
         int keep = 0;
@@ -106,12 +118,14 @@ public final class Cells {
     }
 
     /** {@code s} left-aligned in {@code cells}: spaces after it; a wider text is returned whole. */
-    public static String pad(String s, int cells) {
+    public static String pad(String text, int cells) {
+        String s = oneLine(text);
         return s + " ".repeat(Math.max(0, cells - width(s)));
     }
 
     /** {@code s} right-aligned in {@code cells}: spaces before it; a wider text is returned whole. */
-    public static String padLeft(String s, int cells) {
+    public static String padLeft(String text, int cells) {
+        String s = oneLine(text);
         return " ".repeat(Math.max(0, cells - width(s))) + s;
     }
 

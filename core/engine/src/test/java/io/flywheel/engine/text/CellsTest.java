@@ -57,6 +57,15 @@ class CellsTest {
     }
 
     @Test
+    void aCellIsOneLineTabsNewlinesAndOtherControlsShownAsOneSpace() {
+        assertThat(Cells.fit("a\tb", 5)).isEqualTo("a b  ");
+        assertThat(Cells.pad("Senior\r\n\nengineer", 17)).isEqualTo("Senior engineer  ");
+        assertThat(Cells.padLeft("x\u2028y", 4)).isEqualTo(" x y");
+        assertThat(Cells.cut("one\ttwo\tthree", 8)).isEqualTo("one two…");
+        assertThat(Cells.width("a\u0007\u0000b")).isEqualTo(3);
+    }
+
+    @Test
     void padAndPadLeftFillToTheCellsAndLeaveWiderTextWhole() {
         assertThat(Cells.pad("日本", 6)).isEqualTo("日本  ");
         assertThat(Cells.pad("e\u0301", 3)).isEqualTo("e\u0301  ");
