@@ -135,7 +135,7 @@ public final class PaperTrader {
                 hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, earliest(e.getKey()))));
             }
         }
-        return trade(release());
+        return advance();
     }
 
     /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */
@@ -201,7 +201,7 @@ public final class PaperTrader {
                 it.remove();
             }
         }
-        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market));
+        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market).thenComparing(h -> h.bar().symbol()));
         List<Bar> out = new ArrayList<>(ready.size());
         ready.forEach(h -> out.add(h.bar()));
         return out;
@@ -232,7 +232,10 @@ public final class PaperTrader {
             slots.add(new TradingBook.Slot(s.id(), symbol, s.strategy().get()));
         }
         marketOf.putAll(symbolOwner);
+        List<String> markets = new ArrayList<>(setup.feeds().keySet());
+        marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
+        loadLate();
         if (start != null) {
             findWrittenAfterWatermark();
         }
@@ -247,14 +250,7 @@ public final class PaperTrader {
         book = new TradingBook(slots, new TradingBook.Settings(s.capital(), s.rebalance(), s.minWeight(), start),
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
         byMarket.forEach(this::hold);
-        collector.posting = false;
-        PollResult r;
-        try {
-            r = trade(release());
-        } finally {
-            collector.posting = true;
-            journaled.clear();
-        }
+        PollResult r = advance();
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
@@ -299,7 +295,9 @@ public final class PaperTrader {
 
     /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
     public List<String> problems() {
-        return List.copyOf(problems);
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(waiting);
+        return List.copyOf(all);
     }
 
     private static Map<String, String> rounded(Map<String, Double> weights) {
@@ -337,23 +335,68 @@ public final class PaperTrader {
         }
     }
 
-    private PollResult trade(List<Bar> bars) {
-        bars.sort(Comparator.comparing(Bar::time));
+    /**
+     * Where a bar stands in the order bars are traded when none is late: by time, then by the
+     * position of its market among the feeds, then by symbol.
+     */
+    private record Pos(Instant time, int market, String symbol) implements Comparable<Pos> {
+        private static final Comparator<Pos> ORDER = Comparator.comparing(Pos::time).thenComparingInt(Pos::market).thenComparing(Pos::symbol);
+
+        @Override
+        public int compareTo(Pos o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    private Pos pos(Bar bar) {
+        return new Pos(bar.time(), marketIndex.getOrDefault(bar.symbol(), Integer.MAX_VALUE), bar.symbol());
+    }
+
+    /** Per symbol of the book, the position of its market among the feeds. */
+    private final Map<String, Integer> marketIndex = new LinkedHashMap<>();
+
+    /**
+     * Bars the book traded out of time order, in one poll: per symbol, its bars from {@code first}
+     * through {@code last}, all before {@code after}, the newest bar the book had traded then
+     * (one of a market that went on while this one was overdue). They were traded right after
+     * it, in time order, and after any earlier group traded after it ({@code seq} orders them).
+     */
+    private record Late(int seq, Pos after, Map<String, Instant[]> ranges) {}
+
+    /** Every group of late bars the book traded, from the state file, in {@code seq} order. */
+    private final List<Late> late = new ArrayList<>();
+    /** The newest bar the book traded, in {@link Pos} order: a bar before it is late. */
+    private Pos highWater;
+    /**
+     * Per symbol, its last bar the book traded before this process started (its reported-through, or
+     * the last of a late group saved before a crash): the catch-up replays the bars through it in
+     * the order the book traded them, not as new bars. Emptied once the replay is done.
+     */
+    private final Map<String, Instant> replayThrough = new LinkedHashMap<>();
+    /** Of those, the symbols whose bars the replay still waits for: their feed has not delivered them (yet). */
+    private final Map<String, Instant> expected = new LinkedHashMap<>();
+    /** Bars the book traded before this process started, fetched again, not yet replayed. */
+    private final List<Bar> pending = new ArrayList<>();
+    /** Whether the catch-up is done: until then nothing is posted (history is not news). */
+    private boolean caughtUp;
+    /** Why the replay waits, for {@link #problems()}. */
+    private final List<String> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Trades what can be traded now. First the bars the book traded before this process started,
+     * in the order it traded them: late groups right after the bar they followed, the others by
+     * {@link Pos}; only as far as every symbol's feed has delivered them, so a feed that is down
+     * at restart holds the book (and every market's new bars) where the run before it had that
+     * feed's next bar. Then, with nothing left to replay, the new bars {@link #release} lets go.
+     */
+    private PollResult advance() {
         collector.reset();
-        int fed = 0;
-        Map<String, Instant> traded = new LinkedHashMap<>();
-        for (Bar bar : bars) {
-            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
-                continue;
-            }
-            Instant mark = reportedThrough.get(bar.symbol());
-            collector.reporting = mark == null || bar.time().isAfter(mark);
-            book.onBar(bar);
-            lastSeen.put(bar.symbol(), bar.time());
-            if (marketOf.containsKey(bar.symbol())) {
-                traded.put(bar.symbol(), bar.time());
-            }
-            fed++;
+        collector.posting = caughtUp;
+        int fed = feed(replayable());
+        if (pending.isEmpty() && expected.isEmpty()) {
+            List<Bar> fresh = release();
+            recordLate(fresh);
+            fed += feed(fresh);
         }
         flush();
         boolean moved = false;
@@ -369,10 +412,174 @@ public final class PaperTrader {
                 state.setProperty("reported-through", watermark.toString());
             }
         }
+        traded.clear();
         if (moved) {
             saveState();
         }
+        if (!caughtUp && pending.isEmpty() && expected.isEmpty()) {
+            caughtUp = true;
+            replayThrough.clear();
+            journaled.clear();
+        }
         return new PollResult(fed, collector.fillCount, collector.signalCount, collector.periodCount);
+    }
+
+    /** Per symbol of the book, its last bar traded in this poll. */
+    private final Map<String, Instant> traded = new LinkedHashMap<>();
+
+    /** Feeds {@code bars}, in the order given, to the book; returns how many. */
+    private int feed(List<Bar> bars) {
+        int fed = 0;
+        for (Bar bar : bars) {
+            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
+                continue;
+            }
+            Instant mark = reportedThrough.get(bar.symbol());
+            collector.reporting = mark == null || bar.time().isAfter(mark);
+            book.onBar(bar);
+            lastSeen.put(bar.symbol(), bar.time());
+            if (marketOf.containsKey(bar.symbol())) {
+                traded.put(bar.symbol(), bar.time());
+                Pos p = pos(bar);
+                highWater = highWater == null || p.compareTo(highWater) > 0 ? p : highWater;
+            }
+            fed++;
+        }
+        return fed;
+    }
+
+    /**
+     * Moves the held bars the book traded before this process started to {@link #pending} and
+     * returns those that can be replayed now, in the order the book traded them: every one that
+     * comes before the first bar a symbol's feed has not delivered yet could.
+     */
+    private List<Bar> replayable() {
+        if (replayThrough.isEmpty()) {
+            return List.of();
+        }
+        for (var it = held.iterator(); it.hasNext(); ) {
+            Bar b = it.next().bar();
+            Instant through = replayThrough.get(b.symbol());
+            if (through != null && !b.time().isAfter(through)) {
+                pending.add(b);
+                it.remove();
+            }
+        }
+        // A bar not delivered yet comes after its symbol's last bar delivered, and so after every
+        // bar whose place in the order (a late group's: the bar it followed) is no later than that.
+        Instant limit = Instant.MAX;
+        List<String> why = new ArrayList<>();
+        for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            String market = marketOf.get(e.getKey());
+            Instant delivered = lastBar.getOrDefault(market, Map.of()).get(e.getKey());
+            if (delivered != null && !delivered.isBefore(e.getValue())) {
+                it.remove();
+                continue;
+            }
+            String first = state.getProperty("first." + market);
+            Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
+            limit = safe.isBefore(limit) ? safe : limit;
+            String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
+                    + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
+                    + " as it was (every market's new bars wait with it)";
+            why.add(problem);
+        }
+        if (!why.equals(waiting)) {
+            why.forEach(w -> log.warn("Paper book: {}", w));
+            waiting.clear();
+            waiting.addAll(why);
+        }
+        Map<Bar, Late> group = new java.util.IdentityHashMap<>();
+        for (Bar b : pending) {
+            for (Late l : late) {
+                Instant[] r = l.ranges().get(b.symbol());
+                if (r != null && !b.time().isBefore(r[0]) && !b.time().isAfter(r[1])) {
+                    group.put(b, l);
+                    break;
+                }
+            }
+        }
+        Comparator<Bar> order = Comparator.comparing((Bar b) -> group.containsKey(b) ? group.get(b).after() : pos(b))
+                .thenComparingInt(b -> group.containsKey(b) ? group.get(b).seq() : -1).thenComparing(this::pos);
+        pending.sort(order);
+        List<Bar> out = new ArrayList<>();
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            Bar b = it.next();
+            Instant place = group.containsKey(b) ? group.get(b).after().time() : b.time();
+            if (place.isAfter(limit)) {
+                break;
+            }
+            out.add(b);
+            it.remove();
+        }
+        return out;
+    }
+
+    /**
+     * Records the bars of {@code fresh} (in {@link Pos} order) that come before the newest bar the
+     * book traded, as a new late group, and saves it before anything of this poll is written: a
+     * crash after the poll's writes replays them where this run trades them.
+     */
+    private void recordLate(List<Bar> fresh) {
+        Map<String, Instant[]> ranges = new LinkedHashMap<>();
+        for (Bar b : fresh) {
+            if (!marketOf.containsKey(b.symbol())) {
+                continue;
+            }
+            if (highWater == null || pos(b).compareTo(highWater) >= 0) {
+                break;
+            }
+            if (b.time().isAfter(lastFor(b.symbol()))) {
+                ranges.computeIfAbsent(b.symbol(), k -> new Instant[] {b.time(), b.time()})[1] = b.time();
+            }
+        }
+        if (ranges.isEmpty()) {
+            return;
+        }
+        int seq = late.isEmpty() ? 1 : late.getLast().seq() + 1;
+        late.add(new Late(seq, highWater, ranges));
+        state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
+        ranges.forEach((symbol, r) -> state.setProperty("late." + seq + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+        saveState();
+    }
+
+    /** The late groups from the state file; a symbol no longer in the book has no bars to place. */
+    private void loadLate() {
+        Map<Integer, Pos> after = new java.util.TreeMap<>();
+        Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        for (String key : state.stringPropertyNames()) {
+            if (!key.startsWith("late.")) {
+                continue;
+            }
+            int dot = key.indexOf('.', 5);
+            String value = state.getProperty(key).strip();
+            int space = value.indexOf(' ');
+            try {
+                int seq = Integer.parseInt(key.substring(5, dot));
+                String rest = key.substring(dot + 1);
+                if (rest.equals("after")) {
+                    String symbol = value.substring(space + 1);
+                    after.put(seq, new Pos(Instant.parse(value.substring(0, space)), marketIndex.getOrDefault(symbol, Integer.MAX_VALUE), symbol));
+                } else if (bySymbolKey.containsKey(rest)) {
+                    ranges.computeIfAbsent(seq, k -> new LinkedHashMap<>())
+                            .put(bySymbolKey.get(rest), new Instant[] {Instant.parse(value.substring(0, space)), Instant.parse(value.substring(space + 1))});
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value + "' is not a late group"
+                        + " (after: '<time> <symbol>'; per symbol: '<first> <last>')", e);
+            }
+        }
+        for (var e : after.entrySet()) {
+            Map<String, Instant[]> r = ranges.getOrDefault(e.getKey(), Map.of());
+            late.add(new Late(e.getKey(), e.getValue(), r));
+            r.forEach((symbol, range) -> {
+                replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
+                expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
+            });
+        }
     }
 
     private String reportedThroughKey(String symbol) {
@@ -392,8 +599,12 @@ public final class PaperTrader {
             String own = state.getProperty(key);
             if (own != null) {
                 reportedThrough.put(symbol, Instant.parse(own));
+                expected.put(symbol, Instant.parse(own));
+                replayThrough.put(symbol, Instant.parse(own));
             } else if (watermark != null) {
+                // replayed as traded, but not waited for: the run before may never have had its bars
                 reportedThrough.put(symbol, watermark);
+                replayThrough.put(symbol, watermark);
                 state.setProperty(key, watermark.toString());
                 taken = true;
             }

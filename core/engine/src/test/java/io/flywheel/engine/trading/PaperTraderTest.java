@@ -484,8 +484,138 @@ class PaperTraderTest {
         store.close();
     }
 
+    /** What a book holds, to compare a rebuilt book with the live one exactly. */
+    private record BookState(double equity, double cash, Map<String, Double> equities, Map<String, Double> weights, Map<String, Double> holdings,
+            Map<String, Double> positions, long bars) {
+        static BookState of(PaperTrader trader) {
+            TradingBook b = trader.book();
+            return new BookState(b.equity(), b.cash(), Map.copyOf(b.equities()), Map.copyOf(b.weights()), Map.copyOf(b.holdings()), Map.copyOf(b.positions()),
+                    b.barCount());
+        }
+    }
+
+    /** ETH down long enough for BTC to go on without it, then back: its late bars are traded after BTC's later ones. */
+    private Instant liveThroughAnOutage(PaperTrader trader, ManualClock clock, Outage eth, MapDbStore store) throws IOException {
+        Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        Instant btcThrough = newestClosed(BTC_400, clock.instant());
+        assertThat(trader.book().lastTime()).as("BTC went on without ETH").isEqualTo(btcThrough);
+        assertThat(written(store).returns()).as("periods BTC closed while ETH was down")
+                .anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
+        eth.down = false;
+        assertThat(trader.poll(null).fills()).as("ETH's late bars").isPositive();
+        return btcThrough;
+    }
+
     @Test
-    void aRestartWhileTheLateMarketIsBackAndTheOtherDownReportsTheLateBarsAndNoPeriodTwice() throws IOException {
+    void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = rebuilt.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    private static java.util.Properties properties(Path file) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "journal written: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aCrashAfterTheLateBarsWereWrittenBeforeTheStateWasSavedWritesNothingTwiceAndRebuildsTheLiveBook(boolean journalWritten) throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        Path journal = dir.resolve("trading/fills.csv");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        java.util.Properties before = properties(state);
+        String journalBefore = Files.readString(journal);
+        eth.down = false;
+        assertThat(live.poll(null).fills()).as("ETH's late bars").isPositive();
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        java.util.Properties saved = properties(state);
+        store.close();
+
+        // The crash: the poll's writes are done (the journal's, or not), the marks it moved are not saved.
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        assertThat(crashed).isNotEqualTo(saved);
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+        if (!journalWritten) {
+            Files.writeString(journal, journalBefore);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        rebuilt.poll(null);
+        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state)).isEqualTo(saved);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        PaperTrader.PollResult waiting = rebuilt.poll(null);
+        assertThat(waiting.fills()).isZero();
+        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.bars());
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "ETH-USD", "waits");
+        clock.advance(Duration.ofHours(1));
+        assertThat(rebuilt.poll(null).bars()).as("still down").isZero();
+
+        down.down = false;
+        PaperTrader.PollResult back = rebuilt.poll(null);
+        assertThat(back.fills()).isZero();
+        assertThat(back.signals()).isZero();
+        assertThat(back.periods()).isZero();
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheOtherMarketDownWaitsForItThenReportsTheLateBarsOnceAndNoPeriodTwice() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
@@ -496,20 +626,39 @@ class PaperTraderTest {
         assertThat(truth.returns()).as("periods BTC closed while ETH was down").anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
         store.close();
 
-        // The process restarts with ETH back and BTC down: the replay closes those periods at ETH's late bars.
+        // The process restarts with ETH back and BTC down: the book waits for the BTC bars it traded, ETH's late bars with them.
         store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.down = true;
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
         PaperTrader.PollResult replay = second.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(second.problems()).singleElement().asString().contains("market btc", "BTC-USD", "nothing yet", "waits");
+
+        // BTC is back: the book is the one before the restart, and ETH's late bars are traded after BTC's, reported once.
+        btc.down = false;
+        PaperTrader.PollResult back = second.poll(null);
         long late = ETH_400.stream().filter(b -> within(b.time(), ethBefore, btcThrough)).count();
-        assertThat(replay.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
-        assertThat(replay.fills()).isEqualTo(late);
+        assertThat(back.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
+        assertThat(back.fills()).isEqualTo(late);
+        assertThat(second.problems()).isEmpty();
         assertThat(journal()).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
                 .hasSize((int) late);
-        assertThat(replay.periods()).as("periods reported before the restart").isZero();
+        assertThat(store.pending("console", 10_000)).noneMatch(e -> e.post().title().contains("ETH-USD") && within(e.post().time(), ethBefore, btcThrough));
+        assertThat(back.periods()).as("periods reported before the restart").isZero();
         assertThat(written(store).returns()).isEqualTo(truth.returns());
         assertThat(written(store).weights()).isEqualTo(truth.weights());
+        BookState live = BookState.of(second);
+        Written reported = written(store);
+        store.close();
+
+        // and a restart with both up rebuilds that book: the late bars where this run traded them
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(third.poll(null).fills()).isZero();
+        assertThat(BookState.of(third)).isEqualTo(live);
+        assertThat(written(store)).isEqualTo(reported);
         store.close();
     }
 
