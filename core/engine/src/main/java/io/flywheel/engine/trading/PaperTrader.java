@@ -209,6 +209,7 @@ public final class PaperTrader {
 
     private PollResult catchUp() {
         long began = System.nanoTime();
+        forget();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
@@ -255,6 +256,31 @@ public final class PaperTrader {
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /**
+     * Forgets what a catch-up that failed (a feed that could not be reached) had fetched and
+     * loaded, so the next poll tries it again whole: otherwise the markets fetched before the
+     * failure would count their bars as fetched and the book would be rebuilt without them.
+     */
+    private void forget() {
+        state.clear();
+        lastBar.clear();
+        interval.clear();
+        held.clear();
+        marketOf.clear();
+        marketIndex.clear();
+        reportedThrough.clear();
+        replayThrough.clear();
+        expected.clear();
+        late.clear();
+        pending.clear();
+        journaled.clear();
+        tornJournal = false;
+        waiting.clear();
+        lastSeen.clear();
+        traded.clear();
+        highWater = null;
     }
 
     /**

@@ -614,6 +614,49 @@ class PaperTraderTest {
         store.close();
     }
 
+    /** A feed whose requests fail while {@code failing}, as one whose server cannot be reached. */
+    private static final class Failing implements MarketFeed {
+        private final MarketFeed feed;
+        boolean failing;
+
+        Failing(MarketFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) throws Exception {
+            if (failing) {
+                throw new IOException("connection refused");
+            }
+            return feed.fetch(since);
+        }
+    }
+
+    @Test
+    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Failing btc = new Failing(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
+        assertThat(rebuilt.snapshot()).isEmpty();
+
+        btc.failing = false;
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
     @Test
     void aRestartWithTheOtherMarketDownWaitsForItThenReportsTheLateBarsOnceAndNoPeriodTwice() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
