@@ -614,6 +614,25 @@ class PaperTraderTest {
         store.close();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD"})
+    void aLateGroupInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        java.util.Properties state = new java.util.Properties();
+        state.setProperty("start", ETH_400.get(100).time().toString());
+        state.setProperty(key, value);
+        Files.createDirectories(dir.resolve("trading"));
+        try (var w = Files.newBufferedWriter(dir.resolve("trading/paper.properties"))) {
+            state.store(w, null);
+        }
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll(null))
+                .hasMessageContaining(dir.resolve("trading/paper.properties").toString()).hasMessageContaining(key).hasMessageContaining("'" + value + "'");
+        store.close();
+    }
+
     /** A feed whose requests fail while {@code failing}, as one whose server cannot be reached. */
     private static final class Failing implements MarketFeed {
         private final MarketFeed feed;
