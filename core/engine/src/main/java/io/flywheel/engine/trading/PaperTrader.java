@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * symbol whose feed comes back after an outage has its late bars (older than other symbols' bars
  * already traded) reported once; what a crash left written after that (before the state was
  * saved) is found in the feedback log, the weight history and the journal and not written again.
+ * The replay follows the order the book traded bars in: time order, except the late groups (bars
+ * of a market that came back after the others went on without it), which the state file records
+ * before a poll writes anything and the replay puts where they were traded; it waits for a feed
+ * that is down to deliver the bars the book traded, so the rebuilt book is the one the run had.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -772,8 +776,8 @@ public final class PaperTrader {
 
         @Override
         public void periodClosed(PeriodReport p) {
-            // Not the closing bar's own mark: a replay may close a period at another symbol's bar
-            // than the run before it did (one whose feed was late then, or is down now).
+            // Not the closing bar's own mark: a replay of a state file without late groups may
+            // close a period at another symbol's bar than the run before it did.
             if (watermark != null && !p.end().isAfter(watermark)) {
                 return;
             }
