@@ -464,7 +464,7 @@ class PaperTraderTest {
         Written truth = written(store);
         store.close();
 
-        // A restart replays the late bars in time order and reports none of them again.
+        // A restart replays the late bars where the live book traded them and reports none of them again.
         store = MapDbStore.open(dir.resolve("flywheel.db"));
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = second.poll(null);
@@ -552,8 +552,12 @@ class PaperTraderTest {
         pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         java.util.Properties before = properties(state);
         String journalBefore = Files.readString(journal);
+        // ETH is back when the next poll comes eight days later: its late bars, then both markets' new bars, a period closed by them.
         eth.down = false;
-        assertThat(live.poll(null).fills()).as("ETH's late bars").isPositive();
+        clock.advance(DAY.multipliedBy(8));
+        PaperTrader.PollResult back = live.poll(null);
+        assertThat(back.fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        assertThat(back.periods()).isPositive();
         BookState truth = BookState.of(live);
         Written reported = written(store);
         java.util.Properties saved = properties(state);
