@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * The replay follows the order the book traded bars in: time order, except the late groups (bars
  * of a market that came back after the others went on without it), which the state file records
  * before a poll writes anything and the replay puts where they were traded; it waits for a feed
- * that is down to deliver the bars the book traded, so the rebuilt book is the one the run had.
+ * that is down to deliver the bars the book traded, so the rebuilt book is the one the run had,
+ * but, as a live poll waits for a feed, for at most {@link #STALE_INTERVALS} of its bar intervals
+ * from the restart: then it goes on without it (said in {@link #problems()}) and trades its bars
+ * late when they come.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -136,7 +139,8 @@ public final class PaperTrader {
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
-                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, earliest(e.getKey()))));
+                Instant others = last.isEmpty() ? firstFetch(e.getKey()) : earliest(e.getKey());
+                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
             }
         }
         return advance();
@@ -147,6 +151,8 @@ public final class PaperTrader {
 
     /** How many of its bar intervals a market may be late before the others stop waiting for it. */
     static final int STALE_INTERVALS = 8;
+    /** The bar interval of a market with fewer than two bars seen (and, at a restart, none saved). */
+    private static final java.time.Duration DEFAULT_INTERVAL = java.time.Duration.ofMinutes(1);
 
     /**
      * Where to fetch a market's symbols that have no bar yet from: its symbol whose last bar is the
@@ -167,6 +173,13 @@ public final class PaperTrader {
     private final List<Held> held = new ArrayList<>();
     /** Per market, the shortest time between two of its bars seen: its bar interval. */
     private final Map<String, java.time.Duration> interval = new LinkedHashMap<>();
+    /** Per market, its bar interval as the run before saw it ({@code interval.<market>} in the state file). */
+    private final Map<String, java.time.Duration> savedInterval = new LinkedHashMap<>();
+    /**
+     * When this process first tried to catch up (a catch-up that failed is tried again whole, but
+     * the wait for a feed that is down counts from the first try).
+     */
+    private Instant waitFrom;
 
     private void hold(String marketId, List<Bar> bars) {
         int market = new ArrayList<>(setup.feeds().keySet()).indexOf(marketId);
@@ -188,7 +201,7 @@ public final class PaperTrader {
         Instant frontier = null;
         for (String m : setup.feeds().keySet()) {
             // a market (or symbol) that has delivered nothing yet has nothing to wait for
-            java.time.Duration d = interval.getOrDefault(m, java.time.Duration.ofMinutes(1));
+            java.time.Duration d = interval.getOrDefault(m, DEFAULT_INTERVAL);
             for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
                 Instant next = last.plus(d);
                 if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
@@ -211,17 +224,27 @@ public final class PaperTrader {
         return out;
     }
 
+    /**
+     * Where to fetch a market from that has delivered nothing yet in this process: just before the
+     * first bar the book replayed of it, not "all there is": a feed that serves only its recent bars
+     * when asked for everything (klines' history) would otherwise rebuild a book that starts late,
+     * with fresh capital and no warm-up.
+     */
+    private Instant firstFetch(String marketId) {
+        String first = state.getProperty("first." + marketId);
+        return first == null ? null : Instant.parse(first).minusMillis(1);
+    }
+
     private PollResult catchUp() {
         long began = System.nanoTime();
+        if (waitFrom == null) {
+            waitFrom = clock.instant();
+        }
         forget();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
-            // A restart fetches from the first bar the book replayed, not "all there is": a feed
-            // that serves only its recent bars when asked for everything (klines' history) would
-            // otherwise rebuild a book that starts late, with fresh capital and no warm-up.
-            String first = state.getProperty("first." + e.getKey());
-            Instant since = first == null ? null : Instant.parse(first).minusMillis(1);
+            Instant since = firstFetch(e.getKey());
             byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
         }
         boolean firstRecorded = checkReach(byMarket);
@@ -271,6 +294,7 @@ public final class PaperTrader {
         state.clear();
         lastBar.clear();
         interval.clear();
+        savedInterval.clear();
         held.clear();
         marketOf.clear();
         marketIndex.clear();
@@ -354,7 +378,8 @@ public final class PaperTrader {
                 }
                 if (previous != null) {
                     java.time.Duration d = java.time.Duration.between(previous, b.time());
-                    interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                    // kept in the state file for a restart whose feed is down: how long to wait for it
+                    state.setProperty("interval." + marketId, interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c).toString());
                 }
                 last.put(b.symbol(), b.time());
                 fresh.add(b);
@@ -417,7 +442,8 @@ public final class PaperTrader {
      * in the order it traded them: late groups right after the bar they followed, the others by
      * {@link Pos}; only as far as every symbol's feed has delivered them, so a feed that is down
      * at restart holds the book (and every market's new bars) where the run before it had that
-     * feed's next bar. Then, with nothing left to replay, the new bars {@link #release} lets go.
+     * feed's next bar, for at most {@link #STALE_INTERVALS} of its bar intervals. Then, with
+     * nothing left to replay, the new bars {@link #release} lets go.
      */
     private PollResult advance() {
         collector.reset();
@@ -499,6 +525,7 @@ public final class PaperTrader {
         // bar whose place in the order (a late group's: the bar it followed) is no later than that.
         Instant limit = Instant.MAX;
         List<String> why = new ArrayList<>();
+        Instant now = clock.instant();
         for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             String market = marketOf.get(e.getKey());
@@ -508,11 +535,28 @@ public final class PaperTrader {
                 continue;
             }
             String first = state.getProperty("first." + market);
+            java.time.Duration d = interval.getOrDefault(market, savedInterval.getOrDefault(market, DEFAULT_INTERVAL));
+            Instant until = waitFrom.plus(d.multipliedBy(STALE_INTERVALS));
+            if (until.isBefore(now)) {
+                // As the live rule: a feed more than 8 intervals late holds nothing back; its bars are traded late when they come.
+                it.remove();
+                replayThrough.remove(e.getKey());
+                String point = delivered != null ? "after " + delivered : first != null ? "from " + first : "from its first bar";
+                String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing" : " only through " + delivered)
+                        + " since the restart; the paper book, which traded it through " + e.getValue() + " before, waited for those bars since "
+                        + waitFrom + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
+                        + e.getKey() + "'s bars late when its feed delivers them, so the book no longer matches what the run before journaled for"
+                        + " the bars " + point;
+                problems.add(problem);
+                log.warn("Paper book: {}", problem);
+                continue;
+            }
             Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
             limit = safe.isBefore(limit) ? safe : limit;
             String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
                     + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
-                    + " as it was (every market's new bars wait with it)";
+                    + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
+                    + " after the restart), then goes on without them";
             why.add(problem);
         }
         if (!why.equals(waiting)) {
@@ -522,7 +566,9 @@ public final class PaperTrader {
         }
         Map<Bar, Late> group = new java.util.IdentityHashMap<>();
         for (Bar b : pending) {
-            for (Late l : late) {
+            // the newest group holding a bar: a run that went on without a feed down at restart traded
+            // its bars again, late, in a group of its own, after those of the run before
+            for (Late l : late.reversed()) {
                 Instant[] r = l.ranges().get(b.symbol());
                 if (r != null && !b.time().isBefore(r[0]) && !b.time().isAfter(r[1])) {
                     group.put(b, l);
@@ -818,6 +864,22 @@ public final class PaperTrader {
             s = null;
         }
         start = s == null ? null : Instant.parse(s);
+        for (String key : state.stringPropertyNames()) {
+            if (key.startsWith("interval.")) {
+                String value = state.getProperty(key).strip();
+                java.time.Duration d;
+                try {
+                    d = java.time.Duration.parse(value);
+                } catch (RuntimeException e) {
+                    d = null;
+                }
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                            + "' is not a bar interval (a positive ISO-8601 duration, e.g. PT24H)");
+                }
+                savedInterval.put(key.substring("interval.".length()), d);
+            }
+        }
         String w = state.getProperty("reported-through");
         watermark = w == null ? null : Instant.parse(w);
     }

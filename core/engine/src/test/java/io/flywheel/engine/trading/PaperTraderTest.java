@@ -618,10 +618,85 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        Written reported = written(store);
+        store.close();
+
+        // ETH is still down: the book waits 8 of ETH's bar intervals (days) from the restart, then goes on without it.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        Instant restart = clock.instant();
+        rebuilt.poll(null);
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS; i++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll(null).bars()).as("day %d after the restart: waiting", i + 1).isZero();
+        }
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "waits");
+        assertThat(written(store)).isEqualTo(reported);
+        clock.advance(DAY);
+        PaperTrader.PollResult on = rebuilt.poll(null);
+        assertThat(rebuilt.book().lastTime()).as("BTC's bars, replayed and new, traded without ETH's").isEqualTo(newestClosed(BTC_400, clock.instant()));
+        assertThat(on.fills()).as("BTC's new bars").isPositive();
+        List<String> problems = rebuilt.problems();
+        assertThat(problems).singleElement().asString().contains("market eth", "ETH-USD", "since " + restart, "no longer matches what the run before journaled");
+        Written without = written(store);
+        assertThat(without.journal()).startsWith(reported.journal().toArray(String[]::new)).doesNotHaveDuplicates();
+        assertThat(without.journal().subList(reported.journal().size(), without.journal().size())).as("only fills of bars after the restart")
+                .isNotEmpty().allSatisfy(l -> assertThat(Instant.parse(l.substring(0, l.indexOf(',')))).isAfter(lastBefore));
+        assertThat(without.returns()).startsWith(reported.returns().toArray(FeedbackEvent[]::new)).doesNotHaveDuplicates();
+        assertThat(without.weights()).startsWith(reported.weights().toArray(WeightSet[]::new)).doesNotHaveDuplicates();
+        clock.advance(DAY);
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).as("said once, kept for this run").isEqualTo(problems);
+
+        // ETH is back: its bars are traded late, after BTC's; those after its mark before the restart are news, once.
+        down.down = false;
+        PaperTrader.PollResult back = rebuilt.poll(null);
+        Instant ethNow = newestClosed(ETH_400, clock.instant());
+        long news = ETH_400.stream().filter(b -> within(b.time(), lastBefore, ethNow)).count();
+        assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.signals()).isEqualTo(news);
+        assertThat(back.fills()).isEqualTo(news);
+        List<String> journal = journal();
+        assertThat(journal).doesNotHaveDuplicates();
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && !Instant.parse(l.substring(0, l.indexOf(','))).isAfter(lastBefore))
+                .as("ETH's bars traded before the restart: not journaled again")
+                .isEqualTo(reported.journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).toList());
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow))
+                .hasSize((int) news);
+        assertThat(rebuilt.poll(null).bars()).isZero();
+        clock.advance(DAY);
+        assertThat(rebuilt.poll(null).fills()).isPositive();
+        BookState secondRun = BookState.of(rebuilt);
+        Written secondReported = written(store);
+        store.close();
+
+        // A restart with both up rebuilds this run's book: ETH's bars where it traded them, late.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = third.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(third.problems()).isEmpty();
+        assertThat(BookState.of(third)).isEqualTo(secondRun);
+        assertThat(written(store)).isEqualTo(secondReported);
+        store.close();
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
-            "late.one.after|2016-10-01T00:00:00Z BTC-USD"})
-    void aLateGroupInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S"})
+    void aLateGroupOrBarIntervalInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         java.util.Properties state = new java.util.Properties();
         state.setProperty("start", ETH_400.get(100).time().toString());
