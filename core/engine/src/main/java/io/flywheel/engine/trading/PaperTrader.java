@@ -264,6 +264,7 @@ public final class PaperTrader {
         marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
         loadLate();
+        loadGaveUp();
         if (start != null) {
             findWrittenAfterWatermark();
         }
@@ -526,6 +527,7 @@ public final class PaperTrader {
         Instant limit = Instant.MAX;
         List<String> why = new ArrayList<>();
         Instant now = clock.instant();
+        boolean gaveUp = false;
         for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             String market = marketOf.get(e.getKey());
@@ -549,6 +551,9 @@ public final class PaperTrader {
                         + " the bars " + point;
                 problems.add(problem);
                 log.warn("Paper book: {}", problem);
+                // a restart before it trades again rebuilds this book: without its bars after those
+                state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
+                gaveUp = true;
                 continue;
             }
             Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
@@ -558,6 +563,9 @@ public final class PaperTrader {
                     + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
                     + " after the restart), then goes on without them";
             why.add(problem);
+        }
+        if (gaveUp) {
+            saveState();
         }
         if (!why.equals(waiting)) {
             why.forEach(w -> log.warn("Paper book: {}", w));
@@ -595,9 +603,14 @@ public final class PaperTrader {
     /**
      * Records the bars of {@code fresh} (in {@link Pos} order) that come before the newest bar the
      * book traded, as a new late group, and saves it before anything of this poll is written: a
-     * crash after the poll's writes replays them where this run trades them.
+     * crash after the poll's writes replays them where this run trades them. A symbol the book went
+     * on without at restart ({@code gave-up.}) that trades again is no longer held back at a replay.
      */
     private void recordLate(List<Bar> fresh) {
+        boolean back = false;
+        for (Bar b : fresh) {
+            back |= marketOf.containsKey(b.symbol()) && state.remove(gaveUpKey(b.symbol())) != null;
+        }
         Map<String, Instant[]> ranges = new LinkedHashMap<>();
         for (Bar b : fresh) {
             if (!marketOf.containsKey(b.symbol())) {
@@ -611,6 +624,9 @@ public final class PaperTrader {
             }
         }
         if (ranges.isEmpty()) {
+            if (back) {
+                saveState();
+            }
             return;
         }
         int seq = late.isEmpty() ? 1 : late.getLast().seq() + 1;
@@ -655,6 +671,41 @@ public final class PaperTrader {
                 replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
                 expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
             });
+        }
+    }
+
+    private String gaveUpKey(String symbol) {
+        return "gave-up." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /**
+     * The symbols the run before went on without at its restart and had not traded again since
+     * ({@code gave-up.<market>.<symbol>}: its last bar replayed then, or {@code none}): the replay
+     * covers their bars only through that one, as that run traded them, and waits for no more;
+     * those after come as new bars, traded late.
+     */
+    private void loadGaveUp() {
+        for (String symbol : marketOf.keySet()) {
+            String key = gaveUpKey(symbol);
+            String value = state.getProperty(key);
+            if (value == null) {
+                continue;
+            }
+            value = value.strip();
+            if (value.equals("none")) {
+                replayThrough.remove(symbol);
+                expected.remove(symbol);
+                continue;
+            }
+            Instant through;
+            try {
+                through = Instant.parse(value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                        + "' is not the last bar replayed before the book went on without it (an instant, or 'none')", e);
+            }
+            replayThrough.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
+            expected.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
         }
     }
 

@@ -619,6 +619,61 @@ class PaperTraderTest {
     }
 
     @Test
+    void aRestartAfterTheBookWentOnWithoutADownFeedRebuildsThatBookWithoutWaitingAndTradesTheFeedsBarsLateWhenItIsBack() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader without = lagTrader(clock, store, down);
+        without.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        assertThat(without.poll(null).fills()).as("went on without ETH").isPositive();
+        clock.advance(DAY);
+        without.poll(null);
+        BookState withoutEth = BookState.of(without);
+        Written reported = written(store);
+        store.close();
+
+        // ETH still down: the book that went on without it, at once, and nothing to say
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, down);
+        PaperTrader.PollResult replay = third.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(third.problems()).isEmpty();
+        assertThat(BookState.of(third)).isEqualTo(withoutEth);
+        assertThat(written(store)).isEqualTo(reported);
+
+        // ETH is back: its bars are traded late, those after its mark before the first restart reported once
+        down.down = false;
+        PaperTrader.PollResult back = third.poll(null);
+        Instant ethNow = newestClosed(ETH_400, clock.instant());
+        long news = ETH_400.stream().filter(b -> within(b.time(), lastBefore, ethNow)).count();
+        assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.fills()).isEqualTo(news);
+        assertThat(journal()).doesNotHaveDuplicates()
+                .filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow)).hasSize((int) news);
+        BookState withEth = BookState.of(third);
+        Written reportedWithEth = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader fourth = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(fourth.poll(null).fills()).isZero();
+        assertThat(fourth.problems()).isEmpty();
+        assertThat(BookState.of(fourth)).isEqualTo(withEth);
+        assertThat(written(store)).isEqualTo(reportedWithEth);
+        store.close();
+    }
+
+    @Test
     void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
@@ -695,7 +750,7 @@ class PaperTraderTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
-            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S"})
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon"})
     void aLateGroupOrBarIntervalInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         java.util.Properties state = new java.util.Properties();
