@@ -40,7 +40,7 @@ final class Journal implements AutoCloseable {
     static Journal open(Path file, long afterSeq, List<Entry> into, long[] dropped) {
         try {
             boolean created = !java.nio.file.Files.exists(file);
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel ch = Durable.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (created) {
                 // A forced append is only on disk for good once the folder knows the file.
                 Durable.forceDirectory(file.toAbsolutePath().getParent());
