@@ -70,15 +70,20 @@ final class MapDbFiles {
             }
         };
         boolean newMain = !Files.exists(main);
-        boolean newFiles = createIfMissing(redo) | newMain;
+        Path folder = main.toAbsolutePath().getParent();
+        if (createIfMissing(redo)) {
+            // MapDB's first commit to a new main file (inside StoreWAL.make) already relies on the redo file: its name must
+            // be durable before then, or a power cut can keep a half-written main file and lose the redo file that completes it.
+            Durable.forceDirectory(folder);
+        }
         try {
             StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
             // MapDB commits a new file's header before DB adds its first record (the name catalog), so a crash between the
             // two leaves a file with a header and no record: DB must then create the catalog as for a new file, not read it.
             boolean existed = store.getAllRecids().hasNext();
-            if (newFiles) {
-                // The redo file must outlive a power cut the moment a commit relies on it, and so must a new main file.
-                Durable.forceDirectory(main.toAbsolutePath().getParent());
+            if (newMain) {
+                // A new main file's name must be durable before a change is journaled against it.
+                Durable.forceDirectory(folder);
             }
             return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
         } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {

@@ -63,7 +63,10 @@ final class PowerCutDisk {
         FORCED_ONLY,
         /** Everything written, as after a killed process. */
         EVERYTHING,
-        /** Per file one of: nothing, everything, a prefix of the writes, a prefix and a torn write, a random set of sectors or of pages. */
+        /**
+         * Per file one of: nothing, everything, a prefix of the writes, a prefix and a torn write, a random set of sectors, of
+         * pages, or of whole writes and size changes, or everything but one sector.
+         */
         MIXED
     }
 
@@ -229,7 +232,7 @@ final class PowerCutDisk {
 
     private static void mixed(Image img, List<Event> ops, Random r) {
         int n = ops.size();
-        switch (r.nextInt(6)) {
+        switch (r.nextInt(8)) {
             case 0 -> {} // nothing after the last force
             case 1 -> ops.forEach(e -> apply(img, e));
             case 2 -> ops.subList(0, r.nextInt(n + 1)).forEach(e -> apply(img, e));
@@ -242,8 +245,39 @@ final class PowerCutDisk {
                 scattered(img, List.of(ops.get(j)), 512, r);
             }
             case 4 -> scattered(img, ops, 512, r);
-            default -> scattered(img, ops, 4096, r);
+            case 5 -> scattered(img, ops, 4096, r);
+            case 6 -> ops.stream().filter(e -> r.nextBoolean()).forEach(e -> apply(img, e)); // whole writes and size changes, any subset
+            default -> hole(img, ops, r);
         }
+    }
+
+    /** Everything but one sector of one write. */
+    private static void hole(Image img, List<Event> ops, Random r) {
+        long sectors = 0;
+        for (Event e : ops) {
+            if (e instanceof Write w) {
+                sectors += sectorsOf(w);
+            }
+        }
+        long lost = sectors == 0 ? -1 : (long) (r.nextDouble() * sectors);
+        for (Event e : ops) {
+            if (e instanceof Write w && lost >= 0 && lost < sectorsOf(w)) {
+                long from = Math.max(w.offset(), (w.offset() / 512 + lost) * 512);
+                long to = Math.min(w.offset() + w.data().length, (w.offset() / 512 + lost + 1) * 512);
+                img.write(w.offset(), Arrays.copyOfRange(w.data(), 0, (int) (from - w.offset())));
+                img.write(to, Arrays.copyOfRange(w.data(), (int) (to - w.offset()), w.data().length));
+                lost = -1;
+            } else {
+                if (e instanceof Write w) {
+                    lost -= sectorsOf(w);
+                }
+                apply(img, e);
+            }
+        }
+    }
+
+    private static long sectorsOf(Write w) {
+        return w.data().length == 0 ? 0 : (w.offset() + w.data().length - 1) / 512 - w.offset() / 512 + 1;
     }
 
     /** Each size change kept or not, each aligned {@code unit} of each write kept or not, independently. */

@@ -45,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PowerCutTest {
     private static final long SEED = Long.getLong("powercut.seed", 20261207L);
+    /** How many seeds from {@link #SEED} on; a longer sweep: {@code -Dpowercut.seeds=50}. */
+    private static final int SEEDS = Integer.getInteger("powercut.seeds", 1);
     private static final String FILE = "s.db";
     private static final int CHANGES = 20;
     private static final int SECOND_CHANGES = 12;
@@ -67,17 +69,29 @@ class PowerCutTest {
     @ParameterizedTest
     @EnumSource(Sync.class)
     void afterAnyPowerCutTheStoreOpensConsistentWithWhatItsModePromises(Sync sync) {
-        Random r = new Random(SEED ^ sync.ordinal());
+        for (long seed = SEED; seed < SEED + SEEDS; seed++) {
+            powerCuts(sync, seed);
+        }
+    }
+
+    private void powerCuts(Sync sync, long seed) {
+        Random r = new Random(seed * 31 + sync.ordinal());
         Path first = folder();
-        Run run = record("first run", first, sync, "a", CHANGES);
+        Run run = record("seed " + seed + ", " + sync + ", first run", first, sync, "a", CHANGES);
         cuts(run, sync, r, 160);
         // Cut, recover, change, cut again: what recovery writes and empties must survive a cut as well.
         for (int round = 0; round < 3; round++) {
             Path base = folder();
             int k = 1 + r.nextInt(run.disk().size());
             write(base, run.disk().cut(k, Policy.MIXED, r));
-            Run second = record("second run from a cut after event " + k + " of the first", base, sync, "b" + round, SECOND_CHANGES);
+            Run second = record("seed " + seed + ", " + sync + ", second run " + round + " from a cut after event " + k + " of the first", base, sync,
+                    "b" + round, SECOND_CHANGES);
             cuts(second, sync, r, 60);
+        }
+        try (var folders = Files.list(dir)) {
+            folders.toList().forEach(PowerCutTest::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -110,7 +124,7 @@ class PowerCutTest {
             int p = r.nextInt(20);
             Policy policy = p < 5 ? Policy.FORCED_ONLY : p < 7 ? Policy.EVERYTHING : Policy.MIXED;
             long trialSeed = r.nextLong();
-            String what = "seed " + SEED + ", " + sync + ", " + run.name() + ", cut after event " + k + " of " + events.size()
+            String what = run.name() + ", cut after event " + k + " of " + events.size()
                     + (k < events.size() ? " (next: " + describe(events.get(k)) + ")" : "") + ", " + policy + " with trial seed " + trialSeed;
             Map<String, byte[]> files = run.disk().cut(k, policy, new Random(trialSeed));
             check(run, sync, k, files, what);
