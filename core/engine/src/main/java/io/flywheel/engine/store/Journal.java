@@ -125,11 +125,14 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Empties the journal once a checkpoint made its entries redundant. */
-    void reset() {
+    /** Empties the journal once a checkpoint made its entries redundant; with {@code force} the emptying is on disk when this returns. */
+    void reset(boolean force) {
         try {
             channel.truncate(0);
             size = 0;
+            if (force) {
+                channel.force(false);
+            }
         } catch (IOException e) {
             throw new StoreException("cannot truncate the store journal " + file + ": " + e.getMessage(), e);
         }

@@ -171,6 +171,15 @@ final class PowerCutDisk {
      * the first {@code k} events.
      */
     Map<String, byte[]> cut(int k, Policy policy, Random r) {
+        return cut(k, policy, r, null);
+    }
+
+    /** A cut that keeps exactly the unforced writes and size changes {@code keep} accepts, and every file. */
+    Map<String, byte[]> cut(int k, java.util.function.Predicate<Event> keep) {
+        return cut(k, Policy.EVERYTHING, new Random(0), keep);
+    }
+
+    private Map<String, byte[]> cut(int k, Policy policy, Random r, java.util.function.Predicate<Event> keep) {
         Map<String, Integer> lastForce = new HashMap<>();
         Map<String, Integer> created = new HashMap<>();
         int lastDirForce = -1;
@@ -222,7 +231,7 @@ final class PowerCutDisk {
             List<Event> ops = pending.getOrDefault(name, List.of());
             switch (policy) {
                 case FORCED_ONLY -> {}
-                case EVERYTHING -> ops.forEach(e -> apply(img, e));
+                case EVERYTHING -> ops.stream().filter(e -> keep == null || keep.test(e)).forEach(e -> apply(img, e));
                 case MIXED -> mixed(img, ops, r);
             }
             out.put(name, img.bytes());
