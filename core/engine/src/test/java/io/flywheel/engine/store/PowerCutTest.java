@@ -181,6 +181,16 @@ class PowerCutTest {
         int promised = sync == Sync.BATCH ? acked : checkpointed;
         Path folder = folder();
         write(folder, files);
+        PowerCutDisk.installWithoutForces();
+        try {
+            checkOpen(run, sync, k, folder, what, acked, checkpointed, promised, started);
+        } finally {
+            PowerCutDisk.uninstall();
+        }
+        delete(folder);
+    }
+
+    private void checkOpen(Run run, Sync sync, int k, Path folder, String what, int acked, int checkpointed, int promised, int started) {
         MapDbStore store;
         try {
             store = open(folder, sync);
@@ -200,7 +210,6 @@ class PowerCutTest {
             assertThat(again.size()).as("%s: leads after a change and a reopen", what).isEqualTo(leadsIn(state) + more.size());
             more.forEach(l -> assertThat(again.get(l.key())).as("%s: %s after a reopen", what, l.key()).contains(l));
         }
-        delete(folder);
     }
 
     private static void delete(Path folder) {
