@@ -79,7 +79,16 @@ class PowerCutTest {
         Random r = new Random(seed * 31 + sync.ordinal());
         Path first = folder();
         Run run = record("seed " + seed + ", " + sync + ", first run", first, sync, "a", CHANGES);
-        cuts(run, sync, r, 120);
+        // Creating a store, until the main file's name is durable: every moment, four times (which files a cut keeps
+        // varies most here; the store must open, empty). Later moments of creation get their share of the cuts below.
+        for (int k = 0; k <= named(run); k++) {
+            for (int i = 0; i < 4; i++) {
+                long trialSeed = r.nextLong();
+                check(run, sync, k, run.disk().cut(k, Policy.MIXED, new Random(trialSeed)),
+                        run.name() + ", creating the store, cut after event " + k + ", MIXED with trial seed " + trialSeed);
+            }
+        }
+        cuts(run, sync, r, 100);
         // Cut, recover, change, cut again: what recovery writes and empties must survive a cut as well.
         for (int round = 0; round < 3; round++) {
             Path base = folder();
@@ -119,6 +128,18 @@ class PowerCutTest {
         check(second, Sync.INTERVAL, k2, cut, "a cut keeping the change after recovery but not the journal's truncation");
     }
 
+    /** The folder force that made the main file's name durable. */
+    private static int named(Run run) {
+        List<Event> events = run.disk().events();
+        int created = events.indexOf(new PowerCutDisk.Create(FILE));
+        for (int i = created; i < events.size(); i++) {
+            if (events.get(i) instanceof PowerCutDisk.DirForce) {
+                return i;
+            }
+        }
+        throw new AssertionError("the main file's name was never made durable in " + run.name());
+    }
+
     private static int index(Run run, MarkKind kind, int change) {
         List<Event> events = run.disk().events();
         for (int i = 0; i < events.size(); i++) {
@@ -148,7 +169,9 @@ class PowerCutTest {
         List<Event> events = run.disk().events();
         for (int t = 0; t < trials; t++) {
             int k = r.nextInt(events.size() + 1);
-            if (r.nextInt(3) == 0) { // next to a force: where the guarantees change
+            if (r.nextInt(4) == 0) { // while the store opens: creating its files, or recovering from the cut before
+                k = r.nextInt(index(run, MarkKind.BEGIN, 1) + 1);
+            } else if (r.nextInt(3) == 0) { // next to a force: where the guarantees change
                 int f = r.nextInt(events.size());
                 while (f < events.size() - 1 && !(events.get(f) instanceof PowerCutDisk.Force) && !(events.get(f) instanceof PowerCutDisk.DirForce)) {
                     f++;
