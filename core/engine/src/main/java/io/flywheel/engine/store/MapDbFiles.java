@@ -80,6 +80,7 @@ final class MapDbFiles {
             StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
             // MapDB commits a new file's header before DB adds its first record (the name catalog), so a crash between the
             // two leaves a file with a header and no record: DB must then create the catalog as for a new file, not read it.
+            // (A damaged file that once held records is still refused: DB insists its catalog gets recid 1, a fresh file's first.)
             boolean existed = store.getAllRecids().hasNext();
             if (newMain) {
                 // A new main file's name must be durable before a change is journaled against it.
