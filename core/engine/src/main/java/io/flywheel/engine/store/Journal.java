@@ -40,7 +40,7 @@ final class Journal implements AutoCloseable {
     static Journal open(Path file, long afterSeq, List<Entry> into, long[] dropped) {
         try {
             boolean created = !java.nio.file.Files.exists(file);
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel ch = Durable.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (created) {
                 // A forced append is only on disk for good once the folder knows the file.
                 Durable.forceDirectory(file.toAbsolutePath().getParent());
@@ -125,11 +125,14 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Empties the journal once a checkpoint made its entries redundant. */
-    void reset() {
+    /** Empties the journal once a checkpoint made its entries redundant; with {@code force} the emptying is on disk when this returns. */
+    void reset(boolean force) {
         try {
             channel.truncate(0);
             size = 0;
+            if (force) {
+                channel.force(false);
+            }
         } catch (IOException e) {
             throw new StoreException("cannot truncate the store journal " + file + ": " + e.getMessage(), e);
         }

@@ -4,7 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.mapdb.CC;
 import org.mapdb.DB;
@@ -22,6 +24,9 @@ import org.mapdb.volume.VolumeFactory;
  * would only cost a second fsync per commit).
  */
 final class MapDbFiles {
+    /** Wraps the main file's memory-mapped volume; the power-cut test records what is written to it and when it is forced. */
+    static volatile UnaryOperator<Volume> mainVolume = v -> v;
+
     private MapDbFiles() {}
 
     static Path redoFile(Path main) {
@@ -51,7 +56,7 @@ final class MapDbFiles {
                 if (f != null && f.startsWith(walPrefix)) {
                     return new ByteArrayVol(sliceShift, initSize);
                 }
-                return new RedoVolume(mapped.makeVolume(f, readOnly, fileLockWait, sliceShift, initSize, fixedSize), redo);
+                return new RedoVolume(mainVolume.apply(mapped.makeVolume(f, readOnly, fileLockWait, sliceShift, initSize, fixedSize)), redo);
             }
 
             @Override
@@ -64,14 +69,22 @@ final class MapDbFiles {
                 return false;
             }
         };
-        boolean existed = factory.exists(file);
         boolean newMain = !Files.exists(main);
-        boolean newFiles = createIfMissing(redo) | newMain;
+        Path folder = main.toAbsolutePath().getParent();
+        if (createIfMissing(redo)) {
+            // MapDB's first commit to a new main file (inside StoreWAL.make) already relies on the redo file: its name must
+            // be durable before then, or a power cut can keep a half-written main file and lose the redo file that completes it.
+            Durable.forceDirectory(folder);
+        }
         try {
             StoreWAL store = StoreWAL.make(file, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, CC.PAGE_SIZE, 0L, false, false, false, true, false);
-            if (newFiles) {
-                // The redo file must outlive a power cut the moment a commit relies on it, and so must a new main file.
-                Durable.forceDirectory(main.toAbsolutePath().getParent());
+            // MapDB commits a new file's header before DB adds its first record (the name catalog), so a crash between the
+            // two leaves a file with a header and no record: DB must then create the catalog as for a new file, not read it.
+            // (A damaged file that once held records is still refused: DB insists its catalog gets recid 1, a fresh file's first.)
+            boolean existed = store.getAllRecids().hasNext();
+            if (newMain) {
+                // A new main file's name must be durable before a change is journaled against it.
+                Durable.forceDirectory(folder);
             }
             return new DB(store, existed, true, MapDbFiles.class.getClassLoader(), 0);
         } catch (DBException.FileLocked | java.nio.channels.OverlappingFileLockException e) {
@@ -85,7 +98,7 @@ final class MapDbFiles {
     /** Creates {@code p} empty when it does not exist; returns whether it did that. */
     private static boolean createIfMissing(Path p) {
         try {
-            Files.createFile(p);
+            Durable.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
             return true;
         } catch (java.nio.file.FileAlreadyExistsException e) {
             return false;

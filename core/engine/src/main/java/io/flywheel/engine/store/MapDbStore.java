@@ -184,7 +184,9 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
             t.published();
             if (!replay.isEmpty() || dropped[0] > 0) {
                 t.checkpoint(last);
-                j.reset();
+                // Entries dropped after a torn one carry the sequences the next changes get: they must be off the disk
+                // before a new entry is written where they start, or a power cut could keep that entry and bring them back.
+                j.reset(true);
                 log.info("Store {}: recovered {} change(s) from the journal{}", file, replay.size(),
                         dropped[0] > 0 ? " and dropped " + dropped[0] + " bytes of an unfinished one" : "");
             }
@@ -283,7 +285,7 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
         }
         try {
             tables.checkpoint(journalSeq);
-            journal.reset();
+            journal.reset(false);
             lastCheckpoint = clock.millis();
         } catch (RuntimeException e) {
             recover(e);

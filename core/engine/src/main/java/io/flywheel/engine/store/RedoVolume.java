@@ -54,7 +54,7 @@ final class RedoVolume extends Volume {
             byte[] bytes = Files.readAllBytes(redo);
             List<Write> writes = parse(bytes);
             if (writes != null && !writes.isEmpty()) {
-                try (FileChannel ch = FileChannel.open(mainFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+                try (FileChannel ch = Durable.open(mainFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
                     for (Write w : writes) {
                         ByteBuffer b = w.data == null ? ByteBuffer.allocate(w.zeros) : ByteBuffer.wrap(w.data);
                         long at = w.offset;
@@ -65,7 +65,7 @@ final class RedoVolume extends Volume {
                     ch.force(true);
                 }
             }
-            try (FileChannel ch = FileChannel.open(redo, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = Durable.open(redo, StandardOpenOption.WRITE)) {
                 ch.truncate(0);
                 ch.force(true);
             }
@@ -124,7 +124,7 @@ final class RedoVolume extends Volume {
             }
             pending.clear();
             main.sync();
-            try (FileChannel ch = FileChannel.open(redo, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = Durable.open(redo, StandardOpenOption.WRITE)) {
                 ch.truncate(0);
                 ch.force(true);
             }
@@ -156,7 +156,7 @@ final class RedoVolume extends Volume {
         crc.update(b.array(), 8, b.position() - 8);
         b.putInt((int) crc.getValue()).putLong(size).putLong(DONE);
         b.flip();
-        try (FileChannel ch = FileChannel.open(redo, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = Durable.open(redo, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             long at = 0;
             while (b.hasRemaining()) {
                 at += ch.write(b, at);

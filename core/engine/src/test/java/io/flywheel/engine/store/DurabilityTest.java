@@ -68,6 +68,13 @@ class DurabilityTest {
     }
 
     @Test
+    void theRedoFileIsDurableBeforeMapDbWritesANewMainFile() {
+        // MapDB's first commit to a new file already goes through the redo file (found by PowerCutTest).
+        open(dir.resolve("s.db")).close();
+        assertThat(forced.getFirst()).contains("s.db.redo").doesNotContain("s.db");
+    }
+
+    @Test
     void aJournalRecreatedBesideAnExistingStoreIsMadeDurable() throws Exception {
         Path file = dir.resolve("s.db");
         open(file).close();
