@@ -209,6 +209,10 @@ public final class PaperTrader {
 
     private PollResult catchUp() {
         long began = System.nanoTime();
+        // A catch-up that a feed failed is tried again whole: what the markets before it fetched
+        // would otherwise count as fetched and be dropped, and the book rebuilt without their bars.
+        lastBar.clear();
+        interval.clear();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {

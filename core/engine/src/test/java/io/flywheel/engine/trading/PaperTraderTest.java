@@ -382,6 +382,56 @@ class PaperTraderTest {
         }
     }
 
+    /** A feed whose requests fail while {@code failing}, as one whose server cannot be reached. */
+    private static final class Failing implements MarketFeed {
+        private final MarketFeed feed;
+        boolean failing;
+
+        Failing(MarketFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) throws Exception {
+            if (failing) {
+                throw new IOException("connection refused");
+            }
+            return feed.fetch(since);
+        }
+    }
+
+    private static List<Object> bookOf(PaperTrader trader) {
+        TradingBook b = trader.book();
+        return List.of(b.equity(), b.cash(), Map.copyOf(b.equities()), Map.copyOf(b.weights()), Map.copyOf(b.holdings()), b.barCount());
+    }
+
+    @Test
+    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 20; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        List<Object> truth = bookOf(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Failing btc = new Failing(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc); // eth is fetched first, then btc fails
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
+
+        btc.failing = false;
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(bookOf(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
     /** ETH's strategy changes its mind on every bar: each ETH bar traded is a signal, and a fill at the next open. */
     private static List<PaperTrader.Spec> flipAndHold() {
         return List.of(new PaperTrader.Spec("flip", "eth", "ETH-USD", () -> h -> h.size() % 2 == 0 ? 1.0 : 0.0),
