@@ -295,6 +295,26 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aOneLeadMessageSentAgainAfterACrashStillTakesReactionsAndClicksAfterARestart() throws Exception {
+        startBot("", Map.of());
+        List<Lead> leads = storeLeads(1, "solo");
+        List<io.flywheel.api.output.Post> posts = leads.stream().map(LeadPosts::toPost).toList();
+        bot.send(posts).join();
+        // As if the process died before the store recorded the delivery: sent again, Discord returns the same message.
+        bot.send(posts).join();
+        bot.close();
+        bot = null;
+        startBot("", Map.of());
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        fake.react(message, USER, "🏆");
+        String click = fake.clickButton(message, "fw:interested", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent() && !events(FeedbackEvent.Type.WON).isEmpty());
+        assertThat(fake.callback(click).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
+    }
+
+    @Test
     void aPostDiscordRefusesForWhatItSaysIsRefusedAloneAndTheRestIsPostedInOrder() {
         startBot("", Map.of());
         fake.refuseEmbedTitled("hackernews lead 003");
