@@ -22,12 +22,14 @@ import org.slf4j.Logger;
  *
  * <p>A message can show up to ten leads but Discord allows 25 buttons, so each lead message has
  * one row: Interested / Applied / Won / Not relevant. On a one-lead message a click records at
- * once; on a message with several, the click answers (only to the clicker) with a menu of that
- * message's leads, and the pick records. Reactions count on one-lead messages, where they are
+ * once; on a message with several, the click answers (only to the clicker) with menus of that
+ * message's leads (25 to a menu), and the pick records. Reactions count on one-lead messages, where they are
  * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant.
  */
 final class EngagementAdapter extends ListenerAdapter {
     static final String PICK_PREFIX = "fw:pick:";
+    /** Options in one select menu, and select menus in one reply: Discord's limits. */
+    static final int OPTIONS = 25, MENUS = 5;
     static final Map<String, Engagement.Kind> REACTIONS = Map.of(
             "👀", Engagement.Kind.INTERESTED, "👍", Engagement.Kind.INTERESTED,
             "📝", Engagement.Kind.APPLIED,
@@ -85,13 +87,34 @@ final class EngagementAdapter extends ListenerAdapter {
                     .thenAccept(text -> event.reply(text).setEphemeral(true).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
             return;
         }
-        StringSelectMenu.Builder menu = StringSelectMenu.create(PICK_PREFIX + kind.name().toLowerCase(Locale.ROOT) + ":" + messageId)
-                .setPlaceholder(label(kind) + ": which lead(s)?").setRequiredRange(1, leads.size());
-        for (int i = 0; i < leads.size(); i++) {
-            menu.addOption(CommandAdapter.trim((i + 1) + ". " + leads.get(i).title(), 100), leads.get(i).postId());
-        }
-        event.reply(label(kind) + ": pick the lead(s) from this message").setEphemeral(true).setComponents(ActionRow.of(menu.build()))
+        event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
                 .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
+    }
+
+    static String pickerText(Engagement.Kind kind, int leads) {
+        return label(kind) + ": pick the lead(s) from this message"
+                + (leads > MENUS * OPTIONS ? " (only its first " + MENUS * OPTIONS + " of " + leads + " can be picked)" : "");
+    }
+
+    /**
+     * The lead picker: a menu takes 25 options and a reply 5 rows, and a text message can carry more
+     * than 25 short posts, so the leads are shown 25 to a menu (ids {@code fw:pick:<kind>:<message>:<menu>}).
+     */
+    static List<ActionRow> picker(Engagement.Kind kind, String messageId, List<MessageIndex.Entry> leads) {
+        List<ActionRow> rows = new ArrayList<>();
+        int shown = Math.min(leads.size(), MENUS * OPTIONS);
+        boolean several = shown > OPTIONS;
+        for (int from = 0; from < shown; from += OPTIONS) {
+            int to = Math.min(shown, from + OPTIONS);
+            StringSelectMenu.Builder menu = StringSelectMenu.create(PICK_PREFIX + kind.name().toLowerCase(Locale.ROOT) + ":" + messageId + ":" + from / OPTIONS)
+                    .setPlaceholder(label(kind) + ": which lead(s)?" + (several ? " (" + (from + 1) + "-" + to + ")" : ""))
+                    .setRequiredRange(1, to - from);
+            for (int i = from; i < to; i++) {
+                menu.addOption(CommandAdapter.trim((i + 1) + ". " + leads.get(i).title(), 100), leads.get(i).postId());
+            }
+            rows.add(ActionRow.of(menu.build()));
+        }
+        return rows;
     }
 
     @Override
@@ -100,7 +123,7 @@ final class EngagementAdapter extends ListenerAdapter {
         if (!id.startsWith(PICK_PREFIX)) {
             return;
         }
-        String[] parts = id.substring(PICK_PREFIX.length()).split(":", 2);
+        String[] parts = id.substring(PICK_PREFIX.length()).split(":");
         Engagement.Kind kind;
         try {
             kind = kind(parts[0]);

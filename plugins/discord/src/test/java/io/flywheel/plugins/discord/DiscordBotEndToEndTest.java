@@ -225,6 +225,40 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aTextMessageWithMoreThan25LeadsOffersThemAllInMenusOf25() {
+        // Short posts without a body: one text message carries 30 of them, more than one select menu takes.
+        mode = Packer.Mode.TEXT;
+        bodyChars = 0;
+        startBot("", Map.of());
+        List<Lead> leads = new ArrayList<>();
+        List<OutboxEntry> posts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = "https://e.co/" + i;
+            Lead l = new Lead(key, "src", "x", "L" + i, key, null, null, null, null, Instant.parse("2026-01-05T09:00:00Z").plusSeconds(i), Instant.now(),
+                    List.of(), 5);
+            leads.add(l);
+            posts.add(new OutboxEntry("discord", LeadPosts.toPost(l)));
+        }
+        store.write(new WriteBatch(leads, posts, List.of()));
+        outbox.flush();
+        assertThat(fake.messages(fake.channel())).hasSize(1);
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        String click = fake.clickButton(message, "fw:interested", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        JsonNode rows = fake.callback(click).orElseThrow().path("data").path("components");
+        assertThat(rows).hasSize(2);
+        JsonNode first = rows.get(0).path("components").get(0);
+        JsonNode second = rows.get(1).path("components").get(0);
+        assertThat(first.path("options").findValuesAsText("label")).hasSize(25).startsWith("1. L0").endsWith("25. L24");
+        assertThat(second.path("options").findValuesAsText("label")).containsExactly("26. L25", "27. L26", "28. L27", "29. L28", "30. L29");
+        assertThat(second.path("max_values").asInt()).isEqualTo(5);
+        String pick = fake.select(message, second.path("custom_id").asText(), List.of(LeadPosts.postId(leads.get(27).key())), USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(pick).isPresent());
+        assertThat(fake.callback(pick).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.get(27).key()));
+    }
+
+    @Test
     void reactionsCountOnOneLeadMessagesOnly() {
         startBot("", Map.of());
         storeLeads(1, "solo");
