@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import net.dv8tion.jda.api.components.actionrow.ActionRow;
 import net.dv8tion.jda.api.components.selections.StringSelectMenu;
+import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.StringSelectInteractionEvent;
 import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
@@ -24,7 +25,7 @@ import org.slf4j.Logger;
  * one row: Interested / Applied / Won / Not relevant. On a one-lead message a click records at
  * once; on a message with several, the click answers (only to the clicker) with menus of that
  * message's leads (25 to a menu), and the pick records. Reactions count on one-lead messages, where they are
- * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant.
+ * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant; a bot's reactions never count.
  */
 final class EngagementAdapter extends ListenerAdapter {
     static final String PICK_PREFIX = "fw:pick:";
@@ -143,6 +144,12 @@ final class EngagementAdapter extends ListenerAdapter {
     @Override
     public void onMessageReactionAdd(MessageReactionAddEvent event) {
         if (event.getJDA().getSelfUser().getIdLong() == event.getUserIdLong()) {
+            return;
+        }
+        // Bots (a poll or starboard bot reacting to every message) are not the audience. A guild reaction carries its member,
+        // so this is known without a member cache.
+        User user = event.getMember() != null ? event.getMember().getUser() : event.getUser();
+        if (user != null && (user.isBot() || user.isSystem())) {
             return;
         }
         Engagement.Kind kind = REACTIONS.get(event.getEmoji().getName());

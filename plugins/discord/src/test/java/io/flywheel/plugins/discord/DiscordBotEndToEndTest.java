@@ -62,6 +62,8 @@ class DiscordBotEndToEndTest {
     final Clock clock = Clock.systemUTC();
     Packer.Mode mode = Packer.Mode.EMBEDS;
     int bodyChars = 200;
+    /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
+    final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -87,7 +89,11 @@ class DiscordBotEndToEndTest {
         DiscordOutputFactory.Config config = new DiscordOutputFactory.Config(FakeDiscord.TOKEN, FakeDiscord.GUILD_ID, fake.channel(), channels, mode,
                 bodyChars, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
-        EngagementSink engagement = new EngagementRecorder(store, store);
+        EngagementRecorder recorder = new EngagementRecorder(store, store);
+        EngagementSink engagement = e -> {
+            reported.add(e);
+            return recorder.record(e);
+        };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
@@ -271,6 +277,22 @@ class DiscordBotEndToEndTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.WON).size() == 1);
         assertThat(events(FeedbackEvent.Type.WON).getFirst().subject()).isEqualTo("https://example.org/solo/0");
         assertThat(events(FeedbackEvent.Type.NOT_RELEVANT)).isEmpty();
+    }
+
+    @Test
+    void reactionsOfOtherBotsDoNotCount() {
+        startBot("", Map.of());
+        storeLeads(1, "solo");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        // Another bot in the server that reacts to every message (a poll or a starboard bot) is not an audience.
+        fake.react(message, "1700000000000000009", "👍", true);
+        fake.react(message, USER, "👍");
+        // Listeners see events one at a time, in order: once the person's reaction is reported, the bot's was handled.
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported.stream().anyMatch(e -> e.userId().equals(USER)));
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e.userId()).isEqualTo(USER));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.INTERESTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(USER));
     }
 
     @Test
