@@ -339,10 +339,19 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** A user reacts to {@code message} with the unicode {@code emoji}. */
     public void react(Message message, String userId, String emoji) {
+        react(message, userId, emoji, false);
+    }
+
+    /** A user, or with {@code bot} another bot (its member's user flagged {@code bot}), reacts to {@code message} with the unicode {@code emoji}. */
+    public void react(Message message, String userId, String emoji, boolean bot) {
         ObjectNode d = JSON.createObjectNode().put("user_id", userId).put("channel_id", message.channelId()).put("message_id", message.id())
                 .put("guild_id", GUILD_ID).put("burst", false).put("type", 0).put("message_author_id", APP_ID);
         d.putObject("emoji").putNull("id").put("name", emoji);
-        d.set("member", member(userId, List.of()));
+        ObjectNode member = member(userId, List.of());
+        if (bot) {
+            ((ObjectNode) member.get("user")).put("bot", true);
+        }
+        d.set("member", member);
         gateway.dispatch("MESSAGE_REACTION_ADD", d);
     }
 

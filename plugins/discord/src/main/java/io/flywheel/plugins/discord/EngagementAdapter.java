@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import net.dv8tion.jda.api.components.actionrow.ActionRow;
 import net.dv8tion.jda.api.components.selections.StringSelectMenu;
+import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.StringSelectInteractionEvent;
 import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
@@ -22,12 +23,14 @@ import org.slf4j.Logger;
  *
  * <p>A message can show up to ten leads but Discord allows 25 buttons, so each lead message has
  * one row: Interested / Applied / Won / Not relevant. On a one-lead message a click records at
- * once; on a message with several, the click answers (only to the clicker) with a menu of that
- * message's leads, and the pick records. Reactions count on one-lead messages, where they are
- * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant.
+ * once; on a message with several, the click answers (only to the clicker) with menus of that
+ * message's leads (25 to a menu), and the pick records. Reactions count on one-lead messages, where they are
+ * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant; a bot's reactions never count.
  */
 final class EngagementAdapter extends ListenerAdapter {
     static final String PICK_PREFIX = "fw:pick:";
+    /** Options in one select menu, and select menus in one reply: Discord's limits. */
+    static final int OPTIONS = 25, MENUS = 5;
     static final Map<String, Engagement.Kind> REACTIONS = Map.of(
             "👀", Engagement.Kind.INTERESTED, "👍", Engagement.Kind.INTERESTED,
             "📝", Engagement.Kind.APPLIED,
@@ -85,13 +88,34 @@ final class EngagementAdapter extends ListenerAdapter {
                     .thenAccept(text -> event.reply(text).setEphemeral(true).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
             return;
         }
-        StringSelectMenu.Builder menu = StringSelectMenu.create(PICK_PREFIX + kind.name().toLowerCase(Locale.ROOT) + ":" + messageId)
-                .setPlaceholder(label(kind) + ": which lead(s)?").setRequiredRange(1, leads.size());
-        for (int i = 0; i < leads.size(); i++) {
-            menu.addOption(CommandAdapter.trim((i + 1) + ". " + leads.get(i).title(), 100), leads.get(i).postId());
-        }
-        event.reply(label(kind) + ": pick the lead(s) from this message").setEphemeral(true).setComponents(ActionRow.of(menu.build()))
+        event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
                 .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
+    }
+
+    static String pickerText(Engagement.Kind kind, int leads) {
+        return label(kind) + ": pick the lead(s) from this message"
+                + (leads > MENUS * OPTIONS ? " (only its first " + MENUS * OPTIONS + " of " + leads + " can be picked)" : "");
+    }
+
+    /**
+     * The lead picker: a menu takes 25 options and a reply 5 rows, and a text message can carry more
+     * than 25 short posts, so the leads are shown 25 to a menu (ids {@code fw:pick:<kind>:<message>:<menu>}).
+     */
+    static List<ActionRow> picker(Engagement.Kind kind, String messageId, List<MessageIndex.Entry> leads) {
+        List<ActionRow> rows = new ArrayList<>();
+        int shown = Math.min(leads.size(), MENUS * OPTIONS);
+        boolean several = shown > OPTIONS;
+        for (int from = 0; from < shown; from += OPTIONS) {
+            int to = Math.min(shown, from + OPTIONS);
+            StringSelectMenu.Builder menu = StringSelectMenu.create(PICK_PREFIX + kind.name().toLowerCase(Locale.ROOT) + ":" + messageId + ":" + from / OPTIONS)
+                    .setPlaceholder(label(kind) + ": which lead(s)?" + (several ? " (" + (from + 1) + "-" + to + ")" : ""))
+                    .setRequiredRange(1, to - from);
+            for (int i = from; i < to; i++) {
+                menu.addOption(CommandAdapter.trim((i + 1) + ". " + leads.get(i).title(), 100), leads.get(i).postId());
+            }
+            rows.add(ActionRow.of(menu.build()));
+        }
+        return rows;
     }
 
     @Override
@@ -100,7 +124,7 @@ final class EngagementAdapter extends ListenerAdapter {
         if (!id.startsWith(PICK_PREFIX)) {
             return;
         }
-        String[] parts = id.substring(PICK_PREFIX.length()).split(":", 2);
+        String[] parts = id.substring(PICK_PREFIX.length()).split(":");
         Engagement.Kind kind;
         try {
             kind = kind(parts[0]);
@@ -120,6 +144,12 @@ final class EngagementAdapter extends ListenerAdapter {
     @Override
     public void onMessageReactionAdd(MessageReactionAddEvent event) {
         if (event.getJDA().getSelfUser().getIdLong() == event.getUserIdLong()) {
+            return;
+        }
+        // Bots (a poll or starboard bot reacting to every message) are not the audience. A guild reaction carries its member,
+        // so this is known without a member cache.
+        User user = event.getMember() != null ? event.getMember().getUser() : event.getUser();
+        if (user != null && (user.isBot() || user.isSystem())) {
             return;
         }
         Engagement.Kind kind = REACTIONS.get(event.getEmoji().getName());

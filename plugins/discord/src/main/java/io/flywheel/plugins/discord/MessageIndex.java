@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which posts each message the bot sent carries, so a button click or reaction on a message
@@ -44,12 +46,18 @@ final class MessageIndex implements AutoCloseable {
         }
         int lines = 0;
         try {
-            String run = null; // the message whose lines are being read: each put wrote one run, and the last run wins, as put replaces
+            // The message whose lines are being read: each put wrote one run, and the last run wins, as put replaces. A message
+            // carries a post once, so a post seen again in the run starts the next put of the same message (one sent again after
+            // a crash comes back from Discord as the same message, and its two runs are adjacent when nothing was sent between).
+            String run = null;
+            Set<String> runPosts = new HashSet<>();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.split("\t", -1);
                 if (f.length == 4) {
-                    if (!f[0].equals(run)) {
+                    if (!f[0].equals(run) || !runPosts.add(f[1])) {
                         run = f[0];
+                        runPosts.clear();
+                        runPosts.add(f[1]);
                         byMessage.remove(run);
                         byMessage.put(run, new ArrayList<>());
                     }

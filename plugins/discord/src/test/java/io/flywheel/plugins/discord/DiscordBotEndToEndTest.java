@@ -62,6 +62,8 @@ class DiscordBotEndToEndTest {
     final Clock clock = Clock.systemUTC();
     Packer.Mode mode = Packer.Mode.EMBEDS;
     int bodyChars = 200;
+    /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
+    final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -87,7 +89,11 @@ class DiscordBotEndToEndTest {
         DiscordOutputFactory.Config config = new DiscordOutputFactory.Config(FakeDiscord.TOKEN, FakeDiscord.GUILD_ID, fake.channel(), channels, mode,
                 bodyChars, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
-        EngagementSink engagement = new EngagementRecorder(store, store);
+        EngagementRecorder recorder = new EngagementRecorder(store, store);
+        EngagementSink engagement = e -> {
+            reported.add(e);
+            return recorder.record(e);
+        };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
@@ -225,6 +231,40 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aTextMessageWithMoreThan25LeadsOffersThemAllInMenusOf25() {
+        // Short posts without a body: one text message carries 30 of them, more than one select menu takes.
+        mode = Packer.Mode.TEXT;
+        bodyChars = 0;
+        startBot("", Map.of());
+        List<Lead> leads = new ArrayList<>();
+        List<OutboxEntry> posts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = "https://e.co/" + i;
+            Lead l = new Lead(key, "src", "x", "L" + i, key, null, null, null, null, Instant.parse("2026-01-05T09:00:00Z").plusSeconds(i), Instant.now(),
+                    List.of(), 5);
+            leads.add(l);
+            posts.add(new OutboxEntry("discord", LeadPosts.toPost(l)));
+        }
+        store.write(new WriteBatch(leads, posts, List.of()));
+        outbox.flush();
+        assertThat(fake.messages(fake.channel())).hasSize(1);
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        String click = fake.clickButton(message, "fw:interested", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        JsonNode rows = fake.callback(click).orElseThrow().path("data").path("components");
+        assertThat(rows).hasSize(2);
+        JsonNode first = rows.get(0).path("components").get(0);
+        JsonNode second = rows.get(1).path("components").get(0);
+        assertThat(first.path("options").findValuesAsText("label")).hasSize(25).startsWith("1. L0").endsWith("25. L24");
+        assertThat(second.path("options").findValuesAsText("label")).containsExactly("26. L25", "27. L26", "28. L27", "29. L28", "30. L29");
+        assertThat(second.path("max_values").asInt()).isEqualTo(5);
+        String pick = fake.select(message, second.path("custom_id").asText(), List.of(LeadPosts.postId(leads.get(27).key())), USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(pick).isPresent());
+        assertThat(fake.callback(pick).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.get(27).key()));
+    }
+
+    @Test
     void reactionsCountOnOneLeadMessagesOnly() {
         startBot("", Map.of());
         storeLeads(1, "solo");
@@ -237,6 +277,22 @@ class DiscordBotEndToEndTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.WON).size() == 1);
         assertThat(events(FeedbackEvent.Type.WON).getFirst().subject()).isEqualTo("https://example.org/solo/0");
         assertThat(events(FeedbackEvent.Type.NOT_RELEVANT)).isEmpty();
+    }
+
+    @Test
+    void reactionsOfOtherBotsDoNotCount() {
+        startBot("", Map.of());
+        storeLeads(1, "solo");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        // Another bot in the server that reacts to every message (a poll or a starboard bot) is not an audience.
+        fake.react(message, "1700000000000000009", "👍", true);
+        fake.react(message, USER, "👍");
+        // Listeners see events one at a time, in order: once the person's reaction is reported, the bot's was handled.
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported.stream().anyMatch(e -> e.userId().equals(USER)));
+        assertThat(reported).singleElement().satisfies(e -> assertThat(e.userId()).isEqualTo(USER));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.INTERESTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(USER));
     }
 
     @Test
@@ -292,6 +348,26 @@ class DiscordBotEndToEndTest {
         List<io.flywheel.api.output.Delivery> again = bot.send(posts).join();
         assertThat(fake.messages(fake.channel())).hasSize(2);
         assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void aOneLeadMessageSentAgainAfterACrashStillTakesReactionsAndClicksAfterARestart() throws Exception {
+        startBot("", Map.of());
+        List<Lead> leads = storeLeads(1, "solo");
+        List<io.flywheel.api.output.Post> posts = leads.stream().map(LeadPosts::toPost).toList();
+        bot.send(posts).join();
+        // As if the process died before the store recorded the delivery: sent again, Discord returns the same message.
+        bot.send(posts).join();
+        bot.close();
+        bot = null;
+        startBot("", Map.of());
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        fake.react(message, USER, "🏆");
+        String click = fake.clickButton(message, "fw:interested", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent() && !events(FeedbackEvent.Type.WON).isEmpty());
+        assertThat(fake.callback(click).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
     }
 
     @Test

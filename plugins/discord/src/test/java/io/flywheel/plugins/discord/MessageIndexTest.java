@@ -27,4 +27,25 @@ class MessageIndexTest {
             assertThat(reopened.get("m2")).hasSize(1);
         }
     }
+
+    @Test
+    void aMessageRecordedTwiceInARowReadsBackWithEachPostOnce() throws Exception {
+        // The last message before a crash is sent again first after it, and Discord returns the same message (enforce_nonce):
+        // its two records are adjacent in the file. Read back as one run, a one-lead message showed its lead twice, so its
+        // reactions were ignored as ambiguous and a click offered the same lead twice in the picker.
+        MessageIndex.Entry lead = new MessageIndex.Entry("p1", "https://example.org/1", "Backend engineer");
+        MessageIndex.Entry other = new MessageIndex.Entry("p2", "https://example.org/2", "Go developer");
+        try (MessageIndex index = new MessageIndex(dir.resolve("messages.tsv"), 100)) {
+            index.put("m0", List.of(other));
+            index.put("m1", List.of(lead));
+            index.put("m1", List.of(lead));
+            index.put("m2", List.of(lead, other));
+            index.put("m2", List.of(lead, other));
+        }
+        try (MessageIndex reopened = new MessageIndex(dir.resolve("messages.tsv"), 100)) {
+            assertThat(reopened.get("m0")).containsExactly(other);
+            assertThat(reopened.get("m1")).containsExactly(lead);
+            assertThat(reopened.get("m2")).containsExactly(lead, other);
+        }
+    }
 }
