@@ -367,27 +367,16 @@ class PaperTraderTest {
         store.close();
     }
 
-    /** A feed whose source can stop updating: while down it has no new bars, then it has all it missed. */
+    /**
+     * A feed whose source can stop updating: while {@code down} it has no new bars, then it has all it
+     * missed; while {@code failing} its requests fail, as when its server cannot be reached.
+     */
     private static final class Outage implements MarketFeed {
         private final MarketFeed feed;
         boolean down;
-
-        Outage(MarketFeed feed) {
-            this.feed = feed;
-        }
-
-        @Override
-        public List<Bar> fetch(Instant since) throws Exception {
-            return down ? List.of() : feed.fetch(since);
-        }
-    }
-
-    /** A feed whose requests fail while {@code failing}, as one whose server cannot be reached. */
-    private static final class Failing implements MarketFeed {
-        private final MarketFeed feed;
         boolean failing;
 
-        Failing(MarketFeed feed) {
+        Outage(MarketFeed feed) {
             this.feed = feed;
         }
 
@@ -396,7 +385,7 @@ class PaperTraderTest {
             if (failing) {
                 throw new IOException("connection refused");
             }
-            return feed.fetch(since);
+            return down ? List.of() : feed.fetch(since);
         }
     }
 
@@ -420,7 +409,7 @@ class PaperTraderTest {
         store.close();
 
         store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Failing btc = new Failing(new ClosedBars(BTC_400, clock));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.failing = true;
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc); // eth is fetched first, then btc fails
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
