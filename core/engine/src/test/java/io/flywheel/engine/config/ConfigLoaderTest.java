@@ -90,6 +90,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aValueARecordRejectsIsPointedAtWhereItIsWrittenNotAtTheSectionStart() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                store:
+                  retention: 30d
+                  fsync: batch
+                  checkpoint: 2h
+                http: {retries: 2, timeout: 0s}
+                commands:
+                  admin-roles: "42"
+                  admin-users: 123, abc
+                sources:
+                  - id: hn
+                    type: rss
+                    url: https://example.org/feed
+                    every: 0s
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:5:15: error: store: checkpoint: must be between 0s and 1h, found PT2H",
+                "config.yml:6:29: error: http: timeout: must be positive",
+                // the message names no key: the section it came from
+                "config.yml:8:3: error: commands: admin ids are Discord ids (digits), found 'abc'",
+                "config.yml:14:12: error: sources[hn]: every: must be at least 1s, found 0s");
+    }
+
+    @Test
     void aMarketPolledMoreOftenThanEverySecondIsNamedWithItsValue() throws Exception {
         for (String every : new String[] {"0s", "0", "500ms", "PT-5S"}) {
             var r = load("""
@@ -101,12 +127,12 @@ class ConfigLoaderTest {
                         every: %s
                     """.formatted(every), Map.of());
             assertThat(messages(r)).as(every).singleElement().asString()
-                    .startsWith("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found ");
+                    .startsWith("config.yml:6:12: error: markets[btc]: every: must be at least 1s, found ");
         }
         assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 500ms\n", Map.of())))
-                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found 500ms");
+                .containsExactly("config.yml:6:12: error: markets[btc]: every: must be at least 1s, found 500ms");
         assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: PT-5S\n", Map.of())))
-                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found PT-5S");
+                .containsExactly("config.yml:6:12: error: markets[btc]: every: must be at least 1s, found PT-5S");
         var ok = load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 1s\n", Map.of());
         assertThat(ok.problems().all()).isEmpty();
         assertThat(ok.config().orElseThrow().instances(ComponentKind.MARKET).getFirst().host(HostSettings.Market.class).every()).isEqualTo(Duration.ofSeconds(1));
