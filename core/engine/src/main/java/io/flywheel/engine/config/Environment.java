@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern COMMENT = Pattern.compile("\\s#");
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
 
     private final Map<String, String> variables;
@@ -38,8 +39,12 @@ public final class Environment {
         if (dotEnv != null && Files.isRegularFile(dotEnv)) {
             try {
                 List<String> lines = Files.readAllLines(dotEnv, StandardCharsets.UTF_8);
+                Map<String, Integer> lineOf = new LinkedHashMap<>();
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i);
+                    if (i == 0 && line.startsWith("\uFEFF")) {
+                        line = line.substring(1); // a byte-order mark, as some Windows editors write
+                    }
                     String trimmed = line.strip();
                     if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                         continue;
@@ -52,7 +57,20 @@ public final class Environment {
                                 + "' that is not in that form (its value is not shown)");
                         continue;
                     }
-                    fromFile.put(m.group(1), unquote(m.group(2).strip()));
+                    String name = m.group(1);
+                    Location at = new Location(dotEnv, i + 1, m.start(2) + 1);
+                    String value;
+                    try {
+                        value = value(m.group(2));
+                    } catch (IllegalArgumentException e) {
+                        problems.error(at, name + ": " + e.getMessage() + " (its value is not shown)");
+                        continue;
+                    }
+                    Integer first = lineOf.putIfAbsent(name, i + 1);
+                    if (first != null) {
+                        problems.warning(at, name + " is set twice (first at line " + first + "); the last one is used");
+                    }
+                    fromFile.put(name, value);
                 }
             } catch (IOException e) {
                 problems.error(Location.of(dotEnv), "cannot read: " + e.getMessage());
@@ -156,13 +174,54 @@ public final class Environment {
         return names;
     }
 
-    private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-            String inner = value.substring(1, value.length() - 1);
-            return value.startsWith("\"") ? inner.replace("\\n", "\n").replace("\\\"", "\"") : inner;
+    /**
+     * The value of a .env line after {@code NAME=}: quoted ({@code "..."} with {@code \\n},
+     * {@code \\"} and {@code \\\\} escapes, or {@code '...'} as written) or bare, either followed by
+     * an optional {@code # comment}. Throws naming what is wrong, never the value.
+     */
+    private static String value(String raw) {
+        String v = raw.strip();
+        if (v.isEmpty() || v.charAt(0) != '"' && v.charAt(0) != '\'') {
+            Matcher comment = COMMENT.matcher(v);
+            return comment.find() ? v.substring(0, comment.start()).strip() : v;
         }
-        int comment = value.indexOf(" #");
-        return comment >= 0 ? value.substring(0, comment).strip() : value;
+        char quote = v.charAt(0);
+        int close = 1;
+        while (close < v.length() && v.charAt(close) != quote) {
+            close += quote == '"' && v.charAt(close) == '\\' ? 2 : 1;
+        }
+        if (close >= v.length()) {
+            throw new IllegalArgumentException("the value opens a quote (" + quote + ") and never closes it");
+        }
+        String inner;
+        String rest = v.substring(close + 1);
+        if (rest.isBlank() || rest.matches("\\s+#.*")) {
+            inner = v.substring(1, close);
+        } else if (v.endsWith(String.valueOf(quote))) {
+            inner = v.substring(1, v.length() - 1); // quoted as a whole, quotes inside kept: 'it''s'
+        } else {
+            throw new IllegalArgumentException("text after the closing quote (" + quote + "); a comment after a value needs a space before '#'");
+        }
+        return quote == '"' ? unescape(inner) : inner;
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char next = s.charAt(i + 1);
+                switch (next) {
+                    case 'n' -> out.append('\n');
+                    case '"', '\\' -> out.append(next);
+                    default -> out.append(c).append(next);
+                }
+                i++;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String abbreviate(String s) {

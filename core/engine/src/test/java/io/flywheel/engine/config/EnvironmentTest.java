@@ -85,6 +85,40 @@ class EnvironmentTest {
     }
 
     @Test
+    void quotedValuesWithACommentAByteOrderMarkAndWindowsLineEndingsReadAsWritten() throws Exception {
+        Path dotEnv = dir.resolve(".env");
+        Files.write(dotEnv, ("\uFEFFDISCORD_TOKEN=\"tok-en.value\" # from the developer portal\r\n"
+                + "CHANNEL='123456' # #jobs\r\n"
+                + "PASS=\"a\\\"b\\\\c\"\r\n"
+                + "URL=https://example.org/?a=b#frag\r\n"
+                + "BARE=value\t# tab before the comment\r\n"
+                + "EMPTY=\r\n"
+                + "CHANNEL=654321\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(env.dotEnvValues()).containsEntry("DISCORD_TOKEN", "tok-en.value").containsEntry("PASS", "a\"b\\c")
+                .containsEntry("URL", "https://example.org/?a=b#frag").containsEntry("BARE", "value").containsEntry("EMPTY", "")
+                .containsEntry("CHANNEL", "654321");
+        assertThat(problems.all()).extracting(Problem::toString)
+                .containsExactly(".env:7:9: warning: CHANNEL is set twice (first at line 2); the last one is used");
+    }
+
+    @Test
+    void aQuoteLeftOpenOrTextAfterTheClosingQuoteIsNamedWithoutTheValue() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                API_KEY="sk_live_secret_1
+                OTHER=fine
+                TOKEN='sk_live_secret_2'x
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(env.dotEnvValues()).containsOnlyKeys("OTHER");
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                ".env:1:9: error: API_KEY: the value opens a quote (\") and never closes it (its value is not shown)",
+                ".env:3:7: error: TOKEN: text after the closing quote ('); a comment after a value needs a space before '#' (its value is not shown)");
+    }
+
+    @Test
     void aMissingDotEnvIsFine() {
         Problems problems = new Problems();
         Environment env = Environment.load(Map.of("A", "1"), dir.resolve(".env"), problems);
