@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The variables a config may reference: the process environment over a {@code .env} file (the
  * environment wins), and the substitution of {@code ${VAR}}, {@code ${VAR:-default}} and
- * {@code ${VAR:+alternative}} in config values ({@code $$} is a literal dollar).
+ * {@code ${VAR:+alternative}} in config values (the default or alternative may hold references
+ * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar).
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -117,7 +118,7 @@ public final class Environment {
                 out.append('$');
                 i += 2;
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
-                int close = text.indexOf('}', i + 2);
+                int close = closingBrace(text, i + 2);
                 if (close < 0) {
                     problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
                     out.append(text, i, text.length());
@@ -148,17 +149,36 @@ public final class Environment {
             return "";
         }
         boolean set = isSet(name);
+        // the word may itself hold references, ${A:-${B}}; only the word used is expanded, as a shell does
         if (":-".equals(op)) {
-            return set ? variables.get(name) : word;
+            return set ? variables.get(name) : substitute(word, where, problems);
         }
         if (":+".equals(op)) {
-            return set ? word : "";
+            return set ? substitute(word, where, problems) : "";
         }
         if (!set) {
             problems.error(where, "environment variable " + name + " is not set (put it in the environment or in .env; .env.example documents it)");
             return "";
         }
         return variables.get(name);
+    }
+
+    /** The index of the '}' that closes the reference whose name starts at {@code from}, past nested ones; -1 when none does. */
+    private static int closingBrace(String text, int from) {
+        int depth = 0;
+        for (int j = from; j < text.length(); j++) {
+            char c = text.charAt(j);
+            if (c == '$' && j + 1 < text.length() && (text.charAt(j + 1) == '$' || text.charAt(j + 1) == '{')) {
+                depth += text.charAt(j + 1) == '{' ? 1 : 0;
+                j++;
+            } else if (c == '}') {
+                if (depth == 0) {
+                    return j;
+                }
+                depth--;
+            }
+        }
+        return -1;
     }
 
     /** Names referenced by {@code ${NAME}} in {@code text} that have no default. */

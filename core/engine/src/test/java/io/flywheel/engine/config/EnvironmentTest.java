@@ -29,6 +29,20 @@ class EnvironmentTest {
     }
 
     @Test
+    void aDefaultOrAlternativeMayReferenceAnotherVariable() {
+        Environment env = Environment.of(Map.of("A", "a", "B", "b"));
+        Problems problems = new Problems();
+        assertThat(env.substitute("${A:-${B}}", HERE, problems)).isEqualTo("a");
+        assertThat(env.substitute("${X:-${B}}/x", HERE, problems)).isEqualTo("b/x");
+        assertThat(env.substitute("${X:-${Y:-${B:+on}}}", HERE, problems)).isEqualTo("on");
+        assertThat(env.substitute("${A:+${B}-$${B}}", HERE, problems)).isEqualTo("b-${B}");
+        assertThat(env.substitute("${A:-${MISSING}}", HERE, problems)).isEqualTo("a");
+        assertThat(problems.all()).isEmpty();
+        assertThat(env.substitute("${X:-${MISSING}}", HERE, problems)).isEmpty();
+        assertThat(problems.all()).extracting(Problem::message).singleElement().asString().startsWith("environment variable MISSING is not set");
+    }
+
+    @Test
     void namesEveryMissingVariableWithItsLocation() {
         Problems problems = new Problems();
         Environment.of(Map.of()).substitute("${DISCORD_TOKEN} and ${WEBHOOK_URL}", HERE, problems);
