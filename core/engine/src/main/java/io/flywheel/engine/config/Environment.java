@@ -156,8 +156,12 @@ public final class Environment {
         if (":+".equals(op)) {
             return set ? substitute(word, where, problems) : "";
         }
-        if (!set) {
+        if (!set && fromDotEnv.getOrDefault(name, "").isEmpty()) {
             problems.error(where, "environment variable " + name + " is not set (put it in the environment or in .env; .env.example documents it)");
+            return "";
+        }
+        if (!set) {
+            problems.error(where, "environment variable " + name + " is empty in the process environment, which wins over its value in .env (unset it there or give it the value)");
             return "";
         }
         return variables.get(name);

@@ -86,6 +86,18 @@ class EnvironmentTest {
     }
 
     @Test
+    void anEmptyProcessVariableHidingTheDotEnvValueIsSaidSo() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), "DISCORD_TOKEN=from-file\n");
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of("DISCORD_TOKEN", ""), dotEnv, problems);
+        env.substitute("${DISCORD_TOKEN}", HERE, problems);
+        env.substitute("${ABSENT}", HERE, problems);
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                "config.yml:3:7: error: environment variable ABSENT is not set (put it in the environment or in .env; .env.example documents it)",
+                "config.yml:3:7: error: environment variable DISCORD_TOKEN is empty in the process environment, which wins over its value in .env (unset it there or give it the value)");
+    }
+
+    @Test
     void aSecretWrittenTheWrongWayIsNotPrintedInTheError() throws Exception {
         Path dotEnv = Files.writeString(dir.resolve(".env"), """
                 JOBS_API_KEY: sk_live_abcdef1234567890
