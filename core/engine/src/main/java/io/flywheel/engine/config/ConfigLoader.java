@@ -215,7 +215,8 @@ public final class ConfigLoader {
                 continue;
             }
             boolean enabled = true;
-            if (map.get("enabled") != null) {
+            // `enabled:` with no value is the default, as for every other key; it silently disabled the entry
+            if (map.get("enabled") != null && !(map.get("enabled") instanceof ConfigNode.ScalarNode s && (s.text() == null || s.text().isBlank()))) {
                 Optional<Boolean> e = binder.bind(map.get("enabled"), Boolean.class, where + ".enabled", problems);
                 enabled = e.orElse(Boolean.FALSE);
             }

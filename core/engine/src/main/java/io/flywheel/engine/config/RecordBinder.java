@@ -138,6 +138,9 @@ public final class RecordBinder {
             problems.error(node.location(), path + ": expected " + expected(raw) + ", found " + describe(node));
             return INVALID;
         }
+        if (scalar.text().isBlank() && raw != String.class) {
+            return null; // `key:` with nothing written is the default; only a value substituted to nothing is false
+        }
         String text = environment.substitute(scalar.text(), scalar.location(), problems);
         return scalar(text, raw, scalar.location(), path, problems);
     }

@@ -116,6 +116,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void enabledWithNoValueIsTheDefaultNotAQuietlyDisabledEntry() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - id: hn
+                    type: rss
+                    enabled:
+                  - id: off
+                    type: rss
+                    enabled: false
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().enabled(ComponentKind.SOURCE)).extracting(Instance::id).containsExactly("hn");
+        var watch = load("keywords: {java: 1}\nrules:\n  watch:\n", Map.of());
+        assertThat(watch.problems().all()).isEmpty();
+        assertThat(watch.config().orElseThrow().rules().watch()).isTrue();
+        var off = load("keywords: {java: 1}\nrules:\n  watch: ${WATCH:+true}\n", Map.of());
+        assertThat(off.config().orElseThrow().rules().watch()).isFalse();
+    }
+
+    @Test
     void aMarketPolledMoreOftenThanEverySecondIsNamedWithItsValue() throws Exception {
         for (String every : new String[] {"0s", "0", "500ms", "PT-5S"}) {
             var r = load("""
