@@ -252,11 +252,16 @@ class ConfigLoaderTest {
                   - id: ok
                     type: discord
                     token: ${DISCORD_TOKEN:-}
+                  - id: fallback
+                    type: json
+                    api-key: ${JOBS_API_KEY:-sk_live_0123456789}
+                    password: ${DB_PASSWORD:+${DB_PASSWORD}}
                 """, Map.of());
         assertThat(r.problems().hasErrors()).isFalse();
         assertThat(messages(r)).containsExactly(
                 "config.yml:6:10: warning: outputs[0].url: a Discord token or webhook URL written in clear; put it in .env and write ${NAME} here",
-                "config.yml:9:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here");
+                "config.yml:9:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here",
+                "config.yml:15:14: warning: outputs[3].api-key: looks like a secret written in clear; put it in .env and write ${NAME} here");
     }
 
     @Test
