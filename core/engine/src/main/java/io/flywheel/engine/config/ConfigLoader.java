@@ -24,6 +24,8 @@ public final class ConfigLoader {
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(token|secret|password|passwd|api[-_]?key|webhook[-_]?url|webhook).*");
     private static final Pattern DISCORD_WEBHOOK = Pattern.compile("https://(?:\\w+\\.)?discord(?:app)?\\.com/api/(?:v\\d+/)?webhooks/\\d+/[\\w-]+.*");
     private static final Pattern DISCORD_TOKEN = Pattern.compile("[MNO][A-Za-z\\d_-]{23,27}\\.[A-Za-z\\d_-]{6}\\.[A-Za-z\\d_-]{27,}");
+    /** {@code ${NAME:-default}} with a default: a secret key's default is the secret written in clear. */
+    private static final Pattern SECRET_DEFAULT = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*:-[^}\\s][^}]*}");
     private static final Set<String> COMMON_KEYS = Set.of("id", "type", "enabled");
 
     /** What loading produced: the config when it could be read at all, and every problem. */
@@ -215,7 +217,8 @@ public final class ConfigLoader {
                 continue;
             }
             boolean enabled = true;
-            if (map.get("enabled") != null) {
+            // `enabled:` with no value is the default, as for every other key; it silently disabled the entry
+            if (map.get("enabled") != null && !(map.get("enabled") instanceof ConfigNode.ScalarNode s && (s.text() == null || s.text().isBlank()))) {
                 Optional<Boolean> e = binder.bind(map.get("enabled"), Boolean.class, where + ".enabled", problems);
                 enabled = e.orElse(Boolean.FALSE);
             }
@@ -281,7 +284,7 @@ public final class ConfigLoader {
             case ConfigNode.MapNode map -> map.entries().forEach((key, entry) -> {
                 String p = path.isEmpty() ? key : path + "." + key;
                 if (entry.value() instanceof ConfigNode.ScalarNode s && s.text() != null && !s.text().isBlank()
-                        && SECRET_KEY.matcher(key).matches() && !s.text().contains("${")) {
+                        && SECRET_KEY.matcher(key).matches() && (!s.text().contains("${") || SECRET_DEFAULT.matcher(s.text()).find())) {
                     problems.warning(s.location(), p + ": looks like a secret written in clear; put it in .env and write ${NAME} here");
                 } else {
                     warnAboutSecrets(entry.value(), p, problems);

@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
 /**
  * The variables a config may reference: the process environment over a {@code .env} file (the
  * environment wins), and the substitution of {@code ${VAR}}, {@code ${VAR:-default}} and
- * {@code ${VAR:+alternative}} in config values ({@code $$} is a literal dollar).
+ * {@code ${VAR:+alternative}} in config values (the default or alternative may hold references
+ * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar).
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern COMMENT = Pattern.compile("\\s#");
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
 
     private final Map<String, String> variables;
@@ -38,8 +40,12 @@ public final class Environment {
         if (dotEnv != null && Files.isRegularFile(dotEnv)) {
             try {
                 List<String> lines = Files.readAllLines(dotEnv, StandardCharsets.UTF_8);
+                Map<String, Integer> lineOf = new LinkedHashMap<>();
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i);
+                    if (i == 0 && line.startsWith("\uFEFF")) {
+                        line = line.substring(1); // a byte-order mark, as some Windows editors write
+                    }
                     String trimmed = line.strip();
                     if (trimmed.isEmpty() || trimmed.startsWith("#")) {
                         continue;
@@ -52,7 +58,20 @@ public final class Environment {
                                 + "' that is not in that form (its value is not shown)");
                         continue;
                     }
-                    fromFile.put(m.group(1), unquote(m.group(2).strip()));
+                    String name = m.group(1);
+                    Location at = new Location(dotEnv, i + 1, m.start(2) + 1);
+                    String value;
+                    try {
+                        value = value(m.group(2));
+                    } catch (IllegalArgumentException e) {
+                        problems.error(at, name + ": " + e.getMessage() + " (its value is not shown)");
+                        continue;
+                    }
+                    Integer first = lineOf.putIfAbsent(name, i + 1);
+                    if (first != null) {
+                        problems.warning(at, name + " is set twice (first at line " + first + "); the last one is used");
+                    }
+                    fromFile.put(name, value);
                 }
             } catch (IOException e) {
                 problems.error(Location.of(dotEnv), "cannot read: " + e.getMessage());
@@ -99,7 +118,7 @@ public final class Environment {
                 out.append('$');
                 i += 2;
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
-                int close = text.indexOf('}', i + 2);
+                int close = closingBrace(text, i + 2);
                 if (close < 0) {
                     problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
                     out.append(text, i, text.length());
@@ -130,17 +149,40 @@ public final class Environment {
             return "";
         }
         boolean set = isSet(name);
+        // the word may itself hold references, ${A:-${B}}; only the word used is expanded, as a shell does
         if (":-".equals(op)) {
-            return set ? variables.get(name) : word;
+            return set ? variables.get(name) : substitute(word, where, problems);
         }
         if (":+".equals(op)) {
-            return set ? word : "";
+            return set ? substitute(word, where, problems) : "";
         }
-        if (!set) {
+        if (!set && fromDotEnv.getOrDefault(name, "").isEmpty()) {
             problems.error(where, "environment variable " + name + " is not set (put it in the environment or in .env; .env.example documents it)");
             return "";
         }
+        if (!set) {
+            problems.error(where, "environment variable " + name + " is empty in the process environment, which wins over its value in .env (unset it there or give it the value)");
+            return "";
+        }
         return variables.get(name);
+    }
+
+    /** The index of the '}' that closes the reference whose name starts at {@code from}, past nested ones; -1 when none does. */
+    private static int closingBrace(String text, int from) {
+        int depth = 0;
+        for (int j = from; j < text.length(); j++) {
+            char c = text.charAt(j);
+            if (c == '$' && j + 1 < text.length() && (text.charAt(j + 1) == '$' || text.charAt(j + 1) == '{')) {
+                depth += text.charAt(j + 1) == '{' ? 1 : 0;
+                j++;
+            } else if (c == '}') {
+                if (depth == 0) {
+                    return j;
+                }
+                depth--;
+            }
+        }
+        return -1;
     }
 
     /** Names referenced by {@code ${NAME}} in {@code text} that have no default. */
@@ -156,13 +198,54 @@ public final class Environment {
         return names;
     }
 
-    private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-            String inner = value.substring(1, value.length() - 1);
-            return value.startsWith("\"") ? inner.replace("\\n", "\n").replace("\\\"", "\"") : inner;
+    /**
+     * The value of a .env line after {@code NAME=}: quoted ({@code "..."} with {@code \\n},
+     * {@code \\"} and {@code \\\\} escapes, or {@code '...'} as written) or bare, either followed by
+     * an optional {@code # comment}. Throws naming what is wrong, never the value.
+     */
+    private static String value(String raw) {
+        String v = raw.strip();
+        if (v.isEmpty() || v.charAt(0) != '"' && v.charAt(0) != '\'') {
+            Matcher comment = COMMENT.matcher(v);
+            return comment.find() ? v.substring(0, comment.start()).strip() : v;
         }
-        int comment = value.indexOf(" #");
-        return comment >= 0 ? value.substring(0, comment).strip() : value;
+        char quote = v.charAt(0);
+        int close = 1;
+        while (close < v.length() && v.charAt(close) != quote) {
+            close += quote == '"' && v.charAt(close) == '\\' ? 2 : 1;
+        }
+        if (close >= v.length()) {
+            throw new IllegalArgumentException("the value opens a quote (" + quote + ") and never closes it");
+        }
+        String inner;
+        String rest = v.substring(close + 1);
+        if (rest.isBlank() || rest.matches("\\s+#.*")) {
+            inner = v.substring(1, close);
+        } else if (v.endsWith(String.valueOf(quote))) {
+            inner = v.substring(1, v.length() - 1); // quoted as a whole, quotes inside kept: 'it''s'
+        } else {
+            throw new IllegalArgumentException("text after the closing quote (" + quote + "); a comment after a value needs a space before '#'");
+        }
+        return quote == '"' ? unescape(inner) : inner;
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char next = s.charAt(i + 1);
+                switch (next) {
+                    case 'n' -> out.append('\n');
+                    case '"', '\\' -> out.append(next);
+                    default -> out.append(c).append(next);
+                }
+                i++;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static String abbreviate(String s) {

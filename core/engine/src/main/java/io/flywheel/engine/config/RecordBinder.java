@@ -31,6 +31,8 @@ import java.util.regex.PatternSyntaxException;
 public final class RecordBinder {
     /** Marks a value that could not be bound; its problem is already recorded. */
     private static final Object INVALID = new Object();
+    /** The key a record's validation message starts with: {@code every: must be ...}, {@code channels.jobs: ...}. */
+    private static final Pattern BLAMED_KEY = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)[.:]");
 
     private final Environment environment;
     private final Path baseDir;
@@ -135,6 +137,9 @@ public final class RecordBinder {
         if (!(node instanceof ConfigNode.ScalarNode scalar)) {
             problems.error(node.location(), path + ": expected " + expected(raw) + ", found " + describe(node));
             return INVALID;
+        }
+        if (scalar.text().isBlank() && raw != String.class) {
+            return null; // `key:` with nothing written is the default; only a value substituted to nothing is false
         }
         String text = environment.substitute(scalar.text(), scalar.location(), problems);
         return scalar(text, raw, scalar.location(), path, problems);
@@ -279,12 +284,30 @@ public final class RecordBinder {
             if (cause instanceof NullPointerException && byKey.containsKey(Names.normalize(message))) {
                 message = "missing required key '" + Names.kebab(byKey.get(Names.normalize(message)).getName()) + "'";
             }
-            problems.error(map.location(), path + ": " + message);
+            problems.error(blamed(message, byKey, given).orElse(map.location()), path + ": " + message);
             return INVALID;
         } catch (ReflectiveOperationException | RuntimeException e) {
             problems.error(map.location(), path + ": cannot build " + type.getSimpleName() + ": " + e);
             return INVALID;
         }
+    }
+
+    /**
+     * Where the value a validation message names was written: records reject a value with
+     * {@code "key: why"} (or {@code "key.sub: why"}), so the operator is sent to that line rather
+     * than to the start of the section. Empty when the message names no key that was given.
+     */
+    private static Optional<Location> blamed(String message, Map<String, RecordComponent> byKey, Map<String, ConfigNode.Entry> given) {
+        java.util.regex.Matcher m = BLAMED_KEY.matcher(message);
+        if (!m.lookingAt()) {
+            return Optional.empty();
+        }
+        RecordComponent c = byKey.get(Names.normalize(m.group(1)));
+        ConfigNode.Entry entry = c == null ? null : given.get(c.getName());
+        if (entry == null) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.value() instanceof ConfigNode.ScalarNode s && s.text() == null ? entry.keyLocation() : entry.value().location());
     }
 
     private static boolean isAbsent(ConfigNode node) {

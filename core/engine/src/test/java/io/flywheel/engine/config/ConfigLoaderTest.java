@@ -90,6 +90,53 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aValueARecordRejectsIsPointedAtWhereItIsWrittenNotAtTheSectionStart() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                store:
+                  retention: 30d
+                  fsync: batch
+                  checkpoint: 2h
+                http: {retries: 2, timeout: 0s}
+                commands:
+                  admin-roles: "42"
+                  admin-users: 123, abc
+                sources:
+                  - id: hn
+                    type: rss
+                    url: https://example.org/feed
+                    every: 0s
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:5:15: error: store: checkpoint: must be between 0s and 1h, found PT2H",
+                "config.yml:6:29: error: http: timeout: must be positive",
+                // the message names no key: the section it came from
+                "config.yml:8:3: error: commands: admin ids are Discord ids (digits), found 'abc'",
+                "config.yml:14:12: error: sources[hn]: every: must be at least 1s, found 0s");
+    }
+
+    @Test
+    void enabledWithNoValueIsTheDefaultNotAQuietlyDisabledEntry() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - id: hn
+                    type: rss
+                    enabled:
+                  - id: off
+                    type: rss
+                    enabled: false
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        assertThat(r.config().orElseThrow().enabled(ComponentKind.SOURCE)).extracting(Instance::id).containsExactly("hn");
+        var watch = load("keywords: {java: 1}\nrules:\n  watch:\n", Map.of());
+        assertThat(watch.problems().all()).isEmpty();
+        assertThat(watch.config().orElseThrow().rules().watch()).isTrue();
+        var off = load("keywords: {java: 1}\nrules:\n  watch: ${WATCH:+true}\n", Map.of());
+        assertThat(off.config().orElseThrow().rules().watch()).isFalse();
+    }
+
+    @Test
     void aMarketPolledMoreOftenThanEverySecondIsNamedWithItsValue() throws Exception {
         for (String every : new String[] {"0s", "0", "500ms", "PT-5S"}) {
             var r = load("""
@@ -101,12 +148,12 @@ class ConfigLoaderTest {
                         every: %s
                     """.formatted(every), Map.of());
             assertThat(messages(r)).as(every).singleElement().asString()
-                    .startsWith("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found ");
+                    .startsWith("config.yml:6:12: error: markets[btc]: every: must be at least 1s, found ");
         }
         assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 500ms\n", Map.of())))
-                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found 500ms");
+                .containsExactly("config.yml:6:12: error: markets[btc]: every: must be at least 1s, found 500ms");
         assertThat(messages(load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: PT-5S\n", Map.of())))
-                .containsExactly("config.yml:4:5: error: markets[btc]: every: must be at least 1s, found PT-5S");
+                .containsExactly("config.yml:6:12: error: markets[btc]: every: must be at least 1s, found PT-5S");
         var ok = load("keywords:\n  java: 1\nmarkets:\n  - id: btc\n    type: csv\n    every: 1s\n", Map.of());
         assertThat(ok.problems().all()).isEmpty();
         assertThat(ok.config().orElseThrow().instances(ComponentKind.MARKET).getFirst().host(HostSettings.Market.class).every()).isEqualTo(Duration.ofSeconds(1));
@@ -205,11 +252,16 @@ class ConfigLoaderTest {
                   - id: ok
                     type: discord
                     token: ${DISCORD_TOKEN:-}
+                  - id: fallback
+                    type: json
+                    api-key: ${JOBS_API_KEY:-sk_live_0123456789}
+                    password: ${DB_PASSWORD:+${DB_PASSWORD}}
                 """, Map.of());
         assertThat(r.problems().hasErrors()).isFalse();
         assertThat(messages(r)).containsExactly(
                 "config.yml:6:10: warning: outputs[0].url: a Discord token or webhook URL written in clear; put it in .env and write ${NAME} here",
-                "config.yml:9:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here");
+                "config.yml:9:12: warning: outputs[1].token: looks like a secret written in clear; put it in .env and write ${NAME} here",
+                "config.yml:15:14: warning: outputs[3].api-key: looks like a secret written in clear; put it in .env and write ${NAME} here");
     }
 
     @Test

@@ -29,6 +29,20 @@ class EnvironmentTest {
     }
 
     @Test
+    void aDefaultOrAlternativeMayReferenceAnotherVariable() {
+        Environment env = Environment.of(Map.of("A", "a", "B", "b"));
+        Problems problems = new Problems();
+        assertThat(env.substitute("${A:-${B}}", HERE, problems)).isEqualTo("a");
+        assertThat(env.substitute("${X:-${B}}/x", HERE, problems)).isEqualTo("b/x");
+        assertThat(env.substitute("${X:-${Y:-${B:+on}}}", HERE, problems)).isEqualTo("on");
+        assertThat(env.substitute("${A:+${B}-$${B}}", HERE, problems)).isEqualTo("b-${B}");
+        assertThat(env.substitute("${A:-${MISSING}}", HERE, problems)).isEqualTo("a");
+        assertThat(problems.all()).isEmpty();
+        assertThat(env.substitute("${X:-${MISSING}}", HERE, problems)).isEmpty();
+        assertThat(problems.all()).extracting(Problem::message).singleElement().asString().startsWith("environment variable MISSING is not set");
+    }
+
+    @Test
     void namesEveryMissingVariableWithItsLocation() {
         Problems problems = new Problems();
         Environment.of(Map.of()).substitute("${DISCORD_TOKEN} and ${WEBHOOK_URL}", HERE, problems);
@@ -72,6 +86,18 @@ class EnvironmentTest {
     }
 
     @Test
+    void anEmptyProcessVariableHidingTheDotEnvValueIsSaidSo() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), "DISCORD_TOKEN=from-file\n");
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of("DISCORD_TOKEN", ""), dotEnv, problems);
+        env.substitute("${DISCORD_TOKEN}", HERE, problems);
+        env.substitute("${ABSENT}", HERE, problems);
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                "config.yml:3:7: error: environment variable ABSENT is not set (put it in the environment or in .env; .env.example documents it)",
+                "config.yml:3:7: error: environment variable DISCORD_TOKEN is empty in the process environment, which wins over its value in .env (unset it there or give it the value)");
+    }
+
+    @Test
     void aSecretWrittenTheWrongWayIsNotPrintedInTheError() throws Exception {
         Path dotEnv = Files.writeString(dir.resolve(".env"), """
                 JOBS_API_KEY: sk_live_abcdef1234567890
@@ -82,6 +108,40 @@ class EnvironmentTest {
         assertThat(problems.all()).hasSize(2).allSatisfy(p -> assertThat(p.toString()).doesNotContain("sk_live").doesNotContain("sk-proj"));
         assertThat(problems.all().getFirst().toString()).contains(".env:1:1").contains("'JOBS_API_KEY'");
         assertThat(problems.all().get(1).toString()).contains(".env:2:1").contains("'OPENAI_API_KEY'");
+    }
+
+    @Test
+    void quotedValuesWithACommentAByteOrderMarkAndWindowsLineEndingsReadAsWritten() throws Exception {
+        Path dotEnv = dir.resolve(".env");
+        Files.write(dotEnv, ("\uFEFFDISCORD_TOKEN=\"tok-en.value\" # from the developer portal\r\n"
+                + "CHANNEL='123456' # #jobs\r\n"
+                + "PASS=\"a\\\"b\\\\c\"\r\n"
+                + "URL=https://example.org/?a=b#frag\r\n"
+                + "BARE=value\t# tab before the comment\r\n"
+                + "EMPTY=\r\n"
+                + "CHANNEL=654321\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(env.dotEnvValues()).containsEntry("DISCORD_TOKEN", "tok-en.value").containsEntry("PASS", "a\"b\\c")
+                .containsEntry("URL", "https://example.org/?a=b#frag").containsEntry("BARE", "value").containsEntry("EMPTY", "")
+                .containsEntry("CHANNEL", "654321");
+        assertThat(problems.all()).extracting(Problem::toString)
+                .containsExactly(".env:7:9: warning: CHANNEL is set twice (first at line 2); the last one is used");
+    }
+
+    @Test
+    void aQuoteLeftOpenOrTextAfterTheClosingQuoteIsNamedWithoutTheValue() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                API_KEY="sk_live_secret_1
+                OTHER=fine
+                TOKEN='sk_live_secret_2'x
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(env.dotEnvValues()).containsOnlyKeys("OTHER");
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                ".env:1:9: error: API_KEY: the value opens a quote (\") and never closes it (its value is not shown)",
+                ".env:3:7: error: TOKEN: text after the closing quote ('); a comment after a value needs a space before '#' (its value is not shown)");
     }
 
     @Test
