@@ -3,12 +3,6 @@ package io.flywheel.engine.app;
 import io.flywheel.engine.store.AtomicFile;
 import io.flywheel.engine.text.Cells;
 import io.flywheel.engine.trading.PaperTrader;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -103,13 +97,7 @@ public final class TradingStatusFile {
                 p.setProperty("poll." + poll.market() + ".error", poll.error());
             }
         }
-        StringWriter text = new StringWriter();
-        try {
-            p.store(text, "Written by Flywheel after each poll of its markets; read by `flywheel status`");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFile.write(file, text.toString());
+        AtomicFile.writeProperties(file, p, "Written by Flywheel after each poll of its markets; read by `flywheel status`");
     }
 
     /**
@@ -118,15 +106,11 @@ public final class TradingStatusFile {
      * @throws IllegalStateException naming the file and the entry, when the file cannot be read
      */
     public Optional<Status> read() {
-        if (!Files.isRegularFile(file)) {
+        Optional<Properties> read = AtomicFile.readProperties(file);
+        if (read.isEmpty()) {
             return Optional.empty();
         }
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + ": cannot be read: " + e.getMessage(), e);
-        }
+        Properties p = read.get();
         Instant written = instant(p, "written");
         if (written == null) {
             throw new IllegalStateException(file + ": written: missing");

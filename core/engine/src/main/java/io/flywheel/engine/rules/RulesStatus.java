@@ -2,12 +2,6 @@ package io.flywheel.engine.rules;
 
 import io.flywheel.engine.store.AtomicFile;
 import io.flywheel.engine.text.Cells;
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -79,13 +73,7 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
                 p.setProperty(k + "event-message", r.eventMessage() == null ? "" : r.eventMessage());
             }
         }
-        StringWriter text = new StringWriter();
-        try {
-            p.store(text, "Written by Flywheel; read by `flywheel status`");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        AtomicFile.write(file, text.toString());
+        AtomicFile.writeProperties(file, p, "Written by Flywheel; read by `flywheel status`");
     }
 
     /**
@@ -94,15 +82,11 @@ public record RulesStatus(String runtime, Instant written, List<RuleState> rules
      * @throws IllegalStateException naming the file and the entry, when the file cannot be read
      */
     public static Optional<RulesStatus> read(Path file) {
-        if (!Files.isRegularFile(file)) {
+        Optional<Properties> read = AtomicFile.readProperties(file);
+        if (read.isEmpty()) {
             return Optional.empty();
         }
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + ": cannot be read: " + e.getMessage(), e);
-        }
+        Properties p = read.get();
         List<RuleState> rules = new ArrayList<>();
         for (RuleKind kind : RuleKind.values()) {
             String k = kind.id() + ".";

@@ -1,12 +1,16 @@
 package io.flywheel.engine.store;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.Properties;
 
 /** Small files other processes read (status, archived rules): replaced whole, so a reader never sees half of one. */
 public final class AtomicFile {
@@ -30,5 +34,34 @@ public final class AtomicFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
+    }
+
+    /** Replaces {@code file} with {@code properties}, headed by {@code comment}. */
+    public static void writeProperties(Path file, Properties properties, String comment) {
+        StringWriter text = new StringWriter();
+        try {
+            properties.store(text, comment);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        write(file, text.toString());
+    }
+
+    /**
+     * The properties in {@code file}, or empty when there is no such file.
+     *
+     * @throws IllegalStateException naming the file, when it cannot be read
+     */
+    public static Optional<Properties> readProperties(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return Optional.of(p);
     }
 }
