@@ -75,11 +75,6 @@ public record PackedMessage(List<Piece> pieces) {
         return pieces.stream().map(Piece::post).toList();
     }
 
-    /** Indices of the posts whose last piece is here: delivered once this message is accepted. */
-    public List<Integer> completed() {
-        return pieces.stream().filter(Piece::last).map(Piece::post).toList();
-    }
-
     /** This message without the pieces of {@code posts}, or {@code null} when nothing is left. */
     public PackedMessage without(Set<Integer> posts) {
         List<Piece> kept = pieces.stream().filter(p -> !posts.contains(p.post())).toList();

@@ -55,7 +55,7 @@ class PackerTest {
                 if (blocks.get(b).strip().length() <= SMALL.content()) {
                     assertThat(holding).as("a block that fits a message is never split").isEqualTo(1);
                 }
-                assertThat(messages.stream().filter(m -> m.completed().contains(block)).count()).isEqualTo(1);
+                assertThat(messages.stream().filter(m -> completed(m).contains(block)).count()).isEqualTo(1);
                 List<PackedMessage.Piece> pieces = messages.stream().flatMap(m -> m.pieces().stream()).filter(p -> p.post() == block).toList();
                 assertThat(wordsOf(pieces.stream().map(PackedMessage.Piece::text).toList())).as("the pieces of block %d are its words, in order", b)
                         .isEqualTo(wordsOf(List.of(blocks.get(b))));
@@ -73,8 +73,8 @@ class PackerTest {
         List<PackedMessage> messages = Packer.packText(List.of("short one", para), 20);
         assertThat(messages).extracting(PackedMessage::content)
                 .containsExactly("short one\n\nalpha", "beta gamma delta", "epsilon zeta eta", "theta iota kappa", "lambda mu");
-        assertThat(messages.getFirst().completed()).containsExactly(0);
-        assertThat(messages.getLast().completed()).containsExactly(1);
+        assertThat(completed(messages.getFirst())).containsExactly(0);
+        assertThat(completed(messages.getLast())).containsExactly(1);
         // Which part of which post each message carries: the tail of one post and the head of the next can share a message.
         assertThat(messages.getFirst().pieces()).containsExactly(new PackedMessage.Piece(0, "short one", null, true, true),
                 new PackedMessage.Piece(1, "alpha", null, true, false));
@@ -206,5 +206,10 @@ class PackerTest {
             }
         }
         return words;
+    }
+
+    /** The posts whose last piece a message carries: delivered once it is accepted. */
+    private static List<Integer> completed(PackedMessage m) {
+        return m.pieces().stream().filter(PackedMessage.Piece::last).map(PackedMessage.Piece::post).toList();
     }
 }
