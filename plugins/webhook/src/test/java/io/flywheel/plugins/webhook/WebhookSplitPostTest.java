@@ -98,12 +98,17 @@ class WebhookSplitPostTest {
 
     /** The tail message cannot be sent (the connection drops on every attempt) while the head went through. */
     private void firstFlushLosesTheTail() {
-        fake.failNextContaining("w0599", 0, 4);
+        firstFlushLosesTheTail(0, 4);
+        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+    }
+
+    /** The tail message fails {@code times} times with {@code status} (0: the connection drops), enough for the output to give up for now. */
+    private void firstFlushLosesTheTail(int status, int times) {
+        fake.failNextContaining("w0599", status, times);
         OutboxDispatcher.Flush first = outbox.flush();
         assertThat(first.delivered()).containsEntry("hook", 1);
         assertThat(fake.messages()).singleElement().satisfies(m -> assertThat(m.content()).contains("Post 0", "Post 1", "w0000").doesNotContain("w0599"));
         assertThat(store.pendingCount("hook")).isEqualTo(2);
-        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
 
     private void secondFlushSendsOnlyTheRest() {
@@ -122,6 +127,14 @@ class WebhookSplitPostTest {
     void aSplitPostWhoseTailFailedSendsOnlyItsTailOnTheNextFlush() {
         queue();
         firstFlushLosesTheTail();
+        secondFlushSendsOnlyTheRest();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "status {0} x {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"503, 4", "429, " + (WebhookOutput.MAX_RATE_LIMITED + 1)})
+    void aSplitPostWhoseTailWasRefusedForNowSendsOnlyItsTailOnTheNextFlush(int status, int times) {
+        queue();
+        firstFlushLosesTheTail(status, times);
         secondFlushSendsOnlyTheRest();
     }
 
