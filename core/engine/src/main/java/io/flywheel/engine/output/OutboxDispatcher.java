@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the outbox into the outputs: outputs run concurrently, each in queue order. A post leaves
  * the outbox only when its output returns a delivery for it, so an outage or a crash loses
- * nothing; what was delivered is recorded and never sent again.
+ * nothing; what was delivered is recorded and never sent again. An output that shows a post in
+ * several messages reports how far it got ({@link Partial}); the mark is recorded with the
+ * deliveries of the same message and handed back with the post, so the next attempt sends only
+ * the rest. A crash between the destination accepting a message and that record can still send
+ * it again: delivery is at least once.
  */
 public final class OutboxDispatcher {
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
