@@ -325,4 +325,23 @@ class ConfigLoaderTest {
         assertThat(messages(load("keywords:\n  java: 1\nposting:\n  max-per-runs: 2\n", Map.of())))
                 .singleElement().asString().startsWith("config.yml:4:").contains("max-per-runs").contains("max-per-run");
     }
+
+    @Test
+    void aSecondYamlDocumentIsAnErrorAtItsDashesNotSilentlyIgnored() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                ---
+                sources:
+                  - id: hn
+                    type: rss
+                """, Map.of());
+        assertThat(messages(r)).containsExactly("config.yml:2:1: error: a second YAML document starts here ('---'); config.yml is one document and"
+                + " everything from this line on would be ignored: remove the '---' line or merge the two");
+        // a document that opens with '---', or ends with '...', is one document
+        assertThat(load("---\nkeywords: {java: 1}\n", Map.of()).problems().all()).isEmpty();
+        assertThat(load("keywords: {java: 1}\n...\n", Map.of()).problems().all()).isEmpty();
+        assertThat(load("keywords: {java: 1}\n---\n", Map.of()).problems().all()).isEmpty();
+        assertThat(messages(load("# settings\n---\nkeywords: {java: 1}\n---\n# more\noutputs: []\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:4:1: error: a second YAML document starts here");
+    }
 }
