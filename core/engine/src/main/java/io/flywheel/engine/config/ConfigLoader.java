@@ -108,11 +108,25 @@ public final class ConfigLoader {
         (blank ? Optional.empty() : sectionOfComponentType(root, "keywords", binder, problems)).ifPresent(v -> {
             @SuppressWarnings("unchecked")
             Map<String, Double> given = (Map<String, Double>) v;
+            Map<String, String> writtenAs = new HashMap<>();
             given.forEach((k, w) -> {
+                Location at = keyLocation(tree, "keywords", k);
                 if (w < 0) {
-                    problems.error(keyLocation(tree, "keywords", k), "keywords." + k + ": weight must not be negative, found " + w);
+                    problems.error(at, "keywords." + k + ": weight must not be negative, found " + w);
                 }
-                keywords.put(k.toLowerCase(Locale.ROOT).strip(), w);
+                String keyword = k.toLowerCase(Locale.ROOT).strip();
+                if (keyword.isEmpty()) {
+                    // the matcher skips it: its weight would be stored and never used
+                    problems.error(at, "keywords: an empty keyword '" + k + "' matches nothing; write the word or remove it");
+                    return;
+                }
+                // keywords match regardless of case and surrounding spaces: two spellings are one keyword with two weights
+                String first = writtenAs.putIfAbsent(keyword, k);
+                if (first != null) {
+                    problems.error(at, "keywords." + k + ": the same keyword as '" + first + "' (line " + keyLocation(tree, "keywords", first).line()
+                            + "), as keywords match regardless of case; its weight " + w + " would replace " + keywords.get(keyword) + ": keep one of them");
+                }
+                keywords.put(keyword, w);
             });
         });
         checkKeywordsGiven(root, absolute, keywords, problems);

@@ -344,4 +344,19 @@ class ConfigLoaderTest {
         assertThat(messages(load("# settings\n---\nkeywords: {java: 1}\n---\n# more\noutputs: []\n", Map.of())))
                 .singleElement().asString().startsWith("config.yml:4:1: error: a second YAML document starts here");
     }
+
+    @Test
+    void keywordsThatDifferOnlyInCaseAreOneKeywordWithTwoWeightsAndAnError() throws Exception {
+        var r = load("""
+                keywords:
+                  Java: 2
+                  remote: 1
+                  java: 3
+                  " ": 1
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:4:3: error: keywords.java: the same keyword as 'Java' (line 2), as keywords match regardless of case; its weight 3.0 would replace 2.0: keep one of them",
+                "config.yml:5:3: error: keywords: an empty keyword ' ' matches nothing; write the word or remove it");
+        assertThat(r.config().orElseThrow().keywords()).containsOnlyKeys("java", "remote");
+    }
 }
