@@ -359,4 +359,64 @@ class ConfigLoaderTest {
                 "config.yml:5:3: error: keywords: an empty keyword ' ' matches nothing; write the word or remove it");
         assertThat(r.config().orElseThrow().keywords()).containsOnlyKeys("java", "remote");
     }
+
+    @Test
+    void anEntryWithSeveralProblemsHasEveryOneReportedInOnePassAndIsDropped() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - id: hn
+                    type: rss
+                  - id: hn
+                    type: rss
+                    every: soon
+                  - type: rss
+                    focus: many
+                  - id: no-type
+                    every: never
+                    enabled: maybe
+                  - id: slow
+                    type: rss
+                    every: soon
+                    jitter: later
+                    url: ${FEED_URL}
+                """, Map.of());
+        // before, each entry stopped at its first problem: every: soon, focus, every: never, enabled and FEED_URL were not shown
+        assertThat(messages(r)).containsExactly(
+                "config.yml:5:9: error: sources[hn]: duplicate id 'hn' (first at line 3)",
+                "config.yml:7:12: error: sources[hn].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:8:5: error: sources[2]: missing required key 'id'",
+                "config.yml:9:12: error: sources[2].focus: expected a whole number, found 'many'",
+                "config.yml:10:5: error: sources[no-type]: missing required key 'type'",
+                "config.yml:11:12: error: sources[no-type].every: not a duration: 'never' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:12:14: error: sources[no-type].enabled: expected true or false, found 'maybe'",
+                "config.yml:15:12: error: sources[slow].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:16:13: error: sources[slow].jitter: not a duration: 'later' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:17:10: error: environment variable FEED_URL is not set (put it in the environment or in .env; .env.example documents it)");
+        assertThat(r.config().orElseThrow().instances()).extracting(Instance::id).containsExactly("hn");
+        assertThat(r.dropped()).extracting(ConfigLoader.Dropped::path).containsExactly("sources[hn]", "sources[2]", "sources[no-type]", "sources[slow]");
+        assertThat(r.dropped()).extracting(ConfigLoader.Dropped::type).containsExactly("rss", "rss", null, "rss");
+        assertThat(r.dropped().getLast().settings().entries()).containsOnlyKeys("url");
+    }
+
+    @Test
+    void aCommonKeyInTheWrongCaseIsAnUnknownKeyWithAHintNotAMissingOne() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - ID: hn
+                    Type: rss
+                    url: https://example.org/feed
+                  - id: off
+                    type: rss
+                    Enabled: false
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:3:5: error: sources[0]: unknown key 'ID'; did you mean 'id'?",
+                "config.yml:4:5: error: sources[0]: unknown key 'Type'; did you mean 'type'?",
+                "config.yml:8:5: error: sources[off]: unknown key 'Enabled'; did you mean 'enabled'?");
+        assertThat(r.config().orElseThrow().instances()).isEmpty();
+        // the misspelt keys are not handed on to the plugin as its own unknown keys
+        assertThat(r.dropped()).extracting(d -> d.settings().entries().keySet()).containsExactly(java.util.Set.of("url"), java.util.Set.of());
+    }
 }
