@@ -89,10 +89,15 @@ public final class ConfigLoader {
             return new Result(Optional.empty(), env, problems);
         }
         List<String> sections = RecordBinder.keysOf(Root.class);
+        Map<String, String> sectionWrittenAs = new HashMap<>();
         root.entries().forEach((key, entry) -> {
             if (sections.stream().noneMatch(s -> Names.normalize(s).equals(Names.normalize(key)))) {
                 String hint = Names.nearest(key, sections).map(s -> "; did you mean '" + s + "'?").orElse("; valid sections: " + String.join(", ", sections));
                 problems.error(entry.keyLocation(), "config: unknown key '" + key + "'" + hint);
+            } else if (sectionWrittenAs.putIfAbsent(Names.normalize(key), key) instanceof String first) {
+                // only the first is read: the second section would be ignored without a word
+                problems.error(entry.keyLocation(), "config: '" + key + "' is the same section as '" + first + "' (line " + root.entries().get(first).keyLocation().line()
+                        + "), as keys match regardless of case, '-' and '_', and only the first would be read; merge them");
             }
         });
         // Each section is bound on its own so that one bad section does not hide the problems of the others.
@@ -333,9 +338,17 @@ public final class ConfigLoader {
         });
     }
 
+    /** Where {@code section.key} was written, spelt as the operator did ({@code Trading: {minWeight: ...}}); else the file's start. */
     private static Location keyLocation(ConfigNode tree, String section, String key) {
-        if (tree instanceof ConfigNode.MapNode root && root.get(section) instanceof ConfigNode.MapNode map && map.entries().get(key) != null) {
-            return map.entries().get(key).keyLocation();
+        if (tree instanceof ConfigNode.MapNode root && entry(root, section) instanceof ConfigNode.MapNode map) {
+            if (map.entries().get(key) != null) {
+                return map.entries().get(key).keyLocation();
+            }
+            for (var e : map.entries().entrySet()) {
+                if (Names.normalize(e.getKey()).equals(Names.normalize(key))) {
+                    return e.getValue().keyLocation();
+                }
+            }
         }
         return tree.location();
     }

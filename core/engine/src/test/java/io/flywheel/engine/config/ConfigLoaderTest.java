@@ -419,4 +419,46 @@ class ConfigLoaderTest {
         // the misspelt keys are not handed on to the plugin as its own unknown keys
         assertThat(r.dropped()).extracting(d -> d.settings().entries().keySet()).containsExactly(java.util.Set.of("url"), java.util.Set.of());
     }
+
+    @Test
+    void twoSpellingsOfOneKeyAreAnErrorNotALostValue() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                http:
+                  retries: 2
+                  Retries: 5
+                sources:
+                  - id: hn
+                    type: rss
+                    every: 1m
+                    Every: 5m
+                store: {path: a.db}
+                Store: {path: b.db}
+                """, Map.of());
+        // before, the later spelling of a key replaced the earlier and the later section was never read, without a word
+        assertThat(messages(r)).containsExactly(
+                "config.yml:4:3: error: http: 'Retries' is the same key as 'retries' (line 3), as keys match regardless of case, '-' and '_'; keep one of them",
+                "config.yml:9:5: error: sources[hn]: 'Every' is the same key as 'every' (line 8), as keys match regardless of case, '-' and '_'; keep one of them",
+                "config.yml:11:1: error: config: 'Store' is the same section as 'store' (line 10), as keys match regardless of case, '-' and '_', and only the first would be read; merge them");
+    }
+
+    @Test
+    void aCheckOnAKeyWrittenInAnotherSpellingPointsAtThatKey() throws Exception {
+        var r = load("""
+                Keywords:
+                  java: 1
+                  go: -2
+                Trading:
+                  minWeight: 0.6
+                strategies:
+                  - id: a
+                    type: buy-and-hold
+                  - id: b
+                    type: buy-and-hold
+                """, Map.of());
+        // before, both pointed at the start of the file
+        assertThat(messages(r)).containsExactly(
+                "config.yml:3:3: error: keywords.go: weight must not be negative, found -2.0",
+                "config.yml:5:3: error: trading.min-weight: 0.6 for each of 2 strategies is more than all the capital; at most 0.5 for 2");
+    }
 }
