@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A name written as environment variables are, {@code DISCORD_TOKEN}: {@code $DISCORD_TOKEN} in config.yml is likely meant as one. */
+    private static final Pattern UPPER_NAME = Pattern.compile("[A-Z_][A-Z0-9_]+");
     private static final Pattern COMMENT = Pattern.compile("\\s#");
     /** A reference's name, group 1; {@code $$} matches with no group so that it is skipped. */
     private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
@@ -268,12 +270,18 @@ public final class Environment {
                 out.append(expand(text.substring(i + 2, close), bareNames, resolver, where, problems));
                 i = close + 1;
             } else if (bareNames && c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
-                int end = i + 2;
-                while (end < text.length() && (isNameStart(text.charAt(end)) || Character.isDigit(text.charAt(end)))) {
-                    end++;
-                }
+                int end = nameEnd(text, i + 1);
                 String name = text.substring(i + 1, end);
                 out.append(resolver.plain(name, resolver.lookup(name), where, problems));
+                i = end;
+            } else if (c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
+                int end = nameEnd(text, i + 1);
+                String name = text.substring(i + 1, end);
+                // config.yml reads $NAME as text: `token: $DISCORD_TOKEN` would send those 14 characters as the token
+                if (resolver.lookup(name) != null || UPPER_NAME.matcher(name).matches()) {
+                    problems.warning(where, "'$" + name + "' is taken as written; a variable is referenced as ${" + name + "} (write $$ for a literal $)");
+                }
+                out.append(text, i, end);
                 i = end;
             } else {
                 out.append(c);
@@ -281,6 +289,15 @@ public final class Environment {
             }
         }
         return out.toString();
+    }
+
+    /** The end of the name that starts at {@code from}. */
+    private static int nameEnd(String text, int from) {
+        int end = from + 1;
+        while (end < text.length() && (isNameStart(text.charAt(end)) || Character.isDigit(text.charAt(end)))) {
+            end++;
+        }
+        return end;
     }
 
     private static boolean isNameStart(char c) {

@@ -205,4 +205,17 @@ class EnvironmentTest {
         assertThat(Environment.load(Map.of(), dotEnv, again).dotEnvValues()).containsEntry("OPTS", "-a -b");
         assertThat(again.all()).extracting(Problem::severity).containsOnly(Problem.Severity.WARNING);
     }
+
+    @Test
+    void aShellStyleReferenceInConfigIsTakenAsWrittenWithAWarning() {
+        Environment env = Environment.of(Map.of("token", "abc"));
+        Problems problems = new Problems();
+        assertThat(env.substitute("Bot $DISCORD_TOKEN", HERE, problems)).isEqualTo("Bot $DISCORD_TOKEN");
+        assertThat(env.substitute("$token/x", HERE, problems)).isEqualTo("$token/x");
+        // a regular expression's anchor, a price or a lower-case name nobody set is text, without a word
+        assertThat(env.substitute("^senior$|costs $5|a$b", HERE, problems)).isEqualTo("^senior$|costs $5|a$b");
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                "config.yml:3:7: warning: '$DISCORD_TOKEN' is taken as written; a variable is referenced as ${DISCORD_TOKEN} (write $$ for a literal $)",
+                "config.yml:3:7: warning: '$token' is taken as written; a variable is referenced as ${token} (write $$ for a literal $)");
+    }
 }
