@@ -461,4 +461,24 @@ class ConfigLoaderTest {
                 "config.yml:3:3: error: keywords.go: weight must not be negative, found -2.0",
                 "config.yml:5:3: error: trading.min-weight: 0.6 for each of 2 strategies is more than all the capital; at most 0.5 for 2");
     }
+
+    @Test
+    void aHostOverrideIsFoundWhateverItsCaseAndOneThatCouldNeverBeFoundIsAnError() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                http:
+                  hosts:
+                    API.Example.org: {interval: 5s}
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        // before, the key kept its capitals and the lower-case lookup never found it: the default 1s applied
+        assertThat(r.config().orElseThrow().http().limitsFor("api.example.org").interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    https://example.org: {interval: 5s}\n", Map.of()))).containsExactly(
+                "config.yml:4:5: error: http: hosts: 'https://example.org' is not a host name; write it as example.org, without scheme, port or '*.'"
+                        + " (a name covers its subdomains)");
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    '*.example.org': {interval: 5s}\n", Map.of())))
+                .singleElement().asString().contains("'*.example.org' is not a host name");
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    example.org: {interval: 5s}\n    Example.org: {interval: 9s}\n", Map.of())))
+                .containsExactly("config.yml:4:5: error: http: hosts: 'Example.org' is the same host as 'example.org', as host names ignore case; keep one");
+    }
 }
