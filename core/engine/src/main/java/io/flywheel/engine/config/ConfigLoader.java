@@ -242,7 +242,7 @@ public final class ConfigLoader {
                 where = kind.section() + "[" + id + "]";
             }
             // id, type and enabled are read as written; the binder's unknown-key message for `ID:`, not "missing id"
-            Set<String> misspelt = new java.util.HashSet<>();
+            Set<String> misspelt = new java.util.HashSet<>(); // reported already: not "missing" too
             for (var e : map.entries().entrySet()) {
                 String key = e.getKey();
                 Optional<String> meant = COMMON_KEYS.stream().filter(k -> !k.equals(key) && Names.normalize(k).equals(Names.normalize(key))).findFirst();
@@ -250,6 +250,13 @@ public final class ConfigLoader {
                     problems.error(e.getValue().keyLocation(), where + ": unknown key '" + key + "'; did you mean '" + meant.get() + "'?");
                     misspelt.add(meant.get());
                     ok = false;
+                }
+            }
+            for (String key : List.of("id", "type")) {
+                // `id: [a, b]` or `type: {x: 1}` is written but not a value: saying it is missing would mislead
+                if (map.get(key) != null && !(map.get(key) instanceof ConfigNode.ScalarNode)) {
+                    problems.error(map.get(key).location(), where + "." + key + ": expected a single value, found " + map.get(key).kind());
+                    misspelt.add(key);
                 }
             }
             if (id == null || id.isBlank()) {

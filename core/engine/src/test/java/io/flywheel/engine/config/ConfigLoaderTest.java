@@ -481,4 +481,19 @@ class ConfigLoaderTest {
         assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    example.org: {interval: 5s}\n    Example.org: {interval: 9s}\n", Map.of())))
                 .containsExactly("config.yml:4:5: error: http: hosts: 'Example.org' is the same host as 'example.org', as host names ignore case; keep one");
     }
+
+    @Test
+    void anIdOrTypeThatIsNotASingleValueIsSaidSoNotCalledMissing() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - id: [hn, lobsters]
+                    type: rss
+                  - id: digest
+                    type: {name: rss}
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:3:9: error: sources[0].id: expected a single value, found a list",
+                "config.yml:6:11: error: sources[digest].type: expected a single value, found a map");
+    }
 }
