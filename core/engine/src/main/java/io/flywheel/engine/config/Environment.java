@@ -146,7 +146,12 @@ public final class Environment {
                 return "";
             }
         };
-        return substitute(line.value(), true, resolver, line.at(), problems);
+        Problems found = new Problems();
+        String value = substitute(line.value(), true, resolver, line.at(), found);
+        for (Problem p : found.all()) {
+            problems.add(p.message().startsWith(line.name() + ": ") ? p : new Problem(p.severity(), p.location(), line.name() + ": " + p.message()));
+        }
+        return value;
     }
 
     /** The chain of references from {@code from} through {@code to} back to {@code from}, or empty when there is none. */
@@ -263,7 +268,9 @@ public final class Environment {
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
                 int close = closingBrace(text, i + 2);
                 if (close < 0) {
-                    problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
+                    // a .env value is most likely a secret: never shown
+                    problems.error(where, bareNames ? "unclosed '${' (its value is not shown; write $$ for a literal $, or single-quote the value)"
+                            : "unclosed '${' in '" + abbreviate(text) + "'");
                     out.append(text, i, text.length());
                     break;
                 }
@@ -315,7 +322,8 @@ public final class Environment {
             word = expression.substring(colon + 2);
         }
         if (!NAME.matcher(name).matches()) {
-            problems.error(where, "'${" + expression + "}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}");
+            problems.error(where, (bareNames ? "'${...}'" : "'${" + expression + "}'") + " is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
+                    + (bareNames ? " (its value is not shown; write $$ for a literal $, or single-quote the value)" : ""));
             return "";
         }
         String value = resolver.lookup(name);

@@ -187,6 +187,8 @@ class EnvironmentTest {
                 EARLY=${LATE}
                 LATE=sk_live_3
                 SELF=${SELF}:x
+                OPEN=sk_live_4${
+                BAD=${sk_live_5 x}
                 """);
         Problems problems = new Problems();
         Environment env = Environment.load(Map.of(), dotEnv, problems);
@@ -196,7 +198,10 @@ class EnvironmentTest {
                         + " (write $$ for a literal $, or single-quote the value to keep it as written)",
                 ".env:4:7: error: EARLY: refers to LATE, which .env sets only later, at line 5; .env is read top to bottom, so set LATE above EARLY",
                 ".env:6:6: error: SELF: refers to itself, and SELF is not set in the environment or on an earlier line of .env"
-                        + " (write $$ for a literal $, or single-quote the value to keep it as written)");
+                        + " (write $$ for a literal $, or single-quote the value to keep it as written)",
+                ".env:7:6: error: OPEN: unclosed '${' (its value is not shown; write $$ for a literal $, or single-quote the value)",
+                ".env:8:5: error: BAD: '${...}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
+                        + " (its value is not shown; write $$ for a literal $, or single-quote the value)");
         assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live"));
         assertThat(env.dotEnvValues()).containsEntry("A", "/sk_live_1").containsEntry("URL", "https://x/").containsEntry("LATE", "sk_live_3");
         // a name set earlier may be extended, as in a shell
