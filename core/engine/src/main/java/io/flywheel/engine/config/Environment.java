@@ -17,16 +17,16 @@ import java.util.regex.Pattern;
  * environment wins), and the substitution of {@code ${VAR}}, {@code ${VAR:-default}} and
  * {@code ${VAR:+alternative}} in config values (the default or alternative may hold references
  * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar). A .env value may refer to the process
- * environment and to earlier .env lines the same way, and as {@code $VAR}; a single-quoted one is
- * taken as written.
+ * environment and to earlier .env lines as {@code ${VAR}} too; any other {@code $} in it is a plain
+ * dollar (passwords hold them), and a single-quoted value is taken as written.
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** A name written as environment variables are, {@code DISCORD_TOKEN}: {@code $DISCORD_TOKEN} in config.yml is likely meant as one. */
     private static final Pattern UPPER_NAME = Pattern.compile("[A-Z_][A-Z0-9_]+");
     private static final Pattern COMMENT = Pattern.compile("\\s#");
-    /** A reference's name, group 1; {@code $$} matches with no group so that it is skipped. */
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\$|\\$\\{?([A-Za-z_][A-Za-z0-9_]*)");
+    /** A .env reference's name, group 1. */
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
 
     private final Map<String, String> variables;
@@ -44,8 +44,9 @@ public final class Environment {
     /**
      * {@code processEnv} over the {@code .env} file at {@code dotEnv} when it exists. A .env value
      * that is not single-quoted may refer to the process environment or to a name set on an earlier
-     * line, as docker compose reads it: {@code ${NAME}}, {@code $NAME}, {@code ${NAME:-default}},
-     * {@code ${NAME:+value}}, {@code $$} for a literal dollar.
+     * line: {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME:+value}}. Only {@code ${} starts
+     * a reference there: {@code pa$word} and {@code pa$$word} are read as written, as they were
+     * before .env values could refer to others.
      */
     public static Environment load(Map<String, String> processEnv, Path dotEnv, Problems problems) {
         Map<String, String> fromFile = new LinkedHashMap<>();
@@ -128,7 +129,7 @@ public final class Environment {
                 }
                 if (name.equals(line.name())) {
                     problems.error(where, line.name() + ": refers to itself, and " + name + " is not set in the environment or on an earlier line of .env"
-                            + " (write $$ for a literal $, or single-quote the value to keep it as written)");
+                            + " (single-quote the value to keep it as written)");
                     return "";
                 }
                 Optional<DotEnvLine> later = lines.subList(k + 1, lines.size()).stream().filter(l -> l.name().equals(name)).findFirst();
@@ -141,7 +142,7 @@ public final class Environment {
                             + "; .env is read top to bottom, so set " + name + " above " + line.name());
                 } else {
                     problems.error(where, line.name() + ": refers to " + name + ", which is not set in the environment or on an earlier line of .env"
-                            + " (write $$ for a literal $, or single-quote the value to keep it as written)");
+                            + " (single-quote the value to keep it as written)");
                 }
                 return "";
             }
@@ -184,7 +185,7 @@ public final class Environment {
         return List.of();
     }
 
-    /** Names {@code text} refers to, as {@code ${NAME...}} or {@code $NAME}, skipping {@code $$}. */
+    /** Names {@code text} refers to, as {@code ${NAME...}}. */
     private static List<String> referencedNames(String text) {
         List<String> names = new ArrayList<>();
         Matcher m = REFERENCE.matcher(text);
@@ -253,8 +254,12 @@ public final class Environment {
         }
     };
 
-    /** {@code bareNames}: {@code $NAME} is a reference too, as in .env; in config.yml it is text. */
-    private static String substitute(String text, boolean bareNames, Resolver resolver, Location where, Problems problems) {
+    /**
+     * {@code dotEnv}: a .env value, where only {@code ${} is special (a {@code $} elsewhere is a
+     * password's own) and an error never shows the text; in config.yml {@code $$} is a literal
+     * dollar and a shell-style {@code $NAME} is text that warns.
+     */
+    private static String substitute(String text, boolean dotEnv, Resolver resolver, Location where, Problems problems) {
         if (text == null || text.indexOf('$') < 0) {
             return text;
         }
@@ -262,26 +267,21 @@ public final class Environment {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+            if (!dotEnv && c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
                 out.append('$');
                 i += 2;
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
                 int close = closingBrace(text, i + 2);
                 if (close < 0) {
                     // a .env value is most likely a secret: never shown
-                    problems.error(where, bareNames ? "unclosed '${' (its value is not shown; write $$ for a literal $, or single-quote the value)"
+                    problems.error(where, dotEnv ? "unclosed '${' (its value is not shown; single-quote the value to keep it as written)"
                             : "unclosed '${' in '" + abbreviate(text) + "'");
                     out.append(text, i, text.length());
                     break;
                 }
-                out.append(expand(text.substring(i + 2, close), bareNames, resolver, where, problems));
+                out.append(expand(text.substring(i + 2, close), dotEnv, resolver, where, problems));
                 i = close + 1;
-            } else if (bareNames && c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
-                int end = nameEnd(text, i + 1);
-                String name = text.substring(i + 1, end);
-                out.append(resolver.plain(name, resolver.lookup(name), where, problems));
-                i = end;
-            } else if (c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
+            } else if (!dotEnv && c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
                 int end = nameEnd(text, i + 1);
                 String name = text.substring(i + 1, end);
                 // config.yml reads $NAME as text: `token: $DISCORD_TOKEN` would send those 14 characters as the token
@@ -311,7 +311,7 @@ public final class Environment {
         return c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
     }
 
-    private static String expand(String expression, boolean bareNames, Resolver resolver, Location where, Problems problems) {
+    private static String expand(String expression, boolean dotEnv, Resolver resolver, Location where, Problems problems) {
         String name = expression;
         String op = null;
         String word = "";
@@ -322,18 +322,18 @@ public final class Environment {
             word = expression.substring(colon + 2);
         }
         if (!NAME.matcher(name).matches()) {
-            problems.error(where, (bareNames ? "'${...}'" : "'${" + expression + "}'") + " is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
-                    + (bareNames ? " (its value is not shown; write $$ for a literal $, or single-quote the value)" : ""));
+            problems.error(where, (dotEnv ? "'${...}'" : "'${" + expression + "}'") + " is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
+                    + (dotEnv ? " (its value is not shown; single-quote the value to keep it as written)" : ""));
             return "";
         }
         String value = resolver.lookup(name);
         boolean set = value != null && !value.isEmpty();
         // the word may itself hold references, ${A:-${B}}; only the word used is expanded, as a shell does
         if (":-".equals(op)) {
-            return set ? value : substitute(word, bareNames, resolver, where, problems);
+            return set ? value : substitute(word, dotEnv, resolver, where, problems);
         }
         if (":+".equals(op)) {
-            return set ? substitute(word, bareNames, resolver, where, problems) : "";
+            return set ? substitute(word, dotEnv, resolver, where, problems) : "";
         }
         return resolver.plain(name, value, where, problems);
     }

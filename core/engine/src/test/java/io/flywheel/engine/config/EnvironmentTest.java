@@ -158,6 +158,7 @@ class EnvironmentTest {
                 TOKEN=abc
                 URL=https://x/${TOKEN}
                 BARE=$TOKEN/path
+                PASSWORD=pa$word$$1$
                 DATA=${HOME}/data
                 FALLBACK=${NOPE:-fallback}
                 LITERAL='${TOKEN} $TOKEN'
@@ -169,21 +170,22 @@ class EnvironmentTest {
                 """);
         Problems problems = new Problems();
         Environment env = Environment.load(Map.of("HOME", "/home/op", "OVERRIDDEN", "from-process"), dotEnv, problems);
-        assertThat(env.dotEnvValues()).containsEntry("URL", "https://x/abc").containsEntry("BARE", "abc/path").containsEntry("DATA", "/home/op/data")
-                .containsEntry("FALLBACK", "fallback").containsEntry("LITERAL", "${TOKEN} $TOKEN").containsEntry("DOLLAR", "pa$word")
+        assertThat(env.dotEnvValues()).containsEntry("URL", "https://x/abc").containsEntry("DATA", "/home/op/data")
+                .containsEntry("FALLBACK", "fallback").containsEntry("LITERAL", "${TOKEN} $TOKEN").containsEntry("DOLLAR", "pa$$word")
+                .containsEntry("BARE", "$TOKEN/path").containsEntry("PASSWORD", "pa$word$$1$")
                 .containsEntry("BEARER", "Bearer abc").containsEntry("AGAIN", "def");
         assertThat(env.get("OVERRIDDEN")).contains("from-process");
         assertThat(env.substitute("${URL}", HERE, problems)).isEqualTo("https://x/abc");
         // the process sets OVERRIDDEN, so what its .env line refers to does not matter
-        assertThat(problems.all()).extracting(Problem::toString).containsExactly(".env:10:7: warning: TOKEN is set twice (first at line 1); the last one is used");
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(".env:11:7: warning: TOKEN is set twice (first at line 1); the last one is used");
     }
 
     @Test
     void aDotEnvReferenceToANameNotSetSetLaterOrInACycleIsNamedWithoutAnyValue() throws Exception {
         Path dotEnv = Files.writeString(dir.resolve(".env"), """
                 A=${B}/sk_live_1
-                B=sk_live_2-$A
-                URL=https://x/$MISSING
+                B=sk_live_2-${A}
+                URL=https://x/${MISSING}
                 EARLY=${LATE}
                 LATE=sk_live_3
                 SELF=${SELF}:x
@@ -195,13 +197,13 @@ class EnvironmentTest {
         assertThat(problems.all()).extracting(Problem::toString).containsExactly(
                 ".env:1:3: error: A: refers to B, which refers back to A (A -> B -> A): a cycle that cannot be expanded; single-quote a value to keep it as written",
                 ".env:3:5: error: URL: refers to MISSING, which is not set in the environment or on an earlier line of .env"
-                        + " (write $$ for a literal $, or single-quote the value to keep it as written)",
+                        + " (single-quote the value to keep it as written)",
                 ".env:4:7: error: EARLY: refers to LATE, which .env sets only later, at line 5; .env is read top to bottom, so set LATE above EARLY",
                 ".env:6:6: error: SELF: refers to itself, and SELF is not set in the environment or on an earlier line of .env"
-                        + " (write $$ for a literal $, or single-quote the value to keep it as written)",
-                ".env:7:6: error: OPEN: unclosed '${' (its value is not shown; write $$ for a literal $, or single-quote the value)",
+                        + " (single-quote the value to keep it as written)",
+                ".env:7:6: error: OPEN: unclosed '${' (its value is not shown; single-quote the value to keep it as written)",
                 ".env:8:5: error: BAD: '${...}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
-                        + " (its value is not shown; write $$ for a literal $, or single-quote the value)");
+                        + " (its value is not shown; single-quote the value to keep it as written)");
         assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live"));
         assertThat(env.dotEnvValues()).containsEntry("A", "/sk_live_1").containsEntry("URL", "https://x/").containsEntry("LATE", "sk_live_3");
         // a name set earlier may be extended, as in a shell
