@@ -17,6 +17,7 @@ public final class EngagementRecorder implements EngagementSink {
 
     private final FeedbackLog log;
     private final LeadStore leads;
+    private CompletableFuture<?> last = CompletableFuture.completedFuture(null);
 
     public EngagementRecorder(FeedbackLog log, LeadStore leads) {
         this.log = log;
@@ -25,12 +26,22 @@ public final class EngagementRecorder implements EngagementSink {
 
     @Override
     public CompletableFuture<Boolean> record(Engagement e) {
-        return CompletableFuture.supplyAsync(() -> log.engage(event(e), e.via()), VIRTUAL);
+        return inOrder(() -> log.engage(event(e), e.via()));
     }
 
     @Override
     public CompletableFuture<Boolean> retract(Engagement e) {
-        return CompletableFuture.supplyAsync(() -> log.retract(event(e), e.via()), VIRTUAL);
+        return inOrder(() -> log.retract(event(e), e.via()));
+    }
+
+    /**
+     * Off the caller's thread, one at a time in the order they came: a reaction removed right after
+     * it was added is taken back after it was recorded, not before. (The store takes one write at a time anyway.)
+     */
+    private synchronized CompletableFuture<Boolean> inOrder(java.util.function.Supplier<Boolean> write) {
+        CompletableFuture<Boolean> next = last.handle((x, error) -> null).thenApplyAsync(x -> write.get(), VIRTUAL);
+        last = next;
+        return next;
     }
 
     private FeedbackEvent event(Engagement e) {

@@ -255,9 +255,15 @@ final class DiscordBot extends ListenerAdapter implements Output {
         }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why));
     }
 
+    /** Remembers the leads a message shows: only leads take engagement (a signal's ref is a strategy, not something to apply to). */
     private void remember(Message message, List<Post> shown) {
+        List<MessageIndex.Entry> leads = shown.stream().filter(p -> p.kind() == Post.Kind.LEAD)
+                .map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList();
+        if (leads.isEmpty()) {
+            return;
+        }
         try {
-            index.put(message.getId(), shown.stream().map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList());
+            index.put(message.getId(), leads);
         } catch (RuntimeException e) {
             log.warn("Discord: cannot remember which leads message {} shows: {}", message.getId(), e.getMessage());
         }
