@@ -218,13 +218,45 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 log.warn("Discord: channel {} is unknown or not visible; {} post(s) for it stay queued", channelId, channelPosts.size());
                 return;
             }
-            perChannel.add(sendInOrder(channel, channelPosts, packer.pack(channelPosts), onDelivered));
+            perChannel.add(sendRuns(channel, channelPosts, onDelivered));
         });
         return CompletableFuture.allOf(perChannel.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Delivery> all = new ArrayList<>();
             perChannel.forEach(f -> all.addAll(f.join()));
             return all;
         });
+    }
+
+    /**
+     * Leads and other posts (signals, notices) never share a message: a lead message carries the
+     * lead buttons, and they would sit under a signal too. Each run of one or the other is packed
+     * and sent in order; a run that is not all delivered stops the rest, as a message not sent does.
+     */
+    private CompletableFuture<List<Delivery>> sendRuns(GuildMessageChannel channel, List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        List<List<Post>> runs = new ArrayList<>();
+        for (Post p : posts) {
+            if (runs.isEmpty() || (runs.getLast().getFirst().kind() == Post.Kind.LEAD) != (p.kind() == Post.Kind.LEAD)) {
+                runs.add(new ArrayList<>());
+            }
+            runs.getLast().add(p);
+        }
+        CompletableFuture<List<Delivery>> sent = CompletableFuture.completedFuture(List.of());
+        int before = 0;
+        for (List<Post> run : runs) {
+            int expected = before;
+            sent = sent.thenCompose(done -> {
+                if (done.size() < expected) {
+                    return CompletableFuture.completedFuture(done);
+                }
+                return sendInOrder(channel, run, packer.pack(run), onDelivered).thenApply(more -> {
+                    List<Delivery> all = new ArrayList<>(done);
+                    all.addAll(more);
+                    return all;
+                });
+            });
+            before += run.size();
+        }
+        return sent;
     }
 
     /**
@@ -352,7 +384,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
         if (!m.embeds().isEmpty()) {
             b.setEmbeds(m.embeds().stream().map(DiscordBot::embed).toList());
         }
-        boolean leads = m.posts().stream().anyMatch(i -> posts.get(i).kind() == Post.Kind.LEAD);
+        boolean leads = m.posts().stream().allMatch(i -> posts.get(i).kind() == Post.Kind.LEAD);
         if (config.buttons() && leads) {
             b.setComponents(ActionRow.of(
                     Button.primary(BUTTON_PREFIX + "interested", "Interested"),

@@ -263,15 +263,21 @@ class DiscordBotEndToEndTest {
         bot.send(List.of(signal)).join();
         FakeDiscord.Message signalMessage = fake.messages(fake.channel()).getFirst();
         assertThat(signalMessage.body().path("components")).as("no buttons on a signal").isEmpty();
-        // a lead and a signal in one message: the buttons are for the lead, and a click means the lead
+        // a lead and signals in one batch to one channel: never one message, the buttons only under the lead
         Lead lead = storeLeads(1, "mixed").getFirst();
         io.flywheel.api.output.Post other = new io.flywheel.api.output.Post("sig-2", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
                 "ETH-USD: flat", null, "sma-cross goes flat", List.of(), Instant.parse("2026-01-05T10:00:00Z"));
-        bot.send(List.of(LeadPosts.toPost(lead), other)).join();
-        FakeDiscord.Message mixed = fake.messages(fake.channel()).getLast();
-        assertThat(mixed.embeds()).hasSize(2);
+        io.flywheel.api.output.Post third = new io.flywheel.api.output.Post("sig-3", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
+                "SOL-USD: long", null, "sma-cross goes long", List.of(), Instant.parse("2026-01-05T10:00:00Z"));
+        assertThat(bot.send(List.of(other, LeadPosts.toPost(lead), third)).join()).extracting(io.flywheel.api.output.Delivery::postId)
+                .containsExactly("sig-2", LeadPosts.postId(lead.key()), "sig-3");
+        List<FakeDiscord.Message> batch = fake.messages(fake.channel()).subList(1, 4);
+        assertThat(batch).extracting(m -> m.embeds().getFirst().path("title").asText()).containsExactly("ETH-USD: flat", "mixed lead 000", "SOL-USD: long");
+        assertThat(batch).extracting(m -> m.body().path("components").size()).containsExactly(0, 1, 0);
+        FakeDiscord.Message mixed = batch.get(1);
         String click = fake.clickButton(mixed, "fw:applied", USER);
         assertThat(answer(click)).startsWith("Recorded: Applied — **mixed lead 000**");
+        fake.react(batch.get(2), USER, "📝");
         // a reaction on the signal is nobody's engagement: listeners see events in order, so once the next one is reported, it was passed over
         fake.react(signalMessage, USER, "🏆");
         fake.unreact(signalMessage, USER, "🏆");
