@@ -179,7 +179,15 @@ final class EngagementAdapter extends ListenerAdapter {
             }
             return;
         }
-        record(leads, kind, event.getUserId(), event.getChannel().getId() + "/" + event.getMessageId(), event.getEmoji().getName());
+        record(leads, kind, event.getUserId(), event.getChannel().getId() + "/" + event.getMessageId(), reaction(event.getMessageId(), event.getEmoji().getName()));
+    }
+
+    /**
+     * What a reaction is recorded by: its message and emoji, since a post split across messages has
+     * the same lead on each, and removing 👀 from one leaves the 👀 on the other standing.
+     */
+    static String reaction(String messageId, String emoji) {
+        return "reaction " + messageId + " " + emoji;
     }
 
     @Override
@@ -195,7 +203,7 @@ final class EngagementAdapter extends ListenerAdapter {
         // A bot's removal finds nothing to take back: its reaction was never recorded.
         MessageIndex.Entry lead = leads.getFirst();
         Engagement e = new Engagement(lead.ref(), kind, event.getUserId(), outputId, event.getChannel().getId() + "/" + event.getMessageId(),
-                clock.instant(), event.getEmoji().getName());
+                clock.instant(), reaction(event.getMessageId(), event.getEmoji().getName()));
         try {
             sink.retract(e).whenComplete((taken, error) -> {
                 if (error != null) {

@@ -256,6 +256,31 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void onAPostSplitAcrossMessagesAReactionLeftOnOnePartStillCounts() {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        startBot("", Map.of());
+        String body = IntStream.range(0, 400).mapToObj(i -> "word" + i).collect(java.util.stream.Collectors.joining(" "));
+        Lead lead = new Lead("https://example.org/long", "src", "hackernews", "A lead with a long body", "https://example.org/long", body, "Acme", null,
+                null, Instant.parse("2026-01-05T09:00:00Z"), Instant.now(), List.of("backend"), 5);
+        store.write(new WriteBatch(List.of(lead), List.of(), List.of()));
+        bot.send(List.of(LeadPosts.toPost(lead))).join();
+        List<FakeDiscord.Message> parts = fake.messages(fake.channel());
+        assertThat(parts).hasSize(2);
+        fake.react(parts.get(0), USER, "👀");
+        fake.react(parts.get(1), USER, "👀");
+        fake.unreact(parts.get(0), USER, "👀");
+        // JDA hands listeners one event at a time: once the next one is reported, the removal was passed on
+        String click = fake.clickButton(parts.get(1), "fw:not_relevant", "1700000000000000003");
+        assertThat(answer(click)).startsWith("Recorded: Not relevant");
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).isEmpty();
+        assertThat(engagedAndConverted("backend")).containsExactly(1L, 0L);
+        fake.unreact(parts.get(1), USER, "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        assertThat(engagedAndConverted("backend")).containsExactly(0L, 0L);
+    }
+
+    @Test
     void signalPostsCarryNoLeadButtonsAndTakeNoEngagement() {
         startBot("", Map.of());
         io.flywheel.api.output.Post signal = new io.flywheel.api.output.Post("sig-1", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
