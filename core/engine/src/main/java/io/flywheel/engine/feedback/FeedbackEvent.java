@@ -60,6 +60,13 @@ public record FeedbackEvent(
      */
     public java.util.Optional<Type> replaces() {
         Double ordinal = context.get(REPLACES);
-        return ordinal == null ? java.util.Optional.empty() : java.util.Optional.of(Type.values()[ordinal.intValue()]);
+        if (ordinal == null) {
+            return java.util.Optional.empty();
+        }
+        if (ordinal < 0 || ordinal >= Type.values().length || ordinal != Math.floor(ordinal)) {
+            throw new IllegalStateException("feedback event " + type + " on " + subject + ": context " + REPLACES + " = " + ordinal
+                    + " is not an event type (0 to " + (Type.values().length - 1) + "; written by a newer Flywheel?)");
+        }
+        return java.util.Optional.of(Type.values()[ordinal.intValue()]);
     }
 }

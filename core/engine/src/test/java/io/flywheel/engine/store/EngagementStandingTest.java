@@ -165,6 +165,12 @@ class EngagementStandingTest {
     }
 
     @Test
+    void aReplacedTypeThatIsNoTypeIsNamedWhenRead() {
+        FeedbackEvent odd = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(FeedbackEvent.REPLACES, 42.0), null);
+        assertThatThrownBy(odd::replaces).isInstanceOf(IllegalStateException.class).hasMessageContaining(LEAD).hasMessageContaining("replaces = 42.0");
+    }
+
+    @Test
     void engagementsReplayFromTheJournal() {
         FeedbackEvent applied = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), "discord:c/m");
         Op.Engage op = new Op.Engage(applied, "📝", true);
