@@ -74,7 +74,7 @@ sealed interface Op {
                 Codec.writeEvent(b, o.event());
             }
             case Engage g -> {
-                b.u8(8).u8(g.retract() ? 1 : 0).nstr(g.via());
+                b.u8(9).u8(g.retract() ? 1 : 0).nstr(g.via());
                 Codec.writeEvent(b, g.event());
             }
             case Weights w when w.sets().size() == 1 -> {
@@ -124,7 +124,7 @@ sealed interface Op {
                 yield new Events(events);
             }
             case 4 -> new Once(Codec.readEvent(r));
-            case 8 -> {
+            case 9 -> {
                 boolean retract = r.u8() != 0;
                 String via = r.nstr();
                 yield new Engage(Codec.readEvent(r), via, retract);
