@@ -3,7 +3,9 @@ package io.flywheel.plugins.discord;
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Output;
+import io.flywheel.api.output.Partial;
 import io.flywheel.api.output.Post;
+import io.flywheel.api.output.Receipts;
 import io.flywheel.discord.Backoff;
 import io.flywheel.discord.DiscordJson;
 import io.flywheel.discord.DiscordLimits;
@@ -207,6 +209,11 @@ final class DiscordBot extends ListenerAdapter implements Output {
 
     @Override
     public CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        return send(posts, Receipts.of(onDelivered));
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts, Receipts receipts) {
         JDA connection = jda;
         if (!ready() || connection == null) {
             return CompletableFuture.completedFuture(List.of());
@@ -218,7 +225,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 log.warn("Discord: channel {} is unknown or not visible; {} post(s) for it stay queued", channelId, channelPosts.size());
                 return;
             }
-            perChannel.add(sendRuns(channel, channelPosts, onDelivered));
+            perChannel.add(sendRuns(channel, channelPosts, receipts));
         });
         return CompletableFuture.allOf(perChannel.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Delivery> all = new ArrayList<>();
@@ -232,7 +239,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
      * lead buttons, and they would sit under a signal too. Each run of one or the other is packed
      * and sent in order; a run that is not all delivered stops the rest, as a message not sent does.
      */
-    private CompletableFuture<List<Delivery>> sendRuns(GuildMessageChannel channel, List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+    private CompletableFuture<List<Delivery>> sendRuns(GuildMessageChannel channel, List<Post> posts, Receipts receipts) {
         List<List<Post>> runs = new ArrayList<>();
         for (Post p : posts) {
             if (runs.isEmpty() || (runs.getLast().getFirst().kind() == Post.Kind.LEAD) != (p.kind() == Post.Kind.LEAD)) {
@@ -248,7 +255,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 if (done.size() < expected) {
                     return CompletableFuture.completedFuture(done);
                 }
-                return sendInOrder(channel, run, packer.pack(run), onDelivered).thenApply(more -> {
+                return sendInOrder(channel, run, receipts).thenApply(more -> {
                     List<Delivery> all = new ArrayList<>(done);
                     all.addAll(more);
                     return all;
@@ -260,12 +267,12 @@ final class DiscordBot extends ListenerAdapter implements Output {
     }
 
     /**
-     * Sends {@code messages} one after another; completes with the deliveries up to the first
-     * failure. A message Discord refuses for what it says is sent again one post at a time, and
-     * only the post at fault is refused.
+     * Sends {@code posts}, packed, one message after another; completes with the deliveries up to
+     * the first failure. A split post an earlier attempt showed part of goes on from there. A
+     * message Discord refuses for what it says is sent again one post at a time, and only the post
+     * at fault is refused.
      */
-    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages,
-            java.util.function.Consumer<List<Delivery>> onDelivered) {
+    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, Receipts receipts) {
         InOrder.Sender sender = (m, batch) -> sendWithRetry(channel, m, batch, 0).handle((message, error) -> {
             if (error == null) {
                 remember(message, m.posts().stream().map(batch::get).toList());
@@ -278,13 +285,23 @@ final class DiscordBot extends ListenerAdapter implements Output {
             log.warn("Discord: posting to #{} failed: {}; the rest of the batch stays queued", channel.getName(), describe(error));
             return new InOrder.Outcome.NotSent();
         });
-        return InOrder.send(posts, messages, sender, now -> {
-            try {
-                onDelivered.accept(now);
-            } catch (RuntimeException e) {
-                log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
+        return InOrder.send(posts, packer, sender, new Receipts() {
+            @Override
+            public void accepted(List<Delivery> deliveries, List<Partial> partials) {
+                try {
+                    receipts.accepted(deliveries, partials);
+                } catch (RuntimeException e) {
+                    log.warn("Discord: the host could not record {} delivery(ies) and {} partly posted post(s) yet: {}", deliveries.size(), partials.size(),
+                            e.getMessage());
+                }
             }
-        }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why));
+
+            @Override
+            public Optional<String> partial(String postId) {
+                return receipts.partial(postId);
+            }
+        }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why),
+                why -> log.warn("Discord: #{}: {}", channel.getName(), why));
     }
 
     /** Remembers the leads a message shows: only leads take engagement (a signal's ref is a strategy, not something to apply to). */
