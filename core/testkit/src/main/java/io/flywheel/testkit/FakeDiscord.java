@@ -101,6 +101,13 @@ public final class FakeDiscord implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> callbacks = new ConcurrentHashMap<>();
     private final List<JsonNode> edits = new CopyOnWriteArrayList<>();
+    /** Per interaction id: when it was sent, and the edits of its original response and its followups, in order. */
+    private final Map<String, Instant> interactionSent = new ConcurrentHashMap<>();
+    private final Map<String, List<JsonNode>> responses = new ConcurrentHashMap<>();
+    /** Discord's deadline for the first response to an interaction. */
+    public static final Duration INTERACTION_DEADLINE = Duration.ofSeconds(3);
+    /** Off unless a test asks: on the wall clock a loaded machine could miss it and make tests flaky. */
+    private volatile boolean enforceDeadline;
     private final List<Upload> uploads = new CopyOnWriteArrayList<>();
     /** The files of the request this thread handles; kept only if it is answered with success. */
     private final ThreadLocal<List<Upload>> requestUploads = ThreadLocal.withInitial(ArrayList::new);
@@ -289,6 +296,23 @@ public final class FakeDiscord implements AutoCloseable {
         return Optional.ofNullable(callbacks.get(interactionId));
     }
 
+    /**
+     * Refuses an interaction's first response that comes more than {@link #INTERACTION_DEADLINE}
+     * after it was sent, on this fake's clock, with Discord's 404 10062 "Unknown interaction".
+     */
+    public FakeDiscord enforceInteractionDeadline() {
+        enforceDeadline = true;
+        return this;
+    }
+
+    /**
+     * What was sent for interaction {@code id} after its callback, in order: edits of the original
+     * response ({@code PATCH .../messages/@original}) and followups ({@code POST /webhooks/{app}/{token}}).
+     */
+    public List<JsonNode> responses(String interactionId) {
+        return List.copyOf(responses.getOrDefault(interactionId, List.of()));
+    }
+
     /** Edits of deferred replies ({@code PATCH .../messages/@original}), in order. */
     public List<JsonNode> edits() {
         return List.copyOf(edits);
@@ -369,6 +393,14 @@ public final class FakeDiscord implements AutoCloseable {
         gateway.dispatch("MESSAGE_REACTION_ADD", d);
     }
 
+    /** A user removes their reaction {@code emoji} from {@code message} (Discord's event carries no member). */
+    public void unreact(Message message, String userId, String emoji) {
+        ObjectNode d = JSON.createObjectNode().put("user_id", userId).put("channel_id", message.channelId()).put("message_id", message.id())
+                .put("guild_id", GUILD_ID).put("burst", false).put("type", 0);
+        d.putObject("emoji").putNull("id").put("name", emoji);
+        gateway.dispatch("MESSAGE_REACTION_REMOVE", d);
+    }
+
     /** A user posts {@code content} in {@code channelId} (what a prefix command arrives as); returns the message id. */
     public String userMessage(String content, String userId, String channelId) {
         String id = nextId();
@@ -388,8 +420,15 @@ public final class FakeDiscord implements AutoCloseable {
         return id;
     }
 
+    private void respondedTo(String token, JsonNode body) {
+        if (token.startsWith("itoken-")) {
+            responses.computeIfAbsent(token.substring("itoken-".length()), k -> new CopyOnWriteArrayList<>()).add(body);
+        }
+    }
+
     private String interaction(int type, ObjectNode data, String userId, List<String> roleIds, String channelId, ObjectNode message) {
         String id = nextId();
+        interactionSent.put(id, clock.instant());
         ObjectNode d = JSON.createObjectNode().put("id", id).put("application_id", APP_ID).put("type", type).put("token", "itoken-" + id)
                 .put("version", 1).put("guild_id", GUILD_ID).put("channel_id", channelId).put("locale", "en-US").put("guild_locale", "en-US")
                 .put("app_permissions", "2248473465835073").put("context", 0).put("attachment_size_limit", 10485760);
@@ -524,6 +563,12 @@ public final class FakeDiscord implements AutoCloseable {
                 post(ex, method, path, CREATE_MESSAGE, m.group(1), in);
             } else if (method.equals("POST") && (m = CALLBACK.matcher(route)).matches()) {
                 JsonNode body = JSON.readTree(in);
+                Instant sent = interactionSent.get(m.group(1));
+                if (enforceDeadline && sent != null && clock.instant().isAfter(sent.plus(INTERACTION_DEADLINE))) {
+                    // Discord invalidates the token of an interaction not answered within 3 s.
+                    respond(ex, method, path, 404, error(10062, "Unknown interaction"), Map.of());
+                    return;
+                }
                 if (callbacks.putIfAbsent(m.group(1), body) != null) {
                     respond(ex, method, path, 400, error(40060, "Interaction has already been acknowledged."), Map.of());
                     return;
@@ -549,12 +594,14 @@ public final class FakeDiscord implements AutoCloseable {
                     return;
                 }
                 edits.add(body);
+                respondedTo(m.group(2), body);
                 Message msg = new Message(nextId(), channel(), body, clock.instant());
                 respond(ex, method, path, 200, messageObject(msg), Map.of());
             } else if (method.equals("POST") && (m = WEBHOOK.matcher(route)).matches()) {
                 if (m.group(1).equals(APP_ID)) {
                     Message msg = new Message(nextId(), channel(), JSON.readTree(in), clock.instant());
                     edits.add(msg.body());
+                    respondedTo(m.group(2), msg.body());
                     respond(ex, method, path, 200, messageObject(msg), Map.of());
                     return;
                 }

@@ -41,6 +41,32 @@ public record FeedbackEvent(
         context = context == null ? Map.of() : Map.copyOf(context);
     }
 
-    /** The funnel (found, posted, engaged, applied, won), rejections, trade results and audit. */
-    public enum Type { FOUND, POSTED, INTERESTED, APPLIED, WON, NOT_RELEVANT, TRADE_RETURN, AUDIT }
+    /**
+     * Key in {@link #context()} of an engagement event that takes the place of the same actor's
+     * earlier standing on the subject; its value is that {@link Type}'s ordinal.
+     */
+    public static final String REPLACES = "replaces";
+
+    /**
+     * The funnel (found, posted, engaged, applied, won), rejections, trade results, audit, and
+     * {@link #RETRACTED}: a user took back (removed the reaction of) their last engagement step on
+     * a lead, which {@link #replaces()} names. Stored by ordinal: append new types at the end.
+     */
+    public enum Type { FOUND, POSTED, INTERESTED, APPLIED, WON, NOT_RELEVANT, TRADE_RETURN, AUDIT, RETRACTED }
+
+    /**
+     * The actor's earlier standing this event takes the place of: an APPLIED after the same user's
+     * INTERESTED replaces it, a RETRACTED replaces what was taken back. Counts take one off it.
+     */
+    public java.util.Optional<Type> replaces() {
+        Double ordinal = context.get(REPLACES);
+        if (ordinal == null) {
+            return java.util.Optional.empty();
+        }
+        if (ordinal < 0 || ordinal >= Type.values().length || ordinal != Math.floor(ordinal)) {
+            throw new IllegalStateException("feedback event " + type + " on " + subject + ": context " + REPLACES + " = " + ordinal
+                    + " is not an event type (0 to " + (Type.values().length - 1) + "; written by a newer Flywheel?)");
+        }
+        return java.util.Optional.of(Type.values()[ordinal.intValue()]);
+    }
 }

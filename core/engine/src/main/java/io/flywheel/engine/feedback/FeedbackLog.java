@@ -16,6 +16,26 @@ public interface FeedbackLog {
      */
     boolean appendOnce(FeedbackEvent event);
 
+    /**
+     * Records that {@code event.actor()} took the engagement step {@code event.type()} (INTERESTED,
+     * APPLIED, WON or NOT_RELEVANT) on {@code event.subject()} by way of {@code via} (a reaction's
+     * emoji; {@code null} for a click or command). Per actor and subject, counts hold only the
+     * strongest positive step (INTERESTED &lt; APPLIED &lt; WON) and one rejection: a stronger step is
+     * logged with {@link FeedbackEvent#REPLACES} the weaker one, a weaker or repeated one logs
+     * nothing. The actor's standing is stored, so this holds across restarts. Returns whether
+     * this (step, via) was new for the actor on the subject.
+     */
+    boolean engage(FeedbackEvent event, String via);
+
+    /**
+     * Takes back the (step {@code event.type()}, {@code via}) {@link #engage} recorded. When what is
+     * left is weaker than what was counted, logs the strongest step left replacing it, or a
+     * {@link FeedbackEvent.Type#RETRACTED} at {@code event.time()} when nothing is left (the log
+     * is only appended to: the retraction counts in the window it happens in). Returns whether
+     * there was such a step to take back.
+     */
+    boolean retract(FeedbackEvent event, String via);
+
     /** Events with {@code from <= time < to}, in time order; {@code types} empty means all. */
     List<FeedbackEvent> events(Instant from, Instant to, java.util.Set<FeedbackEvent.Type> types);
 

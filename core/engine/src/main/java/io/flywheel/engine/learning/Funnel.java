@@ -75,13 +75,23 @@ public final class Funnel {
                 cohort.add(e.subject());
             }
         }
+        // Engagement counts as it stands: each user's strongest step, less what was taken back.
+        io.flywheel.engine.feedback.Standings standings = new io.flywheel.engine.feedback.Standings();
         for (FeedbackEvent e : events) {
-            if (!LEAD_EVENTS.contains(e.type()) || !cohort.contains(e.subject())) {
+            if (!cohort.contains(e.subject()) || !(LEAD_EVENTS.contains(e.type()) || e.type() == Type.RETRACTED)) {
+                continue;
+            }
+            Set<Type> s = stages.computeIfAbsent(e.subject(), k -> EnumSet.noneOf(Type.class));
+            if (e.type() == Type.RETRACTED) {
+                standings.add(e);
                 continue;
             }
             describedBy.merge(e.subject(), e, (old, neu) -> neu.type() == Type.FOUND ? neu : old);
-            stages.computeIfAbsent(e.subject(), k -> EnumSet.noneOf(Type.class)).add(e.type());
+            if (!standings.add(e)) {
+                s.add(e.type());
+            }
         }
+        stages.forEach((subject, s) -> s.addAll(standings.of(subject)));
         Map<String, long[]> counts = new LinkedHashMap<>();
         for (var lead : stages.entrySet()) {
             Set<Type> s = lead.getValue();

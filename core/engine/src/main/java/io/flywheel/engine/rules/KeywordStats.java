@@ -23,8 +23,9 @@ public record KeywordStats(Instant end, Duration window, int windows, Map<String
     /**
      * One keyword's feedback in one window.
      *
-     * @param engagements positive reactions: interested, applied and won
-     * @param conversions applied and won
+     * @param engagements positive reactions: interested, applied and won, each user once per lead
+     *     (at their first step; a stronger step later replaces it, a retraction takes it back)
+     * @param conversions applied and won, each user once per lead
      * @param rejections marked not relevant
      */
     public record Counts(long found, long posts, long engagements, long conversions, long rejections) {
@@ -60,8 +61,29 @@ public record KeywordStats(Instant end, Duration window, int windows, Map<String
                 list.add(a == null ? Counts.NONE : Counts.of(a));
             });
         }
-        per.replaceAll((k, list) -> List.copyOf(list));
+        per.replaceAll((k, list) -> settle(list));
         return new KeywordStats(end, window, windows, per, seed);
+    }
+
+    /**
+     * The log counts a retraction (or a step taken back to a weaker one) in the window it happens
+     * in, so a window can come out below zero when what it takes back was counted in an earlier
+     * one. What a window owes is carried back to the windows before it, newest first: every window
+     * stays at or above zero and the sum over the windows is exact, unless what was taken back was
+     * counted before the oldest window in view.
+     */
+    static List<Counts> settle(List<Counts> oldestFirst) {
+        Counts[] out = oldestFirst.toArray(Counts[]::new);
+        long owedEngagements = 0, owedConversions = 0, owedRejections = 0;
+        for (int i = out.length - 1; i >= 0; i--) {
+            Counts c = out[i];
+            long e = c.engagements() - owedEngagements, v = c.conversions() - owedConversions, r = c.rejections() - owedRejections;
+            owedEngagements = Math.max(0, -e);
+            owedConversions = Math.max(0, -v);
+            owedRejections = Math.max(0, -r);
+            out[i] = new Counts(c.found(), c.posts(), Math.max(0, e), Math.max(0, v), Math.max(0, r));
+        }
+        return List.of(out);
     }
 
     /** Sums over every window, per keyword. */

@@ -63,11 +63,13 @@ public final class RuleEvaluation {
                 CompiledScript leadRule = runtime.compile(leadSource, RuleKind.LEAD_SCORE, config.limits())) {
             Instant end = now.plusMillis(1);
             List<FeedbackEvent> found = history.feedback().events(Instant.EPOCH, end, Set.of(FeedbackEvent.Type.FOUND));
-            Set<String> engaged = new HashSet<>();
+            // engaged: some user still holds a positive step on it (what was taken back does not count)
+            io.flywheel.engine.feedback.Standings standings = new io.flywheel.engine.feedback.Standings();
             for (FeedbackEvent e : history.feedback().events(Instant.EPOCH, end,
-                    Set.of(FeedbackEvent.Type.INTERESTED, FeedbackEvent.Type.APPLIED, FeedbackEvent.Type.WON))) {
-                engaged.add(e.subject());
+                    Set.of(FeedbackEvent.Type.INTERESTED, FeedbackEvent.Type.APPLIED, FeedbackEvent.Type.WON, FeedbackEvent.Type.RETRACTED))) {
+                standings.add(e);
             }
+            Set<String> engaged = standings.engagedSubjects();
             List<Run> runs = runs(found);
             int explored = 0;
             int posts = 0;

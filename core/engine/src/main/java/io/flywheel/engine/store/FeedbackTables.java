@@ -41,6 +41,8 @@ final class FeedbackTables {
     private final Buckets events;
     private final BTreeMap<Long, byte[]> rollups;
     private final java.util.Set<Long> once;
+    /** Per (actor, subject) fingerprint: the engagement standing counted and the steps that hold it up. */
+    private final org.mapdb.HTreeMap<Long, byte[]> standing;
     private final BTreeMap<Object[], byte[]> weights;
 
     FeedbackTables(DB db, BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta) {
@@ -48,6 +50,7 @@ final class FeedbackTables {
         this.events = new Buckets(db.getStore(), dir, F_EVENTS, 0, 0, true, BUCKET, Buckets.NANOS_SHIFT, structureVersion);
         this.rollups = db.treeMap("feedback.rollups", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
         this.once = db.hashSet("feedback.once", Serializer.LONG).createOrOpen();
+        this.standing = db.hashMap("feedback.standing", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
         this.weights = db.treeMap("weights")
                 .keySerializer(new SerializerArrayTuple(Serializer.INTEGER, Serializer.LONG, Serializer.LONG))
                 .valueSerializer(Serializer.BYTE_ARRAY)
@@ -110,6 +113,12 @@ final class FeedbackTables {
         }
     }
 
+    /** One event in a cell: its type once, less the standing it replaces (so a user counts once per subject at their strongest step). */
+    private static void count(Cell c, FeedbackEvent e) {
+        c.add(e.type(), 1, e.value());
+        e.replaces().ifPresent(old -> c.add(old, -1, 0));
+    }
+
     /** Roll-up key: granularity (hour 0, day 1), dimension, period index (offset to stay positive). */
     private static long rollupKey(int granularity, Dimension dim, long period) {
         return ((long) granularity << 62) | ((long) dim.ordinal() << 58) | (period + (1L << 40));
@@ -138,10 +147,10 @@ final class FeedbackTables {
             long second = e.time().getEpochSecond();
             for (Dimension dim : Dimension.values()) {
                 for (String k : keysOf(e, dim)) {
-                    touched.computeIfAbsent(rollupKey(0, dim, Math.floorDiv(second, HOUR)), x -> new HashMap<>())
-                            .computeIfAbsent(k, x -> new Cell()).add(e.type(), 1, e.value());
-                    touched.computeIfAbsent(rollupKey(1, dim, Math.floorDiv(second, DAY)), x -> new HashMap<>())
-                            .computeIfAbsent(k, x -> new Cell()).add(e.type(), 1, e.value());
+                    count(touched.computeIfAbsent(rollupKey(0, dim, Math.floorDiv(second, HOUR)), x -> new HashMap<>())
+                            .computeIfAbsent(k, x -> new Cell()), e);
+                    count(touched.computeIfAbsent(rollupKey(1, dim, Math.floorDiv(second, DAY)), x -> new HashMap<>())
+                            .computeIfAbsent(k, x -> new Cell()), e);
                 }
             }
         }
@@ -176,6 +185,121 @@ final class FeedbackTables {
             return false;
         }
         append(List.of(e));
+        return true;
+    }
+
+    // ---- engagement standing: per actor and subject, the strongest positive step and a rejection, counted once ----
+
+    private record Hold(FeedbackEvent.Type type, String via) {}
+
+    /** What is counted for one actor on one subject and every (step, via) they hold. */
+    private static final class Standing {
+        FeedbackEvent.Type counted; // strongest positive step counted, or null
+        boolean rejected;
+        final java.util.LinkedHashSet<Hold> holds = new java.util.LinkedHashSet<>();
+
+        FeedbackEvent.Type strongestHeld() {
+            FeedbackEvent.Type best = null;
+            for (Hold h : holds) {
+                if (h.type() != FeedbackEvent.Type.NOT_RELEVANT && (best == null || h.type().ordinal() > best.ordinal())) {
+                    best = h.type();
+                }
+            }
+            return best;
+        }
+
+        boolean holdsRejection() {
+            return holds.stream().anyMatch(h -> h.type() == FeedbackEvent.Type.NOT_RELEVANT);
+        }
+    }
+
+    static final java.util.Set<FeedbackEvent.Type> STEPS = java.util.EnumSet.of(FeedbackEvent.Type.INTERESTED, FeedbackEvent.Type.APPLIED,
+            FeedbackEvent.Type.WON, FeedbackEvent.Type.NOT_RELEVANT);
+
+    private static long standingKey(FeedbackEvent e) {
+        return onceKey(e.actor() + '\u0000' + e.subject());
+    }
+
+    private Standing standing(long key, FeedbackEvent e) {
+        Standing s = new Standing();
+        byte[] bytes = standing.get(key);
+        if (bytes != null) {
+            Bytes.Reader r = Codec.reader(bytes);
+            int counted = r.u8();
+            s.counted = counted == 0 ? null : Codec.enumValue(FeedbackEvent.Type.values(), counted - 1, "engagement step");
+            s.rejected = r.u8() != 0;
+            int n = r.varint();
+            for (int i = 0; i < n; i++) {
+                s.holds.add(new Hold(Codec.enumValue(FeedbackEvent.Type.values(), r.u8(), "engagement step"), r.nstr()));
+            }
+            return s;
+        }
+        // A store from before standings: what appendOnce recorded stands as clicks.
+        for (FeedbackEvent.Type t : STEPS) {
+            if (once.contains(onceKey(e.actor() + '\u0000' + t + '\u0000' + e.subject()))) {
+                s.holds.add(new Hold(t, null));
+            }
+        }
+        s.counted = s.strongestHeld();
+        s.rejected = s.holdsRejection();
+        return s;
+    }
+
+    private void save(long key, Standing s) {
+        Bytes b = new Bytes(16 + s.holds.size() * 8);
+        b.u8(Codec.VERSION).u8(s.counted == null ? 0 : s.counted.ordinal() + 1).u8(s.rejected ? 1 : 0).varint(s.holds.size());
+        for (Hold h : s.holds) {
+            b.u8(h.type().ordinal()).nstr(h.via());
+        }
+        standing.put(key, b.toArray());
+    }
+
+    private static FeedbackEvent as(FeedbackEvent e, FeedbackEvent.Type type, FeedbackEvent.Type replaces) {
+        Map<String, Double> context = new HashMap<>(e.context());
+        if (replaces != null) {
+            context.put(FeedbackEvent.REPLACES, (double) replaces.ordinal());
+        }
+        return new FeedbackEvent(e.time(), type, e.subject(), e.sourceId(), e.platform(), e.keywords(), e.actor(), e.value(), context, e.detail());
+    }
+
+    boolean engage(FeedbackEvent e, String via) {
+        long key = standingKey(e);
+        Standing s = standing(key, e);
+        if (!s.holds.add(new Hold(e.type(), via))) {
+            return false;
+        }
+        if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
+            if (!s.rejected) {
+                s.rejected = true;
+                append(List.of(as(e, e.type(), null)));
+            }
+        } else if (s.counted == null || e.type().ordinal() > s.counted.ordinal()) {
+            append(List.of(as(e, e.type(), s.counted)));
+            s.counted = e.type();
+        }
+        save(key, s);
+        return true;
+    }
+
+    boolean retract(FeedbackEvent e, String via) {
+        long key = standingKey(e);
+        Standing s = standing(key, e);
+        if (!s.holds.remove(new Hold(e.type(), via))) {
+            return false;
+        }
+        if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
+            if (s.rejected && !s.holdsRejection()) {
+                s.rejected = false;
+                append(List.of(as(e, FeedbackEvent.Type.RETRACTED, FeedbackEvent.Type.NOT_RELEVANT)));
+            }
+        } else {
+            FeedbackEvent.Type left = s.strongestHeld();
+            if (s.counted != null && (left == null || left.ordinal() < s.counted.ordinal())) {
+                append(List.of(as(e, left == null ? FeedbackEvent.Type.RETRACTED : left, s.counted)));
+                s.counted = left;
+            }
+        }
+        save(key, s);
         return true;
     }
 
@@ -253,7 +377,7 @@ final class FeedbackTables {
         }
         for (FeedbackEvent e : events(from, to, Set.of())) {
             for (String k : keysOf(e, dim)) {
-                cells.computeIfAbsent(k, x -> new Cell()).add(e.type(), 1, e.value());
+                count(cells.computeIfAbsent(k, x -> new Cell()), e);
             }
         }
     }

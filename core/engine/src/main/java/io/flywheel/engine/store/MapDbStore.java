@@ -380,6 +380,25 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     }
 
     @Override
+    public boolean engage(FeedbackEvent event, String via) {
+        checkStep(event);
+        return Tables.appended(change(new Op.Engage(event, via, false), "record an engagement"));
+    }
+
+    @Override
+    public boolean retract(FeedbackEvent event, String via) {
+        checkStep(event);
+        return Tables.appended(change(new Op.Engage(event, via, true), "take back an engagement"));
+    }
+
+    private static void checkStep(FeedbackEvent event) {
+        if (!FeedbackTables.STEPS.contains(event.type()) || event.actor() == null) {
+            throw new IllegalArgumentException("engagement on " + event.subject() + ": type " + event.type() + " with actor " + event.actor()
+                    + " is not an engagement step (INTERESTED, APPLIED, WON or NOT_RELEVANT, with an actor)");
+        }
+    }
+
+    @Override
     public void append(WeightSet set) {
         appendAll(List.of(set));
     }

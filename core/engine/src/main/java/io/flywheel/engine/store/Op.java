@@ -32,6 +32,9 @@ sealed interface Op {
 
     record Once(FeedbackEvent event) implements Op {}
 
+    /** An engagement step recorded ({@code retract} false) or taken back, by way of {@code via} (null: a click or command). */
+    record Engage(FeedbackEvent event, String via, boolean retract) implements Op {}
+
     /** Weight sets recorded together: one journal entry, so a crash keeps all of them or none. */
     record Weights(List<WeightSet> sets) implements Op {
         public Weights {
@@ -87,6 +90,10 @@ sealed interface Op {
                 b.u8(4);
                 Codec.writeEvent(b, o.event());
             }
+            case Engage g -> {
+                b.u8(9).u8(g.retract() ? 1 : 0).nstr(g.via());
+                Codec.writeEvent(b, g.event());
+            }
             case Weights w when w.sets().size() == 1 -> {
                 b.u8(5);
                 Codec.writeWeights(b, w.sets().getFirst());
@@ -136,6 +143,11 @@ sealed interface Op {
                 yield new Events(events);
             }
             case 4 -> new Once(Codec.readEvent(r));
+            case 9 -> {
+                boolean retract = r.u8() != 0;
+                String via = r.nstr();
+                yield new Engage(Codec.readEvent(r), via, retract);
+            }
             case 5 -> new Weights(List.of(Codec.readWeights(r)));
             case 6 -> new Prune(r.zigzag(), r.varint());
             case 7 -> {

@@ -102,6 +102,7 @@ final class Tables implements AutoCloseable {
                 yield null;
             }
             case Op.Once o -> feedback.appendOnce(o.event());
+            case Op.Engage g -> g.retract() ? feedback.retract(g.event(), g.via()) : feedback.engage(g.event(), g.via());
             case Op.Weights w -> {
                 w.sets().forEach(feedback::append);
                 yield null;

@@ -56,6 +56,28 @@ class FunnelTest {
         assertThat(total.conversion()).isEqualTo(0.25);
     }
 
+    private void replacing(int minute, Type type, Type replaces, String lead, String actor) {
+        log.add(new FeedbackEvent(T0.plus(Duration.ofMinutes(minute)), type, lead, "hn", "p-hn", List.of("java"), actor, 0,
+                Map.of(FeedbackEvent.REPLACES, (double) replaces.ordinal()), null));
+    }
+
+    @Test
+    void whatWasTakenBackOrSteppedBackFromNoLongerCounts() {
+        for (String lead : List.of("e", "f", "g")) {
+            event(1, Type.FOUND, lead, "hn", List.of("java"), null);
+            event(2, Type.POSTED, lead, "hn", List.of("java"), null);
+        }
+        event(3, Type.INTERESTED, "e", "hn", List.of("java"), "u1");
+        replacing(4, Type.RETRACTED, Type.INTERESTED, "e", "u1");              // the reaction removed: not engaged
+        event(3, Type.INTERESTED, "f", "hn", List.of("java"), "u1");
+        replacing(4, Type.APPLIED, Type.INTERESTED, "f", "u1");
+        replacing(5, Type.INTERESTED, Type.APPLIED, "f", "u1");                // 📝 removed, the click stands: engaged, not applied
+        event(3, Type.NOT_RELEVANT, "g", "hn", List.of("java"), "u1");
+        event(3, Type.NOT_RELEVANT, "g", "hn", List.of("java"), "u2");
+        replacing(4, Type.RETRACTED, Type.NOT_RELEVANT, "g", "u1");            // u2 still rejects it
+        assertThat(Funnel.of(log, T0, T0.plus(Duration.ofHours(1)), Dimension.KEYWORD)).containsExactly(new Funnel.Row("java", 3, 3, 1, 0, 0, 1));
+    }
+
     @Test
     void anEmptyLogIsAnEmptyFunnelWithZeroRates() {
         Funnel.Row total = Funnel.total(List.of(), T0, T0.plusSeconds(1));

@@ -225,13 +225,45 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 log.warn("Discord: channel {} is unknown or not visible; {} post(s) for it stay queued", channelId, channelPosts.size());
                 return;
             }
-            perChannel.add(sendInOrder(channel, channelPosts, receipts));
+            perChannel.add(sendRuns(channel, channelPosts, receipts));
         });
         return CompletableFuture.allOf(perChannel.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Delivery> all = new ArrayList<>();
             perChannel.forEach(f -> all.addAll(f.join()));
             return all;
         });
+    }
+
+    /**
+     * Leads and other posts (signals, notices) never share a message: a lead message carries the
+     * lead buttons, and they would sit under a signal too. Each run of one or the other is packed
+     * and sent in order; a run that is not all delivered stops the rest, as a message not sent does.
+     */
+    private CompletableFuture<List<Delivery>> sendRuns(GuildMessageChannel channel, List<Post> posts, Receipts receipts) {
+        List<List<Post>> runs = new ArrayList<>();
+        for (Post p : posts) {
+            if (runs.isEmpty() || (runs.getLast().getFirst().kind() == Post.Kind.LEAD) != (p.kind() == Post.Kind.LEAD)) {
+                runs.add(new ArrayList<>());
+            }
+            runs.getLast().add(p);
+        }
+        CompletableFuture<List<Delivery>> sent = CompletableFuture.completedFuture(List.of());
+        int before = 0;
+        for (List<Post> run : runs) {
+            int expected = before;
+            sent = sent.thenCompose(done -> {
+                if (done.size() < expected) {
+                    return CompletableFuture.completedFuture(done);
+                }
+                return sendInOrder(channel, run, receipts).thenApply(more -> {
+                    List<Delivery> all = new ArrayList<>(done);
+                    all.addAll(more);
+                    return all;
+                });
+            });
+            before += run.size();
+        }
+        return sent;
     }
 
     /**
@@ -272,9 +304,15 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 why -> log.warn("Discord: #{}: {}", channel.getName(), why));
     }
 
+    /** Remembers the leads a message shows: only leads take engagement (a signal's ref is a strategy, not something to apply to). */
     private void remember(Message message, List<Post> shown) {
+        List<MessageIndex.Entry> leads = shown.stream().filter(p -> p.kind() == Post.Kind.LEAD)
+                .map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList();
+        if (leads.isEmpty()) {
+            return;
+        }
         try {
-            index.put(message.getId(), shown.stream().map(p -> new MessageIndex.Entry(p.id(), p.ref() == null ? p.id() : p.ref(), p.title())).toList());
+            index.put(message.getId(), leads);
         } catch (RuntimeException e) {
             log.warn("Discord: cannot remember which leads message {} shows: {}", message.getId(), e.getMessage());
         }
@@ -363,7 +401,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
         if (!m.embeds().isEmpty()) {
             b.setEmbeds(m.embeds().stream().map(DiscordBot::embed).toList());
         }
-        boolean leads = m.posts().stream().anyMatch(i -> posts.get(i).kind() == Post.Kind.LEAD);
+        boolean leads = m.posts().stream().allMatch(i -> posts.get(i).kind() == Post.Kind.LEAD);
         if (config.buttons() && leads) {
             b.setComponents(ActionRow.of(
                     Button.primary(BUTTON_PREFIX + "interested", "Interested"),

@@ -12,20 +12,26 @@ import net.dv8tion.jda.api.components.actionrow.ActionRow;
 import net.dv8tion.jda.api.components.selections.StringSelectMenu;
 import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.component.GenericComponentInteractionCreateEvent;
 import net.dv8tion.jda.api.events.interaction.component.StringSelectInteractionEvent;
 import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionRemoveEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import org.slf4j.Logger;
 
 /**
- * Reports what people do with lead posts to the host's engagement sink, which records each
- * (user, lead, kind) once.
+ * Reports what people do with lead posts to the host's engagement sink, which counts each user
+ * once per lead at their strongest step.
  *
  * <p>A message can show up to ten leads but Discord allows 25 buttons, so each lead message has
  * one row: Interested / Applied / Won / Not relevant. On a one-lead message a click records at
  * once; on a message with several, the click answers (only to the clicker) with menus of that
- * message's leads (25 to a menu), and the pick records. Reactions count on one-lead messages, where they are
- * unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not relevant; a bot's reactions never count.
+ * message's leads (25 to a menu), and the pick records. A click or pick that records is
+ * acknowledged at once (a deferred ephemeral reply, well within Discord's 3 s) and the reply is
+ * edited with the outcome once the store has it, failure included. Reactions count on one-lead
+ * messages, where they are unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not
+ * relevant; a bot's reactions never count; removing one takes it back (the host keeps what the
+ * user did otherwise). Only leads are in the message index, so signals and notices take no engagement.
  */
 final class EngagementAdapter extends ListenerAdapter {
     static final String PICK_PREFIX = "fw:pick:";
@@ -84,8 +90,7 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         if (leads.size() == 1) {
-            record(List.of(leads.getFirst()), kind, event.getUser().getId(), event.getChannelId() + "/" + messageId)
-                    .thenAccept(text -> event.reply(text).setEphemeral(true).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
+            acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), event.getChannelId() + "/" + messageId);
             return;
         }
         event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
@@ -137,8 +142,19 @@ final class EngagementAdapter extends ListenerAdapter {
             event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
             return;
         }
-        record(picked, kind, event.getUser().getId(), event.getChannelId() + "/" + messageId)
-                .thenAccept(text -> event.reply(text).setEphemeral(true).queue(null, e -> log.warn("Discord: cannot confirm a pick: {}", e.getMessage())));
+        acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), event.getChannelId() + "/" + messageId);
+    }
+
+    /**
+     * Discord drops an interaction not answered within 3 s, and a store write can take longer: the
+     * click is acknowledged first (deferred, ephemeral), recorded meanwhile, and the deferred reply
+     * is edited with the outcome, a failure to record included.
+     */
+    private void acknowledgeThenRecord(GenericComponentInteractionCreateEvent event, List<MessageIndex.Entry> leads, Engagement.Kind kind,
+            String userId, String messageRef) {
+        event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge a click on {}: {}", messageRef, e.getMessage()));
+        record(leads, kind, userId, messageRef, null)
+                .thenAccept(text -> event.getHook().editOriginal(text).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
     }
 
     @Override
@@ -163,14 +179,53 @@ final class EngagementAdapter extends ListenerAdapter {
             }
             return;
         }
-        record(leads, kind, event.getUserId(), event.getChannel().getId() + "/" + event.getMessageId());
+        record(leads, kind, event.getUserId(), event.getChannel().getId() + "/" + event.getMessageId(), reaction(event.getMessageId(), event.getEmoji().getName()));
     }
 
-    /** Records {@code kind} for each lead; completes with what to tell the user. */
-    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef) {
+    /**
+     * What a reaction is recorded by: its message and emoji, since a post split across messages has
+     * the same lead on each, and removing 👀 from one leaves the 👀 on the other standing.
+     */
+    static String reaction(String messageId, String emoji) {
+        return "reaction " + messageId + " " + emoji;
+    }
+
+    @Override
+    public void onMessageReactionRemove(MessageReactionRemoveEvent event) {
+        if (event.getJDA().getSelfUser().getIdLong() == event.getUserIdLong()) {
+            return;
+        }
+        Engagement.Kind kind = REACTIONS.get(event.getEmoji().getName());
+        List<MessageIndex.Entry> leads = kind == null ? List.of() : index.get(event.getMessageId());
+        if (leads.size() != 1) {
+            return;
+        }
+        // A bot's removal finds nothing to take back: its reaction was never recorded.
+        MessageIndex.Entry lead = leads.getFirst();
+        Engagement e = new Engagement(lead.ref(), kind, event.getUserId(), outputId, event.getChannel().getId() + "/" + event.getMessageId(),
+                clock.instant(), reaction(event.getMessageId(), event.getEmoji().getName()));
+        try {
+            sink.retract(e).whenComplete((taken, error) -> {
+                if (error != null) {
+                    log.error("Discord: cannot take back {} on {}: {}", kind, lead.ref(), error.getMessage());
+                }
+            });
+        } catch (RuntimeException error) {
+            log.error("Discord: cannot take back {} on {}: {}", kind, lead.ref(), error.getMessage());
+        }
+    }
+
+    /** Records {@code kind} for each lead ({@code via} a reaction's emoji, or null for a click); completes with what to tell the user. */
+    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef, String via) {
         List<CompletableFuture<Boolean>> results = new ArrayList<>();
         for (MessageIndex.Entry lead : leads) {
-            results.add(sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, clock.instant()))
+            CompletableFuture<Boolean> recorded;
+            try {
+                recorded = sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, clock.instant(), via));
+            } catch (RuntimeException e) {
+                recorded = CompletableFuture.failedFuture(e);
+            }
+            results.add(recorded
                     .exceptionally(e -> {
                         log.error("Discord: cannot record {} on {}: {}", kind, lead.ref(), e.getMessage());
                         return null;

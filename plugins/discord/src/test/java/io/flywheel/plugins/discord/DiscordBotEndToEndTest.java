@@ -65,6 +65,8 @@ class DiscordBotEndToEndTest {
     Backoff backoff = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3);
     /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
     final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How the host's recorder is reached: a test can put a slow or failing store in between. */
+    volatile java.util.function.BiFunction<EngagementRecorder, io.flywheel.api.feedback.Engagement, CompletableFuture<Boolean>> recording = EngagementRecorder::record;
 
     @BeforeEach
     void setUp() {
@@ -73,8 +75,12 @@ class DiscordBotEndToEndTest {
         scheduler = new SystemScheduler();
     }
 
+    /** Latches a test holds the store with: released at the end whatever happened. */
+    final List<java.util.concurrent.CountDownLatch> released = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @AfterEach
     void tearDown() throws Exception {
+        released.forEach(java.util.concurrent.CountDownLatch::countDown);
         if (bot != null) bot.close();
         scheduler.close();
         store.close();
@@ -91,9 +97,17 @@ class DiscordBotEndToEndTest {
                 bodyChars, true, true, prefix, deferAfter, URI.create(fake.restBase()), URI.create(fake.gatewayUrl()));
         Forward commands = new Forward();
         EngagementRecorder recorder = new EngagementRecorder(store, store);
-        EngagementSink engagement = e -> {
-            reported.add(e);
-            return recorder.record(e);
+        EngagementSink engagement = new EngagementSink() {
+            @Override
+            public CompletableFuture<Boolean> record(io.flywheel.api.feedback.Engagement e) {
+                reported.add(e);
+                return recording.apply(recorder, e);
+            }
+
+            @Override
+            public CompletableFuture<Boolean> retract(io.flywheel.api.feedback.Engagement e) {
+                return recorder.retract(e);
+            }
         };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff);
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
@@ -154,6 +168,151 @@ class DiscordBotEndToEndTest {
         return store.events(Instant.EPOCH, Instant.now().plusSeconds(60), Set.of(type));
     }
 
+    /** What the deferred reply to {@code interaction} was edited to, once it was. */
+    private String answer(String interaction) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fake.responses(interaction).isEmpty());
+        return fake.responses(interaction).getLast().path("content").asText();
+    }
+
+    /** Engagements and conversions on {@code keyword} as the learning rules count them: interested + applied + won, applied + won. */
+    private List<Long> engagedAndConverted(String keyword) {
+        io.flywheel.engine.feedback.Aggregate a = store.aggregate(io.flywheel.engine.feedback.Dimension.KEYWORD, Instant.EPOCH, Instant.now().plusSeconds(60))
+                .get(keyword);
+        if (a == null) {
+            return List.of(0L, 0L);
+        }
+        long converted = a.count(FeedbackEvent.Type.APPLIED) + a.count(FeedbackEvent.Type.WON);
+        return List.of(a.count(FeedbackEvent.Type.INTERESTED) + converted, converted);
+    }
+
+    @Test
+    void aClickIsAcknowledgedAtOnceAndAnsweredWhenTheStoreHasSavedIt() throws Exception {
+        java.util.concurrent.CountDownLatch storeSaves = new java.util.concurrent.CountDownLatch(1);
+        released.add(storeSaves);
+        // the slow store waits on its own thread, so a failing run cannot starve a shared pool
+        recording = (recorder, e) -> CompletableFuture.supplyAsync(() -> {
+            try {
+                storeSaves.await();
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+            }
+            return recorder.record(e).join();
+        }, r -> Thread.ofVirtual().start(r));
+        startBot("", Map.of());
+        storeLeads(1, "solo");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        String click = fake.clickButton(message, "fw:interested", USER);
+        // the store has not saved it, and Discord already has its answer: a deferred reply only the clicker sees
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        assertThat(fake.callback(click).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
+        assertThat(fake.callback(click).orElseThrow().path("data").path("flags").asInt() & 64).as("ephemeral").isEqualTo(64);
+        assertThat(fake.responses(click)).isEmpty();
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).isEmpty();
+        storeSaves.countDown();
+        assertThat(answer(click)).startsWith("Recorded: Interested");
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).hasSize(1);
+    }
+
+    @Test
+    void aClickTheStoreFailsToSaveIsAcknowledgedAndTheUserToldItWasNotRecorded() {
+        recording = (recorder, e) -> CompletableFuture.failedFuture(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
+        startBot("", Map.of());
+        storeLeads(3, "trio");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        String click = fake.clickButton(message, "fw:won", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        JsonNode menu = fake.callback(click).orElseThrow().path("data").path("components").get(0).path("components").get(0);
+        String pick = fake.select(message, menu.path("custom_id").asText(), List.of(LeadPosts.postId("https://example.org/trio/2")), USER);
+        assertThat(answer(pick)).isEqualTo("Could not record Won on **trio lead 002**; try again later.");
+        assertThat(fake.callback(pick).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
+        assertThat(events(FeedbackEvent.Type.WON)).isEmpty();
+    }
+
+    @Test
+    void removingAReactionTakesItsEngagementBackButNotWhatTheUserClicked() {
+        String other = "1700000000000000003";
+        startBot("", Map.of());
+        storeLeads(1, "solo");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        // added and removed at once: taken back in the order they came, never recorded after its removal
+        fake.react(message, USER, "👀");
+        fake.unreact(message, USER, "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo(USER);
+            assertThat(e.replaces()).contains(FeedbackEvent.Type.INTERESTED);
+        });
+        assertThat(engagedAndConverted("backend")).containsExactly(0L, 0L);
+        // another user clicked Interested and reacted 📝: removing 📝 leaves them interested, no longer converted
+        String click = fake.clickButton(message, "fw:interested", other);
+        assertThat(answer(click)).startsWith("Recorded: Interested");
+        fake.react(message, other, "📝");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(1L, 1L)));
+        fake.unreact(message, other, "📝");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(1L, 0L)));
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).hasSize(1);
+    }
+
+    @Test
+    void onAPostSplitAcrossMessagesAReactionLeftOnOnePartStillCounts() {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        startBot("", Map.of());
+        String body = IntStream.range(0, 400).mapToObj(i -> "word" + i).collect(java.util.stream.Collectors.joining(" "));
+        Lead lead = new Lead("https://example.org/long", "src", "hackernews", "A lead with a long body", "https://example.org/long", body, "Acme", null,
+                null, Instant.parse("2026-01-05T09:00:00Z"), Instant.now(), List.of("backend"), 5);
+        store.write(new WriteBatch(List.of(lead), List.of(), List.of()));
+        bot.send(List.of(LeadPosts.toPost(lead))).join();
+        List<FakeDiscord.Message> parts = fake.messages(fake.channel());
+        assertThat(parts).hasSize(2);
+        fake.react(parts.get(0), USER, "👀");
+        fake.react(parts.get(1), USER, "👀");
+        fake.unreact(parts.get(0), USER, "👀");
+        // JDA hands listeners one event at a time: once the next one is reported, the removal was passed on
+        String click = fake.clickButton(parts.get(1), "fw:not_relevant", "1700000000000000003");
+        assertThat(answer(click)).startsWith("Recorded: Not relevant");
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).isEmpty();
+        assertThat(engagedAndConverted("backend")).containsExactly(1L, 0L);
+        fake.unreact(parts.get(1), USER, "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        assertThat(engagedAndConverted("backend")).containsExactly(0L, 0L);
+    }
+
+    @Test
+    void signalPostsCarryNoLeadButtonsAndTakeNoEngagement() {
+        startBot("", Map.of());
+        io.flywheel.api.output.Post signal = new io.flywheel.api.output.Post("sig-1", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
+                "BTC-USD: long", null, "sma-cross goes long BTC-USD at the next open", List.of(), Instant.parse("2026-01-05T09:00:00Z"));
+        bot.send(List.of(signal)).join();
+        FakeDiscord.Message signalMessage = fake.messages(fake.channel()).getFirst();
+        assertThat(signalMessage.body().path("components")).as("no buttons on a signal").isEmpty();
+        // a lead and signals in one batch to one channel: never one message, the buttons only under the lead
+        Lead lead = storeLeads(1, "mixed").getFirst();
+        io.flywheel.api.output.Post other = new io.flywheel.api.output.Post("sig-2", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
+                "ETH-USD: flat", null, "sma-cross goes flat", List.of(), Instant.parse("2026-01-05T10:00:00Z"));
+        io.flywheel.api.output.Post third = new io.flywheel.api.output.Post("sig-3", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
+                "SOL-USD: long", null, "sma-cross goes long", List.of(), Instant.parse("2026-01-05T10:00:00Z"));
+        assertThat(bot.send(List.of(other, LeadPosts.toPost(lead), third)).join()).extracting(io.flywheel.api.output.Delivery::postId)
+                .containsExactly("sig-2", LeadPosts.postId(lead.key()), "sig-3");
+        List<FakeDiscord.Message> batch = fake.messages(fake.channel()).subList(1, 4);
+        assertThat(batch).extracting(m -> m.embeds().getFirst().path("title").asText()).containsExactly("ETH-USD: flat", "mixed lead 000", "SOL-USD: long");
+        assertThat(batch).extracting(m -> m.body().path("components").size()).containsExactly(0, 1, 0);
+        FakeDiscord.Message mixed = batch.get(1);
+        String click = fake.clickButton(mixed, "fw:applied", USER);
+        assertThat(answer(click)).startsWith("Recorded: Applied — **mixed lead 000**");
+        fake.react(batch.get(2), USER, "📝");
+        // a reaction on the signal is nobody's engagement: listeners see events in order, so once the next one is reported, it was passed over
+        fake.react(signalMessage, USER, "🏆");
+        fake.unreact(signalMessage, USER, "🏆");
+        String after = fake.clickButton(mixed, "fw:won", USER);
+        assertThat(answer(after)).startsWith("Recorded: Won");
+        assertThat(reported).extracting(io.flywheel.api.feedback.Engagement::ref).containsOnly(lead.key());
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).isEmpty();
+    }
+
     @Test
     void connectsWithoutBlockingUsingTheFewestIntentsAndRegistersGuildCommands() {
         startBot("", Map.of());
@@ -193,20 +352,23 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
-    void aButtonClickLandsInTheFeedbackLogOncePerUserLeadAndKind() {
+    void aButtonClickLandsInTheFeedbackLogAndAUserCountsOncePerLeadAtTheirStrongestStep() {
         startBot("", Map.of());
         List<Lead> leads = storeLeads(1, "digest");
         outbox.flush();
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
         String first = fake.clickButton(message, "fw:interested", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(first).isPresent());
+        assertThat(answer(first)).startsWith("Recorded: Interested");
         String again = fake.clickButton(message, "fw:interested", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(again).isPresent());
+        assertThat(answer(again)).startsWith("Already recorded");
+        String applied = fake.clickButton(message, "fw:applied", USER);
+        assertThat(answer(applied)).startsWith("Recorded: Applied");
         String won = fake.clickButton(message, "fw:won", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(won).isPresent());
-        assertThat(fake.callback(first).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(answer(won)).startsWith("Recorded: Won");
+        assertThat(fake.callback(first).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
         assertThat(fake.callback(first).orElseThrow().path("data").path("flags").asInt() & 64).as("ephemeral").isEqualTo(64);
-        assertThat(fake.callback(again).orElseThrow().path("data").path("content").asText()).startsWith("Already recorded");
+        // Interested, Applied and Won by one user on one lead: engaged once, converted once
+        assertThat(engagedAndConverted("backend")).containsExactly(1L, 1L);
         assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> {
             assertThat(e.subject()).isEqualTo(leads.getFirst().key());
             assertThat(e.actor()).isEqualTo(USER);
@@ -227,7 +389,7 @@ class DiscordBotEndToEndTest {
         assertThat(menu.path("options").findValuesAsText("label")).containsExactly("1. hackernews lead 000", "2. hackernews lead 001", "3. hackernews lead 002");
         assertThat(events(FeedbackEvent.Type.APPLIED)).isEmpty();
         String pick = fake.select(message, menu.path("custom_id").asText(), List.of(LeadPosts.postId(leads.get(1).key())), USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(pick).isPresent());
+        assertThat(answer(pick)).startsWith("Recorded: Applied");
         assertThat(events(FeedbackEvent.Type.APPLIED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.get(1).key()));
     }
 
@@ -260,8 +422,7 @@ class DiscordBotEndToEndTest {
         assertThat(second.path("options").findValuesAsText("label")).containsExactly("26. L25", "27. L26", "28. L27", "29. L28", "30. L29");
         assertThat(second.path("max_values").asInt()).isEqualTo(5);
         String pick = fake.select(message, second.path("custom_id").asText(), List.of(LeadPosts.postId(leads.get(27).key())), USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(pick).isPresent());
-        assertThat(fake.callback(pick).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(answer(pick)).startsWith("Recorded: Interested");
         assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.get(27).key()));
     }
 
@@ -365,10 +526,11 @@ class DiscordBotEndToEndTest {
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
         fake.react(message, USER, "🏆");
         String click = fake.clickButton(message, "fw:interested", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent() && !events(FeedbackEvent.Type.WON).isEmpty());
-        assertThat(fake.callback(click).orElseThrow().path("data").path("content").asText()).startsWith("Recorded: Interested");
+        assertThat(answer(click)).startsWith("Recorded: Interested");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events(FeedbackEvent.Type.WON).isEmpty());
         assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
-        assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
+        // the reaction's Won and the click's Interested: one user, engaged once, converted once
+        assertThat(engagedAndConverted("backend")).containsExactly(1L, 1L);
     }
 
     @Test

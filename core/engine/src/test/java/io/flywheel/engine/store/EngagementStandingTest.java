@@ -1,0 +1,189 @@
+package io.flywheel.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flywheel.api.feedback.Engagement;
+import io.flywheel.engine.feedback.Dimension;
+import io.flywheel.engine.feedback.EngagementRecorder;
+import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.feedback.FeedbackEvent.Type;
+import io.flywheel.engine.rules.KeywordStats;
+import io.flywheel.testkit.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Per user and lead: the strongest step counts once, a removed reaction is taken back, and both hold across restarts. */
+class EngagementStandingTest {
+    private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
+    private static final String LEAD = "https://example.org/lead-1";
+
+    @TempDir
+    Path dir;
+
+    private MapDbStore open() {
+        return MapDbStore.open(dir.resolve("f.db"), MapDbStore.Options.defaults(), ManualClock.atDefaultStart());
+    }
+
+    private static Engagement click(Engagement.Kind kind, String user, Instant at) {
+        return new Engagement(LEAD, kind, user, "discord", "c/m", at);
+    }
+
+    private static Engagement reaction(Engagement.Kind kind, String user, Instant at, String emoji) {
+        return new Engagement(LEAD, kind, user, "discord", "c/m", at, emoji);
+    }
+
+    /** What keyword-weights.js reads: 6 windows of 1 hour ending at T0 + 6 h. */
+    private static KeywordStats stats(MapDbStore store) {
+        return KeywordStats.collect((from, to) -> store.aggregate(Dimension.KEYWORD, from, to), List.of("rust"), T0.plus(Duration.ofHours(6)),
+                Duration.ofHours(1), 6, 1);
+    }
+
+    private static KeywordStats.Counts total(MapDbStore store) {
+        return stats(store).totals().get("rust");
+    }
+
+    private static void seedLead(MapDbStore store) {
+        store.write(new WriteBatch(List.of(lead()), List.of(),
+                List.of(new FeedbackEvent(T0, Type.POSTED, LEAD, "src", "hn", List.of("rust"), null, 0, Map.of(), null))));
+    }
+
+    @Test
+    void interestedAppliedWonByOneUserCountOnceEngagedOnceConvertedEvenAcrossARestart() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.record(click(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(600))).join()).isTrue();
+            assertThat(recorder.record(click(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(700))).join()).as("a repeated click").isFalse();
+            assertThat(recorder.record(click(Engagement.Kind.APPLIED, "u1", T0.plus(Duration.ofMinutes(90)))).join()).isTrue();
+            assertThat(recorder.record(click(Engagement.Kind.WON, "u1", T0.plus(Duration.ofMinutes(200)))).join()).isTrue();
+            assertThat(recorder.record(click(Engagement.Kind.INTERESTED, "u2", T0.plus(Duration.ofMinutes(200)))).join()).isTrue();
+
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 2, 1, 0));
+            // engaged in the window of the first step, converted in the window of the first conversion
+            List<KeywordStats.Counts> windows = stats(store).keywords().get("rust");
+            assertThat(windows.get(0)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(windows.get(1)).isEqualTo(new KeywordStats.Counts(0, 0, 0, 1, 0));
+            assertThat(windows.get(3)).isEqualTo(new KeywordStats.Counts(0, 0, 1, 0, 0));
+            // the log keeps each step, each naming what it replaced
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.APPLIED, Type.WON)))
+                    .extracting(FeedbackEvent::type, FeedbackEvent::replaces)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(Type.APPLIED, java.util.Optional.of(Type.INTERESTED)),
+                            org.assertj.core.groups.Tuple.tuple(Type.WON, java.util.Optional.of(Type.APPLIED)));
+            // a whole-day aggregate (day roll-ups) agrees with the windows (hour roll-ups and raw events)
+            var day = store.aggregate(Dimension.KEYWORD, T0, T0.plus(Duration.ofDays(1))).get("rust");
+            assertThat(day.count(Type.INTERESTED) + day.count(Type.APPLIED) + day.count(Type.WON)).isEqualTo(2);
+            assertThat(day.count(Type.APPLIED) + day.count(Type.WON)).isEqualTo(1);
+        }
+        try (MapDbStore store = open()) {
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.record(click(Engagement.Kind.APPLIED, "u1", T0.plus(Duration.ofMinutes(300)))).join()).isFalse();
+            assertThat(recorder.record(click(Engagement.Kind.WON, "u1", T0.plus(Duration.ofMinutes(300)))).join()).isFalse();
+            assertThat(recorder.record(click(Engagement.Kind.APPLIED, "u2", T0.plus(Duration.ofMinutes(300)))).join()).isTrue();
+            assertThat(total(store)).as("after a restart").isEqualTo(new KeywordStats.Counts(0, 1, 2, 2, 0));
+        }
+    }
+
+    @Test
+    void aRemovedReactionThatWasTheOnlyEngagementIsRetractedAcrossARestart() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), "👀")).join()).isTrue();
+            assertThat(recorder.record(reaction(Engagement.Kind.NOT_RELEVANT, "u3", T0.plusSeconds(60), "👎")).join()).isTrue();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 1));
+        }
+        try (MapDbStore store = open()) {
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u1", T0.plus(Duration.ofMinutes(150)), "👀")).join()).isTrue();
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u1", T0.plus(Duration.ofMinutes(151)), "👀")).join()).as("twice").isFalse();
+            assertThat(recorder.retract(reaction(Engagement.Kind.NOT_RELEVANT, "u3", T0.plus(Duration.ofMinutes(150)), "👎")).join()).isTrue();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+            // the retraction is appended when it happens (history is not rewritten) ...
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED)))
+                    .extracting(FeedbackEvent::time, FeedbackEvent::replaces)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(T0.plus(Duration.ofMinutes(150)), java.util.Optional.of(Type.INTERESTED)),
+                            org.assertj.core.groups.Tuple.tuple(T0.plus(Duration.ofMinutes(150)), java.util.Optional.of(Type.NOT_RELEVANT)));
+            assertThat(store.aggregate(Dimension.KEYWORD, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3))).get("rust").count(Type.INTERESTED))
+                    .isEqualTo(-1);
+            // ... and the windows the learning rule reads carry it back to the window it takes from, never below zero
+            List<KeywordStats.Counts> windows = stats(store).keywords().get("rust");
+            assertThat(windows).allSatisfy(c -> assertThat(c.engagements()).isZero());
+            assertThat(windows).allSatisfy(c -> assertThat(c.rejections()).isZero());
+            // a new reaction counts again
+            assertThat(recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plus(Duration.ofMinutes(160)), "👀")).join()).isTrue();
+            assertThat(total(store).engagements()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRemovedReactionLeavesWhatElseTheUserDidStanding() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(click(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(10))).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(20), "👀")).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u1", T0.plusSeconds(30), "📝")).join();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 1, 0));
+            // 📝 taken back: the user is still interested (the button), no longer converted
+            assertThat(recorder.retract(reaction(Engagement.Kind.APPLIED, "u1", T0.plusSeconds(40), "📝")).join()).isTrue();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            // 👀 taken back: the click still stands
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(50), "👀")).join()).isTrue();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).isEmpty();
+        }
+    }
+
+    @Test
+    void aStoreFromBeforeStandingsCountsItsRecordedClicks() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            store.appendOnce(new FeedbackEvent(T0.plusSeconds(10), Type.INTERESTED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), null));
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.record(click(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(20))).join()).isFalse();
+            assertThat(recorder.record(new Engagement(LEAD, Engagement.Kind.APPLIED, "u1", "discord", null, T0.plusSeconds(30))).join()).isTrue();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 1, 0));
+        }
+    }
+
+    @Test
+    void anEventThatIsNotAnEngagementStepIsRefusedNamingIt() {
+        try (MapDbStore store = open()) {
+            FeedbackEvent found = new FeedbackEvent(T0, Type.FOUND, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), null);
+            assertThatThrownBy(() -> store.engage(found, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(LEAD).hasMessageContaining("type FOUND");
+            FeedbackEvent anonymous = new FeedbackEvent(T0, Type.WON, LEAD, "src", "hn", List.of("rust"), null, 0, Map.of(), null);
+            assertThatThrownBy(() -> store.retract(anonymous, "🏆")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("actor null");
+        }
+    }
+
+    @Test
+    void aReplacedTypeThatIsNoTypeIsNamedWhenRead() {
+        FeedbackEvent odd = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(FeedbackEvent.REPLACES, 42.0), null);
+        assertThatThrownBy(odd::replaces).isInstanceOf(IllegalStateException.class).hasMessageContaining(LEAD).hasMessageContaining("replaces = 42.0");
+    }
+
+    @Test
+    void engagementsReplayFromTheJournal() {
+        FeedbackEvent applied = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), "discord:c/m");
+        Op.Engage op = new Op.Engage(applied, "📝", true);
+        Bytes b = new Bytes(64);
+        Op.encode(op, b);
+        assertThat(Op.decode(b.toArray())).isEqualTo(op);
+        Op.Engage click = new Op.Engage(applied, null, false);
+        Bytes c = new Bytes(64);
+        Op.encode(click, c);
+        assertThat(Op.decode(c.toArray())).isEqualTo(click);
+    }
+
+    private static io.flywheel.api.lead.Lead lead() {
+        return new io.flywheel.api.lead.Lead(LEAD, "src", "hn", "Rust role", LEAD, null, null, null, null, T0, T0, List.of("rust"), 5);
+    }
+}
