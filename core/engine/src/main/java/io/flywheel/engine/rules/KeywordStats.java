@@ -66,9 +66,10 @@ public record KeywordStats(Instant end, Duration window, int windows, Map<String
     }
 
     /**
-     * The log counts a retraction (or a step taken back to a weaker one) in the window it happens
-     * in, so a window can come out below zero when what it takes back was counted in an earlier
-     * one. What a window owes is carried back to the windows before it, newest first: every window
+     * The store takes a retraction (or a step taken back to a weaker one) off the window the step
+     * was counted in; only a step counted before the store kept those times is taken back in the
+     * window it happens in, so such a window can come out below zero when what it takes back was
+     * counted in an earlier one. What a window owes is carried back to the windows before it, newest first: every window
      * stays at or above zero and the sum over the windows is exact, unless what was taken back was
      * counted before the oldest window in view.
      */

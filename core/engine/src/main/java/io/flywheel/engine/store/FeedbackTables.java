@@ -113,8 +113,39 @@ final class FeedbackTables {
         }
     }
 
+    /**
+     * Context of a correction: an internal entry at the time a step was counted that takes it back
+     * ({@link #UNDO}: the step's type ordinal) and counts the step left in its place ({@link #RESTORE}),
+     * so a step taken back leaves the window it was counted in, never another user's. Not returned by {@link #events}.
+     */
+    static final String UNDO = "undo", RESTORE = "restore";
+    /** Context of a visible retraction or step back whose counts were corrected where they were counted: it counts nothing itself. */
+    static final String SETTLED = "settled";
+
+    private static boolean correction(FeedbackEvent e) {
+        return e.context().containsKey(UNDO) || e.context().containsKey(RESTORE);
+    }
+
+    private static FeedbackEvent.Type step(FeedbackEvent e, String key) {
+        Double ordinal = e.context().get(key);
+        return ordinal == null ? null : Codec.enumValue(FeedbackEvent.Type.values(), ordinal.intValue(), "feedback correction " + key);
+    }
+
     /** One event in a cell: its type once, less the standing it replaces (so a user counts once per subject at their strongest step). */
     private static void count(Cell c, FeedbackEvent e) {
+        if (correction(e)) {
+            FeedbackEvent.Type undo = step(e, UNDO), restore = step(e, RESTORE);
+            if (undo != null) {
+                c.add(undo, -1, 0);
+            }
+            if (restore != null) {
+                c.add(restore, 1, 0);
+            }
+            return;
+        }
+        if (e.context().containsKey(SETTLED)) {
+            return;
+        }
         c.add(e.type(), 1, e.value());
         e.replaces().ifPresent(old -> c.add(old, -1, 0));
     }
@@ -192,11 +223,18 @@ final class FeedbackTables {
 
     private record Hold(FeedbackEvent.Type type, String via) {}
 
+    /** A positive step as it was counted: its type, when, and the step it replaced there (null: none). */
+    private record Counted(FeedbackEvent.Type type, Instant time, FeedbackEvent.Type replaced) {}
+
     /** What is counted for one actor on one subject and every (step, via) they hold. */
     private static final class Standing {
         FeedbackEvent.Type counted; // strongest positive step counted, or null
         boolean rejected;
         final java.util.LinkedHashSet<Hold> holds = new java.util.LinkedHashSet<>();
+        /** How {@link #counted} came to be counted, weakest first; empty or partial in standings from before times were kept. */
+        final List<Counted> chain = new ArrayList<>();
+        /** When the rejection was counted, or null (none, or a standing from before times were kept). */
+        Instant rejectedAt;
 
         FeedbackEvent.Type strongestHeld() {
             FeedbackEvent.Type best = null;
@@ -220,17 +258,34 @@ final class FeedbackTables {
         return onceKey(e.actor() + '\u0000' + e.subject());
     }
 
+    private static FeedbackEvent.Type stepOrNull(int stored) {
+        return stored == 0 ? null : Codec.enumValue(FeedbackEvent.Type.values(), stored - 1, "engagement step");
+    }
+
+    private static Instant instant(Bytes.Reader r) {
+        long seconds = r.zigzag();
+        return Instant.ofEpochSecond(seconds, r.varint());
+    }
+
     private Standing standing(long key, FeedbackEvent e) {
         Standing s = new Standing();
         byte[] bytes = standing.get(key);
         if (bytes != null) {
             Bytes.Reader r = Codec.reader(bytes);
-            int counted = r.u8();
-            s.counted = counted == 0 ? null : Codec.enumValue(FeedbackEvent.Type.values(), counted - 1, "engagement step");
+            s.counted = stepOrNull(r.u8());
             s.rejected = r.u8() != 0;
             int n = r.varint();
             for (int i = 0; i < n; i++) {
                 s.holds.add(new Hold(Codec.enumValue(FeedbackEvent.Type.values(), r.u8(), "engagement step"), r.nstr()));
+            }
+            if (r.hasMore()) { // absent in standings written before the times were kept
+                int chain = r.varint();
+                for (int i = 0; i < chain; i++) {
+                    FeedbackEvent.Type type = stepOrNull(r.u8());
+                    Instant time = instant(r);
+                    s.chain.add(new Counted(type, time, stepOrNull(r.u8())));
+                }
+                s.rejectedAt = r.u8() == 0 ? null : instant(r);
             }
             return s;
         }
@@ -245,21 +300,53 @@ final class FeedbackTables {
         return s;
     }
 
+    private static void instant(Bytes b, Instant t) {
+        b.zigzag(t.getEpochSecond()).varint(t.getNano());
+    }
+
     private void save(long key, Standing s) {
-        Bytes b = new Bytes(16 + s.holds.size() * 8);
+        Bytes b = new Bytes(32 + s.holds.size() * 8 + s.chain.size() * 16);
         b.u8(Codec.VERSION).u8(s.counted == null ? 0 : s.counted.ordinal() + 1).u8(s.rejected ? 1 : 0).varint(s.holds.size());
         for (Hold h : s.holds) {
             b.u8(h.type().ordinal()).nstr(h.via());
+        }
+        b.varint(s.chain.size());
+        for (Counted c : s.chain) {
+            b.u8(c.type().ordinal() + 1);
+            instant(b, c.time());
+            b.u8(c.replaced() == null ? 0 : c.replaced().ordinal() + 1);
+        }
+        if (s.rejectedAt == null) {
+            b.u8(0);
+        } else {
+            instant(b.u8(1), s.rejectedAt);
         }
         standing.put(key, b.toArray());
     }
 
     private static FeedbackEvent as(FeedbackEvent e, FeedbackEvent.Type type, FeedbackEvent.Type replaces) {
+        return as(e, e.time(), type, replaces, Map.of());
+    }
+
+    private static FeedbackEvent as(FeedbackEvent e, Instant time, FeedbackEvent.Type type, FeedbackEvent.Type replaces, Map<String, Double> more) {
         Map<String, Double> context = new HashMap<>(e.context());
         if (replaces != null) {
             context.put(FeedbackEvent.REPLACES, (double) replaces.ordinal());
         }
-        return new FeedbackEvent(e.time(), type, e.subject(), e.sourceId(), e.platform(), e.keywords(), e.actor(), e.value(), context, e.detail());
+        context.putAll(more);
+        return new FeedbackEvent(time, type, e.subject(), e.sourceId(), e.platform(), e.keywords(), e.actor(), e.value(), context, e.detail());
+    }
+
+    /** The internal entry, at {@code time} where a step was counted, that takes {@code undo} off there and counts {@code restore} instead. */
+    private static FeedbackEvent correctionAt(FeedbackEvent e, Instant time, FeedbackEvent.Type undo, FeedbackEvent.Type restore) {
+        Map<String, Double> context = new HashMap<>();
+        if (undo != null) {
+            context.put(UNDO, (double) undo.ordinal());
+        }
+        if (restore != null) {
+            context.put(RESTORE, (double) restore.ordinal());
+        }
+        return new FeedbackEvent(time, FeedbackEvent.Type.RETRACTED, e.subject(), e.sourceId(), e.platform(), e.keywords(), e.actor(), 0, context, null);
     }
 
     boolean engage(FeedbackEvent e, String via) {
@@ -271,14 +358,20 @@ final class FeedbackTables {
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (!s.rejected) {
                 s.rejected = true;
+                s.rejectedAt = e.time();
                 append(List.of(as(e, e.type(), null)));
             }
         } else if (s.counted == null || e.type().ordinal() > s.counted.ordinal()) {
             append(List.of(as(e, e.type(), s.counted)));
+            s.chain.add(new Counted(e.type(), e.time(), s.counted));
             s.counted = e.type();
         }
         save(key, s);
         return true;
+    }
+
+    private static boolean stronger(FeedbackEvent.Type a, FeedbackEvent.Type b) {
+        return a != null && (b == null || a.ordinal() > b.ordinal());
     }
 
     boolean retract(FeedbackEvent e, String via) {
@@ -290,17 +383,54 @@ final class FeedbackTables {
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (s.rejected && !s.holdsRejection()) {
                 s.rejected = false;
-                append(List.of(as(e, FeedbackEvent.Type.RETRACTED, FeedbackEvent.Type.NOT_RELEVANT)));
+                if (s.rejectedAt == null) { // counted before times were kept: taken back where it happens
+                    append(List.of(as(e, FeedbackEvent.Type.RETRACTED, FeedbackEvent.Type.NOT_RELEVANT)));
+                } else {
+                    append(List.of(correctionAt(e, s.rejectedAt, FeedbackEvent.Type.NOT_RELEVANT, null),
+                            as(e, e.time(), FeedbackEvent.Type.RETRACTED, FeedbackEvent.Type.NOT_RELEVANT, Map.of(SETTLED, 1.0))));
+                    s.rejectedAt = null;
+                }
             }
         } else {
             FeedbackEvent.Type left = s.strongestHeld();
-            if (s.counted != null && (left == null || left.ordinal() < s.counted.ordinal())) {
-                append(List.of(as(e, left == null ? FeedbackEvent.Type.RETRACTED : left, s.counted)));
-                s.counted = left;
+            if (stronger(s.counted, left)) {
+                stepBack(s, e, left);
             }
         }
         save(key, s);
         return true;
+    }
+
+    /**
+     * Lowers what is counted to {@code left} (null: nothing): each counted step stronger than it is
+     * undone at the time it was counted, so the windows hold what the user still stands by where
+     * they did it; a step counted before times were kept is taken back at {@code e.time()} instead.
+     */
+    private void stepBack(Standing s, FeedbackEvent e, FeedbackEvent.Type left) {
+        List<FeedbackEvent> out = new ArrayList<>();
+        FeedbackEvent.Type was = s.counted, cur = s.counted;
+        Instant lastTime = null;
+        while (stronger(cur, left) && !s.chain.isEmpty() && s.chain.getLast().type() == cur) {
+            Counted c = s.chain.removeLast();
+            FeedbackEvent.Type restore = stronger(left, c.replaced()) ? left : c.replaced();
+            out.add(correctionAt(e, c.time(), c.type(), restore));
+            if (restore != c.replaced()) {
+                s.chain.add(new Counted(restore, c.time(), c.replaced()));
+            }
+            cur = restore;
+            lastTime = c.time();
+        }
+        if (stronger(cur, left)) { // counted before times were kept
+            s.chain.clear();
+            out.add(as(e, left == null ? FeedbackEvent.Type.RETRACTED : left, cur));
+            if (left != null) {
+                s.chain.add(new Counted(left, e.time(), null));
+            }
+        } else {
+            out.add(as(e, e.time(), left == null ? FeedbackEvent.Type.RETRACTED : left, was, Map.of(SETTLED, 1.0)));
+        }
+        append(out);
+        s.counted = left;
     }
 
     void append(WeightSet set) {
@@ -310,11 +440,15 @@ final class FeedbackTables {
     // ---- reads ----
 
     List<FeedbackEvent> events(Instant from, Instant to, Set<FeedbackEvent.Type> types) {
+        return events(from, to, types, false);
+    }
+
+    private List<FeedbackEvent> events(Instant from, Instant to, Set<FeedbackEvent.Type> types, boolean corrections) {
         List<FeedbackEvent> out = new ArrayList<>();
         Buckets.Cursor c = events.ascending(0, Codec.nanos(from), Codec.nanos(to));
         while (c.next()) {
             FeedbackEvent e = Codec.event(c.blob());
-            if (types.isEmpty() || types.contains(e.type())) {
+            if ((types.isEmpty() || types.contains(e.type())) && (corrections || !correction(e))) {
                 out.add(e);
             }
         }
@@ -375,7 +509,7 @@ final class FeedbackTables {
         if (!from.isBefore(to)) {
             return;
         }
-        for (FeedbackEvent e : events(from, to, Set.of())) {
+        for (FeedbackEvent e : events(from, to, Set.of(), true)) {
             for (String k : keysOf(e, dim)) {
                 count(cells.computeIfAbsent(k, x -> new Cell()), e);
             }

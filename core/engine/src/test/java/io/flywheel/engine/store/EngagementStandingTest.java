@@ -110,15 +110,65 @@ class EngagementStandingTest {
                     .extracting(FeedbackEvent::time, FeedbackEvent::replaces)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(T0.plus(Duration.ofMinutes(150)), java.util.Optional.of(Type.INTERESTED)),
                             org.assertj.core.groups.Tuple.tuple(T0.plus(Duration.ofMinutes(150)), java.util.Optional.of(Type.NOT_RELEVANT)));
-            assertThat(store.aggregate(Dimension.KEYWORD, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3))).get("rust").count(Type.INTERESTED))
-                    .isEqualTo(-1);
-            // ... and the windows the learning rule reads carry it back to the window it takes from, never below zero
+            // ... and taken off where it was counted: no hour goes below zero
+            assertThat(count(store, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3)), Type.INTERESTED)).isZero();
+            assertThat(count(store, T0, T0.plus(Duration.ofHours(1)), Type.INTERESTED)).isZero();
             List<KeywordStats.Counts> windows = stats(store).keywords().get("rust");
             assertThat(windows).allSatisfy(c -> assertThat(c.engagements()).isZero());
             assertThat(windows).allSatisfy(c -> assertThat(c.rejections()).isZero());
             // a new reaction counts again
             assertThat(recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plus(Duration.ofMinutes(160)), "👀")).join()).isTrue();
             assertThat(total(store).engagements()).isEqualTo(1);
+        }
+    }
+
+    private static long count(MapDbStore store, Instant from, Instant to, Type type) {
+        var a = store.aggregate(Dimension.KEYWORD, from, to).get("rust");
+        return a == null ? 0 : a.count(type);
+    }
+
+    private static Instant at(int hours, int minutes) {
+        return T0.plus(Duration.ofHours(hours)).plus(Duration.ofMinutes(minutes));
+    }
+
+    @Test
+    void aStepTakenBackLeavesTheWindowItWasCountedInAndNeverAnotherUsersEngagement() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u4", T0.minus(Duration.ofDays(2)), "👀")).join(); // before the windows in view
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", at(0, 10), "👀")).join();
+            recorder.record(click(Engagement.Kind.INTERESTED, "u3", at(1, 10))).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u3", at(2, 10), "📝")).join();
+            recorder.record(click(Engagement.Kind.INTERESTED, "u2", at(5, 10))).join();
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u1", at(5, 20), "👀")).join()).isTrue();
+            assertThat(recorder.retract(reaction(Engagement.Kind.APPLIED, "u3", at(5, 30), "📝")).join()).isTrue();
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u4", at(5, 40), "👀")).join()).isTrue();
+
+            List<KeywordStats.Counts> windows = stats(store).keywords().get("rust");
+            // u1 no longer counts in the window of 00:10; u2's engagement at 05:10 is untouched by the removals at 05:xx
+            assertThat(windows.get(0).engagements()).isZero();
+            assertThat(windows.get(1)).isEqualTo(new KeywordStats.Counts(0, 0, 1, 0, 0)); // u3 still interested (the click)
+            assertThat(windows.get(2)).isEqualTo(new KeywordStats.Counts(0, 0, 0, 0, 0)); // u3's 📝 taken back where it was counted
+            assertThat(windows.get(5)).isEqualTo(new KeywordStats.Counts(0, 0, 1, 0, 0));
+            // the raw counts agree: per hour, per day and in a partial hour read from the events, none below zero
+            assertThat(count(store, at(5, 0), at(6, 0), Type.INTERESTED)).isEqualTo(1);
+            assertThat(count(store, at(5, 0), at(6, 0), Type.APPLIED)).isZero();
+            assertThat(count(store, at(0, 5), at(0, 20), Type.INTERESTED)).isZero();
+            assertThat(count(store, T0.minus(Duration.ofDays(3)), T0, Type.INTERESTED)).isZero();
+            assertThat(count(store, T0, T0.plus(Duration.ofDays(1)), Type.INTERESTED)).isEqualTo(2);
+            // what is read as events is unchanged: the removals at the time they happened
+            assertThat(store.events(at(5, 0), at(6, 0), Set.of())).extracting(FeedbackEvent::type)
+                    .containsExactly(Type.INTERESTED, Type.RETRACTED, Type.INTERESTED, Type.RETRACTED);
+            assertThat(store.events(T0.minus(Duration.ofDays(3)), at(5, 0), Set.of(Type.RETRACTED))).isEmpty();
+            recorder.record(reaction(Engagement.Kind.WON, "u1", at(5, 45), "🏆")).join();
+        }
+        try (MapDbStore store = open()) {
+            // the times are kept in the standing: after a restart the 🏆 is taken off its own window
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.retract(reaction(Engagement.Kind.WON, "u1", T0.plus(Duration.ofHours(7)), "🏆")).join()).isTrue();
+            assertThat(stats(store).keywords().get("rust").get(5)).isEqualTo(new KeywordStats.Counts(0, 0, 1, 0, 0));
+            assertThat(count(store, at(7, 0), at(8, 0), Type.WON)).isZero();
         }
     }
 
