@@ -56,7 +56,9 @@ public record FeedbackEvent(
 
     /**
      * The actor's earlier standing this event takes the place of: an APPLIED after the same user's
-     * INTERESTED replaces it, a RETRACTED replaces what was taken back. Counts take one off it.
+     * INTERESTED replaces it, a RETRACTED replaces what was taken back. Counts take one off it, at
+     * this event's time for a stronger step; for a step taken back the store takes it off where it
+     * was counted instead, and this event (context {@code settled}) counts nothing itself.
      */
     public java.util.Optional<Type> replaces() {
         Double ordinal = context.get(REPLACES);
