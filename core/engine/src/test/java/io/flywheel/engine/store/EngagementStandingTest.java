@@ -173,6 +173,40 @@ class EngagementStandingTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aStandingWrittenBeforeTheTimesWereKeptIsStillTakenBackWithoutANegativeWindow() throws Exception {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", at(0, 10), "👀")).join();
+            recorder.record(click(Engagement.Kind.INTERESTED, "u2", at(5, 10))).join();
+            // rewrite u1's standing as the first release of standings stored it: step counted, rejected, holds, no times
+            var tablesField = MapDbStore.class.getDeclaredField("tables");
+            tablesField.setAccessible(true);
+            var standingField = FeedbackTables.class.getDeclaredField("standing");
+            standingField.setAccessible(true);
+            var standings = (Map<Long, byte[]>) standingField.get(((Tables) tablesField.get(store)).feedback);
+            Bytes old = new Bytes(32).u8(Codec.VERSION).u8(Type.INTERESTED.ordinal() + 1).u8(0).varint(1).u8(Type.INTERESTED.ordinal())
+                    .nstr(reaction(Engagement.Kind.INTERESTED, "u1", T0, "👀").via());
+            long u1 = standings.entrySet().stream().filter(e -> new String(e.getValue(), java.nio.charset.StandardCharsets.UTF_8).contains("👀"))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            standings.put(u1, old.toArray());
+
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u1", at(5, 20), "👀")).join()).isTrue();
+            // taken back where it happens, as that release did, and the windows the rules read stay at or above zero with the sum exact
+            assertThat(count(store, at(5, 0), at(6, 0), Type.INTERESTED)).isZero();
+            assertThat(count(store, T0, T0.plus(Duration.ofDays(1)), Type.INTERESTED)).isEqualTo(1);
+            assertThat(stats(store).keywords().get("rust")).allSatisfy(c -> assertThat(c.engagements()).isNotNegative());
+            assertThat(total(store).engagements()).isEqualTo(1);
+            // and the standing now keeps times: engaged again and taken back, it leaves its own window
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u1", at(5, 30), "📝")).join();
+            assertThat(recorder.retract(reaction(Engagement.Kind.APPLIED, "u1", at(5, 40), "📝")).join()).isTrue();
+            assertThat(count(store, at(5, 0), at(6, 0), Type.APPLIED)).isZero();
+            assertThat(count(store, at(5, 0), at(6, 0), Type.INTERESTED)).isZero();
+        }
+    }
+
+    @Test
     void aRemovedReactionLeavesWhatElseTheUserDidStanding() {
         try (MapDbStore store = open()) {
             seedLead(store);
