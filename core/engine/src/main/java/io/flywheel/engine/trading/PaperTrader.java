@@ -52,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * symbol whose feed comes back after an outage has its late bars (older than other symbols' bars
  * already traded) reported once; what a crash left written after that (before the state was
  * saved) is found in the feedback log, the weight history and the journal and not written again.
+ * The replay follows the order the book traded bars in: time order, except the late groups (bars
+ * of a market that came back after the others went on without it), which the state file records
+ * before a poll writes anything and the replay puts where they were traded; it waits for a feed
+ * that is down to deliver the bars the book traded, so the rebuilt book is the one the run had,
+ * but, as a live poll waits for a feed, for at most {@link #STALE_INTERVALS} of its bar intervals
+ * from the restart: then it goes on without it (said in {@link #problems()}) and trades its bars
+ * late when they come.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -132,10 +139,11 @@ public final class PaperTrader {
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
-                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, earliest(e.getKey()))));
+                Instant others = last.isEmpty() ? firstFetch(e.getKey()) : earliest(e.getKey());
+                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
             }
         }
-        return trade(release());
+        return advance();
     }
 
     /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */
@@ -143,6 +151,8 @@ public final class PaperTrader {
 
     /** How many of its bar intervals a market may be late before the others stop waiting for it. */
     static final int STALE_INTERVALS = 8;
+    /** The bar interval of a market with fewer than two bars seen (and, at a restart, none saved). */
+    private static final java.time.Duration DEFAULT_INTERVAL = java.time.Duration.ofMinutes(1);
 
     /**
      * Where to fetch a market's symbols that have no bar yet from: its symbol whose last bar is the
@@ -163,6 +173,13 @@ public final class PaperTrader {
     private final List<Held> held = new ArrayList<>();
     /** Per market, the shortest time between two of its bars seen: its bar interval. */
     private final Map<String, java.time.Duration> interval = new LinkedHashMap<>();
+    /** Per market, its bar interval as the run before saw it ({@code interval.<market>} in the state file). */
+    private final Map<String, java.time.Duration> savedInterval = new LinkedHashMap<>();
+    /**
+     * When this process first tried to catch up (a catch-up that failed is tried again whole, but
+     * the wait for a feed that is down counts from the first try).
+     */
+    private Instant waitFrom;
 
     private void hold(String marketId, List<Bar> bars) {
         int market = new ArrayList<>(setup.feeds().keySet()).indexOf(marketId);
@@ -184,7 +201,7 @@ public final class PaperTrader {
         Instant frontier = null;
         for (String m : setup.feeds().keySet()) {
             // a market (or symbol) that has delivered nothing yet has nothing to wait for
-            java.time.Duration d = interval.getOrDefault(m, java.time.Duration.ofMinutes(1));
+            java.time.Duration d = interval.getOrDefault(m, DEFAULT_INTERVAL);
             for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
                 Instant next = last.plus(d);
                 if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
@@ -201,26 +218,35 @@ public final class PaperTrader {
                 it.remove();
             }
         }
-        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market));
+        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market).thenComparing(h -> h.bar().symbol()));
         List<Bar> out = new ArrayList<>(ready.size());
         ready.forEach(h -> out.add(h.bar()));
         return out;
     }
 
+    /**
+     * Where to fetch a market from that has delivered nothing yet in this process: just before the
+     * first bar the book replayed of it, not "all there is": a feed that serves only its recent bars
+     * when asked for everything (klines' history) would otherwise rebuild a book that starts late,
+     * with fresh capital and no warm-up.
+     */
+    private Instant firstFetch(String marketId) {
+        String first = state.getProperty("first." + marketId);
+        return first == null ? null : Instant.parse(first).minusMillis(1);
+    }
+
     private PollResult catchUp() {
         long began = System.nanoTime();
+        if (waitFrom == null) {
+            waitFrom = clock.instant();
+        }
         // A catch-up that a feed failed is tried again whole: what the markets before it fetched
         // would otherwise count as fetched and be dropped, and the book rebuilt without their bars.
-        lastBar.clear();
-        interval.clear();
+        forget();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         for (var e : setup.feeds().entrySet()) {
-            // A restart fetches from the first bar the book replayed, not "all there is": a feed
-            // that serves only its recent bars when asked for everything (klines' history) would
-            // otherwise rebuild a book that starts late, with fresh capital and no warm-up.
-            String first = state.getProperty("first." + e.getKey());
-            Instant since = first == null ? null : Instant.parse(first).minusMillis(1);
+            Instant since = firstFetch(e.getKey());
             byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
         }
         boolean firstRecorded = checkReach(byMarket);
@@ -236,7 +262,11 @@ public final class PaperTrader {
             slots.add(new TradingBook.Slot(s.id(), symbol, s.strategy().get()));
         }
         marketOf.putAll(symbolOwner);
+        List<String> markets = new ArrayList<>(setup.feeds().keySet());
+        marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
+        loadLate();
+        loadGaveUp();
         if (start != null) {
             findWrittenAfterWatermark();
         }
@@ -251,18 +281,37 @@ public final class PaperTrader {
         book = new TradingBook(slots, new TradingBook.Settings(s.capital(), s.rebalance(), s.minWeight(), start),
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
         byMarket.forEach(this::hold);
-        collector.posting = false;
-        PollResult r;
-        try {
-            r = trade(release());
-        } finally {
-            collector.posting = true;
-            journaled.clear();
-        }
+        PollResult r = advance();
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /**
+     * Forgets what a catch-up that failed (a feed that could not be reached) had fetched and
+     * loaded, so the next poll tries it again whole: otherwise the markets fetched before the
+     * failure would count their bars as fetched and the book would be rebuilt without them.
+     */
+    private void forget() {
+        state.clear();
+        lastBar.clear();
+        interval.clear();
+        savedInterval.clear();
+        held.clear();
+        marketOf.clear();
+        marketIndex.clear();
+        reportedThrough.clear();
+        replayThrough.clear();
+        expected.clear();
+        late.clear();
+        pending.clear();
+        journaled.clear();
+        tornJournal = false;
+        waiting.clear();
+        lastSeen.clear();
+        traded.clear();
+        highWater = null;
     }
 
     /**
@@ -303,7 +352,9 @@ public final class PaperTrader {
 
     /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
     public List<String> problems() {
-        return List.copyOf(problems);
+        List<String> all = new ArrayList<>(problems);
+        all.addAll(waiting);
+        return List.copyOf(all);
     }
 
     private static Map<String, String> rounded(Map<String, Double> weights) {
@@ -330,7 +381,8 @@ public final class PaperTrader {
                 }
                 if (previous != null) {
                     java.time.Duration d = java.time.Duration.between(previous, b.time());
-                    interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                    // kept in the state file for a restart whose feed is down: how long to wait for it
+                    state.setProperty("interval." + marketId, interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c).toString());
                 }
                 last.put(b.symbol(), b.time());
                 fresh.add(b);
@@ -341,23 +393,69 @@ public final class PaperTrader {
         }
     }
 
-    private PollResult trade(List<Bar> bars) {
-        bars.sort(Comparator.comparing(Bar::time));
+    /**
+     * Where a bar stands in the order bars are traded when none is late: by time, then by the
+     * position of its market among the feeds, then by symbol.
+     */
+    private record Pos(Instant time, int market, String symbol) implements Comparable<Pos> {
+        private static final Comparator<Pos> ORDER = Comparator.comparing(Pos::time).thenComparingInt(Pos::market).thenComparing(Pos::symbol);
+
+        @Override
+        public int compareTo(Pos o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    private Pos pos(Bar bar) {
+        return new Pos(bar.time(), marketIndex.getOrDefault(bar.symbol(), Integer.MAX_VALUE), bar.symbol());
+    }
+
+    /** Per symbol of the book, the position of its market among the feeds. */
+    private final Map<String, Integer> marketIndex = new LinkedHashMap<>();
+
+    /**
+     * Bars the book traded out of time order, in one poll: per symbol, its bars from {@code first}
+     * through {@code last}, all before {@code after}, the newest bar the book had traded then
+     * (one of a market that went on while this one was overdue). They were traded right after
+     * it, in time order, and after any earlier group traded after it ({@code seq} orders them).
+     */
+    private record Late(int seq, Pos after, Map<String, Instant[]> ranges) {}
+
+    /** Every group of late bars the book traded, from the state file, in {@code seq} order. */
+    private final List<Late> late = new ArrayList<>();
+    /** The newest bar the book traded, in {@link Pos} order: a bar before it is late. */
+    private Pos highWater;
+    /**
+     * Per symbol, its last bar the book traded before this process started (its reported-through, or
+     * the last of a late group saved before a crash): the catch-up replays the bars through it in
+     * the order the book traded them, not as new bars. Emptied once the replay is done.
+     */
+    private final Map<String, Instant> replayThrough = new LinkedHashMap<>();
+    /** Of those, the symbols whose bars the replay still waits for: their feed has not delivered them (yet). */
+    private final Map<String, Instant> expected = new LinkedHashMap<>();
+    /** Bars the book traded before this process started, fetched again, not yet replayed. */
+    private final List<Bar> pending = new ArrayList<>();
+    /** Whether the catch-up is done: until then nothing is posted (history is not news). */
+    private boolean caughtUp;
+    /** Why the replay waits, for {@link #problems()}. */
+    private final List<String> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Trades what can be traded now. First the bars the book traded before this process started,
+     * in the order it traded them: late groups right after the bar they followed, the others by
+     * {@link Pos}; only as far as every symbol's feed has delivered them, so a feed that is down
+     * at restart holds the book (and every market's new bars) where the run before it had that
+     * feed's next bar, for at most {@link #STALE_INTERVALS} of its bar intervals. Then, with
+     * nothing left to replay, the new bars {@link #release} lets go.
+     */
+    private PollResult advance() {
         collector.reset();
-        int fed = 0;
-        Map<String, Instant> traded = new LinkedHashMap<>();
-        for (Bar bar : bars) {
-            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
-                continue;
-            }
-            Instant mark = reportedThrough.get(bar.symbol());
-            collector.reporting = mark == null || bar.time().isAfter(mark);
-            book.onBar(bar);
-            lastSeen.put(bar.symbol(), bar.time());
-            if (marketOf.containsKey(bar.symbol())) {
-                traded.put(bar.symbol(), bar.time());
-            }
-            fed++;
+        collector.posting = caughtUp;
+        int fed = feed(replayable());
+        if (pending.isEmpty() && expected.isEmpty()) {
+            List<Bar> fresh = release();
+            recordLate(fresh);
+            fed += feed(fresh);
         }
         flush();
         boolean moved = false;
@@ -373,10 +471,244 @@ public final class PaperTrader {
                 state.setProperty("reported-through", watermark.toString());
             }
         }
+        traded.clear();
         if (moved) {
             saveState();
         }
+        if (!caughtUp && pending.isEmpty() && expected.isEmpty()) {
+            caughtUp = true;
+            replayThrough.clear();
+            journaled.clear();
+        }
         return new PollResult(fed, collector.fillCount, collector.signalCount, collector.periodCount);
+    }
+
+    /** Per symbol of the book, its last bar traded in this poll. */
+    private final Map<String, Instant> traded = new LinkedHashMap<>();
+
+    /** Feeds {@code bars}, in the order given, to the book; returns how many. */
+    private int feed(List<Bar> bars) {
+        int fed = 0;
+        for (Bar bar : bars) {
+            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
+                continue;
+            }
+            Instant mark = reportedThrough.get(bar.symbol());
+            collector.reporting = mark == null || bar.time().isAfter(mark);
+            book.onBar(bar);
+            lastSeen.put(bar.symbol(), bar.time());
+            if (marketOf.containsKey(bar.symbol())) {
+                traded.put(bar.symbol(), bar.time());
+                Pos p = pos(bar);
+                highWater = highWater == null || p.compareTo(highWater) > 0 ? p : highWater;
+            }
+            fed++;
+        }
+        return fed;
+    }
+
+    /**
+     * Moves the held bars the book traded before this process started to {@link #pending} and
+     * returns those that can be replayed now, in the order the book traded them: every one that
+     * comes before the first bar a symbol's feed has not delivered yet could.
+     */
+    private List<Bar> replayable() {
+        if (replayThrough.isEmpty()) {
+            return List.of();
+        }
+        for (var it = held.iterator(); it.hasNext(); ) {
+            Bar b = it.next().bar();
+            Instant through = replayThrough.get(b.symbol());
+            if (through != null && !b.time().isAfter(through)) {
+                pending.add(b);
+                it.remove();
+            }
+        }
+        // A bar not delivered yet comes after its symbol's last bar delivered, and so after every
+        // bar whose place in the order (a late group's: the bar it followed) is no later than that.
+        Instant limit = Instant.MAX;
+        List<String> why = new ArrayList<>();
+        Instant now = clock.instant();
+        boolean gaveUp = false;
+        for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            String market = marketOf.get(e.getKey());
+            Instant delivered = lastBar.getOrDefault(market, Map.of()).get(e.getKey());
+            if (delivered != null && !delivered.isBefore(e.getValue())) {
+                it.remove();
+                continue;
+            }
+            String first = state.getProperty("first." + market);
+            java.time.Duration d = interval.getOrDefault(market, savedInterval.getOrDefault(market, DEFAULT_INTERVAL));
+            Instant until = waitFrom.plus(d.multipliedBy(STALE_INTERVALS));
+            if (until.isBefore(now)) {
+                // As the live rule: a feed more than 8 intervals late holds nothing back; its bars are traded late when they come.
+                it.remove();
+                replayThrough.remove(e.getKey());
+                String point = delivered != null ? "after " + delivered : first != null ? "from " + first : "from its first bar";
+                String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing" : " only through " + delivered)
+                        + " since the restart; the paper book, which traded it through " + e.getValue() + " before, waited for those bars since "
+                        + waitFrom + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
+                        + e.getKey() + "'s bars late when its feed delivers them, so the book no longer matches what the run before journaled for"
+                        + " the bars " + point;
+                problems.add(problem);
+                log.warn("Paper book: {}", problem);
+                // a restart before it trades again rebuilds this book: without its bars after those
+                state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
+                gaveUp = true;
+                continue;
+            }
+            Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
+            limit = safe.isBefore(limit) ? safe : limit;
+            String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
+                    + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
+                    + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
+                    + " after the restart), then goes on without them";
+            why.add(problem);
+        }
+        if (gaveUp) {
+            saveState();
+        }
+        if (!why.equals(waiting)) {
+            why.forEach(w -> log.warn("Paper book: {}", w));
+            waiting.clear();
+            waiting.addAll(why);
+        }
+        Map<Bar, Late> group = new java.util.IdentityHashMap<>();
+        for (Bar b : pending) {
+            // the newest group holding a bar: a run that went on without a feed down at restart traded
+            // its bars again, late, in a group of its own, after those of the run before
+            for (Late l : late.reversed()) {
+                Instant[] r = l.ranges().get(b.symbol());
+                if (r != null && !b.time().isBefore(r[0]) && !b.time().isAfter(r[1])) {
+                    group.put(b, l);
+                    break;
+                }
+            }
+        }
+        Comparator<Bar> order = Comparator.comparing((Bar b) -> group.containsKey(b) ? group.get(b).after() : pos(b))
+                .thenComparingInt(b -> group.containsKey(b) ? group.get(b).seq() : -1).thenComparing(this::pos);
+        pending.sort(order);
+        List<Bar> out = new ArrayList<>();
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            Bar b = it.next();
+            Instant place = group.containsKey(b) ? group.get(b).after().time() : b.time();
+            if (place.isAfter(limit)) {
+                break;
+            }
+            out.add(b);
+            it.remove();
+        }
+        return out;
+    }
+
+    /**
+     * Records the bars of {@code fresh} (in {@link Pos} order) that come before the newest bar the
+     * book traded, as a new late group, and saves it before anything of this poll is written: a
+     * crash after the poll's writes replays them where this run trades them. A symbol the book went
+     * on without at restart ({@code gave-up.}) that trades again is no longer held back at a replay.
+     */
+    private void recordLate(List<Bar> fresh) {
+        boolean back = false;
+        for (Bar b : fresh) {
+            back |= marketOf.containsKey(b.symbol()) && state.remove(gaveUpKey(b.symbol())) != null;
+        }
+        Map<String, Instant[]> ranges = new LinkedHashMap<>();
+        for (Bar b : fresh) {
+            if (!marketOf.containsKey(b.symbol())) {
+                continue;
+            }
+            if (highWater == null || pos(b).compareTo(highWater) >= 0) {
+                break;
+            }
+            if (b.time().isAfter(lastFor(b.symbol()))) {
+                ranges.computeIfAbsent(b.symbol(), k -> new Instant[] {b.time(), b.time()})[1] = b.time();
+            }
+        }
+        if (ranges.isEmpty()) {
+            if (back) {
+                saveState();
+            }
+            return;
+        }
+        int seq = late.isEmpty() ? 1 : late.getLast().seq() + 1;
+        late.add(new Late(seq, highWater, ranges));
+        state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
+        ranges.forEach((symbol, r) -> state.setProperty("late." + seq + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+        saveState();
+    }
+
+    /** The late groups from the state file; a symbol no longer in the book has no bars to place. */
+    private void loadLate() {
+        Map<Integer, Pos> after = new java.util.TreeMap<>();
+        Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        for (String key : state.stringPropertyNames()) {
+            if (!key.startsWith("late.")) {
+                continue;
+            }
+            int dot = key.indexOf('.', 5);
+            String value = state.getProperty(key).strip();
+            int space = value.indexOf(' ');
+            try {
+                int seq = Integer.parseInt(key.substring(5, dot));
+                String rest = key.substring(dot + 1);
+                if (rest.equals("after")) {
+                    String symbol = value.substring(space + 1);
+                    after.put(seq, new Pos(Instant.parse(value.substring(0, space)), marketIndex.getOrDefault(symbol, Integer.MAX_VALUE), symbol));
+                } else if (bySymbolKey.containsKey(rest)) {
+                    ranges.computeIfAbsent(seq, k -> new LinkedHashMap<>())
+                            .put(bySymbolKey.get(rest), new Instant[] {Instant.parse(value.substring(0, space)), Instant.parse(value.substring(space + 1))});
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value + "' is not a late group"
+                        + " (after: '<time> <symbol>'; per symbol: '<first> <last>')", e);
+            }
+        }
+        for (var e : after.entrySet()) {
+            Map<String, Instant[]> r = ranges.getOrDefault(e.getKey(), Map.of());
+            late.add(new Late(e.getKey(), e.getValue(), r));
+            r.forEach((symbol, range) -> {
+                replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
+                expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
+            });
+        }
+    }
+
+    private String gaveUpKey(String symbol) {
+        return "gave-up." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /**
+     * The symbols the run before went on without at its restart and had not traded again since
+     * ({@code gave-up.<market>.<symbol>}: its last bar replayed then, or {@code none}): the replay
+     * covers their bars only through that one, as that run traded them, and waits for no more;
+     * those after come as new bars, traded late.
+     */
+    private void loadGaveUp() {
+        for (String symbol : marketOf.keySet()) {
+            String key = gaveUpKey(symbol);
+            String value = state.getProperty(key);
+            if (value == null) {
+                continue;
+            }
+            value = value.strip();
+            if (value.equals("none")) {
+                replayThrough.remove(symbol);
+                expected.remove(symbol);
+                continue;
+            }
+            Instant through;
+            try {
+                through = Instant.parse(value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                        + "' is not the last bar replayed before the book went on without it (an instant, or 'none')", e);
+            }
+            replayThrough.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
+            expected.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
+        }
     }
 
     private String reportedThroughKey(String symbol) {
@@ -396,8 +728,12 @@ public final class PaperTrader {
             String own = state.getProperty(key);
             if (own != null) {
                 reportedThrough.put(symbol, Instant.parse(own));
+                expected.put(symbol, Instant.parse(own));
+                replayThrough.put(symbol, Instant.parse(own));
             } else if (watermark != null) {
+                // replayed as traded, but not waited for: the run before may never have had its bars
                 reportedThrough.put(symbol, watermark);
+                replayThrough.put(symbol, watermark);
                 state.setProperty(key, watermark.toString());
                 taken = true;
             }
@@ -539,8 +875,8 @@ public final class PaperTrader {
 
         @Override
         public void periodClosed(PeriodReport p) {
-            // Not the closing bar's own mark: a replay may close a period at another symbol's bar
-            // than the run before it did (one whose feed was late then, or is down now).
+            // Not the closing bar's own mark: a replay of a state file without late groups may
+            // close a period at another symbol's bar than the run before it did.
             if (watermark != null && !p.end().isAfter(watermark)) {
                 return;
             }
@@ -581,6 +917,22 @@ public final class PaperTrader {
             s = null;
         }
         start = s == null ? null : Instant.parse(s);
+        for (String key : state.stringPropertyNames()) {
+            if (key.startsWith("interval.")) {
+                String value = state.getProperty(key).strip();
+                java.time.Duration d;
+                try {
+                    d = java.time.Duration.parse(value);
+                } catch (RuntimeException e) {
+                    d = null;
+                }
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                            + "' is not a bar interval (a positive ISO-8601 duration, e.g. PT24H)");
+                }
+                savedInterval.put(key.substring("interval.".length()), d);
+            }
+        }
         String w = state.getProperty("reported-through");
         watermark = w == null ? null : Instant.parse(w);
     }

@@ -503,7 +503,7 @@ class PaperTraderTest {
         Written truth = written(store);
         store.close();
 
-        // A restart replays the late bars in time order and reports none of them again.
+        // A restart replays the late bars where the live book traded them and reports none of them again.
         store = MapDbStore.open(dir.resolve("flywheel.db"));
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = second.poll(null);
@@ -523,8 +523,334 @@ class PaperTraderTest {
         store.close();
     }
 
+    /** What a book holds, to compare a rebuilt book with the live one exactly. */
+    private record BookState(double equity, double cash, Map<String, Double> equities, Map<String, Double> weights, Map<String, Double> holdings,
+            Map<String, Double> positions, long bars) {
+        static BookState of(PaperTrader trader) {
+            TradingBook b = trader.book();
+            return new BookState(b.equity(), b.cash(), Map.copyOf(b.equities()), Map.copyOf(b.weights()), Map.copyOf(b.holdings()), Map.copyOf(b.positions()),
+                    b.barCount());
+        }
+    }
+
+    /** ETH down long enough for BTC to go on without it, then back: its late bars are traded after BTC's later ones. */
+    private Instant liveThroughAnOutage(PaperTrader trader, ManualClock clock, Outage eth, MapDbStore store) throws IOException {
+        Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        Instant btcThrough = newestClosed(BTC_400, clock.instant());
+        assertThat(trader.book().lastTime()).as("BTC went on without ETH").isEqualTo(btcThrough);
+        assertThat(written(store).returns()).as("periods BTC closed while ETH was down")
+                .anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
+        eth.down = false;
+        assertThat(trader.poll(null).fills()).as("ETH's late bars").isPositive();
+        return btcThrough;
+    }
+
     @Test
-    void aRestartWhileTheLateMarketIsBackAndTheOtherDownReportsTheLateBarsAndNoPeriodTwice() throws IOException {
+    void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = rebuilt.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    private static java.util.Properties properties(Path file) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "journal written: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aCrashAfterTheLateBarsWereWrittenBeforeTheStateWasSavedWritesNothingTwiceAndRebuildsTheLiveBook(boolean journalWritten) throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        Path journal = dir.resolve("trading/fills.csv");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        java.util.Properties before = properties(state);
+        String journalBefore = Files.readString(journal);
+        // ETH is back when the next poll comes eight days later: its late bars, then both markets' new bars, a period closed by them.
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        PaperTrader.PollResult back = live.poll(null);
+        assertThat(back.fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        assertThat(back.periods()).isPositive();
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        java.util.Properties saved = properties(state);
+        store.close();
+
+        // The crash: the poll's writes are done (the journal's, or not), the marks it moved are not saved.
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        assertThat(crashed).isNotEqualTo(saved);
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+        if (!journalWritten) {
+            Files.writeString(journal, journalBefore);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        rebuilt.poll(null);
+        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state)).isEqualTo(saved);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        PaperTrader.PollResult waiting = rebuilt.poll(null);
+        assertThat(waiting.fills()).isZero();
+        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.bars());
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "ETH-USD", "waits");
+        clock.advance(Duration.ofHours(1));
+        assertThat(rebuilt.poll(null).bars()).as("still down").isZero();
+
+        down.down = false;
+        PaperTrader.PollResult back = rebuilt.poll(null);
+        assertThat(back.fills()).isZero();
+        assertThat(back.signals()).isZero();
+        assertThat(back.periods()).isZero();
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aRestartAfterTheBookWentOnWithoutADownFeedRebuildsThatBookWithoutWaitingAndTradesTheFeedsBarsLateWhenItIsBack() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader without = lagTrader(clock, store, down);
+        without.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        assertThat(without.poll(null).fills()).as("went on without ETH").isPositive();
+        clock.advance(DAY);
+        without.poll(null);
+        BookState withoutEth = BookState.of(without);
+        Written reported = written(store);
+        store.close();
+
+        // ETH still down: the book that went on without it, at once, and nothing to say
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, down);
+        PaperTrader.PollResult replay = third.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(third.problems()).isEmpty();
+        assertThat(BookState.of(third)).isEqualTo(withoutEth);
+        assertThat(written(store)).isEqualTo(reported);
+
+        // ETH is back: its bars are traded late, those after its mark before the first restart reported once
+        down.down = false;
+        PaperTrader.PollResult back = third.poll(null);
+        Instant ethNow = newestClosed(ETH_400, clock.instant());
+        long news = ETH_400.stream().filter(b -> within(b.time(), lastBefore, ethNow)).count();
+        assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.fills()).isEqualTo(news);
+        assertThat(journal()).doesNotHaveDuplicates()
+                .filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow)).hasSize((int) news);
+        BookState withEth = BookState.of(third);
+        Written reportedWithEth = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader fourth = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(fourth.poll(null).fills()).isZero();
+        assertThat(fourth.problems()).isEmpty();
+        assertThat(BookState.of(fourth)).isEqualTo(withEth);
+        assertThat(written(store)).isEqualTo(reportedWithEth);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        Written reported = written(store);
+        store.close();
+
+        // ETH is still down: the book waits 8 of ETH's bar intervals (days) from the restart, then goes on without it.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        Instant restart = clock.instant();
+        rebuilt.poll(null);
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS; i++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll(null).bars()).as("day %d after the restart: waiting", i + 1).isZero();
+        }
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "waits");
+        assertThat(written(store)).isEqualTo(reported);
+        clock.advance(DAY);
+        PaperTrader.PollResult on = rebuilt.poll(null);
+        assertThat(rebuilt.book().lastTime()).as("BTC's bars, replayed and new, traded without ETH's").isEqualTo(newestClosed(BTC_400, clock.instant()));
+        assertThat(on.fills()).as("BTC's new bars").isPositive();
+        List<String> problems = rebuilt.problems();
+        assertThat(problems).singleElement().asString().contains("market eth", "ETH-USD", "since " + restart, "no longer matches what the run before journaled");
+        Written without = written(store);
+        assertThat(without.journal()).startsWith(reported.journal().toArray(String[]::new)).doesNotHaveDuplicates();
+        assertThat(without.journal().subList(reported.journal().size(), without.journal().size())).as("only fills of bars after the restart")
+                .isNotEmpty().allSatisfy(l -> assertThat(Instant.parse(l.substring(0, l.indexOf(',')))).isAfter(lastBefore));
+        assertThat(without.returns()).startsWith(reported.returns().toArray(FeedbackEvent[]::new)).doesNotHaveDuplicates();
+        assertThat(without.weights()).startsWith(reported.weights().toArray(WeightSet[]::new)).doesNotHaveDuplicates();
+        clock.advance(DAY);
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).as("said once, kept for this run").isEqualTo(problems);
+
+        // ETH is back: its bars are traded late, after BTC's; those after its mark before the restart are news, once.
+        down.down = false;
+        PaperTrader.PollResult back = rebuilt.poll(null);
+        Instant ethNow = newestClosed(ETH_400, clock.instant());
+        long news = ETH_400.stream().filter(b -> within(b.time(), lastBefore, ethNow)).count();
+        assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.signals()).isEqualTo(news);
+        assertThat(back.fills()).isEqualTo(news);
+        List<String> journal = journal();
+        assertThat(journal).doesNotHaveDuplicates();
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && !Instant.parse(l.substring(0, l.indexOf(','))).isAfter(lastBefore))
+                .as("ETH's bars traded before the restart: not journaled again")
+                .isEqualTo(reported.journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).toList());
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow))
+                .hasSize((int) news);
+        assertThat(rebuilt.poll(null).bars()).isZero();
+        clock.advance(DAY);
+        assertThat(rebuilt.poll(null).fills()).isPositive();
+        BookState secondRun = BookState.of(rebuilt);
+        Written secondReported = written(store);
+        store.close();
+
+        // A restart with both up rebuilds this run's book: ETH's bars where it traded them, late.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = third.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(third.problems()).isEmpty();
+        assertThat(BookState.of(third)).isEqualTo(secondRun);
+        assertThat(written(store)).isEqualTo(secondReported);
+        store.close();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon"})
+    void aLateGroupOrBarIntervalInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        java.util.Properties state = new java.util.Properties();
+        state.setProperty("start", ETH_400.get(100).time().toString());
+        state.setProperty(key, value);
+        Files.createDirectories(dir.resolve("trading"));
+        try (var w = Files.newBufferedWriter(dir.resolve("trading/paper.properties"))) {
+            state.store(w, null);
+        }
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll(null))
+                .hasMessageContaining(dir.resolve("trading/paper.properties").toString()).hasMessageContaining(key).hasMessageContaining("'" + value + "'");
+        store.close();
+    }
+
+    /** A feed whose requests fail while {@code failing}, as one whose server cannot be reached. */
+    private static final class Failing implements MarketFeed {
+        private final MarketFeed feed;
+        boolean failing;
+
+        Failing(MarketFeed feed) {
+            this.feed = feed;
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) throws Exception {
+            if (failing) {
+                throw new IOException("connection refused");
+            }
+            return feed.fetch(since);
+        }
+    }
+
+    @Test
+    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Failing btc = new Failing(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
+        assertThat(rebuilt.snapshot()).isEmpty();
+
+        btc.failing = false;
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheOtherMarketDownWaitsForItThenReportsTheLateBarsOnceAndNoPeriodTwice() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
@@ -535,20 +861,39 @@ class PaperTraderTest {
         assertThat(truth.returns()).as("periods BTC closed while ETH was down").anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
         store.close();
 
-        // The process restarts with ETH back and BTC down: the replay closes those periods at ETH's late bars.
+        // The process restarts with ETH back and BTC down: the book waits for the BTC bars it traded, ETH's late bars with them.
         store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.down = true;
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
         PaperTrader.PollResult replay = second.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(second.problems()).singleElement().asString().contains("market btc", "BTC-USD", "nothing yet", "waits");
+
+        // BTC is back: the book is the one before the restart, and ETH's late bars are traded after BTC's, reported once.
+        btc.down = false;
+        PaperTrader.PollResult back = second.poll(null);
         long late = ETH_400.stream().filter(b -> within(b.time(), ethBefore, btcThrough)).count();
-        assertThat(replay.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
-        assertThat(replay.fills()).isEqualTo(late);
+        assertThat(back.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
+        assertThat(back.fills()).isEqualTo(late);
+        assertThat(second.problems()).isEmpty();
         assertThat(journal()).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
                 .hasSize((int) late);
-        assertThat(replay.periods()).as("periods reported before the restart").isZero();
+        assertThat(store.pending("console", 10_000)).noneMatch(e -> e.post().title().contains("ETH-USD") && within(e.post().time(), ethBefore, btcThrough));
+        assertThat(back.periods()).as("periods reported before the restart").isZero();
         assertThat(written(store).returns()).isEqualTo(truth.returns());
         assertThat(written(store).weights()).isEqualTo(truth.weights());
+        BookState live = BookState.of(second);
+        Written reported = written(store);
+        store.close();
+
+        // and a restart with both up rebuilds that book: the late bars where this run traded them
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(third.poll(null).fills()).isZero();
+        assertThat(BookState.of(third)).isEqualTo(live);
+        assertThat(written(store)).isEqualTo(reported);
         store.close();
     }
 
