@@ -180,6 +180,12 @@ public final class PaperTrader {
      * the wait for a feed that is down counts from the first try).
      */
     private Instant waitFrom;
+    /**
+     * Per symbol the replay waits for, since when (saved as {@code waiting-since.<market>.<symbol>}
+     * by the first catch-up that found it short, so the wait spans processes: {@code run --once}
+     * from cron, or a daemon restarted before it ends, would otherwise wait anew every time).
+     */
+    private final Map<String, Instant> waitingSince = new LinkedHashMap<>();
 
     private void hold(String marketId, List<Bar> bars) {
         int market = new ArrayList<>(setup.feeds().keySet()).indexOf(marketId);
@@ -265,6 +271,7 @@ public final class PaperTrader {
         boolean marked = loadReportedThrough();
         loadLate();
         loadGaveUp();
+        marked |= loadWaitingSince();
         if (start != null) {
             findWrittenAfterWatermark();
         }
@@ -307,6 +314,7 @@ public final class PaperTrader {
         journaled.clear();
         tornJournal = false;
         waiting.clear();
+        waitingSince.clear();
         lastSeen.clear();
         traded.clear();
         highWater = null;
@@ -527,33 +535,42 @@ public final class PaperTrader {
         Instant limit = Instant.MAX;
         List<String> why = new ArrayList<>();
         Instant now = clock.instant();
-        boolean gaveUp = false;
+        boolean changed = false;
         for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             String market = marketOf.get(e.getKey());
             Instant delivered = lastBar.getOrDefault(market, Map.of()).get(e.getKey());
             if (delivered != null && !delivered.isBefore(e.getValue())) {
                 it.remove();
+                changed |= stopWaiting(e.getKey());
                 continue;
             }
             String first = state.getProperty("first." + market);
             java.time.Duration d = interval.getOrDefault(market, savedInterval.getOrDefault(market, DEFAULT_INTERVAL));
-            Instant until = waitFrom.plus(d.multipliedBy(STALE_INTERVALS));
+            Instant since = waitingSince.get(e.getKey());
+            if (since == null) {
+                since = waitFrom;
+                waitingSince.put(e.getKey(), since);
+                state.setProperty(waitingSinceKey(e.getKey()), since.toString());
+                changed = true;
+            }
+            Instant until = since.plus(d.multipliedBy(STALE_INTERVALS));
             if (until.isBefore(now)) {
                 // As the live rule: a feed more than 8 intervals late holds nothing back; its bars are traded late when they come.
                 it.remove();
                 replayThrough.remove(e.getKey());
+                stopWaiting(e.getKey());
                 String point = delivered != null ? "after " + delivered : first != null ? "from " + first : "from its first bar";
                 String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing" : " only through " + delivered)
                         + " since the restart; the paper book, which traded it through " + e.getValue() + " before, waited for those bars since "
-                        + waitFrom + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
+                        + since + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
                         + e.getKey() + "'s bars late when its feed delivers them, so the book no longer matches what the run before journaled for"
                         + " the bars " + point;
                 problems.add(problem);
                 log.warn("Paper book: {}", problem);
                 // a restart before it trades again rebuilds this book: without its bars after those
                 state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
-                gaveUp = true;
+                changed = true;
                 continue;
             }
             Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
@@ -561,10 +578,10 @@ public final class PaperTrader {
             String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
                     + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
                     + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
-                    + " after the restart), then goes on without them";
+                    + " after it began waiting at " + since + "), then goes on without them";
             why.add(problem);
         }
-        if (gaveUp) {
+        if (changed) {
             saveState();
         }
         if (!why.equals(waiting)) {
@@ -672,6 +689,48 @@ public final class PaperTrader {
                 expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
             });
         }
+    }
+
+    private String waitingSinceKey(String symbol) {
+        return "waiting-since." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /** Ends the wait for {@code symbol}'s bars (they came, or the book went on without them); returns whether it was saved. */
+    private boolean stopWaiting(String symbol) {
+        waitingSince.remove(symbol);
+        return state.remove(waitingSinceKey(symbol)) != null;
+    }
+
+    /**
+     * Since when the run before waited for a symbol's bars ({@code waiting-since.<market>.<symbol>});
+     * one the replay no longer waits for (the bars came, or it is no longer in the book) is dropped.
+     * Returns whether one was dropped, to be saved.
+     */
+    private boolean loadWaitingSince() {
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        boolean dropped = false;
+        for (String key : state.stringPropertyNames()) {
+            if (!key.startsWith("waiting-since.")) {
+                continue;
+            }
+            String value = state.getProperty(key).strip();
+            Instant since;
+            try {
+                since = Instant.parse(value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                        + "' is not when the book began waiting for the symbol's feed (an instant)", e);
+            }
+            String symbol = bySymbolKey.get(key.substring("waiting-since.".length()));
+            if (symbol != null && expected.containsKey(symbol)) {
+                waitingSince.put(symbol, since);
+            } else {
+                state.remove(key);
+                dropped = true;
+            }
+        }
+        return dropped;
     }
 
     private String gaveUpKey(String symbol) {

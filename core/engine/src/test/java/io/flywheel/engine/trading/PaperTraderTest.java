@@ -748,9 +748,44 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aBookRunOnceADayByCronGivesUpOnAFeedDownAtEachRunAfterEightIntervalsOfWallTime() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        // `flywheel run --once` from cron: one process a day, ETH's feed down at every one of them.
+        Instant restart = clock.instant();
+        Path state = dir.resolve("trading/paper.properties");
+        for (int day = 0; day <= PaperTrader.STALE_INTERVALS + 1; day++) {
+            store = MapDbStore.open(dir.resolve("flywheel.db"));
+            Outage down = new Outage(new ClosedBars(ETH_400, clock));
+            down.down = true;
+            PaperTrader once = lagTrader(clock, store, down);
+            PaperTrader.PollResult r = once.poll(null);
+            if (day <= PaperTrader.STALE_INTERVALS) {
+                assertThat(r.bars()).as("run on day %d after the restart: waiting", day).isZero();
+                assertThat(once.problems()).singleElement().asString().contains("market eth", "waits", "until " + restart.plus(DAY.multipliedBy(8)));
+                assertThat(properties(state).getProperty("waiting-since.eth.ETH-USD")).isEqualTo(restart.toString());
+            } else {
+                assertThat(r.fills()).as("run on day %d: went on without ETH", day).isPositive();
+                assertThat(once.book().lastTime()).isEqualTo(newestClosed(BTC_400, clock.instant()));
+                assertThat(once.problems()).singleElement().asString().contains("market eth", "since " + restart, "went on without them");
+                assertThat(properties(state)).doesNotContainKey("waiting-since.eth.ETH-USD").containsKey("gave-up.eth.ETH-USD");
+            }
+            store.close();
+            clock.advance(DAY);
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
-            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon"})
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon",
+            "waiting-since.eth.ETH-USD|soon"})
     void aLateGroupOrBarIntervalInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         java.util.Properties state = new java.util.Properties();
