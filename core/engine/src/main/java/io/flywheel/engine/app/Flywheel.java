@@ -289,8 +289,10 @@ public final class Flywheel implements AutoCloseable {
     /** One poll of the paper book ({@code marketId}, or every market); a failure is logged and the next poll tries again. */
     private boolean pollTrading(String marketId) {
         String error = null;
+        Map<String, String> failedFeeds = Map.of();
         try {
             PaperTrader.PollResult r = trader.poll(marketId);
+            failedFeeds = r.failedFeeds();
             if (r.fills() + r.signals() + r.periods() > 0) {
                 log.info("Paper trading{}: {} new bar(s), {} fill(s), {} signal(s), {} period(s) closed", marketId == null ? "" : " on " + marketId, r.bars(),
                         r.fills(), r.signals(), r.periods());
@@ -300,6 +302,12 @@ public final class Flywheel implements AutoCloseable {
             log.error("Paper trading{} failed: {}", marketId == null ? "" : " on " + marketId, error);
         }
         reportTrading(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId, error);
+        // the catch-up went on without a feed that failed: its poll failed all the same, for `flywheel status`
+        failedFeeds.forEach((market, why) -> {
+            String masked = SecretMasker.mask(why);
+            log.error("Paper trading on {} failed: {}", market, masked);
+            reportTrading(market, masked);
+        });
         return error == null;
     }
 

@@ -125,8 +125,21 @@ public final class PaperTrader {
         this.journal = setup.dir().resolve("fills.csv");
     }
 
-    /** What one poll did. */
-    public record PollResult(int bars, int fills, int signals, int periods) {}
+    /**
+     * What one poll did.
+     *
+     * @param failedFeeds per market whose fetch failed in the catch-up (which went on as if it had
+     *     delivered nothing, so the wait for a feed down at restart applies), why: a failed poll
+     */
+    public record PollResult(int bars, int fills, int signals, int periods, Map<String, String> failedFeeds) {
+        public PollResult {
+            failedFeeds = Map.copyOf(failedFeeds);
+        }
+
+        public PollResult(int bars, int fills, int signals, int periods) {
+            this(bars, fills, signals, periods, Map.of());
+        }
+    }
 
     /**
      * Fetches new bars from the market feeds ({@code marketId}, or all when {@code null}) and trades
@@ -141,6 +154,7 @@ public final class PaperTrader {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
                 Instant others = last.isEmpty() ? firstFetch(e.getKey()) : earliest(e.getKey());
                 hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
+                failedFeeds.remove(e.getKey());
             }
         }
         return advance();
@@ -249,15 +263,25 @@ public final class PaperTrader {
         forget();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
+        failedFeeds.clear();
         for (var e : setup.feeds().entrySet()) {
             Instant since = firstFetch(e.getKey());
-            byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
+            try {
+                byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
+            } catch (IllegalStateException failed) {
+                // As a feed that delivers nothing: real feeds throw when down, and the book must not
+                // stop for good; the replay waits for it (at most 8 intervals) and the poll is failed.
+                byMarket.put(e.getKey(), List.of());
+                failedFeeds.put(e.getKey(), failed.getMessage());
+                log.warn("Paper book: the catch-up goes on without {} for now: {}", e.getKey(), failed.getMessage());
+            }
         }
         boolean firstRecorded = checkReach(byMarket);
         List<TradingBook.Slot> slots = new ArrayList<>();
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
-            String symbol = Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
+            String symbol = s.symbol() == null && byMarket.get(s.marketId()).isEmpty() ? savedSymbol(s.marketId()) : null;
+            symbol = symbol != null ? symbol : Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
             String owner = symbolOwner.putIfAbsent(symbol, s.marketId());
             if (owner != null && !owner.equals(s.marketId())) {
                 throw new IllegalStateException("markets " + owner + " and " + s.marketId() + " both deliver " + symbol
@@ -287,10 +311,25 @@ public final class PaperTrader {
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
         byMarket.forEach(this::hold);
         PollResult r = advance();
+        r = new PollResult(r.bars(), r.fills(), r.signals(), r.periods(), failedFeeds);
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /** Per market whose fetch failed in the catch-up and has not succeeded since, why. */
+    private final Map<String, String> failedFeeds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The symbol the run before traded on {@code marketId} (its {@code reported-through.<market>.<symbol>}),
+     * for a strategy without {@code symbol:} whose feed has delivered nothing (down at restart); {@code null}
+     * when there is not exactly one.
+     */
+    private String savedSymbol(String marketId) {
+        String prefix = "reported-through." + marketId + ".";
+        List<String> symbols = state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).toList();
+        return symbols.size() == 1 ? symbols.getFirst() : null;
     }
 
     /**
@@ -359,6 +398,7 @@ public final class PaperTrader {
     /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
     public List<String> problems() {
         List<String> all = new ArrayList<>(problems);
+        failedFeeds.forEach((m, why) -> all.add("market " + m + ": its feed failed at the restart (" + why + "); the book goes on as if it had delivered nothing"));
         all.addAll(waiting);
         return List.copyOf(all);
     }

@@ -393,10 +393,14 @@ class PaperTraderTest {
     }
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc) {
+        return lagTrader(clock, store, eth, btc, flipAndHold());
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", eth);
         feeds.put("btc", btc);
-        var setup = new PaperTrader.Setup(flipAndHold(), feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
                 () -> "java:hedge", List.of("console"), dir.resolve("trading"));
         return new PaperTrader(setup, store, store, store, clock);
     }
@@ -821,7 +825,7 @@ class PaperTraderTest {
     }
 
     @Test
-    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
+    void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
@@ -835,13 +839,57 @@ class PaperTraderTest {
         Failing btc = new Failing(new ClosedBars(BTC_400, clock));
         btc.failing = true;
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
-        assertThat(rebuilt.snapshot()).isEmpty();
+        PaperTrader.PollResult failed = rebuilt.poll(null);
+        assertThat(failed.failedFeeds()).containsOnlyKeys("btc");
+        assertThat(failed.failedFeeds().get("btc")).contains("market btc", "connection refused");
+        assertThat(failed.fills()).isZero();
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "connection refused"))
+                .anySatisfy(p -> assertThat(p).contains("market btc", "BTC-USD", "waits"));
 
         btc.failing = false;
         assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aFeedThatFailsAtRestartForMoreThanEightIntervalsIsGivenUpOnEvenForAStrategyWithoutSymbol() throws IOException {
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("flip", "eth", "ETH-USD", () -> h -> h.size() % 2 == 0 ? 1.0 : 0.0),
+                new PaperTrader.Spec("hold-btc", "btc", null, () -> h -> 1.0));
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), specs);
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        // BTC's server cannot be reached from the restart on; ETH is polled daily
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Failing btc = new Failing(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc, specs);
+        assertThat(rebuilt.poll(null).failedFeeds()).containsOnlyKeys("btc");
+        assertThat(rebuilt.book().symbols()).contains("BTC-USD");
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS; i++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll("eth").bars()).as("day %d after the restart: waiting for BTC", i + 1).isZero();
+        }
+        clock.advance(DAY);
+        PaperTrader.PollResult on = rebuilt.poll("eth");
+        assertThat(on.fills()).as("went on without BTC: ETH's new bars").isPositive();
+        assertThat(rebuilt.book().lastTime()).isAfter(lastBefore);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "went on without them"))
+                .anySatisfy(p -> assertThat(p).contains("market btc", "connection refused"));
+
+        btc.failing = false;
+        assertThat(rebuilt.poll("btc").bars()).as("BTC's bars, late").isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(rebuilt.problems()).noneSatisfy(p -> assertThat(p).contains("connection refused"));
         store.close();
     }
 
