@@ -610,6 +610,7 @@ public final class PaperTrader {
                 log.warn("Paper book: {}", problem);
                 // a restart before it trades again rebuilds this book: without its bars after those
                 state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
+                markReported(e.getKey(), e.getValue());
                 changed = true;
                 continue;
             }
@@ -728,6 +729,25 @@ public final class PaperTrader {
                 replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
                 expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
             });
+        }
+    }
+
+    /**
+     * On giving up on {@code symbol}'s bars through {@code through} (its reported-through, or the end
+     * of a late group saved before a crash): they, and those whose fills the journal holds, were
+     * reported by the run before, so raise its reported-through past them; its bars come back later
+     * as new, and would otherwise be journaled and posted again.
+     */
+    private void markReported(String symbol, Instant through) {
+        Instant reported = through;
+        for (String line : journaled) {
+            Instant t = symbol.equals(fillSymbol(line)) ? fillTime(line) : null;
+            reported = t != null && t.isAfter(reported) ? t : reported;
+        }
+        Instant mark = reportedThrough.get(symbol);
+        if (mark == null || reported.isAfter(mark)) {
+            reportedThrough.put(symbol, reported);
+            state.setProperty(reportedThroughKey(symbol), reported.toString());
         }
     }
 

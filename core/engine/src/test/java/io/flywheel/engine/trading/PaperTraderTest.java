@@ -590,6 +590,55 @@ class PaperTraderTest {
     }
 
     @Test
+    void aCrashAfterTheLateBarsWereWrittenThenARestartWithThatFeedDownForMoreThanEightIntervalsReportsThemNoMoreWhenItIsBack() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        java.util.Properties before = properties(state);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        assertThat(live.poll(null).fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        Instant ethThrough = newestClosed(ETH_400, clock.instant());
+        java.util.Properties saved = properties(state);
+        int posted = store.pending("console", 10_000).size();
+        store.close();
+
+        // The crash: everything written, the marks the poll moved not saved.
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        assertThat(properties(state).getProperty("reported-through.eth.ETH-USD")).as("ETH's bars the crashed run reported")
+                .isEqualTo(ethThrough.toString());
+        down.down = false;
+        rebuilt.poll(null);
+        List<String> ethFills = journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertThat(ethFills).as("each ETH bar's fill journaled once").doesNotHaveDuplicates();
+        assertThat(store.pending("console", 10_000)).extracting(e -> e.post().id()).doesNotHaveDuplicates();
+        assertThat(store.pending("console", 10_000).subList(posted, store.pending("console", 10_000).size()))
+                .as("posted after the restart: only ETH bars after those the crashed run reported")
+                .noneMatch(e -> e.post().title().contains("ETH-USD") && !e.post().time().isAfter(ethThrough));
+        assertThat(written(store).returns()).doesNotHaveDuplicates();
+        store.close();
+    }
+
+    @Test
     void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
