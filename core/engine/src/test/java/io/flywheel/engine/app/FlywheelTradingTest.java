@@ -106,6 +106,23 @@ class FlywheelTradingTest {
             """;
 
     @Test
+    void theFeedsKeepTheConfiguredOrderTheTieRuleOfThePaperBookDependsOn() throws IOException {
+        List<String> ids = List.of("zeta", "eth", "alpha", "sol", "btc", "mid", "ada", "xrp", "dot", "link", "bnb", "avax");
+        StringBuilder yaml = new StringBuilder("plugins: {dir: plugins}\nkeywords: {java: 1}\nmarkets:\n");
+        ids.forEach(id -> yaml.append("  - id: ").append(id).append("\n    type: test-market\n    every: 1d\n"));
+        yaml.append("strategies:\n  - id: hold\n    type: test-hold\n    market: eth\ntrading:\n  rebalance: 7d\n");
+        Preflight.Result pre = preflight(yaml.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(pre.problems().all()).isEmpty();
+        TradingSetup setup = TradingSetup.of(pre, (kind, id) -> null, Flywheel::createInstance);
+        try {
+            assertThat(List.copyOf(setup.feeds().keySet())).as("a market's place among the feeds breaks ties in time").isEqualTo(ids);
+            assertThat(List.copyOf(setup.every().keySet())).isEqualTo(ids);
+        } finally {
+            setup.close();
+        }
+    }
+
+    @Test
     void marketsArePolledAtTheirIntervalAndSignalsReachTheOutputs() throws IOException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Preflight.Result pre = preflight(CONFIG, new PrintStream(console, true, StandardCharsets.UTF_8));
