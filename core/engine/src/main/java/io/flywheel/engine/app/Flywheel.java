@@ -183,7 +183,7 @@ public final class Flywheel implements AutoCloseable {
                 Settings.Trading t = config.trading();
                 var rule = rules.strategyWeightRule();
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
-                        learning.guard(rule, t.minWeight()), rule::scriptHash, signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
+                        learning.guard(rule, t.minWeight()), rule::scriptHash, signalOutputs, dataDir.resolve("trading"), trading.every()), store, store, store, clock);
             }
             List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
             EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,

@@ -75,9 +75,20 @@ public final class PaperTrader {
      * @param ruleId names the weight rule in force, for the weight history (the script's hash)
      * @param signalOutputs the outputs that receive signal posts
      * @param dir where the state file and the fills journal live
+     * @param every per market, how often it is polled (none: as often as its bars come); a market is
+     *     overdue only after {@link #STALE_INTERVALS} of the longer of that and its bar interval
      */
     public record Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
-            Supplier<String> ruleId, List<String> signalOutputs, Path dir) {}
+            Supplier<String> ruleId, List<String> signalOutputs, Path dir, Map<String, java.time.Duration> every) {
+        public Setup {
+            every = Map.copyOf(every);
+        }
+
+        public Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
+                Supplier<String> ruleId, List<String> signalOutputs, Path dir) {
+            this(specs, feeds, settings, costs, rule, ruleId, signalOutputs, dir, Map.of());
+        }
+    }
 
     private final Setup setup;
     private final LeadStore store;
@@ -222,9 +233,12 @@ public final class PaperTrader {
         for (String m : setup.feeds().keySet()) {
             // a market (or symbol) that has delivered nothing yet has nothing to wait for
             java.time.Duration d = interval.getOrDefault(m, DEFAULT_INTERVAL);
+            // a market polled less often than its bars come delivers them that much later, not late
+            java.time.Duration every = setup.every().getOrDefault(m, java.time.Duration.ZERO);
+            java.time.Duration overdue = (every.compareTo(d) > 0 ? every : d).multipliedBy(STALE_INTERVALS);
             for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
                 Instant next = last.plus(d);
-                if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
+                if (next.plus(overdue).isBefore(now)) {
                     continue;
                 }
                 frontier = frontier == null || next.isBefore(frontier) ? next : frontier;

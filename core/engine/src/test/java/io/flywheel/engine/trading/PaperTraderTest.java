@@ -293,6 +293,38 @@ class PaperTraderTest {
     }
 
     @Test
+    void aMarketPolledLessOftenThanNineOfItsBarIntervalsIsNotOverdueAndMakesNoLateGroups() throws IOException {
+        // ETH's daily bars are polled every 10 days (its `every`), BTC's daily: ETH is never late, only polled seldom.
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", new ClosedBars(ETH_400, clock));
+        feeds.put("btc", new ClosedBars(BTC_400, clock));
+        var setup = new PaperTrader.Setup(twoMarkets(), feeds, settings, COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
+                dir.resolve("trading"), Map.of("eth", Duration.ofDays(10), "btc", DAY));
+        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        trader.poll(null);
+        for (int i = 50; i < 420; i++) {
+            clock.advance(DAY);
+            trader.poll("btc");
+            if (i % 10 == 0) {
+                trader.poll("eth");
+            }
+        }
+        trader.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
+
+        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
+        merged.addAll(BTC_400);
+        merged.sort(java.util.Comparator.comparing(Bar::time));
+        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
+        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        store.close();
+    }
+
+    @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
