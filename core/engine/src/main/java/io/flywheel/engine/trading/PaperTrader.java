@@ -307,7 +307,7 @@ public final class PaperTrader {
         List<String> markets = new ArrayList<>(setup.feeds().keySet());
         marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
-        loadLate();
+        marked |= loadLate();
         loadGaveUp();
         marked |= loadWaitingSince();
         if (start != null) {
@@ -708,8 +708,11 @@ public final class PaperTrader {
         saveState();
     }
 
-    /** The late groups from the state file; a symbol no longer in the book has no bars to place. */
-    private void loadLate() {
+    /**
+     * The late groups from the state file; a symbol no longer in the book has no bars to place, and
+     * a group with none of the book's symbols is dropped. Returns whether one was dropped, to be saved.
+     */
+    private boolean loadLate() {
         Map<Integer, Pos> after = new java.util.TreeMap<>();
         Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
         Map<String, String> bySymbolKey = new LinkedHashMap<>();
@@ -736,14 +739,22 @@ public final class PaperTrader {
                         + " (after: '<time> <symbol>'; per symbol: '<first> <last>')", e);
             }
         }
+        boolean dropped = false;
         for (var e : after.entrySet()) {
             Map<String, Instant[]> r = ranges.getOrDefault(e.getKey(), Map.of());
+            if (r.isEmpty()) {
+                String prefix = "late." + e.getKey() + ".";
+                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                dropped = true;
+                continue;
+            }
             late.add(new Late(e.getKey(), e.getValue(), r));
             r.forEach((symbol, range) -> {
                 replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
                 expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
             });
         }
+        return dropped;
     }
 
     /**

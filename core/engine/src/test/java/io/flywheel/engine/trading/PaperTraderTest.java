@@ -325,6 +325,35 @@ class PaperTraderTest {
     }
 
     @Test
+    void aLateGroupOfSymbolsNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        store.close();
+        // a group of a market since removed from config.yml
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        p.setProperty("late.7.after", ETH_400.get(155).time() + " BTC-USD");
+        p.setProperty("late.7.sol.SOL-USD", ETH_400.get(140).time() + " " + ETH_400.get(150).time());
+        try (var w = Files.newBufferedWriter(state)) {
+            p.store(w, null);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
+        store.close();
+    }
+
+    @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
