@@ -701,11 +701,37 @@ public final class PaperTrader {
             }
             return;
         }
+        Late previous = late.isEmpty() ? null : late.getLast();
+        if (previous != null && previous.after().equals(highWater) && after(ranges, previous.ranges())) {
+            // nothing traded since the previous group but its bars: one group, in the order traded (keeps the state file small)
+            Map<String, Instant[]> merged = new LinkedHashMap<>();
+            previous.ranges().forEach((symbol, r) -> merged.put(symbol, r.clone()));
+            ranges.forEach((symbol, r) -> merged.merge(symbol, r, (a, b) -> new Instant[] {a[0], b[1]}));
+            late.set(late.size() - 1, new Late(previous.seq(), previous.after(), merged));
+            merged.forEach((symbol, r) -> state.setProperty("late." + previous.seq() + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+            saveState();
+            return;
+        }
         int seq = late.isEmpty() ? 1 : late.getLast().seq() + 1;
         late.add(new Late(seq, highWater, ranges));
         state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
         ranges.forEach((symbol, r) -> state.setProperty("late." + seq + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
         saveState();
+    }
+
+    /** Whether every bar of {@code later} comes after every bar of {@code earlier} in {@link Pos} order. */
+    private boolean after(Map<String, Instant[]> later, Map<String, Instant[]> earlier) {
+        Pos last = null;
+        for (var e : earlier.entrySet()) {
+            Pos p = new Pos(e.getValue()[1], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey());
+            last = last == null || p.compareTo(last) > 0 ? p : last;
+        }
+        for (var e : later.entrySet()) {
+            if (last != null && new Pos(e.getValue()[0], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey()).compareTo(last) <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -432,6 +432,8 @@ class PaperTraderTest {
     private static final class Outage implements MarketFeed {
         private final MarketFeed feed;
         boolean down;
+        /** While set, the source has caught up only through this bar. */
+        Instant through;
 
         Outage(MarketFeed feed) {
             this.feed = feed;
@@ -439,7 +441,7 @@ class PaperTraderTest {
 
         @Override
         public List<Bar> fetch(Instant since) throws Exception {
-            return down ? List.of() : feed.fetch(since);
+            return down ? List.of() : feed.fetch(since).stream().filter(b -> through == null || !b.time().isAfter(through)).toList();
         }
     }
 
@@ -569,6 +571,35 @@ class PaperTraderTest {
         eth.down = false;
         assertThat(trader.poll(null).fills()).as("ETH's late bars").isPositive();
         return btcThrough;
+    }
+
+    @Test
+    void lateBarsOfConsecutivePollsWithNothingTradedInBetweenAreOneLateGroupAndARestartRebuildsTheBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        // ETH's source catches up in two steps, polled twice before BTC has a new bar
+        eth.down = false;
+        eth.through = ethBefore.plus(DAY.multipliedBy(5));
+        assertThat(live.poll(null).bars()).isEqualTo(5);
+        eth.through = null;
+        assertThat(live.poll(null).bars()).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        clock.advance(DAY);
+        live.poll(null);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).filteredOn(k -> k.startsWith("late."))
+                .containsExactlyInAnyOrder("late.1.after", "late.1.eth.ETH-USD");
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
     }
 
     @Test
