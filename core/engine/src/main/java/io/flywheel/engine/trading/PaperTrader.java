@@ -163,12 +163,27 @@ public final class PaperTrader {
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
-                Instant others = last.isEmpty() ? firstFetch(e.getKey()) : earliest(e.getKey());
+                Instant others = last.isEmpty() || awaitsHistory(e.getKey(), last) ? firstFetch(e.getKey()) : earliest(e.getKey());
                 hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
                 failedFeeds.remove(e.getKey());
             }
         }
         return advance();
+    }
+
+    /**
+     * Whether a symbol of {@code marketId} that has delivered nothing in this process is awaited by
+     * the replay or was given up on with no bar: it is fetched from the market's first bar, not after
+     * the other symbols' bars, or its history (bars the book traded, or must trade late) is never fetched.
+     */
+    private boolean awaitsHistory(String marketId, Map<String, Instant> last) {
+        for (var e : marketOf.entrySet()) {
+            if (e.getValue().equals(marketId) && !last.containsKey(e.getKey())
+                    && (expected.containsKey(e.getKey()) || "none".equals(state.getProperty(gaveUpKey(e.getKey()), "").strip()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */

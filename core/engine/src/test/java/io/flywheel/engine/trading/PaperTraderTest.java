@@ -382,6 +382,8 @@ class PaperTraderTest {
         private final List<Bar> bars;
         private final ManualClock clock;
         final List<Map<String, Instant>> asked = new java.util.ArrayList<>();
+        /** Symbols the source has no bars of for now. */
+        final Set<String> missing = new java.util.HashSet<>();
 
         TwoSymbols(List<Bar> bars, ManualClock clock) {
             this.bars = bars;
@@ -396,7 +398,7 @@ class PaperTraderTest {
         @Override
         public List<Bar> fetch(Map<String, Instant> since, Instant others) {
             asked.add(since);
-            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> {
+            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> !missing.contains(b.symbol())).filter(b -> {
                 Instant after = since.getOrDefault(b.symbol(), others);
                 return after == null || b.time().isAfter(after);
             }).toList();
@@ -426,6 +428,59 @@ class PaperTraderTest {
         assertThat(last).as("ETH-USD asked from its own last bar, not from where BTC-USD stopped").containsEntry("ETH-USD", ETH_400.get(158).time());
         assertThat(trader.book().lastTime()).isEqualTo(ETH_400.get(159).time());
         store.close();
+    }
+
+    @Test
+    void aSymbolOfASeveralSymbolMarketMissingAtRestartHasItsHistoryFetchedWhenItIsBack() {
+        List<Bar> both = new java.util.ArrayList<>(ETH_400);
+        both.addAll(BTC_400);
+        both.sort(java.util.Comparator.comparing(Bar::time));
+        ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0));
+        java.util.function.Function<TwoSymbols, PaperTrader> trader = feed -> {
+            var setup = new PaperTrader.Setup(specs, Map.of("pair", feed), new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
+                    () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+            return new PaperTrader(setup, store(), store(), store(), clock);
+        };
+        PaperTrader live = trader.apply(new TwoSymbols(both, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        closeStore();
+
+        // the restart finds the source without BTC-USD; two days later it has it again, with what it missed
+        TwoSymbols feed = new TwoSymbols(both, clock);
+        feed.missing.add("BTC-USD");
+        PaperTrader rebuilt = trader.apply(feed);
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).singleElement().asString().contains("BTC-USD", "waits");
+        for (int i = 0; i < 2; i++) {
+            clock.advance(DAY);
+            rebuilt.poll(null);
+        }
+        feed.missing.clear();
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).isEmpty();
+        long closed = both.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count();
+        assertThat(rebuilt.book().barCount()).as("every bar of both symbols traded, BTC-USD's missed ones too").isEqualTo(closed);
+        closeStore();
+    }
+
+    private MapDbStore openStore;
+
+    private MapDbStore store() {
+        if (openStore == null) {
+            openStore = MapDbStore.open(dir.resolve("flywheel.db"));
+        }
+        return openStore;
+    }
+
+    private void closeStore() {
+        openStore.close();
+        openStore = null;
     }
 
     /** A feed whose source can stop updating: while down it has no new bars, then it has all it missed. */
