@@ -147,6 +147,39 @@ class FlywheelTradingTest {
     }
 
     @Test
+    void aMarketDownAtARestartFailsItsPollForFlywheelStatusWhileTheBookIsBuiltWithoutIt() throws IOException {
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            scheduler.advance(DAY);
+            f.stop(Duration.ofSeconds(5));
+        }
+        marketDown.set(true);
+        ManualScheduler restarted = new ManualScheduler(clock);
+        pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, restarted, RandomGenerator.of("L64X128MixRandom"))) {
+            TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
+            f.start();
+            restarted.advance(Duration.ZERO);
+            TradingStatusFile.Status down = file.read().orElseThrow();
+            assertThat(down.book()).as("the book is built, waiting for eth").isPresent();
+            assertThat(down.failing()).isTrue();
+            assertThat(down.polls()).anySatisfy(p -> {
+                assertThat(p.market()).isEqualTo("eth");
+                assertThat(p.error()).contains("HTTP 503 from the exchange");
+            });
+
+            marketDown.set(false);
+            restarted.advance(DAY);
+            TradingStatusFile.Status back = file.read().orElseThrow();
+            assertThat(back.failing()).isFalse();
+            assertThat(back.book().orElseThrow().problems()).isEmpty();
+            f.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void eachPollWritesTheBookAndAFailedPollForFlywheelStatus() throws IOException {
         Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
