@@ -75,9 +75,20 @@ public final class PaperTrader {
      * @param ruleId names the weight rule in force, for the weight history (the script's hash)
      * @param signalOutputs the outputs that receive signal posts
      * @param dir where the state file and the fills journal live
+     * @param every per market, how often it is polled (none: as often as its bars come); a market is
+     *     overdue only after {@link #STALE_INTERVALS} of the longer of that and its bar interval
      */
     public record Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
-            Supplier<String> ruleId, List<String> signalOutputs, Path dir) {}
+            Supplier<String> ruleId, List<String> signalOutputs, Path dir, Map<String, java.time.Duration> every) {
+        public Setup {
+            every = Map.copyOf(every);
+        }
+
+        public Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
+                Supplier<String> ruleId, List<String> signalOutputs, Path dir) {
+            this(specs, feeds, settings, costs, rule, ruleId, signalOutputs, dir, Map.of());
+        }
+    }
 
     private final Setup setup;
     private final LeadStore store;
@@ -125,8 +136,21 @@ public final class PaperTrader {
         this.journal = setup.dir().resolve("fills.csv");
     }
 
-    /** What one poll did. */
-    public record PollResult(int bars, int fills, int signals, int periods) {}
+    /**
+     * What one poll did.
+     *
+     * @param failedFeeds per market whose fetch failed in the catch-up (which went on as if it had
+     *     delivered nothing, so the wait for a feed down at restart applies), why: a failed poll
+     */
+    public record PollResult(int bars, int fills, int signals, int periods, Map<String, String> failedFeeds) {
+        public PollResult {
+            failedFeeds = Map.copyOf(failedFeeds);
+        }
+
+        public PollResult(int bars, int fills, int signals, int periods) {
+            this(bars, fills, signals, periods, Map.of());
+        }
+    }
 
     /**
      * Fetches new bars from the market feeds ({@code marketId}, or all when {@code null}) and trades
@@ -139,11 +163,27 @@ public final class PaperTrader {
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
-                Instant others = last.isEmpty() ? firstFetch(e.getKey()) : earliest(e.getKey());
+                Instant others = last.isEmpty() || awaitsHistory(e.getKey(), last) ? firstFetch(e.getKey()) : earliest(e.getKey());
                 hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
+                failedFeeds.remove(e.getKey());
             }
         }
         return advance();
+    }
+
+    /**
+     * Whether a symbol of {@code marketId} that has delivered nothing in this process is awaited by
+     * the replay or was given up on with no bar: it is fetched from the market's first bar, not after
+     * the other symbols' bars, or its history (bars the book traded, or must trade late) is never fetched.
+     */
+    private boolean awaitsHistory(String marketId, Map<String, Instant> last) {
+        for (var e : marketOf.entrySet()) {
+            if (e.getValue().equals(marketId) && !last.containsKey(e.getKey())
+                    && (expected.containsKey(e.getKey()) || "none".equals(state.getProperty(gaveUpKey(e.getKey()), "").strip()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */
@@ -180,6 +220,12 @@ public final class PaperTrader {
      * the wait for a feed that is down counts from the first try).
      */
     private Instant waitFrom;
+    /**
+     * Per symbol the replay waits for, since when (saved as {@code waiting-since.<market>.<symbol>}
+     * by the first catch-up that found it short, so the wait spans processes: {@code run --once}
+     * from cron, or a daemon restarted before it ends, would otherwise wait anew every time).
+     */
+    private final Map<String, Instant> waitingSince = new LinkedHashMap<>();
 
     private void hold(String marketId, List<Bar> bars) {
         int market = new ArrayList<>(setup.feeds().keySet()).indexOf(marketId);
@@ -202,9 +248,12 @@ public final class PaperTrader {
         for (String m : setup.feeds().keySet()) {
             // a market (or symbol) that has delivered nothing yet has nothing to wait for
             java.time.Duration d = interval.getOrDefault(m, DEFAULT_INTERVAL);
+            // a market polled less often than its bars come delivers them that much later, not late
+            java.time.Duration every = setup.every().getOrDefault(m, java.time.Duration.ZERO);
+            java.time.Duration overdue = (every.compareTo(d) > 0 ? every : d).multipliedBy(STALE_INTERVALS);
             for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
                 Instant next = last.plus(d);
-                if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
+                if (next.plus(overdue).isBefore(now)) {
                     continue;
                 }
                 frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
@@ -245,15 +294,25 @@ public final class PaperTrader {
         forget();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
+        failedFeeds.clear();
         for (var e : setup.feeds().entrySet()) {
             Instant since = firstFetch(e.getKey());
-            byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
+            try {
+                byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
+            } catch (IllegalStateException failed) {
+                // As a feed that delivers nothing: real feeds throw when down, and the book must not
+                // stop for good; the replay waits for it (at most 8 intervals) and the poll is failed.
+                byMarket.put(e.getKey(), List.of());
+                failedFeeds.put(e.getKey(), failed.getMessage());
+                log.warn("Paper book: the catch-up goes on without {} for now: {}", e.getKey(), failed.getMessage());
+            }
         }
         boolean firstRecorded = checkReach(byMarket);
         List<TradingBook.Slot> slots = new ArrayList<>();
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
-            String symbol = Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
+            String symbol = s.symbol() == null && byMarket.get(s.marketId()).isEmpty() ? savedSymbol(s.marketId()) : null;
+            symbol = symbol != null ? symbol : Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
             String owner = symbolOwner.putIfAbsent(symbol, s.marketId());
             if (owner != null && !owner.equals(s.marketId())) {
                 throw new IllegalStateException("markets " + owner + " and " + s.marketId() + " both deliver " + symbol
@@ -265,8 +324,9 @@ public final class PaperTrader {
         List<String> markets = new ArrayList<>(setup.feeds().keySet());
         marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
-        loadLate();
+        marked |= loadLate();
         loadGaveUp();
+        marked |= loadWaitingSince();
         if (start != null) {
             findWrittenAfterWatermark();
         }
@@ -282,10 +342,25 @@ public final class PaperTrader {
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
         byMarket.forEach(this::hold);
         PollResult r = advance();
+        r = new PollResult(r.bars(), r.fills(), r.signals(), r.periods(), failedFeeds);
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /** Per market whose fetch failed in the catch-up and has not succeeded since, why. */
+    private final Map<String, String> failedFeeds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The symbol the run before traded on {@code marketId} (its {@code reported-through.<market>.<symbol>}),
+     * for a strategy without {@code symbol:} whose feed has delivered nothing (down at restart); {@code null}
+     * when there is not exactly one.
+     */
+    private String savedSymbol(String marketId) {
+        String prefix = "reported-through." + marketId + ".";
+        List<String> symbols = state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).toList();
+        return symbols.size() == 1 ? symbols.getFirst() : null;
     }
 
     /**
@@ -309,6 +384,7 @@ public final class PaperTrader {
         journaled.clear();
         tornJournal = false;
         waiting.clear();
+        waitingSince.clear();
         lastSeen.clear();
         traded.clear();
         highWater = null;
@@ -353,6 +429,7 @@ public final class PaperTrader {
     /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
     public List<String> problems() {
         List<String> all = new ArrayList<>(problems);
+        failedFeeds.forEach((m, why) -> all.add("market " + m + ": its feed failed at the restart (" + why + "); the book goes on as if it had delivered nothing"));
         all.addAll(waiting);
         return List.copyOf(all);
     }
@@ -529,33 +606,43 @@ public final class PaperTrader {
         Instant limit = Instant.MAX;
         List<String> why = new ArrayList<>();
         Instant now = clock.instant();
-        boolean gaveUp = false;
+        boolean changed = false;
         for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             String market = marketOf.get(e.getKey());
             Instant delivered = lastBar.getOrDefault(market, Map.of()).get(e.getKey());
             if (delivered != null && !delivered.isBefore(e.getValue())) {
                 it.remove();
+                changed |= stopWaiting(e.getKey());
                 continue;
             }
             String first = state.getProperty("first." + market);
             java.time.Duration d = interval.getOrDefault(market, savedInterval.getOrDefault(market, DEFAULT_INTERVAL));
-            Instant until = waitFrom.plus(d.multipliedBy(STALE_INTERVALS));
+            Instant since = waitingSince.get(e.getKey());
+            if (since == null) {
+                since = waitFrom;
+                waitingSince.put(e.getKey(), since);
+                state.setProperty(waitingSinceKey(e.getKey()), since.toString());
+                changed = true;
+            }
+            Instant until = since.plus(d.multipliedBy(STALE_INTERVALS));
             if (until.isBefore(now)) {
                 // As the live rule: a feed more than 8 intervals late holds nothing back; its bars are traded late when they come.
                 it.remove();
                 replayThrough.remove(e.getKey());
+                stopWaiting(e.getKey());
                 String point = delivered != null ? "after " + delivered : first != null ? "from " + first : "from its first bar";
                 String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing" : " only through " + delivered)
                         + " since the restart; the paper book, which traded it through " + e.getValue() + " before, waited for those bars since "
-                        + waitFrom + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
+                        + since + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
                         + e.getKey() + "'s bars late when its feed delivers them, so the book no longer matches what the run before journaled for"
                         + " the bars " + point;
                 problems.add(problem);
                 log.warn("Paper book: {}", problem);
                 // a restart before it trades again rebuilds this book: without its bars after those
                 state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
-                gaveUp = true;
+                markReported(e.getKey(), e.getValue());
+                changed = true;
                 continue;
             }
             Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
@@ -563,10 +650,10 @@ public final class PaperTrader {
             String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
                     + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
                     + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
-                    + " after the restart), then goes on without them";
+                    + " after it began waiting at " + since + "), then goes on without them";
             why.add(problem);
         }
-        if (gaveUp) {
+        if (changed) {
             saveState();
         }
         if (!why.equals(waiting)) {
@@ -631,6 +718,17 @@ public final class PaperTrader {
             }
             return;
         }
+        Late previous = late.isEmpty() ? null : late.getLast();
+        if (previous != null && previous.after().equals(highWater) && after(ranges, previous.ranges())) {
+            // nothing traded since the previous group but its bars: one group, in the order traded (keeps the state file small)
+            Map<String, Instant[]> merged = new LinkedHashMap<>();
+            previous.ranges().forEach((symbol, r) -> merged.put(symbol, r.clone()));
+            ranges.forEach((symbol, r) -> merged.merge(symbol, r, (a, b) -> new Instant[] {a[0], b[1]}));
+            late.set(late.size() - 1, new Late(previous.seq(), previous.after(), merged));
+            merged.forEach((symbol, r) -> state.setProperty("late." + previous.seq() + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+            saveState();
+            return;
+        }
         int seq = late.isEmpty() ? 1 : late.getLast().seq() + 1;
         late.add(new Late(seq, highWater, ranges));
         state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
@@ -638,8 +736,26 @@ public final class PaperTrader {
         saveState();
     }
 
-    /** The late groups from the state file; a symbol no longer in the book has no bars to place. */
-    private void loadLate() {
+    /** Whether every bar of {@code later} comes after every bar of {@code earlier} in {@link Pos} order. */
+    private boolean after(Map<String, Instant[]> later, Map<String, Instant[]> earlier) {
+        Pos last = null;
+        for (var e : earlier.entrySet()) {
+            Pos p = new Pos(e.getValue()[1], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey());
+            last = last == null || p.compareTo(last) > 0 ? p : last;
+        }
+        for (var e : later.entrySet()) {
+            if (last != null && new Pos(e.getValue()[0], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey()).compareTo(last) <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The late groups from the state file; a symbol no longer in the book has no bars to place, and
+     * a group with none of the book's symbols is dropped. Returns whether one was dropped, to be saved.
+     */
+    private boolean loadLate() {
         Map<Integer, Pos> after = new java.util.TreeMap<>();
         Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
         Map<String, String> bySymbolKey = new LinkedHashMap<>();
@@ -666,14 +782,83 @@ public final class PaperTrader {
                         + " (after: '<time> <symbol>'; per symbol: '<first> <last>')", e);
             }
         }
+        boolean dropped = false;
         for (var e : after.entrySet()) {
             Map<String, Instant[]> r = ranges.getOrDefault(e.getKey(), Map.of());
+            if (r.isEmpty()) {
+                String prefix = "late." + e.getKey() + ".";
+                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                dropped = true;
+                continue;
+            }
             late.add(new Late(e.getKey(), e.getValue(), r));
             r.forEach((symbol, range) -> {
                 replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
                 expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
             });
         }
+        return dropped;
+    }
+
+    /**
+     * On giving up on {@code symbol}'s bars through {@code through} (its reported-through, or the end
+     * of a late group saved before a crash): they, and those whose fills the journal holds, were
+     * reported by the run before, so raise its reported-through past them; its bars come back later
+     * as new, and would otherwise be journaled and posted again.
+     */
+    private void markReported(String symbol, Instant through) {
+        Instant reported = through;
+        for (String line : journaled) {
+            Instant t = symbol.equals(fillSymbol(line)) ? fillTime(line) : null;
+            reported = t != null && t.isAfter(reported) ? t : reported;
+        }
+        Instant mark = reportedThrough.get(symbol);
+        if (mark == null || reported.isAfter(mark)) {
+            reportedThrough.put(symbol, reported);
+            state.setProperty(reportedThroughKey(symbol), reported.toString());
+        }
+    }
+
+    private String waitingSinceKey(String symbol) {
+        return "waiting-since." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /** Ends the wait for {@code symbol}'s bars (they came, or the book went on without them); returns whether it was saved. */
+    private boolean stopWaiting(String symbol) {
+        waitingSince.remove(symbol);
+        return state.remove(waitingSinceKey(symbol)) != null;
+    }
+
+    /**
+     * Since when the run before waited for a symbol's bars ({@code waiting-since.<market>.<symbol>});
+     * one the replay no longer waits for (the bars came, or it is no longer in the book) is dropped.
+     * Returns whether one was dropped, to be saved.
+     */
+    private boolean loadWaitingSince() {
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        boolean dropped = false;
+        for (String key : state.stringPropertyNames()) {
+            if (!key.startsWith("waiting-since.")) {
+                continue;
+            }
+            String value = state.getProperty(key).strip();
+            Instant since;
+            try {
+                since = Instant.parse(value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                        + "' is not when the book began waiting for the symbol's feed (an instant)", e);
+            }
+            String symbol = bySymbolKey.get(key.substring("waiting-since.".length()));
+            if (symbol != null && expected.containsKey(symbol)) {
+                waitingSince.put(symbol, since);
+            } else {
+                state.remove(key);
+                dropped = true;
+            }
+        }
+        return dropped;
     }
 
     private String gaveUpKey(String symbol) {

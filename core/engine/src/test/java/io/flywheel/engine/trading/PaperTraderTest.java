@@ -293,6 +293,67 @@ class PaperTraderTest {
     }
 
     @Test
+    void aMarketPolledLessOftenThanNineOfItsBarIntervalsIsNotOverdueAndMakesNoLateGroups() throws IOException {
+        // ETH's daily bars are polled every 10 days (its `every`), BTC's daily: ETH is never late, only polled seldom.
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", new ClosedBars(ETH_400, clock));
+        feeds.put("btc", new ClosedBars(BTC_400, clock));
+        var setup = new PaperTrader.Setup(twoMarkets(), feeds, settings, COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
+                dir.resolve("trading"), Map.of("eth", Duration.ofDays(10), "btc", DAY));
+        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        trader.poll(null);
+        for (int i = 50; i < 420; i++) {
+            clock.advance(DAY);
+            trader.poll("btc");
+            if (i % 10 == 0) {
+                trader.poll("eth");
+            }
+        }
+        trader.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
+
+        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
+        merged.addAll(BTC_400);
+        merged.sort(java.util.Comparator.comparing(Bar::time));
+        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
+        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        store.close();
+    }
+
+    @Test
+    void aLateGroupOfSymbolsNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        store.close();
+        // a group of a market since removed from config.yml
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        p.setProperty("late.7.after", ETH_400.get(155).time() + " BTC-USD");
+        p.setProperty("late.7.sol.SOL-USD", ETH_400.get(140).time() + " " + ETH_400.get(150).time());
+        try (var w = Files.newBufferedWriter(state)) {
+            p.store(w, null);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
+        store.close();
+    }
+
+    @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
@@ -321,6 +382,8 @@ class PaperTraderTest {
         private final List<Bar> bars;
         private final ManualClock clock;
         final List<Map<String, Instant>> asked = new java.util.ArrayList<>();
+        /** Symbols the source has no bars of for now. */
+        final Set<String> missing = new java.util.HashSet<>();
 
         TwoSymbols(List<Bar> bars, ManualClock clock) {
             this.bars = bars;
@@ -335,7 +398,7 @@ class PaperTraderTest {
         @Override
         public List<Bar> fetch(Map<String, Instant> since, Instant others) {
             asked.add(since);
-            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> {
+            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> !missing.contains(b.symbol())).filter(b -> {
                 Instant after = since.getOrDefault(b.symbol(), others);
                 return after == null || b.time().isAfter(after);
             }).toList();
@@ -367,6 +430,59 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aSymbolOfASeveralSymbolMarketMissingAtRestartHasItsHistoryFetchedWhenItIsBack() {
+        List<Bar> both = new java.util.ArrayList<>(ETH_400);
+        both.addAll(BTC_400);
+        both.sort(java.util.Comparator.comparing(Bar::time));
+        ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0));
+        java.util.function.Function<TwoSymbols, PaperTrader> trader = feed -> {
+            var setup = new PaperTrader.Setup(specs, Map.of("pair", feed), new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
+                    () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+            return new PaperTrader(setup, store(), store(), store(), clock);
+        };
+        PaperTrader live = trader.apply(new TwoSymbols(both, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        closeStore();
+
+        // the restart finds the source without BTC-USD; two days later it has it again, with what it missed
+        TwoSymbols feed = new TwoSymbols(both, clock);
+        feed.missing.add("BTC-USD");
+        PaperTrader rebuilt = trader.apply(feed);
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).singleElement().asString().contains("BTC-USD", "waits");
+        for (int i = 0; i < 2; i++) {
+            clock.advance(DAY);
+            rebuilt.poll(null);
+        }
+        feed.missing.clear();
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).isEmpty();
+        long closed = both.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count();
+        assertThat(rebuilt.book().barCount()).as("every bar of both symbols traded, BTC-USD's missed ones too").isEqualTo(closed);
+        closeStore();
+    }
+
+    private MapDbStore openStore;
+
+    private MapDbStore store() {
+        if (openStore == null) {
+            openStore = MapDbStore.open(dir.resolve("flywheel.db"));
+        }
+        return openStore;
+    }
+
+    private void closeStore() {
+        openStore.close();
+        openStore = null;
+    }
+
     /**
      * A feed whose source can stop updating: while {@code down} it has no new bars, then it has all it
      * missed; while {@code failing} its requests fail, as when its server cannot be reached.
@@ -375,6 +491,8 @@ class PaperTraderTest {
         private final MarketFeed feed;
         boolean down;
         boolean failing;
+        /** While set, the source has caught up only through this bar. */
+        Instant through;
 
         Outage(MarketFeed feed) {
             this.feed = feed;
@@ -385,40 +503,8 @@ class PaperTraderTest {
             if (failing) {
                 throw new IOException("connection refused");
             }
-            return down ? List.of() : feed.fetch(since);
+            return down ? List.of() : feed.fetch(since).stream().filter(b -> through == null || !b.time().isAfter(through)).toList();
         }
-    }
-
-    private static List<Object> bookOf(PaperTrader trader) {
-        TradingBook b = trader.book();
-        return List.of(b.equity(), b.cash(), Map.copyOf(b.equities()), Map.copyOf(b.weights()), Map.copyOf(b.holdings()), b.barCount());
-    }
-
-    @Test
-    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        for (int i = 0; i < 20; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
-        List<Object> truth = bookOf(live);
-        Written reported = written(store);
-        store.close();
-
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
-        btc.failing = true;
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc); // eth is fetched first, then btc fails
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
-
-        btc.failing = false;
-        assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(bookOf(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
-        store.close();
     }
 
     /** ETH's strategy changes its mind on every bar: each ETH bar traded is a signal, and a fill at the next open. */
@@ -432,10 +518,14 @@ class PaperTraderTest {
     }
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc) {
+        return lagTrader(clock, store, eth, btc, flipAndHold());
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", eth);
         feeds.put("btc", btc);
-        var setup = new PaperTrader.Setup(flipAndHold(), feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
                 () -> "java:hedge", List.of("console"), dir.resolve("trading"));
         return new PaperTrader(setup, store, store, store, clock);
     }
@@ -546,6 +636,35 @@ class PaperTraderTest {
     }
 
     @Test
+    void lateBarsOfConsecutivePollsWithNothingTradedInBetweenAreOneLateGroupAndARestartRebuildsTheBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        // ETH's source catches up in two steps, polled twice before BTC has a new bar
+        eth.down = false;
+        eth.through = ethBefore.plus(DAY.multipliedBy(5));
+        assertThat(live.poll(null).bars()).isEqualTo(5);
+        eth.through = null;
+        assertThat(live.poll(null).bars()).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        clock.advance(DAY);
+        live.poll(null);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).filteredOn(k -> k.startsWith("late."))
+                .containsExactlyInAnyOrder("late.1.after", "late.1.eth.ETH-USD");
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
     void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
@@ -621,6 +740,55 @@ class PaperTraderTest {
         assertThat(written(store)).isEqualTo(reported);
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(properties(state)).isEqualTo(saved);
+        store.close();
+    }
+
+    @Test
+    void aCrashAfterTheLateBarsWereWrittenThenARestartWithThatFeedDownForMoreThanEightIntervalsReportsThemNoMoreWhenItIsBack() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        java.util.Properties before = properties(state);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        assertThat(live.poll(null).fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        Instant ethThrough = newestClosed(ETH_400, clock.instant());
+        java.util.Properties saved = properties(state);
+        int posted = store.pending("console", 10_000).size();
+        store.close();
+
+        // The crash: everything written, the marks the poll moved not saved.
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        assertThat(properties(state).getProperty("reported-through.eth.ETH-USD")).as("ETH's bars the crashed run reported")
+                .isEqualTo(ethThrough.toString());
+        down.down = false;
+        rebuilt.poll(null);
+        List<String> ethFills = journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertThat(ethFills).as("each ETH bar's fill journaled once").doesNotHaveDuplicates();
+        assertThat(store.pending("console", 10_000)).extracting(e -> e.post().id()).doesNotHaveDuplicates();
+        assertThat(store.pending("console", 10_000).subList(posted, store.pending("console", 10_000).size()))
+                .as("posted after the restart: only ETH bars after those the crashed run reported")
+                .noneMatch(e -> e.post().title().contains("ETH-USD") && !e.post().time().isAfter(ethThrough));
+        assertThat(written(store).returns()).doesNotHaveDuplicates();
         store.close();
     }
 
@@ -787,9 +955,44 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aBookRunOnceADayByCronGivesUpOnAFeedDownAtEachRunAfterEightIntervalsOfWallTime() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        // `flywheel run --once` from cron: one process a day, ETH's feed down at every one of them.
+        Instant restart = clock.instant();
+        Path state = dir.resolve("trading/paper.properties");
+        for (int day = 0; day <= PaperTrader.STALE_INTERVALS + 1; day++) {
+            store = MapDbStore.open(dir.resolve("flywheel.db"));
+            Outage down = new Outage(new ClosedBars(ETH_400, clock));
+            down.down = true;
+            PaperTrader once = lagTrader(clock, store, down);
+            PaperTrader.PollResult r = once.poll(null);
+            if (day <= PaperTrader.STALE_INTERVALS) {
+                assertThat(r.bars()).as("run on day %d after the restart: waiting", day).isZero();
+                assertThat(once.problems()).singleElement().asString().contains("market eth", "waits", "until " + restart.plus(DAY.multipliedBy(8)));
+                assertThat(properties(state).getProperty("waiting-since.eth.ETH-USD")).isEqualTo(restart.toString());
+            } else {
+                assertThat(r.fills()).as("run on day %d: went on without ETH", day).isPositive();
+                assertThat(once.book().lastTime()).isEqualTo(newestClosed(BTC_400, clock.instant()));
+                assertThat(once.problems()).singleElement().asString().contains("market eth", "since " + restart, "went on without them");
+                assertThat(properties(state)).doesNotContainKey("waiting-since.eth.ETH-USD").containsKey("gave-up.eth.ETH-USD");
+            }
+            store.close();
+            clock.advance(DAY);
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
-            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon"})
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon",
+            "waiting-since.eth.ETH-USD|soon"})
     void aLateGroupOrBarIntervalInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         java.util.Properties state = new java.util.Properties();
@@ -806,26 +1009,8 @@ class PaperTraderTest {
         store.close();
     }
 
-    /** A feed whose requests fail while {@code failing}, as one whose server cannot be reached. */
-    private static final class Failing implements MarketFeed {
-        private final MarketFeed feed;
-        boolean failing;
-
-        Failing(MarketFeed feed) {
-            this.feed = feed;
-        }
-
-        @Override
-        public List<Bar> fetch(Instant since) throws Exception {
-            if (failing) {
-                throw new IOException("connection refused");
-            }
-            return feed.fetch(since);
-        }
-    }
-
     @Test
-    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
+    void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
@@ -836,16 +1021,60 @@ class PaperTraderTest {
         store.close();
 
         store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Failing btc = new Failing(new ClosedBars(BTC_400, clock));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.failing = true;
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
-        assertThat(rebuilt.snapshot()).isEmpty();
+        PaperTrader.PollResult failed = rebuilt.poll(null);
+        assertThat(failed.failedFeeds()).containsOnlyKeys("btc");
+        assertThat(failed.failedFeeds().get("btc")).contains("market btc", "connection refused");
+        assertThat(failed.fills()).isZero();
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "connection refused"))
+                .anySatisfy(p -> assertThat(p).contains("market btc", "BTC-USD", "waits"));
 
         btc.failing = false;
         assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aFeedThatFailsAtRestartForMoreThanEightIntervalsIsGivenUpOnEvenForAStrategyWithoutSymbol() throws IOException {
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("flip", "eth", "ETH-USD", () -> h -> h.size() % 2 == 0 ? 1.0 : 0.0),
+                new PaperTrader.Spec("hold-btc", "btc", null, () -> h -> 1.0));
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), specs);
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        // BTC's server cannot be reached from the restart on; ETH is polled daily
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc, specs);
+        assertThat(rebuilt.poll(null).failedFeeds()).containsOnlyKeys("btc");
+        assertThat(rebuilt.book().symbols()).contains("BTC-USD");
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS; i++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll("eth").bars()).as("day %d after the restart: waiting for BTC", i + 1).isZero();
+        }
+        clock.advance(DAY);
+        PaperTrader.PollResult on = rebuilt.poll("eth");
+        assertThat(on.fills()).as("went on without BTC: ETH's new bars").isPositive();
+        assertThat(rebuilt.book().lastTime()).isAfter(lastBefore);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "went on without them"))
+                .anySatisfy(p -> assertThat(p).contains("market btc", "connection refused"));
+
+        btc.failing = false;
+        assertThat(rebuilt.poll("btc").bars()).as("BTC's bars, late").isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(rebuilt.problems()).noneSatisfy(p -> assertThat(p).contains("connection refused"));
         store.close();
     }
 
