@@ -164,6 +164,7 @@ public final class PaperTrader {
             if (marketId == null || marketId.equals(e.getKey())) {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
                 Instant others = last.isEmpty() || awaitsHistory(e.getKey(), last) ? firstFetch(e.getKey()) : earliest(e.getKey());
+                asked.put(e.getKey(), clock.instant());
                 hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
                 failedFeeds.remove(e.getKey());
             }
@@ -209,6 +210,13 @@ public final class PaperTrader {
         return min;
     }
 
+    /**
+     * Per market, when this process last asked its feed for bars (whether it answered or failed):
+     * the replay gives up on a symbol only once its market was asked after the wait ended, not on
+     * another market's poll while that one has not been asked again.
+     */
+    private final Map<String, Instant> asked = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Fetched bars waiting until no market (or symbol of one) can still deliver an earlier one. */
     private final List<Held> held = new ArrayList<>();
     /** Per market, the shortest time between two of its bars seen: its bar interval. */
@@ -239,8 +247,9 @@ public final class PaperTrader {
      * backtest does. A bar is released once every symbol has delivered a bar at least as late, or
      * is known not to have one before it: a symbol whose last bar began at {@code t} has no bar
      * before {@code t} + its market's interval. A symbol whose next bar is overdue by more than
-     * {@link #STALE_INTERVALS} of those intervals (a feed that stopped) holds nothing back; a
-     * market polled less often than its bars come is not overdue that soon.
+     * {@link #STALE_INTERVALS} of those intervals plus its poll interval {@code every} (a feed
+     * that stopped) holds nothing back: a market polled seldom is not overdue before it is polled
+     * again, but holds the others back no longer than that.
      */
     private List<Bar> release() {
         Instant now = clock.instant();
@@ -248,9 +257,9 @@ public final class PaperTrader {
         for (String m : setup.feeds().keySet()) {
             // a market (or symbol) that has delivered nothing yet has nothing to wait for
             java.time.Duration d = interval.getOrDefault(m, DEFAULT_INTERVAL);
-            // a market polled less often than its bars come delivers them that much later, not late
+            // a market polled less often than its bars come delivers them up to `every` later, not late
             java.time.Duration every = setup.every().getOrDefault(m, java.time.Duration.ZERO);
-            java.time.Duration overdue = (every.compareTo(d) > 0 ? every : d).multipliedBy(STALE_INTERVALS);
+            java.time.Duration overdue = d.multipliedBy(STALE_INTERVALS).plus(every);
             for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
                 Instant next = last.plus(d);
                 if (next.plus(overdue).isBefore(now)) {
@@ -297,6 +306,7 @@ public final class PaperTrader {
         failedFeeds.clear();
         for (var e : setup.feeds().entrySet()) {
             Instant since = firstFetch(e.getKey());
+            asked.put(e.getKey(), clock.instant());
             try {
                 byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
             } catch (IllegalStateException failed) {
@@ -431,6 +441,8 @@ public final class PaperTrader {
         List<String> all = new ArrayList<>(problems);
         failedFeeds.forEach((m, why) -> all.add("market " + m + ": its feed failed at the restart (" + why + "); the book goes on as if it had delivered nothing"));
         all.addAll(waiting);
+        // a feed's error may carry a URL with its API key; problems reach the status file and chat
+        all.replaceAll(io.flywheel.engine.log.SecretMasker::mask);
         return List.copyOf(all);
     }
 
@@ -626,7 +638,10 @@ public final class PaperTrader {
                 changed = true;
             }
             Instant until = since.plus(d.multipliedBy(STALE_INTERVALS));
-            if (until.isBefore(now)) {
+            Instant lastAsked = asked.get(market);
+            // only once its own feed was asked after the wait ended: a market polled seldom (or whose
+            // catch-up fetch failed, not retried before its next poll) is not given up on unasked
+            if (until.isBefore(now) && lastAsked != null && until.isBefore(lastAsked)) {
                 // As the live rule: a feed more than 8 intervals late holds nothing back; its bars are traded late when they come.
                 it.remove();
                 replayThrough.remove(e.getKey());
@@ -650,7 +665,7 @@ public final class PaperTrader {
             String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
                     + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
                     + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
-                    + " after it began waiting at " + since + "), then goes on without them";
+                    + " after it began waiting at " + since + "), then goes on without them at the first poll of " + market + " after that";
             why.add(problem);
         }
         if (changed) {

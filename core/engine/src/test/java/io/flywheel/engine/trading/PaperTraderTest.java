@@ -491,6 +491,8 @@ class PaperTraderTest {
         private final MarketFeed feed;
         boolean down;
         boolean failing;
+        /** What a failing request says. */
+        String error = "connection refused";
         /** While set, the source has caught up only through this bar. */
         Instant through;
 
@@ -501,7 +503,7 @@ class PaperTraderTest {
         @Override
         public List<Bar> fetch(Instant since) throws Exception {
             if (failing) {
-                throw new IOException("connection refused");
+                throw new IOException(error);
             }
             return down ? List.of() : feed.fetch(since).stream().filter(b -> through == null || !b.time().isAfter(through)).toList();
         }
@@ -522,11 +524,16 @@ class PaperTraderTest {
     }
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
+        return lagTrader(clock, store, eth, btc, specs, Map.of());
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs,
+            Map<String, Duration> every) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", eth);
         feeds.put("btc", btc);
         var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"), every);
         return new PaperTrader(setup, store, store, store, clock);
     }
 
@@ -1010,6 +1017,112 @@ class PaperTraderTest {
     }
 
     @Test
+    void aRestartGivesUpOnASeldomPolledMarketOnlyAfterItsOwnFeedWasAskedAgainAfterTheWait() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        store.close();
+
+        // restart with ETH down; ETH is polled every 10 days (its `every`), BTC daily
+        Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), flipAndHold(), every);
+        assertThat(rebuilt.poll(null).bars()).isZero();
+        for (int day = 1; day < 10; day++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll("btc").bars()).as("day %d: ETH not asked again since the restart, still waited for", day).isZero();
+        }
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "waits", "first poll of eth after that");
+        clock.advance(DAY);
+        down.down = false;
+        assertThat(rebuilt.poll("eth").bars()).isPositive();
+        rebuilt.poll("btc"); // BTC's bar of today, for the comparison below
+        assertThat(rebuilt.problems()).isEmpty();
+        Path state = dir.resolve("trading/paper.properties");
+        assertThat(properties(state).stringPropertyNames()).as("rebuilt as the live book was: no late group of its own")
+                .doesNotContain("late.2.after", "gave-up.eth.ETH-USD");
+        BookState after = BookState.of(rebuilt);
+        store.close();
+
+        // and what it traded then is what a restart with every feed up rebuilds
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold(), every);
+        assertThat(again.poll(null).fills()).isZero();
+        assertThat(BookState.of(again)).isEqualTo(after);
+        store.close();
+    }
+
+    @Test
+    void aRestartGivesUpOnADownMarketAtItsFirstPollAfterTheWait() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        store.close();
+
+        Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), flipAndHold(), every);
+        rebuilt.poll(null);
+        for (int day = 1; day <= 10; day++) {
+            clock.advance(DAY);
+            rebuilt.poll("btc");
+        }
+        assertThat(rebuilt.poll("eth").fills()).as("ETH asked after the wait, still down: the book goes on without it").isPositive();
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "went on without them");
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("gave-up.eth.ETH-USD");
+        store.close();
+    }
+
+    @Test
+    void aFeedErrorInTheProblemsHasItsSecretsMasked() {
+        String key = "sk_live_paperfeed987";
+        io.flywheel.engine.log.SecretMasker.register(key);
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        btc.error = "GET https://api.example.com/klines?symbol=BTCUSD&apikey=" + key + ": 401 Unauthorized";
+        PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        trader.poll(null);
+        assertThat(trader.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "apikey=****", "401")).noneMatch(p -> p.contains(key));
+        assertThat(trader.snapshot().orElseThrow().problems()).noneMatch(p -> p.contains(key));
+        store.close();
+    }
+
+    @Test
+    void aSeldomPolledMarketThatStopsHoldsTheOthersBackForEightIntervalsPlusItsEveryNotEightEverys() {
+        List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", new ClosedBars(ethStops, clock));
+        feeds.put("btc", new ClosedBars(BTC_400, clock));
+        var setup = new PaperTrader.Setup(twoMarkets(), feeds, new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"), Map.of("eth", Duration.ofDays(30), "btc", DAY));
+        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        trader.poll(null);
+        Instant ethNext = ethStops.getLast().time().plus(DAY);
+        Instant bound = ethNext.plus(DAY.multipliedBy(PaperTrader.STALE_INTERVALS)).plus(Duration.ofDays(30));
+        for (int i = 0; clock.instant().isBefore(bound.plus(Duration.ofDays(2))); i++) {
+            clock.advance(DAY);
+            trader.poll("btc");
+            if (i % 30 == 0) {
+                trader.poll("eth");
+            }
+        }
+        assertThat(trader.book().lastTime()).as("BTC flows again once ETH is 8 intervals + its every overdue").isEqualTo(newestClosed(BTC_400, clock.instant()));
+        store.close();
+    }
+
+    @Test
     void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
@@ -1066,6 +1179,9 @@ class PaperTraderTest {
             assertThat(rebuilt.poll("eth").bars()).as("day %d after the restart: waiting for BTC", i + 1).isZero();
         }
         clock.advance(DAY);
+        assertThat(rebuilt.poll("eth").bars()).as("BTC not asked since the wait ended: still waited for").isZero();
+        // BTC's own poll after the wait fails again: now the book goes on without it
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll("btc")).hasMessageContaining("connection refused");
         PaperTrader.PollResult on = rebuilt.poll("eth");
         assertThat(on.fills()).as("went on without BTC: ETH's new bars").isPositive();
         assertThat(rebuilt.book().lastTime()).isAfter(lastBefore);
