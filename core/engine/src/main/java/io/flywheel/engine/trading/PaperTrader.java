@@ -76,7 +76,7 @@ public final class PaperTrader {
      * @param signalOutputs the outputs that receive signal posts
      * @param dir where the state file and the fills journal live
      * @param every per market, how often it is polled (none: as often as its bars come); a market is
-     *     overdue only after {@link #STALE_INTERVALS} of the longer of that and its bar interval
+     *     overdue only after {@link #STALE_INTERVALS} of its bar interval plus that
      */
     public record Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
             Supplier<String> ruleId, List<String> signalOutputs, Path dir, Map<String, java.time.Duration> every) {
@@ -322,6 +322,10 @@ public final class PaperTrader {
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
             String symbol = s.symbol() == null && byMarket.get(s.marketId()).isEmpty() ? savedSymbol(s.marketId()) : null;
+            if (symbol == null && s.symbol() == null && failedFeeds.containsKey(s.marketId())) {
+                // nothing to tell its symbol by (a first run): the catch-up fails, for the feed's reason, and is tried again whole
+                throw new IllegalStateException(failedFeeds.get(s.marketId()));
+            }
             symbol = symbol != null ? symbol : Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
             String owner = symbolOwner.putIfAbsent(symbol, s.marketId());
             if (owner != null && !owner.equals(s.marketId())) {
