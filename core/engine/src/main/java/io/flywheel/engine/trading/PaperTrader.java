@@ -339,7 +339,7 @@ public final class PaperTrader {
         marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
         marked |= loadLate();
-        loadGaveUp();
+        marked |= loadGaveUp();
         marked |= loadWaitingSince();
         if (start != null) {
             findWrittenAfterWatermark();
@@ -888,9 +888,19 @@ public final class PaperTrader {
      * The symbols the run before went on without at its restart and had not traded again since
      * ({@code gave-up.<market>.<symbol>}: its last bar replayed then, or {@code none}): the replay
      * covers their bars only through that one, as that run traded them, and waits for no more;
-     * those after come as new bars, traded late.
+     * those after come as new bars, traded late. One of a symbol no longer in the book is dropped
+     * (re-added, it is a symbol new to the book); returns whether one was, to be saved.
      */
-    private void loadGaveUp() {
+    private boolean loadGaveUp() {
+        Set<String> inBook = new java.util.HashSet<>();
+        marketOf.keySet().forEach(symbol -> inBook.add(gaveUpKey(symbol)));
+        boolean dropped = false;
+        for (String key : state.stringPropertyNames()) {
+            if (key.startsWith("gave-up.") && !inBook.contains(key)) {
+                state.remove(key);
+                dropped = true;
+            }
+        }
         for (String symbol : marketOf.keySet()) {
             String key = gaveUpKey(symbol);
             String value = state.getProperty(key);
@@ -913,6 +923,7 @@ public final class PaperTrader {
             replayThrough.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
             expected.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
         }
+        return dropped;
     }
 
     private String reportedThroughKey(String symbol) {

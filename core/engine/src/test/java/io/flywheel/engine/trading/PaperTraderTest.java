@@ -354,6 +354,35 @@ class PaperTraderTest {
     }
 
     @Test
+    void aGaveUpKeyOfASymbolNoLongerInTheBookIsDroppedFromTheStateFile() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        store.close();
+        // given up on at a restart, then its strategy (or market) removed from config.yml
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        p.setProperty("gave-up.sol.SOL-USD", "none");
+        p.setProperty("gave-up.eth.SOL-USD", ETH_400.get(140).time().toString());
+        try (var w = Files.newBufferedWriter(state)) {
+            p.store(w, null);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("gave-up."));
+        store.close();
+    }
+
+    @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
