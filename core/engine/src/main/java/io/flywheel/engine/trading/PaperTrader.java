@@ -660,7 +660,7 @@ public final class PaperTrader {
                 log.warn("Paper book: {}", problem);
                 // a restart before it trades again rebuilds this book: without its bars after those
                 state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
-                markReported(e.getKey(), e.getValue());
+                markReported(e.getKey());
                 changed = true;
                 continue;
             }
@@ -820,19 +820,21 @@ public final class PaperTrader {
     }
 
     /**
-     * On giving up on {@code symbol}'s bars through {@code through} (its reported-through, or the end
-     * of a late group saved before a crash): they, and those whose fills the journal holds, were
-     * reported by the run before, so raise its reported-through past them; its bars come back later
-     * as new, and would otherwise be journaled and posted again.
+     * On giving up on {@code symbol}'s bars: those whose fills the journal holds after its
+     * reported-through (a crash after a poll's writes, before its marks were saved) were reported by
+     * the run before, so raise its reported-through to the newest of them; its bars come back later
+     * as new, and would otherwise be journaled and posted again. Not to the end of a late group
+     * saved before the crash: the crash may have come before its bars were written, and they would
+     * never be reported.
      */
-    private void markReported(String symbol, Instant through) {
-        Instant reported = through;
+    private void markReported(String symbol) {
+        Instant reported = null;
         for (String line : journaled) {
             Instant t = symbol.equals(fillSymbol(line)) ? fillTime(line) : null;
-            reported = t != null && t.isAfter(reported) ? t : reported;
+            reported = t != null && (reported == null || t.isAfter(reported)) ? t : reported;
         }
         Instant mark = reportedThrough.get(symbol);
-        if (mark == null || reported.isAfter(mark)) {
+        if (reported != null && (mark == null || reported.isAfter(mark))) {
             reportedThrough.put(symbol, reported);
             state.setProperty(reportedThroughKey(symbol), reported.toString());
         }

@@ -829,6 +829,67 @@ class PaperTraderTest {
     }
 
     @Test
+    void aCrashAfterTheLateGroupWasSavedBeforeAnythingWasWrittenThenARestartThatGivesUpReportsThoseBarsWhenTheyCome() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        store.close();
+        Path saved = Files.createDirectories(dir.resolve("before-late-poll"));
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.filter(f -> f.getFileName().toString().startsWith("flywheel.db")).toList();
+        }
+        for (Path f : files) {
+            Files.copy(f, saved.resolve(f.getFileName()));
+        }
+        Files.copy(state, saved.resolve("paper.properties"));
+        Files.copy(dir.resolve("trading/fills.csv"), saved.resolve("fills.csv"));
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        live = lagTrader(clock, store, eth);
+        live.poll(null);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        assertThat(live.poll(null).fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        Instant ethThrough = newestClosed(ETH_400, clock.instant());
+        java.util.Properties withGroup = properties(state);
+        store.close();
+
+        // The crash: the late group saved, then nothing of the poll written (store, journal and marks as before it).
+        for (Path f : files) {
+            Files.copy(saved.resolve(f.getFileName()), f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.copy(saved.resolve("fills.csv"), dir.resolve("trading/fills.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.util.Properties crashed = properties(saved.resolve("paper.properties"));
+        withGroup.stringPropertyNames().stream().filter(k -> k.startsWith("late.")).forEach(k -> crashed.setProperty(k, withGroup.getProperty(k)));
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+        assertThat(journal()).noneMatch(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, ethThrough));
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        down.down = false;
+        rebuilt.poll(null);
+        List<String> ethFills = journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertThat(ethFills).as("each ETH bar's fill journaled once").doesNotHaveDuplicates();
+        long lateBars = ETH_400.stream().filter(b -> within(b.time(), ethBefore, ethThrough)).count();
+        assertThat(ethFills.stream().map(Instant::parse).filter(t -> within(t, ethBefore, ethThrough)).count())
+                .as("the late bars no run wrote are journaled when they come, not dropped").isGreaterThanOrEqualTo(lateBars - 1);
+        store.close();
+    }
+
+    @Test
     void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
