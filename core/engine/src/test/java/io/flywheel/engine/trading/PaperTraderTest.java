@@ -383,6 +383,41 @@ class PaperTraderTest {
     }
 
     @Test
+    void aSymbolNewToTheBookIsTradedFromItsMarketsFirstBarAndARestartRebuildsThatBook() throws IOException {
+        List<PaperTrader.Spec> ethOnly = List.of(flipAndHold().getFirst());
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader first = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), ethOnly);
+        first.poll(null);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            first.poll(null);
+        }
+        store.close();
+
+        // a strategy on BTC-USD added to config.yml: its history is in the book from BTC's first bar, reported only from now on
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
+        assertThat(live.poll(null).fills()).as("BTC's history is not news").isZero();
+        assertThat(live.book().barCount()).as("every closed bar of both, BTC's from its first")
+                .isEqualTo(java.util.stream.Stream.concat(ETH_400.stream(), BTC_400.stream()).filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count());
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
