@@ -748,7 +748,8 @@ public final class PaperTrader {
             saveState();
             return;
         }
-        int seq = late.isEmpty() ? 1 : late.getLast().seq() + 1;
+        int seq = Math.max(lastSeq, late.isEmpty() ? 0 : late.getLast().seq()) + 1;
+        lastSeq = seq;
         late.add(new Late(seq, highWater, ranges));
         state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
         ranges.forEach((symbol, r) -> state.setProperty("late." + seq + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
@@ -770,15 +771,27 @@ public final class PaperTrader {
         return true;
     }
 
+    /** The highest late group number in the state file, kept or not loaded: a new group comes after it. */
+    private int lastSeq;
+
+    /** Whether {@code rest} ({@code <market>.<symbol>} of a state key) names a market in config. */
+    private boolean configured(String rest) {
+        return setup.feeds().keySet().stream().anyMatch(m -> rest.startsWith(m + "."));
+    }
+
     /**
      * The late groups from the state file; a symbol no longer in the book has no bars to place, and
-     * a group with none of the book's symbols is dropped. Returns whether one was dropped, to be saved.
+     * a group none of whose symbols' markets is still configured is dropped (one of a configured
+     * market whose strategy was removed stays: added again, its bars are replayed where they were
+     * traded). Returns whether one was dropped, to be saved.
      */
     private boolean loadLate() {
         Map<Integer, Pos> after = new java.util.TreeMap<>();
         Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
         Map<String, String> bySymbolKey = new LinkedHashMap<>();
         marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        Set<Integer> kept = new java.util.HashSet<>();
+        lastSeq = 0;
         for (String key : state.stringPropertyNames()) {
             if (!key.startsWith("late.")) {
                 continue;
@@ -789,6 +802,10 @@ public final class PaperTrader {
             try {
                 int seq = Integer.parseInt(key.substring(5, dot));
                 String rest = key.substring(dot + 1);
+                lastSeq = Math.max(lastSeq, seq);
+                if (!rest.equals("after") && configured(rest)) {
+                    kept.add(seq);
+                }
                 if (rest.equals("after")) {
                     String symbol = value.substring(space + 1);
                     after.put(seq, new Pos(Instant.parse(value.substring(0, space)), marketIndex.getOrDefault(symbol, Integer.MAX_VALUE), symbol));
@@ -804,6 +821,9 @@ public final class PaperTrader {
         boolean dropped = false;
         for (var e : after.entrySet()) {
             Map<String, Instant[]> r = ranges.getOrDefault(e.getKey(), Map.of());
+            if (r.isEmpty() && kept.contains(e.getKey())) {
+                continue; // none of the book's symbols, but of a configured market: kept, nothing to replay
+            }
             if (r.isEmpty()) {
                 String prefix = "late." + e.getKey() + ".";
                 state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
@@ -890,15 +910,14 @@ public final class PaperTrader {
      * The symbols the run before went on without at its restart and had not traded again since
      * ({@code gave-up.<market>.<symbol>}: its last bar replayed then, or {@code none}): the replay
      * covers their bars only through that one, as that run traded them, and waits for no more;
-     * those after come as new bars, traded late. One of a symbol no longer in the book is dropped
-     * (re-added, it is a symbol new to the book); returns whether one was, to be saved.
+     * those after come as new bars, traded late. One of a market no longer configured is dropped (one
+     * of a configured market whose strategy was removed stays: added again, it is replayed as the
+     * book went on without it); returns whether one was dropped, to be saved.
      */
     private boolean loadGaveUp() {
-        Set<String> inBook = new java.util.HashSet<>();
-        marketOf.keySet().forEach(symbol -> inBook.add(gaveUpKey(symbol)));
         boolean dropped = false;
         for (String key : state.stringPropertyNames()) {
-            if (key.startsWith("gave-up.") && !inBook.contains(key)) {
+            if (key.startsWith("gave-up.") && !configured(key.substring("gave-up.".length()))) {
                 state.remove(key);
                 dropped = true;
             }

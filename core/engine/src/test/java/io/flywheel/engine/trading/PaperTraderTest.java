@@ -354,7 +354,7 @@ class PaperTraderTest {
     }
 
     @Test
-    void aGaveUpKeyOfASymbolNoLongerInTheBookIsDroppedFromTheStateFile() throws IOException {
+    void aGaveUpKeyOfAMarketNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
@@ -365,7 +365,7 @@ class PaperTraderTest {
         }
         BookState truth = BookState.of(live);
         store.close();
-        // given up on at a restart, then its strategy (or market) removed from config.yml
+        // given up on at a restart, then its market removed from config.yml (sol), or only its strategy (eth)
         Path state = dir.resolve("trading/paper.properties");
         java.util.Properties p = properties(state);
         p.setProperty("gave-up.sol.SOL-USD", "none");
@@ -378,7 +378,7 @@ class PaperTraderTest {
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
-        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("gave-up."));
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("gave-up.sol.")).contains("gave-up.eth.SOL-USD");
         store.close();
     }
 
@@ -414,6 +414,32 @@ class PaperTraderTest {
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aLateGroupOfAConfiguredMarketWhoseStrategyWasRemovedIsKeptAndReplayedWhenItIsAddedAgain() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        store.close();
+        Path state = dir.resolve("trading/paper.properties");
+        assertThat(properties(state)).containsKey("late.1.eth.ETH-USD");
+
+        // ETH's strategy taken out of config.yml for a restart (market eth still configured), then put back
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader without = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), List.of(flipAndHold().getLast()));
+        without.poll(null);
+        assertThat(properties(state)).containsKey("late.1.eth.ETH-USD");
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(again.poll(null).fills()).isZero();
+        assertThat(BookState.of(again)).isEqualTo(truth);
         store.close();
     }
 
