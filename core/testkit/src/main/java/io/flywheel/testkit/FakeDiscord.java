@@ -116,6 +116,10 @@ public final class FakeDiscord implements AutoCloseable {
     private volatile String badEmbedTitle;
     /** {text, code, message}: every message whose content has text is refused naming content; or {@code null}. */
     private volatile String[] badContent;
+    /** Failures for the next posts whose content has a text: status 0 drops the connection unanswered. */
+    private final List<ContentFailure> contentFailures = new CopyOnWriteArrayList<>();
+
+    private record ContentFailure(String text, int status, AtomicInteger left) {}
 
     private FakeDiscord(Clock clock) throws IOException {
         this.clock = clock;
@@ -231,6 +235,16 @@ public final class FakeDiscord implements AutoCloseable {
      */
     public void refuseContentContaining(String text, String code, String message) {
         badContent = new String[] {text, code, message};
+    }
+
+    /**
+     * The next {@code count} message or webhook posts whose content contains {@code text} fail and
+     * post nothing: with {@code status} (500, 502, 429 with {@code retry_after} 0, ...), or, when
+     * {@code status} is 0, with no answer at all (the connection is closed, as a network failure
+     * shows to the client). Posts whose content does not contain it go through meanwhile.
+     */
+    public void failNextContaining(String text, int status, int count) {
+        contentFailures.add(new ContentFailure(text, status, new AtomicInteger(count)));
     }
 
     /** The next {@code count} message or webhook posts get 429 with {@code retryAfterSeconds}, whatever the bucket says. */
@@ -634,6 +648,9 @@ public final class FakeDiscord implements AutoCloseable {
 
     /** A message post: injected failures, then the bucket, then the limits. */
     private void post(HttpExchange ex, String method, String path, String routeKey, String major, byte[] in) throws IOException {
+        if (failByContent(ex, method, path, routeKey, in)) {
+            return;
+        }
         if (injectedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             respond(ex, method, path, injectedStatus, error(0, "injected server error"), Map.of());
             return;
@@ -734,6 +751,35 @@ public final class FakeDiscord implements AutoCloseable {
         } else {
             respond(ex, method, path, 200, messageObject(msg), headers);
         }
+    }
+
+    /** Answers a post whose content matches an injected failure; false when none applies. */
+    private boolean failByContent(HttpExchange ex, String method, String path, String routeKey, byte[] in) throws IOException {
+        if (contentFailures.isEmpty()) {
+            return false;
+        }
+        String content;
+        try {
+            content = JSON.readTree(in).path("content").asText("");
+        } catch (IOException e) {
+            return false; // refused below as not JSON
+        }
+        for (ContentFailure f : contentFailures) {
+            if (content.contains(f.text()) && f.left().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                if (f.status() == 0) {
+                    calls.add(new Call(method, path, 0, clock.instant()));
+                    requestUploads.get().clear();
+                    // Closing the exchange before any response header is written drops the connection unanswered.
+                    ex.close();
+                } else if (f.status() == 429) {
+                    tooMany(ex, method, path, routeKey, 0);
+                } else {
+                    respond(ex, method, path, f.status(), error(0, "injected failure"), Map.of());
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private void tooMany(HttpExchange ex, String method, String path, String routeKey, double retryAfter) throws IOException {

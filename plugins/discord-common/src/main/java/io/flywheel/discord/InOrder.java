@@ -1,15 +1,19 @@
 package io.flywheel.discord;
 
 import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Partial;
 import io.flywheel.api.output.Post;
+import io.flywheel.api.output.Receipts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Sends a batch's messages one after another, for both Discord outputs. A message Discord refuses
@@ -22,6 +26,11 @@ import java.util.function.Consumer;
  * head twice). A refused post is refused for good, even when its first pieces are already in the
  * channel (the refusal says so and where); its later pieces are left out of the messages that
  * follow, so the channel shows nothing more of it.
+ *
+ * <p>A split post whose first pieces were accepted before a message could not be sent is reported
+ * as a {@link Partial} (how much of its text is shown, a {@link Shown} mark) with each accepted
+ * message; the host keeps the mark with the queued post, and the next attempt, in this process or
+ * after a restart, packs the post from there on instead of from its start.
  */
 public final class InOrder {
     private InOrder() {}
@@ -52,13 +61,51 @@ public final class InOrder {
 
     /**
      * Sends {@code messages} (packed from {@code posts}) in order; completes with the deliveries up
-     * to the first message not sent, each also passed to {@code onDelivered} as it happens.
+     * to the first message not sent, each also passed to {@code onDelivered} as it happens. Knows of
+     * no earlier attempt and reports no partial post.
      *
      * @param onIsolating told how many posts a refused message had and why, before they go one at a time
      */
     public static CompletableFuture<List<Delivery>> send(List<Post> posts, List<PackedMessage> messages, Sender sender,
             Consumer<List<Delivery>> onDelivered, IsolationLog onIsolating) {
-        Batch batch = new Batch(posts, sender, onDelivered);
+        return run(new Batch(posts, sender, Receipts.of(onDelivered), i -> "-", Map.of()), messages, onIsolating);
+    }
+
+    /**
+     * Packs {@code posts} with {@code packer}, each post an earlier attempt showed part of (its
+     * mark in {@code receipts}) from where that attempt left it, and sends the messages in order;
+     * completes with the deliveries up to the first message not sent. Each accepted message's
+     * deliveries and partly shown posts go to {@code receipts} as it is accepted.
+     *
+     * @param onIsolating told how many posts a refused message had and why, before they go one at a time
+     * @param onSentWhole told why a post with a mark is sent from its start all the same (its text
+     *     changed since, or embeds are on now): the channel will show its first part twice
+     */
+    public static CompletableFuture<List<Delivery>> send(List<Post> posts, Packer packer, Sender sender, Receipts receipts,
+            IsolationLog onIsolating, Consumer<String> onSentWhole) {
+        Map<Integer, Shown> shown = new java.util.HashMap<>();
+        for (int i = 0; i < posts.size(); i++) {
+            Post p = posts.get(i);
+            Optional<String> mark = receipts.partial(p.id());
+            if (mark.isEmpty()) {
+                continue;
+            }
+            Optional<Shown> s = Shown.parse(mark.get());
+            if (s.isPresent() && packer.continues(p, s.get())) {
+                shown.put(i, s.get());
+            } else {
+                onSentWhole.accept("post " + p.id() + " ('" + p.title() + "') was partly posted before (" + mark.get() + ") but "
+                        + (s.isEmpty() ? "that mark is not one this output wrote"
+                                : packer.mode() == Packer.Mode.EMBEDS ? "embeds are on now" : "its text is not the same now")
+                        + "; sending it whole, so its first part shows twice");
+            }
+        }
+        Map<Integer, String> fingerprints = new ConcurrentHashMap<>();
+        Batch batch = new Batch(posts, sender, receipts, i -> fingerprints.computeIfAbsent(i, x -> packer.fingerprint(posts.get(x))), shown);
+        return run(batch, packer.pack(posts, shown), onIsolating);
+    }
+
+    private static CompletableFuture<List<Delivery>> run(Batch batch, List<PackedMessage> messages, IsolationLog onIsolating) {
         CompletableFuture<Boolean> chain = CompletableFuture.completedFuture(true);
         for (PackedMessage m : messages) {
             chain = chain.thenCompose(ok -> {
@@ -73,16 +120,23 @@ public final class InOrder {
     private static final class Batch {
         final List<Post> posts;
         final Sender sender;
-        final Consumer<List<Delivery>> onDelivered;
+        final Receipts receipts;
+        final IntFunction<String> fingerprint;
         final List<Delivery> delivered = new CopyOnWriteArrayList<>();
         final Set<Integer> refused = ConcurrentHashMap.newKeySet();
         final Map<Integer, Integer> piecesShown = new ConcurrentHashMap<>();
         final Map<Integer, String> lastShownIn = new ConcurrentHashMap<>();
 
-        Batch(List<Post> posts, Sender sender, Consumer<List<Delivery>> onDelivered) {
+        /** {@code earlier}: what earlier attempts showed of posts continued here, by index. */
+        Batch(List<Post> posts, Sender sender, Receipts receipts, IntFunction<String> fingerprint, Map<Integer, Shown> earlier) {
             this.posts = posts;
             this.sender = sender;
-            this.onDelivered = onDelivered;
+            this.receipts = receipts;
+            this.fingerprint = fingerprint;
+            earlier.forEach((i, s) -> {
+                piecesShown.put(i, s.parts());
+                lastShownIn.put(i, s.lastRef());
+            });
         }
 
         /** Sends {@code m}; completes with false when it was not sent (the batch stops there). */
@@ -125,14 +179,17 @@ public final class InOrder {
 
         private void shown(PackedMessage m, String ref) {
             List<Delivery> now = new ArrayList<>();
+            List<Partial> partly = new ArrayList<>();
             for (PackedMessage.Piece p : m.pieces()) {
-                piecesShown.merge(p.post(), 1, Integer::sum);
+                int parts = piecesShown.merge(p.post(), 1, Integer::sum);
                 lastShownIn.put(p.post(), ref);
                 if (p.last()) {
                     now.add(new Delivery(posts.get(p.post()).id(), ref));
+                } else {
+                    partly.add(new Partial(posts.get(p.post()).id(), new Shown(p.end(), parts, ref, fingerprint.apply(p.post())).mark()));
                 }
             }
-            report(now);
+            report(now, partly);
         }
 
         private void refuse(int post, String why) {
@@ -140,13 +197,13 @@ public final class InOrder {
             int shown = piecesShown.getOrDefault(post, 0);
             String where = shown == 0 ? "" : shown == 1 ? " (its first part was posted, in " + lastShownIn.get(post) + ")"
                     : " (its first " + shown + " parts were posted, the last in " + lastShownIn.get(post) + ")";
-            report(List.of(Delivery.refused(posts.get(post).id(), why + where)));
+            report(List.of(Delivery.refused(posts.get(post).id(), why + where)), List.of());
         }
 
-        private void report(List<Delivery> now) {
-            if (!now.isEmpty()) {
+        private void report(List<Delivery> now, List<Partial> partly) {
+            if (!now.isEmpty() || !partly.isEmpty()) {
                 delivered.addAll(now);
-                onDelivered.accept(now);
+                receipts.accepted(now, partly);
             }
         }
     }

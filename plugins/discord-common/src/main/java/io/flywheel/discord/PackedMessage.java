@@ -20,12 +20,22 @@ public record PackedMessage(List<Piece> pieces) {
      * @param embed the post's embed (embed mode), else {@code null}
      * @param first the post starts here
      * @param last the post ends here: it is delivered once this piece is accepted
+     * @param end in text mode, how many characters of the post's text are shown once this piece is
+     *     (where the next piece starts, if the post is continued later); 0 for an embed
      */
-    public record Piece(int post, String text, Embed embed, boolean first, boolean last) {
+    public record Piece(int post, String text, Embed embed, boolean first, boolean last, int end) {
         public Piece {
             if ((text == null) == (embed == null)) {
                 throw new IllegalArgumentException("piece of post " + post + ": exactly one of text and embed, found " + (text == null ? "neither" : "both"));
             }
+            if (end < 0) {
+                throw new IllegalArgumentException("piece of post " + post + ": end must not be negative, found " + end);
+            }
+        }
+
+        /** A piece that starts the post's text, or an embed: its end is its length. */
+        public Piece(int post, String text, Embed embed, boolean first, boolean last) {
+            this(post, text, embed, first, last, text == null ? 0 : text.length());
         }
 
         static Piece embed(int post, Embed embed) {

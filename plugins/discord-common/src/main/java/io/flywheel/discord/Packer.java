@@ -42,6 +42,15 @@ public final class Packer {
 
     /** The messages that show {@code posts}, in order. */
     public List<PackedMessage> pack(List<Post> posts) {
+        return pack(posts, java.util.Map.of());
+    }
+
+    /**
+     * The messages that show {@code posts}, in order; a post in {@code shown} (by index) that
+     * {@link #continues} goes on from where an earlier attempt left it, so its first piece here is
+     * not its start. Other marks are ignored: those posts are sent whole.
+     */
+    public List<PackedMessage> pack(List<Post> posts, java.util.Map<Integer, Shown> shown) {
         if (mode == Mode.EMBEDS) {
             List<Embed> embeds = posts.stream().map(renderer::embed).toList();
             List<PackedMessage> out = new ArrayList<>();
@@ -50,7 +59,37 @@ public final class Packer {
             }
             return out;
         }
-        return packText(posts.stream().map(renderer::text).toList(), limits.content());
+        List<String> blocks = posts.stream().map(this::text).toList();
+        int[] from = new int[blocks.size()];
+        shown.forEach((i, s) -> from[i] = continues(blocks.get(i), s) ? s.chars() : 0);
+        return packText(blocks, from, limits.content());
+    }
+
+    /**
+     * Whether {@code shown} can be continued for {@code post} as this packer shows it: text mode
+     * (an embed is never split), the same text as when it was shown (its fingerprint), something left.
+     */
+    public boolean continues(Post post, Shown shown) {
+        return mode == Mode.TEXT && continues(text(post), shown);
+    }
+
+    private static boolean continues(String text, Shown shown) {
+        return shown.chars() < text.length() && shown.fingerprint().equals(Shown.fingerprint(text));
+    }
+
+    /** The fingerprint of {@code post}'s text as this packer packs it, for {@link Shown}. */
+    public String fingerprint(Post post) {
+        return Shown.fingerprint(text(post));
+    }
+
+    /** A post's text as packed: rendered, stripped, a dash when empty. Pieces' {@code end}s count in it. */
+    private String text(Post post) {
+        return block(renderer.text(post));
+    }
+
+    private static String block(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? "-" : t;
     }
 
     /** Groups embeds of the given lengths into consecutive runs, one per message. */
@@ -77,8 +116,11 @@ public final class Packer {
         return groups;
     }
 
-    /** A piece of text that is never split: a whole block, or one word of a block too long for a message. */
-    record Unit(int block, String space, String word, boolean first, boolean last) {
+    /**
+     * A piece of text that is never split: a whole block (or the rest of a continued one), or one
+     * word of a block too long for a message; {@code at} is where the word starts in its block.
+     */
+    record Unit(int block, String space, String word, boolean first, boolean last, int at) {
         /** Characters added when this unit follows another in the same message. */
         int joinCost() {
             return first ? SEPARATOR.length() : space.length();
@@ -87,16 +129,24 @@ public final class Packer {
 
     /** Packs text blocks into messages of at most {@code max} characters. */
     static List<PackedMessage> packText(List<String> blocks, int max) {
+        return packText(blocks.stream().map(Packer::block).toList(), new int[blocks.size()], max);
+    }
+
+    /**
+     * Packs text blocks (already {@link #block}s) into messages of at most {@code max} characters,
+     * each block from {@code from[i]} on (0: whole).
+     */
+    static List<PackedMessage> packText(List<String> blocks, int[] from, int max) {
         List<PackedMessage> out = new ArrayList<>();
         List<PackedMessage.Piece> pieces = new ArrayList<>(); // the message being filled, but its last piece
         StringBuilder piece = new StringBuilder(); // the text of that last piece
         Unit start = null; // the first unit of that last piece
         Unit end = null; // the last unit of that last piece
         int length = 0; // of the message being filled
-        for (Unit u : units(blocks, max)) {
+        for (Unit u : units(blocks, from, max)) {
             boolean fits = end == null || length + u.joinCost() + u.word().length() <= max;
             if (!fits || end != null && end.block() != u.block()) {
-                pieces.add(new PackedMessage.Piece(end.block(), piece.toString(), null, start.first(), end.last()));
+                pieces.add(new PackedMessage.Piece(end.block(), piece.toString(), null, start.first(), end.last(), end.at() + end.word().length()));
                 piece.setLength(0);
                 start = u;
             }
@@ -116,7 +166,7 @@ public final class Packer {
             end = u;
         }
         if (end != null) {
-            pieces.add(new PackedMessage.Piece(end.block(), piece.toString(), null, start.first(), end.last()));
+            pieces.add(new PackedMessage.Piece(end.block(), piece.toString(), null, start.first(), end.last(), end.at() + end.word().length()));
             out.add(new PackedMessage(pieces));
         }
         return out;
@@ -124,28 +174,39 @@ public final class Packer {
 
     /** The never-split pieces of {@code blocks}, in order. */
     static List<Unit> units(List<String> blocks, int max) {
+        return units(blocks.stream().map(Packer::block).toList(), new int[blocks.size()], max);
+    }
+
+    /** The never-split pieces of {@code blocks} ({@link #block}s), each from {@code from[b]} on. */
+    static List<Unit> units(List<String> blocks, int[] from, int max) {
         List<Unit> units = new ArrayList<>();
         for (int b = 0; b < blocks.size(); b++) {
-            String text = blocks.get(b).strip();
-            if (text.isEmpty()) {
-                text = "-";
+            String text = blocks.get(b);
+            int start = from[b];
+            while (start < text.length() && Character.isWhitespace(text.charAt(start))) {
+                start++;
             }
-            if (text.length() <= max) {
-                units.add(new Unit(b, "", text, true, true));
+            boolean whole = start == 0;
+            if (text.length() - start <= max) {
+                // Fits a message: never split, whether the whole block or the rest of one continued.
+                units.add(new Unit(b, "", text.substring(start), whole, true, start));
                 continue;
             }
-            List<String[]> words = words(text, max);
+            List<Word> words = words(text, start, max);
             for (int w = 0; w < words.size(); w++) {
-                units.add(new Unit(b, words.get(w)[0], words.get(w)[1], w == 0, w == words.size() - 1));
+                units.add(new Unit(b, words.get(w).space(), words.get(w).word(), whole && w == 0, w == words.size() - 1, words.get(w).at()));
             }
         }
         return units;
     }
 
-    /** {whitespace before, word} pairs; a word longer than {@code max} is cut into pieces of {@code max}. */
-    private static List<String[]> words(String text, int max) {
-        List<String[]> out = new ArrayList<>();
-        int i = 0;
+    /** A word of a block, the whitespace before it, and where it starts in the block. */
+    private record Word(String space, String word, int at) {}
+
+    /** The words of {@code text} from {@code from} on; a word longer than {@code max} is cut into pieces of {@code max}. */
+    private static List<Word> words(String text, int from, int max) {
+        List<Word> out = new ArrayList<>();
+        int i = from;
         while (i < text.length()) {
             int spaceStart = i;
             while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
@@ -157,13 +218,13 @@ public final class Packer {
             }
             String space = text.substring(spaceStart, wordStart);
             String word = text.substring(wordStart, i);
-            for (int from = 0; from < word.length(); ) {
-                int to = Math.min(word.length(), from + max);
+            for (int cut = 0; cut < word.length(); ) {
+                int to = Math.min(word.length(), cut + max);
                 if (to < word.length() && Character.isHighSurrogate(word.charAt(to - 1))) {
                     to--;
                 }
-                out.add(new String[] {from == 0 ? space : "", word.substring(from, to)});
-                from = to;
+                out.add(new Word(cut == 0 ? space : "", word.substring(cut, to), wordStart + cut));
+                cut = to;
             }
         }
         return out;

@@ -213,4 +213,88 @@ class InOrderTest {
         assertThat(d).isEqualTo(reported).extracting(Delivery::postId).containsExactly("p0", "p1");
         assertThat(d.get(1).refused()).isTrue();
     }
+
+    // A host between attempts: each post's last mark, kept until the post is delivered.
+    private final java.util.Map<String, String> marks = new java.util.HashMap<>();
+    private final List<String> sentWhole = new ArrayList<>();
+    private final io.flywheel.api.output.Receipts host = new io.flywheel.api.output.Receipts() {
+        @Override
+        public void accepted(List<Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+            reported.addAll(deliveries);
+            deliveries.forEach(d -> marks.remove(d.postId()));
+            partials.forEach(p -> marks.put(p.postId(), p.mark()));
+        }
+
+        @Override
+        public java.util.Optional<String> partial(String postId) {
+            return java.util.Optional.ofNullable(marks.get(postId));
+        }
+    };
+
+    private List<Delivery> attempt(Packer packer, List<Post> posts, InOrder.Sender discord) {
+        return InOrder.send(posts, packer, discord, host, (n, why) -> isolated.add(n + ": " + why), sentWhole::add).join();
+    }
+
+    /** p1 takes four messages: its head shares the first with p0, its tail the last with p2. */
+    private static List<Post> longInTheMiddle() {
+        return List.of(post("p0", "x0"), post("p1", words("a", 30)), post("p2", "z0"));
+    }
+
+    @Test
+    void aSplitPostCutShortGoesOnFromWhereItWasLeftNextTime() {
+        List<Post> posts = longInTheMiddle();
+        List<Delivery> first = attempt(text, posts, textDiscord("none", 2)); // Discord takes two messages, then none
+
+        assertThat(first).containsExactly(new Delivery("p0", "m1"));
+        Shown mark = Shown.parse(marks.get("p1")).orElseThrow();
+        assertThat(mark).as("p1's text is '**P1**\\na00 ... a29'; a14 ends at 66").isEqualTo(new Shown(66, 2, "m2", text.fingerprint(posts.get(1))));
+
+        // The host offers what is still queued: p1 and p2.
+        List<Delivery> second = attempt(text, posts.subList(1, 3), textDiscord("none", 100));
+
+        assertThat(asked.subList(3, asked.size())).containsExactly("a15 a16 a17 a18 a19 a20 a21 a22 a23 a24", "a25 a26 a27 a28 a29\n\n**P2**\nz0");
+        assertThat(shownWords()).as("every word once, in order").doesNotHaveDuplicates().containsSubsequence("**P0**", "x0", "**P1**", "a00", "a14", "a15",
+                "a29", "**P2**", "z0").hasSize(35);
+        assertThat(second).containsExactly(new Delivery("p1", "m5"), new Delivery("p2", "m5"));
+        assertThat(marks).isEmpty();
+        assertThat(sentWhole).isEmpty();
+    }
+
+    @Test
+    void aContinuedPostRefusedLaterCountsThePartsOfEveryAttempt() {
+        List<Post> posts = longInTheMiddle();
+        attempt(text, posts, textDiscord("none", 2));
+        List<Delivery> second = attempt(text, posts.subList(1, 3), textDiscord("a20", 100));
+
+        assertThat(second).containsExactly(Delivery.refused("p1", "content: bad word (its first 2 parts were posted, the last in m2)"),
+                new Delivery("p2", "m5"));
+        assertThat(shownWords()).doesNotHaveDuplicates().doesNotContain("a15", "a29");
+    }
+
+    @Test
+    void aMarkThatNoLongerFitsThePostIsSaidAndThePostIsSentWhole() {
+        List<Post> posts = longInTheMiddle();
+        marks.put("p1", new Shown(66, 2, "m2", "0000000000000000").mark()); // shown when the post read differently
+        marks.put("p2", "garbage");
+        attempt(text, posts.subList(1, 3), textDiscord("none", 100));
+
+        assertThat(asked.getFirst()).startsWith("**P1**\na00");
+        assertThat(sentWhole).containsExactly(
+                "post p1 ('P1') was partly posted before (text:66:2:0000000000000000:m2) but its text is not the same now; sending it whole, so its first part shows twice",
+                "post p2 ('P2') was partly posted before (garbage) but that mark is not one this output wrote; sending it whole, so its first part shows twice");
+
+        marks.put("p1", new Shown(66, 2, "m2", text.fingerprint(posts.get(1))).mark());
+        attempt(packer, posts.subList(1, 2), discord("none", 100)); // embeds now: a post is one embed, never continued
+        assertThat(sentWhole.getLast()).contains("post p1", "embeds are on now");
+        assertThat(sent.getLast()).containsExactly("p1");
+    }
+
+    @Test
+    void aMarkReadsBackWhateverItsMessageReferenceHolds() {
+        Shown shown = new Shown(12, 3, "1500000000000000001/1400000000000000007:x", "ab12");
+        assertThat(Shown.parse(shown.mark())).hasValue(shown);
+        assertThat(Shown.parse("text:0:1:ab:m1")).as("nothing shown is no mark").isEmpty();
+        assertThat(Shown.parse("text:12:x:ab:m1")).isEmpty();
+        assertThat(Shown.parse("embeds:1")).isEmpty();
+    }
 }

@@ -78,8 +78,9 @@ class PackerTest {
         // Which part of which post each message carries: the tail of one post and the head of the next can share a message.
         assertThat(messages.getFirst().pieces()).containsExactly(new PackedMessage.Piece(0, "short one", null, true, true),
                 new PackedMessage.Piece(1, "alpha", null, true, false));
-        assertThat(messages.get(1).pieces()).containsExactly(new PackedMessage.Piece(1, "beta gamma delta", null, false, false));
-        assertThat(messages.getLast().pieces()).containsExactly(new PackedMessage.Piece(1, "lambda mu", null, false, true));
+        // end: how much of the post's text is shown once the piece is (where a later attempt would go on)
+        assertThat(messages.get(1).pieces()).containsExactly(new PackedMessage.Piece(1, "beta gamma delta", null, false, false, 22));
+        assertThat(messages.getLast().pieces()).containsExactly(new PackedMessage.Piece(1, "lambda mu", null, false, true, para.length()));
         assertThat(messages.getFirst().without(java.util.Set.of(1)).content()).isEqualTo("short one");
         assertThat(messages.get(1).without(java.util.Set.of(1))).isNull();
     }

@@ -27,6 +27,17 @@ public interface Output extends AutoCloseable {
         return send(posts);
     }
 
+    /**
+     * Like {@link #send(List, java.util.function.Consumer)}, for an output that may show a post in
+     * several messages: it reports a post partly shown ({@link Partial}) as each part is accepted,
+     * and reads from {@code receipts} how much of each post an earlier attempt showed, so the next
+     * attempt (in this process or after a restart) sends only the rest. The default reports
+     * deliveries only.
+     */
+    default CompletableFuture<List<Delivery>> send(List<Post> posts, Receipts receipts) {
+        return send(posts, delivered -> receipts.accepted(delivered, List.of()));
+    }
+
     /** False while the destination is not ready (a bot still connecting): posts wait. */
     default boolean ready() {
         return true;

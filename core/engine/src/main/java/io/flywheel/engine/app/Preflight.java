@@ -64,18 +64,34 @@ public final class Preflight {
                 }
                 Optional<RegisteredFactory> factory = host.catalog().find(instance.kind(), instance.type());
                 if (factory.isEmpty()) {
-                    List<String> types = host.catalog().types(instance.kind());
-                    String hint = io.flywheel.engine.config.ConfigLoader.suggest(instance.type(), types).map(s -> " Did you mean '" + s + "'?").orElse("");
-                    problems.error(instance.location(), instance.path() + ": no loaded plugin provides " + instance.kind().label() + " type '" + instance.type()
-                            + "'; available: " + (types.isEmpty() ? "none" : String.join(", ", types)) + "." + hint);
+                    problems.error(instance.location(), unknownType(host, instance.kind(), instance.path(), instance.type()));
                     continue;
                 }
                 Class<? extends Record> configType = factory.get().factory().configType();
                 binder.bind(instance.settings(), configType, instance.path(), problems)
                         .ifPresent(c -> bound.add(new BoundInstance(instance, factory.get(), c)));
             }
+            // an entry dropped for its own problems is still checked against its type, so all of them show at once
+            for (ConfigLoader.Dropped d : loaded.dropped()) {
+                if (d.type() == null) {
+                    continue;
+                }
+                Optional<RegisteredFactory> factory = host.catalog().find(d.kind(), d.type());
+                if (factory.isEmpty()) {
+                    problems.error(d.location(), unknownType(host, d.kind(), d.path(), d.type()));
+                } else {
+                    binder.bind(d.settings(), factory.get().factory().configType(), d.path(), problems);
+                }
+            }
             TradingSetup.check(config, problems);
         }
         return new Result(loaded.config(), loaded.environment(), host, bound, problems);
+    }
+
+    private static String unknownType(PluginHost host, ComponentKind kind, String path, String type) {
+        List<String> types = host.catalog().types(kind);
+        String hint = ConfigLoader.suggest(type, types).map(s -> " Did you mean '" + s + "'?").orElse("");
+        return path + ": no loaded plugin provides " + kind.label() + " type '" + type + "'; available: "
+                + (types.isEmpty() ? "none" : String.join(", ", types)) + "." + hint;
     }
 }

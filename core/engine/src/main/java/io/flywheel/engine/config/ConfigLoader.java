@@ -29,7 +29,24 @@ public final class ConfigLoader {
     private static final Set<String> COMMON_KEYS = Set.of("id", "type", "enabled");
 
     /** What loading produced: the config when it could be read at all, and every problem. */
-    public record Result(Optional<FlywheelConfig> config, Environment environment, Problems problems) {}
+    public record Result(Optional<FlywheelConfig> config, Environment environment, Problems problems, List<Dropped> dropped) {
+        public Result {
+            dropped = List.copyOf(dropped);
+        }
+
+        public Result(Optional<FlywheelConfig> config, Environment environment, Problems problems) {
+            this(config, environment, problems, List.of());
+        }
+    }
+
+    /**
+     * An enabled entry left out of the config for its problems, kept so that the plugin part can
+     * still be checked against its type and every problem of the entry be reported in one pass.
+     *
+     * @param path for messages: {@code sources[hn]}, or {@code sources[2]} without an id
+     * @param type {@code null} when the entry has none
+     */
+    public record Dropped(ComponentKind kind, String path, String type, ConfigNode.MapNode settings, Location location) {}
 
     /** Root of config.yml; component sections stay raw until plugins are known. */
     record Root(
@@ -72,10 +89,15 @@ public final class ConfigLoader {
             return new Result(Optional.empty(), env, problems);
         }
         List<String> sections = RecordBinder.keysOf(Root.class);
+        Map<String, String> sectionWrittenAs = new HashMap<>();
         root.entries().forEach((key, entry) -> {
             if (sections.stream().noneMatch(s -> Names.normalize(s).equals(Names.normalize(key)))) {
                 String hint = Names.nearest(key, sections).map(s -> "; did you mean '" + s + "'?").orElse("; valid sections: " + String.join(", ", sections));
                 problems.error(entry.keyLocation(), "config: unknown key '" + key + "'" + hint);
+            } else if (sectionWrittenAs.putIfAbsent(Names.normalize(key), key) instanceof String first) {
+                // only the first is read: the second section would be ignored without a word
+                problems.error(entry.keyLocation(), "config: '" + key + "' is the same section as '" + first + "' (line " + root.entries().get(first).keyLocation().line()
+                        + "), as keys match regardless of case, '-' and '_', and only the first would be read; merge them");
             }
         });
         // Each section is bound on its own so that one bad section does not hide the problems of the others.
@@ -108,20 +130,35 @@ public final class ConfigLoader {
         (blank ? Optional.empty() : sectionOfComponentType(root, "keywords", binder, problems)).ifPresent(v -> {
             @SuppressWarnings("unchecked")
             Map<String, Double> given = (Map<String, Double>) v;
+            Map<String, String> writtenAs = new HashMap<>();
             given.forEach((k, w) -> {
+                Location at = keyLocation(tree, "keywords", k);
                 if (w < 0) {
-                    problems.error(keyLocation(tree, "keywords", k), "keywords." + k + ": weight must not be negative, found " + w);
+                    problems.error(at, "keywords." + k + ": weight must not be negative, found " + w);
                 }
-                keywords.put(k.toLowerCase(Locale.ROOT).strip(), w);
+                String keyword = k.toLowerCase(Locale.ROOT).strip();
+                if (keyword.isEmpty()) {
+                    // the matcher skips it: its weight would be stored and never used
+                    problems.error(at, "keywords: an empty keyword '" + k + "' matches nothing; write the word or remove it");
+                    return;
+                }
+                // keywords match regardless of case and surrounding spaces: two spellings are one keyword with two weights
+                String first = writtenAs.putIfAbsent(keyword, k);
+                if (first != null) {
+                    problems.error(at, "keywords." + k + ": the same keyword as '" + first + "' (line " + keyLocation(tree, "keywords", first).line()
+                            + "), as keywords match regardless of case; its weight " + w + " would replace " + keywords.get(keyword) + ": keep one of them");
+                }
+                keywords.put(keyword, w);
             });
         });
         checkKeywordsGiven(root, absolute, keywords, problems);
         List<Instance> instances = new ArrayList<>();
+        List<Dropped> dropped = new ArrayList<>();
         for (ComponentKind kind : ComponentKind.values()) {
             sectionOfComponentType(root, kind.section(), binder, problems).ifPresent(v -> {
                 @SuppressWarnings("unchecked")
                 List<ConfigNode> nodes = (List<ConfigNode>) v;
-                instances(kind, nodes, binder, problems, instances);
+                instances(kind, nodes, binder, problems, instances, dropped);
             });
         }
         long strategies = instances.stream().filter(i -> i.kind() == ComponentKind.STRATEGY && i.enabled()).count();
@@ -131,7 +168,7 @@ public final class ConfigLoader {
                     + " strategies is more than all the capital; at most " + Math.floor(100_000.0 / strategies) / 100_000 + " for " + strategies);
         }
         FlywheelConfig config = new FlywheelConfig(absolute, store, plugins, http, trading, rules, commands, learning, keywords, instances, posting);
-        return new Result(Optional.of(config), env, problems);
+        return new Result(Optional.of(config), env, problems, dropped);
     }
 
     private static <T extends Record> Optional<T> section(ConfigNode.MapNode root, String key, Class<T> type, RecordBinder binder, Problems problems) {
@@ -185,7 +222,7 @@ public final class ConfigLoader {
         return null;
     }
 
-    private void instances(ComponentKind kind, List<ConfigNode> nodes, RecordBinder binder, Problems problems, List<Instance> out) {
+    private void instances(ComponentKind kind, List<ConfigNode> nodes, RecordBinder binder, Problems problems, List<Instance> out, List<Dropped> dropped) {
         if (nodes == null) {
             return;
         }
@@ -197,33 +234,65 @@ public final class ConfigLoader {
                 problems.error(node.location(), where + ": expected a map with at least id and type, found " + node.kind());
                 continue;
             }
+            // Every problem of the entry is reported before it is dropped, so that one fix does not reveal the next.
+            boolean ok = true;
             String id = binder.text(map.get("id"), problems);
             String type = binder.text(map.get("type"), problems);
+            if (id != null && !id.isBlank()) {
+                where = kind.section() + "[" + id + "]";
+            }
+            // id, type and enabled are read as written; the binder's unknown-key message for `ID:`, not "missing id"
+            Set<String> misspelt = new java.util.HashSet<>(); // reported already: not "missing" too
+            for (var e : map.entries().entrySet()) {
+                String key = e.getKey();
+                Optional<String> meant = COMMON_KEYS.stream().filter(k -> !k.equals(key) && Names.normalize(k).equals(Names.normalize(key))).findFirst();
+                if (meant.isPresent()) {
+                    problems.error(e.getValue().keyLocation(), where + ": unknown key '" + key + "'; did you mean '" + meant.get() + "'?");
+                    misspelt.add(meant.get());
+                    ok = false;
+                }
+            }
+            for (String key : List.of("id", "type")) {
+                // `id: [a, b]` or `type: {x: 1}` is written but not a value: saying it is missing would mislead
+                if (map.get(key) != null && !(map.get(key) instanceof ConfigNode.ScalarNode)) {
+                    problems.error(map.get(key).location(), where + "." + key + ": expected a single value, found " + map.get(key).kind());
+                    misspelt.add(key);
+                }
+            }
             if (id == null || id.isBlank()) {
-                problems.error(map.location(), where + ": missing required key 'id'");
-                continue;
+                if (!misspelt.contains("id")) {
+                    problems.error(map.location(), where + ": missing required key 'id'");
+                }
+                ok = false;
+            } else {
+                if (!ID.matcher(id).matches()) {
+                    problems.error(map.get("id").location(), where + ": id must be lower-case letters, digits and '-', found '" + id + "'");
+                }
+                if (seen.containsKey(id)) {
+                    problems.error(map.get("id").location(), where + ": duplicate id '" + id + "' (first at line " + seen.get(id).line() + ")");
+                    ok = false;
+                } else {
+                    seen.put(id, map.get("id").location());
+                }
             }
-            where = kind.section() + "[" + id + "]";
-            if (!ID.matcher(id).matches()) {
-                problems.error(map.get("id").location(), where + ": id must be lower-case letters, digits and '-', found '" + id + "'");
-            }
-            if (seen.containsKey(id)) {
-                problems.error(map.get("id").location(), where + ": duplicate id '" + id + "' (first at line " + seen.get(id).line() + ")");
-                continue;
-            }
-            seen.put(id, map.get("id").location());
             if (type == null || type.isBlank()) {
-                problems.error(map.location(), where + ": missing required key 'type'");
-                continue;
+                if (!misspelt.contains("type")) {
+                    problems.error(map.location(), where + ": missing required key 'type'");
+                }
+                ok = false;
+                type = null;
             }
             boolean enabled = true;
             // `enabled:` with no value is the default, as for every other key; it silently disabled the entry
             if (map.get("enabled") != null && !(map.get("enabled") instanceof ConfigNode.ScalarNode s && (s.text() == null || s.text().isBlank()))) {
                 Optional<Boolean> e = binder.bind(map.get("enabled"), Boolean.class, where + ".enabled", problems);
-                enabled = e.orElse(Boolean.FALSE);
+                ok &= e.isPresent();
+                enabled = e.orElse(Boolean.TRUE);
             }
             if (!enabled) {
-                out.add(new Instance(kind, id, type, false, null, map, map.location()));
+                if (ok) {
+                    out.add(new Instance(kind, id, type, false, null, map, map.location()));
+                }
                 continue;
             }
             List<String> hostKeys = RecordBinder.keysOf(kind.hostSettings());
@@ -233,16 +302,20 @@ public final class ConfigLoader {
                 if (hostKeys.stream().anyMatch(h -> Names.normalize(h).equals(Names.normalize(e.getKey())))) {
                     hostPart.put(e.getKey(), e.getValue());
                     pluginExcluded.add(e.getKey());
+                } else if (COMMON_KEYS.stream().anyMatch(k -> Names.normalize(k).equals(Names.normalize(e.getKey())))) {
+                    pluginExcluded.add(e.getKey()); // reported above as a misspelt common key
                 }
             }
             Optional<? extends Record> host = binder.bind(new ConfigNode.MapNode(hostPart, map.location()), kind.hostSettings(), where, problems);
-            if (host.isEmpty()) {
-                continue;
-            }
+            ok &= host.isPresent();
             ConfigNode.MapNode settings = map.without(pluginExcluded);
             // Report unset variables now, even if the entry's type turns out not to exist.
             checkVariables(settings, binder, problems);
-            out.add(new Instance(kind, id, type, true, host.get(), settings, map.location()));
+            if (ok) {
+                out.add(new Instance(kind, id, type, true, host.get(), settings, map.location()));
+            } else {
+                dropped.add(new Dropped(kind, where, type, settings, map.location()));
+            }
         }
     }
 
@@ -272,9 +345,17 @@ public final class ConfigLoader {
         });
     }
 
+    /** Where {@code section.key} was written, spelt as the operator did ({@code Trading: {minWeight: ...}}); else the file's start. */
     private static Location keyLocation(ConfigNode tree, String section, String key) {
-        if (tree instanceof ConfigNode.MapNode root && root.get(section) instanceof ConfigNode.MapNode map && map.entries().get(key) != null) {
-            return map.entries().get(key).keyLocation();
+        if (tree instanceof ConfigNode.MapNode root && entry(root, section) instanceof ConfigNode.MapNode map) {
+            if (map.entries().get(key) != null) {
+                return map.entries().get(key).keyLocation();
+            }
+            for (var e : map.entries().entrySet()) {
+                if (Names.normalize(e.getKey()).equals(Names.normalize(key))) {
+                    return e.getValue().keyLocation();
+                }
+            }
         }
         return tree.location();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,17 @@ import java.util.regex.Pattern;
  * The variables a config may reference: the process environment over a {@code .env} file (the
  * environment wins), and the substitution of {@code ${VAR}}, {@code ${VAR:-default}} and
  * {@code ${VAR:+alternative}} in config values (the default or alternative may hold references
- * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar).
+ * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar). A .env value may refer to the process
+ * environment and to earlier .env lines as {@code ${VAR}} too; any other {@code $} in it is a plain
+ * dollar (passwords hold them), and a single-quoted value is taken as written.
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A name written as environment variables are, {@code DISCORD_TOKEN}: {@code $DISCORD_TOKEN} in config.yml is likely meant as one. */
+    private static final Pattern UPPER_NAME = Pattern.compile("[A-Z_][A-Z0-9_]+");
     private static final Pattern COMMENT = Pattern.compile("\\s#");
+    /** A .env reference's name, group 1. */
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
 
     private final Map<String, String> variables;
@@ -34,44 +41,23 @@ public final class Environment {
         return new Environment(variables, Map.of());
     }
 
-    /** {@code processEnv} over the {@code .env} file at {@code dotEnv} when it exists. */
+    /**
+     * {@code processEnv} over the {@code .env} file at {@code dotEnv} when it exists. A .env value
+     * that is not single-quoted may refer to the process environment or to a name set on an earlier
+     * line: {@code ${NAME}}, {@code ${NAME:-default}}, {@code ${NAME:+value}}. Only {@code ${} starts
+     * a reference there: {@code pa$word} and {@code pa$$word} are read as written, as they were
+     * before .env values could refer to others.
+     */
     public static Environment load(Map<String, String> processEnv, Path dotEnv, Problems problems) {
         Map<String, String> fromFile = new LinkedHashMap<>();
         if (dotEnv != null && Files.isRegularFile(dotEnv)) {
             try {
-                List<String> lines = Files.readAllLines(dotEnv, StandardCharsets.UTF_8);
-                Map<String, Integer> lineOf = new LinkedHashMap<>();
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i);
-                    if (i == 0 && line.startsWith("\uFEFF")) {
-                        line = line.substring(1); // a byte-order mark, as some Windows editors write
-                    }
-                    String trimmed = line.strip();
-                    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                        continue;
-                    }
-                    Matcher m = LINE.matcher(line);
-                    if (!m.matches()) {
-                        // Never the rest of the line: it is most likely a secret written the wrong way.
-                        String name = trimmed.replaceFirst("^export\\s+", "").split("[\\s=:]", 2)[0];
-                        problems.error(new Location(dotEnv, i + 1, 1), "expected NAME=value, found a line starting '" + abbreviate(name)
-                                + "' that is not in that form (its value is not shown)");
-                        continue;
-                    }
-                    String name = m.group(1);
-                    Location at = new Location(dotEnv, i + 1, m.start(2) + 1);
-                    String value;
-                    try {
-                        value = value(m.group(2));
-                    } catch (IllegalArgumentException e) {
-                        problems.error(at, name + ": " + e.getMessage() + " (its value is not shown)");
-                        continue;
-                    }
-                    Integer first = lineOf.putIfAbsent(name, i + 1);
-                    if (first != null) {
-                        problems.warning(at, name + " is set twice (first at line " + first + "); the last one is used");
-                    }
-                    fromFile.put(name, value);
+                List<DotEnvLine> lines = parse(dotEnv, Files.readAllLines(dotEnv, StandardCharsets.UTF_8), problems);
+                for (int k = 0; k < lines.size(); k++) {
+                    DotEnvLine line = lines.get(k);
+                    // a name the process sets is never read from .env, so its references do not matter
+                    boolean literal = line.literal() || processEnv.containsKey(line.name());
+                    fromFile.put(line.name(), literal ? line.value() : expandDotEnv(lines, k, processEnv, fromFile, problems));
                 }
             } catch (IOException e) {
                 problems.error(Location.of(dotEnv), "cannot read: " + e.getMessage());
@@ -80,6 +66,135 @@ public final class Environment {
         Map<String, String> merged = new LinkedHashMap<>(fromFile);
         merged.putAll(processEnv);
         return new Environment(merged, fromFile);
+    }
+
+    /** One {@code NAME=value} line of .env, its value unquoted; {@code literal} when it was single-quoted. */
+    private record DotEnvLine(String name, String value, boolean literal, Location at) {}
+
+    private static List<DotEnvLine> parse(Path dotEnv, List<String> lines, Problems problems) {
+        List<DotEnvLine> out = new ArrayList<>();
+        Map<String, Integer> lineOf = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (i == 0 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte-order mark, as some Windows editors write
+            }
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                // Never the rest of the line: it is most likely a secret written the wrong way.
+                String name = trimmed.replaceFirst("^export\\s+", "").split("[\\s=:]", 2)[0];
+                problems.error(new Location(dotEnv, i + 1, 1), "expected NAME=value, found a line starting '" + abbreviate(name)
+                        + "' that is not in that form (its value is not shown)");
+                continue;
+            }
+            String name = m.group(1);
+            Location at = new Location(dotEnv, i + 1, m.start(2) + 1);
+            String value;
+            try {
+                value = value(m.group(2));
+            } catch (IllegalArgumentException e) {
+                problems.error(at, name + ": " + e.getMessage() + " (its value is not shown)");
+                continue;
+            }
+            Integer first = lineOf.putIfAbsent(name, i + 1);
+            if (first != null) {
+                problems.warning(at, name + " is set twice (first at line " + first + "); the last one is used");
+            }
+            out.add(new DotEnvLine(name, value, m.group(2).strip().startsWith("'"), at));
+        }
+        return out;
+    }
+
+    /**
+     * The value of {@code lines[k]} with its references expanded from the process environment and the
+     * lines above it. A name not set there is an error that says whether .env sets it only later or
+     * whether it refers back, a cycle; never the value.
+     */
+    private static String expandDotEnv(List<DotEnvLine> lines, int k, Map<String, String> processEnv, Map<String, String> earlier, Problems problems) {
+        DotEnvLine line = lines.get(k);
+        Resolver resolver = new Resolver() {
+            @Override
+            public String lookup(String name) {
+                return processEnv.containsKey(name) ? processEnv.get(name) : earlier.get(name);
+            }
+
+            @Override
+            public String plain(String name, String value, Location where, Problems problems) {
+                if (value != null) {
+                    return value;
+                }
+                if (name.equals(line.name())) {
+                    problems.error(where, line.name() + ": refers to itself, and " + name + " is not set in the environment or on an earlier line of .env"
+                            + " (single-quote the value to keep it as written)");
+                    return "";
+                }
+                Optional<DotEnvLine> later = lines.subList(k + 1, lines.size()).stream().filter(l -> l.name().equals(name)).findFirst();
+                List<String> cycle = later.isEmpty() ? List.of() : cycle(line.name(), name, lines, processEnv);
+                if (!cycle.isEmpty()) {
+                    problems.error(where, line.name() + ": refers to " + name + ", which refers back to " + line.name() + " (" + String.join(" -> ", cycle)
+                            + "): a cycle that cannot be expanded; single-quote a value to keep it as written");
+                } else if (later.isPresent()) {
+                    problems.error(where, line.name() + ": refers to " + name + ", which .env sets only later, at line " + later.get().at().line()
+                            + "; .env is read top to bottom, so set " + name + " above " + line.name());
+                } else {
+                    problems.error(where, line.name() + ": refers to " + name + ", which is not set in the environment or on an earlier line of .env"
+                            + " (single-quote the value to keep it as written)");
+                }
+                return "";
+            }
+        };
+        Problems found = new Problems();
+        String value = substitute(line.value(), true, resolver, line.at(), found);
+        for (Problem p : found.all()) {
+            problems.add(p.message().startsWith(line.name() + ": ") ? p : new Problem(p.severity(), p.location(), line.name() + ": " + p.message()));
+        }
+        return value;
+    }
+
+    /** The chain of references from {@code from} through {@code to} back to {@code from}, or empty when there is none. */
+    private static List<String> cycle(String from, String to, List<DotEnvLine> lines, Map<String, String> processEnv) {
+        Map<String, List<String>> refs = new LinkedHashMap<>();
+        for (DotEnvLine l : lines) {
+            if (!l.literal() && !processEnv.containsKey(l.name())) {
+                refs.computeIfAbsent(l.name(), n -> new ArrayList<>()).addAll(referencedNames(l.value()));
+            }
+        }
+        Map<String, String> cameFrom = new LinkedHashMap<>();
+        java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(List.of(to));
+        cameFrom.put(to, from);
+        while (!queue.isEmpty()) {
+            String n = queue.poll();
+            for (String next : refs.getOrDefault(n, List.of())) {
+                if (next.equals(from)) {
+                    List<String> path = new ArrayList<>(List.of(from));
+                    for (String step = n; !step.equals(from); step = cameFrom.get(step)) {
+                        path.add(1, step);
+                    }
+                    path.add(from);
+                    return path;
+                }
+                if (cameFrom.putIfAbsent(next, n) == null) {
+                    queue.add(next);
+                }
+            }
+        }
+        return List.of();
+    }
+
+    /** Names {@code text} refers to, as {@code ${NAME...}}. */
+    private static List<String> referencedNames(String text) {
+        List<String> names = new ArrayList<>();
+        Matcher m = REFERENCE.matcher(text);
+        while (m.find()) {
+            if (m.group(1) != null) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 
     public Optional<String> get(String name) {
@@ -107,6 +222,44 @@ public final class Environment {
      * at {@code where} and left empty.
      */
     public String substitute(String text, Location where, Problems problems) {
+        return substitute(text, false, configResolver, where, problems);
+    }
+
+    /** Where references find their values, and what a plain reference to a name yields. */
+    private interface Resolver {
+        /** The value of {@code name}, {@code null} when unset. */
+        String lookup(String name);
+
+        /** What {@code ${name}} yields, its value being {@code value}; reports it when it cannot be used. */
+        String plain(String name, String value, Location where, Problems problems);
+    }
+
+    private final Resolver configResolver = new Resolver() {
+        @Override
+        public String lookup(String name) {
+            return variables.get(name);
+        }
+
+        @Override
+        public String plain(String name, String value, Location where, Problems problems) {
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+            if (fromDotEnv.getOrDefault(name, "").isEmpty()) {
+                problems.error(where, "environment variable " + name + " is not set (put it in the environment or in .env; .env.example documents it)");
+            } else {
+                problems.error(where, "environment variable " + name + " is empty in the process environment, which wins over its value in .env (unset it there or give it the value)");
+            }
+            return "";
+        }
+    };
+
+    /**
+     * {@code dotEnv}: a .env value, where only {@code ${} is special (a {@code $} elsewhere is a
+     * password's own) and an error never shows the text; in config.yml {@code $$} is a literal
+     * dollar and a shell-style {@code $NAME} is text that warns.
+     */
+    private static String substitute(String text, boolean dotEnv, Resolver resolver, Location where, Problems problems) {
         if (text == null || text.indexOf('$') < 0) {
             return text;
         }
@@ -114,18 +267,29 @@ public final class Environment {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+            if (!dotEnv && c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
                 out.append('$');
                 i += 2;
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
                 int close = closingBrace(text, i + 2);
                 if (close < 0) {
-                    problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
+                    // a .env value is most likely a secret: never shown
+                    problems.error(where, dotEnv ? "unclosed '${' (its value is not shown; single-quote the value to keep it as written)"
+                            : "unclosed '${' in '" + abbreviate(text) + "'");
                     out.append(text, i, text.length());
                     break;
                 }
-                out.append(expand(text.substring(i + 2, close), where, problems));
+                out.append(expand(text.substring(i + 2, close), dotEnv, resolver, where, problems));
                 i = close + 1;
+            } else if (!dotEnv && c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
+                int end = nameEnd(text, i + 1);
+                String name = text.substring(i + 1, end);
+                // config.yml reads $NAME as text: `token: $DISCORD_TOKEN` would send those 14 characters as the token
+                if (resolver.lookup(name) != null || UPPER_NAME.matcher(name).matches()) {
+                    problems.warning(where, "'$" + name + "' is taken as written; a variable is referenced as ${" + name + "} (write $$ for a literal $)");
+                }
+                out.append(text, i, end);
+                i = end;
             } else {
                 out.append(c);
                 i++;
@@ -134,7 +298,20 @@ public final class Environment {
         return out.toString();
     }
 
-    private String expand(String expression, Location where, Problems problems) {
+    /** The end of the name that starts at {@code from}. */
+    private static int nameEnd(String text, int from) {
+        int end = from + 1;
+        while (end < text.length() && (isNameStart(text.charAt(end)) || Character.isDigit(text.charAt(end)))) {
+            end++;
+        }
+        return end;
+    }
+
+    private static boolean isNameStart(char c) {
+        return c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+    }
+
+    private static String expand(String expression, boolean dotEnv, Resolver resolver, Location where, Problems problems) {
         String name = expression;
         String op = null;
         String word = "";
@@ -145,26 +322,20 @@ public final class Environment {
             word = expression.substring(colon + 2);
         }
         if (!NAME.matcher(name).matches()) {
-            problems.error(where, "'${" + expression + "}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}");
+            problems.error(where, (dotEnv ? "'${...}'" : "'${" + expression + "}'") + " is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
+                    + (dotEnv ? " (its value is not shown; single-quote the value to keep it as written)" : ""));
             return "";
         }
-        boolean set = isSet(name);
+        String value = resolver.lookup(name);
+        boolean set = value != null && !value.isEmpty();
         // the word may itself hold references, ${A:-${B}}; only the word used is expanded, as a shell does
         if (":-".equals(op)) {
-            return set ? variables.get(name) : substitute(word, where, problems);
+            return set ? value : substitute(word, dotEnv, resolver, where, problems);
         }
         if (":+".equals(op)) {
-            return set ? substitute(word, where, problems) : "";
+            return set ? substitute(word, dotEnv, resolver, where, problems) : "";
         }
-        if (!set && fromDotEnv.getOrDefault(name, "").isEmpty()) {
-            problems.error(where, "environment variable " + name + " is not set (put it in the environment or in .env; .env.example documents it)");
-            return "";
-        }
-        if (!set) {
-            problems.error(where, "environment variable " + name + " is empty in the process environment, which wins over its value in .env (unset it there or give it the value)");
-            return "";
-        }
-        return variables.get(name);
+        return resolver.plain(name, value, where, problems);
     }
 
     /** The index of the '}' that closes the reference whose name starts at {@code from}, past nested ones; -1 when none does. */

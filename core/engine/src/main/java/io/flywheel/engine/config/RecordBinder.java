@@ -240,6 +240,7 @@ public final class RecordBinder {
         }
         boolean ok = true;
         Map<String, ConfigNode.Entry> given = new LinkedHashMap<>();
+        Map<String, String> writtenAs = new LinkedHashMap<>();
         for (var e : map.entries().entrySet()) {
             RecordComponent c = byKey.get(Names.normalize(e.getKey()));
             if (c == null) {
@@ -247,8 +248,15 @@ public final class RecordBinder {
                 String hint = Names.nearest(e.getKey(), valid).map(s -> "; did you mean '" + s + "'?").orElse("; valid keys: " + String.join(", ", valid));
                 problems.error(e.getValue().keyLocation(), path + ": unknown key '" + e.getKey() + "'" + hint);
                 ok = false;
+            } else if (given.containsKey(c.getName())) {
+                // `every:` and `Every:` (or `min-weight:` and `minWeight:`) are one key: the later value would replace the earlier unseen
+                String first = writtenAs.get(c.getName());
+                problems.error(e.getValue().keyLocation(), path + ": '" + e.getKey() + "' is the same key as '" + first + "' (line "
+                        + given.get(c.getName()).keyLocation().line() + "), as keys match regardless of case, '-' and '_'; keep one of them");
+                ok = false;
             } else {
                 given.put(c.getName(), e.getValue());
+                writtenAs.put(c.getName(), e.getKey());
             }
         }
         Object[] args = new Object[components.length];

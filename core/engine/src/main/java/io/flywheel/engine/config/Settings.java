@@ -79,13 +79,36 @@ public final class Settings {
             hostInterval = hostInterval == null ? Duration.ofSeconds(1) : hostInterval;
             maxWait = maxWait == null ? Duration.ofMinutes(5) : maxWait;
             maxRedirects = maxRedirects == null ? 10 : maxRedirects;
-            hosts = hosts == null ? java.util.Map.of() : java.util.Map.copyOf(hosts);
+            hosts = hostsByName(hosts);
             if (maxBytes <= 0) throw new IllegalArgumentException("max-bytes: must be positive");
             if (retries < 0) throw new IllegalArgumentException("retries: must be 0 or more");
             if (hostConcurrency < 1) throw new IllegalArgumentException("host-concurrency: must be at least 1, found " + hostConcurrency);
             if (hostInterval.isNegative()) throw new IllegalArgumentException("host-interval: must not be negative");
             if (maxRedirects < 0) throw new IllegalArgumentException("max-redirects: must be 0 or more");
             if (timeout.isZero() || timeout.isNegative()) throw new IllegalArgumentException("timeout: must be positive");
+        }
+
+        /**
+         * Overrides keyed as {@link #limitsFor} looks them up, lower-case; a key it could never find
+         * ({@code https://example.org}, {@code *.example.org}, {@code host:8080}) or a second spelling of
+         * one host is refused, as it would otherwise be ignored without a word.
+         */
+        private static java.util.Map<String, Host> hostsByName(java.util.Map<String, Host> hosts) {
+            java.util.Map<String, Host> byName = new java.util.LinkedHashMap<>();
+            java.util.Map<String, String> writtenAs = new java.util.HashMap<>();
+            for (var e : (hosts == null ? java.util.Map.<String, Host>of() : hosts).entrySet()) {
+                String name = e.getKey().strip().toLowerCase(java.util.Locale.ROOT);
+                if (!name.matches("[\\p{L}\\p{N}]([\\p{L}\\p{N}.-]*[\\p{L}\\p{N}])?")) {
+                    throw new IllegalArgumentException("hosts: '" + e.getKey() + "' is not a host name; write it as example.org, without scheme,"
+                            + " port or '*.' (a name covers its subdomains)");
+                }
+                String first = writtenAs.putIfAbsent(name, e.getKey());
+                if (first != null) {
+                    throw new IllegalArgumentException("hosts: '" + e.getKey() + "' is the same host as '" + first + "', as host names ignore case; keep one");
+                }
+                byName.put(name, e.getValue());
+            }
+            return java.util.Map.copyOf(byName);
         }
 
         /** Defaults for everything. */

@@ -19,12 +19,32 @@ final class YamlTreeReader {
 
     /** Returns the document's root, or {@code null} (with a problem recorded) when it cannot be parsed. */
     ConfigNode read(Path file, Reader reader, Problems problems) {
-        try (JsonParser parser = factory.createParser(reader)) {
+        String text;
+        try {
+            java.io.StringWriter all = new java.io.StringWriter();
+            reader.transferTo(all);
+            text = all.toString();
+        } catch (IOException e) {
+            problems.error(Location.of(file), "cannot read: " + e.getMessage());
+            return null;
+        }
+        try (JsonParser parser = factory.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return new ConfigNode.MapNode(Map.of(), new Location(file, 1, 1));
             }
-            return node(file, parser, problems);
+            ConfigNode root = node(file, parser, problems);
+            JsonToken next = parser.nextToken();
+            while (next == JsonToken.VALUE_NULL || next == JsonToken.VALUE_STRING && parser.getText().isEmpty()) {
+                next = parser.nextToken(); // a '---' with nothing after it: an empty document loses nothing
+            }
+            if (next != null) {
+                // the parser reads one document; all after a second '---' would be dropped without a word
+                int line = documentStart(text, parser.currentTokenLocation().getLineNr());
+                problems.error(new Location(file, line, 1), "a second YAML document starts here ('---'); config.yml is one document and"
+                        + " everything from this line on would be ignored: remove the '---' line or merge the two");
+            }
+            return root;
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             Location where = at == null ? Location.of(file) : new Location(file, at.getLineNr(), at.getColumnNr());
@@ -69,6 +89,17 @@ final class YamlTreeReader {
                 return new ConfigNode.ScalarNode(parser.getText(), here);
             }
         }
+    }
+
+    /** The line of the {@code ---} that opens the document whose first token is on {@code tokenLine}. */
+    private static int documentStart(String text, int tokenLine) {
+        List<String> lines = text.lines().toList();
+        for (int i = Math.min(tokenLine, lines.size()) - 1; i >= 0; i--) {
+            if (lines.get(i).startsWith("---")) {
+                return i + 1;
+            }
+        }
+        return tokenLine;
     }
 
     private static Location location(Path file, JsonLocation at) {

@@ -2,6 +2,8 @@ package io.flywheel.engine.output;
 
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Output;
+import io.flywheel.api.output.Partial;
+import io.flywheel.api.output.Receipts;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.FeedbackLog;
 import io.flywheel.engine.store.LeadStore;
@@ -19,7 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains the outbox into the outputs: outputs run concurrently, each in queue order. A post leaves
  * the outbox only when its output returns a delivery for it, so an outage or a crash loses
- * nothing; what was delivered is recorded and never sent again.
+ * nothing; what was delivered is recorded and never sent again. An output that shows a post in
+ * several messages reports how far it got ({@link Partial}); the mark is recorded with the
+ * deliveries of the same message and handed back with the post, so the next attempt sends only
+ * the rest. A crash between the destination accepting a message and that record can still send
+ * it again: delivery is at least once.
  */
 public final class OutboxDispatcher {
     private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
@@ -112,14 +118,19 @@ public final class OutboxDispatcher {
             if (batch.isEmpty()) {
                 return total;
             }
-            // Deliveries are recorded as each message is accepted, so a crash mid-batch re-sends nothing already posted.
+            // Deliveries, and how far split posts got, are recorded as each message is accepted, so a crash mid-batch
+            // re-sends nothing already posted: not a whole post, nor the parts of a post shown so far.
             java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.function.Consumer<List<Delivery>> record = ds -> {
+            java.util.function.BiConsumer<List<Delivery>, List<Partial>> record = (ds, partials) -> {
                 List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
+                List<Partial> going = partials.stream().filter(p -> !recorded.contains(p.postId())).toList();
+                if (!going.isEmpty() && fresh.isEmpty()) {
+                    store.delivered(id, List.of(), going);
+                }
                 if (!fresh.isEmpty()) {
                     // A refused post leaves the queue with its reason as its record, so the posts behind it go on; it was never shown.
-                    store.delivered(id, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList());
+                    store.delivered(id, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList(), going);
                     List<Delivery> posted = fresh.stream().filter(d -> !d.refused()).toList();
                     refused.addAndGet(fresh.size() - posted.size());
                     fresh.stream().filter(Delivery::refused).forEach(d -> log.error("Output {}: post {} ({}) refused for good: {}; taken out of the queue", id,
@@ -130,7 +141,17 @@ public final class OutboxDispatcher {
             };
             List<Delivery> deliveries;
             try {
-                deliveries = output.send(batch.stream().map(OutboxEntry::post).toList(), record).get(10, TimeUnit.MINUTES);
+                deliveries = output.send(batch.stream().map(OutboxEntry::post).toList(), new Receipts() {
+                    @Override
+                    public void accepted(List<Delivery> ds, List<Partial> partials) {
+                        record.accept(ds, partials);
+                    }
+
+                    @Override
+                    public java.util.Optional<String> partial(String postId) {
+                        return store.partial(id, postId);
+                    }
+                }).get(10, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while sending", e);
@@ -138,7 +159,7 @@ public final class OutboxDispatcher {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
             }
-            record.accept(deliveries);
+            record.accept(deliveries, List.of());
             total += recorded.size() - refused.get();
             if (recorded.size() < batch.size()) {
                 return total;

@@ -2,6 +2,7 @@ package io.flywheel.engine.store;
 
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Partial;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +57,20 @@ public interface LeadStore extends AutoCloseable {
     long pendingCount(String outputId);
 
     /** Removes delivered posts from the outbox and records where they landed, in one commit. */
-    void delivered(String outputId, List<Delivery> deliveries);
+    default void delivered(String outputId, List<Delivery> deliveries) {
+        delivered(outputId, deliveries, List.of());
+    }
+
+    /**
+     * Like {@link #delivered(String, List)}, also keeping, in the same commit, the output's mark of
+     * each post it showed only part of (a split post whose first messages were accepted), so the
+     * next attempt, after a restart too, sends only the rest. A post's mark replaces the one before
+     * and goes when the post leaves the outbox; a mark for a post already delivered is ignored.
+     */
+    void delivered(String outputId, List<Delivery> deliveries, List<Partial> partials);
+
+    /** The mark last kept for a post still queued for {@code outputId} and partly shown. */
+    Optional<String> partial(String outputId, String postId);
 
     /** Where a post landed on an output, once delivered. */
     Optional<String> messageRef(String outputId, String postId);

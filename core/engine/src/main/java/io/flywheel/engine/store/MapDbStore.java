@@ -356,10 +356,15 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     }
 
     @Override
-    public void delivered(String outputId, List<Delivery> deliveries) {
-        if (!deliveries.isEmpty()) {
-            change(new Op.Delivered(outputId, deliveries), "record deliveries");
+    public void delivered(String outputId, List<Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+        if (!deliveries.isEmpty() || !partials.isEmpty()) {
+            change(new Op.Delivered(outputId, deliveries, partials), "record deliveries");
         }
+    }
+
+    @Override
+    public Optional<String> partial(String outputId, String postId) {
+        return read(t -> t.outbox.partial(outputId, postId));
     }
 
     @Override

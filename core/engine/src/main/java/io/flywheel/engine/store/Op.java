@@ -2,6 +2,7 @@ package io.flywheel.engine.store;
 
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Partial;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.WeightSet;
 import java.util.ArrayList;
@@ -15,7 +16,17 @@ import java.util.List;
 sealed interface Op {
     record Write(WriteBatch batch) implements Op {}
 
-    record Delivered(String outputId, List<Delivery> deliveries) implements Op {}
+    /** Posts delivered, and marks of posts partly shown (type 8 when there are any, so older journals read the same). */
+    record Delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) implements Op {
+        public Delivered {
+            deliveries = List.copyOf(deliveries);
+            partials = List.copyOf(partials);
+        }
+
+        Delivered(String outputId, List<Delivery> deliveries) {
+            this(outputId, deliveries, List.of());
+        }
+    }
 
     record Events(List<FeedbackEvent> events) implements Op {}
 
@@ -55,9 +66,15 @@ sealed interface Op {
                 }
             }
             case Delivered d -> {
-                b.u8(2).str(d.outputId()).varint(d.deliveries().size());
+                b.u8(d.partials().isEmpty() ? 2 : 8).str(d.outputId()).varint(d.deliveries().size());
                 for (Delivery x : d.deliveries()) {
                     b.str(x.postId()).str(x.messageRef());
+                }
+                if (!d.partials().isEmpty()) {
+                    b.varint(d.partials().size());
+                    for (Partial x : d.partials()) {
+                        b.str(x.postId()).str(x.mark());
+                    }
                 }
             }
             case Events e -> {
@@ -103,12 +120,14 @@ sealed interface Op {
                 for (int i = 0; i < n; i++) links.add(Codec.readLink(r));
                 yield new Write(new WriteBatch(leads, posts, events, links));
             }
-            case 2 -> {
+            case 2, 8 -> {
                 String output = r.str();
                 int n = r.varint();
                 List<Delivery> ds = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) ds.add(new Delivery(r.str(), r.str()));
-                yield new Delivered(output, ds);
+                List<Partial> ps = new ArrayList<>();
+                for (int i = 0, m = type == 8 ? r.varint() : 0; i < m; i++) ps.add(new Partial(r.str(), r.str()));
+                yield new Delivered(output, ds, ps);
             }
             case 3 -> {
                 int n = r.varint();

@@ -1,6 +1,7 @@
 package io.flywheel.engine.store;
 
 import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Partial;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ final class OutboxTable {
     private final Buckets queue;
     private final Dictionary outputs;
     private final HTreeMap<String, String> delivered;
+    /** Output and post → the output's mark of a post partly shown, while the post is queued. */
+    private final HTreeMap<String, String> partial;
 
     OutboxTable(DB db, org.mapdb.BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta, Counts counts) {
         this.meta = meta;
@@ -33,6 +36,7 @@ final class OutboxTable {
         this.queue = new Buckets(db.getStore(), dir, F_OUTBOX, 0, 0, true, BUCKET, 0, structureVersion);
         this.outputs = new Dictionary("output", db.treeMap("dict.output", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.delivered = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
+        this.partial = db.hashMap("outbox.partial", Serializer.STRING, Serializer.STRING).createOrOpen();
     }
 
     private static String refKey(String outputId, String postId) {
@@ -51,12 +55,19 @@ final class OutboxTable {
         });
     }
 
-    /** Removes delivered posts from the queue and records their references. */
-    void delivered(String outputId, List<Delivery> deliveries) {
+    /** Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown. */
+    void delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) {
         Map<String, String> refs = new HashMap<>();
         for (Delivery d : deliveries) {
             refs.put(d.postId(), d.messageRef());
             delivered.put(refKey(outputId, d.postId()), d.messageRef());
+            partial.remove(refKey(outputId, d.postId()));
+        }
+        for (Partial p : partials) {
+            String key = refKey(outputId, p.postId());
+            if (!delivered.containsKey(key)) {
+                partial.put(key, p.mark());
+            }
         }
         int oid = outputs.find(outputId);
         if (oid < 0) {
@@ -89,6 +100,10 @@ final class OutboxTable {
     long pendingCount(String outputId) {
         int oid = outputs.find(outputId);
         return oid < 0 ? 0 : counts.get(F_OUTBOX, oid);
+    }
+
+    Optional<String> partial(String outputId, String postId) {
+        return Optional.ofNullable(partial.get(refKey(outputId, postId)));
     }
 
     Optional<String> messageRef(String outputId, String postId) {

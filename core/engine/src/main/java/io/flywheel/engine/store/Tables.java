@@ -94,7 +94,7 @@ final class Tables implements AutoCloseable {
                 yield written.stored();
             }
             case Op.Delivered d -> {
-                outbox.delivered(d.outputId(), d.deliveries());
+                outbox.delivered(d.outputId(), d.deliveries(), d.partials());
                 yield null;
             }
             case Op.Events e -> {

@@ -42,7 +42,7 @@ class FlywheelCliTest {
     @Test
     void versionNamesFlywheelTheApiAndTheJvm() {
         assertThat(run(Map.of(), "--version")).isZero();
-        assertThat(out()).contains("flywheel ").contains("plugin API 1.0.0").contains("Java 25");
+        assertThat(out()).contains("flywheel ").contains("plugin API 1.1.0").contains("Java 25");
     }
 
     @ParameterizedTest
@@ -137,5 +137,28 @@ class FlywheelCliTest {
     void anUnknownCommandIsAUsageError() {
         assertThat(run(Map.of(), "fly")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err()).contains("Unmatched argument");
+    }
+
+    @Test
+    void checkReportsEveryProblemOfAnEntryItDropsHostKeysPluginKeysAndType() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), """
+                keywords: {java: 1}
+                sources:
+                  - id: hn
+                    type: rsss
+                    every: soon
+                outputs:
+                  - id: console
+                    type: console
+                    kinds: [nope]
+                    colour: true
+                """);
+        assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        // before, a bad host key dropped the entry and hid the unknown type and the plugin's unknown key
+        assertThat(err().lines().filter(l -> l.contains(": error: "))).containsExactly(
+                "config.yml:3:5: error: sources[hn]: no loaded plugin provides lead source type 'rsss'; available: none.",
+                "config.yml:5:12: error: sources[hn].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:9:13: error: outputs[console].kinds[0]: 'nope' is not one of lead, signal, notice",
+                "config.yml:10:5: error: outputs[console]: unknown key 'colour'; did you mean 'color'?");
     }
 }

@@ -325,4 +325,175 @@ class ConfigLoaderTest {
         assertThat(messages(load("keywords:\n  java: 1\nposting:\n  max-per-runs: 2\n", Map.of())))
                 .singleElement().asString().startsWith("config.yml:4:").contains("max-per-runs").contains("max-per-run");
     }
+
+    @Test
+    void aSecondYamlDocumentIsAnErrorAtItsDashesNotSilentlyIgnored() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                ---
+                sources:
+                  - id: hn
+                    type: rss
+                """, Map.of());
+        assertThat(messages(r)).containsExactly("config.yml:2:1: error: a second YAML document starts here ('---'); config.yml is one document and"
+                + " everything from this line on would be ignored: remove the '---' line or merge the two");
+        // a document that opens with '---', or ends with '...', is one document
+        assertThat(load("---\nkeywords: {java: 1}\n", Map.of()).problems().all()).isEmpty();
+        assertThat(load("keywords: {java: 1}\n...\n", Map.of()).problems().all()).isEmpty();
+        assertThat(load("keywords: {java: 1}\n---\n", Map.of()).problems().all()).isEmpty();
+        assertThat(messages(load("# settings\n---\nkeywords: {java: 1}\n---\n# more\noutputs: []\n", Map.of())))
+                .singleElement().asString().startsWith("config.yml:4:1: error: a second YAML document starts here");
+    }
+
+    @Test
+    void keywordsThatDifferOnlyInCaseAreOneKeywordWithTwoWeightsAndAnError() throws Exception {
+        var r = load("""
+                keywords:
+                  Java: 2
+                  remote: 1
+                  java: 3
+                  " ": 1
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:4:3: error: keywords.java: the same keyword as 'Java' (line 2), as keywords match regardless of case; its weight 3.0 would replace 2.0: keep one of them",
+                "config.yml:5:3: error: keywords: an empty keyword ' ' matches nothing; write the word or remove it");
+        assertThat(r.config().orElseThrow().keywords()).containsOnlyKeys("java", "remote");
+    }
+
+    @Test
+    void anEntryWithSeveralProblemsHasEveryOneReportedInOnePassAndIsDropped() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - id: hn
+                    type: rss
+                  - id: hn
+                    type: rss
+                    every: soon
+                  - type: rss
+                    focus: many
+                  - id: no-type
+                    every: never
+                    enabled: maybe
+                  - id: slow
+                    type: rss
+                    every: soon
+                    jitter: later
+                    url: ${FEED_URL}
+                """, Map.of());
+        // before, each entry stopped at its first problem: every: soon, focus, every: never, enabled and FEED_URL were not shown
+        assertThat(messages(r)).containsExactly(
+                "config.yml:5:9: error: sources[hn]: duplicate id 'hn' (first at line 3)",
+                "config.yml:7:12: error: sources[hn].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:8:5: error: sources[2]: missing required key 'id'",
+                "config.yml:9:12: error: sources[2].focus: expected a whole number, found 'many'",
+                "config.yml:10:5: error: sources[no-type]: missing required key 'type'",
+                "config.yml:11:12: error: sources[no-type].every: not a duration: 'never' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:12:14: error: sources[no-type].enabled: expected true or false, found 'maybe'",
+                "config.yml:15:12: error: sources[slow].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:16:13: error: sources[slow].jitter: not a duration: 'later' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
+                "config.yml:17:10: error: environment variable FEED_URL is not set (put it in the environment or in .env; .env.example documents it)");
+        assertThat(r.config().orElseThrow().instances()).extracting(Instance::id).containsExactly("hn");
+        assertThat(r.dropped()).extracting(ConfigLoader.Dropped::path).containsExactly("sources[hn]", "sources[2]", "sources[no-type]", "sources[slow]");
+        assertThat(r.dropped()).extracting(ConfigLoader.Dropped::type).containsExactly("rss", "rss", null, "rss");
+        assertThat(r.dropped().getLast().settings().entries()).containsOnlyKeys("url");
+    }
+
+    @Test
+    void aCommonKeyInTheWrongCaseIsAnUnknownKeyWithAHintNotAMissingOne() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - ID: hn
+                    Type: rss
+                    url: https://example.org/feed
+                  - id: off
+                    type: rss
+                    Enabled: false
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:3:5: error: sources[0]: unknown key 'ID'; did you mean 'id'?",
+                "config.yml:4:5: error: sources[0]: unknown key 'Type'; did you mean 'type'?",
+                "config.yml:8:5: error: sources[off]: unknown key 'Enabled'; did you mean 'enabled'?");
+        assertThat(r.config().orElseThrow().instances()).isEmpty();
+        // the misspelt keys are not handed on to the plugin as its own unknown keys
+        assertThat(r.dropped()).extracting(d -> d.settings().entries().keySet()).containsExactly(java.util.Set.of("url"), java.util.Set.of());
+    }
+
+    @Test
+    void twoSpellingsOfOneKeyAreAnErrorNotALostValue() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                http:
+                  retries: 2
+                  Retries: 5
+                sources:
+                  - id: hn
+                    type: rss
+                    every: 1m
+                    Every: 5m
+                store: {path: a.db}
+                Store: {path: b.db}
+                """, Map.of());
+        // before, the later spelling of a key replaced the earlier and the later section was never read, without a word
+        assertThat(messages(r)).containsExactly(
+                "config.yml:4:3: error: http: 'Retries' is the same key as 'retries' (line 3), as keys match regardless of case, '-' and '_'; keep one of them",
+                "config.yml:9:5: error: sources[hn]: 'Every' is the same key as 'every' (line 8), as keys match regardless of case, '-' and '_'; keep one of them",
+                "config.yml:11:1: error: config: 'Store' is the same section as 'store' (line 10), as keys match regardless of case, '-' and '_', and only the first would be read; merge them");
+    }
+
+    @Test
+    void aCheckOnAKeyWrittenInAnotherSpellingPointsAtThatKey() throws Exception {
+        var r = load("""
+                Keywords:
+                  java: 1
+                  go: -2
+                Trading:
+                  minWeight: 0.6
+                strategies:
+                  - id: a
+                    type: buy-and-hold
+                  - id: b
+                    type: buy-and-hold
+                """, Map.of());
+        // before, both pointed at the start of the file
+        assertThat(messages(r)).containsExactly(
+                "config.yml:3:3: error: keywords.go: weight must not be negative, found -2.0",
+                "config.yml:5:3: error: trading.min-weight: 0.6 for each of 2 strategies is more than all the capital; at most 0.5 for 2");
+    }
+
+    @Test
+    void aHostOverrideIsFoundWhateverItsCaseAndOneThatCouldNeverBeFoundIsAnError() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                http:
+                  hosts:
+                    API.Example.org: {interval: 5s}
+                """, Map.of());
+        assertThat(r.problems().all()).isEmpty();
+        // before, the key kept its capitals and the lower-case lookup never found it: the default 1s applied
+        assertThat(r.config().orElseThrow().http().limitsFor("api.example.org").interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    https://example.org: {interval: 5s}\n", Map.of()))).containsExactly(
+                "config.yml:4:5: error: http: hosts: 'https://example.org' is not a host name; write it as example.org, without scheme, port or '*.'"
+                        + " (a name covers its subdomains)");
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    '*.example.org': {interval: 5s}\n", Map.of())))
+                .singleElement().asString().contains("'*.example.org' is not a host name");
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    example.org: {interval: 5s}\n    Example.org: {interval: 9s}\n", Map.of())))
+                .containsExactly("config.yml:4:5: error: http: hosts: 'Example.org' is the same host as 'example.org', as host names ignore case; keep one");
+    }
+
+    @Test
+    void anIdOrTypeThatIsNotASingleValueIsSaidSoNotCalledMissing() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                sources:
+                  - id: [hn, lobsters]
+                    type: rss
+                  - id: digest
+                    type: {name: rss}
+                """, Map.of());
+        assertThat(messages(r)).containsExactly(
+                "config.yml:3:9: error: sources[0].id: expected a single value, found a list",
+                "config.yml:6:11: error: sources[digest].type: expected a single value, found a map");
+    }
 }

@@ -151,4 +151,78 @@ class EnvironmentTest {
         assertThat(env.get("A")).contains("1");
         assertThat(problems.all()).isEmpty();
     }
+
+    @Test
+    void aDotEnvValueExpandsReferencesToTheEnvironmentAndToEarlierLines() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                TOKEN=abc
+                URL=https://x/${TOKEN}
+                BARE=$TOKEN/path
+                PASSWORD=pa$word$$1$
+                DATA=${HOME}/data
+                FALLBACK=${NOPE:-fallback}
+                LITERAL='${TOKEN} $TOKEN'
+                DOLLAR=pa$$word
+                BEARER="Bearer ${TOKEN}"
+                OVERRIDDEN=${NOT_SET_ANYWHERE}
+                TOKEN=def
+                AGAIN=${TOKEN}
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of("HOME", "/home/op", "OVERRIDDEN", "from-process"), dotEnv, problems);
+        assertThat(env.dotEnvValues()).containsEntry("URL", "https://x/abc").containsEntry("DATA", "/home/op/data")
+                .containsEntry("FALLBACK", "fallback").containsEntry("LITERAL", "${TOKEN} $TOKEN").containsEntry("DOLLAR", "pa$$word")
+                .containsEntry("BARE", "$TOKEN/path").containsEntry("PASSWORD", "pa$word$$1$")
+                .containsEntry("BEARER", "Bearer abc").containsEntry("AGAIN", "def");
+        assertThat(env.get("OVERRIDDEN")).contains("from-process");
+        assertThat(env.substitute("${URL}", HERE, problems)).isEqualTo("https://x/abc");
+        // the process sets OVERRIDDEN, so what its .env line refers to does not matter
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(".env:11:7: warning: TOKEN is set twice (first at line 1); the last one is used");
+    }
+
+    @Test
+    void aDotEnvReferenceToANameNotSetSetLaterOrInACycleIsNamedWithoutAnyValue() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                A=${B}/sk_live_1
+                B=sk_live_2-${A}
+                URL=https://x/${MISSING}
+                EARLY=${LATE}
+                LATE=sk_live_3
+                SELF=${SELF}:x
+                OPEN=sk_live_4${
+                BAD=${sk_live_5 x}
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                ".env:1:3: error: A: refers to B, which refers back to A (A -> B -> A): a cycle that cannot be expanded; single-quote a value to keep it as written",
+                ".env:3:5: error: URL: refers to MISSING, which is not set in the environment or on an earlier line of .env"
+                        + " (single-quote the value to keep it as written)",
+                ".env:4:7: error: EARLY: refers to LATE, which .env sets only later, at line 5; .env is read top to bottom, so set LATE above EARLY",
+                ".env:6:6: error: SELF: refers to itself, and SELF is not set in the environment or on an earlier line of .env"
+                        + " (single-quote the value to keep it as written)",
+                ".env:7:6: error: OPEN: unclosed '${' (its value is not shown; single-quote the value to keep it as written)",
+                ".env:8:5: error: BAD: '${...}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
+                        + " (its value is not shown; single-quote the value to keep it as written)");
+        assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live"));
+        assertThat(env.dotEnvValues()).containsEntry("A", "/sk_live_1").containsEntry("URL", "https://x/").containsEntry("LATE", "sk_live_3");
+        // a name set earlier may be extended, as in a shell
+        Files.writeString(dotEnv, "OPTS=-a\nOPTS=${OPTS} -b\n");
+        Problems again = new Problems();
+        assertThat(Environment.load(Map.of(), dotEnv, again).dotEnvValues()).containsEntry("OPTS", "-a -b");
+        assertThat(again.all()).extracting(Problem::severity).containsOnly(Problem.Severity.WARNING);
+    }
+
+    @Test
+    void aShellStyleReferenceInConfigIsTakenAsWrittenWithAWarning() {
+        Environment env = Environment.of(Map.of("token", "abc"));
+        Problems problems = new Problems();
+        assertThat(env.substitute("Bot $DISCORD_TOKEN", HERE, problems)).isEqualTo("Bot $DISCORD_TOKEN");
+        assertThat(env.substitute("$token/x", HERE, problems)).isEqualTo("$token/x");
+        // a regular expression's anchor, a price or a lower-case name nobody set is text, without a word
+        assertThat(env.substitute("^senior$|costs $5|a$b", HERE, problems)).isEqualTo("^senior$|costs $5|a$b");
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                "config.yml:3:7: warning: '$DISCORD_TOKEN' is taken as written; a variable is referenced as ${DISCORD_TOKEN} (write $$ for a literal $)",
+                "config.yml:3:7: warning: '$token' is taken as written; a variable is referenced as ${token} (write $$ for a literal $)");
+    }
 }

@@ -144,4 +144,58 @@ class OutboxDispatcherTest {
         new OutboxDispatcher(store, store, Map.of("a", a), clock).flush();
         assertThat(a.sent).hasSize(250);
     }
+
+    /**
+     * An output that shows each post in two parts: it reports the first as a partial, and fails
+     * (nothing more accepted) while {@code tailDown}; a post it has a mark for goes on from it.
+     */
+    static class TwoPartOutput implements Output {
+        final List<String> parts = new ArrayList<>();
+        volatile boolean tailDown = true;
+
+        @Override
+        public CompletableFuture<List<Delivery>> send(List<Post> posts) {
+            throw new AssertionError("the host hands receipts");
+        }
+
+        @Override
+        public CompletableFuture<List<Delivery>> send(List<Post> posts, io.flywheel.api.output.Receipts receipts) {
+            List<Delivery> all = new ArrayList<>();
+            for (Post p : posts) {
+                if (receipts.partial(p.id()).isEmpty()) {
+                    parts.add(p.title() + " head");
+                    receipts.accepted(List.of(), List.of(new io.flywheel.api.output.Partial(p.id(), "head in msg-" + parts.size())));
+                }
+                if (tailDown) {
+                    return CompletableFuture.completedFuture(all);
+                }
+                parts.add(p.title() + " tail");
+                Delivery d = new Delivery(p.id(), "msg-" + parts.size());
+                receipts.accepted(List.of(d), List.of());
+                all.add(d);
+            }
+            return CompletableFuture.completedFuture(all);
+        }
+    }
+
+    @Test
+    void aPostPartlyShownKeepsItsMarkUntilDeliveredAndTheOutputGetsItBack() {
+        TwoPartOutput out = new TwoPartOutput();
+        OutboxDispatcher dispatcher = new OutboxDispatcher(store, store, Map.of("a", out), clock);
+        List<Post> queued = store.pending("a", 2).stream().map(io.flywheel.engine.store.OutboxEntry::post).toList();
+        String first = queued.getFirst().id();
+        assertThat(dispatcher.flush().delivered()).containsEntry("a", 0);
+        assertThat(store.partial("a", first)).hasValue("head in msg-1");
+        assertThat(store.pendingCount("a")).isEqualTo(250);
+
+        out.tailDown = false;
+        assertThat(dispatcher.flush().delivered()).containsEntry("a", 250);
+        String title0 = queued.get(0).title();
+        String title1 = queued.get(1).title();
+        assertThat(out.parts.subList(0, 3)).as("the second flush goes on with the first post's tail").containsExactly(title0 + " head", title0 + " tail",
+                title1 + " head");
+        assertThat(out.parts).hasSize(500).doesNotHaveDuplicates();
+        assertThat(store.partial("a", first)).isEmpty();
+        assertThat(store.messageRef("a", first)).hasValue("msg-2");
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Delivery;
+import io.flywheel.api.output.Partial;
 import io.flywheel.api.output.Post;
 import io.flywheel.testkit.ManualClock;
 import java.nio.file.Path;
@@ -103,6 +104,38 @@ class OutboxTest {
             store.delivered("no-such-output", List.of(new Delivery("x", "y")));
             assertThat(ids(store.pending("discord", 10))).containsExactly(posts.get(0).post().id(), posts.get(2).post().id());
             assertThat(store.pendingCount("discord")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPartlyShownPostKeepsItsMarkAcrossACrashUntilItIsDelivered() {
+        List<Lead> leads = new TestLeads(5).leads(3);
+        List<OutboxEntry> posts = leads.stream().map(l -> post("discord", l)).toList();
+        String first = posts.get(0).post().id();
+        String split = posts.get(1).post().id();
+        MapDbStore store = open();
+        store.write(new WriteBatch(leads, posts, List.of()));
+        // One message delivered the first post and showed the head of the second; then the process died.
+        store.delivered("discord", List.of(new Delivery(first, "msg-1")), List.of(new Partial(split, "text:1990:1:ab:msg-1")));
+        assertThat(store.partial("discord", split)).hasValue("text:1990:1:ab:msg-1");
+        store.abandon();
+
+        MapDbStore reopened = open();
+        assertThat(reopened.partial("discord", split)).as("replayed from the journal").hasValue("text:1990:1:ab:msg-1");
+        assertThat(reopened.partial("console", split)).as("per output").isEmpty();
+        assertThat(ids(reopened.pending("discord", 10))).as("still queued").containsExactly(split, posts.get(2).post().id());
+        // A later part: the newer mark replaces the older one, alone in its change.
+        reopened.delivered("discord", List.of(), List.of(new Partial(split, "text:3980:2:ab:msg-2")));
+        reopened.abandon();
+
+        try (MapDbStore again = open()) {
+            assertThat(again.partial("discord", split)).hasValue("text:3980:2:ab:msg-2");
+            again.delivered("discord", List.of(new Delivery(split, "msg-3")));
+            assertThat(again.partial("discord", split)).as("gone with the post").isEmpty();
+            // A mark arriving for a post already delivered (a late report) is not kept.
+            again.delivered("discord", List.of(), List.of(new Partial(first, "text:10:1:ab:msg-9")));
+            assertThat(again.partial("discord", first)).isEmpty();
+            assertThat(ids(again.pending("discord", 10))).containsExactly(posts.get(2).post().id());
         }
     }
 }

@@ -3,7 +3,9 @@ package io.flywheel.plugins.discord;
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Output;
+import io.flywheel.api.output.Partial;
 import io.flywheel.api.output.Post;
+import io.flywheel.api.output.Receipts;
 import io.flywheel.discord.Backoff;
 import io.flywheel.discord.DiscordJson;
 import io.flywheel.discord.DiscordLimits;
@@ -207,6 +209,11 @@ final class DiscordBot extends ListenerAdapter implements Output {
 
     @Override
     public CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        return send(posts, Receipts.of(onDelivered));
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts, Receipts receipts) {
         JDA connection = jda;
         if (!ready() || connection == null) {
             return CompletableFuture.completedFuture(List.of());
@@ -218,7 +225,7 @@ final class DiscordBot extends ListenerAdapter implements Output {
                 log.warn("Discord: channel {} is unknown or not visible; {} post(s) for it stay queued", channelId, channelPosts.size());
                 return;
             }
-            perChannel.add(sendInOrder(channel, channelPosts, packer.pack(channelPosts), onDelivered));
+            perChannel.add(sendInOrder(channel, channelPosts, receipts));
         });
         return CompletableFuture.allOf(perChannel.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<Delivery> all = new ArrayList<>();
@@ -228,12 +235,12 @@ final class DiscordBot extends ListenerAdapter implements Output {
     }
 
     /**
-     * Sends {@code messages} one after another; completes with the deliveries up to the first
-     * failure. A message Discord refuses for what it says is sent again one post at a time, and
-     * only the post at fault is refused.
+     * Sends {@code posts}, packed, one message after another; completes with the deliveries up to
+     * the first failure. A split post an earlier attempt showed part of goes on from there. A
+     * message Discord refuses for what it says is sent again one post at a time, and only the post
+     * at fault is refused.
      */
-    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, List<PackedMessage> messages,
-            java.util.function.Consumer<List<Delivery>> onDelivered) {
+    private CompletableFuture<List<Delivery>> sendInOrder(GuildMessageChannel channel, List<Post> posts, Receipts receipts) {
         InOrder.Sender sender = (m, batch) -> sendWithRetry(channel, m, batch, 0).handle((message, error) -> {
             if (error == null) {
                 remember(message, m.posts().stream().map(batch::get).toList());
@@ -246,13 +253,23 @@ final class DiscordBot extends ListenerAdapter implements Output {
             log.warn("Discord: posting to #{} failed: {}; the rest of the batch stays queued", channel.getName(), describe(error));
             return new InOrder.Outcome.NotSent();
         });
-        return InOrder.send(posts, messages, sender, now -> {
-            try {
-                onDelivered.accept(now);
-            } catch (RuntimeException e) {
-                log.warn("Discord: the host could not record {} delivery(ies) yet: {}", now.size(), e.getMessage());
+        return InOrder.send(posts, packer, sender, new Receipts() {
+            @Override
+            public void accepted(List<Delivery> deliveries, List<Partial> partials) {
+                try {
+                    receipts.accepted(deliveries, partials);
+                } catch (RuntimeException e) {
+                    log.warn("Discord: the host could not record {} delivery(ies) and {} partly posted post(s) yet: {}", deliveries.size(), partials.size(),
+                            e.getMessage());
+                }
             }
-        }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why));
+
+            @Override
+            public Optional<String> partial(String postId) {
+                return receipts.partial(postId);
+            }
+        }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why),
+                why -> log.warn("Discord: #{}: {}", channel.getName(), why));
     }
 
     private void remember(Message message, List<Post> shown) {

@@ -62,6 +62,7 @@ class DiscordBotEndToEndTest {
     final Clock clock = Clock.systemUTC();
     Packer.Mode mode = Packer.Mode.EMBEDS;
     int bodyChars = 200;
+    Backoff backoff = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3);
     /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
     final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -94,7 +95,7 @@ class DiscordBotEndToEndTest {
             reported.add(e);
             return recorder.record(e);
         };
-        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3));
+        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff);
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
             @Override
@@ -412,6 +413,77 @@ class DiscordBotEndToEndTest {
                 .endsWith("(its first part was posted, in " + fake.channel() + "/" + shown.getFirst().id() + ")"));
         assertThat(store.messageRef("discord", LeadPosts.postId(leads.get(2).key()))).hasValue(fake.channel() + "/" + shown.getLast().id());
         assertThat(events(FeedbackEvent.Type.POSTED)).hasSize(2);
+    }
+
+    /** Three leads, the middle one 3,600 characters of text: its head goes out with the first lead, its tail with the last one. */
+    private List<Lead> storeSplitLeads() {
+        String longBody = String.join(" ", IntStream.range(0, 600).mapToObj(i -> String.format("a%04d", i)).toList());
+        List<Lead> leads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String key = "https://example.org/split/" + i;
+            leads.add(new Lead(key, "src", "hackernews", "split lead " + i, key, i == 1 ? longBody : "Backend role " + i, "Acme", null, null,
+                    Instant.parse("2026-01-05T09:00:00Z").plusSeconds(i), Instant.now(), List.of("backend"), 5));
+        }
+        store.write(new WriteBatch(leads, leads.stream().map(l -> new OutboxEntry("discord", LeadPosts.toPost(l))).toList(), List.of()));
+        return leads;
+    }
+
+    /** The numbered words of the long lead as the channel shows them, in order. */
+    private List<String> splitWordsShown() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("a\\d{4}").matcher(String.join("\n", fake.messages(fake.channel()).stream().map(FakeDiscord.Message::content).toList()));
+        List<String> words = new ArrayList<>();
+        while (m.find()) {
+            words.add(m.group());
+        }
+        return words;
+    }
+
+    /** The message with the long lead's tail fails (no retries here), after the one with its head went through. */
+    private void firstFlushPostsOnlyTheHead() {
+        fake.failNextContaining("a0599", 500, 1);
+        outbox.flush();
+        assertThat(fake.messages(fake.channel())).singleElement().satisfies(m -> assertThat(m.content()).contains("split lead 0", "split lead 1", "a0000")
+                .doesNotContain("a0599"));
+        assertThat(store.pendingCount("discord")).isEqualTo(2);
+    }
+
+    private void nextFlushPostsOnlyTheRest(List<Lead> leads) {
+        outbox.flush();
+        List<FakeDiscord.Message> shown = fake.messages(fake.channel());
+        assertThat(shown).hasSize(2);
+        assertThat(splitWordsShown()).as("every word of the long lead once, in order")
+                .isEqualTo(IntStream.range(0, 600).mapToObj(i -> String.format("a%04d", i)).toList());
+        assertThat(shown.getLast().content()).contains("a0599", "split lead 2").doesNotContain("split lead 0", "split lead 1");
+        assertThat(store.pendingCount("discord")).isZero();
+        assertThat(store.messageRef("discord", LeadPosts.postId(leads.get(1).key()))).hasValue(fake.channel() + "/" + shown.getLast().id());
+        assertThat(events(FeedbackEvent.Type.POSTED)).hasSize(3);
+    }
+
+    @Test
+    void aSplitPostWhoseTailWasNotSentPostsOnlyItsTailOnTheNextFlush() {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
+        startBot("", Map.of());
+        List<Lead> leads = storeSplitLeads();
+        firstFlushPostsOnlyTheHead();
+        nextFlushPostsOnlyTheRest(leads);
+    }
+
+    @Test
+    void aSplitPostWhoseTailWasNotSentPostsOnlyItsTailAfterARestart() throws Exception {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
+        startBot("", Map.of());
+        List<Lead> leads = storeSplitLeads();
+        firstFlushPostsOnlyTheHead();
+        // A new process: the bot, the store over the same file and the outbox all new; only the store knows how far the lead got.
+        bot.close();
+        store.close();
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        startBot("", Map.of());
+        nextFlushPostsOnlyTheRest(leads);
     }
 
     @Test

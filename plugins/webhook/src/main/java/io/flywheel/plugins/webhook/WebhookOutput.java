@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Output;
+import io.flywheel.api.output.Partial;
 import io.flywheel.api.output.Post;
+import io.flywheel.api.output.Receipts;
 import io.flywheel.discord.Backoff;
 import io.flywheel.discord.DiscordJson;
 import io.flywheel.discord.DiscordLimits;
@@ -87,11 +89,16 @@ final class WebhookOutput implements Output {
 
     @Override
     public CompletableFuture<List<Delivery>> send(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) {
+        return send(posts, Receipts.of(onDelivered));
+    }
+
+    @Override
+    public CompletableFuture<List<Delivery>> send(List<Post> posts, Receipts receipts) {
         CompletableFuture<List<Delivery>> result = new CompletableFuture<>();
         Thread.ofVirtual().name("webhook-" + ctx.instanceId()).start(() -> {
             sending.lock();
             try {
-                result.complete(sendAll(posts, onDelivered));
+                result.complete(sendAll(posts, receipts));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.completeExceptionally(e);
@@ -104,7 +111,7 @@ final class WebhookOutput implements Output {
         return result;
     }
 
-    private List<Delivery> sendAll(List<Post> posts, java.util.function.Consumer<List<Delivery>> onDelivered) throws InterruptedException {
+    private List<Delivery> sendAll(List<Post> posts, Receipts receipts) throws InterruptedException {
         InOrder.Sender sender = (m, batch) -> {
             if (gone != null) {
                 return CompletableFuture.completedFuture(new InOrder.Outcome.NotSent());
@@ -119,22 +126,29 @@ final class WebhookOutput implements Output {
         };
         try {
             // The sender answers at once (this thread waits on Discord), so the whole batch runs here.
-            return InOrder.send(posts, packer.pack(posts), sender, now -> report(now, onDelivered),
-                    (n, why) -> log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, n, why)).join();
+            return InOrder.send(posts, packer, sender, new Receipts() {
+                @Override
+                public void accepted(List<Delivery> deliveries, List<Partial> partials) {
+                    try {
+                        receipts.accepted(deliveries, partials);
+                    } catch (RuntimeException e) {
+                        log.warn("Webhook {}: the host could not record {} delivery(ies) and {} partly posted post(s) yet: {}", masked, deliveries.size(),
+                                partials.size(), e.getMessage());
+                    }
+                }
+
+                @Override
+                public Optional<String> partial(String postId) {
+                    return receipts.partial(postId);
+                }
+            }, (n, why) -> log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, n, why),
+                    why -> log.warn("Webhook {}: {}", masked, why)).join();
         } catch (java.util.concurrent.CompletionException e) {
             switch (e.getCause()) {
                 case InterruptedException ie -> throw ie;
                 case RuntimeException re -> throw re; // as it was thrown, not wrapped
                 case null, default -> throw e;
             }
-        }
-    }
-
-    private void report(List<Delivery> now, java.util.function.Consumer<List<Delivery>> onDelivered) {
-        try {
-            onDelivered.accept(now);
-        } catch (RuntimeException e) {
-            log.warn("Webhook {}: the host could not record {} delivery(ies) yet: {}", masked, now.size(), e.getMessage());
         }
     }
 
