@@ -268,14 +268,14 @@ public final class PaperTrader {
                 frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
             }
         }
+        // partitioned, not removed one by one: held has a whole history at a catch-up (removal would be quadratic)
         List<Held> ready = new ArrayList<>();
-        for (var it = held.iterator(); it.hasNext(); ) {
-            Held h = it.next();
-            if (frontier == null || h.bar().time().isBefore(frontier)) {
-                ready.add(h);
-                it.remove();
-            }
+        List<Held> keep = new ArrayList<>();
+        for (Held h : held) {
+            (frontier == null || h.bar().time().isBefore(frontier) ? ready : keep).add(h);
         }
+        held.clear();
+        held.addAll(keep);
         ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market).thenComparing(h -> h.bar().symbol()));
         List<Bar> out = new ArrayList<>(ready.size());
         ready.forEach(h -> out.add(h.bar()));
@@ -609,14 +609,17 @@ public final class PaperTrader {
         if (replayThrough.isEmpty()) {
             return List.of();
         }
-        for (var it = held.iterator(); it.hasNext(); ) {
-            Bar b = it.next().bar();
-            Instant through = replayThrough.get(b.symbol());
-            if (through != null && !b.time().isAfter(through)) {
-                pending.add(b);
-                it.remove();
+        List<Held> keep = new ArrayList<>();
+        for (Held h : held) {
+            Instant through = replayThrough.get(h.bar().symbol());
+            if (through != null && !h.bar().time().isAfter(through)) {
+                pending.add(h.bar());
+            } else {
+                keep.add(h);
             }
         }
+        held.clear();
+        held.addAll(keep);
         // A bar not delivered yet comes after its symbol's last bar delivered, and so after every
         // bar whose place in the order (a late group's: the bar it followed) is no later than that.
         Instant limit = Instant.MAX;
@@ -680,30 +683,63 @@ public final class PaperTrader {
             waiting.clear();
             waiting.addAll(why);
         }
+        Map<String, java.util.NavigableMap<Instant, Segment>> groups = groupsBySymbol();
         Map<Bar, Late> group = new java.util.IdentityHashMap<>();
         for (Bar b : pending) {
-            // the newest group holding a bar: a run that went on without a feed down at restart traded
-            // its bars again, late, in a group of its own, after those of the run before
-            for (Late l : late.reversed()) {
-                Instant[] r = l.ranges().get(b.symbol());
-                if (r != null && !b.time().isBefore(r[0]) && !b.time().isAfter(r[1])) {
-                    group.put(b, l);
-                    break;
-                }
+            var segments = groups.get(b.symbol());
+            var at = segments == null ? null : segments.floorEntry(b.time());
+            if (at != null && !b.time().isAfter(at.getValue().last())) {
+                group.put(b, at.getValue().late());
             }
         }
         Comparator<Bar> order = Comparator.comparing((Bar b) -> group.containsKey(b) ? group.get(b).after() : pos(b))
                 .thenComparingInt(b -> group.containsKey(b) ? group.get(b).seq() : -1).thenComparing(this::pos);
         pending.sort(order);
-        List<Bar> out = new ArrayList<>();
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            Bar b = it.next();
+        int n = 0;
+        while (n < pending.size()) {
+            Bar b = pending.get(n);
             Instant place = group.containsKey(b) ? group.get(b).after().time() : b.time();
             if (place.isAfter(limit)) {
                 break;
             }
-            out.add(b);
-            it.remove();
+            n++;
+        }
+        List<Bar> out = new ArrayList<>(pending.subList(0, n));
+        pending.subList(0, n).clear();
+        return out;
+    }
+
+    /** Bars {@code first} through {@code last} of a symbol are replayed in {@code late}. */
+    private record Segment(Instant last, Late late) {}
+
+    /**
+     * Per symbol, which late group holds each of its bars, as disjoint segments by first bar (a
+     * lookup per bar, not a scan of every group): the newest group holding a bar, since a run that
+     * went on without a feed down at restart traded its bars again, late, in a group of its own,
+     * after those of the run before.
+     */
+    private Map<String, java.util.NavigableMap<Instant, Segment>> groupsBySymbol() {
+        Map<String, java.util.NavigableMap<Instant, Segment>> out = new LinkedHashMap<>();
+        for (Late l : late) { // in seq order: a newer group paints over an older one
+            l.ranges().forEach((symbol, r) -> {
+                var segments = out.computeIfAbsent(symbol, k -> new java.util.TreeMap<>());
+                Instant first = r[0];
+                Instant last = r[1];
+                var before = segments.lowerEntry(first);
+                if (before != null && !before.getValue().last().isBefore(first)) {
+                    segments.put(before.getKey(), new Segment(first.minusNanos(1), before.getValue().late()));
+                    if (before.getValue().last().isAfter(last)) {
+                        segments.put(last.plusNanos(1), before.getValue());
+                    }
+                }
+                for (var inside = segments.subMap(first, true, last, true); !inside.isEmpty(); ) {
+                    var e = inside.pollFirstEntry();
+                    if (e.getValue().last().isAfter(last)) {
+                        segments.put(last.plusNanos(1), e.getValue());
+                    }
+                }
+                segments.put(first, new Segment(last, l));
+            });
         }
         return out;
     }
