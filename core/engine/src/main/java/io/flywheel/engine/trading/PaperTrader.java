@@ -542,6 +542,21 @@ public final class PaperTrader {
      * nothing left to replay, the new bars {@link #release} lets go.
      */
     private PollResult advance() {
+        try {
+            return trade();
+        } catch (RuntimeException | Error e) {
+            // The book may have traded bars whose returns, weights, fills or posts were not all
+            // written (disk full, the store failing): later marks would pass them and nothing would
+            // write them again. The next poll rebuilds the book whole, and its replay writes what
+            // is missing after the marks last saved (what was written is found and not written twice).
+            book = null;
+            caughtUp = false;
+            traded.clear();
+            throw e;
+        }
+    }
+
+    private PollResult trade() {
         collector.reset();
         collector.posting = caughtUp;
         int fed = feed(replayable());
@@ -1090,7 +1105,7 @@ public final class PaperTrader {
                     }
                 }
             } catch (IOException e) {
-                log.error("Cannot append to the fills journal {}: {}", journal, e.toString());
+                throw new UncheckedIOException("cannot append to the fills journal " + journal + ": " + e, e);
             }
         }
     }

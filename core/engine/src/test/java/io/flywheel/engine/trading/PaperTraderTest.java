@@ -119,6 +119,76 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aPollWhoseWritesFailIsFailedAndALaterPollWritesWhatItMissedOnce() throws IOException {
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        boolean[] weightsFail = {false};
+        io.flywheel.engine.feedback.WeightHistory weights = new io.flywheel.engine.feedback.WeightHistory() {
+            @Override
+            public void append(WeightSet set) {
+                if (weightsFail[0]) {
+                    throw new IllegalStateException("the store is full");
+                }
+                store.append(set);
+            }
+
+            @Override
+            public java.util.Optional<WeightSet> latest(WeightSet.Kind kind) {
+                return store.latest(kind);
+            }
+
+            @Override
+            public List<WeightSet> history(WeightSet.Kind kind, Instant from, Instant to) {
+                return store.history(kind, from, to);
+            }
+        };
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
+                List.of("console"), dir.resolve("trading"));
+        PaperTrader trader = new PaperTrader(setup, store, store, weights, clock);
+        trader.poll(null);
+        int day = 300;
+        for (; day < 380; day++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+        // ten days' fills cannot be journaled (here: the journal is a directory for that poll)
+        Path journal = dir.resolve("trading/fills.csv");
+        Path aside = dir.resolve("fills.aside");
+        Files.move(journal, aside);
+        Files.createDirectory(journal);
+        clock.advance(DAY.multipliedBy(10));
+        day += 10;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll("eth")).hasMessageContaining(journal.toString());
+        Files.delete(journal);
+        Files.move(aside, journal);
+        for (int i = 0; i < 20; i++, day++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+        // a poll that closes periods cannot write their weights
+        weightsFail[0] = true;
+        clock.advance(DAY.multipliedBy(10));
+        day += 10;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll("eth")).hasMessageContaining("the store is full");
+        weightsFail[0] = false;
+        for (; day < ETH.size(); day++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+
+        // what was written is what a backtest over the same bars gives: nothing missing, nothing twice
+        BacktestResult backtest = new Backtester(COSTS).run("replay", ETH, entries(),
+                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, trader.start()), null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        Written written = written(store);
+        assertThat(written.journal().subList(1, written.journal().size())).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        assertThat(written.weights()).extracting(WeightSet::time).isEqualTo(backtest.periods().stream().map(PeriodReport::end).toList());
+        assertThat(written.returns()).hasSize(backtest.periods().size() * 3);
+        assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
+        store.close();
+    }
+
     private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
 
     private Written written(MapDbStore store) throws IOException {
