@@ -289,8 +289,8 @@ public final class PaperTrader {
      * with fresh capital and no warm-up.
      */
     private Instant firstFetch(String marketId) {
-        String first = state.getProperty("first." + marketId);
-        return first == null ? null : Instant.parse(first).minusMillis(1);
+        Instant first = instant("first." + marketId, FIRST);
+        return first == null ? null : first.minusMillis(1);
     }
 
     private PollResult catchUp() {
@@ -420,7 +420,7 @@ public final class PaperTrader {
                 continue;
             }
             String key = "first." + e.getKey();
-            Instant first = state.getProperty(key) == null ? null : Instant.parse(state.getProperty(key));
+            Instant first = instant(key, FIRST);
             Instant wanted = first != null ? first : start != null ? start : setup.settings().tradeFrom();
             if (wanted != null && earliest.isAfter(wanted)) {
                 String from = first != null ? "the paper book first replayed it from " + first : "the paper book starts " + wanted;
@@ -650,7 +650,7 @@ public final class PaperTrader {
                 changed |= stopWaiting(e.getKey());
                 continue;
             }
-            String first = state.getProperty("first." + market);
+            Instant first = instant("first." + market, FIRST);
             java.time.Duration d = interval.getOrDefault(market, savedInterval.getOrDefault(market, DEFAULT_INTERVAL));
             Instant since = waitingSince.get(e.getKey());
             if (since == null) {
@@ -682,7 +682,7 @@ public final class PaperTrader {
                 changed = true;
                 continue;
             }
-            Instant safe = delivered != null ? delivered : first != null ? Instant.parse(first).minusNanos(1) : Instant.MIN;
+            Instant safe = delivered != null ? delivered : first != null ? first.minusNanos(1) : Instant.MIN;
             limit = safe.isBefore(limit) ? safe : limit;
             String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
                     + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
@@ -1012,11 +1012,11 @@ public final class PaperTrader {
         boolean taken = false;
         for (String symbol : marketOf.keySet()) {
             String key = reportedThroughKey(symbol);
-            String own = state.getProperty(key);
+            Instant own = instant(key, "the symbol's last bar reported");
             if (own != null) {
-                reportedThrough.put(symbol, Instant.parse(own));
-                expected.put(symbol, Instant.parse(own));
-                replayThrough.put(symbol, Instant.parse(own));
+                reportedThrough.put(symbol, own);
+                expected.put(symbol, own);
+                replayThrough.put(symbol, own);
             } else if (watermark != null) {
                 // replayed as traded, but not waited for: the run before may never have had its bars
                 reportedThrough.put(symbol, watermark);
@@ -1203,7 +1203,7 @@ public final class PaperTrader {
             state.clear();
             s = null;
         }
-        start = s == null ? null : Instant.parse(s);
+        start = instant("start", "when the paper book started");
         for (String key : state.stringPropertyNames()) {
             if (key.startsWith("interval.")) {
                 String value = state.getProperty(key).strip();
@@ -1220,8 +1220,20 @@ public final class PaperTrader {
                 savedInterval.put(key.substring("interval.".length()), d);
             }
         }
-        String w = state.getProperty("reported-through");
-        watermark = w == null ? null : Instant.parse(w);
+        watermark = instant("reported-through", "the newest bar reported");
+    }
+
+    private static final String FIRST = "the market's first bar replayed";
+
+    /** The instant at {@code key} of the state file, or {@code null}; one that cannot be read is an error naming file, key and value. */
+    private Instant instant(String key, String what) {
+        String value = state.getProperty(key);
+        try {
+            return value == null ? null : Instant.parse(value.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value + "' is not " + what
+                    + " (an instant, e.g. 2024-01-31T00:00:00Z)", e);
+        }
     }
 
     private void saveState() {

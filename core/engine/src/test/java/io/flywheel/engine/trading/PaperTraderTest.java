@@ -1260,8 +1260,9 @@ class PaperTraderTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
             "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon",
-            "waiting-since.eth.ETH-USD|soon"})
-    void aLateGroupOrBarIntervalInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
+            "waiting-since.eth.ETH-USD|soon", "start|last tuesday", "reported-through|soon", "reported-through.eth.ETH-USD|2016-10-01",
+            "first.btc|2016"})
+    void aValueInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         java.util.Properties state = new java.util.Properties();
         state.setProperty("start", ETH_400.get(100).time().toString());
