@@ -165,7 +165,9 @@ public final class PaperTrader {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
                 Instant others = last.isEmpty() || awaitsHistory(e.getKey(), last) ? firstFetch(e.getKey()) : earliest(e.getKey());
                 asked.put(e.getKey(), clock.instant());
-                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, others)));
+                List<Bar> bars = fetch(e.getKey(), () -> e.getValue().fetch(last, others));
+                recordFirst(e.getKey(), bars);
+                hold(e.getKey(), bars);
                 failedFeeds.remove(e.getKey());
             }
         }
@@ -185,6 +187,18 @@ public final class PaperTrader {
             }
         }
         return false;
+    }
+
+    /**
+     * Records the first bar of a market that delivered nothing at the catch-up (down at a new
+     * book's first start, or at the restart that added it): a restart fetches it from there, not
+     * from "all there is", which a klines feed serves as its recent bars only, a later window.
+     */
+    private void recordFirst(String marketId, List<Bar> bars) {
+        if (!bars.isEmpty() && state.getProperty("first." + marketId) == null) {
+            state.setProperty("first." + marketId, bars.stream().map(Bar::time).min(Comparator.naturalOrder()).orElseThrow().toString());
+            saveState();
+        }
     }
 
     /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */

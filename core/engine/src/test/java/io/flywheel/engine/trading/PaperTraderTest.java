@@ -897,6 +897,34 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aMarketDownAtTheFirstStartHasItsFirstBarRecordedWhenItIsBackSoARestartRebuildsTheBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        // BTC's feed serves only its last 60 days when asked for everything, as klines do
+        Outage btc = new Outage(new Klines(BTC_400, clock, 60, 10_000));
+        btc.failing = true;
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        assertThat(live.poll(null).failedFeeds()).containsOnlyKeys("btc");
+        btc.failing = false;
+        for (int i = 0; i < 30; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("first.btc");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new Klines(BTC_400, clock, 60, 10_000));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
     private static java.util.Properties properties(Path file) throws IOException {
         java.util.Properties p = new java.util.Properties();
         try (var r = Files.newBufferedReader(file)) {
