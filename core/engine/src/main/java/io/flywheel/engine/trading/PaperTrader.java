@@ -166,8 +166,8 @@ public final class PaperTrader {
                 Instant others = last.isEmpty() || awaitsHistory(e.getKey(), last) ? firstFetch(e.getKey()) : earliest(e.getKey());
                 asked.put(e.getKey(), clock.instant());
                 List<Bar> bars = fetch(e.getKey(), () -> e.getValue().fetch(last, others));
+                hold(e.getKey(), bars); // first: the bars count as fetched, a failed save must not lose them
                 recordFirst(e.getKey(), bars);
-                hold(e.getKey(), bars);
                 failedFeeds.remove(e.getKey());
             }
         }
