@@ -183,7 +183,7 @@ public final class Flywheel implements AutoCloseable {
                 Settings.Trading t = config.trading();
                 var rule = rules.strategyWeightRule();
                 trader = new PaperTrader(new PaperTrader.Setup(trading.specs(), trading.feeds(), trading.book(t.startInstant(), t.minWeight()), trading.costs(),
-                        learning.guard(rule, t.minWeight()), rule::scriptHash, signalOutputs, dataDir.resolve("trading")), store, store, store, clock);
+                        learning.guard(rule, t.minWeight()), rule::scriptHash, signalOutputs, dataDir.resolve("trading"), trading.every()), store, store, store, clock);
             }
             List<String> strategyIds = pre.instances(ComponentKind.STRATEGY).stream().map(BoundInstance::id).toList();
             EngineCommands.Services services = new EngineCommands.Services(store, store, store, weights, engagement, dispatcher,
@@ -300,8 +300,10 @@ public final class Flywheel implements AutoCloseable {
     /** One poll of the paper book ({@code marketId}, or every market); a failure is logged and the next poll tries again. */
     private boolean pollTrading(String marketId) {
         String error = null;
+        Map<String, String> failedFeeds = Map.of();
         try {
             PaperTrader.PollResult r = trader.poll(marketId);
+            failedFeeds = r.failedFeeds();
             if (r.fills() + r.signals() + r.periods() > 0) {
                 log.info("Paper trading{}: {} new bar(s), {} fill(s), {} signal(s), {} period(s) closed", marketId == null ? "" : " on " + marketId, r.bars(),
                         r.fills(), r.signals(), r.periods());
@@ -311,6 +313,12 @@ public final class Flywheel implements AutoCloseable {
             log.error("Paper trading{} failed: {}", marketId == null ? "" : " on " + marketId, error);
         }
         reportTrading(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId, error);
+        // the catch-up went on without a feed that failed: its poll failed all the same, for `flywheel status`
+        failedFeeds.forEach((market, why) -> {
+            String masked = SecretMasker.mask(why);
+            log.error("Paper trading on {} failed: {}", market, masked);
+            reportTrading(market, masked);
+        });
         return error == null;
     }
 

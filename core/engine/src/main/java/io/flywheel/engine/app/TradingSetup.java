@@ -74,7 +74,9 @@ public record TradingSetup(Map<String, MarketFeed> feeds, Map<String, Duration> 
                 make.get(); // fail now, naming the strategy, rather than on the first bar
                 specs.add(new PaperTrader.Spec(b.id(), host.market() != null ? host.market() : onlyMarket, host.symbol(), make));
             }
-            return new TradingSetup(Map.copyOf(feeds), Map.copyOf(every), List.copyOf(specs), config.trading());
+            // in config order: a market's place among the feeds breaks ties in time (the paper book's replay, backtests)
+            return new TradingSetup(java.util.Collections.unmodifiableMap(feeds), java.util.Collections.unmodifiableMap(every), List.copyOf(specs),
+                    config.trading());
         } catch (RuntimeException | LinkageError e) {
             feeds.forEach((id, f) -> close(id, f));
             throw e;

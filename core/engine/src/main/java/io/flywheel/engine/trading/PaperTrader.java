@@ -52,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * symbol whose feed comes back after an outage has its late bars (older than other symbols' bars
  * already traded) reported once; what a crash left written after that (before the state was
  * saved) is found in the feedback log, the weight history and the journal and not written again.
+ * The replay follows the order the book traded bars in: time order, except the late groups (bars
+ * of a market that came back after the others went on without it), which the state file records
+ * before a poll writes anything and the replay puts where they were traded; it waits for a feed
+ * that is down to deliver the bars the book traded, so the rebuilt book is the one the run had,
+ * but, as a live poll waits for a feed, for at most {@link #STALE_INTERVALS} of its bar intervals
+ * from the restart: then it goes on without it (said in {@link #problems()}) and trades its bars
+ * late when they come.
  * Signals found while catching up are journaled and logged but not posted: outputs get news, not history.
  * Because it is the same book a backtest drives, a backtest over the same bars gives the same fills.
  */
@@ -68,9 +75,20 @@ public final class PaperTrader {
      * @param ruleId names the weight rule in force, for the weight history (the script's hash)
      * @param signalOutputs the outputs that receive signal posts
      * @param dir where the state file and the fills journal live
+     * @param every per market, how often it is polled (none: as often as its bars come); a market is
+     *     overdue only after {@link #STALE_INTERVALS} of its bar interval plus that
      */
     public record Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
-            Supplier<String> ruleId, List<String> signalOutputs, Path dir) {}
+            Supplier<String> ruleId, List<String> signalOutputs, Path dir, Map<String, java.time.Duration> every) {
+        public Setup {
+            every = Map.copyOf(every);
+        }
+
+        public Setup(List<Spec> specs, Map<String, MarketFeed> feeds, TradingBook.Settings settings, Backtester.Costs costs, StrategyWeightRule rule,
+                Supplier<String> ruleId, List<String> signalOutputs, Path dir) {
+            this(specs, feeds, settings, costs, rule, ruleId, signalOutputs, dir, Map.of());
+        }
+    }
 
     private final Setup setup;
     private final LeadStore store;
@@ -118,8 +136,21 @@ public final class PaperTrader {
         this.journal = setup.dir().resolve("fills.csv");
     }
 
-    /** What one poll did. */
-    public record PollResult(int bars, int fills, int signals, int periods) {}
+    /**
+     * What one poll did.
+     *
+     * @param failedFeeds per market whose fetch failed in the catch-up (which went on as if it had
+     *     delivered nothing, so the wait for a feed down at restart applies), why: a failed poll
+     */
+    public record PollResult(int bars, int fills, int signals, int periods, Map<String, String> failedFeeds) {
+        public PollResult {
+            failedFeeds = Map.copyOf(failedFeeds);
+        }
+
+        public PollResult(int bars, int fills, int signals, int periods) {
+            this(bars, fills, signals, periods, Map.of());
+        }
+    }
 
     /**
      * Fetches new bars from the market feeds ({@code marketId}, or all when {@code null}) and trades
@@ -132,10 +163,42 @@ public final class PaperTrader {
         for (var e : setup.feeds().entrySet()) {
             if (marketId == null || marketId.equals(e.getKey())) {
                 Map<String, Instant> last = Map.copyOf(lastBar.getOrDefault(e.getKey(), Map.of()));
-                hold(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(last, earliest(e.getKey()))));
+                Instant others = last.isEmpty() || awaitsHistory(e.getKey(), last) ? firstFetch(e.getKey()) : earliest(e.getKey());
+                asked.put(e.getKey(), clock.instant());
+                List<Bar> bars = fetch(e.getKey(), () -> e.getValue().fetch(last, others));
+                hold(e.getKey(), bars); // first: the bars count as fetched, a failed save must not lose them
+                recordFirst(e.getKey(), bars);
+                failedFeeds.remove(e.getKey());
             }
         }
-        return trade(release());
+        return advance();
+    }
+
+    /**
+     * Whether a symbol of {@code marketId} that has delivered nothing in this process is awaited by
+     * the replay or was given up on with no bar: it is fetched from the market's first bar, not after
+     * the other symbols' bars, or its history (bars the book traded, or must trade late) is never fetched.
+     */
+    private boolean awaitsHistory(String marketId, Map<String, Instant> last) {
+        for (var e : marketOf.entrySet()) {
+            if (e.getValue().equals(marketId) && !last.containsKey(e.getKey())
+                    && (expected.containsKey(e.getKey()) || "none".equals(state.getProperty(gaveUpKey(e.getKey()), "").strip()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records the first bar of a market that delivered nothing at the catch-up (down at a new
+     * book's first start, or at the restart that added it): a restart fetches it from there, not
+     * from "all there is", which a klines feed serves as its recent bars only, a later window.
+     */
+    private void recordFirst(String marketId, List<Bar> bars) {
+        if (!bars.isEmpty() && state.getProperty("first." + marketId) == null) {
+            state.setProperty("first." + marketId, bars.stream().map(Bar::time).min(Comparator.naturalOrder()).orElseThrow().toString());
+            saveState();
+        }
     }
 
     /** A bar fetched but not traded yet, with the position of its market among the feeds (ties in time go in that order). */
@@ -143,6 +206,8 @@ public final class PaperTrader {
 
     /** How many of its bar intervals a market may be late before the others stop waiting for it. */
     static final int STALE_INTERVALS = 8;
+    /** The bar interval of a market with fewer than two bars seen (and, at a restart, none saved). */
+    private static final java.time.Duration DEFAULT_INTERVAL = java.time.Duration.ofMinutes(1);
 
     /**
      * Where to fetch a market's symbols that have no bar yet from: its symbol whose last bar is the
@@ -159,10 +224,30 @@ public final class PaperTrader {
         return min;
     }
 
+    /**
+     * Per market, when this process last asked its feed for bars (whether it answered or failed):
+     * the replay gives up on a symbol only once its market was asked after the wait ended, not on
+     * another market's poll while that one has not been asked again.
+     */
+    private final Map<String, Instant> asked = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Fetched bars waiting until no market (or symbol of one) can still deliver an earlier one. */
     private final List<Held> held = new ArrayList<>();
     /** Per market, the shortest time between two of its bars seen: its bar interval. */
     private final Map<String, java.time.Duration> interval = new LinkedHashMap<>();
+    /** Per market, its bar interval as the run before saw it ({@code interval.<market>} in the state file). */
+    private final Map<String, java.time.Duration> savedInterval = new LinkedHashMap<>();
+    /**
+     * When this process first tried to catch up (a catch-up that failed is tried again whole, but
+     * the wait for a feed that is down counts from the first try).
+     */
+    private Instant waitFrom;
+    /**
+     * Per symbol the replay waits for, since when (saved as {@code waiting-since.<market>.<symbol>}
+     * by the first catch-up that found it short, so the wait spans processes: {@code run --once}
+     * from cron, or a daemon restarted before it ends, would otherwise wait anew every time).
+     */
+    private final Map<String, Instant> waitingSince = new LinkedHashMap<>();
 
     private void hold(String marketId, List<Bar> bars) {
         int market = new ArrayList<>(setup.feeds().keySet()).indexOf(marketId);
@@ -176,58 +261,86 @@ public final class PaperTrader {
      * backtest does. A bar is released once every symbol has delivered a bar at least as late, or
      * is known not to have one before it: a symbol whose last bar began at {@code t} has no bar
      * before {@code t} + its market's interval. A symbol whose next bar is overdue by more than
-     * {@link #STALE_INTERVALS} of those intervals (a feed that stopped) holds nothing back; a
-     * market polled less often than its bars come is not overdue that soon.
+     * {@link #STALE_INTERVALS} of those intervals plus its poll interval {@code every} (a feed
+     * that stopped) holds nothing back: a market polled seldom is not overdue before it is polled
+     * again, but holds the others back no longer than that.
      */
     private List<Bar> release() {
         Instant now = clock.instant();
         Instant frontier = null;
         for (String m : setup.feeds().keySet()) {
             // a market (or symbol) that has delivered nothing yet has nothing to wait for
-            java.time.Duration d = interval.getOrDefault(m, java.time.Duration.ofMinutes(1));
+            java.time.Duration d = interval.getOrDefault(m, DEFAULT_INTERVAL);
+            // a market polled less often than its bars come delivers them up to `every` later, not late
+            java.time.Duration every = setup.every().getOrDefault(m, java.time.Duration.ZERO);
+            java.time.Duration overdue = d.multipliedBy(STALE_INTERVALS).plus(every);
             for (Instant last : lastBar.getOrDefault(m, Map.of()).values()) {
                 Instant next = last.plus(d);
-                if (next.plus(d.multipliedBy(STALE_INTERVALS)).isBefore(now)) {
+                if (next.plus(overdue).isBefore(now)) {
                     continue;
                 }
                 frontier = frontier == null || next.isBefore(frontier) ? next : frontier;
             }
         }
+        // partitioned, not removed one by one: held has a whole history at a catch-up (removal would be quadratic)
         List<Held> ready = new ArrayList<>();
-        for (var it = held.iterator(); it.hasNext(); ) {
-            Held h = it.next();
-            if (frontier == null || h.bar().time().isBefore(frontier)) {
-                ready.add(h);
-                it.remove();
-            }
+        List<Held> keep = new ArrayList<>();
+        for (Held h : held) {
+            (frontier == null || h.bar().time().isBefore(frontier) ? ready : keep).add(h);
         }
-        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market));
+        held.clear();
+        held.addAll(keep);
+        ready.sort(Comparator.comparing((Held h) -> h.bar().time()).thenComparingInt(Held::market).thenComparing(h -> h.bar().symbol()));
         List<Bar> out = new ArrayList<>(ready.size());
         ready.forEach(h -> out.add(h.bar()));
         return out;
     }
 
+    /**
+     * Where to fetch a market from that has delivered nothing yet in this process: just before the
+     * first bar the book replayed of it, not "all there is": a feed that serves only its recent bars
+     * when asked for everything (klines' history) would otherwise rebuild a book that starts late,
+     * with fresh capital and no warm-up.
+     */
+    private Instant firstFetch(String marketId) {
+        Instant first = instant("first." + marketId, FIRST);
+        return first == null ? null : first.minusMillis(1);
+    }
+
     private PollResult catchUp() {
         long began = System.nanoTime();
+        if (waitFrom == null) {
+            waitFrom = clock.instant();
+        }
         // A catch-up that a feed failed is tried again whole: what the markets before it fetched
         // would otherwise count as fetched and be dropped, and the book rebuilt without their bars.
-        lastBar.clear();
-        interval.clear();
+        forget();
         loadState();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
+        failedFeeds.clear();
         for (var e : setup.feeds().entrySet()) {
-            // A restart fetches from the first bar the book replayed, not "all there is": a feed
-            // that serves only its recent bars when asked for everything (klines' history) would
-            // otherwise rebuild a book that starts late, with fresh capital and no warm-up.
-            String first = state.getProperty("first." + e.getKey());
-            Instant since = first == null ? null : Instant.parse(first).minusMillis(1);
-            byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
+            Instant since = firstFetch(e.getKey());
+            asked.put(e.getKey(), clock.instant());
+            try {
+                byMarket.put(e.getKey(), fetch(e.getKey(), () -> e.getValue().fetch(since)));
+            } catch (IllegalStateException failed) {
+                // As a feed that delivers nothing: real feeds throw when down, and the book must not
+                // stop for good; the replay waits for it (at most 8 intervals) and the poll is failed.
+                byMarket.put(e.getKey(), List.of());
+                failedFeeds.put(e.getKey(), failed.getMessage());
+                log.warn("Paper book: the catch-up goes on without {} for now: {}", e.getKey(), failed.getMessage());
+            }
         }
         boolean firstRecorded = checkReach(byMarket);
         List<TradingBook.Slot> slots = new ArrayList<>();
         Map<String, String> symbolOwner = new LinkedHashMap<>();
         for (Spec s : setup.specs()) {
-            String symbol = Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
+            String symbol = s.symbol() == null && byMarket.get(s.marketId()).isEmpty() ? savedSymbol(s.marketId()) : null;
+            if (symbol == null && s.symbol() == null && failedFeeds.containsKey(s.marketId())) {
+                // nothing to tell its symbol by (a first run): the catch-up fails, for the feed's reason, and is tried again whole
+                throw new IllegalStateException(failedFeeds.get(s.marketId()));
+            }
+            symbol = symbol != null ? symbol : Markets.symbolFor(s.id(), s.marketId(), s.symbol(), byMarket.get(s.marketId()));
             String owner = symbolOwner.putIfAbsent(symbol, s.marketId());
             if (owner != null && !owner.equals(s.marketId())) {
                 throw new IllegalStateException("markets " + owner + " and " + s.marketId() + " both deliver " + symbol
@@ -236,7 +349,12 @@ public final class PaperTrader {
             slots.add(new TradingBook.Slot(s.id(), symbol, s.strategy().get()));
         }
         marketOf.putAll(symbolOwner);
+        List<String> markets = new ArrayList<>(setup.feeds().keySet());
+        marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
         boolean marked = loadReportedThrough();
+        marked |= loadLate();
+        marked |= loadGaveUp();
+        marked |= loadWaitingSince();
         if (start != null) {
             findWrittenAfterWatermark();
         }
@@ -251,18 +369,53 @@ public final class PaperTrader {
         book = new TradingBook(slots, new TradingBook.Settings(s.capital(), s.rebalance(), s.minWeight(), start),
                 new PaperBroker(setup.costs().feeBps(), setup.costs().slippageBps()), setup.rule(), Map.of(), collector);
         byMarket.forEach(this::hold);
-        collector.posting = false;
-        PollResult r;
-        try {
-            r = trade(release());
-        } finally {
-            collector.posting = true;
-            journaled.clear();
-        }
+        PollResult r = advance();
+        r = new PollResult(r.bars(), r.fills(), r.signals(), r.periods(), failedFeeds);
         log.debug("Caught up on {} bar(s) in {} ms", r.bars(), (System.nanoTime() - began) / 1_000_000);
         log.info("Paper book since {}: equity {} ({}), {} strateg{} on {}, weights {}", start, String.format(Locale.ROOT, "%.2f", book.equity()),
                 BacktestReport.pct(book.equity() / s.capital() - 1), slots.size(), slots.size() == 1 ? "y" : "ies", book.symbols(), rounded(book.weights()));
         return r;
+    }
+
+    /** Per market whose fetch failed in the catch-up and has not succeeded since, why. */
+    private final Map<String, String> failedFeeds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The symbol the run before traded on {@code marketId} (its {@code reported-through.<market>.<symbol>}),
+     * for a strategy without {@code symbol:} whose feed has delivered nothing (down at restart); {@code null}
+     * when there is not exactly one.
+     */
+    private String savedSymbol(String marketId) {
+        String prefix = "reported-through." + marketId + ".";
+        List<String> symbols = state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).map(k -> k.substring(prefix.length())).toList();
+        return symbols.size() == 1 ? symbols.getFirst() : null;
+    }
+
+    /**
+     * Forgets what a catch-up that failed (a feed that could not be reached) had fetched and
+     * loaded, so the next poll tries it again whole: otherwise the markets fetched before the
+     * failure would count their bars as fetched and the book would be rebuilt without them.
+     */
+    private void forget() {
+        state.clear();
+        lastBar.clear();
+        interval.clear();
+        savedInterval.clear();
+        held.clear();
+        marketOf.clear();
+        marketIndex.clear();
+        reportedThrough.clear();
+        replayThrough.clear();
+        expected.clear();
+        late.clear();
+        pending.clear();
+        journaled.clear();
+        tornJournal = false;
+        waiting.clear();
+        waitingSince.clear();
+        lastSeen.clear();
+        traded.clear();
+        highWater = null;
     }
 
     /**
@@ -281,7 +434,7 @@ public final class PaperTrader {
                 continue;
             }
             String key = "first." + e.getKey();
-            Instant first = state.getProperty(key) == null ? null : Instant.parse(state.getProperty(key));
+            Instant first = instant(key, FIRST);
             Instant wanted = first != null ? first : start != null ? start : setup.settings().tradeFrom();
             if (wanted != null && earliest.isAfter(wanted)) {
                 String from = first != null ? "the paper book first replayed it from " + first : "the paper book starts " + wanted;
@@ -303,7 +456,12 @@ public final class PaperTrader {
 
     /** Why the book rebuilt at the last start differs from the one before it, for status; empty when it does not. */
     public List<String> problems() {
-        return List.copyOf(problems);
+        List<String> all = new ArrayList<>(problems);
+        failedFeeds.forEach((m, why) -> all.add("market " + m + ": its feed failed at the restart (" + why + "); the book goes on as if it had delivered nothing"));
+        all.addAll(waiting);
+        // a feed's error may carry a URL with its API key; problems reach the status file and chat
+        all.replaceAll(io.flywheel.engine.log.SecretMasker::mask);
+        return List.copyOf(all);
     }
 
     private static Map<String, String> rounded(Map<String, Double> weights) {
@@ -330,7 +488,8 @@ public final class PaperTrader {
                 }
                 if (previous != null) {
                     java.time.Duration d = java.time.Duration.between(previous, b.time());
-                    interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                    // kept in the state file for a restart whose feed is down: how long to wait for it
+                    state.setProperty("interval." + marketId, interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c).toString());
                 }
                 last.put(b.symbol(), b.time());
                 fresh.add(b);
@@ -341,23 +500,84 @@ public final class PaperTrader {
         }
     }
 
-    private PollResult trade(List<Bar> bars) {
-        bars.sort(Comparator.comparing(Bar::time));
+    /**
+     * Where a bar stands in the order bars are traded when none is late: by time, then by the
+     * position of its market among the feeds, then by symbol.
+     */
+    private record Pos(Instant time, int market, String symbol) implements Comparable<Pos> {
+        private static final Comparator<Pos> ORDER = Comparator.comparing(Pos::time).thenComparingInt(Pos::market).thenComparing(Pos::symbol);
+
+        @Override
+        public int compareTo(Pos o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    private Pos pos(Bar bar) {
+        return new Pos(bar.time(), marketIndex.getOrDefault(bar.symbol(), Integer.MAX_VALUE), bar.symbol());
+    }
+
+    /** Per symbol of the book, the position of its market among the feeds. */
+    private final Map<String, Integer> marketIndex = new LinkedHashMap<>();
+
+    /**
+     * Bars the book traded out of time order, in one poll: per symbol, its bars from {@code first}
+     * through {@code last}, all before {@code after}, the newest bar the book had traded then
+     * (one of a market that went on while this one was overdue). They were traded right after
+     * it, in time order, and after any earlier group traded after it ({@code seq} orders them).
+     */
+    private record Late(int seq, Pos after, Map<String, Instant[]> ranges) {}
+
+    /** Every group of late bars the book traded, from the state file, in {@code seq} order. */
+    private final List<Late> late = new ArrayList<>();
+    /** The newest bar the book traded, in {@link Pos} order: a bar before it is late. */
+    private Pos highWater;
+    /**
+     * Per symbol, its last bar the book traded before this process started (its reported-through, or
+     * the last of a late group saved before a crash): the catch-up replays the bars through it in
+     * the order the book traded them, not as new bars. Emptied once the replay is done.
+     */
+    private final Map<String, Instant> replayThrough = new LinkedHashMap<>();
+    /** Of those, the symbols whose bars the replay still waits for: their feed has not delivered them (yet). */
+    private final Map<String, Instant> expected = new LinkedHashMap<>();
+    /** Bars the book traded before this process started, fetched again, not yet replayed. */
+    private final List<Bar> pending = new ArrayList<>();
+    /** Whether the catch-up is done: until then nothing is posted (history is not news). */
+    private boolean caughtUp;
+    /** Why the replay waits, for {@link #problems()}. */
+    private final List<String> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Trades what can be traded now. First the bars the book traded before this process started,
+     * in the order it traded them: late groups right after the bar they followed, the others by
+     * {@link Pos}; only as far as every symbol's feed has delivered them, so a feed that is down
+     * at restart holds the book (and every market's new bars) where the run before it had that
+     * feed's next bar, for at most {@link #STALE_INTERVALS} of its bar intervals. Then, with
+     * nothing left to replay, the new bars {@link #release} lets go.
+     */
+    private PollResult advance() {
+        try {
+            return trade();
+        } catch (RuntimeException | Error e) {
+            // The book may have traded bars whose returns, weights, fills or posts were not all
+            // written (disk full, the store failing): later marks would pass them and nothing would
+            // write them again. The next poll rebuilds the book whole, and its replay writes what
+            // is missing after the marks last saved (what was written is found and not written twice).
+            book = null;
+            caughtUp = false;
+            traded.clear();
+            throw e;
+        }
+    }
+
+    private PollResult trade() {
         collector.reset();
-        int fed = 0;
-        Map<String, Instant> traded = new LinkedHashMap<>();
-        for (Bar bar : bars) {
-            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
-                continue;
-            }
-            Instant mark = reportedThrough.get(bar.symbol());
-            collector.reporting = mark == null || bar.time().isAfter(mark);
-            book.onBar(bar);
-            lastSeen.put(bar.symbol(), bar.time());
-            if (marketOf.containsKey(bar.symbol())) {
-                traded.put(bar.symbol(), bar.time());
-            }
-            fed++;
+        collector.posting = caughtUp;
+        int fed = feed(replayable());
+        if (pending.isEmpty() && expected.isEmpty()) {
+            List<Bar> fresh = release();
+            recordLate(fresh);
+            fed += feed(fresh);
         }
         flush();
         boolean moved = false;
@@ -373,10 +593,423 @@ public final class PaperTrader {
                 state.setProperty("reported-through", watermark.toString());
             }
         }
+        traded.clear();
         if (moved) {
             saveState();
         }
+        if (!caughtUp && pending.isEmpty() && expected.isEmpty()) {
+            caughtUp = true;
+            replayThrough.clear();
+            journaled.clear();
+        }
         return new PollResult(fed, collector.fillCount, collector.signalCount, collector.periodCount);
+    }
+
+    /** Per symbol of the book, its last bar traded in this poll. */
+    private final Map<String, Instant> traded = new LinkedHashMap<>();
+
+    /** Feeds {@code bars}, in the order given, to the book; returns how many. */
+    private int feed(List<Bar> bars) {
+        int fed = 0;
+        for (Bar bar : bars) {
+            if (book.lastTime() != null && !bar.time().isAfter(lastFor(bar.symbol()))) {
+                continue;
+            }
+            Instant mark = reportedThrough.get(bar.symbol());
+            collector.reporting = mark == null || bar.time().isAfter(mark);
+            book.onBar(bar);
+            lastSeen.put(bar.symbol(), bar.time());
+            if (marketOf.containsKey(bar.symbol())) {
+                traded.put(bar.symbol(), bar.time());
+                Pos p = pos(bar);
+                highWater = highWater == null || p.compareTo(highWater) > 0 ? p : highWater;
+            }
+            fed++;
+        }
+        return fed;
+    }
+
+    /**
+     * Moves the held bars the book traded before this process started to {@link #pending} and
+     * returns those that can be replayed now, in the order the book traded them: every one that
+     * comes before the first bar a symbol's feed has not delivered yet could.
+     */
+    private List<Bar> replayable() {
+        if (replayThrough.isEmpty()) {
+            return List.of();
+        }
+        List<Held> keep = new ArrayList<>();
+        for (Held h : held) {
+            Instant through = replayThrough.get(h.bar().symbol());
+            if (through != null && !h.bar().time().isAfter(through)) {
+                pending.add(h.bar());
+            } else {
+                keep.add(h);
+            }
+        }
+        held.clear();
+        held.addAll(keep);
+        // A bar not delivered yet comes after its symbol's last bar delivered, and so after every
+        // bar whose place in the order (a late group's: the bar it followed) is no later than that.
+        Instant limit = Instant.MAX;
+        List<String> why = new ArrayList<>();
+        Instant now = clock.instant();
+        boolean changed = false;
+        for (var it = expected.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            String market = marketOf.get(e.getKey());
+            Instant delivered = lastBar.getOrDefault(market, Map.of()).get(e.getKey());
+            if (delivered != null && !delivered.isBefore(e.getValue())) {
+                it.remove();
+                changed |= stopWaiting(e.getKey());
+                continue;
+            }
+            Instant first = instant("first." + market, FIRST);
+            java.time.Duration d = interval.getOrDefault(market, savedInterval.getOrDefault(market, DEFAULT_INTERVAL));
+            Instant since = waitingSince.get(e.getKey());
+            if (since == null) {
+                since = waitFrom;
+                waitingSince.put(e.getKey(), since);
+                state.setProperty(waitingSinceKey(e.getKey()), since.toString());
+                changed = true;
+            }
+            Instant until = since.plus(d.multipliedBy(STALE_INTERVALS));
+            Instant lastAsked = asked.get(market);
+            // only once its own feed was asked after the wait ended: a market polled seldom (or whose
+            // catch-up fetch failed, not retried before its next poll) is not given up on unasked
+            if (until.isBefore(now) && lastAsked != null && until.isBefore(lastAsked)) {
+                // As the live rule: a feed more than 8 intervals late holds nothing back; its bars are traded late when they come.
+                it.remove();
+                replayThrough.remove(e.getKey());
+                stopWaiting(e.getKey());
+                String point = delivered != null ? "after " + delivered : first != null ? "from " + first : "from its first bar";
+                String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing" : " only through " + delivered)
+                        + " since the restart; the paper book, which traded it through " + e.getValue() + " before, waited for those bars since "
+                        + since + " (" + STALE_INTERVALS + " bar intervals of " + d + ") and went on without them at " + now + "; it trades "
+                        + e.getKey() + "'s bars late when its feed delivers them, so the book no longer matches what the run before journaled for"
+                        + " the bars " + point;
+                problems.add(problem);
+                log.warn("Paper book: {}", problem);
+                // a restart before it trades again rebuilds this book: without its bars after those
+                state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
+                markReported(e.getKey());
+                changed = true;
+                continue;
+            }
+            Instant safe = delivered != null ? delivered : first != null ? first.minusNanos(1) : Instant.MIN;
+            limit = safe.isBefore(limit) ? safe : limit;
+            String problem = "market " + market + ": its feed has delivered " + e.getKey() + (delivered == null ? " nothing yet" : " only through " + delivered)
+                    + ", but the paper book traded it through " + e.getValue() + " before the restart; the book waits for those bars to rebuild"
+                    + " as it was (every market's new bars wait with it) until " + until + " (" + STALE_INTERVALS + " bar intervals of " + d
+                    + " after it began waiting at " + since + "), then goes on without them at the first poll of " + market + " after that";
+            why.add(problem);
+        }
+        if (changed) {
+            saveState();
+        }
+        if (!why.equals(waiting)) {
+            why.forEach(w -> log.warn("Paper book: {}", w));
+            waiting.clear();
+            waiting.addAll(why);
+        }
+        Map<String, java.util.NavigableMap<Instant, Segment>> groups = groupsBySymbol();
+        Map<Bar, Late> group = new java.util.IdentityHashMap<>();
+        for (Bar b : pending) {
+            var segments = groups.get(b.symbol());
+            var at = segments == null ? null : segments.floorEntry(b.time());
+            if (at != null && !b.time().isAfter(at.getValue().last())) {
+                group.put(b, at.getValue().late());
+            }
+        }
+        Comparator<Bar> order = Comparator.comparing((Bar b) -> group.containsKey(b) ? group.get(b).after() : pos(b))
+                .thenComparingInt(b -> group.containsKey(b) ? group.get(b).seq() : -1).thenComparing(this::pos);
+        pending.sort(order);
+        int n = 0;
+        while (n < pending.size()) {
+            Bar b = pending.get(n);
+            Instant place = group.containsKey(b) ? group.get(b).after().time() : b.time();
+            if (place.isAfter(limit)) {
+                break;
+            }
+            n++;
+        }
+        List<Bar> out = new ArrayList<>(pending.subList(0, n));
+        pending.subList(0, n).clear();
+        return out;
+    }
+
+    /** Bars {@code first} through {@code last} of a symbol are replayed in {@code late}. */
+    private record Segment(Instant last, Late late) {}
+
+    /**
+     * Per symbol, which late group holds each of its bars, as disjoint segments by first bar (a
+     * lookup per bar, not a scan of every group): the newest group holding a bar, since a run that
+     * went on without a feed down at restart traded its bars again, late, in a group of its own,
+     * after those of the run before.
+     */
+    private Map<String, java.util.NavigableMap<Instant, Segment>> groupsBySymbol() {
+        Map<String, java.util.NavigableMap<Instant, Segment>> out = new LinkedHashMap<>();
+        for (Late l : late) { // in seq order: a newer group paints over an older one
+            l.ranges().forEach((symbol, r) -> {
+                var segments = out.computeIfAbsent(symbol, k -> new java.util.TreeMap<>());
+                Instant first = r[0];
+                Instant last = r[1];
+                var before = segments.lowerEntry(first);
+                if (before != null && !before.getValue().last().isBefore(first)) {
+                    segments.put(before.getKey(), new Segment(first.minusNanos(1), before.getValue().late()));
+                    if (before.getValue().last().isAfter(last)) {
+                        segments.put(last.plusNanos(1), before.getValue());
+                    }
+                }
+                for (var inside = segments.subMap(first, true, last, true); !inside.isEmpty(); ) {
+                    var e = inside.pollFirstEntry();
+                    if (e.getValue().last().isAfter(last)) {
+                        segments.put(last.plusNanos(1), e.getValue());
+                    }
+                }
+                segments.put(first, new Segment(last, l));
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Records the bars of {@code fresh} (in {@link Pos} order) that come before the newest bar the
+     * book traded, as a new late group, and saves it before anything of this poll is written: a
+     * crash after the poll's writes replays them where this run trades them. A symbol the book went
+     * on without at restart ({@code gave-up.}) that trades again is no longer held back at a replay.
+     */
+    private void recordLate(List<Bar> fresh) {
+        boolean back = false;
+        for (Bar b : fresh) {
+            back |= marketOf.containsKey(b.symbol()) && state.remove(gaveUpKey(b.symbol())) != null;
+        }
+        Map<String, Instant[]> ranges = new LinkedHashMap<>();
+        for (Bar b : fresh) {
+            if (!marketOf.containsKey(b.symbol())) {
+                continue;
+            }
+            if (highWater == null || pos(b).compareTo(highWater) >= 0) {
+                break;
+            }
+            if (b.time().isAfter(lastFor(b.symbol()))) {
+                ranges.computeIfAbsent(b.symbol(), k -> new Instant[] {b.time(), b.time()})[1] = b.time();
+            }
+        }
+        if (ranges.isEmpty()) {
+            if (back) {
+                saveState();
+            }
+            return;
+        }
+        Late previous = late.isEmpty() ? null : late.getLast();
+        if (previous != null && previous.after().equals(highWater) && after(ranges, previous.ranges())) {
+            // nothing traded since the previous group but its bars: one group, in the order traded (keeps the state file small)
+            Map<String, Instant[]> merged = new LinkedHashMap<>();
+            previous.ranges().forEach((symbol, r) -> merged.put(symbol, r.clone()));
+            ranges.forEach((symbol, r) -> merged.merge(symbol, r, (a, b) -> new Instant[] {a[0], b[1]}));
+            late.set(late.size() - 1, new Late(previous.seq(), previous.after(), merged));
+            merged.forEach((symbol, r) -> state.setProperty("late." + previous.seq() + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+            saveState();
+            return;
+        }
+        int seq = Math.max(lastSeq, late.isEmpty() ? 0 : late.getLast().seq()) + 1;
+        lastSeq = seq;
+        late.add(new Late(seq, highWater, ranges));
+        state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
+        ranges.forEach((symbol, r) -> state.setProperty("late." + seq + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+        saveState();
+    }
+
+    /** Whether every bar of {@code later} comes after every bar of {@code earlier} in {@link Pos} order. */
+    private boolean after(Map<String, Instant[]> later, Map<String, Instant[]> earlier) {
+        Pos last = null;
+        for (var e : earlier.entrySet()) {
+            Pos p = new Pos(e.getValue()[1], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey());
+            last = last == null || p.compareTo(last) > 0 ? p : last;
+        }
+        for (var e : later.entrySet()) {
+            if (last != null && new Pos(e.getValue()[0], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey()).compareTo(last) <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The highest late group number in the state file, kept or not loaded: a new group comes after it. */
+    private int lastSeq;
+
+    /** Whether {@code rest} ({@code <market>.<symbol>} of a state key) names a market in config. */
+    private boolean configured(String rest) {
+        return setup.feeds().keySet().stream().anyMatch(m -> rest.startsWith(m + "."));
+    }
+
+    /**
+     * The late groups from the state file; a symbol no longer in the book has no bars to place, and
+     * a group none of whose symbols' markets is still configured is dropped (one of a configured
+     * market whose strategy was removed stays: added again, its bars are replayed where they were
+     * traded). Returns whether one was dropped, to be saved.
+     */
+    private boolean loadLate() {
+        Map<Integer, Pos> after = new java.util.TreeMap<>();
+        Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        Set<Integer> kept = new java.util.HashSet<>();
+        lastSeq = 0;
+        for (String key : state.stringPropertyNames()) {
+            if (!key.startsWith("late.")) {
+                continue;
+            }
+            int dot = key.indexOf('.', 5);
+            String value = state.getProperty(key).strip();
+            int space = value.indexOf(' ');
+            try {
+                int seq = Integer.parseInt(key.substring(5, dot));
+                String rest = key.substring(dot + 1);
+                lastSeq = Math.max(lastSeq, seq);
+                if (!rest.equals("after") && configured(rest)) {
+                    kept.add(seq);
+                }
+                if (rest.equals("after")) {
+                    String symbol = value.substring(space + 1);
+                    after.put(seq, new Pos(Instant.parse(value.substring(0, space)), marketIndex.getOrDefault(symbol, Integer.MAX_VALUE), symbol));
+                } else if (bySymbolKey.containsKey(rest)) {
+                    ranges.computeIfAbsent(seq, k -> new LinkedHashMap<>())
+                            .put(bySymbolKey.get(rest), new Instant[] {Instant.parse(value.substring(0, space)), Instant.parse(value.substring(space + 1))});
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value + "' is not a late group"
+                        + " (after: '<time> <symbol>'; per symbol: '<first> <last>')", e);
+            }
+        }
+        boolean dropped = false;
+        for (var e : after.entrySet()) {
+            Map<String, Instant[]> r = ranges.getOrDefault(e.getKey(), Map.of());
+            if (r.isEmpty() && kept.contains(e.getKey())) {
+                continue; // none of the book's symbols, but of a configured market: kept, nothing to replay
+            }
+            if (r.isEmpty()) {
+                String prefix = "late." + e.getKey() + ".";
+                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                dropped = true;
+                continue;
+            }
+            late.add(new Late(e.getKey(), e.getValue(), r));
+            r.forEach((symbol, range) -> {
+                replayThrough.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
+                expected.merge(symbol, range[1], (a, b) -> a.isAfter(b) ? a : b);
+            });
+        }
+        return dropped;
+    }
+
+    /**
+     * On giving up on {@code symbol}'s bars: those whose fills the journal holds after its
+     * reported-through (a crash after a poll's writes, before its marks were saved) were reported by
+     * the run before, so raise its reported-through to the newest of them; its bars come back later
+     * as new, and would otherwise be journaled and posted again. Not to the end of a late group
+     * saved before the crash: the crash may have come before its bars were written, and they would
+     * never be reported.
+     */
+    private void markReported(String symbol) {
+        Instant reported = null;
+        for (String line : journaled) {
+            Instant t = symbol.equals(fillSymbol(line)) ? fillTime(line) : null;
+            reported = t != null && (reported == null || t.isAfter(reported)) ? t : reported;
+        }
+        Instant mark = reportedThrough.get(symbol);
+        if (reported != null && (mark == null || reported.isAfter(mark))) {
+            reportedThrough.put(symbol, reported);
+            state.setProperty(reportedThroughKey(symbol), reported.toString());
+        }
+    }
+
+    private String waitingSinceKey(String symbol) {
+        return "waiting-since." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /** Ends the wait for {@code symbol}'s bars (they came, or the book went on without them); returns whether it was saved. */
+    private boolean stopWaiting(String symbol) {
+        waitingSince.remove(symbol);
+        return state.remove(waitingSinceKey(symbol)) != null;
+    }
+
+    /**
+     * Since when the run before waited for a symbol's bars ({@code waiting-since.<market>.<symbol>});
+     * one the replay no longer waits for (the bars came, or it is no longer in the book) is dropped.
+     * Returns whether one was dropped, to be saved.
+     */
+    private boolean loadWaitingSince() {
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        boolean dropped = false;
+        for (String key : state.stringPropertyNames()) {
+            if (!key.startsWith("waiting-since.")) {
+                continue;
+            }
+            String value = state.getProperty(key).strip();
+            Instant since;
+            try {
+                since = Instant.parse(value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                        + "' is not when the book began waiting for the symbol's feed (an instant)", e);
+            }
+            String symbol = bySymbolKey.get(key.substring("waiting-since.".length()));
+            if (symbol != null && expected.containsKey(symbol)) {
+                waitingSince.put(symbol, since);
+            } else {
+                state.remove(key);
+                dropped = true;
+            }
+        }
+        return dropped;
+    }
+
+    private String gaveUpKey(String symbol) {
+        return "gave-up." + marketOf.get(symbol) + "." + symbol;
+    }
+
+    /**
+     * The symbols the run before went on without at its restart and had not traded again since
+     * ({@code gave-up.<market>.<symbol>}: its last bar replayed then, or {@code none}): the replay
+     * covers their bars only through that one, as that run traded them, and waits for no more;
+     * those after come as new bars, traded late. One of a market no longer configured is dropped (one
+     * of a configured market whose strategy was removed stays: added again, it is replayed as the
+     * book went on without it); returns whether one was dropped, to be saved.
+     */
+    private boolean loadGaveUp() {
+        boolean dropped = false;
+        for (String key : state.stringPropertyNames()) {
+            if (key.startsWith("gave-up.") && !configured(key.substring("gave-up.".length()))) {
+                state.remove(key);
+                dropped = true;
+            }
+        }
+        for (String symbol : marketOf.keySet()) {
+            String key = gaveUpKey(symbol);
+            String value = state.getProperty(key);
+            if (value == null) {
+                continue;
+            }
+            value = value.strip();
+            if (value.equals("none")) {
+                replayThrough.remove(symbol);
+                expected.remove(symbol);
+                continue;
+            }
+            Instant through;
+            try {
+                through = Instant.parse(value);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                        + "' is not the last bar replayed before the book went on without it (an instant, or 'none')", e);
+            }
+            replayThrough.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
+            expected.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
+        }
+        return dropped;
     }
 
     private String reportedThroughKey(String symbol) {
@@ -393,11 +1026,15 @@ public final class PaperTrader {
         boolean taken = false;
         for (String symbol : marketOf.keySet()) {
             String key = reportedThroughKey(symbol);
-            String own = state.getProperty(key);
+            Instant own = instant(key, "the symbol's last bar reported");
             if (own != null) {
-                reportedThrough.put(symbol, Instant.parse(own));
+                reportedThrough.put(symbol, own);
+                expected.put(symbol, own);
+                replayThrough.put(symbol, own);
             } else if (watermark != null) {
+                // replayed as traded, but not waited for: the run before may never have had its bars
                 reportedThrough.put(symbol, watermark);
+                replayThrough.put(symbol, watermark);
                 state.setProperty(key, watermark.toString());
                 taken = true;
             }
@@ -482,7 +1119,7 @@ public final class PaperTrader {
                     }
                 }
             } catch (IOException e) {
-                log.error("Cannot append to the fills journal {}: {}", journal, e.toString());
+                throw new UncheckedIOException("cannot append to the fills journal " + journal + ": " + e, e);
             }
         }
     }
@@ -539,8 +1176,8 @@ public final class PaperTrader {
 
         @Override
         public void periodClosed(PeriodReport p) {
-            // Not the closing bar's own mark: a replay may close a period at another symbol's bar
-            // than the run before it did (one whose feed was late then, or is down now).
+            // Not the closing bar's own mark: a replay of a state file without late groups may
+            // close a period at another symbol's bar than the run before it did.
             if (watermark != null && !p.end().isAfter(watermark)) {
                 return;
             }
@@ -580,9 +1217,37 @@ public final class PaperTrader {
             state.clear();
             s = null;
         }
-        start = s == null ? null : Instant.parse(s);
-        String w = state.getProperty("reported-through");
-        watermark = w == null ? null : Instant.parse(w);
+        start = instant("start", "when the paper book started");
+        for (String key : state.stringPropertyNames()) {
+            if (key.startsWith("interval.")) {
+                String value = state.getProperty(key).strip();
+                java.time.Duration d;
+                try {
+                    d = java.time.Duration.parse(value);
+                } catch (RuntimeException e) {
+                    d = null;
+                }
+                if (d == null || d.isNegative() || d.isZero()) {
+                    throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
+                            + "' is not a bar interval (a positive ISO-8601 duration, e.g. PT24H)");
+                }
+                savedInterval.put(key.substring("interval.".length()), d);
+            }
+        }
+        watermark = instant("reported-through", "the newest bar reported");
+    }
+
+    private static final String FIRST = "the market's first bar replayed";
+
+    /** The instant at {@code key} of the state file, or {@code null}; one that cannot be read is an error naming file, key and value. */
+    private Instant instant(String key, String what) {
+        String value = state.getProperty(key);
+        try {
+            return value == null ? null : Instant.parse(value.strip());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value + "' is not " + what
+                    + " (an instant, e.g. 2024-01-31T00:00:00Z)", e);
+        }
     }
 
     private void saveState() {

@@ -106,6 +106,23 @@ class FlywheelTradingTest {
             """;
 
     @Test
+    void theFeedsKeepTheConfiguredOrderTheTieRuleOfThePaperBookDependsOn() throws IOException {
+        List<String> ids = List.of("zeta", "eth", "alpha", "sol", "btc", "mid", "ada", "xrp", "dot", "link", "bnb", "avax");
+        StringBuilder yaml = new StringBuilder("plugins: {dir: plugins}\nkeywords: {java: 1}\nmarkets:\n");
+        ids.forEach(id -> yaml.append("  - id: ").append(id).append("\n    type: test-market\n    every: 1d\n"));
+        yaml.append("strategies:\n  - id: hold\n    type: test-hold\n    market: eth\ntrading:\n  rebalance: 7d\n");
+        Preflight.Result pre = preflight(yaml.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(pre.problems().all()).isEmpty();
+        TradingSetup setup = TradingSetup.of(pre, (kind, id) -> null, Flywheel::createInstance);
+        try {
+            assertThat(List.copyOf(setup.feeds().keySet())).as("a market's place among the feeds breaks ties in time").isEqualTo(ids);
+            assertThat(List.copyOf(setup.every().keySet())).isEqualTo(ids);
+        } finally {
+            setup.close();
+        }
+    }
+
+    @Test
     void marketsArePolledAtTheirIntervalAndSignalsReachTheOutputs() throws IOException {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Preflight.Result pre = preflight(CONFIG, new PrintStream(console, true, StandardCharsets.UTF_8));
@@ -126,6 +143,39 @@ class FlywheelTradingTest {
             List<FeedbackEvent> returns = f.store().events(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Set.of(FeedbackEvent.Type.TRADE_RETURN));
             assertThat(returns).extracting(FeedbackEvent::subject).contains("hold", "dips");
             assertThat(f.store().pendingCount("console")).as("every signal delivered").isZero();
+        }
+    }
+
+    @Test
+    void aMarketDownAtARestartFailsItsPollForFlywheelStatusWhileTheBookIsBuiltWithoutIt() throws IOException {
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            scheduler.advance(DAY);
+            f.stop(Duration.ofSeconds(5));
+        }
+        marketDown.set(true);
+        ManualScheduler restarted = new ManualScheduler(clock);
+        pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, restarted, RandomGenerator.of("L64X128MixRandom"))) {
+            TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
+            f.start();
+            restarted.advance(Duration.ZERO);
+            TradingStatusFile.Status down = file.read().orElseThrow();
+            assertThat(down.book()).as("the book is built, waiting for eth").isPresent();
+            assertThat(down.failing()).isTrue();
+            assertThat(down.polls()).anySatisfy(p -> {
+                assertThat(p.market()).isEqualTo("eth");
+                assertThat(p.error()).contains("HTTP 503 from the exchange");
+            });
+
+            marketDown.set(false);
+            restarted.advance(DAY);
+            TradingStatusFile.Status back = file.read().orElseThrow();
+            assertThat(back.failing()).isFalse();
+            assertThat(back.book().orElseThrow().problems()).isEmpty();
+            f.stop(Duration.ofSeconds(5));
         }
     }
 

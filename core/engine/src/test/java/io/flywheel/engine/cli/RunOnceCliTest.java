@@ -100,5 +100,11 @@ class RunOnceCliTest extends StoreCliTest {
         assertThat(run("run", "--once")).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(FlywheelCli.OK);
         assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("paper trading failed");
         assertThat(run("status")).isEqualTo(FlywheelCli.OK);
+
+        // down again at a later run: the book is rebuilt without it (waiting for it), and the run still fails
+        Files.writeString(config, Files.readString(config).replace("    type: test-market\n", "    type: test-market\n    down: HTTP 503 from the exchange\n"));
+        assertThat(run("run", "--once")).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("paper trading failed on market eth: market eth: HTTP 503 from the exchange");
+        assertThat(run("status")).isEqualTo(FlywheelCli.FAILED);
     }
 }

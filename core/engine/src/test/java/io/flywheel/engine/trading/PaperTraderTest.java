@@ -119,6 +119,76 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aPollWhoseWritesFailIsFailedAndALaterPollWritesWhatItMissedOnce() throws IOException {
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        boolean[] weightsFail = {false};
+        io.flywheel.engine.feedback.WeightHistory weights = new io.flywheel.engine.feedback.WeightHistory() {
+            @Override
+            public void append(WeightSet set) {
+                if (weightsFail[0]) {
+                    throw new IllegalStateException("the store is full");
+                }
+                store.append(set);
+            }
+
+            @Override
+            public java.util.Optional<WeightSet> latest(WeightSet.Kind kind) {
+                return store.latest(kind);
+            }
+
+            @Override
+            public List<WeightSet> history(WeightSet.Kind kind, Instant from, Instant to) {
+                return store.history(kind, from, to);
+            }
+        };
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
+                List.of("console"), dir.resolve("trading"));
+        PaperTrader trader = new PaperTrader(setup, store, store, weights, clock);
+        trader.poll(null);
+        int day = 300;
+        for (; day < 380; day++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+        // ten days' fills cannot be journaled (here: the journal is a directory for that poll)
+        Path journal = dir.resolve("trading/fills.csv");
+        Path aside = dir.resolve("fills.aside");
+        Files.move(journal, aside);
+        Files.createDirectory(journal);
+        clock.advance(DAY.multipliedBy(10));
+        day += 10;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll("eth")).hasMessageContaining(journal.toString());
+        Files.delete(journal);
+        Files.move(aside, journal);
+        for (int i = 0; i < 20; i++, day++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+        // a poll that closes periods cannot write their weights
+        weightsFail[0] = true;
+        clock.advance(DAY.multipliedBy(10));
+        day += 10;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll("eth")).hasMessageContaining("the store is full");
+        weightsFail[0] = false;
+        for (; day < ETH.size(); day++) {
+            clock.advance(DAY);
+            trader.poll("eth");
+        }
+
+        // what was written is what a backtest over the same bars gives: nothing missing, nothing twice
+        BacktestResult backtest = new Backtester(COSTS).run("replay", ETH, entries(),
+                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, trader.start()), null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        Written written = written(store);
+        assertThat(written.journal().subList(1, written.journal().size())).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        assertThat(written.weights()).extracting(WeightSet::time).isEqualTo(backtest.periods().stream().map(PeriodReport::end).toList());
+        assertThat(written.returns()).hasSize(backtest.periods().size() * 3);
+        assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
+        store.close();
+    }
+
     private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
 
     private Written written(MapDbStore store) throws IOException {
@@ -293,6 +363,157 @@ class PaperTraderTest {
     }
 
     @Test
+    void aMarketPolledLessOftenThanNineOfItsBarIntervalsIsNotOverdueAndMakesNoLateGroups() throws IOException {
+        // ETH's daily bars are polled every 10 days (its `every`), BTC's daily: ETH is never late, only polled seldom.
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", new ClosedBars(ETH_400, clock));
+        feeds.put("btc", new ClosedBars(BTC_400, clock));
+        var setup = new PaperTrader.Setup(twoMarkets(), feeds, settings, COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
+                dir.resolve("trading"), Map.of("eth", Duration.ofDays(10), "btc", DAY));
+        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        trader.poll(null);
+        for (int i = 50; i < 420; i++) {
+            clock.advance(DAY);
+            trader.poll("btc");
+            if (i % 10 == 0) {
+                trader.poll("eth");
+            }
+        }
+        trader.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
+
+        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
+        merged.addAll(BTC_400);
+        merged.sort(java.util.Comparator.comparing(Bar::time));
+        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
+        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        store.close();
+    }
+
+    @Test
+    void aLateGroupOfSymbolsNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        store.close();
+        // a group of a market since removed from config.yml
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        p.setProperty("late.7.after", ETH_400.get(155).time() + " BTC-USD");
+        p.setProperty("late.7.sol.SOL-USD", ETH_400.get(140).time() + " " + ETH_400.get(150).time());
+        try (var w = Files.newBufferedWriter(state)) {
+            p.store(w, null);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
+        store.close();
+    }
+
+    @Test
+    void aGaveUpKeyOfAMarketNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        store.close();
+        // given up on at a restart, then its market removed from config.yml (sol), or only its strategy (eth)
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        p.setProperty("gave-up.sol.SOL-USD", "none");
+        p.setProperty("gave-up.eth.SOL-USD", ETH_400.get(140).time().toString());
+        try (var w = Files.newBufferedWriter(state)) {
+            p.store(w, null);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("gave-up.sol.")).contains("gave-up.eth.SOL-USD");
+        store.close();
+    }
+
+    @Test
+    void aSymbolNewToTheBookIsTradedFromItsMarketsFirstBarAndARestartRebuildsThatBook() throws IOException {
+        List<PaperTrader.Spec> ethOnly = List.of(flipAndHold().getFirst());
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader first = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), ethOnly);
+        first.poll(null);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            first.poll(null);
+        }
+        store.close();
+
+        // a strategy on BTC-USD added to config.yml: its history is in the book from BTC's first bar, reported only from now on
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
+        assertThat(live.poll(null).fills()).as("BTC's history is not news").isZero();
+        assertThat(live.book().barCount()).as("every closed bar of both, BTC's from its first")
+                .isEqualTo(java.util.stream.Stream.concat(ETH_400.stream(), BTC_400.stream()).filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count());
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aLateGroupOfAConfiguredMarketWhoseStrategyWasRemovedIsKeptAndReplayedWhenItIsAddedAgain() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        store.close();
+        Path state = dir.resolve("trading/paper.properties");
+        assertThat(properties(state)).containsKey("late.1.eth.ETH-USD");
+
+        // ETH's strategy taken out of config.yml for a restart (market eth still configured), then put back
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader without = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), List.of(flipAndHold().getLast()));
+        without.poll(null);
+        assertThat(properties(state)).containsKey("late.1.eth.ETH-USD");
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(again.poll(null).fills()).isZero();
+        assertThat(BookState.of(again)).isEqualTo(truth);
+        store.close();
+    }
+
+    @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
@@ -321,6 +542,8 @@ class PaperTraderTest {
         private final List<Bar> bars;
         private final ManualClock clock;
         final List<Map<String, Instant>> asked = new java.util.ArrayList<>();
+        /** Symbols the source has no bars of for now. */
+        final Set<String> missing = new java.util.HashSet<>();
 
         TwoSymbols(List<Bar> bars, ManualClock clock) {
             this.bars = bars;
@@ -335,7 +558,7 @@ class PaperTraderTest {
         @Override
         public List<Bar> fetch(Map<String, Instant> since, Instant others) {
             asked.add(since);
-            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> {
+            return bars.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).filter(b -> !missing.contains(b.symbol())).filter(b -> {
                 Instant after = since.getOrDefault(b.symbol(), others);
                 return after == null || b.time().isAfter(after);
             }).toList();
@@ -367,6 +590,99 @@ class PaperTraderTest {
         store.close();
     }
 
+    @Test
+    void aSymbolOfASeveralSymbolMarketMissingAtRestartHasItsHistoryFetchedWhenItIsBack() {
+        List<Bar> both = new java.util.ArrayList<>(ETH_400);
+        both.addAll(BTC_400);
+        both.sort(java.util.Comparator.comparing(Bar::time));
+        ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0));
+        java.util.function.Function<TwoSymbols, PaperTrader> trader = feed -> {
+            var setup = new PaperTrader.Setup(specs, Map.of("pair", feed), new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
+                    () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+            return new PaperTrader(setup, store(), store(), store(), clock);
+        };
+        PaperTrader live = trader.apply(new TwoSymbols(both, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        closeStore();
+
+        // the restart finds the source without BTC-USD; two days later it has it again, with what it missed
+        TwoSymbols feed = new TwoSymbols(both, clock);
+        feed.missing.add("BTC-USD");
+        PaperTrader rebuilt = trader.apply(feed);
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).singleElement().asString().contains("BTC-USD", "waits");
+        for (int i = 0; i < 2; i++) {
+            clock.advance(DAY);
+            rebuilt.poll(null);
+        }
+        feed.missing.clear();
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).isEmpty();
+        long closed = both.stream().filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count();
+        assertThat(rebuilt.book().barCount()).as("every bar of both symbols traded, BTC-USD's missed ones too").isEqualTo(closed);
+        closeStore();
+    }
+
+    /** A market of minute bars: {@code n} of them, each closed a minute after it began. */
+    private record Minutes(int n, Instant from, ManualClock clock) implements MarketFeed {
+        @Override
+        public List<Bar> fetch(Instant since) {
+            List<Bar> out = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Instant t = from.plus(Duration.ofMinutes(i));
+                if (!t.plus(Duration.ofMinutes(1)).isAfter(clock.instant()) && (since == null || t.isAfter(since))) {
+                    double p = 100 + (i % 50);
+                    out.add(new Bar("X-USD", t, p, p + 1, p - 1, p, 1));
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A catch-up holds a whole history: it was quadratic (bars removed one by one from an array
+     * list), 10 s for a first start on these bars and 20 s for a restart; now under one each.
+     */
+    @Test
+    void aStartAndARestartOnAYearOfMinuteBarsCatchUpInLinearTime() {
+        int n = 500_000;
+        Instant from = Instant.parse("2024-01-01T00:00:00Z");
+        ManualClock clock = new ManualClock(from.plus(Duration.ofMinutes(n)));
+        var specs = List.of(new PaperTrader.Spec("hold", "x", "X-USD", () -> h -> 1.0));
+        var settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        java.util.function.Supplier<PaperTrader> make = () -> new PaperTrader(new PaperTrader.Setup(specs, Map.of("x", new Minutes(n, from, clock)), settings,
+                COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading")), store(), store(), store(), clock);
+        for (String run : List.of("first start", "restart")) {
+            PaperTrader trader = make.get();
+            long began = System.nanoTime();
+            trader.poll(null);
+            long ms = (System.nanoTime() - began) / 1_000_000;
+            assertThat(trader.book().barCount()).isEqualTo(n);
+            assertThat(ms).as(run + " of " + n + " bars, ms").isLessThan(4_000);
+        }
+        closeStore();
+    }
+
+    private MapDbStore openStore;
+
+    private MapDbStore store() {
+        if (openStore == null) {
+            openStore = MapDbStore.open(dir.resolve("flywheel.db"));
+        }
+        return openStore;
+    }
+
+    private void closeStore() {
+        openStore.close();
+        openStore = null;
+    }
+
     /**
      * A feed whose source can stop updating: while {@code down} it has no new bars, then it has all it
      * missed; while {@code failing} its requests fail, as when its server cannot be reached.
@@ -375,6 +691,10 @@ class PaperTraderTest {
         private final MarketFeed feed;
         boolean down;
         boolean failing;
+        /** What a failing request says. */
+        String error = "connection refused";
+        /** While set, the source has caught up only through this bar. */
+        Instant through;
 
         Outage(MarketFeed feed) {
             this.feed = feed;
@@ -383,42 +703,10 @@ class PaperTraderTest {
         @Override
         public List<Bar> fetch(Instant since) throws Exception {
             if (failing) {
-                throw new IOException("connection refused");
+                throw new IOException(error);
             }
-            return down ? List.of() : feed.fetch(since);
+            return down ? List.of() : feed.fetch(since).stream().filter(b -> through == null || !b.time().isAfter(through)).toList();
         }
-    }
-
-    private static List<Object> bookOf(PaperTrader trader) {
-        TradingBook b = trader.book();
-        return List.of(b.equity(), b.cash(), Map.copyOf(b.equities()), Map.copyOf(b.weights()), Map.copyOf(b.holdings()), b.barCount());
-    }
-
-    @Test
-    void aCatchUpThatAFeedFailsIsTriedAgainWholeAtTheNextPoll() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        for (int i = 0; i < 20; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
-        List<Object> truth = bookOf(live);
-        Written reported = written(store);
-        store.close();
-
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
-        btc.failing = true;
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc); // eth is fetched first, then btc fails
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll(null)).hasMessageContaining("market btc").hasMessageContaining("connection refused");
-
-        btc.failing = false;
-        assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(bookOf(rebuilt)).as("ETH's bars fetched by the failed catch-up are not lost").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
-        store.close();
     }
 
     /** ETH's strategy changes its mind on every bar: each ETH bar traded is a signal, and a fill at the next open. */
@@ -432,11 +720,20 @@ class PaperTraderTest {
     }
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc) {
+        return lagTrader(clock, store, eth, btc, flipAndHold());
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
+        return lagTrader(clock, store, eth, btc, specs, Map.of());
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs,
+            Map<String, Duration> every) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", eth);
         feeds.put("btc", btc);
-        var setup = new PaperTrader.Setup(flipAndHold(), feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"), every);
         return new PaperTrader(setup, store, store, store, clock);
     }
 
@@ -503,7 +800,7 @@ class PaperTraderTest {
         Written truth = written(store);
         store.close();
 
-        // A restart replays the late bars in time order and reports none of them again.
+        // A restart replays the late bars where the live book traded them and reports none of them again.
         store = MapDbStore.open(dir.resolve("flywheel.db"));
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = second.poll(null);
@@ -523,8 +820,672 @@ class PaperTraderTest {
         store.close();
     }
 
+    /** What a book holds, to compare a rebuilt book with the live one exactly. */
+    private record BookState(double equity, double cash, Map<String, Double> equities, Map<String, Double> weights, Map<String, Double> holdings,
+            Map<String, Double> positions, long bars) {
+        static BookState of(PaperTrader trader) {
+            TradingBook b = trader.book();
+            return new BookState(b.equity(), b.cash(), Map.copyOf(b.equities()), Map.copyOf(b.weights()), Map.copyOf(b.holdings()), Map.copyOf(b.positions()),
+                    b.barCount());
+        }
+    }
+
+    /** ETH down long enough for BTC to go on without it, then back: its late bars are traded after BTC's later ones. */
+    private Instant liveThroughAnOutage(PaperTrader trader, ManualClock clock, Outage eth, MapDbStore store) throws IOException {
+        Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        Instant btcThrough = newestClosed(BTC_400, clock.instant());
+        assertThat(trader.book().lastTime()).as("BTC went on without ETH").isEqualTo(btcThrough);
+        assertThat(written(store).returns()).as("periods BTC closed while ETH was down")
+                .anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
+        eth.down = false;
+        assertThat(trader.poll(null).fills()).as("ETH's late bars").isPositive();
+        return btcThrough;
+    }
+
     @Test
-    void aRestartWhileTheLateMarketIsBackAndTheOtherDownReportsTheLateBarsAndNoPeriodTwice() throws IOException {
+    void lateBarsOfConsecutivePollsWithNothingTradedInBetweenAreOneLateGroupAndARestartRebuildsTheBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        // ETH's source catches up in two steps, polled twice before BTC has a new bar
+        eth.down = false;
+        eth.through = ethBefore.plus(DAY.multipliedBy(5));
+        assertThat(live.poll(null).bars()).isEqualTo(5);
+        eth.through = null;
+        assertThat(live.poll(null).bars()).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        clock.advance(DAY);
+        live.poll(null);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).filteredOn(k -> k.startsWith("late."))
+                .containsExactlyInAnyOrder("late.1.after", "late.1.eth.ETH-USD");
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = rebuilt.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aMarketDownAtTheFirstStartHasItsFirstBarRecordedWhenItIsBackSoARestartRebuildsTheBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        // BTC's feed serves only its last 60 days when asked for everything, as klines do
+        Outage btc = new Outage(new Klines(BTC_400, clock, 60, 10_000));
+        btc.failing = true;
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        assertThat(live.poll(null).failedFeeds()).containsOnlyKeys("btc");
+        btc.failing = false;
+        for (int i = 0; i < 30; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("first.btc");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new Klines(BTC_400, clock, 60, 10_000));
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    private static java.util.Properties properties(Path file) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return p;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "journal written: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aCrashAfterTheLateBarsWereWrittenBeforeTheStateWasSavedWritesNothingTwiceAndRebuildsTheLiveBook(boolean journalWritten) throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        Path journal = dir.resolve("trading/fills.csv");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        java.util.Properties before = properties(state);
+        String journalBefore = Files.readString(journal);
+        // ETH is back when the next poll comes eight days later: its late bars, then both markets' new bars, a period closed by them.
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        PaperTrader.PollResult back = live.poll(null);
+        assertThat(back.fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        assertThat(back.periods()).isPositive();
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        java.util.Properties saved = properties(state);
+        store.close();
+
+        // The crash: the poll's writes are done (the journal's, or not), the marks it moved are not saved.
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        assertThat(crashed).isNotEqualTo(saved);
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+        if (!journalWritten) {
+            Files.writeString(journal, journalBefore);
+        }
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        rebuilt.poll(null);
+        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(properties(state)).isEqualTo(saved);
+        store.close();
+    }
+
+    @Test
+    void aCrashAfterTheLateBarsWereWrittenThenARestartWithThatFeedDownForMoreThanEightIntervalsReportsThemNoMoreWhenItIsBack() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        java.util.Properties before = properties(state);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        assertThat(live.poll(null).fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        Instant ethThrough = newestClosed(ETH_400, clock.instant());
+        java.util.Properties saved = properties(state);
+        int posted = store.pending("console", 10_000).size();
+        store.close();
+
+        // The crash: everything written, the marks the poll moved not saved.
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        assertThat(properties(state).getProperty("reported-through.eth.ETH-USD")).as("ETH's bars the crashed run reported")
+                .isEqualTo(ethThrough.toString());
+        down.down = false;
+        rebuilt.poll(null);
+        List<String> ethFills = journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertThat(ethFills).as("each ETH bar's fill journaled once").doesNotHaveDuplicates();
+        assertThat(store.pending("console", 10_000)).extracting(e -> e.post().id()).doesNotHaveDuplicates();
+        assertThat(store.pending("console", 10_000).subList(posted, store.pending("console", 10_000).size()))
+                .as("posted after the restart: only ETH bars after those the crashed run reported")
+                .noneMatch(e -> e.post().title().contains("ETH-USD") && !e.post().time().isAfter(ethThrough));
+        assertThat(written(store).returns()).doesNotHaveDuplicates();
+        store.close();
+    }
+
+    @Test
+    void aCrashAfterTheLateGroupWasSavedBeforeAnythingWasWrittenThenARestartThatGivesUpReportsThoseBarsWhenTheyCome() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        Path state = dir.resolve("trading/paper.properties");
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        store.close();
+        Path saved = Files.createDirectories(dir.resolve("before-late-poll"));
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.filter(f -> f.getFileName().toString().startsWith("flywheel.db")).toList();
+        }
+        for (Path f : files) {
+            Files.copy(f, saved.resolve(f.getFileName()));
+        }
+        Files.copy(state, saved.resolve("paper.properties"));
+        Files.copy(dir.resolve("trading/fills.csv"), saved.resolve("fills.csv"));
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        live = lagTrader(clock, store, eth);
+        live.poll(null);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        assertThat(live.poll(null).fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
+        Instant ethThrough = newestClosed(ETH_400, clock.instant());
+        java.util.Properties withGroup = properties(state);
+        store.close();
+
+        // The crash: the late group saved, then nothing of the poll written (store, journal and marks as before it).
+        for (Path f : files) {
+            Files.copy(saved.resolve(f.getFileName()), f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.copy(saved.resolve("fills.csv"), dir.resolve("trading/fills.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.util.Properties crashed = properties(saved.resolve("paper.properties"));
+        withGroup.stringPropertyNames().stream().filter(k -> k.startsWith("late.")).forEach(k -> crashed.setProperty(k, withGroup.getProperty(k)));
+        try (var w = Files.newBufferedWriter(state)) {
+            crashed.store(w, null);
+        }
+        assertThat(journal()).noneMatch(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, ethThrough));
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        down.down = false;
+        rebuilt.poll(null);
+        List<String> ethFills = journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).map(l -> l.substring(0, l.indexOf(','))).toList();
+        assertThat(ethFills).as("each ETH bar's fill journaled once").doesNotHaveDuplicates();
+        long lateBars = ETH_400.stream().filter(b -> within(b.time(), ethBefore, ethThrough)).count();
+        assertThat(ethFills.stream().map(Instant::parse).filter(t -> within(t, ethBefore, ethThrough)).count())
+                .as("the late bars no run wrote are journaled when they come, not dropped").isGreaterThanOrEqualTo(lateBars - 1);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        PaperTrader.PollResult waiting = rebuilt.poll(null);
+        assertThat(waiting.fills()).isZero();
+        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.bars());
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "ETH-USD", "waits");
+        clock.advance(Duration.ofHours(1));
+        assertThat(rebuilt.poll(null).bars()).as("still down").isZero();
+
+        down.down = false;
+        PaperTrader.PollResult back = rebuilt.poll(null);
+        assertThat(back.fills()).isZero();
+        assertThat(back.signals()).isZero();
+        assertThat(back.periods()).isZero();
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aRestartAfterTheBookWentOnWithoutADownFeedRebuildsThatBookWithoutWaitingAndTradesTheFeedsBarsLateWhenItIsBack() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader without = lagTrader(clock, store, down);
+        without.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        assertThat(without.poll(null).fills()).as("went on without ETH").isPositive();
+        clock.advance(DAY);
+        without.poll(null);
+        BookState withoutEth = BookState.of(without);
+        Written reported = written(store);
+        store.close();
+
+        // ETH still down: the book that went on without it, at once, and nothing to say
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, down);
+        PaperTrader.PollResult replay = third.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(third.problems()).isEmpty();
+        assertThat(BookState.of(third)).isEqualTo(withoutEth);
+        assertThat(written(store)).isEqualTo(reported);
+
+        // ETH is back: its bars are traded late, those after its mark before the first restart reported once
+        down.down = false;
+        PaperTrader.PollResult back = third.poll(null);
+        Instant ethNow = newestClosed(ETH_400, clock.instant());
+        long news = ETH_400.stream().filter(b -> within(b.time(), lastBefore, ethNow)).count();
+        assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.fills()).isEqualTo(news);
+        assertThat(journal()).doesNotHaveDuplicates()
+                .filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow)).hasSize((int) news);
+        BookState withEth = BookState.of(third);
+        Written reportedWithEth = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader fourth = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(fourth.poll(null).fills()).isZero();
+        assertThat(fourth.problems()).isEmpty();
+        assertThat(BookState.of(fourth)).isEqualTo(withEth);
+        assertThat(written(store)).isEqualTo(reportedWithEth);
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        Written reported = written(store);
+        store.close();
+
+        // ETH is still down: the book waits 8 of ETH's bar intervals (days) from the restart, then goes on without it.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down);
+        Instant restart = clock.instant();
+        rebuilt.poll(null);
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS; i++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll(null).bars()).as("day %d after the restart: waiting", i + 1).isZero();
+        }
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "waits");
+        assertThat(written(store)).isEqualTo(reported);
+        clock.advance(DAY);
+        PaperTrader.PollResult on = rebuilt.poll(null);
+        assertThat(rebuilt.book().lastTime()).as("BTC's bars, replayed and new, traded without ETH's").isEqualTo(newestClosed(BTC_400, clock.instant()));
+        assertThat(on.fills()).as("BTC's new bars").isPositive();
+        List<String> problems = rebuilt.problems();
+        assertThat(problems).singleElement().asString().contains("market eth", "ETH-USD", "since " + restart, "no longer matches what the run before journaled");
+        Written without = written(store);
+        assertThat(without.journal()).startsWith(reported.journal().toArray(String[]::new)).doesNotHaveDuplicates();
+        assertThat(without.journal().subList(reported.journal().size(), without.journal().size())).as("only fills of bars after the restart")
+                .isNotEmpty().allSatisfy(l -> assertThat(Instant.parse(l.substring(0, l.indexOf(',')))).isAfter(lastBefore));
+        assertThat(without.returns()).startsWith(reported.returns().toArray(FeedbackEvent[]::new)).doesNotHaveDuplicates();
+        assertThat(without.weights()).startsWith(reported.weights().toArray(WeightSet[]::new)).doesNotHaveDuplicates();
+        clock.advance(DAY);
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).as("said once, kept for this run").isEqualTo(problems);
+
+        // ETH is back: its bars are traded late, after BTC's; those after its mark before the restart are news, once.
+        down.down = false;
+        PaperTrader.PollResult back = rebuilt.poll(null);
+        Instant ethNow = newestClosed(ETH_400, clock.instant());
+        long news = ETH_400.stream().filter(b -> within(b.time(), lastBefore, ethNow)).count();
+        assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(back.signals()).isEqualTo(news);
+        assertThat(back.fills()).isEqualTo(news);
+        List<String> journal = journal();
+        assertThat(journal).doesNotHaveDuplicates();
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && !Instant.parse(l.substring(0, l.indexOf(','))).isAfter(lastBefore))
+                .as("ETH's bars traded before the restart: not journaled again")
+                .isEqualTo(reported.journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).toList());
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow))
+                .hasSize((int) news);
+        assertThat(rebuilt.poll(null).bars()).isZero();
+        clock.advance(DAY);
+        assertThat(rebuilt.poll(null).fills()).isPositive();
+        BookState secondRun = BookState.of(rebuilt);
+        Written secondReported = written(store);
+        store.close();
+
+        // A restart with both up rebuilds this run's book: ETH's bars where it traded them, late.
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader.PollResult replay = third.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(replay.periods()).isZero();
+        assertThat(third.problems()).isEmpty();
+        assertThat(BookState.of(third)).isEqualTo(secondRun);
+        assertThat(written(store)).isEqualTo(secondReported);
+        store.close();
+    }
+
+    @Test
+    void aBookRunOnceADayByCronGivesUpOnAFeedDownAtEachRunAfterEightIntervalsOfWallTime() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        // `flywheel run --once` from cron: one process a day, ETH's feed down at every one of them.
+        Instant restart = clock.instant();
+        Path state = dir.resolve("trading/paper.properties");
+        for (int day = 0; day <= PaperTrader.STALE_INTERVALS + 1; day++) {
+            store = MapDbStore.open(dir.resolve("flywheel.db"));
+            Outage down = new Outage(new ClosedBars(ETH_400, clock));
+            down.down = true;
+            PaperTrader once = lagTrader(clock, store, down);
+            PaperTrader.PollResult r = once.poll(null);
+            if (day <= PaperTrader.STALE_INTERVALS) {
+                assertThat(r.bars()).as("run on day %d after the restart: waiting", day).isZero();
+                assertThat(once.problems()).singleElement().asString().contains("market eth", "waits", "until " + restart.plus(DAY.multipliedBy(8)));
+                assertThat(properties(state).getProperty("waiting-since.eth.ETH-USD")).isEqualTo(restart.toString());
+            } else {
+                assertThat(r.fills()).as("run on day %d: went on without ETH", day).isPositive();
+                assertThat(once.book().lastTime()).isEqualTo(newestClosed(BTC_400, clock.instant()));
+                assertThat(once.problems()).singleElement().asString().contains("market eth", "since " + restart, "went on without them");
+                assertThat(properties(state)).doesNotContainKey("waiting-since.eth.ETH-USD").containsKey("gave-up.eth.ETH-USD");
+            }
+            store.close();
+            clock.advance(DAY);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"late.1.after|yesterday", "late.1.eth.ETH-USD|2016-10-01T00:00:00Z",
+            "late.one.after|2016-10-01T00:00:00Z BTC-USD", "interval.eth|daily", "interval.eth|PT0S", "gave-up.eth.ETH-USD|soon",
+            "waiting-since.eth.ETH-USD|soon", "start|last tuesday", "reported-through|soon", "reported-through.eth.ETH-USD|2016-10-01",
+            "first.btc|2016"})
+    void aValueInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        java.util.Properties state = new java.util.Properties();
+        state.setProperty("start", ETH_400.get(100).time().toString());
+        state.setProperty(key, value);
+        Files.createDirectories(dir.resolve("trading"));
+        try (var w = Files.newBufferedWriter(dir.resolve("trading/paper.properties"))) {
+            state.store(w, null);
+        }
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll(null))
+                .hasMessageContaining(dir.resolve("trading/paper.properties").toString()).hasMessageContaining(key).hasMessageContaining("'" + value + "'");
+        store.close();
+    }
+
+    @Test
+    void aRestartGivesUpOnASeldomPolledMarketOnlyAfterItsOwnFeedWasAskedAgainAfterTheWait() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        store.close();
+
+        // restart with ETH down; ETH is polled every 10 days (its `every`), BTC daily
+        Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), flipAndHold(), every);
+        assertThat(rebuilt.poll(null).bars()).isZero();
+        for (int day = 1; day < 10; day++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll("btc").bars()).as("day %d: ETH not asked again since the restart, still waited for", day).isZero();
+        }
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "waits", "first poll of eth after that");
+        clock.advance(DAY);
+        down.down = false;
+        assertThat(rebuilt.poll("eth").bars()).isPositive();
+        rebuilt.poll("btc"); // BTC's bar of today, for the comparison below
+        assertThat(rebuilt.problems()).isEmpty();
+        Path state = dir.resolve("trading/paper.properties");
+        assertThat(properties(state).stringPropertyNames()).as("rebuilt as the live book was: no late group of its own")
+                .doesNotContain("late.2.after", "gave-up.eth.ETH-USD");
+        BookState after = BookState.of(rebuilt);
+        store.close();
+
+        // and what it traded then is what a restart with every feed up rebuilds
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold(), every);
+        assertThat(again.poll(null).fills()).isZero();
+        assertThat(BookState.of(again)).isEqualTo(after);
+        store.close();
+    }
+
+    @Test
+    void aRestartGivesUpOnADownMarketAtItsFirstPollAfterTheWait() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        store.close();
+
+        Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), flipAndHold(), every);
+        rebuilt.poll(null);
+        for (int day = 1; day <= 10; day++) {
+            clock.advance(DAY);
+            rebuilt.poll("btc");
+        }
+        assertThat(rebuilt.poll("eth").fills()).as("ETH asked after the wait, still down: the book goes on without it").isPositive();
+        assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "went on without them");
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("gave-up.eth.ETH-USD");
+        store.close();
+    }
+
+    @Test
+    void aFeedErrorInTheProblemsHasItsSecretsMasked() {
+        String key = "sk_live_paperfeed987";
+        io.flywheel.engine.log.SecretMasker.register(key);
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        btc.error = "GET https://api.example.com/klines?symbol=BTCUSD&apikey=" + key + ": 401 Unauthorized";
+        PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        trader.poll(null);
+        assertThat(trader.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "apikey=****", "401")).noneMatch(p -> p.contains(key));
+        assertThat(trader.snapshot().orElseThrow().problems()).noneMatch(p -> p.contains(key));
+        store.close();
+    }
+
+    @Test
+    void aSeldomPolledMarketThatStopsHoldsTheOthersBackForEightIntervalsPlusItsEveryNotEightEverys() {
+        List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("eth", new ClosedBars(ethStops, clock));
+        feeds.put("btc", new ClosedBars(BTC_400, clock));
+        var setup = new PaperTrader.Setup(twoMarkets(), feeds, new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"), Map.of("eth", Duration.ofDays(30), "btc", DAY));
+        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        trader.poll(null);
+        Instant ethNext = ethStops.getLast().time().plus(DAY);
+        Instant bound = ethNext.plus(DAY.multipliedBy(PaperTrader.STALE_INTERVALS)).plus(Duration.ofDays(30));
+        for (int i = 0; clock.instant().isBefore(bound.plus(Duration.ofDays(2))); i++) {
+            clock.advance(DAY);
+            trader.poll("btc");
+            if (i % 30 == 0) {
+                trader.poll("eth");
+            }
+        }
+        assertThat(trader.book().lastTime()).as("BTC flows again once ETH is 8 intervals + its every overdue").isEqualTo(newestClosed(BTC_400, clock.instant()));
+        store.close();
+    }
+
+    @Test
+    void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, store, eth);
+        liveThroughAnOutage(live, clock, eth, store);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        store.close();
+
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
+        PaperTrader.PollResult failed = rebuilt.poll(null);
+        assertThat(failed.failedFeeds()).containsOnlyKeys("btc");
+        assertThat(failed.failedFeeds().get("btc")).contains("market btc", "connection refused");
+        assertThat(failed.fills()).isZero();
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "connection refused"))
+                .anySatisfy(p -> assertThat(p).contains("market btc", "BTC-USD", "waits"));
+
+        btc.failing = false;
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(rebuilt.problems()).isEmpty();
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        store.close();
+    }
+
+    @Test
+    void aFeedThatFailsAtRestartForMoreThanEightIntervalsIsGivenUpOnEvenForAStrategyWithoutSymbol() throws IOException {
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("flip", "eth", "ETH-USD", () -> h -> h.size() % 2 == 0 ? 1.0 : 0.0),
+                new PaperTrader.Spec("hold-btc", "btc", null, () -> h -> 1.0));
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), specs);
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        Instant lastBefore = live.book().lastTime();
+        store.close();
+
+        // BTC's server cannot be reached from the restart on; ETH is polled daily
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        Outage btc = new Outage(new ClosedBars(BTC_400, clock));
+        btc.failing = true;
+        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc, specs);
+        assertThat(rebuilt.poll(null).failedFeeds()).containsOnlyKeys("btc");
+        assertThat(rebuilt.book().symbols()).contains("BTC-USD");
+        for (int i = 0; i < PaperTrader.STALE_INTERVALS; i++) {
+            clock.advance(DAY);
+            assertThat(rebuilt.poll("eth").bars()).as("day %d after the restart: waiting for BTC", i + 1).isZero();
+        }
+        clock.advance(DAY);
+        assertThat(rebuilt.poll("eth").bars()).as("BTC not asked since the wait ended: still waited for").isZero();
+        // BTC's own poll after the wait fails again: now the book goes on without it
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilt.poll("btc")).hasMessageContaining("connection refused");
+        PaperTrader.PollResult on = rebuilt.poll("eth");
+        assertThat(on.fills()).as("went on without BTC: ETH's new bars").isPositive();
+        assertThat(rebuilt.book().lastTime()).isAfter(lastBefore);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "went on without them"))
+                .anySatisfy(p -> assertThat(p).contains("market btc", "connection refused"));
+
+        btc.failing = false;
+        assertThat(rebuilt.poll("btc").bars()).as("BTC's bars, late").isGreaterThan(PaperTrader.STALE_INTERVALS);
+        assertThat(rebuilt.problems()).noneSatisfy(p -> assertThat(p).contains("connection refused"));
+        store.close();
+    }
+
+    @Test
+    void aRestartWithTheOtherMarketDownWaitsForItThenReportsTheLateBarsOnceAndNoPeriodTwice() throws IOException {
         ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
         MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage eth = new Outage(new ClosedBars(ETH_400, clock));
@@ -535,20 +1496,39 @@ class PaperTraderTest {
         assertThat(truth.returns()).as("periods BTC closed while ETH was down").anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
         store.close();
 
-        // The process restarts with ETH back and BTC down: the replay closes those periods at ETH's late bars.
+        // The process restarts with ETH back and BTC down: the book waits for the BTC bars it traded, ETH's late bars with them.
         store = MapDbStore.open(dir.resolve("flywheel.db"));
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.down = true;
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
         PaperTrader.PollResult replay = second.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(second.problems()).singleElement().asString().contains("market btc", "BTC-USD", "nothing yet", "waits");
+
+        // BTC is back: the book is the one before the restart, and ETH's late bars are traded after BTC's, reported once.
+        btc.down = false;
+        PaperTrader.PollResult back = second.poll(null);
         long late = ETH_400.stream().filter(b -> within(b.time(), ethBefore, btcThrough)).count();
-        assertThat(replay.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
-        assertThat(replay.fills()).isEqualTo(late);
+        assertThat(back.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
+        assertThat(back.fills()).isEqualTo(late);
+        assertThat(second.problems()).isEmpty();
         assertThat(journal()).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
                 .hasSize((int) late);
-        assertThat(replay.periods()).as("periods reported before the restart").isZero();
+        assertThat(store.pending("console", 10_000)).noneMatch(e -> e.post().title().contains("ETH-USD") && within(e.post().time(), ethBefore, btcThrough));
+        assertThat(back.periods()).as("periods reported before the restart").isZero();
         assertThat(written(store).returns()).isEqualTo(truth.returns());
         assertThat(written(store).weights()).isEqualTo(truth.weights());
+        BookState live = BookState.of(second);
+        Written reported = written(store);
+        store.close();
+
+        // and a restart with both up rebuilds that book: the late bars where this run traded them
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(third.poll(null).fills()).isZero();
+        assertThat(BookState.of(third)).isEqualTo(live);
+        assertThat(written(store)).isEqualTo(reported);
         store.close();
     }
 
