@@ -119,11 +119,13 @@ public final class Packer {
     /**
      * A piece of text that is never split: a whole block (or the rest of a continued one), or one
      * word of a block too long for a message; {@code at} is where the word starts in its block.
+     * {@code first}: the post starts here; {@code opens}: its block's first unit in this packing,
+     * which follows another block after a blank line, whether it starts the post or continues it.
      */
-    record Unit(int block, String space, String word, boolean first, boolean last, int at) {
+    record Unit(int block, String space, String word, boolean first, boolean last, int at, boolean opens) {
         /** Characters added when this unit follows another in the same message. */
         int joinCost() {
-            return first ? SEPARATOR.length() : space.length();
+            return opens ? SEPARATOR.length() : space.length();
         }
     }
 
@@ -189,12 +191,12 @@ public final class Packer {
             boolean whole = start == 0;
             if (text.length() - start <= max) {
                 // Fits a message: never split, whether the whole block or the rest of one continued.
-                units.add(new Unit(b, "", text.substring(start), whole, true, start));
+                units.add(new Unit(b, "", text.substring(start), whole, true, start, true));
                 continue;
             }
             List<Word> words = words(text, start, max);
             for (int w = 0; w < words.size(); w++) {
-                units.add(new Unit(b, words.get(w).space(), words.get(w).word(), whole && w == 0, w == words.size() - 1, words.get(w).at()));
+                units.add(new Unit(b, words.get(w).space(), words.get(w).word(), whole && w == 0, w == words.size() - 1, words.get(w).at(), w == 0));
             }
         }
         return units;

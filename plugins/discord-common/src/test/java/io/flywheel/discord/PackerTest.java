@@ -213,4 +213,16 @@ class PackerTest {
     private static List<Integer> completed(PackedMessage m) {
         return m.pieces().stream().filter(PackedMessage.Piece::last).map(PackedMessage.Piece::post).toList();
     }
+
+    @Test
+    void aContinuedPostAfterAnotherInOneMessageCountsTheBlankLineBetweenThem() {
+        // the rest of block 1 (10 characters from 11 on) follows block 0 (9): 9 + 2 + 10 = 21, over 20
+        List<String> blocks = List.of("x".repeat(9), "y".repeat(10) + " " + "z".repeat(10));
+        List<PackedMessage> messages = Packer.packText(blocks, new int[] {0, 11}, 20);
+        assertThat(messages).allSatisfy(m -> assertThat(m.content().length()).isLessThanOrEqualTo(20));
+        assertThat(messages).extracting(PackedMessage::content).containsExactly("x".repeat(9), "z".repeat(10));
+        // continued with several words: the first of them also pays for the blank line
+        List<String> long1 = List.of("x".repeat(9), "y".repeat(10) + " " + "z".repeat(10) + " " + "w".repeat(12));
+        assertThat(Packer.packText(long1, new int[] {0, 11}, 20)).allSatisfy(m -> assertThat(m.content().length()).isLessThanOrEqualTo(20));
+    }
 }

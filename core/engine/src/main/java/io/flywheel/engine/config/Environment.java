@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * {@code ${VAR:+alternative}} in config values (the default or alternative may hold references
  * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar). A .env value may refer to the process
  * environment and to earlier .env lines as {@code ${VAR}} too; any other {@code $} in it is a plain
- * dollar (passwords hold them), and a single-quoted value is taken as written.
+ * dollar (passwords hold them), as is a {@code ${} that can be no reference (unclosed, or no name
+ * inside: kept as written with a warning), and a single-quoted value is taken as written.
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -273,11 +274,23 @@ public final class Environment {
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
                 int close = closingBrace(text, i + 2);
                 if (close < 0) {
-                    // a .env value is most likely a secret: never shown
-                    problems.error(where, dotEnv ? "unclosed '${' (its value is not shown; single-quote the value to keep it as written)"
-                            : "unclosed '${' in '" + abbreviate(text) + "'");
+                    if (dotEnv) {
+                        // A password may hold '${' (a .env value was always literal before it could refer to others): it can be no
+                        // reference, so it stays as written; the value is most likely a secret and is never shown.
+                        problems.warning(where, "an unclosed '${' is taken as written (its value is not shown; single-quote the value to say so)");
+                    } else {
+                        problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
+                    }
                     out.append(text, i, text.length());
                     break;
+                }
+                if (dotEnv && !NAME.matcher(referenceName(text.substring(i + 2, close))).matches()) {
+                    // '${' and then no name, as in a password 'a${1x}b': no reference either, so kept as written
+                    problems.warning(where, "a '${...}' that is not a variable reference is taken as written (its value is not shown;"
+                            + " a reference is ${NAME}, ${NAME:-default} or ${NAME:+value}; single-quote the value to say so)");
+                    out.append(text, i, close + 1);
+                    i = close + 1;
+                    continue;
                 }
                 out.append(expand(text.substring(i + 2, close), dotEnv, resolver, where, problems));
                 i = close + 1;
@@ -285,8 +298,13 @@ public final class Environment {
                 int end = nameEnd(text, i + 1);
                 String name = text.substring(i + 1, end);
                 // config.yml reads $NAME as text: `token: $DISCORD_TOKEN` would send those 14 characters as the token
-                if (resolver.lookup(name) != null || UPPER_NAME.matcher(name).matches()) {
+                if (resolver.lookup(name) != null) {
                     problems.warning(where, "'$" + name + "' is taken as written; a variable is referenced as ${" + name + "} (write $$ for a literal $)");
+                } else if (UPPER_NAME.matcher(name).matches() && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+                    // A name nobody set may be the tail of a password written inline (Ab3!$K9QZ2): where, but not what;
+                    // one inside a word (pa$SW0RD) is no reference at all and passes without a word.
+                    problems.warning(where, "a shell-style $NAME at character " + (i + 1) + " of this value is taken as written (it is not shown);"
+                            + " a variable is referenced as ${NAME} (write $$ for a literal $)");
                 }
                 out.append(text, i, end);
                 i = end;
@@ -309,6 +327,13 @@ public final class Environment {
 
     private static boolean isNameStart(char c) {
         return c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+    }
+
+    /** The name part of a reference's expression: before {@code :-} or {@code :+}, else all of it. */
+    private static String referenceName(String expression) {
+        int colon = expression.indexOf(':');
+        boolean op = colon >= 0 && colon + 1 < expression.length() && (expression.charAt(colon + 1) == '-' || expression.charAt(colon + 1) == '+');
+        return op ? expression.substring(0, colon) : expression;
     }
 
     private static String expand(String expression, boolean dotEnv, Resolver resolver, Location where, Problems problems) {

@@ -89,16 +89,21 @@ public final class Settings {
         }
 
         /**
-         * Overrides keyed as {@link #limitsFor} looks them up, lower-case; a key it could never find
-         * ({@code https://example.org}, {@code *.example.org}, {@code host:8080}) or a second spelling of
-         * one host is refused, as it would otherwise be ignored without a word.
+         * Overrides keyed as {@link #limitsFor} looks them up, lower-case, without a trailing dot, an
+         * IPv6 address in brackets; a key it could never find ({@code https://example.org},
+         * {@code *.example.org}, {@code host:8080}) or a second spelling of one host is refused, as it
+         * would otherwise be ignored without a word. Names with {@code _} (a compose service,
+         * {@code my_api}) and IPv6 literals ({@code [::1]}) are hosts: overrides for them applied before.
          */
         private static java.util.Map<String, Host> hostsByName(java.util.Map<String, Host> hosts) {
             java.util.Map<String, Host> byName = new java.util.LinkedHashMap<>();
             java.util.Map<String, String> writtenAs = new java.util.HashMap<>();
             for (var e : (hosts == null ? java.util.Map.<String, Host>of() : hosts).entrySet()) {
-                String name = e.getKey().strip().toLowerCase(java.util.Locale.ROOT);
-                if (!name.matches("[\\p{L}\\p{N}]([\\p{L}\\p{N}.-]*[\\p{L}\\p{N}])?")) {
+                String name = hostName(e.getKey().strip());
+                if (name.matches("[0-9a-f]*:[0-9a-f.:]*:[0-9a-f.:]*")) {
+                    name = "[" + name + "]"; // an IPv6 address written bare: the URI's host has it in brackets
+                }
+                if (!name.matches("[\\p{L}\\p{N}_]([\\p{L}\\p{N}_.-]*[\\p{L}\\p{N}_])?|\\[[0-9a-f:.]+]")) {
                     throw new IllegalArgumentException("hosts: '" + e.getKey() + "' is not a host name; write it as example.org, without scheme,"
                             + " port or '*.' (a name covers its subdomains)");
                 }
@@ -111,6 +116,12 @@ public final class Settings {
             return java.util.Map.copyOf(byName);
         }
 
+        /** {@code host} as overrides are keyed: lower-case, without the trailing dot of a fully qualified name ({@code example.org.}). */
+        private static String hostName(String host) {
+            String h = host.toLowerCase(java.util.Locale.ROOT);
+            return h.length() > 1 && h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        }
+
         /** Defaults for everything. */
         public static Http defaults() {
             return new Http(null, null, null, null, null, null, null, null, null);
@@ -118,7 +129,7 @@ public final class Settings {
 
         /** The limits for {@code host}: the override for it or a parent domain, else the defaults. */
         public Host limitsFor(String host) {
-            String h = host.toLowerCase(java.util.Locale.ROOT);
+            String h = hostName(host);
             while (true) {
                 Host o = hosts.get(h);
                 if (o != null) {

@@ -61,7 +61,22 @@ final class HostGate {
     }
 
     private State state(URI uri) {
-        return hosts.computeIfAbsent(key(uri), k -> new State(settings.limitsFor(uri.getHost() == null ? k : uri.getHost())));
+        return hosts.computeIfAbsent(key(uri), k -> new State(settings.limitsFor(host(uri))));
+    }
+
+    /**
+     * The host whose limits apply to {@code uri}. A name with {@code _} (a compose service,
+     * {@code http://my_api:8080/}) is no host to {@link URI}: it is taken from the authority,
+     * without user and port, so {@code http.hosts: {my_api: ...}} applies to it on any port.
+     */
+    static String host(URI uri) {
+        if (uri.getHost() != null) {
+            return uri.getHost();
+        }
+        String a = String.valueOf(uri.getAuthority());
+        a = a.substring(a.lastIndexOf('@') + 1);
+        int colon = a.lastIndexOf(':');
+        return colon > 0 && !a.endsWith("]") ? a.substring(0, colon) : a;
     }
 
     /** Waits for this host's turn; close the permit when the response has been read. */

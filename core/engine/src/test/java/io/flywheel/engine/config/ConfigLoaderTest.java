@@ -483,6 +483,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hostOverridesThatAppliedBeforeStillLoadAndApply() throws Exception {
+        var r = load("""
+                keywords: {java: 1}
+                http:
+                  hosts:
+                    my_api: {interval: 5s}
+                    '[::1]': {interval: 6s}
+                    'fe80::2': {interval: 7s}
+                    example.net.: {interval: 8s}
+                """, Map.of());
+        assertThat(messages(r)).isEmpty();
+        Settings.Http http = r.config().orElseThrow().http();
+        // a compose service's name has '_': before this check, its key found requests to it (HostPolitenessTest: on any port)
+        assertThat(http.limitsFor("my_api").interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(http.limitsFor(java.net.URI.create("http://[::1]:8080/").getHost()).interval()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(http.limitsFor("[fe80::2]").interval()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(http.limitsFor("jobs.example.net").interval()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(http.limitsFor("example.net.").interval()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(messages(load("keywords: {java: 1}\nhttp:\n  hosts:\n    example.org:8080: {interval: 5s}\n", Map.of())))
+                .singleElement().asString().contains("'example.org:8080' is not a host name");
+    }
+
+    @Test
     void anIdOrTypeThatIsNotASingleValueIsSaidSoNotCalledMissing() throws Exception {
         var r = load("""
                 keywords: {java: 1}

@@ -201,11 +201,12 @@ class EnvironmentTest {
                 ".env:4:7: error: EARLY: refers to LATE, which .env sets only later, at line 5; .env is read top to bottom, so set LATE above EARLY",
                 ".env:6:6: error: SELF: refers to itself, and SELF is not set in the environment or on an earlier line of .env"
                         + " (single-quote the value to keep it as written)",
-                ".env:7:6: error: OPEN: unclosed '${' (its value is not shown; single-quote the value to keep it as written)",
-                ".env:8:5: error: BAD: '${...}' is not a variable reference: use ${NAME}, ${NAME:-default} or ${NAME:+value}"
-                        + " (its value is not shown; single-quote the value to keep it as written)");
+                ".env:7:6: warning: OPEN: an unclosed '${' is taken as written (its value is not shown; single-quote the value to say so)",
+                ".env:8:5: warning: BAD: a '${...}' that is not a variable reference is taken as written (its value is not shown;"
+                        + " a reference is ${NAME}, ${NAME:-default} or ${NAME:+value}; single-quote the value to say so)");
         assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live"));
-        assertThat(env.dotEnvValues()).containsEntry("A", "/sk_live_1").containsEntry("URL", "https://x/").containsEntry("LATE", "sk_live_3");
+        assertThat(env.dotEnvValues()).containsEntry("A", "/sk_live_1").containsEntry("URL", "https://x/").containsEntry("LATE", "sk_live_3")
+                .containsEntry("OPEN", "sk_live_4${").containsEntry("BAD", "${sk_live_5 x}");
         // a name set earlier may be extended, as in a shell
         Files.writeString(dotEnv, "OPTS=-a\nOPTS=${OPTS} -b\n");
         Problems again = new Problems();
@@ -221,8 +222,38 @@ class EnvironmentTest {
         assertThat(env.substitute("$token/x", HERE, problems)).isEqualTo("$token/x");
         // a regular expression's anchor, a price or a lower-case name nobody set is text, without a word
         assertThat(env.substitute("^senior$|costs $5|a$b", HERE, problems)).isEqualTo("^senior$|costs $5|a$b");
-        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
-                "config.yml:3:7: warning: '$DISCORD_TOKEN' is taken as written; a variable is referenced as ${DISCORD_TOKEN} (write $$ for a literal $)",
+        assertThat(problems.all()).extracting(Problem::toString).containsExactlyInAnyOrder(
+                "config.yml:3:7: warning: a shell-style $NAME at character 5 of this value is taken as written (it is not shown);"
+                        + " a variable is referenced as ${NAME} (write $$ for a literal $)",
                 "config.yml:3:7: warning: '$token' is taken as written; a variable is referenced as ${token} (write $$ for a literal $)");
+    }
+
+    @Test
+    void aPasswordWrittenInlineInConfigIsNeverPartlyShownByTheShellStyleWarning() {
+        Environment env = Environment.of(Map.of("PATH", "/usr/bin"));
+        Problems problems = new Problems();
+        // a '$' inside a word is no reference: no warning at all
+        assertThat(env.substitute("Ab3$K9QZ2", HERE, problems)).isEqualTo("Ab3$K9QZ2");
+        assertThat(problems.all()).isEmpty();
+        // after a symbol it may be meant as one: the warning says where, not what
+        assertThat(env.substitute("Ab3!$K9QZ2", HERE, problems)).isEqualTo("Ab3!$K9QZ2");
+        assertThat(problems.all()).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
+            assertThat(p.message()).contains("character 5").doesNotContain("K9QZ2");
+        });
+        // a name the environment sets is a variable's name, not a secret: named
+        Problems set = new Problems();
+        env.substitute("x$PATH", HERE, set);
+        assertThat(set.all()).extracting(Problem::message).singleElement().asString().contains("'$PATH'");
+    }
+
+    @Test
+    void aDotEnvValueWithADollarBraceThatCanBeNoReferenceLoadsAsWrittenAsItDidBefore() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), "PASSWORD=k3${q\nSECRET=\"a${1x}b\"\nEMPTY=x${}y\n".translateEscapes());
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(problems.hasErrors()).isFalse();
+        assertThat(problems.all()).hasSize(3).allSatisfy(p -> assertThat(p.message()).doesNotContain("k3").doesNotContain("1x"));
+        assertThat(env.dotEnvValues()).containsEntry("PASSWORD", "k3${q").containsEntry("SECRET", "a${1x}b").containsEntry("EMPTY", "x${}y");
     }
 }

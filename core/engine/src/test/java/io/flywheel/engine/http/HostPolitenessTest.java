@@ -219,6 +219,17 @@ class HostPolitenessTest {
     }
 
     @Test
+    void aHostNameWithAnUnderscoreGetsItsOverrideOnAnyPort() {
+        // java.net.URI gives no host for my_api (a compose service): the name comes from the authority
+        assertThat(HostGate.host(URI.create("http://user@my_api:8080/x"))).isEqualTo("my_api");
+        assertThat(HostGate.host(URI.create("http://my_api/x"))).isEqualTo("my_api");
+        assertThat(HostGate.host(URI.create("http://[::1]:8080/x"))).isEqualTo("[::1]");
+        Settings.Http s = new Settings.Http(null, null, null, null, 1, Duration.ofSeconds(1), null, null,
+                Map.of("my_api", new Settings.Host(3, Duration.ofSeconds(4))));
+        assertThat(s.limitsFor(HostGate.host(URI.create("http://my_api:8080/x")))).isEqualTo(new Settings.Host(3, Duration.ofSeconds(4)));
+    }
+
+    @Test
     void politenessKeyIgnoresDefaultPortsButSeparatesLocalServers() {
         assertThat(HostGate.key(URI.create("http://Example.org/a"))).isEqualTo("example.org");
         assertThat(HostGate.key(URI.create("https://example.org:443/a"))).isEqualTo("example.org");

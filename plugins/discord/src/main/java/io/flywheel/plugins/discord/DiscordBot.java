@@ -298,7 +298,16 @@ final class DiscordBot extends ListenerAdapter implements Output {
 
             @Override
             public Optional<String> partial(String postId) {
-                return receipts.partial(postId);
+                Optional<String> mark = receipts.partial(postId);
+                // Its head is in the channel the post went to then: routed elsewhere since, the rest alone would make no sense there.
+                Optional<String> elsewhere = mark.flatMap(io.flywheel.discord.Shown::parse).map(io.flywheel.discord.Shown::lastRef)
+                        .filter(ref -> !ref.startsWith(channel.getId() + "/"));
+                if (elsewhere.isPresent()) {
+                    log.warn("Discord: post {} was partly posted in another channel before ({}); it goes to #{} now, so it is sent whole there", postId,
+                            elsewhere.get(), channel.getName());
+                    return Optional.empty();
+                }
+                return mark;
             }
         }, (n, why) -> log.warn("Discord: a message of {} posts to #{} was refused ({}); sending them one at a time", n, channel.getName(), why),
                 why -> log.warn("Discord: #{}: {}", channel.getName(), why));

@@ -649,6 +649,26 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aSplitPostRoutedToAnotherChannelSinceItsHeadWasPostedIsSentWholeThere() throws Exception {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
+        startBot("", Map.of());
+        List<Lead> leads = storeSplitLeads();
+        firstFlushPostsOnlyTheHead();
+        // The operator routes the platform to another channel and restarts: the tail alone there would start mid-sentence.
+        bot.close();
+        String second = fake.addChannel("moved");
+        startBot("", Map.of("hackernews", second));
+        outbox.flush();
+        assertThat(store.pendingCount("discord")).isZero();
+        assertThat(fake.messages(fake.channel())).hasSize(1);
+        String there = String.join("\n", fake.messages(second).stream().map(FakeDiscord.Message::content).toList());
+        assertThat(there).contains("split lead 1", "a0000", "a0599", "split lead 2").doesNotContain("split lead 0");
+        assertThat(store.messageRef("discord", LeadPosts.postId(leads.get(1).key()))).hasValueSatisfying(ref -> assertThat(ref).startsWith(second + "/"));
+    }
+
+    @Test
     void aPostTooLongForOneTextMessageIsPostedWholeAndItsClicksCountAfterARestart() throws Exception {
         mode = Packer.Mode.TEXT;
         bodyChars = 4096;

@@ -40,6 +40,9 @@ import org.slf4j.Logger;
 final class WebhookOutput implements Output {
     static final int MAX_RATE_LIMITED = 20;
     private static final Pattern TOKEN = Pattern.compile("(/webhooks/\\d+/)[\\w-]+");
+    private static final Pattern WEBHOOK_ID = Pattern.compile("/webhooks/(\\d+)/");
+    /** A partial mark as this output keeps it: {@code at:<webhook id>[/<thread id>] <Shown mark>}. */
+    private static final String AT = "at:";
 
     private final WebhookOutputFactory.Config config;
     private final PluginContext ctx;
@@ -49,6 +52,11 @@ final class WebhookOutput implements Output {
     private final HttpClient http;
     private final URI endpoint;
     private final String masked;
+    /**
+     * Where this output posts, for partial marks: the webhook's id (a new token for the same webhook
+     * is the same place) and thread; the masked URL when it names no webhook id.
+     */
+    private final String destination;
     private final ReentrantLock sending = new ReentrantLock();
     private volatile String gone;
     private volatile String problem;
@@ -65,6 +73,8 @@ final class WebhookOutput implements Output {
         String base = config.url().toString().replaceAll("/$", "");
         this.endpoint = URI.create(base + "?wait=true" + (config.threadId().isEmpty() ? "" : "&thread_id=" + config.threadId()));
         this.masked = mask(base);
+        java.util.regex.Matcher id = WEBHOOK_ID.matcher(base);
+        this.destination = (id.find() ? id.group(1) : masked.replace(' ', '+')) + (config.threadId().isEmpty() ? "" : "/" + config.threadId());
     }
 
     /** {@code url} with the webhook token replaced by {@code ****}. */
@@ -130,7 +140,7 @@ final class WebhookOutput implements Output {
                 @Override
                 public void accepted(List<Delivery> deliveries, List<Partial> partials) {
                     try {
-                        receipts.accepted(deliveries, partials);
+                        receipts.accepted(deliveries, partials.stream().map(p -> new Partial(p.postId(), AT + destination + " " + p.mark())).toList());
                     } catch (RuntimeException e) {
                         log.warn("Webhook {}: the host could not record {} delivery(ies) and {} partly posted post(s) yet: {}", masked, deliveries.size(),
                                 partials.size(), e.getMessage());
@@ -139,7 +149,19 @@ final class WebhookOutput implements Output {
 
                 @Override
                 public Optional<String> partial(String postId) {
-                    return receipts.partial(postId);
+                    Optional<String> mark = receipts.partial(postId);
+                    if (mark.isEmpty() || !mark.get().startsWith(AT)) {
+                        return mark; // none, or written before marks said where
+                    }
+                    int space = mark.get().indexOf(' ');
+                    String where = space < 0 ? "" : mark.get().substring(AT.length(), space);
+                    if (!where.equals(destination)) {
+                        // Its head is where the webhook posted then: the rest alone would start mid-post in another channel or thread.
+                        log.warn("Webhook {}: post {} was partly posted through another webhook or thread before ({}); it is sent whole here", masked, postId,
+                                where);
+                        return Optional.empty();
+                    }
+                    return Optional.of(mark.get().substring(space + 1));
                 }
             }, (n, why) -> log.warn("Webhook {}: a message of {} posts was refused ({}); sending them one at a time", masked, n, why),
                     why -> log.warn("Webhook {}: {}", masked, why)).join();

@@ -60,6 +60,21 @@ class WebhookSplitPostTest {
         fake.close();
     }
 
+    @Test
+    void aSplitPostWhoseWebhookWasReplacedSinceItsHeadWasPostedIsSentWholeThroughTheNewOne() {
+        queue();
+        firstFlushLosesTheTail();
+        // The operator points the output at another webhook (another channel, in Discord) and restarts.
+        url = fake.createWebhook();
+        restart();
+        OutboxDispatcher.Flush second = outbox.flush();
+        assertThat(second.delivered()).containsEntry("hook", 2);
+        assertThat(store.pendingCount("hook")).isZero();
+        List<FakeDiscord.Message> now = fake.messages().subList(1, fake.messages().size());
+        assertThat(String.join("\n", now.stream().map(FakeDiscord.Message::content).toList())).as("the long post from its start, not its tail alone")
+                .contains("Post 1", "w0000", "w0599", "Post 2").doesNotContain("Post 0");
+    }
+
     /** Opens the store over its file and a new output on it, as a process starting does. */
     private void open() {
         store = MapDbStore.open(dir.resolve("flywheel.db"));
