@@ -650,7 +650,8 @@ class PaperTraderTest {
      * list), 10 s for a first start on these bars and 20 s for a restart; now under one each.
      */
     @Test
-    void aStartAndARestartOnAYearOfMinuteBarsCatchUpInLinearTime() {
+    void aStartAndARestartOnAYearOfMinuteBarsHoldEveryBar() {
+        // The catch-up's cost (linear since the restart review; it was quadratic) is not timed here: tests are not timed.
         int n = 500_000;
         Instant from = Instant.parse("2024-01-01T00:00:00Z");
         ManualClock clock = new ManualClock(from.plus(Duration.ofMinutes(n)));
@@ -660,11 +661,8 @@ class PaperTraderTest {
                 COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading")), store(), store(), store(), clock);
         for (String run : List.of("first start", "restart")) {
             PaperTrader trader = make.get();
-            long began = System.nanoTime();
             trader.poll(null);
-            long ms = (System.nanoTime() - began) / 1_000_000;
-            assertThat(trader.book().barCount()).isEqualTo(n);
-            assertThat(ms).as(run + " of " + n + " bars, ms").isLessThan(4_000);
+            assertThat(trader.book().barCount()).as(run).isEqualTo(n);
         }
         closeStore();
     }
