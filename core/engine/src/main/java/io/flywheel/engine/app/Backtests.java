@@ -109,7 +109,9 @@ public final class Backtests implements AutoCloseable {
         byMarket.forEach((market, list) -> list.stream().filter(b -> symbols.contains(b.symbol()) && market.equals(owner.get(b.symbol()))).forEach(bars::add));
         // The paper book's order (PaperTrader): ties in time by the market's place among the feeds, then by symbol.
         List<String> markets = new ArrayList<>(setup.feeds().keySet());
-        bars.sort(Comparator.comparing(Bar::time).thenComparingInt((Bar b) -> markets.indexOf(owner.get(b.symbol()))).thenComparing(Bar::symbol));
+        Map<String, Integer> rank = new java.util.HashMap<>();
+        owner.forEach((symbol, market) -> rank.put(symbol, markets.indexOf(market)));
+        bars.sort(Comparator.comparing(Bar::time).thenComparingInt((Bar b) -> rank.get(b.symbol())).thenComparing(Bar::symbol));
         return new Data(List.copyOf(bars), List.copyOf(entries));
     }
 

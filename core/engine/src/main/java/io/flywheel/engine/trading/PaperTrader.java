@@ -481,18 +481,22 @@ public final class PaperTrader {
             List<Bar> bars = fetch.bars();
             Map<String, Instant> last = lastBar.computeIfAbsent(marketId, k -> new LinkedHashMap<>());
             List<Bar> fresh = new ArrayList<>(bars.size());
+            boolean measured = false;
             for (Bar b : bars) {
                 Instant previous = last.get(b.symbol());
                 if (previous != null && !b.time().isAfter(previous)) {
                     continue; // fetched before: another symbol of this market asked for earlier bars
                 }
                 if (previous != null) {
-                    java.time.Duration d = java.time.Duration.between(previous, b.time());
-                    // kept in the state file for a restart whose feed is down: how long to wait for it
-                    state.setProperty("interval." + marketId, interval.merge(marketId, d, (a, c) -> a.compareTo(c) <= 0 ? a : c).toString());
+                    interval.merge(marketId, java.time.Duration.between(previous, b.time()), (a, c) -> a.compareTo(c) <= 0 ? a : c);
+                    measured = true;
                 }
                 last.put(b.symbol(), b.time());
                 fresh.add(b);
+            }
+            if (measured) {
+                // kept in the state file for a restart whose feed is down: how long to wait for it
+                state.setProperty("interval." + marketId, interval.get(marketId).toString());
             }
             return fresh;
         } catch (Exception e) {
@@ -514,7 +518,11 @@ public final class PaperTrader {
     }
 
     private Pos pos(Bar bar) {
-        return new Pos(bar.time(), marketIndex.getOrDefault(bar.symbol(), Integer.MAX_VALUE), bar.symbol());
+        return position(bar.time(), bar.symbol());
+    }
+
+    private Pos position(Instant time, String symbol) {
+        return new Pos(time, marketIndex.getOrDefault(symbol, Integer.MAX_VALUE), symbol);
     }
 
     /** Per symbol of the book, the position of its market among the feeds. */
@@ -825,11 +833,11 @@ public final class PaperTrader {
     private boolean after(Map<String, Instant[]> later, Map<String, Instant[]> earlier) {
         Pos last = null;
         for (var e : earlier.entrySet()) {
-            Pos p = new Pos(e.getValue()[1], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey());
+            Pos p = position(e.getValue()[1], e.getKey());
             last = last == null || p.compareTo(last) > 0 ? p : last;
         }
         for (var e : later.entrySet()) {
-            if (last != null && new Pos(e.getValue()[0], marketIndex.getOrDefault(e.getKey(), Integer.MAX_VALUE), e.getKey()).compareTo(last) <= 0) {
+            if (last != null && position(e.getValue()[0], e.getKey()).compareTo(last) <= 0) {
                 return false;
             }
         }
@@ -838,6 +846,13 @@ public final class PaperTrader {
 
     /** The highest late group number in the state file, kept or not loaded: a new group comes after it. */
     private int lastSeq;
+
+    /** The book's symbols by the {@code <market>.<symbol>} their state keys end with. */
+    private Map<String, String> symbolsByKey() {
+        Map<String, String> bySymbolKey = new LinkedHashMap<>();
+        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        return bySymbolKey;
+    }
 
     /** Whether {@code rest} ({@code <market>.<symbol>} of a state key) names a market in config. */
     private boolean configured(String rest) {
@@ -853,8 +868,7 @@ public final class PaperTrader {
     private boolean loadLate() {
         Map<Integer, Pos> after = new java.util.TreeMap<>();
         Map<Integer, Map<String, Instant[]>> ranges = new java.util.TreeMap<>();
-        Map<String, String> bySymbolKey = new LinkedHashMap<>();
-        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        Map<String, String> bySymbolKey = symbolsByKey();
         Set<Integer> kept = new java.util.HashSet<>();
         lastSeq = 0;
         for (String key : state.stringPropertyNames()) {
@@ -873,7 +887,7 @@ public final class PaperTrader {
                 }
                 if (rest.equals("after")) {
                     String symbol = value.substring(space + 1);
-                    after.put(seq, new Pos(Instant.parse(value.substring(0, space)), marketIndex.getOrDefault(symbol, Integer.MAX_VALUE), symbol));
+                    after.put(seq, position(Instant.parse(value.substring(0, space)), symbol));
                 } else if (bySymbolKey.containsKey(rest)) {
                     ranges.computeIfAbsent(seq, k -> new LinkedHashMap<>())
                             .put(bySymbolKey.get(rest), new Instant[] {Instant.parse(value.substring(0, space)), Instant.parse(value.substring(space + 1))});
@@ -941,8 +955,7 @@ public final class PaperTrader {
      * Returns whether one was dropped, to be saved.
      */
     private boolean loadWaitingSince() {
-        Map<String, String> bySymbolKey = new LinkedHashMap<>();
-        marketOf.forEach((symbol, market) -> bySymbolKey.put(market + "." + symbol, symbol));
+        Map<String, String> bySymbolKey = symbolsByKey();
         boolean dropped = false;
         for (String key : state.stringPropertyNames()) {
             if (!key.startsWith("waiting-since.")) {
