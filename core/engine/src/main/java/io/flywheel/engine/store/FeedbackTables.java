@@ -199,7 +199,11 @@ final class FeedbackTables {
 
     /** Engagement is counted once per actor, type and subject. */
     static long onceKey(FeedbackEvent e) {
-        return onceKey(e.actor() + '\u0000' + e.type() + '\u0000' + e.subject());
+        return onceKey(e.actor(), e.type(), e.subject());
+    }
+
+    private static long onceKey(String actor, FeedbackEvent.Type type, String subject) {
+        return onceKey(actor + '\u0000' + type + '\u0000' + subject);
     }
 
     private static long onceKey(String basis) {
@@ -285,13 +289,13 @@ final class FeedbackTables {
                     Instant time = instant(r);
                     s.chain.add(new Counted(type, time, stepOrNull(r.u8())));
                 }
-                s.rejectedAt = r.u8() == 0 ? null : instant(r);
+                s.rejectedAt = Codec.instant(r);
             }
             return s;
         }
         // A store from before standings: what appendOnce recorded stands as clicks.
         for (FeedbackEvent.Type t : STEPS) {
-            if (once.contains(onceKey(e.actor() + '\u0000' + t + '\u0000' + e.subject()))) {
+            if (once.contains(onceKey(e.actor(), t, e.subject()))) {
                 s.holds.add(new Hold(t, null));
             }
         }
@@ -316,11 +320,7 @@ final class FeedbackTables {
             instant(b, c.time());
             b.u8(c.replaced() == null ? 0 : c.replaced().ordinal() + 1);
         }
-        if (s.rejectedAt == null) {
-            b.u8(0);
-        } else {
-            instant(b.u8(1), s.rejectedAt);
-        }
+        Codec.instant(b, s.rejectedAt);
         standing.put(key, b.toArray());
     }
 
@@ -409,7 +409,6 @@ final class FeedbackTables {
     private void stepBack(Standing s, FeedbackEvent e, FeedbackEvent.Type left) {
         List<FeedbackEvent> out = new ArrayList<>();
         FeedbackEvent.Type was = s.counted, cur = s.counted;
-        Instant lastTime = null;
         while (stronger(cur, left) && !s.chain.isEmpty() && s.chain.getLast().type() == cur) {
             Counted c = s.chain.removeLast();
             FeedbackEvent.Type restore = stronger(left, c.replaced()) ? left : c.replaced();
@@ -418,7 +417,6 @@ final class FeedbackTables {
                 s.chain.add(new Counted(restore, c.time(), c.replaced()));
             }
             cur = restore;
-            lastTime = c.time();
         }
         if (stronger(cur, left)) { // counted before times were kept
             s.chain.clear();
