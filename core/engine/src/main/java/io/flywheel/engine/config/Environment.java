@@ -191,9 +191,7 @@ public final class Environment {
         List<String> names = new ArrayList<>();
         Matcher m = REFERENCE.matcher(text);
         while (m.find()) {
-            if (m.group(1) != null) {
-                names.add(m.group(1));
-            }
+            names.add(m.group(1));
         }
         return names;
     }

@@ -125,12 +125,9 @@ public final class OutboxDispatcher {
             java.util.function.BiConsumer<List<Delivery>, List<Partial>> record = (ds, partials) -> {
                 List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
                 List<Partial> going = partials.stream().filter(p -> !recorded.contains(p.postId())).toList();
-                if (!going.isEmpty() && fresh.isEmpty()) {
-                    store.delivered(id, List.of(), going);
-                }
+                // A refused post leaves the queue with its reason as its record, so the posts behind it go on; it was never shown.
+                store.delivered(id, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList(), going);
                 if (!fresh.isEmpty()) {
-                    // A refused post leaves the queue with its reason as its record, so the posts behind it go on; it was never shown.
-                    store.delivered(id, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList(), going);
                     List<Delivery> posted = fresh.stream().filter(d -> !d.refused()).toList();
                     refused.addAndGet(fresh.size() - posted.size());
                     fresh.stream().filter(Delivery::refused).forEach(d -> log.error("Output {}: post {} ({}) refused for good: {}; taken out of the queue", id,
