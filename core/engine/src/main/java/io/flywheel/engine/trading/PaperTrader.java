@@ -961,14 +961,7 @@ public final class PaperTrader {
             if (!key.startsWith("waiting-since.")) {
                 continue;
             }
-            String value = state.getProperty(key).strip();
-            Instant since;
-            try {
-                since = Instant.parse(value);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
-                        + "' is not when the book began waiting for the symbol's feed (an instant)", e);
-            }
+            Instant since = instant(key, "when the book began waiting for the symbol's feed");
             String symbol = bySymbolKey.get(key.substring("waiting-since.".length()));
             if (symbol != null && expected.containsKey(symbol)) {
                 waitingSince.put(symbol, since);
@@ -1006,19 +999,12 @@ public final class PaperTrader {
             if (value == null) {
                 continue;
             }
-            value = value.strip();
-            if (value.equals("none")) {
+            if (value.strip().equals("none")) {
                 replayThrough.remove(symbol);
                 expected.remove(symbol);
                 continue;
             }
-            Instant through;
-            try {
-                through = Instant.parse(value);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("paper book state " + stateFile + ": " + key + " = '" + value
-                        + "' is not the last bar replayed before the book went on without it (an instant, or 'none')", e);
-            }
+            Instant through = instant(key, "the last bar replayed before the book went on without it, nor 'none',");
             replayThrough.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
             expected.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
         }
