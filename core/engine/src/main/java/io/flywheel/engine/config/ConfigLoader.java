@@ -214,9 +214,15 @@ public final class ConfigLoader {
     }
 
     private static ConfigNode entry(ConfigNode.MapNode root, String key) {
-        for (var e : root.entries().entrySet()) {
+        ConfigNode.Entry e = namedEntry(root, key);
+        return e == null ? null : e.value();
+    }
+
+    /** The entry of {@code map} whose key is {@code key} in any spelling ({@code minWeight} for {@code min-weight}). */
+    private static ConfigNode.Entry namedEntry(ConfigNode.MapNode map, String key) {
+        for (var e : map.entries().entrySet()) {
             if (Names.normalize(e.getKey()).equals(Names.normalize(key))) {
-                return e.getValue().value();
+                return e.getValue();
             }
         }
         return null;
@@ -348,13 +354,10 @@ public final class ConfigLoader {
     /** Where {@code section.key} was written, spelt as the operator did ({@code Trading: {minWeight: ...}}); else the file's start. */
     private static Location keyLocation(ConfigNode tree, String section, String key) {
         if (tree instanceof ConfigNode.MapNode root && entry(root, section) instanceof ConfigNode.MapNode map) {
-            if (map.entries().get(key) != null) {
-                return map.entries().get(key).keyLocation();
-            }
-            for (var e : map.entries().entrySet()) {
-                if (Names.normalize(e.getKey()).equals(Names.normalize(key))) {
-                    return e.getValue().keyLocation();
-                }
+            // the exact spelling first: of a key written two ways, the one named
+            ConfigNode.Entry e = map.entries().get(key) != null ? map.entries().get(key) : namedEntry(map, key);
+            if (e != null) {
+                return e.keyLocation();
             }
         }
         return tree.location();
