@@ -101,12 +101,14 @@ public final class Main {
             backtest(slice, entries);
             bareBook(slice, specs);
             cycle(slice, specs);
+            startingNow(slice, specs);
         }
 
         Map<Integer, long[]> first = new LinkedHashMap<>();
         Map<Integer, long[]> restart = new LinkedHashMap<>();
         Map<Integer, long[]> reference = new LinkedHashMap<>();
         Map<Integer, long[]> bare = new LinkedHashMap<>();
+        Map<Integer, long[]> now = new LinkedHashMap<>();
         Map<Integer, Cycle> last = new LinkedHashMap<>();
         for (int n : sizes) {
             List<Bar> bars = all.subList(0, n);
@@ -114,6 +116,7 @@ public final class Main {
             long[] r = new long[runs];
             long[] ref = new long[runs];
             long[] b = new long[runs];
+            long[] w = new long[runs];
             for (int k = 0; k < runs; k++) {
                 long t0 = System.nanoTime();
                 BacktestResult bt = backtest(bars, entries);
@@ -133,11 +136,13 @@ public final class Main {
                             c.equity(), btEquity, bareEquity));
                 }
                 last.put(n, c);
+                w[k] = startingNow(bars, specs);
             }
             first.put(n, f);
             restart.put(n, r);
             reference.put(n, ref);
             bare.put(n, b);
+            now.put(n, w);
             System.err.printf(Locale.ROOT, "  %,d bars done%n", n);
         }
 
@@ -149,10 +154,12 @@ public final class Main {
         for (int n : sizes) {
             row("paper book, first start (reports everything)", n, fastest(first.get(n)));
             row("paper book, restart (rebuilds, reports nothing)", n, fastest(restart.get(n)));
+            row("paper book, first start, no trading.start (*)", n, fastest(now.get(n)));
             row("reference: Backtester.run, same strategies", n, fastest(reference.get(n)));
             row("reference: bare TradingBook, same strategies", n, fastest(bare.get(n)));
         }
         System.out.println();
+        System.out.println("(*) a new book that starts now: the history only warms the strategies up (no fills, nothing reported)");
         for (int n : sizes) {
             Cycle c = last.get(n);
             System.out.printf(Locale.ROOT, "%,d bars: first start fed %,d bars, %,d fills journaled, %,d periods reported (%,d journal lines); restart fed %,d, %d fills, %d periods%n",
@@ -171,7 +178,7 @@ public final class Main {
 
         System.out.printf(Locale.ROOT, "RESULT {\"sizes\": %s, \"first_bars_per_s\": %s, \"restart_bars_per_s\": %s, \"first_ms\": %s, \"restart_ms\": %s, "
                         + "\"backtest_bars_per_s\": %s, \"bare_book_bars_per_s\": %s, \"restart_vs_first\": %s, \"first_vs_backtest\": %s, \"restart_vs_backtest\": %s, "
-                        + "\"growth_first\": %.2f, \"growth_restart\": %.2f, \"growth_backtest\": %.2f, \"growth_sizes\": [%d, %d], \"load_average\": %.2f}%n",
+                        + "\"first_no_start_bars_per_s\": %s, \"growth_first\": %.2f, \"growth_restart\": %.2f, \"growth_backtest\": %.2f, \"growth_sizes\": [%d, %d], \"load_average\": %.2f}%n",
                 Arrays.toString(sizes), bySize(sizes, n -> String.format(Locale.ROOT, "%.0f", rate(first, n))),
                 bySize(sizes, n -> String.format(Locale.ROOT, "%.0f", rate(restart, n))),
                 bySize(sizes, n -> String.format(Locale.ROOT, "%.1f", fastest(first.get(n)) / 1e6)),
@@ -181,6 +188,7 @@ public final class Main {
                 bySize(sizes, n -> String.format(Locale.ROOT, "%.2f", ratio(restart, first, n))),
                 bySize(sizes, n -> String.format(Locale.ROOT, "%.2f", ratio(first, reference, n))),
                 bySize(sizes, n -> String.format(Locale.ROOT, "%.2f", ratio(restart, reference, n))),
+                bySize(sizes, n -> String.format(Locale.ROOT, "%.0f", rate(now, n))),
                 growthFirst, growthRestart, growthReference, small, largest, load);
     }
 
@@ -225,6 +233,30 @@ public final class Main {
                 lines = s.count();
             }
             return new Cycle(firstNs, restartNs, firstResult, restartResult, firstEquity, lines);
+        } finally {
+            deleteAll(dir);
+        }
+    }
+
+    /**
+     * A first start of a book without {@code trading.start}: it starts now, after every bar, so the
+     * catch-up only warms the strategies up. Returns the poll's time.
+     */
+    private static long startingNow(List<Bar> bars, List<PaperTrader.Spec> specs) throws IOException {
+        Path dir = Files.createTempDirectory("flywheel-paperbook");
+        try (MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"))) {
+            ManualClock clock = new ManualClock(bars.getLast().time().plus(BAR));
+            TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(1), 0.02, null);
+            PaperTrader trader = new PaperTrader(new PaperTrader.Setup(specs, Map.of("btc", new Feed(bars)), settings, COSTS, new HedgeRule(10),
+                    () -> "java:hedge", List.of("console"), dir.resolve("trading")), store, store, store, clock);
+            long t0 = System.nanoTime();
+            PaperTrader.PollResult r = trader.poll(null);
+            long ns = System.nanoTime() - t0;
+            check(trader, bars.size(), "first start without trading.start");
+            if (r.fills() != 0 || r.periods() != 0) {
+                throw new IllegalStateException(bars.size() + " bars: a book starting now reported " + r.fills() + " fills and " + r.periods() + " periods");
+            }
+            return ns;
         } finally {
             deleteAll(dir);
         }
