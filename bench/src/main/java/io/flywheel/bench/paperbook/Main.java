@@ -85,7 +85,7 @@ public final class Main {
         boolean quick = Arrays.asList(args).contains("--quick");
         // Every catch-up logs the book's equity at INFO; warnings (a problem with the book) still show.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(PaperTrader.class)).setLevel(ch.qos.logback.classic.Level.WARN);
-        int[] sizes = quick ? new int[] {10_000, 50_000} : new int[] {10_000, 100_000, 500_000};
+        int[] sizes = quick ? new int[] {10_000, 100_000} : new int[] {10_000, 100_000, 500_000};
         int runs = 3;
         int largest = sizes[sizes.length - 1];
         List<Bar> all = Collections.unmodifiableList(io.flywheel.bench.trading.Main.chained(PriceFixtures.btc4h(), largest));
