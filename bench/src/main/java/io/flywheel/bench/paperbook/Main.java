@@ -46,7 +46,7 @@ import java.util.stream.Stream;
  * then backward, and so on (as {@code bench/run trading}), served by an in-memory feed. The book runs
  * the plugin's {@code sma-crossover} 20/50 and {@code buy-and-hold} on BTC-USD, weights by the Java
  * Hedge rule, rebalanced daily. Each measure is the fastest of its runs; every run checks that the
- * first start, the restart and the backtest end with the same equity and that the book holds every bar.
+ * first start, the restart, the backtest and the bare book end with the same equity and that the book holds every bar.
  */
 public final class Main {
     private static final Backtester.Costs COSTS = new Backtester.Costs(10, 5);
@@ -149,7 +149,7 @@ public final class Main {
         double load = loadAverage();
         System.out.printf(Locale.ROOT, "Paper book catch-up (PaperTrader.poll at start), real MapDB store in a temp folder, in-memory feed of%n"
                 + "four-hour BTC-USD bars (real 2016-2025, played forward and backward); sma-crossover 20/50 + buy-and-hold, daily Hedge%n"
-                + "rebalance, trading.start = the first bar. Fastest of %d runs per measure. Load average at the end: %.2f%n%n", runs, load);
+                + "rebalance, trading.start = the first bar (but (*)). Fastest of %d runs per measure. Load average at the end: %.2f%n%n", runs, load);
         System.out.printf(Locale.ROOT, "%-46s %10s %14s %12s %14s%n", "path", "bars", "bars/s", "ms", "ns per bar");
         for (int n : sizes) {
             row("paper book, first start (reports everything)", n, fastest(first.get(n)));
