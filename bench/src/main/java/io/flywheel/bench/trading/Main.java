@@ -154,7 +154,7 @@ public final class Main {
      * The real 4-hour history played forward, then backward (each bar's open and close swapped), and
      * so on until {@code n} bars: prices stay in the real range and every move is a real one.
      */
-    static List<Bar> chained(List<Bar> real, int n) {
+    public static List<Bar> chained(List<Bar> real, int n) {
         List<Bar> out = new ArrayList<>(n);
         Instant t = real.getFirst().time();
         boolean forward = true;
