@@ -63,6 +63,7 @@ class DiscordBotEndToEndTest {
     Packer.Mode mode = Packer.Mode.EMBEDS;
     int bodyChars = 200;
     Backoff backoff = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3);
+    int indexCapacity = DiscordBot.INDEX_CAPACITY;
     /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
     final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
@@ -108,8 +109,14 @@ class DiscordBotEndToEndTest {
             public CompletableFuture<Boolean> retract(io.flywheel.api.feedback.Engagement e) {
                 return recorder.retract(e);
             }
+
+            @Override
+            public CompletableFuture<Integer> retract(io.flywheel.api.feedback.Retraction r) {
+                return recorder.retract(r);
+            }
         };
-        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff);
+        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
+                indexCapacity);
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
             @Override
@@ -254,6 +261,79 @@ class DiscordBotEndToEndTest {
         fake.unreact(message, other, "📝");
         await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(1L, 0L)));
         assertThat(events(FeedbackEvent.Type.RETRACTED)).hasSize(1);
+    }
+
+    @Test
+    void clearingAllReactionsOnAMessageTakesBackEveryonesReactionsThereButNoClickAndNoOtherMessage() {
+        String other = "1700000000000000003", third = "1700000000000000004";
+        startBot("", Map.of());
+        storeLeads(1, "first");
+        outbox.flush();
+        storeLeads(1, "second");
+        outbox.flush();
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        FakeDiscord.Message cleared = messages.get(0), kept = messages.get(1);
+        fake.react(cleared, USER, "👀");
+        fake.react(cleared, other, "📝");
+        fake.react(kept, USER, "👀");
+        assertThat(answer(fake.clickButton(cleared, "fw:interested", third))).startsWith("Recorded: Interested");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(4L, 1L)));
+        fake.clearReactions(cleared);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 2);
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).extracting(FeedbackEvent::actor, FeedbackEvent::subject).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(USER, "https://example.org/first/0"), org.assertj.core.groups.Tuple.tuple(other, "https://example.org/first/0"));
+        // the click on the cleared message and the reaction on the other message stand
+        assertThat(engagedAndConverted("backend")).containsExactly(2L, 0L);
+        // a reaction added after the clear counts again
+        fake.react(cleared, other, "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(3L, 0L)));
+    }
+
+    @Test
+    void clearingOneEmojiOnAMessageTakesBackOnlyThatEmojisReactions() {
+        String other = "1700000000000000003";
+        startBot("", Map.of());
+        storeLeads(1, "solo");
+        outbox.flush();
+        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        fake.react(message, USER, "👀");
+        fake.react(message, other, "📝");
+        fake.react(message, other, "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(2L, 1L)));
+        fake.clearReaction(message, "📝");
+        // the other user is left with their 👀: no longer converted, still engaged
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(2L, 0L)));
+        fake.clearReaction(message, "🔥");
+        fake.clearReaction(message, "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(0L, 0L)));
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).extracting(FeedbackEvent::actor).containsExactlyInAnyOrder(USER, other);
+    }
+
+    @Test
+    void aReactionRemovedFromAMessageTheIndexNoLongerHoldsIsStillTakenBack() {
+        indexCapacity = 1;
+        startBot("", Map.of());
+        storeLeads(1, "old");
+        outbox.flush();
+        FakeDiscord.Message old = fake.messages(fake.channel()).getFirst();
+        fake.react(old, USER, "📝");
+        fake.react(old, "1700000000000000003", "👀");
+        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(2L, 1L)));
+        storeLeads(1, "new");
+        outbox.flush();
+        // the index keeps only the newest message now
+        String click = fake.clickButton(old, "fw:won", USER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        assertThat(fake.callback(click).orElseThrow().path("data").path("content").asText()).startsWith("I don't know which lead");
+        fake.unreact(old, USER, "📝");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo(USER);
+            assertThat(e.subject()).isEqualTo("https://example.org/old/0");
+            assertThat(e.replaces()).contains(FeedbackEvent.Type.APPLIED);
+        });
+        // only that user's reaction: the other user's 👀 on the same message stands
+        assertThat(engagedAndConverted("backend")).containsExactly(1L, 0L);
     }
 
     @Test
