@@ -45,7 +45,8 @@ import org.java_websocket.server.WebSocketServer;
  * 5 components), keeps per-route buckets (by route and channel or webhook) that answer with
  * {@code X-RateLimit-*} headers and 429s once used up, and can inject 5xx and 429 responses.
  * The gateway sends HELLO, answers heartbeats, answers IDENTIFY with READY and one GUILD_CREATE,
- * and dispatches interactions, reactions and reactions cleared that a test asks for. Rate-limit windows run on the
+ * and dispatches interactions, reactions and reactions cleared that a test asks for, each event with
+ * a field table in Discord's gateway docs checked against it ({@link DiscordGatewayDocs}). Rate-limit windows run on the
  * {@link Clock} it is given, so a test can share a manual clock with the code under test.
  */
 public final class FakeDiscord implements AutoCloseable {
@@ -1095,7 +1096,12 @@ public final class FakeDiscord implements AutoCloseable {
             return r;
         }
 
+        /** Sends event {@code type} to every session; a payload that is not as Discord's gateway docs list its fields is a bug in this fake. */
         void dispatch(String type, JsonNode d) {
+            List<String> problems = DiscordGatewayDocs.problems(type, d);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("FakeDiscord: " + type + " is not as Discord's gateway docs list it: " + problems);
+            }
             for (WebSocket s : sessions) {
                 if (s.isOpen()) {
                     send(s, type, d);
