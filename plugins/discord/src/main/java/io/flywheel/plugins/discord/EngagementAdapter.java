@@ -35,7 +35,8 @@ import org.slf4j.Logger;
  * messages, where they are unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not
  * relevant; a bot's reactions never count; removing one takes it back (the host keeps what the
  * user did otherwise), also on a message older than the index remembers, and so does clearing a
- * message's reactions, all or one emoji's (by their via: the host knows who held them). Only leads are in the message index, so signals and notices take no engagement.
+ * message's reactions, all or one emoji's (by their via: the host knows who held them). Only leads
+ * are in the message index, so signals and notices take no engagement.
  */
 final class EngagementAdapter extends ListenerAdapter {
     static final String PICK_PREFIX = "fw:pick:";
