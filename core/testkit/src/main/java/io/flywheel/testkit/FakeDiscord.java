@@ -45,7 +45,8 @@ import org.java_websocket.server.WebSocketServer;
  * 5 components), keeps per-route buckets (by route and channel or webhook) that answer with
  * {@code X-RateLimit-*} headers and 429s once used up, and can inject 5xx and 429 responses.
  * The gateway sends HELLO, answers heartbeats, answers IDENTIFY with READY and one GUILD_CREATE,
- * and dispatches interactions and reactions a test asks for. Rate-limit windows run on the
+ * and dispatches interactions, reactions and reactions cleared that a test asks for, each event with
+ * a field table in Discord's gateway docs checked against it ({@link DiscordGatewayDocs}). Rate-limit windows run on the
  * {@link Clock} it is given, so a test can share a manual clock with the code under test.
  */
 public final class FakeDiscord implements AutoCloseable {
@@ -399,6 +400,25 @@ public final class FakeDiscord implements AutoCloseable {
                 .put("guild_id", GUILD_ID).put("burst", false).put("type", 0);
         d.putObject("emoji").putNull("id").put("name", emoji);
         gateway.dispatch("MESSAGE_REACTION_REMOVE", d);
+    }
+
+    /**
+     * Someone removes every reaction from {@code message}: MESSAGE_REACTION_REMOVE_ALL, whose fields are only
+     * {@code channel_id}, {@code message_id} and {@code guild_id} (Discord's gateway events docs): it names no user or emoji.
+     */
+    public void clearReactions(Message message) {
+        ObjectNode d = JSON.createObjectNode().put("channel_id", message.channelId()).put("message_id", message.id()).put("guild_id", GUILD_ID);
+        gateway.dispatch("MESSAGE_REACTION_REMOVE_ALL", d);
+    }
+
+    /**
+     * Every reaction of the unicode {@code emoji} is removed from {@code message}: MESSAGE_REACTION_REMOVE_EMOJI, with
+     * {@code channel_id}, {@code guild_id}, {@code message_id} and the partial {@code emoji} (Discord's gateway events docs): no user.
+     */
+    public void clearReaction(Message message, String emoji) {
+        ObjectNode d = JSON.createObjectNode().put("channel_id", message.channelId()).put("guild_id", GUILD_ID).put("message_id", message.id());
+        d.putObject("emoji").putNull("id").put("name", emoji);
+        gateway.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", d);
     }
 
     /** A user posts {@code content} in {@code channelId} (what a prefix command arrives as); returns the message id. */
@@ -1076,7 +1096,12 @@ public final class FakeDiscord implements AutoCloseable {
             return r;
         }
 
+        /** Sends event {@code type} to every session; a payload that is not as Discord's gateway docs list its fields is a bug in this fake. */
         void dispatch(String type, JsonNode d) {
+            List<String> problems = DiscordGatewayDocs.problems(type, d);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("FakeDiscord: " + type + " is not as Discord's gateway docs list it: " + problems);
+            }
             for (WebSocket s : sessions) {
                 if (s.isOpen()) {
                     send(s, type, d);

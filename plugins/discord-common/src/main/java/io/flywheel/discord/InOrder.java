@@ -83,6 +83,7 @@ public final class InOrder {
      */
     public static CompletableFuture<List<Delivery>> send(List<Post> posts, Packer packer, Sender sender, Receipts receipts,
             IsolationLog onIsolating, Consumer<String> onSentWhole) {
+        Packer.Rendered rendered = packer.render(posts); // each post rendered and fingerprinted once for this send
         Map<Integer, Shown> shown = new java.util.HashMap<>();
         for (int i = 0; i < posts.size(); i++) {
             Post p = posts.get(i);
@@ -91,7 +92,7 @@ public final class InOrder {
                 continue;
             }
             Optional<Shown> s = Shown.parse(mark.get());
-            if (s.isPresent() && packer.continues(p, s.get())) {
+            if (s.isPresent() && rendered.continues(i, s.get())) {
                 shown.put(i, s.get());
             } else {
                 onSentWhole.accept("post " + p.id() + " ('" + p.title() + "') was partly posted before (" + mark.get() + ") but "
@@ -100,9 +101,8 @@ public final class InOrder {
                         + "; sending it whole, so its first part shows twice");
             }
         }
-        Map<Integer, String> fingerprints = new ConcurrentHashMap<>();
-        Batch batch = new Batch(posts, sender, receipts, i -> fingerprints.computeIfAbsent(i, x -> packer.fingerprint(posts.get(x))), shown);
-        return run(batch, packer.pack(posts, shown), onIsolating);
+        Batch batch = new Batch(posts, sender, receipts, rendered::fingerprint, shown);
+        return run(batch, rendered.pack(shown), onIsolating);
     }
 
     private static CompletableFuture<List<Delivery>> run(Batch batch, List<PackedMessage> messages, IsolationLog onIsolating) {

@@ -3,6 +3,8 @@ package io.flywheel.discord;
 import io.flywheel.api.output.Post;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Packs posts into the fewest Discord messages the limits allow, keeping their order.
@@ -27,12 +29,21 @@ public final class Packer {
     public enum Mode { EMBEDS, TEXT }
 
     private final DiscordLimits limits;
-    private final PostRenderer renderer;
+    private final Function<Post, Embed> embed;
+    private final Function<Post, String> render;
+    private final Function<String, String> fingerprint;
     private final Mode mode;
 
     public Packer(DiscordLimits limits, PostRenderer renderer, Mode mode) {
+        this(limits, renderer::embed, renderer::text, Shown::fingerprint, mode);
+    }
+
+    /** With how a post is rendered (as an embed, as text) and a text fingerprinted given: a test counts how often each runs. */
+    Packer(DiscordLimits limits, Function<Post, Embed> embed, Function<Post, String> render, Function<String, String> fingerprint, Mode mode) {
         this.limits = limits;
-        this.renderer = renderer;
+        this.embed = embed;
+        this.render = render;
+        this.fingerprint = fingerprint;
         this.mode = mode;
     }
 
@@ -42,7 +53,7 @@ public final class Packer {
 
     /** The messages that show {@code posts}, in order. */
     public List<PackedMessage> pack(List<Post> posts) {
-        return pack(posts, java.util.Map.of());
+        return render(posts).pack(Map.of());
     }
 
     /**
@@ -50,19 +61,8 @@ public final class Packer {
      * {@link #continues} goes on from where an earlier attempt left it, so its first piece here is
      * not its start. Other marks are ignored: those posts are sent whole.
      */
-    public List<PackedMessage> pack(List<Post> posts, java.util.Map<Integer, Shown> shown) {
-        if (mode == Mode.EMBEDS) {
-            List<Embed> embeds = posts.stream().map(renderer::embed).toList();
-            List<PackedMessage> out = new ArrayList<>();
-            for (List<Integer> group : groupEmbeds(embeds.stream().map(Embed::length).toList(), limits)) {
-                out.add(PackedMessage.ofEmbeds(group, group.stream().map(embeds::get).toList()));
-            }
-            return out;
-        }
-        List<String> blocks = posts.stream().map(this::text).toList();
-        int[] from = new int[blocks.size()];
-        shown.forEach((i, s) -> from[i] = continues(blocks.get(i), s) ? s.chars() : 0);
-        return packText(blocks, from, limits.content());
+    public List<PackedMessage> pack(List<Post> posts, Map<Integer, Shown> shown) {
+        return render(posts).pack(shown);
     }
 
     /**
@@ -70,21 +70,75 @@ public final class Packer {
      * (an embed is never split), the same text as when it was shown (its fingerprint), something left.
      */
     public boolean continues(Post post, Shown shown) {
-        return mode == Mode.TEXT && continues(text(post), shown);
-    }
-
-    private static boolean continues(String text, Shown shown) {
-        return shown.chars() < text.length() && shown.fingerprint().equals(Shown.fingerprint(text));
+        return render(List.of(post)).continues(0, shown);
     }
 
     /** The fingerprint of {@code post}'s text as this packer packs it, for {@link Shown}. */
     public String fingerprint(Post post) {
-        return Shown.fingerprint(text(post));
+        return render(List.of(post)).fingerprint(0);
     }
 
-    /** A post's text as packed: rendered, stripped, a dash when empty. Pieces' {@code end}s count in it. */
-    private String text(Post post) {
-        return block(renderer.text(post));
+    /**
+     * {@code posts} as this packer shows them, each rendered once (on first use), its text
+     * fingerprinted at most once: one send checks marks against them, packs them and marks what it
+     * showed of them from this, not from the posts again.
+     */
+    public Rendered render(List<Post> posts) {
+        return new Rendered(posts);
+    }
+
+    /** Posts rendered (and their texts fingerprinted) once, on first use; safe to use from several threads. */
+    public final class Rendered {
+        private final List<Post> posts;
+        private final String[] blocks;
+        private final String[] fingerprints;
+
+        private Rendered(List<Post> posts) {
+            this.posts = List.copyOf(posts);
+            this.blocks = new String[posts.size()];
+            this.fingerprints = new String[posts.size()];
+        }
+
+        /** Post {@code i}'s text as packed: rendered, stripped, a dash when empty. Pieces' {@code end}s count in it. */
+        private synchronized String text(int i) {
+            if (blocks[i] == null) {
+                blocks[i] = block(render.apply(posts.get(i)));
+            }
+            return blocks[i];
+        }
+
+        /** The fingerprint of post {@code i}'s text, for {@link Shown}. */
+        public synchronized String fingerprint(int i) {
+            if (fingerprints[i] == null) {
+                fingerprints[i] = fingerprint.apply(text(i));
+            }
+            return fingerprints[i];
+        }
+
+        /** Whether post {@code i} can go on from {@code shown}: text mode, the same text as then, something left. */
+        public boolean continues(int i, Shown shown) {
+            return mode == Mode.TEXT && shown.chars() < text(i).length() && shown.fingerprint().equals(fingerprint(i));
+        }
+
+        /** The messages that show the posts, in order, each in {@code shown} (by index) that {@link #continues} from there on. */
+        public List<PackedMessage> pack(Map<Integer, Shown> shown) {
+            if (mode == Mode.EMBEDS) {
+                List<Embed> embeds = posts.stream().map(embed).toList();
+                List<PackedMessage> out = new ArrayList<>();
+                for (List<Integer> group : groupEmbeds(embeds.stream().map(Embed::length).toList(), limits)) {
+                    out.add(PackedMessage.ofEmbeds(group, group.stream().map(embeds::get).toList()));
+                }
+                return out;
+            }
+            List<String> texts = new ArrayList<>(posts.size());
+            int[] from = new int[posts.size()];
+            for (int i = 0; i < posts.size(); i++) {
+                texts.add(text(i));
+                Shown s = shown.get(i);
+                from[i] = s != null && continues(i, s) ? s.chars() : 0;
+            }
+            return packText(texts, from, limits.content());
+        }
     }
 
     private static String block(String text) {

@@ -7,6 +7,7 @@ import io.flywheel.api.output.Post;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -287,6 +288,32 @@ class InOrderTest {
         attempt(packer, posts.subList(1, 2), discord("none", 100)); // embeds now: a post is one embed, never continued
         assertThat(sentWhole.getLast()).contains("post p1", "embeds are on now");
         assertThat(sent.getLast()).containsExactly("p1");
+    }
+
+    @Test
+    void eachPostIsRenderedAndFingerprintedOncePerSendAlsoWhenItIsContinued() {
+        Map<String, Integer> renders = new java.util.concurrent.ConcurrentHashMap<>(), hashes = new java.util.concurrent.ConcurrentHashMap<>();
+        PostRenderer renderer = new PostRenderer(DiscordLimits.DISCORD, 280);
+        Packer counting = new Packer(new DiscordLimits(40, 10, 6000, 256, 4096, 25, 256, 1024, 2048), renderer::embed, p -> {
+            renders.merge(p.id(), 1, Integer::sum);
+            return renderer.text(p);
+        }, t -> {
+            hashes.merge(t.substring(0, t.indexOf('\n')), 1, Integer::sum);
+            return Shown.fingerprint(t);
+        }, Packer.Mode.TEXT);
+        List<Post> posts = longInTheMiddle();
+
+        attempt(counting, posts, textDiscord("none", 2)); // p1 is shown in part: its mark is reported twice, from one fingerprint
+        assertThat(marks).containsKey("p1");
+        assertThat(renders).isEqualTo(Map.of("p0", 1, "p1", 1, "p2", 1));
+        assertThat(hashes).isEqualTo(Map.of("**P1**", 1));
+
+        renders.clear();
+        hashes.clear();
+        attempt(counting, posts.subList(1, 3), textDiscord("none", 100)); // p1 goes on from its mark: checked, packed, no new mark
+        assertThat(asked.get(3)).as("continued, not sent whole").startsWith("a15");
+        assertThat(renders).isEqualTo(Map.of("p1", 1, "p2", 1));
+        assertThat(hashes).isEqualTo(Map.of("**P1**", 1));
     }
 
     @Test

@@ -20,4 +20,14 @@ public interface EngagementSink {
     default CompletableFuture<Boolean> retract(Engagement engagement) {
         return CompletableFuture.completedFuture(false);
     }
+
+    /**
+     * Takes back every engagement recorded {@link Retraction#via() via} exactly that (of
+     * {@link Retraction#userId()} only, when it is not null), on whatever post it was on, as
+     * {@link #retract(Engagement)} takes back each. Completes with how many were taken back. The
+     * default takes nothing back. Since API 1.2.0.
+     */
+    default CompletableFuture<Integer> retract(Retraction retraction) {
+        return CompletableFuture.completedFuture(0);
+    }
 }

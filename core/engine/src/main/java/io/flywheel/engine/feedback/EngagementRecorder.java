@@ -2,6 +2,7 @@ package io.flywheel.engine.feedback;
 
 import io.flywheel.api.feedback.Engagement;
 import io.flywheel.api.feedback.EngagementSink;
+import io.flywheel.api.feedback.Retraction;
 import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.store.LeadStore;
 import java.util.List;
@@ -34,12 +35,27 @@ public final class EngagementRecorder implements EngagementSink {
         return inOrder(() -> log.retract(event(e), e.via()));
     }
 
+    /** Each holder of the via (or only the one user) is taken back as a removed reaction of theirs would be, one store change each. */
+    @Override
+    public CompletableFuture<Integer> retract(Retraction r) {
+        return inOrder(() -> {
+            int taken = 0;
+            for (FeedbackLog.Held h : log.heldVia(r.via())) {
+                if (r.userId() == null || r.userId().equals(h.actor())) {
+                    Engagement e = new Engagement(h.subject(), kind(h.type()), h.actor(), r.outputId(), r.messageRef(), r.time(), r.via());
+                    taken += log.retract(event(e), r.via()) ? 1 : 0;
+                }
+            }
+            return taken;
+        });
+    }
+
     /**
      * Off the caller's thread, one at a time in the order they came: a reaction removed right after
      * it was added is taken back after it was recorded, not before. (The store takes one write at a time anyway.)
      */
-    private synchronized CompletableFuture<Boolean> inOrder(java.util.function.Supplier<Boolean> write) {
-        CompletableFuture<Boolean> next = last.handle((x, error) -> null).thenApplyAsync(x -> write.get(), VIRTUAL);
+    private synchronized <T> CompletableFuture<T> inOrder(java.util.function.Supplier<T> write) {
+        CompletableFuture<T> next = last.handle((x, error) -> null).thenApplyAsync(x -> write.get(), VIRTUAL);
         last = next;
         return next;
     }
@@ -49,6 +65,16 @@ public final class EngagementRecorder implements EngagementSink {
         return new FeedbackEvent(e.time(), type(e.kind()), e.ref(), lead.map(Lead::sourceId).orElse(null),
                 lead.map(Lead::platform).orElse(null), lead.map(Lead::keywords).orElse(List.of()), e.userId(), 0, java.util.Map.of(),
                 e.outputId() + (e.messageRef() == null ? "" : ":" + e.messageRef()));
+    }
+
+    private static Engagement.Kind kind(FeedbackEvent.Type type) {
+        return switch (type) {
+            case INTERESTED -> Engagement.Kind.INTERESTED;
+            case APPLIED -> Engagement.Kind.APPLIED;
+            case WON -> Engagement.Kind.WON;
+            case NOT_RELEVANT -> Engagement.Kind.NOT_RELEVANT;
+            default -> throw new IllegalStateException("not an engagement step: " + type);
+        };
     }
 
     static FeedbackEvent.Type type(Engagement.Kind kind) {

@@ -36,6 +36,15 @@ public interface FeedbackLog {
      */
     boolean retract(FeedbackEvent event, String via);
 
+    /** A step an actor holds on a subject by way of a via. */
+    record Held(String actor, String subject, FeedbackEvent.Type type) {}
+
+    /**
+     * Every step {@link #engage} recorded by way of exactly {@code via} and not taken back, whoever's
+     * and on whatever subject (steps recorded before Flywheel 1.2 kept this are not found).
+     */
+    List<Held> heldVia(String via);
+
     /** Events with {@code from <= time < to}, in time order; {@code types} empty means all. */
     List<FeedbackEvent> events(Instant from, Instant to, java.util.Set<FeedbackEvent.Type> types);
 

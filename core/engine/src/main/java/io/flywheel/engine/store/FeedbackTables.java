@@ -4,6 +4,7 @@ import com.google.common.hash.Hashing;
 import io.flywheel.engine.feedback.Aggregate;
 import io.flywheel.engine.feedback.Dimension;
 import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.feedback.FeedbackLog;
 import io.flywheel.engine.feedback.WeightSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,6 +44,12 @@ final class FeedbackTables {
     private final java.util.Set<Long> once;
     /** Per (actor, subject) fingerprint: the engagement standing counted and the steps that hold it up. */
     private final org.mapdb.HTreeMap<Long, byte[]> standing;
+    /**
+     * Every (via, actor, subject, step) held with a via, so a via's holders are found without the
+     * output knowing them (a cleared reaction, a message the output no longer remembers). On disk:
+     * one small entry per reaction counted, removed when it is taken back.
+     */
+    private final BTreeMap<Object[], Boolean> vias;
     private final BTreeMap<Object[], byte[]> weights;
 
     FeedbackTables(DB db, BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta) {
@@ -51,6 +58,10 @@ final class FeedbackTables {
         this.rollups = db.treeMap("feedback.rollups", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
         this.once = db.hashSet("feedback.once", Serializer.LONG).createOrOpen();
         this.standing = db.hashMap("feedback.standing", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        this.vias = db.treeMap("feedback.via")
+                .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.STRING, Serializer.STRING, Serializer.INTEGER))
+                .valueSerializer(Serializer.BOOLEAN)
+                .createOrOpen();
         this.weights = db.treeMap("weights")
                 .keySerializer(new SerializerArrayTuple(Serializer.INTEGER, Serializer.LONG, Serializer.LONG))
                 .valueSerializer(Serializer.BYTE_ARRAY)
@@ -355,6 +366,9 @@ final class FeedbackTables {
         if (!s.holds.add(new Hold(e.type(), via))) {
             return false;
         }
+        if (via != null) {
+            vias.put(viaKey(via, e), Boolean.TRUE);
+        }
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (!s.rejected) {
                 s.rejected = true;
@@ -370,6 +384,19 @@ final class FeedbackTables {
         return true;
     }
 
+    private static Object[] viaKey(String via, FeedbackEvent e) {
+        return new Object[] {via, e.actor(), e.subject(), e.type().ordinal()};
+    }
+
+    /** Who holds a step recorded by way of exactly {@code via}, on which subject; holds recorded before this index (Flywheel 1.1) are not in it. */
+    List<FeedbackLog.Held> heldVia(String via) {
+        List<FeedbackLog.Held> held = new ArrayList<>();
+        for (Object[] k : vias.prefixSubMap(new Object[] {via}).keySet()) {
+            held.add(new FeedbackLog.Held((String) k[1], (String) k[2], Codec.enumValue(FeedbackEvent.Type.values(), (Integer) k[3], "engagement step")));
+        }
+        return held;
+    }
+
     private static boolean stronger(FeedbackEvent.Type a, FeedbackEvent.Type b) {
         return a != null && (b == null || a.ordinal() > b.ordinal());
     }
@@ -379,6 +406,9 @@ final class FeedbackTables {
         Standing s = standing(key, e);
         if (!s.holds.remove(new Hold(e.type(), via))) {
             return false;
+        }
+        if (via != null) {
+            vias.remove(viaKey(via, e));
         }
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (s.rejected && !s.holdsRejection()) {

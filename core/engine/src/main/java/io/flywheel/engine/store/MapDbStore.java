@@ -528,6 +528,11 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     }
 
     @Override
+    public List<io.flywheel.engine.feedback.FeedbackLog.Held> heldVia(String via) {
+        return read(t -> t.feedback.heldVia(via));
+    }
+
+    @Override
     public List<FeedbackEvent> events(Instant from, Instant to, Set<FeedbackEvent.Type> types) {
         return read(t -> t.feedback.events(from, to, types));
     }

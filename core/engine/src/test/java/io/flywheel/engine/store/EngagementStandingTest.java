@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flywheel.api.feedback.Engagement;
+import io.flywheel.api.feedback.Retraction;
 import io.flywheel.engine.feedback.Dimension;
 import io.flywheel.engine.feedback.EngagementRecorder;
 import io.flywheel.engine.feedback.FeedbackEvent;
@@ -252,6 +253,39 @@ class EngagementStandingTest {
     void aReplacedTypeThatIsNoTypeIsNamedWhenRead() {
         FeedbackEvent odd = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(FeedbackEvent.REPLACES, 42.0), null);
         assertThatThrownBy(odd::replaces).isInstanceOf(IllegalStateException.class).hasMessageContaining(LEAD).hasMessageContaining("replaces = 42.0");
+    }
+
+    @Test
+    void aClearedReactionIsTakenBackFromEveryUserWhoHeldItOnThatViaOnlyAcrossARestart() {
+        String eyes = "reaction m1 👀", memo = "reaction m1 📝";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u2", T0.plusSeconds(90), memo)).join();
+            recorder.record(click(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(60))).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u4", T0.plusSeconds(60), "reaction m2 👀")).join();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 4, 1, 0));
+        }
+        try (MapDbStore store = open()) {
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            Instant later = T0.plus(Duration.ofMinutes(150));
+            // all 👀 on m1 cleared: u1 had only that; u2 still holds 📝; the click and m2's 👀 stand
+            assertThat(recorder.retract(new Retraction(eyes, null, "discord", "c/m1", later)).join()).isEqualTo(2);
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 3, 1, 0));
+            // one user's 📝 taken back without naming the lead (the output no longer knows the message)
+            assertThat(recorder.retract(new Retraction(memo, "u9", "discord", "c/m1", later)).join()).as("another user's").isZero();
+            assertThat(recorder.retract(new Retraction(memo, "u2", "discord", "c/m1", later)).join()).isEqualTo(1);
+            assertThat(recorder.retract(new Retraction(memo, "u2", "discord", "c/m1", later)).join()).as("twice").isZero();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 2, 0, 0));
+            // taken off where they were counted, as a removed reaction is
+            assertThat(stats(store).keywords().get("rust")).allSatisfy(c -> assertThat(c.engagements()).isNotNegative());
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).extracting(FeedbackEvent::actor, FeedbackEvent::detail)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("u1", "discord:c/m1"), org.assertj.core.groups.Tuple.tuple("u2", "discord:c/m1"));
+            assertThat(store.heldVia(eyes)).isEmpty();
+            assertThat(store.heldVia("reaction m2 👀")).containsExactly(new io.flywheel.engine.feedback.FeedbackLog.Held("u4", LEAD, Type.INTERESTED));
+        }
     }
 
     @Test

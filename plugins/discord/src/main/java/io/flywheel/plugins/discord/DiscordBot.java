@@ -59,6 +59,7 @@ import org.slf4j.Logger;
 final class DiscordBot extends ListenerAdapter implements Output {
     /** Button ids: {@code fw:<kind>}; the message they are on says which leads they mean. */
     static final String BUTTON_PREFIX = "fw:";
+    static final int INDEX_CAPACITY = 200_000;
     private static final Duration RECONNECT_FIRST = Duration.ofSeconds(15);
     private static final Duration RECONNECT_MAX = Duration.ofMinutes(10);
 
@@ -83,13 +84,18 @@ final class DiscordBot extends ListenerAdapter implements Output {
     }
 
     DiscordBot(DiscordOutputFactory.Config config, PluginContext ctx, Backoff backoff) {
+        this(config, ctx, backoff, INDEX_CAPACITY);
+    }
+
+    /** {@code indexCapacity}: how many of the newest messages the {@link MessageIndex} keeps (a test makes it tiny). */
+    DiscordBot(DiscordOutputFactory.Config config, PluginContext ctx, Backoff backoff, int indexCapacity) {
         this.config = config;
         this.ctx = ctx;
         this.log = ctx.log();
         this.packer = new Packer(DiscordLimits.DISCORD, new PostRenderer(DiscordLimits.DISCORD, config.bodyChars()), config.mode());
         this.routing = new Routing(config.channel(), config.channels());
         this.backoff = backoff;
-        this.index = new MessageIndex(ctx.workDir().resolve("messages.tsv"), 200_000);
+        this.index = new MessageIndex(ctx.workDir().resolve("messages.tsv"), indexCapacity);
         this.commands = new CommandAdapter(ctx.commands(), ctx.scheduler(), ctx.clock(), config.deferAfter(), config.prefix(), log);
         this.engagement = new EngagementAdapter(ctx.engagement(), index, ctx.instanceId(), ctx.clock(), log);
     }

@@ -2,6 +2,7 @@ package io.flywheel.plugins.discord;
 
 import io.flywheel.api.feedback.Engagement;
 import io.flywheel.api.feedback.EngagementSink;
+import io.flywheel.api.feedback.Retraction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,8 @@ import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.GenericComponentInteractionCreateEvent;
 import net.dv8tion.jda.api.events.interaction.component.StringSelectInteractionEvent;
 import net.dv8tion.jda.api.events.message.react.MessageReactionAddEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionRemoveAllEvent;
+import net.dv8tion.jda.api.events.message.react.MessageReactionRemoveEmojiEvent;
 import net.dv8tion.jda.api.events.message.react.MessageReactionRemoveEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import org.slf4j.Logger;
@@ -31,7 +34,9 @@ import org.slf4j.Logger;
  * edited with the outcome once the store has it, failure included. Reactions count on one-lead
  * messages, where they are unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not
  * relevant; a bot's reactions never count; removing one takes it back (the host keeps what the
- * user did otherwise). Only leads are in the message index, so signals and notices take no engagement.
+ * user did otherwise), also on a message older than the index remembers, and so does clearing a
+ * message's reactions, all or one emoji's (by their via: the host knows who held them). Only leads
+ * are in the message index, so signals and notices take no engagement.
  */
 final class EngagementAdapter extends ListenerAdapter {
     static final String PICK_PREFIX = "fw:pick:";
@@ -196,14 +201,23 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         Engagement.Kind kind = REACTIONS.get(event.getEmoji().getName());
-        List<MessageIndex.Entry> leads = kind == null ? List.of() : index.get(event.getMessageId());
+        if (kind == null) {
+            return;
+        }
+        String via = reaction(event.getMessageId(), event.getEmoji().getName());
+        String messageRef = event.getChannel().getId() + "/" + event.getMessageId();
+        List<MessageIndex.Entry> leads = index.get(event.getMessageId());
+        if (leads.isEmpty()) {
+            // Older than the index remembers (or never a lead's): the host knows who holds this reaction on which lead, if anyone.
+            retract(new Retraction(via, event.getUserId(), outputId, messageRef, clock.instant()), kind + " by " + event.getUserId());
+            return;
+        }
         if (leads.size() != 1) {
             return;
         }
         // A bot's removal finds nothing to take back: its reaction was never recorded.
         MessageIndex.Entry lead = leads.getFirst();
-        Engagement e = new Engagement(lead.ref(), kind, event.getUserId(), outputId, event.getChannel().getId() + "/" + event.getMessageId(),
-                clock.instant(), reaction(event.getMessageId(), event.getEmoji().getName()));
+        Engagement e = new Engagement(lead.ref(), kind, event.getUserId(), outputId, messageRef, clock.instant(), via);
         try {
             sink.retract(e).whenComplete((taken, error) -> {
                 if (error != null) {
@@ -212,6 +226,42 @@ final class EngagementAdapter extends ListenerAdapter {
             });
         } catch (RuntimeException error) {
             log.error("Discord: cannot take back {} on {}: {}", kind, lead.ref(), error.getMessage());
+        }
+    }
+
+    /**
+     * A moderator (or a bot) cleared every reaction on a message: the event names no user or emoji, so each
+     * emoji that counts is taken back from whoever held it there; clicks on the message stand.
+     */
+    @Override
+    public void onMessageReactionRemoveAll(MessageReactionRemoveAllEvent event) {
+        String messageRef = event.getChannel().getId() + "/" + event.getMessageId();
+        for (String emoji : REACTIONS.keySet()) {
+            retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef, clock.instant()), "every " + emoji);
+        }
+    }
+
+    /** Every reaction of one emoji was cleared from a message: taken back from whoever held it there. */
+    @Override
+    public void onMessageReactionRemoveEmoji(MessageReactionRemoveEmojiEvent event) {
+        String emoji = event.getEmoji().getName();
+        if (REACTIONS.containsKey(emoji)) {
+            retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, event.getChannel().getId() + "/" + event.getMessageId(),
+                    clock.instant()), "every " + emoji);
+        }
+    }
+
+    private void retract(Retraction r, String what) {
+        try {
+            sink.retract(r).whenComplete((taken, error) -> {
+                if (error != null) {
+                    log.error("Discord: cannot take back {} on message {}: {}", what, r.messageRef(), error.getMessage());
+                } else if (taken > 0) {
+                    log.debug("Discord: took back {} engagement(s) by {} on message {}", taken, what, r.messageRef());
+                }
+            });
+        } catch (RuntimeException error) {
+            log.error("Discord: cannot take back {} on message {}: {}", what, r.messageRef(), error.getMessage());
         }
     }
 

@@ -63,6 +63,7 @@ class DiscordBotEndToEndTest {
     Packer.Mode mode = Packer.Mode.EMBEDS;
     int bodyChars = 200;
     Backoff backoff = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3);
+    int indexCapacity = DiscordBot.INDEX_CAPACITY;
     /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
     final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
@@ -108,8 +109,14 @@ class DiscordBotEndToEndTest {
             public CompletableFuture<Boolean> retract(io.flywheel.api.feedback.Engagement e) {
                 return recorder.retract(e);
             }
+
+            @Override
+            public CompletableFuture<Integer> retract(io.flywheel.api.feedback.Retraction r) {
+                return recorder.retract(r);
+            }
         };
-        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff);
+        bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
+                indexCapacity);
         outbox = new OutboxDispatcher(store, store, Map.of("discord", bot), clock);
         Controls.Sources sources = new Controls.Sources() {
             @Override
@@ -144,6 +151,42 @@ class DiscordBotEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(bot::ready);
     }
 
+    /** Starts the bot with no prefix commands and every platform in the default channel. */
+    private void startBot() {
+        startBot("", Map.of());
+    }
+
+    /** Text posts of up to 4,096 body characters (a long one is split over messages) and no retries: a failed message stays failed. */
+    private void textPostsWithoutRetries() {
+        mode = Packer.Mode.TEXT;
+        bodyChars = 4096;
+        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
+    }
+
+    /** Waits (up to 10 s) until {@code condition} holds: the bot and the store answer on threads of their own. */
+    private static void eventually(java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(10)).until(condition);
+    }
+
+    /** Waits until Discord has the bot's first answer to {@code interaction}. */
+    private void awaitCallback(String interaction) {
+        eventually(() -> fake.callback(interaction).isPresent());
+    }
+
+    /** Stores one lead on {@code platform}, posts it, and returns the message that shows it (the channel's newest). */
+    private FakeDiscord.Message postOneLead(String platform) {
+        storeLeads(1, platform);
+        outbox.flush();
+        return fake.messages(fake.channel()).getLast();
+    }
+
+    /** A lead whose body is 400 words (about 3,300 characters of text): one embed, or two text messages. */
+    private static Lead longLead() {
+        String body = IntStream.range(0, 400).mapToObj(i -> "word" + i).collect(java.util.stream.Collectors.joining(" "));
+        return new Lead("https://example.org/long", "src", "hackernews", "A lead with a long body", "https://example.org/long", body, "Acme", null,
+                null, Instant.parse("2026-01-05T09:00:00Z"), Instant.now(), List.of("backend"), 5);
+    }
+
     private List<Lead> storeLeads(int n, String platform) {
         List<Lead> leads = new ArrayList<>();
         List<OutboxEntry> posts = new ArrayList<>();
@@ -170,7 +213,7 @@ class DiscordBotEndToEndTest {
 
     /** What the deferred reply to {@code interaction} was edited to, once it was. */
     private String answer(String interaction) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> !fake.responses(interaction).isEmpty());
+        eventually(() -> !fake.responses(interaction).isEmpty());
         return fake.responses(interaction).getLast().path("content").asText();
     }
 
@@ -198,13 +241,11 @@ class DiscordBotEndToEndTest {
             }
             return recorder.record(e).join();
         }, r -> Thread.ofVirtual().start(r));
-        startBot("", Map.of());
-        storeLeads(1, "solo");
-        outbox.flush();
-        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        startBot();
+        FakeDiscord.Message message = postOneLead("solo");
         String click = fake.clickButton(message, "fw:interested", USER);
         // the store has not saved it, and Discord already has its answer: a deferred reply only the clicker sees
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        awaitCallback(click);
         assertThat(fake.callback(click).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
         assertThat(fake.callback(click).orElseThrow().path("data").path("flags").asInt() & 64).as("ephemeral").isEqualTo(64);
         assertThat(fake.responses(click)).isEmpty();
@@ -217,12 +258,12 @@ class DiscordBotEndToEndTest {
     @Test
     void aClickTheStoreFailsToSaveIsAcknowledgedAndTheUserToldItWasNotRecorded() {
         recording = (recorder, e) -> CompletableFuture.failedFuture(new java.io.UncheckedIOException(new java.io.IOException("disk full")));
-        startBot("", Map.of());
+        startBot();
         storeLeads(3, "trio");
         outbox.flush();
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
         String click = fake.clickButton(message, "fw:won", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        awaitCallback(click);
         JsonNode menu = fake.callback(click).orElseThrow().path("data").path("components").get(0).path("components").get(0);
         String pick = fake.select(message, menu.path("custom_id").asText(), List.of(LeadPosts.postId("https://example.org/trio/2")), USER);
         assertThat(answer(pick)).isEqualTo("Could not record Won on **trio lead 002**; try again later.");
@@ -233,14 +274,12 @@ class DiscordBotEndToEndTest {
     @Test
     void removingAReactionTakesItsEngagementBackButNotWhatTheUserClicked() {
         String other = "1700000000000000003";
-        startBot("", Map.of());
-        storeLeads(1, "solo");
-        outbox.flush();
-        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        startBot();
+        FakeDiscord.Message message = postOneLead("solo");
         // added and removed at once: taken back in the order they came, never recorded after its removal
         fake.react(message, USER, "👀");
         fake.unreact(message, USER, "👀");
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        eventually(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
         assertThat(events(FeedbackEvent.Type.RETRACTED)).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo(USER);
             assertThat(e.replaces()).contains(FeedbackEvent.Type.INTERESTED);
@@ -250,20 +289,87 @@ class DiscordBotEndToEndTest {
         String click = fake.clickButton(message, "fw:interested", other);
         assertThat(answer(click)).startsWith("Recorded: Interested");
         fake.react(message, other, "📝");
-        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(1L, 1L)));
+        eventually(() -> engagedAndConverted("backend").equals(List.of(1L, 1L)));
         fake.unreact(message, other, "📝");
-        await().atMost(Duration.ofSeconds(10)).until(() -> engagedAndConverted("backend").equals(List.of(1L, 0L)));
+        eventually(() -> engagedAndConverted("backend").equals(List.of(1L, 0L)));
         assertThat(events(FeedbackEvent.Type.RETRACTED)).hasSize(1);
+    }
+
+    @Test
+    void clearingAllReactionsOnAMessageTakesBackEveryonesReactionsThereButNoClickAndNoOtherMessage() {
+        String other = "1700000000000000003", third = "1700000000000000004";
+        startBot();
+        storeLeads(1, "first");
+        outbox.flush();
+        storeLeads(1, "second");
+        outbox.flush();
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        FakeDiscord.Message cleared = messages.get(0), kept = messages.get(1);
+        fake.react(cleared, USER, "👀");
+        fake.react(cleared, other, "📝");
+        fake.react(kept, USER, "👀");
+        assertThat(answer(fake.clickButton(cleared, "fw:interested", third))).startsWith("Recorded: Interested");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(4L, 1L)));
+        fake.clearReactions(cleared);
+        eventually(() -> events(FeedbackEvent.Type.RETRACTED).size() == 2);
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).extracting(FeedbackEvent::actor, FeedbackEvent::subject).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(USER, "https://example.org/first/0"), org.assertj.core.groups.Tuple.tuple(other, "https://example.org/first/0"));
+        // the click on the cleared message and the reaction on the other message stand
+        assertThat(engagedAndConverted("backend")).containsExactly(2L, 0L);
+        // a reaction added after the clear counts again
+        fake.react(cleared, other, "👀");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(3L, 0L)));
+    }
+
+    @Test
+    void clearingOneEmojiOnAMessageTakesBackOnlyThatEmojisReactions() {
+        String other = "1700000000000000003";
+        startBot();
+        FakeDiscord.Message message = postOneLead("solo");
+        fake.react(message, USER, "👀");
+        fake.react(message, other, "📝");
+        fake.react(message, other, "👀");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(2L, 1L)));
+        fake.clearReaction(message, "📝");
+        // the other user is left with their 👀: no longer converted, still engaged
+        eventually(() -> engagedAndConverted("backend").equals(List.of(2L, 0L)));
+        fake.clearReaction(message, "🔥");
+        fake.clearReaction(message, "👀");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(0L, 0L)));
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).extracting(FeedbackEvent::actor).containsExactlyInAnyOrder(USER, other);
+    }
+
+    @Test
+    void aReactionRemovedFromAMessageTheIndexNoLongerHoldsIsStillTakenBack() {
+        indexCapacity = 1;
+        startBot();
+        FakeDiscord.Message old = postOneLead("old");
+        fake.react(old, USER, "📝");
+        fake.react(old, "1700000000000000003", "👀");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(2L, 1L)));
+        storeLeads(1, "new");
+        outbox.flush();
+        // the index keeps only the newest message now
+        String click = fake.clickButton(old, "fw:won", USER);
+        awaitCallback(click);
+        assertThat(fake.callback(click).orElseThrow().path("data").path("content").asText()).startsWith("I don't know which lead");
+        fake.unreact(old, USER, "📝");
+        eventually(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.RETRACTED)).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo(USER);
+            assertThat(e.subject()).isEqualTo("https://example.org/old/0");
+            assertThat(e.replaces()).contains(FeedbackEvent.Type.APPLIED);
+        });
+        // only that user's reaction: the other user's 👀 on the same message stands
+        assertThat(engagedAndConverted("backend")).containsExactly(1L, 0L);
     }
 
     @Test
     void onAPostSplitAcrossMessagesAReactionLeftOnOnePartStillCounts() {
         mode = Packer.Mode.TEXT;
         bodyChars = 4096;
-        startBot("", Map.of());
-        String body = IntStream.range(0, 400).mapToObj(i -> "word" + i).collect(java.util.stream.Collectors.joining(" "));
-        Lead lead = new Lead("https://example.org/long", "src", "hackernews", "A lead with a long body", "https://example.org/long", body, "Acme", null,
-                null, Instant.parse("2026-01-05T09:00:00Z"), Instant.now(), List.of("backend"), 5);
+        startBot();
+        Lead lead = longLead();
         store.write(new WriteBatch(List.of(lead), List.of(), List.of()));
         bot.send(List.of(LeadPosts.toPost(lead))).join();
         List<FakeDiscord.Message> parts = fake.messages(fake.channel());
@@ -277,13 +383,13 @@ class DiscordBotEndToEndTest {
         assertThat(events(FeedbackEvent.Type.RETRACTED)).isEmpty();
         assertThat(engagedAndConverted("backend")).containsExactly(1L, 0L);
         fake.unreact(parts.get(1), USER, "👀");
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
+        eventually(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
         assertThat(engagedAndConverted("backend")).containsExactly(0L, 0L);
     }
 
     @Test
     void signalPostsCarryNoLeadButtonsAndTakeNoEngagement() {
-        startBot("", Map.of());
+        startBot();
         io.flywheel.api.output.Post signal = new io.flywheel.api.output.Post("sig-1", io.flywheel.api.output.Post.Kind.SIGNAL, "sma-cross",
                 "BTC-USD: long", null, "sma-cross goes long BTC-USD at the next open", List.of(), Instant.parse("2026-01-05T09:00:00Z"));
         bot.send(List.of(signal)).join();
@@ -315,9 +421,9 @@ class DiscordBotEndToEndTest {
 
     @Test
     void connectsWithoutBlockingUsingTheFewestIntentsAndRegistersGuildCommands() {
-        startBot("", Map.of());
+        startBot();
         assertThat(fake.identifiedIntents()).isEqualTo(1 | 1 << 10); // GUILDS, GUILD_MESSAGE_REACTIONS: nothing privileged
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.registeredCommands(FakeDiscord.GUILD_ID).isPresent());
+        eventually(() -> fake.registeredCommands(FakeDiscord.GUILD_ID).isPresent());
         JsonNode commands = fake.registeredCommands(FakeDiscord.GUILD_ID).orElseThrow();
         assertThat(commands.findValuesAsText("name")).contains("leads", "post_leads", "stats", "weights", "strategies", "convert", "sources", "rules", "plugins", "status", "help");
         for (JsonNode c : commands) {
@@ -334,7 +440,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void postLeadsPostsPackedMessagesWithButtonsAndReportsProgress() {
-        startBot("", Map.of());
+        startBot();
         storeLeads(25, "hackernews");
         String interaction = fake.slashCommand("post_leads", Map.of(), USER, List.of(), fake.channel());
         await().atMost(Duration.ofSeconds(20)).until(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().startsWith("Posted 25 post(s)")));
@@ -353,7 +459,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aButtonClickLandsInTheFeedbackLogAndAUserCountsOncePerLeadAtTheirStrongestStep() {
-        startBot("", Map.of());
+        startBot();
         List<Lead> leads = storeLeads(1, "digest");
         outbox.flush();
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
@@ -379,12 +485,12 @@ class DiscordBotEndToEndTest {
 
     @Test
     void onAMessageWithSeveralLeadsTheClickAsksWhichAndThePickRecordsIt() {
-        startBot("", Map.of());
+        startBot();
         List<Lead> leads = storeLeads(3, "hackernews");
         outbox.flush();
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
         String click = fake.clickButton(message, "fw:applied", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        awaitCallback(click);
         JsonNode menu = fake.callback(click).orElseThrow().path("data").path("components").get(0).path("components").get(0);
         assertThat(menu.path("options").findValuesAsText("label")).containsExactly("1. hackernews lead 000", "2. hackernews lead 001", "3. hackernews lead 002");
         assertThat(events(FeedbackEvent.Type.APPLIED)).isEmpty();
@@ -398,7 +504,7 @@ class DiscordBotEndToEndTest {
         // Short posts without a body: one text message carries 30 of them, more than one select menu takes.
         mode = Packer.Mode.TEXT;
         bodyChars = 0;
-        startBot("", Map.of());
+        startBot();
         List<Lead> leads = new ArrayList<>();
         List<OutboxEntry> posts = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -413,7 +519,7 @@ class DiscordBotEndToEndTest {
         assertThat(fake.messages(fake.channel())).hasSize(1);
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
         String click = fake.clickButton(message, "fw:interested", USER);
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(click).isPresent());
+        awaitCallback(click);
         JsonNode rows = fake.callback(click).orElseThrow().path("data").path("components");
         assertThat(rows).hasSize(2);
         JsonNode first = rows.get(0).path("components").get(0);
@@ -428,7 +534,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reactionsCountOnOneLeadMessagesOnly() {
-        startBot("", Map.of());
+        startBot();
         storeLeads(1, "solo");
         outbox.flush();
         storeLeads(2, "pair");
@@ -436,32 +542,30 @@ class DiscordBotEndToEndTest {
         List<FakeDiscord.Message> messages = fake.messages(fake.channel());
         fake.react(messages.get(1), USER, "👎");
         fake.react(messages.get(0), USER, "🏆");
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.WON).size() == 1);
+        eventually(() -> events(FeedbackEvent.Type.WON).size() == 1);
         assertThat(events(FeedbackEvent.Type.WON).getFirst().subject()).isEqualTo("https://example.org/solo/0");
         assertThat(events(FeedbackEvent.Type.NOT_RELEVANT)).isEmpty();
     }
 
     @Test
     void reactionsOfOtherBotsDoNotCount() {
-        startBot("", Map.of());
-        storeLeads(1, "solo");
-        outbox.flush();
-        FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
+        startBot();
+        FakeDiscord.Message message = postOneLead("solo");
         // Another bot in the server that reacts to every message (a poll or a starboard bot) is not an audience.
         fake.react(message, "1700000000000000009", "👍", true);
         fake.react(message, USER, "👍");
         // Listeners see events one at a time, in order: once the person's reaction is reported, the bot's was handled.
-        await().atMost(Duration.ofSeconds(10)).until(() -> reported.stream().anyMatch(e -> e.userId().equals(USER)));
+        eventually(() -> reported.stream().anyMatch(e -> e.userId().equals(USER)));
         assertThat(reported).singleElement().satisfies(e -> assertThat(e.userId()).isEqualTo(USER));
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(FeedbackEvent.Type.INTERESTED).size() == 1);
+        eventually(() -> events(FeedbackEvent.Type.INTERESTED).size() == 1);
         assertThat(events(FeedbackEvent.Type.INTERESTED)).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(USER));
     }
 
     @Test
     void aNonAdminsRulesReloadIsRefusedPrivatelyAndAudited() {
-        startBot("", Map.of());
+        startBot();
         String interaction = fake.slashCommand("rules", Map.of("action", "reload"), USER, List.of(), fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        awaitCallback(interaction);
         JsonNode reply = fake.callback(interaction).orElseThrow();
         assertThat(reply.path("type").asInt()).isEqualTo(4);
         assertThat(reply.path("data").path("flags").asInt() & 64).isEqualTo(64);
@@ -469,15 +573,15 @@ class DiscordBotEndToEndTest {
         assertThat(events(FeedbackEvent.Type.AUDIT)).singleElement().satisfies(e -> assertThat(e.actor()).isEqualTo(USER));
 
         String admin = fake.slashCommand("rules", Map.of("action", "reload"), ADMIN, List.of(), fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(admin).isPresent());
+        awaitCallback(admin);
         assertThat(fake.callback(admin).orElseThrow().path("data").path("content").asText()).contains("not available in this build");
     }
 
     @Test
     void autocompleteOffersSourceIds() {
-        startBot("", Map.of());
+        startBot();
         String interaction = fake.autocomplete("sources", "run", "hn", USER, fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        awaitCallback(interaction);
         JsonNode reply = fake.callback(interaction).orElseThrow();
         assertThat(reply.path("type").asInt()).isEqualTo(8);
         assertThat(reply.path("data").path("choices").findValuesAsText("value")).containsExactly("hn-hiring");
@@ -503,7 +607,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sendingTheSameBatchAgainAfterACrashPostsNothingTwice() {
-        startBot("", Map.of());
+        startBot();
         List<io.flywheel.api.output.Post> posts = storeLeads(12, "hackernews").stream().map(LeadPosts::toPost).toList();
         List<io.flywheel.api.output.Delivery> first = bot.send(posts).join();
         // As if the process died before the store recorded these deliveries: the outbox offers them again.
@@ -514,7 +618,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aOneLeadMessageSentAgainAfterACrashStillTakesReactionsAndClicksAfterARestart() throws Exception {
-        startBot("", Map.of());
+        startBot();
         List<Lead> leads = storeLeads(1, "solo");
         List<io.flywheel.api.output.Post> posts = leads.stream().map(LeadPosts::toPost).toList();
         bot.send(posts).join();
@@ -522,12 +626,12 @@ class DiscordBotEndToEndTest {
         bot.send(posts).join();
         bot.close();
         bot = null;
-        startBot("", Map.of());
+        startBot();
         FakeDiscord.Message message = fake.messages(fake.channel()).getFirst();
         fake.react(message, USER, "🏆");
         String click = fake.clickButton(message, "fw:interested", USER);
         assertThat(answer(click)).startsWith("Recorded: Interested");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !events(FeedbackEvent.Type.WON).isEmpty());
+        eventually(() -> !events(FeedbackEvent.Type.WON).isEmpty());
         assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(leads.getFirst().key()));
         // the reaction's Won and the click's Interested: one user, engaged once, converted once
         assertThat(engagedAndConverted("backend")).containsExactly(1L, 1L);
@@ -535,7 +639,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aPostDiscordRefusesForWhatItSaysIsRefusedAloneAndTheRestIsPostedInOrder() {
-        startBot("", Map.of());
+        startBot();
         fake.refuseEmbedTitled("hackernews lead 003");
         storeLeads(12, "hackernews");
         outbox.flush();
@@ -552,7 +656,7 @@ class DiscordBotEndToEndTest {
     void aSplitPostRefusedForItsTailIsRefusedWithoutPostingItsHeadAgain() {
         mode = Packer.Mode.TEXT;
         bodyChars = 4096;
-        startBot("", Map.of());
+        startBot();
         // The middle lead is 3,600 characters of text: its head goes out with the first lead, its tail with the last one.
         String longBody = String.join(" ", IntStream.range(0, 600).mapToObj(i -> String.format("a%04d", i)).toList());
         List<Lead> leads = new ArrayList<>();
@@ -623,10 +727,8 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aSplitPostWhoseTailWasNotSentPostsOnlyItsTailOnTheNextFlush() {
-        mode = Packer.Mode.TEXT;
-        bodyChars = 4096;
-        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
-        startBot("", Map.of());
+        textPostsWithoutRetries();
+        startBot();
         List<Lead> leads = storeSplitLeads();
         firstFlushPostsOnlyTheHead();
         nextFlushPostsOnlyTheRest(leads);
@@ -634,26 +736,22 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aSplitPostWhoseTailWasNotSentPostsOnlyItsTailAfterARestart() throws Exception {
-        mode = Packer.Mode.TEXT;
-        bodyChars = 4096;
-        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
-        startBot("", Map.of());
+        textPostsWithoutRetries();
+        startBot();
         List<Lead> leads = storeSplitLeads();
         firstFlushPostsOnlyTheHead();
         // A new process: the bot, the store over the same file and the outbox all new; only the store knows how far the lead got.
         bot.close();
         store.close();
         store = MapDbStore.open(dir.resolve("flywheel.db"));
-        startBot("", Map.of());
+        startBot();
         nextFlushPostsOnlyTheRest(leads);
     }
 
     @Test
     void aSplitPostRoutedToAnotherChannelSinceItsHeadWasPostedIsSentWholeThere() throws Exception {
-        mode = Packer.Mode.TEXT;
-        bodyChars = 4096;
-        backoff = new Backoff(Duration.ZERO, Duration.ZERO, 0);
-        startBot("", Map.of());
+        textPostsWithoutRetries();
+        startBot();
         List<Lead> leads = storeSplitLeads();
         firstFlushPostsOnlyTheHead();
         // The operator routes the platform to another channel and restarts: the tail alone there would start mid-sentence.
@@ -672,10 +770,8 @@ class DiscordBotEndToEndTest {
     void aPostTooLongForOneTextMessageIsPostedWholeAndItsClicksCountAfterARestart() throws Exception {
         mode = Packer.Mode.TEXT;
         bodyChars = 4096;
-        startBot("", Map.of());
-        String body = IntStream.range(0, 400).mapToObj(i -> "word" + i).collect(java.util.stream.Collectors.joining(" "));
-        Lead lead = new Lead("https://example.org/long", "src", "hackernews", "A lead with a long body", "https://example.org/long", body, "Acme", null,
-                null, Instant.parse("2026-01-05T09:00:00Z"), Instant.now(), List.of("backend"), 5);
+        startBot();
+        Lead lead = longLead();
         store.write(new WriteBatch(List.of(lead), List.of(new OutboxEntry("discord", LeadPosts.toPost(lead))), List.of()));
         List<io.flywheel.api.output.Delivery> delivered = bot.send(List.of(LeadPosts.toPost(lead))).join();
 
@@ -687,9 +783,9 @@ class DiscordBotEndToEndTest {
         // Both parts carry the lead: after a restart (the index read back from its file) a reaction on the last part still counts.
         bot.close();
         bot = null;
-        startBot("", Map.of());
+        startBot();
         fake.react(parts.get(1), USER, "🏆");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !events(FeedbackEvent.Type.WON).isEmpty());
+        eventually(() -> !events(FeedbackEvent.Type.WON).isEmpty());
         assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(lead.key()));
     }
 
@@ -709,10 +805,10 @@ class DiscordBotEndToEndTest {
         };
         startBot("", Map.of(), Duration.ofMillis(100), List.of(slow));
         String interaction = fake.slashCommand("backtest", Map.of(), USER, List.of(), fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(interaction).isPresent());
+        awaitCallback(interaction);
         assertThat(fake.callback(interaction).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
         answer.complete(CommandReply.of("Backtest done: +4.2%"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().equals("Backtest done: +4.2%")));
+        eventually(() -> fake.edits().stream().anyMatch(e -> e.path("content").asText().equals("Backtest done: +4.2%")));
     }
 
     @Test
@@ -735,7 +831,7 @@ class DiscordBotEndToEndTest {
 
         // /weights answers at once, with its chart as a file of the interaction response
         String weights = fake.slashCommand("weights", Map.of(), USER, List.of(), fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(weights).isPresent() && !fake.uploads().isEmpty());
+        eventually(() -> fake.callback(weights).isPresent() && !fake.uploads().isEmpty());
         assertThat(fake.callback(weights).orElseThrow().path("data").path("content").asText()).contains("Keyword weights", "backend");
         assertThat(fake.uploads()).singleElement().satisfies(u -> {
             assertThat(u.route()).startsWith("/interactions/" + weights + "/").endsWith("/callback");
@@ -746,9 +842,9 @@ class DiscordBotEndToEndTest {
 
         // a reply that comes after the deferral carries its file in the edit
         String report = fake.slashCommand("report", Map.of(), USER, List.of(), fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.callback(report).isPresent());
+        awaitCallback(report);
         answer.complete(CommandReply.of("Report ready").with(CommandReply.Attachment.png("report.png", png)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> fake.uploads().size() == 2);
+        eventually(() -> fake.uploads().size() == 2);
         FakeDiscord.Upload edited = fake.uploads().getLast();
         assertThat(edited.route()).endsWith("/messages/@original");
         assertThat(edited.filename()).isEqualTo("report.png");
@@ -768,7 +864,7 @@ class DiscordBotEndToEndTest {
     void aPrefixCommandsReplyPingsNobodyWhateverTheUserTyped() {
         startBot("!", Map.of());
         fake.userMessage("!leads platform:@everyone", USER, fake.channel());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !fake.messages(fake.channel()).isEmpty());
+        eventually(() -> !fake.messages(fake.channel()).isEmpty());
         FakeDiscord.Message reply = fake.messages(fake.channel()).getLast();
         assertThat(reply.content()).contains("@everyone");
         // Without allowed_mentions Discord applies its default: every @everyone, role and user mention in the text pings.

@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Post;
-import io.flywheel.discord.Backoff;
 import io.flywheel.discord.Packer;
 import io.flywheel.testkit.FakeDiscord;
-import io.flywheel.testkit.ManualClock;
-import io.flywheel.testkit.ManualScheduler;
-import io.flywheel.testkit.TestPluginContext;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,38 +14,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The webhook output against the fake Discord, on a manual clock: no test waits for real. */
 class WebhookOutputTest {
     @TempDir
     Path dir;
-    final ManualClock clock = ManualClock.atDefaultStart();
-    final ManualScheduler scheduler = new ManualScheduler(clock);
-    FakeDiscord fake;
-    String url;
-
-    @BeforeEach
-    void setUp() {
-        fake = FakeDiscord.start(clock);
-        url = fake.createWebhook();
-    }
-
-    @AfterEach
-    void tearDown() {
-        fake.close();
-    }
+    @RegisterExtension
+    final WebhookFixture hook = new WebhookFixture();
 
     private WebhookOutput output(Packer.Mode mode) {
         return output(mode, 280);
     }
 
     private WebhookOutput output(Packer.Mode mode, int bodyChars) {
-        WebhookOutputFactory.Config config = new WebhookOutputFactory.Config(URI.create(url), mode, bodyChars, "Flywheel", null, null);
-        return new WebhookOutput(config, TestPluginContext.of("hook", clock, scheduler, dir), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 3));
+        return hook.output(mode, bodyChars, dir);
     }
 
     static List<Post> posts(int n) {
@@ -63,54 +44,54 @@ class WebhookOutputTest {
 
     private List<String> postedTitles() {
         List<String> titles = new ArrayList<>();
-        fake.messages().forEach(m -> m.embeds().forEach(e -> titles.add(e.path("title").asText())));
+        hook.fake().messages().forEach(m -> m.embeds().forEach(e -> titles.add(e.path("title").asText())));
         return titles;
     }
 
     @Test
     void packsPostsIntoTheFewestMessagesInOrderAndWaitsForTheirIds() {
         List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(25)).join();
-        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(3);
-        assertThat(fake.messages()).extracting(m -> m.embeds().size()).containsExactly(10, 10, 5);
+        assertThat(hook.fake().calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(3);
+        assertThat(hook.fake().messages()).extracting(m -> m.embeds().size()).containsExactly(10, 10, 5);
         assertThat(postedTitles()).isEqualTo(IntStream.range(0, 25).mapToObj(i -> String.format("Lead %03d", i)).toList());
         assertThat(deliveries).extracting(Delivery::postId).isEqualTo(IntStream.range(0, 25).mapToObj(i -> "p" + i).toList());
-        assertThat(deliveries.getFirst().messageRef()).isEqualTo(fake.messages().getFirst().id());
-        assertThat(fake.messages().getFirst().body().path("username").asText()).isEqualTo("Flywheel");
-        assertThat(fake.calls()).allSatisfy(c -> assertThat(c.path()).doesNotContain("wait=false"));
+        assertThat(deliveries.getFirst().messageRef()).isEqualTo(hook.fake().messages().getFirst().id());
+        assertThat(hook.fake().messages().getFirst().body().path("username").asText()).isEqualTo("Flywheel");
+        assertThat(hook.fake().calls()).allSatisfy(c -> assertThat(c.path()).doesNotContain("wait=false"));
     }
 
     @Test
     void textModeSendsWholeLeadsInContent() {
         output(Packer.Mode.TEXT).send(posts(12)).join();
-        assertThat(fake.messages()).allSatisfy(m -> assertThat(m.content().length()).isLessThanOrEqualTo(2000));
-        assertThat(String.join("\n\n", fake.messages().stream().map(FakeDiscord.Message::content).toList())).contains("**Lead 000**").contains("**Lead 011**");
+        assertThat(hook.fake().messages()).allSatisfy(m -> assertThat(m.content().length()).isLessThanOrEqualTo(2000));
+        assertThat(String.join("\n\n", hook.fake().messages().stream().map(FakeDiscord.Message::content).toList())).contains("**Lead 000**").contains("**Lead 011**");
     }
 
     @Test
     void waitsOutAnEmptyBucketFromTheHeadersInsteadOfHitting429() {
-        fake.bucket(FakeDiscord.EXECUTE_WEBHOOK, 2, Duration.ofSeconds(5));
+        hook.fake().bucket(FakeDiscord.EXECUTE_WEBHOOK, 2, Duration.ofSeconds(5));
         List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(50)).join();
         assertThat(deliveries).hasSize(50);
-        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(5);
-        assertThat(fake.status429()).isZero();
-        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(5));
+        assertThat(hook.fake().calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(5);
+        assertThat(hook.fake().status429()).isZero();
+        assertThat(hook.scheduler.sleeps()).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
     @Test
     void honoursRetryAfterOnA429AndLosesNothing() {
-        fake.tooManyNext(3, 1.25);
+        hook.fake().tooManyNext(3, 1.25);
         List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(20)).join();
         assertThat(deliveries).hasSize(20);
-        assertThat(fake.status429()).isEqualTo(3);
-        assertThat(scheduler.sleeps()).containsExactly(Duration.ofMillis(1250), Duration.ofMillis(1250), Duration.ofMillis(1250));
+        assertThat(hook.fake().status429()).isEqualTo(3);
+        assertThat(hook.scheduler.sleeps()).containsExactly(Duration.ofMillis(1250), Duration.ofMillis(1250), Duration.ofMillis(1250));
         assertThat(postedTitles()).hasSize(20).doesNotHaveDuplicates();
     }
 
     @Test
     void retriesServerErrorsWithBackoff() {
-        fake.failNext(502, 2);
+        hook.fake().failNext(502, 2);
         assertThat(output(Packer.Mode.EMBEDS).send(posts(5)).join()).hasSize(5);
-        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(hook.scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
     }
 
     @Test
@@ -118,7 +99,7 @@ class WebhookOutputTest {
         WebhookOutput out = output(Packer.Mode.EMBEDS);
         List<Delivery> first = out.send(posts(15)).join();
         assertThat(first).hasSize(15);
-        fake.failNext(503, 4);
+        hook.fake().failNext(503, 4);
         List<Post> next = posts(30).subList(15, 30);
         assertThat(out.send(next).join()).as("the first message failed four times: nothing after it is sent").isEmpty();
         assertThat(out.ready()).isTrue();
@@ -131,18 +112,18 @@ class WebhookOutputTest {
     @Test
     void aDeletedWebhookStopsTheOutputAndKeepsThePosts() {
         WebhookOutput out = output(Packer.Mode.EMBEDS);
-        fake.deleteWebhook(url);
+        hook.fake().deleteWebhook(hook.url());
         assertThat(out.send(posts(3)).join()).isEmpty();
         assertThat(out.ready()).isFalse();
-        String token = url.substring(url.lastIndexOf('/') + 1);
+        String token = hook.url().substring(hook.url().lastIndexOf('/') + 1);
         assertThat(out.problem()).hasValueSatisfying(p -> assertThat(p).contains("is gone").contains("404").contains("/****").doesNotContain(token));
-        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1);
+        assertThat(hook.fake().calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1);
     }
 
     @Test
     void aRefusalOfTheWebhooksOwnSettingsIsReportedWithTheFieldAndThePostsStayQueued() {
         WebhookOutput out = output(Packer.Mode.EMBEDS);
-        fake.refuseNext("username", "USERNAME_INVALID_CONTAINS", "Username cannot contain \"discord\"");
+        hook.fake().refuseNext("username", "USERNAME_INVALID_CONTAINS", "Username cannot contain \"discord\"");
         assertThat(out.send(posts(3)).join()).isEmpty();
         assertThat(out.problem()).hasValueSatisfying(p -> assertThat(p)
                 .isEqualTo("Discord refused a message (400 Invalid Form Body (code 50035): username: Username cannot contain \"discord\")"));
@@ -152,7 +133,7 @@ class WebhookOutputTest {
 
     @Test
     void aPostDiscordRefusesForWhatItSaysIsRefusedAloneAndTheOthersAreSentInOrder() {
-        fake.refuseEmbedTitled("Lead 003");
+        hook.fake().refuseEmbedTitled("Lead 003");
         List<Delivery> deliveries = output(Packer.Mode.EMBEDS).send(posts(12)).join();
 
         assertThat(deliveries).extracting(Delivery::postId).isEqualTo(IntStream.range(0, 12).mapToObj(i -> "p" + i).toList());
@@ -162,7 +143,7 @@ class WebhookOutputTest {
         });
         assertThat(postedTitles()).isEqualTo(IntStream.range(0, 12).filter(i -> i != 3).mapToObj(i -> String.format("Lead %03d", i)).toList());
         // The first message (ten posts) was refused; its posts went one at a time, the next message as packed.
-        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1 + 10 + 1);
+        assertThat(hook.fake().calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(1 + 10 + 1);
     }
 
     @Test
@@ -170,22 +151,22 @@ class WebhookOutputTest {
         // p1 is 3,600 characters of text: its head goes out with p0, its tail with p2; Discord refuses the tail's message.
         String body = String.join(" ", IntStream.range(0, 600).mapToObj(i -> String.format("a%04d", i)).toList());
         List<Post> posts = List.of(textPost("p0", "first"), textPost("p1", body), textPost("p2", "last"));
-        fake.refuseContentContaining("a0500", "CONTENT_INVALID", "Invalid content.");
+        hook.fake().refuseContentContaining("a0500", "CONTENT_INVALID", "Invalid content.");
         List<Delivery> deliveries = output(Packer.Mode.TEXT, 4096).send(posts).join();
 
-        List<String> shown = fake.messages().stream().map(FakeDiscord.Message::content).toList();
+        List<String> shown = hook.fake().messages().stream().map(FakeDiscord.Message::content).toList();
         assertThat(shown).hasSize(2);
         assertThat(shown.getFirst()).startsWith("**P0**").contains("**P1**", "a0000");
         assertThat(shown.getLast()).isEqualTo("**P2**\nlast");
         assertThat(String.join(" ", shown).split("\\s+")).as("no word shown twice").doesNotHaveDuplicates();
         assertThat(deliveries).extracting(Delivery::postId).containsExactly("p0", "p1", "p2");
-        assertThat(deliveries.get(0)).isEqualTo(new Delivery("p0", fake.messages().getFirst().id()));
+        assertThat(deliveries.get(0)).isEqualTo(new Delivery("p0", hook.fake().messages().getFirst().id()));
         assertThat(deliveries.get(1).refused()).isTrue();
         assertThat(deliveries.get(1).messageRef()).startsWith("Discord refused the message (400").contains("content: Invalid content.")
-                .endsWith("(its first part was posted, in " + fake.messages().getFirst().id() + ")");
-        assertThat(deliveries.get(2)).isEqualTo(new Delivery("p2", fake.messages().getLast().id()));
+                .endsWith("(its first part was posted, in " + hook.fake().messages().getFirst().id() + ")");
+        assertThat(deliveries.get(2)).isEqualTo(new Delivery("p2", hook.fake().messages().getLast().id()));
         // The packed message with the tail and p2, then the tail alone (refused), then p2 alone.
-        assertThat(fake.calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(4);
+        assertThat(hook.fake().calls(FakeDiscord.EXECUTE_WEBHOOK)).isEqualTo(4);
     }
 
     private static Post textPost(String id, String body) {
@@ -203,11 +184,11 @@ class WebhookOutputTest {
 
     @Test
     void aTimeoutThatIsNotPositiveIsRefusedNamingTimeoutAndTheValue() {
-        URI hook = URI.create("https://discord.com/api/webhooks/1/tok");
-        assertThatThrownBy(() -> new WebhookOutputFactory.Config(hook, null, null, null, null, Duration.ZERO))
+        URI webhook = URI.create("https://discord.com/api/webhooks/1/tok");
+        assertThatThrownBy(() -> new WebhookOutputFactory.Config(webhook, null, null, null, null, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("timeout: must be positive, found PT0S");
-        assertThatThrownBy(() -> new WebhookOutputFactory.Config(hook, null, null, null, null, Duration.ofSeconds(-3)))
+        assertThatThrownBy(() -> new WebhookOutputFactory.Config(webhook, null, null, null, null, Duration.ofSeconds(-3)))
                 .hasMessage("timeout: must be positive, found PT-3S");
-        assertThat(new WebhookOutputFactory.Config(hook, null, null, null, null, null).timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(new WebhookOutputFactory.Config(webhook, null, null, null, null, null).timeout()).isEqualTo(Duration.ofSeconds(15));
     }
 }

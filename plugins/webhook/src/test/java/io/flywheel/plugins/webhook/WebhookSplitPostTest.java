@@ -3,17 +3,12 @@ package io.flywheel.plugins.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flywheel.api.output.Post;
-import io.flywheel.discord.Backoff;
 import io.flywheel.discord.Packer;
 import io.flywheel.engine.output.OutboxDispatcher;
 import io.flywheel.engine.store.MapDbStore;
 import io.flywheel.engine.store.OutboxEntry;
 import io.flywheel.engine.store.WriteBatch;
 import io.flywheel.testkit.FakeDiscord;
-import io.flywheel.testkit.ManualClock;
-import io.flywheel.testkit.ManualScheduler;
-import io.flywheel.testkit.TestPluginContext;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,18 +34,16 @@ class WebhookSplitPostTest {
 
     @TempDir
     Path dir;
-    final ManualClock clock = ManualClock.atDefaultStart();
-    final ManualScheduler scheduler = new ManualScheduler(clock);
+    @RegisterExtension
+    final WebhookFixture hook = new WebhookFixture();
     FakeDiscord fake;
-    String url;
     MapDbStore store;
     WebhookOutput output;
     OutboxDispatcher outbox;
 
     @BeforeEach
     void setUp() {
-        fake = FakeDiscord.start(clock);
-        url = fake.createWebhook();
+        fake = hook.fake();
         open();
     }
 
@@ -57,7 +51,6 @@ class WebhookSplitPostTest {
     void tearDown() {
         output.close();
         store.close();
-        fake.close();
     }
 
     @Test
@@ -65,7 +58,7 @@ class WebhookSplitPostTest {
         queue();
         firstFlushLosesTheTail();
         // The operator points the output at another webhook (another channel, in Discord) and restarts.
-        url = fake.createWebhook();
+        hook.replaceWebhook();
         restart();
         OutboxDispatcher.Flush second = outbox.flush();
         assertThat(second.delivered()).containsEntry("hook", 2);
@@ -78,9 +71,8 @@ class WebhookSplitPostTest {
     /** Opens the store over its file and a new output on it, as a process starting does. */
     private void open() {
         store = MapDbStore.open(dir.resolve("flywheel.db"));
-        WebhookOutputFactory.Config config = new WebhookOutputFactory.Config(URI.create(url), Packer.Mode.TEXT, 4096, "Flywheel", null, null);
-        output = new WebhookOutput(config, TestPluginContext.of("hook", clock, scheduler, dir.resolve("work")), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(8), 3));
-        outbox = new OutboxDispatcher(store, store, Map.of("hook", output), clock);
+        output = hook.output(Packer.Mode.TEXT, 4096, dir.resolve("work"));
+        outbox = new OutboxDispatcher(store, store, Map.of("hook", output), hook.clock);
     }
 
     private void restart() {
@@ -114,7 +106,7 @@ class WebhookSplitPostTest {
     /** The tail message cannot be sent (the connection drops on every attempt) while the head went through. */
     private void firstFlushLosesTheTail() {
         firstFlushLosesTheTail(0, 4);
-        assertThat(scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(hook.scheduler.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
 
     /** The tail message fails {@code times} times with {@code status} (0: the connection drops), enough for the output to give up for now. */
