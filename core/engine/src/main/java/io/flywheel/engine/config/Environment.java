@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * environment and to earlier .env lines as {@code ${VAR}} too; any other {@code $} in it is a plain
  * dollar (passwords hold them), as is a {@code ${} that can be no reference (unclosed, or no name
  * inside: kept as written with a warning), and a single-quoted value is taken as written. In a
- * double-quoted .env value {@code \${} is a literal {@code ${}, as in bash and the Node and Go dotenv
- * tools; a {@code \$} before anything else stays as written, as it always has.
+ * double-quoted .env value {@code \${} is a literal {@code ${}, as in bash and Ruby's dotenv and Node's
+ * dotenv-expand; a {@code \$} before anything else stays as written, as it always has.
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
