@@ -19,6 +19,13 @@
  *   sum to 1. An invalid result is rejected with the offending entries named and the weights in
  *   force stay. A call must finish within rules.time-limit (200 ms by default).
  *
+ *   function reward(returns, past) -> number   (optional)
+ *   What the rule rewards a strategy with for `returns` (its returns since the last update), given
+ *   `past` (its record, as history[id] above, or `returns` when there is none). `flywheel
+ *   simulate` measures the rule's regret in this reward by calling this very function, so the
+ *   report stays true to the rule when it is edited; without it simulate takes the reward to be
+ *   the sum of the raw log returns.
+ *
  * DEFAULT: Hedge (exponential weights) on volatility-scaled returns
  *   Reward: each period's log return divided by the strategy's volatility, the root mean square
  *   of its last VOL_PERIODS period returns (from `history`, or from `performance` when there is
@@ -76,6 +83,14 @@ function volatility(returns) {
   return den > 0 ? Math.max(MIN_VOL, Math.sqrt(num / den)) : 1;
 }
 
+/** The sum of the log returns in `returns`, each divided by the volatility of `past`. */
+function reward(returns, past) {
+  const vol = volatility(past);
+  let sum = 0;
+  for (const r of returns) sum += Math.log(Math.max(1e-9, 1 + r)) / vol;
+  return sum;
+}
+
 function updateStrategyWeights(performance, current, history) {
   const ids = Array.from(new Set(Object.keys(current).concat(Object.keys(performance))));
   if (ids.length === 0) return {};
@@ -93,10 +108,7 @@ function updateStrategyWeights(performance, current, history) {
   for (const id of ids) {
     const recent = performance[id] || [];
     const past = history && history[id] && history[id].length > 0 ? history[id] : recent;
-    const vol = volatility(past);
-    let reward = 0;
-    for (const r of recent) reward += Math.log(Math.max(1e-9, 1 + r)) / vol;
-    exponent[id] = Math.log(start[id]) + ETA * reward;
+    exponent[id] = Math.log(start[id]) + ETA * reward(recent, past);
     top = Math.max(top, exponent[id]);
   }
   let sum = 0;

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * itself, {@code ${A:-${B}}}; {@code $$} is a literal dollar). A .env value may refer to the process
  * environment and to earlier .env lines as {@code ${VAR}} too; any other {@code $} in it is a plain
  * dollar (passwords hold them), as is a {@code ${} that can be no reference (unclosed, or no name
- * inside: kept as written with a warning), and a single-quoted value is taken as written.
+ * inside: kept as written with a warning), and a single-quoted value is taken as written. In a
+ * double-quoted .env value {@code \${} is a literal {@code ${}, as in bash and Ruby's dotenv and Node's
+ * dotenv-expand; a {@code \$} before anything else stays as written, as it always has.
  */
 public final class Environment {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -28,6 +30,8 @@ public final class Environment {
     private static final Pattern COMMENT = Pattern.compile("\\s#");
     /** A .env reference's name, group 1. */
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
+    /** The same in a double-quoted value, where a {@code ${} after an odd run of backslashes is escaped; the name is group 2. */
+    private static final Pattern QUOTED_REFERENCE = Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern LINE = Pattern.compile("^\\s*(?:export\\s+)?([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
 
     private final Map<String, String> variables;
@@ -58,7 +62,7 @@ public final class Environment {
                     DotEnvLine line = lines.get(k);
                     // a name the process sets is never read from .env, so its references do not matter
                     boolean literal = line.literal() || processEnv.containsKey(line.name());
-                    fromFile.put(line.name(), literal ? line.value() : expandDotEnv(lines, k, processEnv, fromFile, problems));
+                    fromFile.put(line.name(), literal ? line.asWritten() : expandDotEnv(lines, k, processEnv, fromFile, problems));
                 }
             } catch (IOException e) {
                 problems.error(Location.of(dotEnv), "cannot read: " + e.getMessage());
@@ -69,8 +73,34 @@ public final class Environment {
         return new Environment(merged, fromFile);
     }
 
-    /** One {@code NAME=value} line of .env, its value unquoted; {@code literal} when it was single-quoted. */
-    private record DotEnvLine(String name, String value, boolean literal, Location at) {}
+    /** How a text's {@code $} and backslashes read: config.yml's, a bare or a double-quoted .env value's. */
+    private enum Syntax {
+        CONFIG, DOT_ENV, DOT_ENV_DOUBLE_QUOTED;
+
+        boolean dotEnv() {
+            return this != CONFIG;
+        }
+    }
+
+    /** A .env value without its quotes, {@code quote} being {@code '}, {@code "} or 0 for a bare one; a double-quoted one's escapes still in. */
+    private record Value(String text, char quote) {}
+
+    /** One {@code NAME=value} line of .env. */
+    private record DotEnvLine(String name, Value value, Location at) {
+        /** Single-quoted: taken as written. */
+        boolean literal() {
+            return value.quote() == '\'';
+        }
+
+        Syntax syntax() {
+            return value.quote() == '"' ? Syntax.DOT_ENV_DOUBLE_QUOTED : Syntax.DOT_ENV;
+        }
+
+        /** The value with no reference expanded. */
+        String asWritten() {
+            return value.quote() == '"' ? unescape(value.text()) : value.text();
+        }
+    }
 
     private static List<DotEnvLine> parse(Path dotEnv, List<String> lines, Problems problems) {
         List<DotEnvLine> out = new ArrayList<>();
@@ -94,7 +124,7 @@ public final class Environment {
             }
             String name = m.group(1);
             Location at = new Location(dotEnv, i + 1, m.start(2) + 1);
-            String value;
+            Value value;
             try {
                 value = value(m.group(2));
             } catch (IllegalArgumentException e) {
@@ -105,7 +135,7 @@ public final class Environment {
             if (first != null) {
                 problems.warning(at, name + " is set twice (first at line " + first + "); the last one is used");
             }
-            out.add(new DotEnvLine(name, value, m.group(2).strip().startsWith("'"), at));
+            out.add(new DotEnvLine(name, value, at));
         }
         return out;
     }
@@ -149,7 +179,7 @@ public final class Environment {
             }
         };
         Problems found = new Problems();
-        String value = substitute(line.value(), true, resolver, line.at(), found);
+        String value = substitute(line.value().text(), line.syntax(), resolver, line.at(), found);
         for (Problem p : found.all()) {
             problems.add(p.message().startsWith(line.name() + ": ") ? p : new Problem(p.severity(), p.location(), line.name() + ": " + p.message()));
         }
@@ -161,7 +191,7 @@ public final class Environment {
         Map<String, List<String>> refs = new LinkedHashMap<>();
         for (DotEnvLine l : lines) {
             if (!l.literal() && !processEnv.containsKey(l.name())) {
-                refs.computeIfAbsent(l.name(), n -> new ArrayList<>()).addAll(referencedNames(l.value()));
+                refs.computeIfAbsent(l.name(), n -> new ArrayList<>()).addAll(referencedNames(l));
             }
         }
         Map<String, String> cameFrom = new LinkedHashMap<>();
@@ -186,12 +216,13 @@ public final class Environment {
         return List.of();
     }
 
-    /** Names {@code text} refers to, as {@code ${NAME...}}. */
-    private static List<String> referencedNames(String text) {
+    /** Names {@code line} refers to, as {@code ${NAME...}}; not an escaped {@code \${NAME}}. */
+    private static List<String> referencedNames(DotEnvLine line) {
         List<String> names = new ArrayList<>();
-        Matcher m = REFERENCE.matcher(text);
+        boolean quoted = line.syntax() == Syntax.DOT_ENV_DOUBLE_QUOTED;
+        Matcher m = (quoted ? QUOTED_REFERENCE : REFERENCE).matcher(line.value().text());
         while (m.find()) {
-            names.add(m.group(1));
+            names.add(m.group(quoted ? 2 : 1));
         }
         return names;
     }
@@ -221,7 +252,7 @@ public final class Environment {
      * at {@code where} and left empty.
      */
     public String substitute(String text, Location where, Problems problems) {
-        return substitute(text, false, configResolver, where, problems);
+        return substitute(text, Syntax.CONFIG, configResolver, where, problems);
     }
 
     /** Where references find their values, and what a plain reference to a name yields. */
@@ -254,23 +285,28 @@ public final class Environment {
     };
 
     /**
-     * {@code dotEnv}: a .env value, where only {@code ${} is special (a {@code $} elsewhere is a
-     * password's own) and an error never shows the text; in config.yml {@code $$} is a literal
-     * dollar and a shell-style {@code $NAME} is text that warns.
+     * In a .env value only {@code ${} is special (a {@code $} elsewhere is a password's own) and an
+     * error never shows the text; a double-quoted one's backslash escapes are read here too, so that
+     * {@code \${} is text rather than a reference. In config.yml {@code $$} is a literal dollar and a
+     * shell-style {@code $NAME} is text that warns.
      */
-    private static String substitute(String text, boolean dotEnv, Resolver resolver, Location where, Problems problems) {
+    private static String substitute(String text, Syntax syntax, Resolver resolver, Location where, Problems problems) {
+        boolean dotEnv = syntax.dotEnv();
+        boolean escapes = syntax == Syntax.DOT_ENV_DOUBLE_QUOTED;
         if (text == null || text.indexOf('$') < 0) {
-            return text;
+            return escapes && text != null ? unescape(text) : text;
         }
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (!dotEnv && c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
+            if (escapes && c == '\\') {
+                i = escape(text, i, out);
+            } else if (!dotEnv && c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '$') {
                 out.append('$');
                 i += 2;
             } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
-                int close = closingBrace(text, i + 2);
+                int close = closingBrace(text, i + 2, escapes);
                 if (close < 0) {
                     if (dotEnv) {
                         // A password may hold '${' (a .env value was always literal before it could refer to others): it can be no
@@ -279,18 +315,18 @@ public final class Environment {
                     } else {
                         problems.error(where, "unclosed '${' in '" + abbreviate(text) + "'");
                     }
-                    out.append(text, i, text.length());
+                    out.append(escapes ? unescape(text.substring(i)) : text.substring(i));
                     break;
                 }
                 if (dotEnv && !NAME.matcher(referenceName(text.substring(i + 2, close))).matches()) {
                     // '${' and then no name, as in a password 'a${1x}b': no reference either, so kept as written
                     problems.warning(where, "a '${...}' that is not a variable reference is taken as written (its value is not shown;"
                             + " a reference is ${NAME}, ${NAME:-default} or ${NAME:+value}; single-quote the value to say so)");
-                    out.append(text, i, close + 1);
+                    out.append(escapes ? unescape(text.substring(i, close + 1)) : text.substring(i, close + 1));
                     i = close + 1;
                     continue;
                 }
-                out.append(expand(text.substring(i + 2, close), dotEnv, resolver, where, problems));
+                out.append(expand(text.substring(i + 2, close), syntax, resolver, where, problems));
                 i = close + 1;
             } else if (!dotEnv && c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {
                 int end = nameEnd(text, i + 1);
@@ -334,7 +370,8 @@ public final class Environment {
         return op ? expression.substring(0, colon) : expression;
     }
 
-    private static String expand(String expression, boolean dotEnv, Resolver resolver, Location where, Problems problems) {
+    private static String expand(String expression, Syntax syntax, Resolver resolver, Location where, Problems problems) {
+        boolean dotEnv = syntax.dotEnv();
         String name = expression;
         String op = null;
         String word = "";
@@ -353,20 +390,28 @@ public final class Environment {
         boolean set = value != null && !value.isEmpty();
         // the word may itself hold references, ${A:-${B}}; only the word used is expanded, as a shell does
         if (":-".equals(op)) {
-            return set ? value : substitute(word, dotEnv, resolver, where, problems);
+            return set ? value : substitute(word, syntax, resolver, where, problems);
         }
         if (":+".equals(op)) {
-            return set ? substitute(word, dotEnv, resolver, where, problems) : "";
+            return set ? substitute(word, syntax, resolver, where, problems) : "";
         }
         return resolver.plain(name, value, where, problems);
     }
 
-    /** The index of the '}' that closes the reference whose name starts at {@code from}, past nested ones; -1 when none does. */
-    private static int closingBrace(String text, int from) {
+    /**
+     * The index of the '}' that closes the reference whose name starts at {@code from}, past nested
+     * ones; -1 when none does. With {@code escapes}, an escaped backslash or {@code \${} opens none.
+     */
+    private static int closingBrace(String text, int from, boolean escapes) {
         int depth = 0;
         for (int j = from; j < text.length(); j++) {
             char c = text.charAt(j);
-            if (c == '$' && j + 1 < text.length() && (text.charAt(j + 1) == '$' || text.charAt(j + 1) == '{')) {
+            if (escapes && c == '\\' && j + 1 < text.length() && (text.charAt(j + 1) == '\\' || escapedDollarBrace(text, j))) {
+                j++; // and the '{' of '\${' is no brace either: it opens nothing, and a '}' is what is looked for
+                if (text.charAt(j) == '$') {
+                    j++;
+                }
+            } else if (c == '$' && j + 1 < text.length() && (text.charAt(j + 1) == '$' || text.charAt(j + 1) == '{')) {
                 depth += text.charAt(j + 1) == '{' ? 1 : 0;
                 j++;
             } else if (c == '}') {
@@ -394,14 +439,15 @@ public final class Environment {
 
     /**
      * The value of a .env line after {@code NAME=}: quoted ({@code "..."} with {@code \\n},
-     * {@code \\"} and {@code \\\\} escapes, or {@code '...'} as written) or bare, either followed by
-     * an optional {@code # comment}. Throws naming what is wrong, never the value.
+     * {@code \\"}, {@code \\\\} and {@code \\$\{} escapes, read as the value is expanded, or
+     * {@code '...'} as written) or bare, either followed by an optional {@code # comment}. Throws
+     * naming what is wrong, never the value.
      */
-    private static String value(String raw) {
+    private static Value value(String raw) {
         String v = raw.strip();
         if (v.isEmpty() || v.charAt(0) != '"' && v.charAt(0) != '\'') {
             Matcher comment = COMMENT.matcher(v);
-            return comment.find() ? v.substring(0, comment.start()).strip() : v;
+            return new Value(comment.find() ? v.substring(0, comment.start()).strip() : v, (char) 0);
         }
         char quote = v.charAt(0);
         int close = 1;
@@ -420,26 +466,53 @@ public final class Environment {
         } else {
             throw new IllegalArgumentException("text after the closing quote (" + quote + "); a comment after a value needs a space before '#'");
         }
-        return quote == '"' ? unescape(inner) : inner;
+        return new Value(inner, quote);
     }
 
+    /** A double-quoted value's text with its escapes read and no reference expanded. */
     private static String unescape(String s) {
         StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                char next = s.charAt(i + 1);
-                switch (next) {
-                    case 'n' -> out.append('\n');
-                    case '"', '\\' -> out.append(next);
-                    default -> out.append(c).append(next);
-                }
-                i++;
+        int i = 0;
+        while (i < s.length()) {
+            if (s.charAt(i) == '\\') {
+                i = escape(s, i, out);
             } else {
-                out.append(c);
+                out.append(s.charAt(i++));
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Reads the backslash at {@code i} of a double-quoted value into {@code out} and returns the index
+     * after what it escaped: {@code \\n} a newline, {@code \\"} and {@code \\\\} the character,
+     * {@code \\$\{} a literal {@code $\{} (the brace is left to be read as text); any other
+     * backslash, {@code \\$} before anything but a brace included, stays as written, as it did before
+     * {@code \\$\{} was an escape.
+     */
+    private static int escape(String s, int i, StringBuilder out) {
+        if (i + 1 >= s.length()) {
+            out.append('\\');
+            return i + 1;
+        }
+        char next = s.charAt(i + 1);
+        switch (next) {
+            case 'n' -> out.append('\n');
+            case '"', '\\' -> out.append(next);
+            case '$' -> {
+                if (!escapedDollarBrace(s, i)) {
+                    out.append('\\');
+                }
+                out.append('$');
+            }
+            default -> out.append('\\').append(next);
+        }
+        return i + 2;
+    }
+
+    /** Whether the backslash at {@code i} starts {@code \\$\{}. */
+    private static boolean escapedDollarBrace(String s, int i) {
+        return i + 2 < s.length() && s.charAt(i + 1) == '$' && s.charAt(i + 2) == '{';
     }
 
     private static String abbreviate(String s) {

@@ -7,12 +7,12 @@ import io.flywheel.engine.rules.JsStrategyWeightRule;
 import io.flywheel.engine.rules.RuleKind;
 import io.flywheel.engine.rules.RulesConfig;
 import io.flywheel.engine.rules.ScriptSource;
-import io.flywheel.engine.rules.StrategyWeightRule;
 import io.flywheel.engine.text.Cells;
 import io.flywheel.engine.trading.BacktestResult;
 import io.flywheel.engine.trading.Backtester;
 import io.flywheel.engine.trading.Ensemble;
 import io.flywheel.engine.trading.PeriodReport;
+import io.flywheel.engine.trading.ReturnHistory;
 import io.flywheel.engine.trading.TradingBook;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -55,10 +54,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>Two regrets are reported. In money: the best single strategy's log growth
  * {@code ln(final/start)} minus the adaptive book's, over the same traded bars. In the rule's own
  * reward: Hedge's guarantee is about the rewards it is fed, which for the bundled rule are each
- * period's log return divided by the strategy's volatility (the root mean square of its last
- * {@code VOL_PERIODS} period returns, weighted {@code VOL_DECAY^age}, at least {@code MIN_VOL}; the
- * constants are read from the script, and a script that declares no {@code VOL_PERIODS} is taken to
- * reward raw log returns). The reward regret is the best strategy's summed reward minus the sum
+ * period's log return divided by the strategy's volatility. They are the script's own: its
+ * {@code reward(returns, past)}, the function its weights follow, called on each closed period's
+ * return with the record the allocator hands the rule (a script that defines no {@code reward} is
+ * taken to reward raw log returns). The reward regret is the best strategy's summed reward minus the sum
  * over periods of the weights in force times the rewards, over the closed periods. For rewards in
  * [0, 1], Hedge with learning rate {@code eta'} over {@code T} periods and {@code N} strategies has
  * regret at most {@code ln N / eta' + eta' T / 8}. In each period the rewards lie in an interval of
@@ -234,37 +233,6 @@ public final class StrategySimulation {
         }
     }
 
-    /** How the script scales a log return into its reward: its {@code VOL_PERIODS}, {@code VOL_DECAY}, {@code MIN_VOL}; none: raw log returns. */
-    record Scaling(int periods, double decay, double minVol) {
-        static final Scaling NONE = new Scaling(0, 1, 0);
-
-        static Scaling of(String script) {
-            double periods = constant(script, "VOL_PERIODS");
-            if (!(periods >= 1)) {
-                return NONE;
-            }
-            double decay = constant(script, "VOL_DECAY");
-            double minVol = constant(script, "MIN_VOL");
-            return new Scaling((int) periods, Double.isNaN(decay) ? 1 : decay, Double.isNaN(minVol) ? 0 : minVol);
-        }
-
-        /** The divisor for a strategy's newest return, given its returns so far (oldest first, the newest last). */
-        double volatility(List<Double> returns) {
-            if (periods == 0 || returns.isEmpty()) {
-                return 1;
-            }
-            double num = 0;
-            double den = 0;
-            double w = 1;
-            for (int i = returns.size() - 1; i >= 0 && i >= returns.size() - periods; i--) {
-                num += w * returns.get(i) * returns.get(i);
-                den += w;
-                w *= decay;
-            }
-            return Math.max(minVol, Math.sqrt(num / den));
-        }
-    }
-
     static {
         System.setProperty("java.awt.headless", "true");
     }
@@ -278,12 +246,11 @@ public final class StrategySimulation {
         }
         ScriptSource source = o.rules().source(RuleKind.STRATEGY_WEIGHTS);
         double eta = eta(source.text());
-        Scaling scaling = Scaling.of(source.text());
         List<Row> rows = new ArrayList<>();
         try (JsRuntime js = JsRuntime.start(); JsStrategyWeightRule rule = JsStrategyWeightRule.standalone(o.rules(), js)) {
             Backtester backtester = new Backtester(o.costs());
             for (Series s : series) {
-                rows.add(one(s, o, backtester, rule, eta, scaling));
+                rows.add(one(s, o, backtester, rule, eta));
             }
         }
         int wins = (int) rows.stream().filter(Row::sharpeWin).count();
@@ -291,7 +258,7 @@ public final class StrategySimulation {
         return new Report(source.name(), eta, List.copyOf(rows), wins, rows.size(), within);
     }
 
-    private static Row one(Series s, Options o, Backtester backtester, JsStrategyWeightRule rule, double eta, Scaling scaling) {
+    private static Row one(Series s, Options o, Backtester backtester, JsStrategyWeightRule rule, double eta) {
         if (s.bars().size() <= o.warmupBars() + 2) {
             throw new IllegalArgumentException("series " + s.name() + ": " + s.bars().size() + " bars, fewer than the " + o.warmupBars() + " warm-up bars + 2");
         }
@@ -301,24 +268,26 @@ public final class StrategySimulation {
         Ensemble e = Ensemble.run(backtester, s.bars(), entries, settings, null, rule, Backtester.Progress.NONE);
         BacktestResult a = e.adaptive();
         double regret = growth(e.bestSingle()) - growth(a);
-        // The rule's rewards per closed period, each strategy's volatility from its returns so far as the
-        // allocator hands them to the rule. Hedge is unchanged by adding the same amount to every
-        // strategy's reward in a period, so each period's rewards only need to fit in some interval of
-        // width V, not one fixed interval.
-        Map<String, ArrayDeque<Double>> history = new TreeMap<>();
+        // The rule's rewards per closed period, from the script's own reward() on each strategy's return
+        // and its record as the allocator hands them to the rule. Hedge is unchanged by adding the same
+        // amount to every strategy's reward in a period, so each period's rewards only need to fit in
+        // some interval of width V, not one fixed interval.
+        ReturnHistory history = new ReturnHistory();
         Map<String, Double> total = new TreeMap<>();
         double earned = 0;
         double width = 0;
         for (PeriodReport p : a.periods()) {
             double lo = Double.POSITIVE_INFINITY;
             double hi = Double.NEGATIVE_INFINITY;
+            Map<String, List<Double>> returns = new TreeMap<>();
+            Map<String, List<Double>> past = new TreeMap<>();
             for (var r : new TreeMap<>(p.returns()).entrySet()) {
-                ArrayDeque<Double> h = history.computeIfAbsent(r.getKey(), k -> new ArrayDeque<>());
-                h.addLast(r.getValue());
-                if (h.size() > StrategyWeightRule.HISTORY_PERIODS) {
-                    h.removeFirst();
-                }
-                double y = Math.log(Math.max(1e-9, 1 + r.getValue())) / scaling.volatility(List.copyOf(h));
+                returns.put(r.getKey(), List.of(r.getValue()));
+                past.put(r.getKey(), history.add(r.getKey(), r.getValue()));
+            }
+            Map<String, Double> rewards = rule.rewards(returns, past).orElseGet(() -> logReturns(returns));
+            for (var r : rewards.entrySet()) {
+                double y = r.getValue();
                 total.merge(r.getKey(), y, Double::sum);
                 earned += p.weightsBefore().getOrDefault(r.getKey(), 0.0) * y;
                 lo = Math.min(lo, y);
@@ -336,6 +305,13 @@ public final class StrategySimulation {
         }
         return new Row(s.name(), span(a), Figures.of(a), Figures.of(e.equal()), Figures.of(e.bestSingle()), periods, regret, rewardRegret, bound,
                 width, chart, e.singles().stream().map(Figures::of).toList());
+    }
+
+    /** The reward of a script that defines no {@code reward()}: each return's log. */
+    private static Map<String, Double> logReturns(Map<String, List<Double>> returns) {
+        Map<String, Double> out = new TreeMap<>();
+        returns.forEach((id, rs) -> out.put(id, rs.stream().mapToDouble(r -> Math.log(Math.max(1e-9, 1 + r))).sum()));
+        return out;
     }
 
     private static String span(BacktestResult r) {

@@ -309,7 +309,8 @@ public final class CompiledScript implements AutoCloseable {
         }
         entryPoint = fn != null ? kind.function() : kind.olderFunction();
         Value factory = c.eval(Source.newBuilder("js", Harness.of(kind), "flywheel-harness-" + kind.id()).buildLiteral());
-        api = kind == RuleKind.LEAD_SCORE ? factory.execute(fn, older, limits.maxResultEntries()) : factory.execute(fn, limits.maxResultEntries());
+        api = kind == RuleKind.LEAD_SCORE ? factory.execute(fn, older, limits.maxResultEntries())
+                : factory.execute(fn, limits.maxResultEntries(), kind == RuleKind.STRATEGY_WEIGHTS ? function(bindings, "reward") : null);
         generation++;
         c.resetLimits();
         warmUp(new Bound(api, generation));

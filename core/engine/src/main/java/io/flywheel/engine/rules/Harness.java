@@ -151,10 +151,11 @@ final class Harness {
     /**
      * Weight rules. Inputs are small and arrive as JSON text (parsed into plain objects and
      * arrays); the result is copied into a plain object of numbers, anything else replaced by a
-     * description the host's validation reports.
+     * description the host's validation reports. {@code reward} is a strategy-weights script's
+     * optional {@code reward(returns, past)}, {@code null} when it defines none.
      */
     static final String WEIGHTS = """
-            (function (update, maxEntries) {
+            (function (update, maxEntries, reward) {
               'use strict';
             """ + DESCRIBE + """
               return {
@@ -172,6 +173,18 @@ final class Harness {
                     if (typeof v === 'number') numbers[k] = v; else invalid[k] = describe(v);
                   }
                   return { numbers, invalid };
+                },
+                rewards(input, past) {
+                  if (typeof reward !== 'function') return null;
+                  const returns = JSON.parse(input), record = JSON.parse(past), out = {};
+                  for (const id of Object.keys(returns)) {
+                    const v = reward(returns[id], record[id] && record[id].length > 0 ? record[id] : returns[id]);
+                    if (typeof v !== 'number' || !Number.isFinite(v)) {
+                      return { error: 'returned ' + describe(v) + ' for ' + JSON.stringify(id) + '; expected a finite number' };
+                    }
+                    out[id] = v;
+                  }
+                  return { numbers: out };
                 }
               };
             })

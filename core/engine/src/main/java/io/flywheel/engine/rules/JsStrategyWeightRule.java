@@ -50,6 +50,19 @@ public final class JsStrategyWeightRule implements StrategyWeightRule, AutoClose
         return live.apply(version -> WeightRules.call(version, input, current, known, record));
     }
 
+    /**
+     * The script's own reward for each strategy's {@code returns} given its record {@code past}
+     * (as {@code history} in {@link #update(Map, Map, Map)}): its {@code reward(returns, past)}, the
+     * one formula its weights follow; empty when the script defines no {@code reward}.
+     *
+     * @throws RuleException naming the script and strategy when a reward is not a finite number
+     */
+    public java.util.Optional<Map<String, Double>> rewards(Map<String, List<Double>> returns, Map<String, List<Double>> past) {
+        String input = Json.returns(returns);
+        String record = Json.returns(past);
+        return java.util.Optional.ofNullable(live.apply(version -> WeightRules.rewards(version, input, record)));
+    }
+
     /** SHA-256 of the version in force, to record with the weights it produced. */
     public String scriptHash() {
         return live.get().hash();

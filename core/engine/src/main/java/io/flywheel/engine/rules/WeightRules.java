@@ -55,6 +55,37 @@ public final class WeightRules {
     }
 
     /**
+     * The strategy-weights script's own {@code reward(returns, past)} for each strategy in
+     * {@code returnsJson}, {@code past} being its record in {@code pastJson} (its returns when it has
+     * none there); {@code null} when the script defines no {@code reward}. A result that is not a
+     * finite number is a {@link RuleException} naming the script and the strategy.
+     */
+    static Map<String, Double> rewards(CompiledScript version, String returnsJson, String pastJson) {
+        Raw raw = version.call("reward()", bound -> {
+            Value r = bound.fn("rewards").execute(returnsJson, pastJson);
+            if (r.isNull()) {
+                return null;
+            }
+            if (r.hasMember("error")) {
+                return new Raw(r.getMember("error").asString(), Map.of(), Map.of());
+            }
+            Map<String, Double> numbers = new LinkedHashMap<>();
+            Value n = r.getMember("numbers");
+            for (String k : n.getMemberKeys()) {
+                numbers.put(k, n.getMember(k).asDouble());
+            }
+            return new Raw(null, numbers, Map.of());
+        });
+        if (raw == null) {
+            return null;
+        }
+        if (raw.error() != null) {
+            throw new RuleException(version.source().name() + ": reward() " + raw.error());
+        }
+        return raw.numbers();
+    }
+
+    /**
      * Checks {@code returned} (and entries that were not numbers, described in {@code invalid})
      * against {@code known}; returns {@code current} with the returned weights applied.
      *

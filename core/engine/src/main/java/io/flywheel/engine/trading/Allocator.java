@@ -1,7 +1,6 @@
 package io.flywheel.engine.trading;
 
 import io.flywheel.engine.rules.StrategyWeightRule;
-import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +18,8 @@ public final class Allocator {
     private final StrategyWeightRule rule;
     private final double minWeight;
     private Map<String, Double> weights;
-    /** Per strategy, its last period returns (at most {@link StrategyWeightRule#HISTORY_PERIODS}), oldest first. */
-    private final Map<String, ArrayDeque<Double>> history = new LinkedHashMap<>();
+    /** Per strategy, its last period returns, for the rule's {@code history}. */
+    private final ReturnHistory history = new ReturnHistory();
     private String lastError;
 
     Allocator(StrategyWeightRule rule, Map<String, Double> initial, double minWeight) {
@@ -56,12 +55,7 @@ public final class Allocator {
         for (String id : weights.keySet()) {
             double r = periodReturns.getOrDefault(id, 0.0);
             returns.put(id, List.of(r));
-            ArrayDeque<Double> h = history.computeIfAbsent(id, k -> new ArrayDeque<>());
-            h.addLast(r);
-            if (h.size() > StrategyWeightRule.HISTORY_PERIODS) {
-                h.removeFirst();
-            }
-            record.put(id, List.copyOf(h));
+            record.put(id, history.add(id, r));
         }
         lastError = null;
         try {

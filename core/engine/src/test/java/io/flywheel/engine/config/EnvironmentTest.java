@@ -256,4 +256,66 @@ class EnvironmentTest {
         assertThat(problems.all()).hasSize(3).allSatisfy(p -> assertThat(p.message()).doesNotContain("k3").doesNotContain("1x"));
         assertThat(env.dotEnvValues()).containsEntry("PASSWORD", "k3${q").containsEntry("SECRET", "a${1x}b").containsEntry("EMPTY", "x${}y");
     }
+    @Test
+    void aBackslashBeforeDollarBraceInADoubleQuotedDotEnvValueIsALiteralDollarBrace() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                TOKEN=abc
+                ESCAPED="pa\\${x}ss"
+                BOTH="\\${TOKEN} is ${TOKEN}"
+                IN_DEFAULT="${NOPE:-\\${TOKEN}}"
+                NOT_A_CYCLE="\\${LATER}"
+                LATER=${NOT_A_CYCLE}
+                OVERRIDDEN="\\${x}"
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of("OVERRIDDEN", "from-process"), dotEnv, problems);
+        assertThat(problems.all()).isEmpty();
+        assertThat(env.dotEnvValues()).containsEntry("ESCAPED", "pa${x}ss").containsEntry("BOTH", "${TOKEN} is abc")
+                .containsEntry("IN_DEFAULT", "${TOKEN}").containsEntry("NOT_A_CYCLE", "${LATER}").containsEntry("LATER", "${LATER}")
+                .containsEntry("OVERRIDDEN", "${x}");
+        // what config.yml reads from it is text too: the value is not expanded a second time
+        assertThat(env.substitute("${ESCAPED}", HERE, problems)).isEqualTo("pa${x}ss");
+        assertThat(problems.all()).isEmpty();
+    }
+
+    @Test
+    void everyOtherBackslashInADotEnvValueReadsAsItDidBeforeTheDollarBraceEscape() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                TOKEN=abc
+                BACKSLASH_THEN_REFERENCE="\\\\${TOKEN}"
+                DOLLAR_NOT_BRACE="pa\\$word\\$"
+                BARE=\\${TOKEN}
+                SINGLE='\\${TOKEN}'
+                ESCAPES="a\\"b\\\\c\\nd\\te"
+                BRACE_IN_DEFAULT="${NOPE:-x\\}"
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(problems.all()).isEmpty();
+        assertThat(env.dotEnvValues()).containsEntry("BACKSLASH_THEN_REFERENCE", "\\abc").containsEntry("DOLLAR_NOT_BRACE", "pa\\$word\\$")
+                .containsEntry("BARE", "\\abc").containsEntry("SINGLE", "\\${TOKEN}").containsEntry("ESCAPES", "a\"b\\c\nd\\te")
+                .containsEntry("BRACE_IN_DEFAULT", "x\\");
+    }
+
+    @Test
+    void aBadValueAroundTheDollarBraceEscapeIsNamedByFileAndLineWithoutTheValue() throws Exception {
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                OPEN_QUOTE="sk_live_1\\${x}\\"
+                UNCLOSED="sk_live_2\\${x} ${"
+                NOT_A_NAME="\\${x}${sk_live_3 y}"
+                MISSING="\\${x}${NOT_SET}"
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(
+                ".env:1:12: error: OPEN_QUOTE: the value opens a quote (\") and never closes it (its value is not shown)",
+                ".env:2:10: warning: UNCLOSED: an unclosed '${' is taken as written (its value is not shown; single-quote the value to say so)",
+                ".env:3:12: warning: NOT_A_NAME: a '${...}' that is not a variable reference is taken as written (its value is not shown;"
+                        + " a reference is ${NAME}, ${NAME:-default} or ${NAME:+value}; single-quote the value to say so)",
+                ".env:4:9: error: MISSING: refers to NOT_SET, which is not set in the environment or on an earlier line of .env"
+                        + " (single-quote the value to keep it as written)");
+        assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live_1").doesNotContain("sk_live_2").doesNotContain("sk_live_3"));
+        assertThat(env.dotEnvValues()).doesNotContainKey("OPEN_QUOTE").containsEntry("UNCLOSED", "sk_live_2${x} ${")
+                .containsEntry("NOT_A_NAME", "${x}${sk_live_3 y}").containsEntry("MISSING", "${x}");
+    }
 }

@@ -89,7 +89,7 @@ class StrategySimulationTest {
         // Half in ETH for the first week only, then all in cash.
         assertThat(Math.abs(row.adaptive().totalReturn())).isLessThan(0.2);
         assertThat(row.adaptive().maxDrawdown()).isLessThan(row.equal().maxDrawdown());
-        // No VOL_PERIODS: the reward is the raw log return. After the first week the ETH sub-account has
+        // No reward(): the reward is the raw log return. After the first week the ETH sub-account has
         // no capital, so its return in the book is 0 like cash's: the reward regret is the first week's
         // alone, the best of the two strategies' sums less the half of it the book held.
         List<Bar> bars = PriceFixtures.ethDaily().subList(0, 400);
@@ -103,15 +103,41 @@ class StrategySimulationTest {
     }
 
     @Test
-    void scalesTheRewardAsTheScriptDeclares() {
-        StrategySimulation.Scaling none = StrategySimulation.Scaling.of("const ETA = 5;\n");
-        assertThat(none).isEqualTo(StrategySimulation.Scaling.NONE);
-        assertThat(none.volatility(List.of(0.5, -0.5))).isEqualTo(1);
-        StrategySimulation.Scaling s = StrategySimulation.Scaling.of("const VOL_PERIODS = 2;\nconst VOL_DECAY = 0.5;\nconst MIN_VOL = 0.001;\n");
-        assertThat(s).isEqualTo(new StrategySimulation.Scaling(2, 0.5, 0.001));
-        // The last two returns, the newest weighted 1 and the one before 0.5: sqrt((0.04 + 0.5 * 0.01) / 1.5).
-        assertThat(s.volatility(List.of(9.0, 0.1, 0.2))).isCloseTo(Math.sqrt(0.045 / 1.5), org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(s.volatility(List.of(0.0, 0.0))).isEqualTo(0.001);
+    void theRewardIsTheScriptsOwnRewardFunction(@TempDir Path dir) throws Exception {
+        // The always-cash rule again, rewarding twice the log return: the reward regret is twice the raw one.
+        Path script = dir.resolve("strategy-weights.js");
+        Files.writeString(script, """
+                const ETA = 2;
+                const VOL_PERIODS = 3;
+                function reward(returns, past) { let s = 0; for (const r of returns) s += 2 * Math.log(1 + r); return s; }
+                function updateStrategyWeights(p, c) { return { hold: 0, cash: 1 }; }
+                """);
+        RulesConfig rules = new RulesConfig(Map.of(RuleKind.STRATEGY_WEIGHTS, script), Map.of(RuleKind.STRATEGY_WEIGHTS, "strategy-weights.js"),
+                RuleLimits.DEFAULT, Duration.ofDays(1), 1, false, 100);
+        Options o = new Options(TWO, rules, new io.flywheel.engine.trading.Backtester.Costs(0, 0), Duration.ofDays(7), 0, 10, null);
+        List<Bar> bars = PriceFixtures.ethDaily().subList(0, 400);
+        Row row = StrategySimulation.run(List.of(new Series("ETH-USD 1d", bars)), o).rows().getFirst();
+        Row raw = StrategySimulation.run(List.of(new Series("ETH-USD 1d", bars)), o.withRules(new RulesConfig(Map.of(RuleKind.STRATEGY_WEIGHTS,
+                Files.writeString(dir.resolve("raw.js"), "const ETA = 2;\nfunction updateStrategyWeights(p, c) { return { hold: 0, cash: 1 }; }\n")),
+                Map.of(RuleKind.STRATEGY_WEIGHTS, "raw.js"), RuleLimits.DEFAULT, Duration.ofDays(1), 1, false, 100))).rows().getFirst();
+        assertThat(raw.rewardRegret()).isNotZero();
+        assertThat(row.rewardRegret()).isCloseTo(2 * raw.rewardRegret(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(row.width()).isCloseTo(2 * raw.width(), org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aRewardThatIsNoNumberNamesTheScriptAndTheStrategy(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("strategy-weights.js"), """
+                const ETA = 2;
+                function reward(returns, past) { return past.length > 1 ? 'lots' : 0; }
+                function updateStrategyWeights(p, c) { return c; }
+                """);
+        RulesConfig rules = new RulesConfig(Map.of(RuleKind.STRATEGY_WEIGHTS, script), Map.of(RuleKind.STRATEGY_WEIGHTS, "strategy-weights.js"),
+                RuleLimits.DEFAULT, Duration.ofDays(1), 1, false, 100);
+        Options o = new Options(TWO, rules, new io.flywheel.engine.trading.Backtester.Costs(0, 0), Duration.ofDays(7), 0, 10, null);
+        assertThatThrownBy(() -> StrategySimulation.run(List.of(new Series("ETH-USD 1d", PriceFixtures.ethDaily().subList(0, 400))), o))
+                .isInstanceOf(io.flywheel.engine.rules.RuleException.class)
+                .hasMessage("strategy-weights.js: reward() returned the string \"lots\" for \"cash\"; expected a finite number");
     }
 
     @Test

@@ -245,6 +245,20 @@ class DefaultRulesTest {
     }
 
     @Test
+    void theBundledRewardIsTheLogReturnOverTheDecayedRootMeanSquareOfTheRecord() {
+        // what the strategy simulation measures regret in, from the script itself: VOL_DECAY 0.99, MIN_VOL 0.001
+        JsStrategyWeightRule rule = new JsStrategyWeightRule(new LiveRule(RuleKind.STRATEGY_WEIGHTS, strategyWeights));
+        Map<String, Double> rewards = rule.rewards(Map.of("a", List.of(0.1), "flat", List.of(0.0), "new", List.of(0.02, -0.01)),
+                Map.of("a", List.of(0.1, -0.05), "flat", List.of(0.0, 0.0))).orElseThrow();
+        double vol = Math.sqrt((0.05 * 0.05 + 0.99 * 0.1 * 0.1) / 1.99);
+        assertThat(rewards.get("a")).isCloseTo(Math.log(1.1) / vol, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(rewards.get("flat")).isZero();
+        // no record: the volatility of its own returns, as updateStrategyWeights does
+        double own = Math.sqrt((0.01 * 0.01 + 0.99 * 0.02 * 0.02) / 1.99);
+        assertThat(rewards.get("new")).isCloseTo((Math.log(1.02) + Math.log(0.99)) / own, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
     void hedgeRespectsFloorCapAndGivesANewStrategyAShare() {
         Map<String, Double> current = Map.of("sma", 0.5, "rsi", 0.5);
         Map<String, List<Double>> returns = Map.of("sma", List.of(0.5, 0.5), "rsi", List.of(-0.5, -0.5), "breakout", List.of(0.0));

@@ -45,6 +45,21 @@ class CellsTest {
     }
 
     @Test
+    void wideCharactersOfUnicode16AreTwoCells() {
+        // emoji new in 16.0: face with bags under eyes, fingerprint, harp, splatter
+        assertThat(Cells.width(new String(Character.toChars(0x1FAE9)))).isEqualTo(2);
+        assertThat(Cells.width(new String(Character.toChars(0x1FAC6)))).isEqualTo(2);
+        assertThat(Cells.width(new String(Character.toChars(0x1FA89)))).isEqualTo(2);
+        assertThat(Cells.width(new String(Character.toChars(0x1FADF)))).isEqualTo(2);
+        // new in 15.1 and 16.0: ideographic description characters, CJK strokes
+        assertThat(Cells.width("\u2FFC\u31E4\u31EF")).isEqualTo(6);
+        // assigned before, Wide since 16.0: a trigram, a hexagram, a counting rod
+        assertThat(Cells.width("\u2630\u4DC0" + new String(Character.toChars(0x1D360)))).isEqualTo(6);
+        // still unassigned in 16.0, next to new emoji: one cell
+        assertThat(Cells.width(new String(Character.toChars(0x1FA8A)))).isEqualTo(1);
+    }
+
+    @Test
     void marksJoinersAndFormatCharactersTakeNoCell() {
         assertThat(Cells.width("e\u0301")).as("e and a combining acute").isEqualTo(1);
         assertThat(Cells.width("a\u0323\u0302")).as("two combining marks").isEqualTo(1);

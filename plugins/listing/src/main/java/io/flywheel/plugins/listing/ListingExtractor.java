@@ -37,6 +37,23 @@ public final class ListingExtractor {
      */
     public record Extraction(List<RawLead> leads, int items, int untitled, URI next) {}
 
+    /** A listing source's {@code select} key, which it requires. */
+    public static Select required(Select select) {
+        if (select == null) {
+            throw new IllegalArgumentException("missing required key 'select' (item, title, link, ... selectors)");
+        }
+        return select;
+    }
+
+    /**
+     * Checks a listing source's {@code select} and {@code next} keys as the extractor will read
+     * them, when the config is bound rather than when the source is made: the item must be a CSS
+     * selector and {@code next} a valid selector.
+     */
+    public static void check(Select select, String next) {
+        new ListingExtractor(required(select), next, Clock.systemUTC());
+    }
+
     /** @param nextLink selector of the next-page link ({@code @href} by default), or {@code null} */
     public ListingExtractor(Select select, String nextLink, Clock clock) {
         this.select = select;

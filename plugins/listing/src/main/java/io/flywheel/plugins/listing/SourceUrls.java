@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The config keys every source type shares: {@code url} or {@code urls}, and {@code limit}. */
+/** Normalizing and checking the {@link SourceKeys} every source type shares: {@code url} or {@code urls}, {@code robots} and {@code limit}. */
 public final class SourceUrls {
     private SourceUrls() {}
 
@@ -18,6 +18,18 @@ public final class SourceUrls {
         if (url == null && (urls == null || urls.isEmpty())) {
             throw new IllegalArgumentException("set url (or urls) to " + what);
         }
+    }
+
+    /** {@code urls} as given, or empty; throws unless it or {@code url} names something to read, {@code what} saying what. */
+    public static List<URI> urls(URI url, List<URI> urls, String what) {
+        List<URI> list = list(urls);
+        requireOne(url, list, what);
+        return list;
+    }
+
+    /** Whether to obey robots.txt: yes unless {@code robots: false}. */
+    public static Boolean robots(Boolean robots) {
+        return robots == null || robots;
     }
 
     /** {@code url} first, then {@code urls}. */

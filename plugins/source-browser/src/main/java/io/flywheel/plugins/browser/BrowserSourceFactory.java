@@ -6,10 +6,10 @@ import io.flywheel.api.lead.LeadSourceFactory;
 import io.flywheel.plugins.listing.ListingExtractor;
 import io.flywheel.plugins.listing.Pagination;
 import io.flywheel.plugins.listing.Select;
+import io.flywheel.plugins.listing.SourceKeys;
 import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +48,10 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
      */
     public record Config(URI url, List<URI> urls, Select select, String next, Integer pages, Integer firstPage, Integer pageStep,
             Duration waitFor, Integer scrolls, Duration scrollWait, Duration pageLoadTimeout, Path chromium, Path chromedriver,
-            Integer sessions, Duration idle, Boolean robots, Integer limit) {
+            Integer sessions, Duration idle, Boolean robots, Integer limit) implements SourceKeys.Paged {
         public Config {
-            urls = SourceUrls.list(urls);
-            SourceUrls.requireOne(url, urls, "the listing page");
-            if (select == null) {
-                throw new IllegalArgumentException("missing required key 'select' (item, title, link, ... selectors)");
-            }
+            urls = SourceUrls.urls(url, urls, "the listing page");
+            ListingExtractor.required(select);
             waitFor = waitFor == null ? Duration.ofSeconds(10) : waitFor;
             scrolls = scrolls == null ? 3 : scrolls;
             scrollWait = scrollWait == null ? Duration.ofSeconds(2) : scrollWait;
@@ -63,7 +60,7 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
             chromedriver = chromedriver == null ? Path.of("/usr/bin/chromedriver") : chromedriver;
             sessions = sessions == null ? 2 : sessions;
             idle = idle == null ? Duration.ofMinutes(5) : idle;
-            robots = robots == null || robots;
+            robots = SourceUrls.robots(robots);
             limit = SourceUrls.limit(limit);
             if (scrolls < 0) throw new IllegalArgumentException("scrolls: must be 0 or more, found " + scrolls);
             if (sessions < 1 || sessions > 8) throw new IllegalArgumentException("sessions: must be between 1 and 8, found " + sessions);
@@ -71,15 +68,7 @@ public final class BrowserSourceFactory implements LeadSourceFactory<BrowserSour
             if (scrollWait.isNegative()) throw new IllegalArgumentException("scroll-wait: must not be negative, found " + scrollWait);
             if (pageLoadTimeout.isZero() || pageLoadTimeout.isNegative()) throw new IllegalArgumentException("page-load-timeout: must be positive, found " + pageLoadTimeout);
             Pagination.of(pages, firstPage, pageStep);
-            new ListingExtractor(select, next, Clock.systemUTC());
-        }
-
-        List<URI> all() {
-            return SourceUrls.all(url, urls);
-        }
-
-        Pagination pagination() {
-            return Pagination.of(pages, firstPage, pageStep);
+            ListingExtractor.check(select, next);
         }
 
         /** Longest one page may take before its session is killed. */

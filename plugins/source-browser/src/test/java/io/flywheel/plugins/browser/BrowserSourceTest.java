@@ -57,6 +57,24 @@ class BrowserSourceTest {
     }
 
     @Test
+    void theKeysEverySourceSharesReadAsForTheOtherSources() {
+        URI a = URI.create("https://example.org/a");
+        URI b = URI.create("https://example.org/b");
+        var config = new BrowserSourceFactory.Config(a, List.of(b), BrowserSourceIT.JOBS, null, 2, 0, null, null, null, null, null, null, null, null,
+                null, null, null);
+        assertThat(config.all()).containsExactly(a, b);
+        assertThat(config.pagination()).isEqualTo(new io.flywheel.plugins.listing.Pagination(2, 0, 1));
+        assertThat(config.robots()).isTrue();
+        assertThat(config.limit()).isEqualTo(Integer.MAX_VALUE);
+        assertThatThrownBy(() -> new BrowserSourceFactory.Config(null, List.of(), BrowserSourceIT.JOBS, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null)).hasMessage("set url (or urls) to the listing page");
+        assertThatThrownBy(() -> new BrowserSourceFactory.Config(a, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null)).hasMessage("missing required key 'select' (item, title, link, ... selectors)");
+        assertThatThrownBy(() -> new BrowserSourceFactory.Config(a, null, BrowserSourceIT.JOBS, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, 0)).hasMessage("limit: must be positive, found 0");
+    }
+
+    @Test
     void thePageUrlIsEscapedAsBrowsersWriteItOrFallsBackToTheRequestedOne() {
         URI requested = URI.create("http://127.0.0.1:8080/filtered");
         assertThat(BrowserSession.pageUri("http://127.0.0.1:8080/filtered?sort=date|desc&f={%22remote%22:true}", requested))

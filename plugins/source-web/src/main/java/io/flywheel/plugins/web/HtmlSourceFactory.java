@@ -3,8 +3,10 @@ package io.flywheel.plugins.web;
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.lead.LeadSourceFactory;
+import io.flywheel.plugins.listing.ListingExtractor;
 import io.flywheel.plugins.listing.Pagination;
 import io.flywheel.plugins.listing.Select;
+import io.flywheel.plugins.listing.SourceKeys;
 import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.util.List;
@@ -28,27 +30,14 @@ public final class HtmlSourceFactory implements LeadSourceFactory<HtmlSourceFact
      * @param limit at most this many postings per run (default: all)
      */
     public record Config(URI url, List<URI> urls, Select select, String next, Integer pages, Integer firstPage, Integer pageStep,
-            Boolean robots, Integer limit) {
+            Boolean robots, Integer limit) implements SourceKeys.Paged {
         public Config {
-            urls = SourceUrls.list(urls);
-            SourceUrls.requireOne(url, urls, "the listing page");
-            if (select == null) {
-                throw new IllegalArgumentException("missing required key 'select' (item, title, link, ... selectors)");
-            }
-            robots = robots == null || robots;
+            urls = SourceUrls.urls(url, urls, "the listing page");
+            ListingExtractor.required(select);
+            robots = SourceUrls.robots(robots);
             limit = SourceUrls.limit(limit);
             Pagination.of(pages, firstPage, pageStep);
-            if (next != null) {
-                new io.flywheel.plugins.listing.ListingExtractor(select, next, java.time.Clock.systemUTC());
-            }
-        }
-
-        List<URI> all() {
-            return SourceUrls.all(url, urls);
-        }
-
-        Pagination pagination() {
-            return Pagination.of(pages, firstPage, pageStep);
+            ListingExtractor.check(select, next);
         }
     }
 

@@ -4,6 +4,7 @@ import io.flywheel.api.PluginContext;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.lead.LeadSourceFactory;
 import io.flywheel.plugins.listing.Pagination;
+import io.flywheel.plugins.listing.SourceKeys;
 import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.time.ZoneId;
@@ -57,10 +58,9 @@ public final class JsonSourceFactory implements LeadSourceFactory<JsonSourceFact
      * @param limit at most this many postings per run (default: all)
      */
     public record Config(URI url, List<URI> urls, String items, Fields fields, Map<String, String> headers, Integer pages, Integer firstPage,
-            Integer pageStep, List<String> dateFormats, ZoneId zone, Boolean robots, Integer limit) {
+            Integer pageStep, List<String> dateFormats, ZoneId zone, Boolean robots, Integer limit) implements SourceKeys.Paged {
         public Config {
-            urls = SourceUrls.list(urls);
-            SourceUrls.requireOne(url, urls, "the API address");
+            urls = SourceUrls.urls(url, urls, "the API address");
             if (fields == null) {
                 throw new IllegalArgumentException("missing required key 'fields' (title, link, ... as JSON Pointers)");
             }
@@ -71,17 +71,9 @@ public final class JsonSourceFactory implements LeadSourceFactory<JsonSourceFact
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             dateFormats = dateFormats == null ? List.of() : List.copyOf(dateFormats);
             zone = zone == null ? java.time.ZoneOffset.UTC : zone;
-            robots = robots == null || robots;
+            robots = SourceUrls.robots(robots);
             limit = SourceUrls.limit(limit);
             Pagination.of(pages, firstPage, pageStep);
-        }
-
-        List<URI> all() {
-            return SourceUrls.all(url, urls);
-        }
-
-        Pagination pagination() {
-            return Pagination.of(pages, firstPage, pageStep);
         }
     }
 

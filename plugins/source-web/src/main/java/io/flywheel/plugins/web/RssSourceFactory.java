@@ -3,6 +3,7 @@ package io.flywheel.plugins.web;
 import io.flywheel.api.PluginContext;
 import io.flywheel.api.lead.LeadSource;
 import io.flywheel.api.lead.LeadSourceFactory;
+import io.flywheel.plugins.listing.SourceKeys;
 import io.flywheel.plugins.listing.SourceUrls;
 import java.net.URI;
 import java.util.List;
@@ -19,16 +20,11 @@ public final class RssSourceFactory implements LeadSourceFactory<RssSourceFactor
      * @param robots obey robots.txt (default true)
      * @param limit at most this many items per feed (default: all)
      */
-    public record Config(URI url, List<URI> urls, Boolean robots, Integer limit) {
+    public record Config(URI url, List<URI> urls, Boolean robots, Integer limit) implements SourceKeys {
         public Config {
-            urls = SourceUrls.list(urls);
-            SourceUrls.requireOne(url, urls, "the feed address");
-            robots = robots == null || robots;
+            urls = SourceUrls.urls(url, urls, "the feed address");
+            robots = SourceUrls.robots(robots);
             limit = SourceUrls.limit(limit);
-        }
-
-        List<URI> all() {
-            return SourceUrls.all(url, urls);
         }
     }
 
