@@ -1602,4 +1602,152 @@ class PaperTraderTest {
         assertThat(trader.poll("eth").fills()).as("filled at bar 202's open").isPositive();
         store.close();
     }
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Instant HOURLY_FROM = Instant.parse("2024-01-01T00:00:00Z");
+
+    /**
+     * Hourly bars of {@code days} days from {@link #HOURLY_FROM}: around the clock, or (a stock
+     * exchange) only from 14:00 to 20:00 UTC, the market closed the rest of the day; each served
+     * {@code delay} after it has closed by the clock.
+     */
+    private record Hourly(List<Bar> bars, Duration delay, ManualClock clock) implements MarketFeed {
+        static Hourly of(String symbol, boolean closesDaily, int days, Duration delay, ManualClock clock) {
+            List<Bar> bars = new java.util.ArrayList<>();
+            double close = 100;
+            for (int i = 0; i < days * 24; i++) {
+                Instant t = HOURLY_FROM.plus(HOUR.multipliedBy(i));
+                int hour = t.atZone(java.time.ZoneOffset.UTC).getHour();
+                if (closesDaily && (hour < 14 || hour > 20)) {
+                    continue;
+                }
+                double open = close;
+                close = 100 + 10 * Math.sin(i / (closesDaily ? 5.0 : 9.0)) + i * 0.01;
+                bars.add(new Bar(symbol, t, open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 1));
+            }
+            return new Hourly(List.copyOf(bars), delay, clock);
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) {
+            return bars.stream().filter(b -> !b.time().plus(HOUR).plus(delay).isAfter(clock.instant()))
+                    .filter(b -> since == null || b.time().isAfter(since)).toList();
+        }
+    }
+
+    private static List<PaperTrader.Spec> stockAndCrypto() {
+        return List.of(new PaperTrader.Spec("swing-btc", "btc", "BTC-USD", () -> h -> h.size() % 5 < 2 ? 1.0 : 0.0),
+                new PaperTrader.Spec("flip-spy", "nyse", "SPY", () -> h -> h.size() % 3 == 0 ? 1.0 : 0.0));
+    }
+
+    /** BTC around the clock, served at once; SPY 14:00 to 20:00, served 3 hours late, so each day's first SPY bar comes after later BTC bars. */
+    private PaperTrader stockAndCryptoTrader(ManualClock clock, MapDbStore store, Duration rebalance) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("btc", Hourly.of("BTC-USD", false, 80, Duration.ZERO, clock));
+        feeds.put("nyse", Hourly.of("SPY", true, 80, Duration.ofHours(3), clock));
+        var setup = new PaperTrader.Setup(stockAndCrypto(), feeds, new TradingBook.Settings(10_000, rebalance, 0.02, null), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    /** Polls both markets every hour for {@code days} days; returns the most late-group keys the state file held after a poll. */
+    private int pollHourly(PaperTrader trader, ManualClock clock, int days) throws IOException {
+        int most = 0;
+        for (int i = 0; i < days * 24; i++) {
+            clock.advance(HOUR);
+            trader.poll(null);
+            most = Math.max(most, (int) properties(dir.resolve("trading/paper.properties")).stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("late.")).count());
+        }
+        return most;
+    }
+
+    @Test
+    void lateGroupsOfADailyClosingMarketBesideA24x7OneArePrunedSoTheStateStaysBoundedAndARestartRebuildsTheSameBook() throws IOException {
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(DAY.multipliedBy(10)));
+        MapDbStore store = store();
+        PaperTrader live = stockAndCryptoTrader(clock, store, DAY);
+        live.poll(null);
+        pollHourly(live, clock, 10);
+        int keysAfter10Days = properties(dir.resolve("trading/paper.properties")).size();
+        int mostLateKeys = pollHourly(live, clock, 50);
+        java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
+        assertThat(mostLateKeys).as("late groups are dropped once no restart needs them: at most one at a time").isLessThanOrEqualTo(2);
+        assertThat(state.size()).as("the state file after 60 trading days is no bigger than after 10").isLessThanOrEqualTo(keysAfter10Days);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        PaperTrader rebuilt = stockAndCryptoTrader(clock, store, DAY);
+        PaperTrader.PollResult replay = rebuilt.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, its late bars replayed in time order").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        closeStore();
+    }
+
+    @Test
+    void lateGroupsThatSkippedAPeriodBoundaryAreKeptAndARestartRebuildsTheSameBook() throws IOException {
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(DAY.multipliedBy(10)));
+        MapDbStore store = store();
+        // rebalanced every hour: each day's first SPY bar, traded after BTC's bars of later hours, skipped a period boundary
+        PaperTrader live = stockAndCryptoTrader(clock, store, HOUR);
+        live.poll(null);
+        pollHourly(live, clock, 10);
+        java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
+        assertThat(state.stringPropertyNames()).filteredOn(k -> k.startsWith("late.") && k.endsWith(".after")).hasSizeGreaterThanOrEqualTo(9);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        PaperTrader rebuilt = stockAndCryptoTrader(clock, store, HOUR);
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        closeStore();
+    }
+
+    @Test
+    void theKeysOfAMarketNoLongerConfiguredAreDroppedThoseOfARemovedStrategysSymbolKept() throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = store();
+        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(DAY);
+            live.poll(null);
+        }
+        closeStore();
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        assertThat(p).containsKeys("first.btc", "interval.btc", "reported-through.btc.BTC-USD");
+        // a strategy on SOL-USD of market eth removed from config.yml, and a wait for SOL of a removed market
+        p.setProperty("reported-through.eth.SOL-USD", ETH_400.get(140).time().toString());
+        p.setProperty("waiting-since.sol.SOL-USD", ETH_400.get(140).time().toString());
+        try (var w = Files.newBufferedWriter(state)) {
+            p.store(w, null);
+        }
+
+        // market btc removed from config.yml
+        store = store();
+        var setup = new PaperTrader.Setup(List.of(flipAndHold().getFirst()), Map.of("eth", new ClosedBars(ETH_400, clock)),
+                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
+                dir.resolve("trading"));
+        assertThat(new PaperTrader(setup, store, store, store, clock).poll(null).fills()).isZero();
+        closeStore();
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.contains("btc") || k.contains(".sol."))
+                .contains("first.eth", "interval.eth", "reported-through.eth.ETH-USD", "reported-through.eth.SOL-USD");
+
+        // put back: a market new to the book, its history not reported again
+        store = store();
+        Written before = written(store);
+        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(again.poll(null).fills()).isZero();
+        assertThat(properties(state)).containsKeys("first.btc", "reported-through.btc.BTC-USD");
+        assertThat(written(store)).isEqualTo(before);
+        closeStore();
+    }
 }
