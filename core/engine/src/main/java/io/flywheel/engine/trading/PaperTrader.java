@@ -410,6 +410,7 @@ public final class PaperTrader {
         replayThrough.clear();
         expected.clear();
         late.clear();
+        needed.clear();
         pending.clear();
         journaled.clear();
         tornJournal = false;
@@ -844,7 +845,7 @@ public final class PaperTrader {
         boolean pruned = false;
         for (var it = late.iterator(); it.hasNext(); ) {
             Late g = it.next();
-            if (needless(g)) {
+            if (!needed.contains(g.seq()) && needless(g)) {
                 it.remove();
                 String prefix = "late." + g.seq() + ".";
                 state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
@@ -869,13 +870,20 @@ public final class PaperTrader {
      * the first of its bars).
      */
     private boolean needless(Late g) {
+        if (g.ranges().isEmpty()) {
+            return false;
+        }
         long period = setup.settings().rebalance().toSeconds();
         long p = Math.floorDiv(g.after().time().getEpochSecond(), period);
         for (var e : g.ranges().entrySet()) {
             Instant first = e.getValue()[0];
             Instant last = e.getValue()[1];
             Instant mark = reportedThrough.get(e.getKey());
-            if (first.isBefore(start) || Math.floorDiv(first.getEpochSecond(), period) != p || mark == null || mark.isBefore(last)) {
+            if (first.isBefore(start) || Math.floorDiv(first.getEpochSecond(), period) != p) {
+                needed.add(g.seq()); // for good: not looked at again at every poll
+                return false;
+            }
+            if (mark == null || mark.isBefore(last)) {
                 return false;
             }
             for (Late other : late) {
@@ -892,6 +900,9 @@ public final class PaperTrader {
         String prefix = "late." + g.seq() + ".";
         return state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).count() == g.ranges().size() + 1;
     }
+
+    /** The late groups found to change the book if replayed in time order: kept, and not looked at again. */
+    private final Set<Integer> needed = new java.util.HashSet<>();
 
     /** Whether every bar of {@code later} comes after every bar of {@code earlier} in {@link Pos} order. */
     private boolean after(Map<String, Instant[]> later, Map<String, Instant[]> earlier) {
@@ -1233,7 +1244,31 @@ public final class PaperTrader {
         int signalCount;
         int periodCount;
 
+        /** Per output, the ids of the posts in its outbox, read once a poll when first needed. */
+        final Map<String, Set<String>> queued = new java.util.HashMap<>();
+
+        /**
+         * Whether the run before this process posted {@code postId} to {@code output} (it is queued or
+         * was delivered). Asked only for a signal on a bar from before this process started that is
+         * news now: a late bar of a feed the book gave up on at the restart; the run before may have
+         * traded and posted it before a crash that left its {@code reported-through} unsaved, and a
+         * signal with no fill after it (on the last bar that run traded) leaves no trace in the
+         * journal to raise the mark by (see {@link #markReported}). Post ids are stable per strategy,
+         * bar and kind, so the outbox tells.
+         */
+        boolean posted(String output, String postId) {
+            if (store.messageRef(output, postId).isPresent()) {
+                return true;
+            }
+            return queued.computeIfAbsent(output, o -> {
+                Set<String> ids = new java.util.HashSet<>();
+                store.pending(o, Integer.MAX_VALUE).forEach(e -> ids.add(e.post().id()));
+                return ids;
+            }).contains(postId);
+        }
+
         void reset() {
+            queued.clear();
             posts.clear();
             events.clear();
             weights.clear();
@@ -1257,7 +1292,11 @@ public final class PaperTrader {
             signalCount++;
             if (posting) {
                 Post post = SignalPosts.signal(signal);
-                setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
+                for (String o : setup.signalOutputs()) {
+                    if (!signal.time().isBefore(waitFrom) || !posted(o, post.id())) {
+                        posts.add(new OutboxEntry(o, post));
+                    }
+                }
             }
             if (signal.kind() == Signal.Kind.FAILED) {
                 log.error("Strategy {} stopped trading {}: {}", signal.strategyId(), signal.symbol(), signal.note());

@@ -727,12 +727,19 @@ class PaperTraderTest {
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs,
             Map<String, Duration> every) {
+        return new PaperTrader(lagSetup(eth, btc, specs, every), store, store, store, clock);
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, KilledAfterWrite store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
+        return new PaperTrader(lagSetup(eth, btc, specs, Map.of()), store, store.store, store.store, clock);
+    }
+
+    private PaperTrader.Setup lagSetup(MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs, Map<String, Duration> every) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", eth);
         feeds.put("btc", btc);
-        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
+        return new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
                 () -> "java:hedge", List.of("console"), dir.resolve("trading"), every);
-        return new PaperTrader(setup, store, store, store, clock);
     }
 
     /** The newest bar of {@code bars} closed by {@code now}. */
@@ -1748,6 +1755,98 @@ class PaperTraderTest {
         assertThat(again.poll(null).fills()).isZero();
         assertThat(properties(state)).containsKeys("first.btc", "reported-through.btc.BTC-USD");
         assertThat(written(store)).isEqualTo(before);
+        closeStore();
+    }
+
+    /** The process dying: thrown by a fake's failure hook, nothing after it runs. */
+    private static final class Killed extends Error {
+        Killed() {
+            super("killed");
+        }
+    }
+
+    /** The real store, and a failure hook: once armed, the process is killed right after a write has committed. */
+    private static final class KilledAfterWrite implements io.flywheel.engine.store.LeadStore {
+        private final MapDbStore store;
+        boolean armed;
+
+        KilledAfterWrite(MapDbStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public List<io.flywheel.api.lead.Lead> write(io.flywheel.engine.store.WriteBatch batch) {
+            List<io.flywheel.api.lead.Lead> stored = store.write(batch);
+            if (armed) {
+                throw new Killed();
+            }
+            return stored;
+        }
+
+        @Override public boolean contains(String key) { return store.contains(key); }
+        @Override public java.util.Optional<io.flywheel.api.lead.Lead> get(String key) { return store.get(key); }
+        @Override public java.util.Optional<io.flywheel.engine.store.DuplicateLink> duplicateOf(String key) { return store.duplicateOf(key); }
+        @Override public List<io.flywheel.engine.store.DuplicateLink> duplicatesOf(String key) { return store.duplicatesOf(key); }
+        @Override public List<io.flywheel.api.lead.Lead> query(io.flywheel.engine.store.LeadQuery query) { return store.query(query); }
+        @Override public long size() { return store.size(); }
+        @Override public int prune(Instant cutoff) { return store.prune(cutoff); }
+        @Override public List<OutboxEntry> pending(String outputId, int limit) { return store.pending(outputId, limit); }
+        @Override public long pendingCount(String outputId) { return store.pendingCount(outputId); }
+        @Override public void delivered(String outputId, List<io.flywheel.api.output.Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+            store.delivered(outputId, deliveries, partials);
+        }
+        @Override public java.util.Optional<String> partial(String outputId, String postId) { return store.partial(outputId, postId); }
+        @Override public java.util.Optional<String> messageRef(String outputId, String postId) { return store.messageRef(outputId, postId); }
+        @Override public void close() { store.close(); }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "delivered before the restart: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aSignalOnTheLastLateBarACrashLeftPostedIsNotPostedAgainWhenARestartGaveUpOnItsFeedAndItsBarsCome(boolean delivered) throws IOException {
+        Instant from = ETH_400.get(150).time().plus(Duration.ofHours(6));
+        // the crashed poll comes 10 + 22 + 8 days after the start; its newest ETH bar is the only one ETH's strategy enters on
+        Instant last = newestClosed(ETH_400, from.plus(DAY.multipliedBy(10 + PaperTrader.STALE_INTERVALS + 14 + 8)));
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("once", "eth", "ETH-USD", () -> h -> h.current().time().equals(last) ? 1.0 : 0.0),
+                new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0));
+        ManualClock clock = new ManualClock(from);
+        MapDbStore store = store();
+        KilledAfterWrite killing = new KilledAfterWrite(store);
+        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        PaperTrader live = lagTrader(clock, killing, eth, new ClosedBars(BTC_400, clock), specs);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        killing.armed = true;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.poll(null)).isInstanceOf(Killed.class);
+        // the crash: the poll's posts and returns committed, its journal lines and marks not written
+        String entry = SignalPosts.signal(new Signal(last, "once", "ETH-USD", Signal.Kind.ENTRY, 0, 1, 1, 1, null)).id();
+        assertThat(store.pending("console", 10_000)).extracting(e -> e.post().id()).containsOnlyOnce(entry);
+        if (delivered) {
+            store.delivered("console", store.pending("console", 10_000).stream().map(e -> new io.flywheel.api.output.Delivery(e.post().id(), "msg-" + e.post().id()))
+                    .toList());
+        }
+        closeStore();
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back and its bars are traded late.
+        store = store();
+        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        down.down = true;
+        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), specs);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        down.down = false;
+        assertThat(rebuilt.poll(null).signals()).as("ETH's entry and exit, traded late").isPositive();
+        List<String> ids = store.pending("console", 10_000).stream().map(e -> e.post().id()).toList();
+        String exit = SignalPosts.signal(new Signal(last.plus(DAY), "once", "ETH-USD", Signal.Kind.EXIT, 1, 0, 1, 1, null)).id();
+        assertThat(ids).as("the exit, news").containsOnlyOnce(exit);
+        if (delivered) {
+            assertThat(ids).as("the entry, delivered before the crash").doesNotContain(entry);
+        } else {
+            assertThat(ids).as("the entry, queued before the crash").containsOnlyOnce(entry);
+        }
+        assertThat(journal()).filteredOn(l -> l.contains(",once,ETH-USD,")).hasSize(2).doesNotHaveDuplicates();
         closeStore();
     }
 }
