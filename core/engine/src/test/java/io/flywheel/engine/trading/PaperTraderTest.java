@@ -674,8 +674,20 @@ class PaperTraderTest {
     /** A restart's first poll writes nothing and rebuilds the book the live run had. */
     private void assertRebuilds(PaperTrader rebuilt, BookState truth, Written reported) throws IOException {
         assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
+        assertSameBook(rebuilt, truth, reported);
+    }
+
+    /** {@code trader} has the book {@code truth}, and the journal, returns and weights are still {@code reported}. */
+    private void assertSameBook(PaperTrader trader, BookState truth, Written reported) throws IOException {
+        assertThat(BookState.of(trader)).isEqualTo(truth);
         assertThat(written(store())).isEqualTo(reported);
+    }
+
+    /** A replay's poll: no fill, signal or period is news. */
+    private static void assertReportsNothing(PaperTrader.PollResult r) {
+        assertThat(r.fills()).isZero();
+        assertThat(r.signals()).isZero();
+        assertThat(r.periods()).isZero();
     }
 
     private MapDbStore openStore;
@@ -814,9 +826,7 @@ class PaperTraderTest {
         store = store();
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = second.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         Written after = written(store);
         assertThat(after.journal()).isEqualTo(truth.journal());
         assertThat(after.returns()).isEqualTo(truth.returns());
@@ -894,9 +904,7 @@ class PaperTraderTest {
         store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = rebuilt.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
         closeStore();
@@ -1099,12 +1107,9 @@ class PaperTraderTest {
 
         down.down = false;
         PaperTrader.PollResult back = rebuilt.poll(null);
-        assertThat(back.fills()).isZero();
-        assertThat(back.signals()).isZero();
-        assertThat(back.periods()).isZero();
+        assertReportsNothing(back);
         assertThat(rebuilt.problems()).isEmpty();
-        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertSameBook(rebuilt, truth, reported);
         closeStore();
     }
 
@@ -1137,8 +1142,7 @@ class PaperTraderTest {
         assertThat(replay.fills()).isZero();
         assertThat(replay.periods()).isZero();
         assertThat(third.problems()).isEmpty();
-        assertThat(BookState.of(third)).isEqualTo(withoutEth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertSameBook(third, withoutEth, reported);
 
         // ETH is back: its bars are traded late, those after its mark before the first restart reported once
         down.down = false;
@@ -1157,8 +1161,7 @@ class PaperTraderTest {
         PaperTrader fourth = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         assertThat(fourth.poll(null).fills()).isZero();
         assertThat(fourth.problems()).isEmpty();
-        assertThat(BookState.of(fourth)).isEqualTo(withEth);
-        assertThat(written(store)).isEqualTo(reportedWithEth);
+        assertSameBook(fourth, withEth, reportedWithEth);
         closeStore();
     }
 
@@ -1227,12 +1230,9 @@ class PaperTraderTest {
         store = store();
         PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = third.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         assertThat(third.problems()).isEmpty();
-        assertThat(BookState.of(third)).isEqualTo(secondRun);
-        assertThat(written(store)).isEqualTo(secondReported);
+        assertSameBook(third, secondRun, secondReported);
         closeStore();
     }
 
@@ -1505,9 +1505,7 @@ class PaperTraderTest {
         // and a restart with both up rebuilds that book: the late bars where this run traded them
         store = store();
         PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        assertThat(third.poll(null).fills()).isZero();
-        assertThat(BookState.of(third)).isEqualTo(live);
-        assertThat(written(store)).isEqualTo(reported);
+        assertRebuilds(third, live, reported);
         closeStore();
     }
 
@@ -1539,9 +1537,7 @@ class PaperTraderTest {
 
         PaperTrader second = twoMarketTrader(clock, store, ETH_400, settings);
         PaperTrader.PollResult replay = second.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         assertThat(written(store)).isEqualTo(before);
         assertThat(Files.readString(state)).as("each symbol's own mark, from the book's")
                 .contains("reported-through.eth.ETH-USD=" + old.getProperty("reported-through").replace(":", "\\:"), "reported-through.btc.BTC-USD=");
