@@ -464,7 +464,7 @@ class PaperTraderTest {
     void aLateGroupOfAConfiguredMarketWhoseStrategyWasRemovedIsKeptAndReplayedWhenItIsAddedAgain() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         BookState truth = BookState.of(live);
@@ -649,9 +649,14 @@ class PaperTraderTest {
         }
     }
 
+    /** ETH's daily bars, closed by {@code clock}, from a feed that can go down. */
+    private static Outage ethOutage(ManualClock clock) {
+        return new Outage(new ClosedBars(ETH_400, clock));
+    }
+
     /** ETH's feed, down: no new bars until {@code down} is cleared. */
     private static Outage ethDown(ManualClock clock) {
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
+        Outage down = ethOutage(clock);
         down.down = true;
         return down;
     }
@@ -793,7 +798,7 @@ class PaperTraderTest {
     void aMarketThatComesBackAfterAnOutageHasItsLateBarsReportedOnceAndARestartReportsThemNoMore() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader trader = lagTrader(clock, store, eth);
         // ETH's feed stops; once it is overdue BTC's bars go on without it; then ETH delivers what it missed.
         Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 4);
@@ -866,7 +871,7 @@ class PaperTraderTest {
     void lateBarsOfConsecutivePollsWithNothingTradedInBetweenAreOneLateGroupAndARestartRebuildsTheBook() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         // ETH's source catches up in two steps, polled twice before BTC has a new bar
@@ -893,7 +898,7 @@ class PaperTraderTest {
     void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         pollDaily(live, clock, 5);
@@ -950,7 +955,7 @@ class PaperTraderTest {
         Path state = dir.resolve("trading/paper.properties");
         Path journal = dir.resolve("trading/fills.csv");
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         java.util.Properties before = properties(state);
@@ -988,7 +993,7 @@ class PaperTraderTest {
         ManualClock clock = lagClock();
         Path state = dir.resolve("trading/paper.properties");
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         java.util.Properties before = properties(state);
@@ -1031,7 +1036,7 @@ class PaperTraderTest {
         ManualClock clock = lagClock();
         Path state = dir.resolve("trading/paper.properties");
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         closeStore();
@@ -1088,7 +1093,7 @@ class PaperTraderTest {
     void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         BookState truth = BookState.of(live);
@@ -1117,7 +1122,7 @@ class PaperTraderTest {
     void aRestartAfterTheBookWentOnWithoutADownFeedRebuildsThatBookWithoutWaitingAndTradesTheFeedsBarsLateWhenItIsBack() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         Instant lastBefore = live.book().lastTime();
@@ -1169,7 +1174,7 @@ class PaperTraderTest {
     void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         Instant lastBefore = live.book().lastTime();
@@ -1240,7 +1245,7 @@ class PaperTraderTest {
     void aBookRunOnceADayByCronGivesUpOnAFeedDownAtEachRunAfterEightIntervalsOfWallTime() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         Instant lastBefore = live.book().lastTime();
@@ -1294,7 +1299,7 @@ class PaperTraderTest {
     void aRestartGivesUpOnASeldomPolledMarketOnlyAfterItsOwnFeedWasAskedAgainAfterTheWait() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         closeStore();
@@ -1333,7 +1338,7 @@ class PaperTraderTest {
     void aRestartGivesUpOnADownMarketAtItsFirstPollAfterTheWait() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         closeStore();
@@ -1398,7 +1403,7 @@ class PaperTraderTest {
     void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         BookState truth = BookState.of(live);
@@ -1467,7 +1472,7 @@ class PaperTraderTest {
     void aRestartWithTheOtherMarketDownWaitsForItThenReportsTheLateBarsOnceAndNoPeriodTwice() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader trader = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         Instant btcThrough = newestClosed(BTC_400, clock.instant());
@@ -1772,7 +1777,7 @@ class PaperTraderTest {
         ManualClock clock = new ManualClock(from);
         MapDbStore store = store();
         KilledAfterWrite killing = new KilledAfterWrite(store);
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, killing, eth, new ClosedBars(BTC_400, clock), specs);
         pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         eth.down = false;
