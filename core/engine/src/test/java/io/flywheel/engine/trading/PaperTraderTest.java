@@ -389,9 +389,7 @@ class PaperTraderTest {
     void aLateGroupOfSymbolsNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        pollDaily(live, clock, 10);
+        PaperTrader live = tenQuietDays(clock);
         BookState truth = BookState.of(live);
         closeStore();
         // a group of a market since removed from config.yml
@@ -413,9 +411,7 @@ class PaperTraderTest {
     void aGaveUpKeyOfAMarketNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        pollDaily(live, clock, 10);
+        PaperTrader live = tenQuietDays(clock);
         BookState truth = BookState.of(live);
         closeStore();
         // given up on at a restart, then its market removed from config.yml (sol), or only its strategy (eth)
@@ -647,6 +643,14 @@ class PaperTraderTest {
             clock.advance(DAY);
             trader.poll(market);
         }
+    }
+
+    /** A book on ETH and BTC, both feeds up, polled at the start and then daily for ten days. */
+    private PaperTrader tenQuietDays(ManualClock clock) {
+        PaperTrader live = lagTrader(clock, store(), new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        pollDaily(live, clock, 10);
+        return live;
     }
 
     /** ETH's daily bars, closed by {@code clock}, from a feed that can go down. */
@@ -1692,9 +1696,7 @@ class PaperTraderTest {
     void theKeysOfAMarketNoLongerConfiguredAreDroppedThoseOfARemovedStrategysSymbolKept() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        pollDaily(live, clock, 10);
+        PaperTrader live = tenQuietDays(clock);
         closeStore();
         Path state = dir.resolve("trading/paper.properties");
         java.util.Properties p = properties(state);
