@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -60,6 +61,11 @@ public final class Flywheel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Flywheel.class);
     static final Duration OUTBOX_RETRY = Duration.ofSeconds(30);
     static final Duration RETENTION_EVERY = Duration.ofHours(6);
+    /**
+     * A market whose poll failed is tried again after this, then after twice as long at each failure
+     * in a row, never later than its {@code every}: a daily feed that fails once does not wait a day.
+     */
+    static final Duration MARKET_RETRY_FIRST = Duration.ofMinutes(1);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
     static final Duration ONCE_READY_WAIT = Duration.ofSeconds(30);
 
@@ -297,8 +303,12 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
-    /** One poll of the paper book ({@code marketId}, or every market); a failure is logged and the next poll tries again. */
-    private boolean pollTrading(String marketId) {
+    /**
+     * One poll of the paper book ({@code marketId}, or every market); a failure is logged and tried
+     * again (see {@link #retryIfFailed}). Returns the markets whose poll failed ({@link TradingStatusFile#ALL_MARKETS}
+     * when the poll of all of them did).
+     */
+    private Set<String> pollTrading(String marketId) {
         String error = null;
         Map<String, String> failedFeeds = Map.of();
         try {
@@ -319,7 +329,11 @@ public final class Flywheel implements AutoCloseable {
             log.error("Paper trading on {} failed: {}", market, masked);
             reportTrading(market, masked);
         });
-        return error == null;
+        Set<String> failed = new java.util.HashSet<>(failedFeeds.keySet());
+        if (error != null) {
+            failed.add(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId);
+        }
+        return failed;
     }
 
     /** Writes the book and the last poll of each market for {@code flywheel status}. */
@@ -383,20 +397,76 @@ public final class Flywheel implements AutoCloseable {
     }
 
     private void catchUpAndScheduleMarkets() {
-        if (!pollTrading(null)) {
+        Set<String> failed = pollTrading(null);
+        if (failed.contains(TradingStatusFile.ALL_MARKETS)) {
             scheduleTask("trading", Duration.ofMinutes(1), this::catchUpAndScheduleMarkets);
             return;
         }
         dispatcher.flush();
-        trading.every().forEach((market, every) -> scheduleMarket(market, every));
+        trading.every().forEach((market, every) -> {
+            scheduleMarket(market, every);
+            // the catch-up went on without a feed that failed: it is tried again sooner than its next poll
+            retryIfFailed(market, every, failed.contains(market));
+        });
     }
 
+    /** Per market, its polls (scheduled or retries) that failed in a row. */
+    private final Map<String, Integer> marketFailures = new ConcurrentHashMap<>();
+    /** Per market, when its next scheduled poll is due. */
+    private final Map<String, Instant> nextMarketPoll = new ConcurrentHashMap<>();
+
     private void scheduleMarket(String market, Duration every) {
+        nextMarketPoll.put(market, clock.instant().plus(every));
         scheduleTask("market:" + market, every, () -> {
-            pollTrading(market);
+            cancelRetry(market); // this poll is the try
+            boolean failed = !pollTrading(market).isEmpty();
             dispatcher.flush();
             scheduleMarket(market, every);
+            retryIfFailed(market, every, failed);
         });
+    }
+
+    private void cancelRetry(String market) {
+        Scheduler.Cancellable retry = scheduled.remove("retry:" + market);
+        if (retry != null) {
+            retry.cancel();
+        }
+    }
+
+    /**
+     * After a poll of {@code market}: when it failed, tries it again after {@link #retryDelay}, unless its
+     * next scheduled poll comes first; says in the log when the next try is. A poll that succeeds ends
+     * the run of failures.
+     */
+    private void retryIfFailed(String market, Duration every, boolean failed) {
+        if (!failed) {
+            marketFailures.remove(market);
+            return;
+        }
+        int failures = marketFailures.merge(market, 1, Integer::sum);
+        Duration delay = retryDelay(failures, every);
+        Instant at = clock.instant().plus(delay);
+        Instant next = nextMarketPoll.get(market);
+        if (next != null && !at.isBefore(next)) {
+            log.warn("Paper trading on {}: {} failed poll(s) in a row; next try at its next poll, {}", market, failures, next);
+            return;
+        }
+        log.warn("Paper trading on {}: {} failed poll(s) in a row; next try at {} (in {})", market, failures, at, delay);
+        scheduleTask("retry:" + market, delay, () -> {
+            scheduled.remove("retry:" + market);
+            boolean again = !pollTrading(market).isEmpty();
+            dispatcher.flush();
+            retryIfFailed(market, every, again);
+        });
+    }
+
+    /** The wait before trying a market again after {@code failures} failed polls in a row: {@link #MARKET_RETRY_FIRST}, doubled each time, at most {@code every}. */
+    static Duration retryDelay(int failures, Duration every) {
+        Duration d = MARKET_RETRY_FIRST;
+        for (int i = 1; i < failures && d.compareTo(every) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(every) > 0 ? every : d;
     }
 
     /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight. */

@@ -316,6 +316,7 @@ public final class PaperTrader {
         // would otherwise count as fetched and be dropped, and the book rebuilt without their bars.
         forget();
         loadState();
+        boolean removed = dropRemovedMarkets();
         Map<String, List<Bar>> byMarket = new LinkedHashMap<>();
         failedFeeds.clear();
         for (var e : setup.feeds().entrySet()) {
@@ -351,7 +352,8 @@ public final class PaperTrader {
         marketOf.putAll(symbolOwner);
         List<String> markets = new ArrayList<>(setup.feeds().keySet());
         marketOf.forEach((symbol, market) -> marketIndex.put(symbol, markets.indexOf(market)));
-        boolean marked = loadReportedThrough();
+        boolean marked = removed;
+        marked |= loadReportedThrough();
         marked |= loadLate();
         marked |= loadGaveUp();
         marked |= loadWaitingSince();
@@ -408,6 +410,7 @@ public final class PaperTrader {
         replayThrough.clear();
         expected.clear();
         late.clear();
+        needed.clear();
         pending.clear();
         journaled.clear();
         tornJournal = false;
@@ -609,6 +612,9 @@ public final class PaperTrader {
             caughtUp = true;
             replayThrough.clear();
             journaled.clear();
+        }
+        if (caughtUp && !late.isEmpty() && pruneLate()) {
+            saveState();
         }
         return new PollResult(fed, collector.fillCount, collector.signalCount, collector.periodCount);
     }
@@ -829,6 +835,75 @@ public final class PaperTrader {
         saveState();
     }
 
+    /**
+     * Drops the late groups no restart needs (see {@link #needless}) from the state file, so it
+     * stays bounded: a market that closes daily beside one that never does makes about one group a
+     * trading day. Only once the replay is done (its order is then no longer read). Returns whether
+     * one was dropped, to be saved.
+     */
+    private boolean pruneLate() {
+        boolean pruned = false;
+        for (var it = late.iterator(); it.hasNext(); ) {
+            Late g = it.next();
+            if (!needed.contains(g.seq()) && needless(g)) {
+                it.remove();
+                String prefix = "late." + g.seq() + ".";
+                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                pruned = true;
+            }
+        }
+        return pruned;
+    }
+
+    /**
+     * Whether replaying {@code g}'s bars in time order rebuilds the same book as replaying them where
+     * they were traded, after {@code g.after()}, so no restart needs the group. The book's symbols
+     * meet only when a period closes (the first bar of a later period moves capital between the
+     * sub-accounts; between closes each symbol's bars touch only its own sub-accounts), so the order
+     * matters only across a period boundary: it does not when every bar of the group lies in the
+     * period of the bar it followed (so nothing it skipped over closed a period), none is before the
+     * book's start (a warm-up bar traded late would be traded, in time order it only warms up), every
+     * one of them is reported and its mark saved (a crash after the poll's writes replays the group
+     * to find what it wrote), the state file holds no range of it for a symbol not in the book (a
+     * removed strategy's, kept to replay it when added again) and no other group holds bars of its
+     * symbols that would then come out of order (an overlapping one, or an older one placed after
+     * the first of its bars).
+     */
+    private boolean needless(Late g) {
+        if (g.ranges().isEmpty()) {
+            return false;
+        }
+        long period = setup.settings().rebalance().toSeconds();
+        long p = Math.floorDiv(g.after().time().getEpochSecond(), period);
+        for (var e : g.ranges().entrySet()) {
+            Instant first = e.getValue()[0];
+            Instant last = e.getValue()[1];
+            Instant mark = reportedThrough.get(e.getKey());
+            if (first.isBefore(start) || Math.floorDiv(first.getEpochSecond(), period) != p) {
+                needed.add(g.seq()); // for good: not looked at again at every poll
+                return false;
+            }
+            if (mark == null || mark.isBefore(last)) {
+                return false;
+            }
+            for (Late other : late) {
+                Instant[] r = other == g ? null : other.ranges().get(e.getKey());
+                if (r == null) {
+                    continue;
+                }
+                boolean before = r[1].isBefore(first);
+                if (!before && !r[0].isAfter(last) || before && other.after().compareTo(position(first, e.getKey())) >= 0) {
+                    return false;
+                }
+            }
+        }
+        String prefix = "late." + g.seq() + ".";
+        return state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).count() == g.ranges().size() + 1;
+    }
+
+    /** The late groups found to change the book if replayed in time order: kept, and not looked at again. */
+    private final Set<Integer> needed = new java.util.HashSet<>();
+
     /** Whether every bar of {@code later} comes after every bar of {@code earlier} in {@link Pos} order. */
     private boolean after(Map<String, Instant[]> later, Map<String, Instant[]> earlier) {
         Pos last = null;
@@ -857,6 +932,38 @@ public final class PaperTrader {
     /** Whether {@code rest} ({@code <market>.<symbol>} of a state key) names a market in config. */
     private boolean configured(String rest) {
         return setup.feeds().keySet().stream().anyMatch(m -> rest.startsWith(m + "."));
+    }
+
+    /** The per-market and per-symbol keys whose market is no longer in config; see {@link #dropRemovedMarkets}. */
+    private static final List<String> MARKET_KEYS = List.of("first.", "interval.", "reported-through.", "waiting-since.");
+
+    /**
+     * Drops the keys of markets no longer configured ({@code first.<market>}, {@code interval.<market>},
+     * and per symbol {@code reported-through.} and {@code waiting-since.}; {@code gave-up.} and late
+     * groups are dropped as they are loaded), so a state file does not keep every market it ever saw.
+     * The book rebuilt without a market has none of its bars; its late groups are dropped, so adding
+     * it back could not replay them where they were traded anyway: it is a market new to the book
+     * then, traded from the first bar its feed serves, its history not reported again (its symbols
+     * take the book's {@code reported-through}). A strategy removed from a market still configured
+     * keeps its symbol's keys (see {@link #loadLate}). Returns whether one was dropped, to be saved.
+     */
+    private boolean dropRemovedMarkets() {
+        boolean dropped = false;
+        for (String key : state.stringPropertyNames()) {
+            for (String prefix : MARKET_KEYS) {
+                if (!key.startsWith(prefix) || key.length() == prefix.length()) {
+                    continue;
+                }
+                String rest = key.substring(prefix.length());
+                boolean perMarket = prefix.equals("first.") || prefix.equals("interval.");
+                if (perMarket ? !setup.feeds().containsKey(rest) : !configured(rest)) {
+                    state.remove(key);
+                    savedInterval.remove(rest);
+                    dropped = true;
+                }
+            }
+        }
+        return dropped;
     }
 
     /**
@@ -1137,7 +1244,31 @@ public final class PaperTrader {
         int signalCount;
         int periodCount;
 
+        /** Per output, the ids of the posts in its outbox, read once a poll when first needed. */
+        final Map<String, Set<String>> queued = new java.util.HashMap<>();
+
+        /**
+         * Whether the run before this process posted {@code postId} to {@code output} (it is queued or
+         * was delivered). Asked only for a signal on a bar from before this process started that is
+         * news now: a late bar of a feed the book gave up on at the restart; the run before may have
+         * traded and posted it before a crash that left its {@code reported-through} unsaved, and a
+         * signal with no fill after it (on the last bar that run traded) leaves no trace in the
+         * journal to raise the mark by (see {@link #markReported}). Post ids are stable per strategy,
+         * bar and kind, so the outbox tells.
+         */
+        boolean posted(String output, String postId) {
+            if (store.messageRef(output, postId).isPresent()) {
+                return true;
+            }
+            return queued.computeIfAbsent(output, o -> {
+                Set<String> ids = new java.util.HashSet<>();
+                store.pending(o, Integer.MAX_VALUE).forEach(e -> ids.add(e.post().id()));
+                return ids;
+            }).contains(postId);
+        }
+
         void reset() {
+            queued.clear();
             posts.clear();
             events.clear();
             weights.clear();
@@ -1161,7 +1292,11 @@ public final class PaperTrader {
             signalCount++;
             if (posting) {
                 Post post = SignalPosts.signal(signal);
-                setup.signalOutputs().forEach(o -> posts.add(new OutboxEntry(o, post)));
+                for (String o : setup.signalOutputs()) {
+                    if (!signal.time().isBefore(waitFrom) || !posted(o, post.id())) {
+                        posts.add(new OutboxEntry(o, post));
+                    }
+                }
             }
             if (signal.kind() == Signal.Kind.FAILED) {
                 log.error("Strategy {} stopped trading {}: {}", signal.strategyId(), signal.symbol(), signal.note());

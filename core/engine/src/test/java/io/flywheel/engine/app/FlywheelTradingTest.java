@@ -212,6 +212,53 @@ class FlywheelTradingTest {
     }
 
     @Test
+    void aFailedPollIsTriedAgainAfterADelayThatDoublesUpToItsEveryAndTheLogSaysWhen() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            marketDown.set(true);
+            scheduler.advance(DAY);
+            Instant failed = clock.instant();
+            assertThat(fetches).as("the daily poll, failed").hasValue(2);
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .contains("Paper trading on eth: 1 failed poll(s) in a row; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)");
+            scheduler.advance(Duration.ofSeconds(59));
+            assertThat(fetches).as("not before a minute").hasValue(2);
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(fetches).as("a minute later").hasValue(3);
+            scheduler.advance(Duration.ofMinutes(2));
+            assertThat(fetches).as("two minutes after that").hasValue(4);
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .contains("Paper trading on eth: 3 failed poll(s) in a row; next try at " + failed.plus(Duration.ofMinutes(7)) + " (in PT4M)");
+            assertThat(file.read().orElseThrow().failing()).isTrue();
+
+            marketDown.set(false);
+            scheduler.advance(Duration.ofMinutes(4));
+            assertThat(fetches).as("four minutes after that, and it succeeds").hasValue(5);
+            assertThat(file.read().orElseThrow().failing()).isFalse();
+            scheduler.advance(Duration.ofHours(23));
+            assertThat(fetches).as("no more tries once it succeeded").hasValue(5);
+            scheduler.advance(Duration.ofMinutes(53));
+            assertThat(fetches).as("the daily polls keep their time").hasValue(6);
+            assertThat(clock.instant()).isEqualTo(failed.plus(DAY));
+            f.stop(Duration.ofSeconds(5));
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(Flywheel.retryDelay(1, DAY)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Flywheel.retryDelay(11, DAY)).isEqualTo(Duration.ofMinutes(1024));
+        assertThat(Flywheel.retryDelay(12, DAY)).as("never beyond every").isEqualTo(DAY);
+        assertThat(Flywheel.retryDelay(40, DAY)).isEqualTo(DAY);
+        assertThat(Flywheel.retryDelay(3, Duration.ofMinutes(3))).isEqualTo(Duration.ofMinutes(3));
+    }
+
+    @Test
     void aStrategyMustNameAMarketThatExists() throws IOException {
         Preflight.Result pre = preflight(CONFIG.replace("market: eth", "market: etc") + """
                 """, System.out);

@@ -62,7 +62,7 @@ class PaperTraderTest {
         Instant start = ETH.get(300).time();
         TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
         ManualClock clock = new ManualClock(start.plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         PaperTrader first = trader(clock, store, settings);
         PaperTrader.PollResult catchUp = first.poll(null);
         assertThat(catchUp.fills()).isZero();
@@ -70,9 +70,9 @@ class PaperTraderTest {
             clock.advance(DAY);
             first.poll("eth");
         }
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader second = trader(clock, store, settings);
         PaperTrader.PollResult replay = second.poll(null);
         assertThat(replay.fills()).as("bars already reported are replayed silently").isZero();
@@ -116,14 +116,14 @@ class PaperTraderTest {
         assertThat(posts.stream().filter(e -> !e.post().ref().equals("weights")).count()).isBetween(entriesAndExits, entriesAndExits + 3);
         assertThat(posts).as("only news: every post is about a bar after the first catch-up")
                 .allSatisfy(e -> assertThat(e.post().time()).isAfter(start));
-        store.close();
+        closeStore();
     }
 
     @Test
     void aPollWhoseWritesFailIsFailedAndALaterPollWritesWhatItMissedOnce() throws IOException {
         TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
         ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         boolean[] weightsFail = {false};
         io.flywheel.engine.feedback.WeightHistory weights = new io.flywheel.engine.feedback.WeightHistory() {
             @Override
@@ -186,7 +186,7 @@ class PaperTraderTest {
         assertThat(written.weights()).extracting(WeightSet::time).isEqualTo(backtest.periods().stream().map(PeriodReport::end).toList());
         assertThat(written.returns()).hasSize(backtest.periods().size() * 3);
         assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
-        store.close();
+        closeStore();
     }
 
     private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
@@ -203,13 +203,10 @@ class PaperTraderTest {
         ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
         Path state = dir.resolve("trading/paper.properties");
         Path journal = dir.resolve("trading/fills.csv");
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         PaperTrader trader = trader(clock, store, settings);
         trader.poll(null);
-        for (int i = 0; i < 60; i++) {
-            clock.advance(DAY);
-            trader.poll("eth");
-        }
+        pollDaily(trader, clock, 60, "eth");
         // Crash 1: everything written (feedback log, weights, journal), then the process dies before paper.properties is saved.
         // Crash 2: the feedback log and weights written, the process dies before the journal and paper.properties.
         for (boolean journalWritten : new boolean[] {true, false}) {
@@ -220,13 +217,13 @@ class PaperTraderTest {
             assertThat(r.fills()).isPositive();
             assertThat(r.periods()).isPositive();
             Written truth = written(store);
-            store.close();
+            closeStore();
             Files.writeString(state, stateBefore);
             if (!journalWritten) {
                 Files.writeString(journal, journalBefore);
             }
 
-            store = MapDbStore.open(dir.resolve("flywheel.db"));
+            store = store();
             trader = trader(clock, store, settings);
             trader.poll(null);
             Written after = written(store);
@@ -235,7 +232,7 @@ class PaperTraderTest {
             assertThat(after.weights()).isEqualTo(truth.weights());
             assertThat(Files.readString(state)).isNotEqualTo(stateBefore);
         }
-        store.close();
+        closeStore();
     }
 
     /**
@@ -260,17 +257,14 @@ class PaperTraderTest {
 
     @Test
     void aRestartOnAFeedThatServesOnlyRecentBarsByDefaultFetchesFromTheFirstBarTheBookReplayed() {
-        ManualClock clock = new ManualClock(ETH.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         PaperTrader first = klinesTrader(clock, store, 10_000);
         first.poll(null);
-        for (int i = 0; i < 120; i++) {
-            clock.advance(DAY);
-            first.poll("eth");
-        }
-        store.close();
+        pollDaily(first, clock, 120, "eth");
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader second = klinesTrader(clock, store, 10_000);
         second.poll(null);
 
@@ -280,23 +274,20 @@ class PaperTraderTest {
         assertThat(second.book().weights()).isEqualTo(first.book().weights());
         assertThat(second.problems()).isEmpty();
         assertThat(second.snapshot().orElseThrow().problems()).isEmpty();
-        store.close();
+        closeStore();
     }
 
     @Test
     void aRestartWhoseFeedNoLongerReachesBackSaysWhichMarketAndHowFar() {
-        ManualClock clock = new ManualClock(ETH.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         PaperTrader first = klinesTrader(clock, store, 10_000);
         first.poll(null);
         Instant firstBar = ETH.get(91).time(); // 60 days back from bar 150 + 6h
-        for (int i = 0; i < 120; i++) {
-            clock.advance(DAY);
-            first.poll("eth");
-        }
-        store.close();
+        pollDaily(first, clock, 120, "eth");
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader second = klinesTrader(clock, store, 100); // the exchange now keeps 100 days
         second.poll(null);
 
@@ -305,7 +296,7 @@ class PaperTraderTest {
         assertThat(second.problems()).singleElement().asString()
                 .contains("market eth", "reaches back only to " + reaches, "first replayed it from " + firstBar, "without warm-up");
         assertThat(second.snapshot().orElseThrow().problems()).isEqualTo(second.problems());
-        store.close();
+        closeStore();
     }
 
     private static final List<Bar> ETH_400 = ETH.subList(0, 400);
@@ -333,7 +324,7 @@ class PaperTraderTest {
         assertThat(BTC_400).hasSizeGreaterThan(390);
         TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
         ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         PaperTrader trader = twoMarketTrader(clock, store, ETH_400, settings);
         trader.poll(null);
         int heldBack = 0;
@@ -359,7 +350,7 @@ class PaperTraderTest {
         assertThat(expected).hasSizeGreaterThan(20).anyMatch(f -> f.contains("BTC-USD")).anyMatch(f -> f.contains("ETH-USD"));
         assertThat(journal.subList(1, journal.size())).isEqualTo(expected);
         assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
-        store.close();
+        closeStore();
     }
 
     @Test
@@ -367,7 +358,7 @@ class PaperTraderTest {
         // ETH's daily bars are polled every 10 days (its `every`), BTC's daily: ETH is never late, only polled seldom.
         TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
         ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", new ClosedBars(ETH_400, clock));
         feeds.put("btc", new ClosedBars(BTC_400, clock));
@@ -391,133 +382,111 @@ class PaperTraderTest {
         List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
         BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
         assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
-        store.close();
+        closeStore();
     }
 
     @Test
     void aLateGroupOfSymbolsNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        PaperTrader live = tenQuietDays(clock);
         BookState truth = BookState.of(live);
-        store.close();
+        closeStore();
         // a group of a market since removed from config.yml
         Path state = dir.resolve("trading/paper.properties");
         java.util.Properties p = properties(state);
         p.setProperty("late.7.after", ETH_400.get(155).time() + " BTC-USD");
         p.setProperty("late.7.sol.SOL-USD", ETH_400.get(140).time() + " " + ETH_400.get(150).time());
-        try (var w = Files.newBufferedWriter(state)) {
-            p.store(w, null);
-        }
+        writeProperties(state, p);
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
-        store.close();
+        closeStore();
     }
 
     @Test
     void aGaveUpKeyOfAMarketNoLongerConfiguredIsDroppedFromTheStateFile() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        live.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        PaperTrader live = tenQuietDays(clock);
         BookState truth = BookState.of(live);
-        store.close();
+        closeStore();
         // given up on at a restart, then its market removed from config.yml (sol), or only its strategy (eth)
         Path state = dir.resolve("trading/paper.properties");
         java.util.Properties p = properties(state);
         p.setProperty("gave-up.sol.SOL-USD", "none");
         p.setProperty("gave-up.eth.SOL-USD", ETH_400.get(140).time().toString());
-        try (var w = Files.newBufferedWriter(state)) {
-            p.store(w, null);
-        }
+        writeProperties(state, p);
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("gave-up.sol.")).contains("gave-up.eth.SOL-USD");
-        store.close();
+        closeStore();
     }
 
     @Test
     void aSymbolNewToTheBookIsTradedFromItsMarketsFirstBarAndARestartRebuildsThatBook() throws IOException {
         List<PaperTrader.Spec> ethOnly = List.of(flipAndHold().getFirst());
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         PaperTrader first = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), ethOnly);
         first.poll(null);
-        for (int i = 0; i < 5; i++) {
-            clock.advance(DAY);
-            first.poll(null);
-        }
-        store.close();
+        pollDaily(first, clock, 5);
+        closeStore();
 
         // a strategy on BTC-USD added to config.yml: its history is in the book from BTC's first bar, reported only from now on
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
         assertThat(live.poll(null).fills()).as("BTC's history is not news").isZero();
         assertThat(live.book().barCount()).as("every closed bar of both, BTC's from its first")
                 .isEqualTo(java.util.stream.Stream.concat(ETH_400.stream(), BTC_400.stream()).filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count());
-        for (int i = 0; i < 5; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        pollDaily(live, clock, 5);
         BookState truth = BookState.of(live);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
-        assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        assertRebuilds(rebuilt, truth, reported);
+        closeStore();
     }
 
     @Test
     void aLateGroupOfAConfiguredMarketWhoseStrategyWasRemovedIsKeptAndReplayedWhenItIsAddedAgain() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         BookState truth = BookState.of(live);
-        store.close();
+        closeStore();
         Path state = dir.resolve("trading/paper.properties");
         assertThat(properties(state)).containsKey("late.1.eth.ETH-USD");
 
         // ETH's strategy taken out of config.yml for a restart (market eth still configured), then put back
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader without = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), List.of(flipAndHold().getLast()));
         without.poll(null);
         assertThat(properties(state)).containsKey("late.1.eth.ETH-USD");
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         assertThat(again.poll(null).fills()).isZero();
         assertThat(BookState.of(again)).isEqualTo(truth);
-        store.close();
+        closeStore();
     }
 
     @Test
     void aMarketThatStopsDeliveringHoldsTheOthersBackOnlyForAWhile() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         PaperTrader trader = twoMarketTrader(clock, store, ethStops, new TradingBook.Settings(10_000, DAY, 0.02, null));
         trader.poll(null);
         Instant lastEth = ethStops.getLast().time();
@@ -534,7 +503,7 @@ class PaperTraderTest {
         assertThat(released.subList(firstWait, firstWait + waits)).containsOnly(0);
         assertThat(released.get(firstWait + waits)).as("ETH overdue: the waiting BTC bars go through").isEqualTo(waits + 1);
         assertThat(released.get(firstWait + waits + 1)).isEqualTo(1);
-        store.close();
+        closeStore();
     }
 
     /** One feed for two symbols that records how each poll asked for them. */
@@ -571,23 +540,20 @@ class PaperTraderTest {
         BTC_400.stream().filter(b -> b.time().isBefore(ETH_400.get(120).time())).forEach(both::add); // BTC-USD stops after bar 119
         both.sort(java.util.Comparator.comparing(Bar::time));
         ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         TwoSymbols feed = new TwoSymbols(both, clock);
         var setup = new PaperTrader.Setup(List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
                 new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0)), Map.of("pair", feed),
                 new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading"));
         PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
         trader.poll(null);
-        for (int i = 0; i < 60; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
+        pollDaily(trader, clock, 60);
 
         Map<String, Instant> last = feed.asked.getLast();
         assertThat(last).containsEntry("BTC-USD", BTC_400.stream().filter(b -> b.time().isBefore(ETH_400.get(120).time())).toList().getLast().time());
         assertThat(last).as("ETH-USD asked from its own last bar, not from where BTC-USD stopped").containsEntry("ETH-USD", ETH_400.get(158).time());
         assertThat(trader.book().lastTime()).isEqualTo(ETH_400.get(159).time());
-        store.close();
+        closeStore();
     }
 
     @Test
@@ -605,10 +571,7 @@ class PaperTraderTest {
         };
         PaperTrader live = trader.apply(new TwoSymbols(both, clock));
         live.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        pollDaily(live, clock, 10);
         closeStore();
 
         // the restart finds the source without BTC-USD; two days later it has it again, with what it missed
@@ -617,10 +580,7 @@ class PaperTraderTest {
         PaperTrader rebuilt = trader.apply(feed);
         rebuilt.poll(null);
         assertThat(rebuilt.problems()).singleElement().asString().contains("BTC-USD", "waits");
-        for (int i = 0; i < 2; i++) {
-            clock.advance(DAY);
-            rebuilt.poll(null);
-        }
+        pollDaily(rebuilt, clock, 2);
         feed.missing.clear();
         rebuilt.poll(null);
         assertThat(rebuilt.problems()).isEmpty();
@@ -665,6 +625,78 @@ class PaperTraderTest {
             assertThat(trader.book().barCount()).as(run).isEqualTo(n);
         }
         closeStore();
+    }
+
+    /** The clock of the two-market tests: ETH's bar 150 opened six hours ago. */
+    private static ManualClock lagClock() {
+        return new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+    }
+
+    /** Polls every market once a day for {@code days} days. */
+    private static void pollDaily(PaperTrader trader, ManualClock clock, int days) {
+        pollDaily(trader, clock, days, null);
+    }
+
+    /** Polls {@code market} (every market: {@code null}) once a day for {@code days} days. */
+    private static void pollDaily(PaperTrader trader, ManualClock clock, int days, String market) {
+        for (int i = 0; i < days; i++) {
+            clock.advance(DAY);
+            trader.poll(market);
+        }
+    }
+
+    /** A book on ETH and BTC, both feeds up, polled at the start and then daily for ten days. */
+    private PaperTrader tenQuietDays(ManualClock clock) {
+        PaperTrader live = lagTrader(clock, store(), new ClosedBars(ETH_400, clock));
+        live.poll(null);
+        pollDaily(live, clock, 10);
+        return live;
+    }
+
+    /** ETH's daily bars, closed by {@code clock}, from a feed that can go down. */
+    private static Outage ethOutage(ManualClock clock) {
+        return new Outage(new ClosedBars(ETH_400, clock));
+    }
+
+    /** ETH's feed, down: no new bars until {@code down} is cleared. */
+    private static Outage ethDown(ManualClock clock) {
+        Outage down = ethOutage(clock);
+        down.down = true;
+        return down;
+    }
+
+    private static void writeProperties(Path file, java.util.Properties p) throws IOException {
+        try (var w = Files.newBufferedWriter(file)) {
+            p.store(w, null);
+        }
+    }
+
+    /** The state a crash leaves after a poll's writes: {@code saved}, but every mark the poll moved as it was {@code before}. */
+    private static java.util.Properties marksAsBefore(java.util.Properties saved, java.util.Properties before) {
+        java.util.Properties crashed = new java.util.Properties();
+        crashed.putAll(saved);
+        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
+        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        return crashed;
+    }
+
+    /** A restart's first poll writes nothing and rebuilds the book the live run had. */
+    private void assertRebuilds(PaperTrader rebuilt, BookState truth, Written reported) throws IOException {
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertSameBook(rebuilt, truth, reported);
+    }
+
+    /** {@code trader} has the book {@code truth}, and the journal, returns and weights are still {@code reported}. */
+    private void assertSameBook(PaperTrader trader, BookState truth, Written reported) throws IOException {
+        assertThat(BookState.of(trader)).isEqualTo(truth);
+        assertThat(written(store())).isEqualTo(reported);
+    }
+
+    /** A replay's poll: no fill, signal or period is news. */
+    private static void assertReportsNothing(PaperTrader.PollResult r) {
+        assertThat(r.fills()).isZero();
+        assertThat(r.signals()).isZero();
+        assertThat(r.periods()).isZero();
     }
 
     private MapDbStore openStore;
@@ -727,12 +759,19 @@ class PaperTraderTest {
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs,
             Map<String, Duration> every) {
+        return new PaperTrader(lagSetup(eth, btc, specs, every), store, store, store, clock);
+    }
+
+    private PaperTrader lagTrader(ManualClock clock, KilledAfterWrite store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
+        return new PaperTrader(lagSetup(eth, btc, specs, Map.of()), store, store.store, store.store, clock);
+    }
+
+    private PaperTrader.Setup lagSetup(MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs, Map<String, Duration> every) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", eth);
         feeds.put("btc", btc);
-        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
+        return new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
                 () -> "java:hedge", List.of("console"), dir.resolve("trading"), every);
-        return new PaperTrader(setup, store, store, store, clock);
     }
 
     /** The newest bar of {@code bars} closed by {@code now}. */
@@ -748,16 +787,10 @@ class PaperTraderTest {
     /** Polls daily for ten days, then for {@code downDays} with ETH's feed down; returns ETH's newest bar before it went down. */
     private static Instant pollThroughAnOutage(PaperTrader trader, ManualClock clock, Outage eth, int downDays) {
         trader.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
+        pollDaily(trader, clock, 10);
         eth.down = true;
         Instant before = newestClosed(ETH_400, clock.instant());
-        for (int i = 0; i < downDays; i++) {
-            clock.advance(DAY);
-            trader.poll(null);
-        }
+        pollDaily(trader, clock, downDays);
         return before;
     }
 
@@ -767,9 +800,9 @@ class PaperTraderTest {
 
     @Test
     void aMarketThatComesBackAfterAnOutageHasItsLateBarsReportedOnceAndARestartReportsThemNoMore() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader trader = lagTrader(clock, store, eth);
         // ETH's feed stops; once it is overdue BTC's bars go on without it; then ETH delivers what it missed.
         Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 4);
@@ -796,15 +829,13 @@ class PaperTraderTest {
             assertThat(sum).as(strategy).isCloseTo(held.get(strategy), org.assertj.core.data.Offset.offset(1e-6));
         }
         Written truth = written(store);
-        store.close();
+        closeStore();
 
         // A restart replays the late bars where the live book traded them and reports none of them again.
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = second.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         Written after = written(store);
         assertThat(after.journal()).isEqualTo(truth.journal());
         assertThat(after.returns()).isEqualTo(truth.returns());
@@ -815,7 +846,7 @@ class PaperTraderTest {
         PaperTrader.PollResult next = second.poll(null);
         assertThat(next.fills()).isPositive();
         assertThat(journal()).hasSize(truth.journal().size() - 1 + next.fills()).doesNotHaveDuplicates();
-        store.close();
+        closeStore();
     }
 
     /** What a book holds, to compare a rebuilt book with the live one exactly. */
@@ -842,9 +873,9 @@ class PaperTraderTest {
 
     @Test
     void lateBarsOfConsecutivePollsWithNothingTradedInBetweenAreOneLateGroupAndARestartRebuildsTheBook() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         // ETH's source catches up in two steps, polled twice before BTC has a new bar
@@ -859,68 +890,58 @@ class PaperTraderTest {
         Written reported = written(store);
         assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).filteredOn(k -> k.startsWith("late."))
                 .containsExactlyInAnyOrder("late.1.after", "late.1.eth.ETH-USD");
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        assertThat(rebuilt.poll(null).fills()).isZero();
-        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        assertRebuilds(rebuilt, truth, reported);
+        closeStore();
     }
 
     @Test
     void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
-        for (int i = 0; i < 5; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        pollDaily(live, clock, 5);
         BookState truth = BookState.of(live);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = rebuilt.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        closeStore();
     }
 
     @Test
     void aMarketDownAtTheFirstStartHasItsFirstBarRecordedWhenItIsBackSoARestartRebuildsTheBook() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         // BTC's feed serves only its last 60 days when asked for everything, as klines do
         Outage btc = new Outage(new Klines(BTC_400, clock, 60, 10_000));
         btc.failing = true;
         PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
         assertThat(live.poll(null).failedFeeds()).containsOnlyKeys("btc");
         btc.failing = false;
-        for (int i = 0; i < 30; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        pollDaily(live, clock, 30);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("first.btc");
         BookState truth = BookState.of(live);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new Klines(BTC_400, clock, 60, 10_000));
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(rebuilt.problems()).isEmpty();
         assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        closeStore();
     }
 
     private static java.util.Properties properties(Path file) throws IOException {
@@ -934,11 +955,11 @@ class PaperTraderTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "journal written: {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
     void aCrashAfterTheLateBarsWereWrittenBeforeTheStateWasSavedWritesNothingTwiceAndRebuildsTheLiveBook(boolean journalWritten) throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        ManualClock clock = lagClock();
         Path state = dir.resolve("trading/paper.properties");
         Path journal = dir.resolve("trading/fills.csv");
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         java.util.Properties before = properties(state);
@@ -952,36 +973,31 @@ class PaperTraderTest {
         BookState truth = BookState.of(live);
         Written reported = written(store);
         java.util.Properties saved = properties(state);
-        store.close();
+        closeStore();
 
         // The crash: the poll's writes are done (the journal's, or not), the marks it moved are not saved.
-        java.util.Properties crashed = new java.util.Properties();
-        crashed.putAll(saved);
-        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
-        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
+        java.util.Properties crashed = marksAsBefore(saved, before);
         assertThat(crashed).isNotEqualTo(saved);
-        try (var w = Files.newBufferedWriter(state)) {
-            crashed.store(w, null);
-        }
+        writeProperties(state, crashed);
         if (!journalWritten) {
             Files.writeString(journal, journalBefore);
         }
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         rebuilt.poll(null);
         assertThat(written(store)).isEqualTo(reported);
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(properties(state)).isEqualTo(saved);
-        store.close();
+        closeStore();
     }
 
     @Test
     void aCrashAfterTheLateBarsWereWrittenThenARestartWithThatFeedDownForMoreThanEightIntervalsReportsThemNoMoreWhenItIsBack() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        ManualClock clock = lagClock();
         Path state = dir.resolve("trading/paper.properties");
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         java.util.Properties before = properties(state);
@@ -991,21 +1007,15 @@ class PaperTraderTest {
         Instant ethThrough = newestClosed(ETH_400, clock.instant());
         java.util.Properties saved = properties(state);
         int posted = store.pending("console", 10_000).size();
-        store.close();
+        closeStore();
 
         // The crash: everything written, the marks the poll moved not saved.
-        java.util.Properties crashed = new java.util.Properties();
-        crashed.putAll(saved);
-        saved.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(crashed::remove);
-        before.stringPropertyNames().stream().filter(k -> k.startsWith("reported-through")).forEach(k -> crashed.setProperty(k, before.getProperty(k)));
-        try (var w = Files.newBufferedWriter(state)) {
-            crashed.store(w, null);
-        }
+        java.util.Properties crashed = marksAsBefore(saved, before);
+        writeProperties(state, crashed);
 
         // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down);
         rebuilt.poll(null);
         clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
@@ -1022,18 +1032,18 @@ class PaperTraderTest {
                 .as("posted after the restart: only ETH bars after those the crashed run reported")
                 .noneMatch(e -> e.post().title().contains("ETH-USD") && !e.post().time().isAfter(ethThrough));
         assertThat(written(store).returns()).doesNotHaveDuplicates();
-        store.close();
+        closeStore();
     }
 
     @Test
     void aCrashAfterTheLateGroupWasSavedBeforeAnythingWasWrittenThenARestartThatGivesUpReportsThoseBarsWhenTheyCome() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        ManualClock clock = lagClock();
         Path state = dir.resolve("trading/paper.properties");
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
-        store.close();
+        closeStore();
         Path saved = Files.createDirectories(dir.resolve("before-late-poll"));
         List<Path> files;
         try (var list = Files.list(dir)) {
@@ -1045,7 +1055,7 @@ class PaperTraderTest {
         Files.copy(state, saved.resolve("paper.properties"));
         Files.copy(dir.resolve("trading/fills.csv"), saved.resolve("fills.csv"));
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         live = lagTrader(clock, store, eth);
         live.poll(null);
         eth.down = false;
@@ -1053,7 +1063,7 @@ class PaperTraderTest {
         assertThat(live.poll(null).fills()).as("ETH's late bars").isGreaterThan(PaperTrader.STALE_INTERVALS + 14);
         Instant ethThrough = newestClosed(ETH_400, clock.instant());
         java.util.Properties withGroup = properties(state);
-        store.close();
+        closeStore();
 
         // The crash: the late group saved, then nothing of the poll written (store, journal and marks as before it).
         for (Path f : files) {
@@ -1062,15 +1072,12 @@ class PaperTraderTest {
         Files.copy(saved.resolve("fills.csv"), dir.resolve("trading/fills.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         java.util.Properties crashed = properties(saved.resolve("paper.properties"));
         withGroup.stringPropertyNames().stream().filter(k -> k.startsWith("late.")).forEach(k -> crashed.setProperty(k, withGroup.getProperty(k)));
-        try (var w = Files.newBufferedWriter(state)) {
-            crashed.store(w, null);
-        }
+        writeProperties(state, crashed);
         assertThat(journal()).noneMatch(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, ethThrough));
 
         // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down);
         rebuilt.poll(null);
         clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
@@ -1083,23 +1090,22 @@ class PaperTraderTest {
         long lateBars = ETH_400.stream().filter(b -> within(b.time(), ethBefore, ethThrough)).count();
         assertThat(ethFills.stream().map(Instant::parse).filter(t -> within(t, ethBefore, ethThrough)).count())
                 .as("the late bars no run wrote are journaled when they come, not dropped").isGreaterThanOrEqualTo(lateBars - 1);
-        store.close();
+        closeStore();
     }
 
     @Test
     void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         BookState truth = BookState.of(live);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down);
         PaperTrader.PollResult waiting = rebuilt.poll(null);
         assertThat(waiting.fills()).isZero();
@@ -1110,28 +1116,24 @@ class PaperTraderTest {
 
         down.down = false;
         PaperTrader.PollResult back = rebuilt.poll(null);
-        assertThat(back.fills()).isZero();
-        assertThat(back.signals()).isZero();
-        assertThat(back.periods()).isZero();
+        assertReportsNothing(back);
         assertThat(rebuilt.problems()).isEmpty();
-        assertThat(BookState.of(rebuilt)).isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        assertSameBook(rebuilt, truth, reported);
+        closeStore();
     }
 
     @Test
     void aRestartAfterTheBookWentOnWithoutADownFeedRebuildsThatBookWithoutWaitingAndTradesTheFeedsBarsLateWhenItIsBack() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         Instant lastBefore = live.book().lastTime();
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader without = lagTrader(clock, store, down);
         without.poll(null);
         clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
@@ -1140,17 +1142,16 @@ class PaperTraderTest {
         without.poll(null);
         BookState withoutEth = BookState.of(without);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
         // ETH still down: the book that went on without it, at once, and nothing to say
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader third = lagTrader(clock, store, down);
         PaperTrader.PollResult replay = third.poll(null);
         assertThat(replay.fills()).isZero();
         assertThat(replay.periods()).isZero();
         assertThat(third.problems()).isEmpty();
-        assertThat(BookState.of(third)).isEqualTo(withoutEth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertSameBook(third, withoutEth, reported);
 
         // ETH is back: its bars are traded late, those after its mark before the first restart reported once
         down.down = false;
@@ -1163,32 +1164,30 @@ class PaperTraderTest {
                 .filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow)).hasSize((int) news);
         BookState withEth = BookState.of(third);
         Written reportedWithEth = written(store);
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader fourth = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         assertThat(fourth.poll(null).fills()).isZero();
         assertThat(fourth.problems()).isEmpty();
-        assertThat(BookState.of(fourth)).isEqualTo(withEth);
-        assertThat(written(store)).isEqualTo(reportedWithEth);
-        store.close();
+        assertSameBook(fourth, withEth, reportedWithEth);
+        closeStore();
     }
 
     @Test
     void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         Instant lastBefore = live.book().lastTime();
         Written reported = written(store);
-        store.close();
+        closeStore();
 
         // ETH is still down: the book waits 8 of ETH's bar intervals (days) from the restart, then goes on without it.
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down);
         Instant restart = clock.instant();
         rebuilt.poll(null);
@@ -1234,38 +1233,34 @@ class PaperTraderTest {
         assertThat(rebuilt.poll(null).fills()).isPositive();
         BookState secondRun = BookState.of(rebuilt);
         Written secondReported = written(store);
-        store.close();
+        closeStore();
 
         // A restart with both up rebuilds this run's book: ETH's bars where it traded them, late.
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         PaperTrader.PollResult replay = third.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         assertThat(third.problems()).isEmpty();
-        assertThat(BookState.of(third)).isEqualTo(secondRun);
-        assertThat(written(store)).isEqualTo(secondReported);
-        store.close();
+        assertSameBook(third, secondRun, secondReported);
+        closeStore();
     }
 
     @Test
     void aBookRunOnceADayByCronGivesUpOnAFeedDownAtEachRunAfterEightIntervalsOfWallTime() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         Instant lastBefore = live.book().lastTime();
-        store.close();
+        closeStore();
 
         // `flywheel run --once` from cron: one process a day, ETH's feed down at every one of them.
         Instant restart = clock.instant();
         Path state = dir.resolve("trading/paper.properties");
         for (int day = 0; day <= PaperTrader.STALE_INTERVALS + 1; day++) {
-            store = MapDbStore.open(dir.resolve("flywheel.db"));
-            Outage down = new Outage(new ClosedBars(ETH_400, clock));
-            down.down = true;
+            store = store();
+            Outage down = ethDown(clock);
             PaperTrader once = lagTrader(clock, store, down);
             PaperTrader.PollResult r = once.poll(null);
             if (day <= PaperTrader.STALE_INTERVALS) {
@@ -1278,7 +1273,7 @@ class PaperTraderTest {
                 assertThat(once.problems()).singleElement().asString().contains("market eth", "since " + restart, "went on without them");
                 assertThat(properties(state)).doesNotContainKey("waiting-since.eth.ETH-USD").containsKey("gave-up.eth.ETH-USD");
             }
-            store.close();
+            closeStore();
             clock.advance(DAY);
         }
     }
@@ -1289,7 +1284,7 @@ class PaperTraderTest {
             "waiting-since.eth.ETH-USD|soon", "start|last tuesday", "reported-through|soon", "reported-through.eth.ETH-USD|2016-10-01",
             "first.btc|2016"})
     void aValueInTheStateFileThatCannotBeReadIsAnErrorNamingFileKeyAndValue(String key, String value) throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        ManualClock clock = lagClock();
         java.util.Properties state = new java.util.Properties();
         state.setProperty("start", ETH_400.get(100).time().toString());
         state.setProperty(key, value);
@@ -1297,27 +1292,26 @@ class PaperTraderTest {
         try (var w = Files.newBufferedWriter(dir.resolve("trading/paper.properties"))) {
             state.store(w, null);
         }
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll(null))
                 .hasMessageContaining(dir.resolve("trading/paper.properties").toString()).hasMessageContaining(key).hasMessageContaining("'" + value + "'");
-        store.close();
+        closeStore();
     }
 
     @Test
     void aRestartGivesUpOnASeldomPolledMarketOnlyAfterItsOwnFeedWasAskedAgainAfterTheWait() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
-        store.close();
+        closeStore();
 
         // restart with ETH down; ETH is polled every 10 days (its `every`), BTC daily
         Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), flipAndHold(), every);
         assertThat(rebuilt.poll(null).bars()).isZero();
         for (int day = 1; day < 10; day++) {
@@ -1334,29 +1328,28 @@ class PaperTraderTest {
         assertThat(properties(state).stringPropertyNames()).as("rebuilt as the live book was: no late group of its own")
                 .doesNotContain("late.2.after", "gave-up.eth.ETH-USD");
         BookState after = BookState.of(rebuilt);
-        store.close();
+        closeStore();
 
         // and what it traded then is what a restart with every feed up rebuilds
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold(), every);
         assertThat(again.poll(null).fills()).isZero();
         assertThat(BookState.of(again)).isEqualTo(after);
-        store.close();
+        closeStore();
     }
 
     @Test
     void aRestartGivesUpOnADownMarketAtItsFirstPollAfterTheWait() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
-        store.close();
+        closeStore();
 
         Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage down = new Outage(new ClosedBars(ETH_400, clock));
-        down.down = true;
+        store = store();
+        Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), flipAndHold(), every);
         rebuilt.poll(null);
         for (int day = 1; day <= 10; day++) {
@@ -1366,15 +1359,15 @@ class PaperTraderTest {
         assertThat(rebuilt.poll("eth").fills()).as("ETH asked after the wait, still down: the book goes on without it").isPositive();
         assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "went on without them");
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("gave-up.eth.ETH-USD");
-        store.close();
+        closeStore();
     }
 
     @Test
     void aFeedErrorInTheProblemsHasItsSecretsMasked() {
         String key = "sk_live_paperfeed987";
         io.flywheel.engine.log.SecretMasker.register(key);
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.failing = true;
         btc.error = "GET https://api.example.com/klines?symbol=BTCUSD&apikey=" + key + ": 401 Unauthorized";
@@ -1382,14 +1375,14 @@ class PaperTraderTest {
         trader.poll(null);
         assertThat(trader.problems()).anySatisfy(p -> assertThat(p).contains("market btc", "apikey=****", "401")).noneMatch(p -> p.contains(key));
         assertThat(trader.snapshot().orElseThrow().problems()).noneMatch(p -> p.contains(key));
-        store.close();
+        closeStore();
     }
 
     @Test
     void aSeldomPolledMarketThatStopsHoldsTheOthersBackForEightIntervalsPlusItsEveryNotEightEverys() {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("eth", new ClosedBars(ethStops, clock));
         feeds.put("btc", new ClosedBars(BTC_400, clock));
@@ -1407,21 +1400,21 @@ class PaperTraderTest {
             }
         }
         assertThat(trader.book().lastTime()).as("BTC flows again once ETH is 8 intervals + its every overdue").isEqualTo(newestClosed(BTC_400, clock.instant()));
-        store.close();
+        closeStore();
     }
 
     @Test
     void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader live = lagTrader(clock, store, eth);
         liveThroughAnOutage(live, clock, eth, store);
         BookState truth = BookState.of(live);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.failing = true;
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
@@ -1437,26 +1430,23 @@ class PaperTraderTest {
         assertThat(rebuilt.problems()).isEmpty();
         assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth);
         assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        closeStore();
     }
 
     @Test
     void aFeedThatFailsAtRestartForMoreThanEightIntervalsIsGivenUpOnEvenForAStrategyWithoutSymbol() throws IOException {
         List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("flip", "eth", "ETH-USD", () -> h -> h.size() % 2 == 0 ? 1.0 : 0.0),
                 new PaperTrader.Spec("hold-btc", "btc", null, () -> h -> 1.0));
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
         PaperTrader live = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), specs);
         live.poll(null);
-        for (int i = 0; i < 10; i++) {
-            clock.advance(DAY);
-            live.poll(null);
-        }
+        pollDaily(live, clock, 10);
         Instant lastBefore = live.book().lastTime();
-        store.close();
+        closeStore();
 
         // BTC's server cannot be reached from the restart on; ETH is polled daily
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.failing = true;
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc, specs);
@@ -1479,23 +1469,23 @@ class PaperTraderTest {
         btc.failing = false;
         assertThat(rebuilt.poll("btc").bars()).as("BTC's bars, late").isGreaterThan(PaperTrader.STALE_INTERVALS);
         assertThat(rebuilt.problems()).noneSatisfy(p -> assertThat(p).contains("connection refused"));
-        store.close();
+        closeStore();
     }
 
     @Test
     void aRestartWithTheOtherMarketDownWaitsForItThenReportsTheLateBarsOnceAndNoPeriodTwice() throws IOException {
-        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
-        Outage eth = new Outage(new ClosedBars(ETH_400, clock));
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        Outage eth = ethOutage(clock);
         PaperTrader trader = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         Instant btcThrough = newestClosed(BTC_400, clock.instant());
         Written truth = written(store);
         assertThat(truth.returns()).as("periods BTC closed while ETH was down").anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
-        store.close();
+        closeStore();
 
         // The process restarts with ETH back and BTC down: the book waits for the BTC bars it traded, ETH's late bars with them.
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
         btc.down = true;
         PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock), btc);
@@ -1519,15 +1509,13 @@ class PaperTraderTest {
         assertThat(written(store).weights()).isEqualTo(truth.weights());
         BookState live = BookState.of(second);
         Written reported = written(store);
-        store.close();
+        closeStore();
 
         // and a restart with both up rebuilds that book: the late bars where this run traded them
-        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        store = store();
         PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        assertThat(third.poll(null).fills()).isZero();
-        assertThat(BookState.of(third)).isEqualTo(live);
-        assertThat(written(store)).isEqualTo(reported);
-        store.close();
+        assertRebuilds(third, live, reported);
+        closeStore();
     }
 
     @Test
@@ -1535,14 +1523,14 @@ class PaperTraderTest {
         // A book saved before reported-through was kept per symbol: one instant for every symbol.
         TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
         ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         PaperTrader first = twoMarketTrader(clock, store, ETH_400, settings);
         first.poll(null);
         for (int i = 50; i < 200; i++) {
             clock.advance(DAY);
             first.poll(null);
         }
-        store.close();
+        closeStore();
         Path state = dir.resolve("trading/paper.properties");
         java.util.Properties saved = new java.util.Properties();
         try (var r = Files.newBufferedReader(state)) {
@@ -1553,16 +1541,12 @@ class PaperTraderTest {
             old.setProperty(key, saved.getProperty(key));
         }
         old.setProperty("reported-through", first.book().lastTime().toString());
-        try (var w = Files.newBufferedWriter(state)) {
-            old.store(w, null);
-        }
-        Written before = written(store = MapDbStore.open(dir.resolve("flywheel.db")));
+        writeProperties(state, old);
+        Written before = written(store = store());
 
         PaperTrader second = twoMarketTrader(clock, store, ETH_400, settings);
         PaperTrader.PollResult replay = second.poll(null);
-        assertThat(replay.fills()).isZero();
-        assertThat(replay.signals()).isZero();
-        assertThat(replay.periods()).isZero();
+        assertReportsNothing(replay);
         assertThat(written(store)).isEqualTo(before);
         assertThat(Files.readString(state)).as("each symbol's own mark, from the book's")
                 .contains("reported-through.eth.ETH-USD=" + old.getProperty("reported-through").replace(":", "\\:"), "reported-through.btc.BTC-USD=");
@@ -1579,13 +1563,13 @@ class PaperTraderTest {
         BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
         assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
         assertThat(written(store).returns()).hasSize(backtest.periods().size() * 3);
-        store.close();
+        closeStore();
     }
 
     @Test
     void theFirstRunStartsTheBookNowAndHistoryOnlyWarmsUp() {
         ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));
-        MapDbStore store = MapDbStore.open(dir.resolve("flywheel.db"));
+        MapDbStore store = store();
         PaperTrader trader = trader(clock, store, new TradingBook.Settings(10_000, DAY, 0.02, null));
 
         PaperTrader.PollResult r = trader.poll(null);
@@ -1600,6 +1584,236 @@ class PaperTraderTest {
         assertThat(trader.poll("eth").signals()).as("bar 201 is the first to open after the start").isPositive();
         clock.advance(DAY);
         assertThat(trader.poll("eth").fills()).as("filled at bar 202's open").isPositive();
-        store.close();
+        closeStore();
+    }
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Instant HOURLY_FROM = Instant.parse("2024-01-01T00:00:00Z");
+
+    /**
+     * Hourly bars of {@code days} days from {@link #HOURLY_FROM}: around the clock, or (a stock
+     * exchange) only from 14:00 to 20:00 UTC, the market closed the rest of the day; each served
+     * {@code delay} after it has closed by the clock.
+     */
+    private record Hourly(List<Bar> bars, Duration delay, ManualClock clock) implements MarketFeed {
+        static Hourly of(String symbol, boolean closesDaily, int days, Duration delay, ManualClock clock) {
+            List<Bar> bars = new java.util.ArrayList<>();
+            double close = 100;
+            for (int i = 0; i < days * 24; i++) {
+                Instant t = HOURLY_FROM.plus(HOUR.multipliedBy(i));
+                int hour = t.atZone(java.time.ZoneOffset.UTC).getHour();
+                if (closesDaily && (hour < 14 || hour > 20)) {
+                    continue;
+                }
+                double open = close;
+                close = 100 + 10 * Math.sin(i / (closesDaily ? 5.0 : 9.0)) + i * 0.01;
+                bars.add(new Bar(symbol, t, open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 1));
+            }
+            return new Hourly(List.copyOf(bars), delay, clock);
+        }
+
+        @Override
+        public List<Bar> fetch(Instant since) {
+            return bars.stream().filter(b -> !b.time().plus(HOUR).plus(delay).isAfter(clock.instant()))
+                    .filter(b -> since == null || b.time().isAfter(since)).toList();
+        }
+    }
+
+    private static List<PaperTrader.Spec> stockAndCrypto() {
+        return List.of(new PaperTrader.Spec("swing-btc", "btc", "BTC-USD", () -> h -> h.size() % 5 < 2 ? 1.0 : 0.0),
+                new PaperTrader.Spec("flip-spy", "nyse", "SPY", () -> h -> h.size() % 3 == 0 ? 1.0 : 0.0));
+    }
+
+    /** BTC around the clock, served at once; SPY 14:00 to 20:00, served 3 hours late, so each day's first SPY bar comes after later BTC bars. */
+    private PaperTrader stockAndCryptoTrader(ManualClock clock, MapDbStore store, Duration rebalance) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("btc", Hourly.of("BTC-USD", false, 80, Duration.ZERO, clock));
+        feeds.put("nyse", Hourly.of("SPY", true, 80, Duration.ofHours(3), clock));
+        var setup = new PaperTrader.Setup(stockAndCrypto(), feeds, new TradingBook.Settings(10_000, rebalance, 0.02, null), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    /** Polls both markets every hour for {@code days} days; returns the most late-group keys the state file held after a poll. */
+    private int pollHourly(PaperTrader trader, ManualClock clock, int days) throws IOException {
+        int most = 0;
+        for (int i = 0; i < days * 24; i++) {
+            clock.advance(HOUR);
+            trader.poll(null);
+            most = Math.max(most, (int) properties(dir.resolve("trading/paper.properties")).stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("late.")).count());
+        }
+        return most;
+    }
+
+    @Test
+    void lateGroupsOfADailyClosingMarketBesideA24x7OneArePrunedSoTheStateStaysBoundedAndARestartRebuildsTheSameBook() throws IOException {
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(DAY.multipliedBy(10)));
+        MapDbStore store = store();
+        PaperTrader live = stockAndCryptoTrader(clock, store, DAY);
+        live.poll(null);
+        pollHourly(live, clock, 10);
+        int keysAfter10Days = properties(dir.resolve("trading/paper.properties")).size();
+        int mostLateKeys = pollHourly(live, clock, 50);
+        java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
+        assertThat(mostLateKeys).as("late groups are dropped once no restart needs them: at most one at a time").isLessThanOrEqualTo(2);
+        assertThat(state.size()).as("the state file after 60 trading days is no bigger than after 10").isLessThanOrEqualTo(keysAfter10Days);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        PaperTrader rebuilt = stockAndCryptoTrader(clock, store, DAY);
+        PaperTrader.PollResult replay = rebuilt.poll(null);
+        assertThat(replay.fills()).isZero();
+        assertThat(replay.signals()).isZero();
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, its late bars replayed in time order").isEqualTo(truth);
+        assertThat(written(store)).isEqualTo(reported);
+        closeStore();
+    }
+
+    @Test
+    void lateGroupsThatSkippedAPeriodBoundaryAreKeptAndARestartRebuildsTheSameBook() throws IOException {
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(DAY.multipliedBy(10)));
+        MapDbStore store = store();
+        // rebalanced every hour: each day's first SPY bar, traded after BTC's bars of later hours, skipped a period boundary
+        PaperTrader live = stockAndCryptoTrader(clock, store, HOUR);
+        live.poll(null);
+        pollHourly(live, clock, 10);
+        java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
+        assertThat(state.stringPropertyNames()).filteredOn(k -> k.startsWith("late.") && k.endsWith(".after")).hasSizeGreaterThanOrEqualTo(9);
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        PaperTrader rebuilt = stockAndCryptoTrader(clock, store, HOUR);
+        assertRebuilds(rebuilt, truth, reported);
+        closeStore();
+    }
+
+    @Test
+    void theKeysOfAMarketNoLongerConfiguredAreDroppedThoseOfARemovedStrategysSymbolKept() throws IOException {
+        ManualClock clock = lagClock();
+        MapDbStore store = store();
+        PaperTrader live = tenQuietDays(clock);
+        closeStore();
+        Path state = dir.resolve("trading/paper.properties");
+        java.util.Properties p = properties(state);
+        assertThat(p).containsKeys("first.btc", "interval.btc", "reported-through.btc.BTC-USD");
+        // a strategy on SOL-USD of market eth removed from config.yml, and a wait for SOL of a removed market
+        p.setProperty("reported-through.eth.SOL-USD", ETH_400.get(140).time().toString());
+        p.setProperty("waiting-since.sol.SOL-USD", ETH_400.get(140).time().toString());
+        writeProperties(state, p);
+
+        // market btc removed from config.yml
+        store = store();
+        var setup = new PaperTrader.Setup(List.of(flipAndHold().getFirst()), Map.of("eth", new ClosedBars(ETH_400, clock)),
+                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
+                dir.resolve("trading"));
+        assertThat(new PaperTrader(setup, store, store, store, clock).poll(null).fills()).isZero();
+        closeStore();
+        assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.contains("btc") || k.contains(".sol."))
+                .contains("first.eth", "interval.eth", "reported-through.eth.ETH-USD", "reported-through.eth.SOL-USD");
+
+        // put back: a market new to the book, its history not reported again
+        store = store();
+        Written before = written(store);
+        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        assertThat(again.poll(null).fills()).isZero();
+        assertThat(properties(state)).containsKeys("first.btc", "reported-through.btc.BTC-USD");
+        assertThat(written(store)).isEqualTo(before);
+        closeStore();
+    }
+
+    /** The process dying: thrown by a fake's failure hook, nothing after it runs. */
+    private static final class Killed extends Error {
+        Killed() {
+            super("killed");
+        }
+    }
+
+    /** The real store, and a failure hook: once armed, the process is killed right after a write has committed. */
+    private static final class KilledAfterWrite implements io.flywheel.engine.store.LeadStore {
+        private final MapDbStore store;
+        boolean armed;
+
+        KilledAfterWrite(MapDbStore store) {
+            this.store = store;
+        }
+
+        @Override
+        public List<io.flywheel.api.lead.Lead> write(io.flywheel.engine.store.WriteBatch batch) {
+            List<io.flywheel.api.lead.Lead> stored = store.write(batch);
+            if (armed) {
+                throw new Killed();
+            }
+            return stored;
+        }
+
+        @Override public boolean contains(String key) { return store.contains(key); }
+        @Override public java.util.Optional<io.flywheel.api.lead.Lead> get(String key) { return store.get(key); }
+        @Override public java.util.Optional<io.flywheel.engine.store.DuplicateLink> duplicateOf(String key) { return store.duplicateOf(key); }
+        @Override public List<io.flywheel.engine.store.DuplicateLink> duplicatesOf(String key) { return store.duplicatesOf(key); }
+        @Override public List<io.flywheel.api.lead.Lead> query(io.flywheel.engine.store.LeadQuery query) { return store.query(query); }
+        @Override public long size() { return store.size(); }
+        @Override public int prune(Instant cutoff) { return store.prune(cutoff); }
+        @Override public List<OutboxEntry> pending(String outputId, int limit) { return store.pending(outputId, limit); }
+        @Override public long pendingCount(String outputId) { return store.pendingCount(outputId); }
+        @Override public void delivered(String outputId, List<io.flywheel.api.output.Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+            store.delivered(outputId, deliveries, partials);
+        }
+        @Override public java.util.Optional<String> partial(String outputId, String postId) { return store.partial(outputId, postId); }
+        @Override public java.util.Optional<String> messageRef(String outputId, String postId) { return store.messageRef(outputId, postId); }
+        @Override public void close() { store.close(); }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "delivered before the restart: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aSignalOnTheLastLateBarACrashLeftPostedIsNotPostedAgainWhenARestartGaveUpOnItsFeedAndItsBarsCome(boolean delivered) throws IOException {
+        Instant from = ETH_400.get(150).time().plus(Duration.ofHours(6));
+        // the crashed poll comes 10 + 22 + 8 days after the start; its newest ETH bar is the only one ETH's strategy enters on
+        Instant last = newestClosed(ETH_400, from.plus(DAY.multipliedBy(10 + PaperTrader.STALE_INTERVALS + 14 + 8)));
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("once", "eth", "ETH-USD", () -> h -> h.current().time().equals(last) ? 1.0 : 0.0),
+                new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0));
+        ManualClock clock = new ManualClock(from);
+        MapDbStore store = store();
+        KilledAfterWrite killing = new KilledAfterWrite(store);
+        Outage eth = ethOutage(clock);
+        PaperTrader live = lagTrader(clock, killing, eth, new ClosedBars(BTC_400, clock), specs);
+        pollThroughAnOutage(live, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        killing.armed = true;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.poll(null)).isInstanceOf(Killed.class);
+        // the crash: the poll's posts and returns committed, its journal lines and marks not written
+        String entry = SignalPosts.signal(new Signal(last, "once", "ETH-USD", Signal.Kind.ENTRY, 0, 1, 1, 1, null)).id();
+        assertThat(store.pending("console", 10_000)).extracting(e -> e.post().id()).containsOnlyOnce(entry);
+        if (delivered) {
+            store.delivered("console", store.pending("console", 10_000).stream().map(e -> new io.flywheel.api.output.Delivery(e.post().id(), "msg-" + e.post().id()))
+                    .toList());
+        }
+        closeStore();
+
+        // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back and its bars are traded late.
+        store = store();
+        Outage down = ethDown(clock);
+        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), specs);
+        rebuilt.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        rebuilt.poll(null);
+        assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        down.down = false;
+        assertThat(rebuilt.poll(null).signals()).as("ETH's entry and exit, traded late").isPositive();
+        List<String> ids = store.pending("console", 10_000).stream().map(e -> e.post().id()).toList();
+        String exit = SignalPosts.signal(new Signal(last.plus(DAY), "once", "ETH-USD", Signal.Kind.EXIT, 1, 0, 1, 1, null)).id();
+        assertThat(ids).as("the exit, news").containsOnlyOnce(exit);
+        if (delivered) {
+            assertThat(ids).as("the entry, delivered before the crash").doesNotContain(entry);
+        } else {
+            assertThat(ids).as("the entry, queued before the crash").containsOnlyOnce(entry);
+        }
+        assertThat(journal()).filteredOn(l -> l.contains(",once,ETH-USD,")).hasSize(2).doesNotHaveDuplicates();
+        closeStore();
     }
 }
