@@ -289,6 +289,49 @@ class EngagementStandingTest {
     }
 
     @Test
+    void heldViaFindsExactlyThatViaNotOnesItIsAPrefixOf() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), "r1")).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(60), "r10")).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u3", T0.plusSeconds(60), "r1 x")).join();
+            assertThat(store.heldVia("r1")).containsExactly(new io.flywheel.engine.feedback.FeedbackLog.Held("u1", LEAD, Type.INTERESTED));
+            assertThat(store.heldVia("r")).isEmpty();
+            assertThat(store.heldVia("")).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderWhoseRetractionFailsDoesNotStopTheOthersAndTheFailureIsReported() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            for (String user : List.of("u1", "u2", "u3")) {
+                recorder.record(reaction(Engagement.Kind.INTERESTED, user, T0.plusSeconds(60), "reaction m1 👀")).join();
+            }
+            io.flywheel.engine.feedback.FeedbackLog failingForU1 = (io.flywheel.engine.feedback.FeedbackLog) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.flywheel.engine.feedback.FeedbackLog.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("retract") && ((FeedbackEvent) args[0]).actor().equals("u1")) {
+                            throw new StoreException("disk full while taking back u1's");
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            EngagementRecorder failing = new EngagementRecorder(failingForU1, store);
+            assertThatThrownBy(() -> failing.retract(new Retraction("reaction m1 👀", null, "discord", "c/m1", T0.plusSeconds(120))).join())
+                    .hasMessageContaining("u1").hasMessageContaining("disk full").hasMessageContaining("1 of 3").hasMessageContaining("reaction m1 👀");
+            // the two others were taken back all the same; u1's still stands and a retry takes it back
+            assertThat(store.heldVia("reaction m1 👀")).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactly("u1");
+            assertThat(recorder.retract(new Retraction("reaction m1 👀", null, "discord", "c/m1", T0.plusSeconds(180))).join()).isEqualTo(1);
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+        }
+    }
+
+    @Test
     void engagementsReplayFromTheJournal() {
         FeedbackEvent applied = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), "discord:c/m");
         Op.Engage op = new Op.Engage(applied, "📝", true);
