@@ -332,6 +332,39 @@ class EngagementStandingTest {
     }
 
     @Test
+    void reactionsHeldInAStoreFromBeforeFeedbackViaAreFoundAfterTheUpgradeAndCanBeCleared() {
+        String eyes = "reaction m1 👀", memo = "reaction m1 📝";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u2", T0.plusSeconds(90), memo)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(95), eyes)).join(); // held, not counted: no event of its own
+            recorder.record(click(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(60))).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(70), eyes)).join();
+            recorder.retract(reaction(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(80), eyes)).join(); // taken back before the upgrade
+        }
+        // the file as Flywheel 1.1 left it: the same standings, no feedback.via
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("f.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        assertThat(catalog.keySet().removeIf(k -> k.startsWith("feedback.via#"))).isTrue();
+        raw.nameCatalogSave(catalog);
+        raw.commit();
+        raw.close();
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactlyInAnyOrder("u1", "u2");
+            assertThat(store.heldVia(memo)).containsExactly(new io.flywheel.engine.feedback.FeedbackLog.Held("u2", LEAD, Type.APPLIED));
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(300))).join()).isEqualTo(2);
+            assertThat(recorder.retract(new Retraction(memo, null, "discord", "c/m1", T0.plusSeconds(300))).join()).isEqualTo(1);
+            assertThat(total(store)).as("only u3's click is left").isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+        }
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).as("filled once, not again from the old standings").isEmpty();
+        }
+    }
+
+    @Test
     void engagementsReplayFromTheJournal() {
         FeedbackEvent applied = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), "discord:c/m");
         Op.Engage op = new Op.Engage(applied, "📝", true);
