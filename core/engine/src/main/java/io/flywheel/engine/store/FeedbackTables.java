@@ -391,7 +391,7 @@ final class FeedbackTables {
         return new Object[] {via, e.actor(), e.subject(), e.type().ordinal()};
     }
 
-    /** Who holds a step recorded by way of exactly {@code via}, on which subject; holds recorded before this index (Flywheel 1.1) are not in it. */
+    /** Who holds a step recorded by way of exactly {@code via}, on which subject (holds from before this index, Flywheel 1.1, are put in at the first open: {@link #backfillVias}). */
     List<FeedbackLog.Held> heldVia(String via) {
         List<FeedbackLog.Held> held = new ArrayList<>();
         for (Object[] k : vias.prefixSubMap(new Object[] {via}).keySet()) {
