@@ -289,6 +289,24 @@ class EngagementStandingTest {
     }
 
     @Test
+    void aUserWithTwoEmojiOfOneStepKeepsItWhenOneIsClearedAndLosesItWhenBothAre() {
+        String eyes = "reaction m1 👀", thumbs = "reaction m1 👍";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(70), thumbs)).join();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(120))).join()).isEqualTo(1);
+            assertThat(total(store)).as("👍 still holds it").isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).isEmpty();
+            assertThat(recorder.retract(new Retraction(thumbs, null, "discord", "c/m1", T0.plusSeconds(130))).join()).isEqualTo(1);
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).extracting(FeedbackEvent::actor).containsExactly("u1");
+        }
+    }
+
+    @Test
     void heldViaFindsExactlyThatViaNotOnesItIsAPrefixOf() {
         try (MapDbStore store = open()) {
             seedLead(store);
