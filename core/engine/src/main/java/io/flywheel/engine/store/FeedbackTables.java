@@ -32,6 +32,7 @@ import org.mapdb.serializer.SerializerArrayTuple;
  * hours at its edges: a 30-day window costs about 30 + 48 small reads, not a scan of the month.
  */
 final class FeedbackTables {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FeedbackTables.class);
     static final int F_EVENTS = 6;
     private static final int BUCKET = 256;
     private static final long HOUR = 3600;
@@ -419,7 +420,14 @@ final class FeedbackTables {
             if (!seen.add(key) || !standing.containsKey(key)) {
                 continue;
             }
-            for (Hold h : standing(key, e).holds) {
+            Standing s;
+            try {
+                s = standing(key, e);
+            } catch (RuntimeException unreadable) { // one bad standing must not keep the store from opening: its reactions are not found, as before
+                log.warn("feedback.via: skipped the standing of {} on {}: {}", e.actor(), e.subject(), unreadable.getMessage());
+                continue;
+            }
+            for (Hold h : s.holds) {
                 if (h.via() != null && vias.put(new Object[] {h.via(), e.actor(), e.subject(), h.type().ordinal()}, Boolean.TRUE) == null) {
                     added++;
                 }

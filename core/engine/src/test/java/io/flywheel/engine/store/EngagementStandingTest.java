@@ -383,6 +383,29 @@ class EngagementStandingTest {
     }
 
     @Test
+    void anUnreadableStandingInAStoreFromBeforeFeedbackViaIsSkippedNotAStoreThatCannotOpen() {
+        String eyes = "reaction m1 👀";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(60), eyes)).join();
+        }
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("f.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        catalog.keySet().removeIf(k -> k.startsWith("feedback.via#"));
+        raw.nameCatalogSave(catalog);
+        long u1 = com.google.common.hash.Hashing.farmHashFingerprint64().hashString("u1\u0000" + LEAD, java.nio.charset.StandardCharsets.UTF_8).asLong();
+        org.mapdb.HTreeMap<Long, byte[]> standings = raw.hashMap("feedback.standing", org.mapdb.Serializer.LONG, org.mapdb.Serializer.BYTE_ARRAY).open();
+        assertThat(standings.replace(u1, new byte[] {Codec.VERSION, 99, 0, 0})).as("u1's standing").isNotNull();
+        raw.commit();
+        raw.close();
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactly("u2");
+        }
+    }
+
+    @Test
     void engagementsReplayFromTheJournal() {
         FeedbackEvent applied = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), "discord:c/m");
         Op.Engage op = new Op.Engage(applied, "📝", true);
