@@ -412,6 +412,8 @@ public final class Flywheel implements AutoCloseable {
 
     /** Per market, its polls (scheduled or retries) that failed in a row. */
     private final Map<String, Integer> marketFailures = new ConcurrentHashMap<>();
+    /** Guards the {@code retry:<market>} entries of {@link #scheduled}: replacing one and a retry claiming its own. */
+    private final Object retryLock = new Object();
     /** Per market, when its next scheduled poll is due. */
     private final Map<String, Instant> nextMarketPoll = new ConcurrentHashMap<>();
 
@@ -427,9 +429,11 @@ public final class Flywheel implements AutoCloseable {
     }
 
     private void cancelRetry(String market) {
-        Scheduler.Cancellable retry = scheduled.remove("retry:" + market);
-        if (retry != null) {
-            retry.cancel();
+        synchronized (retryLock) {
+            Scheduler.Cancellable retry = scheduled.remove("retry:" + market);
+            if (retry != null) {
+                retry.cancel();
+            }
         }
     }
 
@@ -452,12 +456,24 @@ public final class Flywheel implements AutoCloseable {
             return;
         }
         log.warn("Paper trading on {}: {} failed poll(s) in a row; next try at {} (in {})", market, failures, at, delay);
-        scheduleTask("retry:" + market, delay, () -> {
-            scheduled.remove("retry:" + market);
-            boolean again = !pollTrading(market).isEmpty();
-            dispatcher.flush();
-            retryIfFailed(market, every, again);
-        });
+        String key = "retry:" + market;
+        var self = new java.util.concurrent.atomic.AtomicReference<Scheduler.Cancellable>();
+        // Tasks run on threads of their own: a retry still polling when the regular poll comes (which then
+        // cancels nothing) schedules one as that poll does. The later replaces the earlier, cancelled, and a
+        // retry runs only while it is still the market's one, so one retry is left, never a chain per race.
+        synchronized (retryLock) {
+            cancelRetry(market);
+            self.set(scheduleTask(key, delay, () -> {
+                synchronized (retryLock) {
+                    if (!scheduled.remove(key, self.get())) {
+                        return; // replaced or cancelled after the scheduler had started it
+                    }
+                }
+                boolean again = !pollTrading(market).isEmpty();
+                dispatcher.flush();
+                retryIfFailed(market, every, again);
+            }));
+        }
     }
 
     /** The wait before trying a market again after {@code failures} failed polls in a row: {@link #MARKET_RETRY_FIRST}, doubled each time, at most {@code every}. */
@@ -469,12 +485,12 @@ public final class Flywheel implements AutoCloseable {
         return d.compareTo(every) > 0 ? every : d;
     }
 
-    /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight. */
-    private void scheduleTask(String key, Duration delay, Runnable body) {
+    /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight; returns its handle, {@code null} when stopping. */
+    private Scheduler.Cancellable scheduleTask(String key, Duration delay, Runnable body) {
         if (stopping) {
-            return;
+            return null;
         }
-        scheduled.put(key, scheduler.schedule(delay, () -> {
+        Scheduler.Cancellable handle = scheduler.schedule(delay, () -> {
             synchronized (inFlightLock) {
                 if (stopping) {
                     return;
@@ -491,7 +507,9 @@ public final class Flywheel implements AutoCloseable {
                     inFlightLock.notifyAll();
                 }
             }
-        }));
+        });
+        scheduled.put(key, handle);
+        return handle;
     }
 
     private void schedule(SourceRunner s, Duration delay) {

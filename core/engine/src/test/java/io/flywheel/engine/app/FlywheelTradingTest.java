@@ -43,6 +43,8 @@ class FlywheelTradingTest {
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final AtomicInteger fetches = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean marketDown = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Run (once) at the start of the next fetch: what happens while a slow feed is being asked. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> duringFetch = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A market of real ETH-USD days, each served once it has closed by the host clock. */
     private final class TestMarket implements MarketFeedFactory<NoConfig> {
@@ -51,6 +53,10 @@ class FlywheelTradingTest {
         @Override public MarketFeed create(NoConfig c, PluginContext ctx) {
             return since -> {
                 fetches.incrementAndGet();
+                Runnable during = duringFetch.getAndSet(null);
+                if (during != null) {
+                    during.run();
+                }
                 if (marketDown.get()) {
                     throw new IllegalStateException("HTTP 503 from the exchange");
                 }
@@ -256,6 +262,31 @@ class FlywheelTradingTest {
         assertThat(Flywheel.retryDelay(12, DAY)).as("never beyond every").isEqualTo(DAY);
         assertThat(Flywheel.retryDelay(40, DAY)).isEqualTo(DAY);
         assertThat(Flywheel.retryDelay(3, Duration.ofMinutes(3))).isEqualTo(Duration.ofMinutes(3));
+    }
+
+    @Test
+    void aRetryStillPollingWhenTheRegularPollComesLeavesOneRetryNotTwo() throws IOException {
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            marketDown.set(true);
+            scheduler.advance(DAY);
+            assertThat(fetches).as("the daily poll, failed").hasValue(2);
+            // the retry a minute later asks a slow feed; while it waits, the next daily poll comes due (its own thread in production)
+            duringFetch.set(() -> scheduler.advance(DAY.minus(Duration.ofMinutes(1))));
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("the retry, and the daily poll while it waited").hasValue(4);
+            // both failed: the second failure's retry replaces the first's, so the market is asked once in the next 5 minutes
+            scheduler.advance(Duration.ofMinutes(5));
+            assertThat(fetches).as("one retry, not two").hasValue(5);
+            marketDown.set(false);
+            scheduler.advance(Duration.ofMinutes(60));
+            int afterSuccess = fetches.get();
+            scheduler.advance(Duration.ofHours(20));
+            assertThat(fetches).as("no retry left once a try succeeded").hasValue(afterSuccess);
+            f.stop(Duration.ofSeconds(5));
+        }
     }
 
     @Test
