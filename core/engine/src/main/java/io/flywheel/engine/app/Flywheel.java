@@ -396,12 +396,22 @@ public final class Flywheel implements AutoCloseable {
         });
     }
 
+    /** Catch-ups that failed as a whole in a row (one runs at a time). */
+    private final java.util.concurrent.atomic.AtomicInteger catchUpFailures = new java.util.concurrent.atomic.AtomicInteger();
+
     private void catchUpAndScheduleMarkets() {
         Set<String> failed = pollTrading(null);
         if (failed.contains(TradingStatusFile.ALL_MARKETS)) {
-            scheduleTask("trading", Duration.ofMinutes(1), this::catchUpAndScheduleMarkets);
+            // as a market's retries (a feed down for good would otherwise log an error every minute),
+            // never later than the shortest `every`: every market's polls wait for the catch-up
+            int failures = catchUpFailures.incrementAndGet();
+            Duration cap = trading.every().values().stream().min(Duration::compareTo).orElse(MARKET_RETRY_FIRST);
+            Duration delay = retryDelay(failures, cap);
+            log.warn("Paper trading: the catch-up failed {} time(s) in a row; next try at {} (in {})", failures, clock.instant().plus(delay), delay);
+            scheduleTask("trading", delay, this::catchUpAndScheduleMarkets);
             return;
         }
+        catchUpFailures.set(0);
         dispatcher.flush();
         trading.every().forEach((market, every) -> {
             scheduleMarket(market, every);
@@ -426,6 +436,20 @@ public final class Flywheel implements AutoCloseable {
             scheduleMarket(market, every);
             retryIfFailed(market, every, failed);
         });
+    }
+
+    /**
+     * After a poll of {@code market}: retries it if it failed, and every other market {@code failed}
+     * names (a poll that rebuilt the book, dropped after a failed write, caught up on every market).
+     */
+    private void retryFailed(String market, Duration every, Set<String> failed) {
+        retryIfFailed(market, every, failed.contains(market));
+        for (String other : failed) {
+            Duration otherEvery = trading.every().get(other);
+            if (!other.equals(market) && otherEvery != null) {
+                retryIfFailed(other, otherEvery, true);
+            }
+        }
     }
 
     private void cancelRetry(String market) {

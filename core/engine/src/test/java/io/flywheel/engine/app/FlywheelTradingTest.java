@@ -66,6 +66,26 @@ class FlywheelTradingTest {
         }
     }
 
+    private final AtomicInteger otherFetches = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean otherDown = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** A second market, of the same days as {@code OTHER-USD}. */
+    private final class OtherMarket implements MarketFeedFactory<NoConfig> {
+        @Override public String type() { return "test-other-market"; }
+        @Override public Class<NoConfig> configType() { return NoConfig.class; }
+        @Override public MarketFeed create(NoConfig c, PluginContext ctx) {
+            return since -> {
+                otherFetches.incrementAndGet();
+                if (otherDown.get()) {
+                    throw new IllegalStateException("HTTP 503 from the other exchange");
+                }
+                return ETH.stream().filter(b -> !b.time().plus(DAY).isAfter(ctx.clock().instant()))
+                        .filter(b -> since == null || b.time().isAfter(since))
+                        .map(b -> new Bar("OTHER-USD", b.time(), b.open(), b.high(), b.low(), b.close(), b.volume())).toList();
+            };
+        }
+    }
+
     private static final class Hold implements StrategyFactory<NoConfig> {
         @Override public String type() { return "test-hold"; }
         @Override public Class<NoConfig> configType() { return NoConfig.class; }
@@ -85,6 +105,7 @@ class FlywheelTradingTest {
         return Preflight.run(config, Map.of(), host -> {
             host.registerBuiltIn(new ConsoleOutputFactory(console));
             host.registerBuiltIn(new TestMarket());
+            host.registerBuiltIn(new OtherMarket());
             host.registerBuiltIn(new Hold());
             host.registerBuiltIn(new Dips());
         });
@@ -286,6 +307,49 @@ class FlywheelTradingTest {
             scheduler.advance(Duration.ofHours(20));
             assertThat(fetches).as("no retry left once a try succeeded").hasValue(afterSuccess);
             f.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aCatchUpThatFailsAsAWholeIsTriedAgainWithTheBackoffOfAMarketNotEveryMinute() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            // a first run with the feed down: nothing tells the strategies' symbol, so the catch-up fails whole
+            marketDown.set(true);
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            Instant failed = clock.instant();
+            assertThat(fetches).as("the catch-up, failed").hasValue(1);
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .contains("Paper trading: the catch-up failed 1 time(s) in a row; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)");
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("a minute later").hasValue(2);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("not a minute after that").hasValue(2);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("two minutes after that").hasValue(3);
+            scheduler.advance(Duration.ofMinutes(3));
+            assertThat(fetches).hasValue(3);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("four minutes after that").hasValue(4);
+
+            marketDown.set(false);
+            scheduler.advance(Duration.ofMinutes(8));
+            assertThat(fetches).as("eight minutes after that, and it succeeds").hasValue(5);
+            Instant caughtUp = clock.instant();
+            assertThat(f.trader().orElseThrow().snapshot()).isPresent();
+            scheduler.advance(DAY.minus(Duration.ofSeconds(1)));
+            assertThat(fetches).as("then the market's daily poll only").hasValue(5);
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(fetches).hasValue(6);
+            assertThat(clock.instant()).isEqualTo(caughtUp.plus(DAY));
+            f.stop(Duration.ofSeconds(5));
+        } finally {
+            logger.detachAppender(logged);
         }
     }
 
