@@ -431,10 +431,10 @@ public final class Flywheel implements AutoCloseable {
         nextMarketPoll.put(market, clock.instant().plus(every));
         scheduleTask("market:" + market, every, () -> {
             cancelRetry(market); // this poll is the try
-            boolean failed = !pollTrading(market).isEmpty();
+            Set<String> failed = pollTrading(market);
             dispatcher.flush();
             scheduleMarket(market, every);
-            retryIfFailed(market, every, failed);
+            retryFailed(market, every, failed);
         });
     }
 
@@ -493,9 +493,9 @@ public final class Flywheel implements AutoCloseable {
                         return; // replaced or cancelled after the scheduler had started it
                     }
                 }
-                boolean again = !pollTrading(market).isEmpty();
+                Set<String> again = pollTrading(market);
                 dispatcher.flush();
-                retryIfFailed(market, every, again);
+                retryFailed(market, every, again);
             }));
         }
     }

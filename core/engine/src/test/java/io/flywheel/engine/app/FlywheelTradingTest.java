@@ -354,6 +354,57 @@ class FlywheelTradingTest {
     }
 
     @Test
+    void aPollThatRebuiltTheBookRetriesTheMarketWhoseFeedFailedThereNotItself() throws IOException {
+        String yaml = """
+                plugins: {dir: plugins}
+                keywords: {java: 1}
+                markets:
+                  - id: eth
+                    type: test-market
+                    every: 1d
+                  - id: other
+                    type: test-other-market
+                    every: 1d
+                strategies:
+                  - id: hold-eth
+                    type: test-hold
+                    market: eth
+                  - id: hold-other
+                    type: test-hold
+                    market: other
+                trading:
+                  rebalance: 7d
+                outputs:
+                  - id: console
+                    type: console
+                    kinds: [signal]
+                """;
+        Preflight.Result pre = preflight(yaml, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(pre.problems().all()).isEmpty();
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            assertThat(fetches).hasValue(1);
+            assertThat(otherFetches).hasValue(1);
+            // eth's daily poll cannot save the book's state: the book is dropped, to be rebuilt whole at the next poll
+            Path blocked = Files.createDirectories(f.store().file().toAbsolutePath().getParent().resolve("trading/paper.properties.tmp"));
+            scheduler.advance(DAY);
+            assertThat(fetches).as("eth's daily poll").hasValue(2);
+            assertThat(otherFetches).as("the other market's daily poll, which traded the day's bars and failed").hasValue(2);
+            Files.delete(blocked);
+            marketDown.set(true);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(otherFetches).as("the other market's retry, which rebuilt the book").hasValue(3);
+            assertThat(fetches).as("the rebuild asked eth too, which failed").hasValue(3);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("eth, tried again a minute later").hasValue(4);
+            scheduler.advance(Duration.ofHours(12));
+            assertThat(otherFetches).as("the other market succeeded: no retry of it").hasValue(3);
+            f.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aStrategyMustNameAMarketThatExists() throws IOException {
         Preflight.Result pre = preflight(CONFIG.replace("market: eth", "market: etc") + """
                 """, System.out);
