@@ -1693,6 +1693,45 @@ class PaperTraderTest {
     }
 
     @Test
+    void aLateGroupWithBarsFromBeforeTheBooksStartIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+        // The book trades from 12:00 of day one; SPY's feed is down at the first start and comes back at 14:00 with its
+        // bars from midnight: traded late, those before 12:00 are traded (the book is trading), in time order they would only warm up.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(12));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        MapDbStore store = store();
+        Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
+        spy.down = true;
+        PaperTrader live = beforeStartTrader(clock, store, spy, tradeFrom);
+        live.poll(null);
+        spy.down = false;
+        live.poll(null);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(HOUR);
+            live.poll(null);
+        }
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("all in the period of the bar it followed, but before the start")
+                .containsKeys("late.1.after", "late.1.nyse.SPY");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        closeStore();
+    }
+
+    private PaperTrader beforeStartTrader(ManualClock clock, MapDbStore store, MarketFeed spy, Instant tradeFrom) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
+        feeds.put("nyse", spy);
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0));
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, DAY, 0.02, tradeFrom), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    @Test
     void theKeysOfAMarketNoLongerConfiguredAreDroppedThoseOfARemovedStrategysSymbolKept() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
