@@ -1720,6 +1720,38 @@ class PaperTraderTest {
         closeStore();
     }
 
+    @Test
+    void aLateGroupWhoseSymbolHasBarsInAnOlderGroupPlacedAfterItIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+        // SPY's feed is down at the first start (14:00), then serves its bars through 05:00 (a group after BTC's 13:00 bar,
+        // kept: it has bars before the 03:00 start), then the rest (a second group, after BTC's 14:00 bar, all in the
+        // period and after the start): replayed in time order, the second group's bars would come before the first's.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        MapDbStore store = store();
+        Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
+        spy.down = true;
+        PaperTrader live = beforeStartTrader(clock, store, spy, tradeFrom);
+        live.poll(null);
+        spy.down = false;
+        spy.through = HOURLY_FROM.plus(Duration.ofHours(5));
+        live.poll(null);
+        clock.advance(HOUR);
+        live.poll(null);
+        clock.advance(HOUR);
+        spy.through = null;
+        live.poll(null);
+        clock.advance(HOUR);
+        live.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.2.nyse.SPY");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        closeStore();
+    }
+
     private PaperTrader beforeStartTrader(ManualClock clock, MapDbStore store, MarketFeed spy, Instant tradeFrom) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
