@@ -1752,6 +1752,54 @@ class PaperTraderTest {
         closeStore();
     }
 
+    @Test
+    void aLateGroupWithARangeOfARemovedStrategysSymbolIsKeptSoAddingItBackRebuildsTheSameBook() throws IOException {
+        // SPY (whose bars begin at the 03:00 start) and ETH (from midnight) are down at the first start and come back
+        // together: one group, kept for ETH's bars before the start. ETH's strategy removed, the group's only range
+        // in the book is SPY's, which alone could go; ETH's must stay to replay its bars where they were traded once it is back.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        MapDbStore store = store();
+        Hourly spyBars = Hourly.of("SPY", false, 3, Duration.ZERO, clock);
+        Outage spy = new Outage(since -> spyBars.fetch(since).stream().filter(b -> !b.time().isBefore(tradeFrom)).toList());
+        Outage eth = new Outage(Hourly.of("ETH-USD", false, 3, Duration.ZERO, clock));
+        spy.down = eth.down = true;
+        PaperTrader live = threeMarketTrader(clock, store, spy, eth, tradeFrom, true);
+        live.poll(null);
+        spy.down = eth.down = false;
+        live.poll(null);
+        clock.advance(HOUR);
+        live.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        threeMarketTrader(clock, store, spy, eth, tradeFrom, false).poll(null);
+        closeStore();
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("ETH's strategy removed").containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
+
+        store = store();
+        assertRebuilds(threeMarketTrader(clock, store, spy, eth, tradeFrom, true), truth, reported);
+        closeStore();
+    }
+
+    private PaperTrader threeMarketTrader(ManualClock clock, MapDbStore store, MarketFeed spy, MarketFeed eth, Instant tradeFrom, boolean withEth) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
+        feeds.put("nyse", spy);
+        feeds.put("eth", eth);
+        List<PaperTrader.Spec> specs = new java.util.ArrayList<>(List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0)));
+        if (withEth) {
+            specs.add(new PaperTrader.Spec("hold-eth", "eth", "ETH-USD", () -> h -> 1.0));
+        }
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, DAY, 0.02, tradeFrom), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
     private PaperTrader beforeStartTrader(ManualClock clock, MapDbStore store, MarketFeed spy, Instant tradeFrom) {
         Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
         feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
