@@ -1207,6 +1207,12 @@ public final class PaperTrader {
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
+            collector.preStart.forEach(e -> {
+                Set<String> ids = collector.queued.get(e.outputId());
+                if (ids != null) {
+                    ids.add(e.post().id());
+                }
+            });
         }
         weightHistory.appendAll(collector.weights);
         if (!collector.fills.isEmpty()) {
@@ -1244,8 +1250,16 @@ public final class PaperTrader {
         int signalCount;
         int periodCount;
 
-        /** Per output, the ids of the posts in its outbox, read once a poll when first needed. */
+        /**
+         * Per output, the ids of the posts queued in its outbox when first needed, read once per
+         * process (not per poll: a queue of thousands is decoded whole): a post queued then leaves
+         * the queue only delivered, and {@link #posted} finds it by its message reference then.
+         * The pre-start signals this process posts are added once written ({@link #flush}): a
+         * poll that fails after its store write is rebuilt, and would find them news again.
+         */
         final Map<String, Set<String>> queued = new java.util.HashMap<>();
+        /** This poll's posts of signals on bars before this process started, to add to {@link #queued} once written. */
+        final List<OutboxEntry> preStart = new ArrayList<>();
 
         /**
          * Whether the run before this process posted {@code postId} to {@code output} (it is queued or
@@ -1268,7 +1282,7 @@ public final class PaperTrader {
         }
 
         void reset() {
-            queued.clear();
+            preStart.clear();
             posts.clear();
             events.clear();
             weights.clear();
@@ -1293,8 +1307,11 @@ public final class PaperTrader {
             if (posting) {
                 Post post = SignalPosts.signal(signal);
                 for (String o : setup.signalOutputs()) {
-                    if (!signal.time().isBefore(waitFrom) || !posted(o, post.id())) {
+                    if (!signal.time().isBefore(waitFrom)) {
                         posts.add(new OutboxEntry(o, post));
+                    } else if (!posted(o, post.id())) {
+                        posts.add(new OutboxEntry(o, post));
+                        preStart.add(new OutboxEntry(o, post));
                     }
                 }
             }

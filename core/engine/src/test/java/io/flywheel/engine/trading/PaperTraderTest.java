@@ -1877,7 +1877,13 @@ class PaperTraderTest {
         @Override public List<io.flywheel.api.lead.Lead> query(io.flywheel.engine.store.LeadQuery query) { return store.query(query); }
         @Override public long size() { return store.size(); }
         @Override public int prune(Instant cutoff) { return store.prune(cutoff); }
-        @Override public List<OutboxEntry> pending(String outputId, int limit) { return store.pending(outputId, limit); }
+        /** How many times an outbox queue was read. */
+        int pendingReads;
+
+        @Override public List<OutboxEntry> pending(String outputId, int limit) {
+            pendingReads++;
+            return store.pending(outputId, limit);
+        }
         @Override public long pendingCount(String outputId) { return store.pendingCount(outputId); }
         @Override public void delivered(String outputId, List<io.flywheel.api.output.Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
             store.delivered(outputId, deliveries, partials);
@@ -1917,13 +1923,18 @@ class PaperTraderTest {
         // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back and its bars are traded late.
         store = store();
         Outage down = ethDown(clock);
-        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), specs);
+        KilledAfterWrite counting = new KilledAfterWrite(store);
+        PaperTrader rebuilt = lagTrader(clock, counting, down, new ClosedBars(BTC_400, clock), specs);
         rebuilt.poll(null);
         clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
         rebuilt.poll(null);
         assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
         down.down = false;
-        assertThat(rebuilt.poll(null).signals()).as("ETH's entry and exit, traded late").isPositive();
+        down.through = last;
+        assertThat(rebuilt.poll(null).signals()).as("ETH's entry, traded late").isPositive();
+        down.through = null;
+        assertThat(rebuilt.poll(null).signals()).as("ETH's exit, traded late").isPositive();
+        assertThat(counting.pendingReads).as("the outbox queue read once, not at every poll with a signal from before the start").isEqualTo(1);
         List<String> ids = store.pending("console", 10_000).stream().map(e -> e.post().id()).toList();
         String exit = SignalPosts.signal(new Signal(last.plus(DAY), "once", "ETH-USD", Signal.Kind.EXIT, 1, 0, 1, 1, null)).id();
         assertThat(ids).as("the exit, news").containsOnlyOnce(exit);
