@@ -304,11 +304,11 @@ public final class Flywheel implements AutoCloseable {
     }
 
     /**
-     * One poll of the paper book ({@code marketId}, or every market); a failure is logged and tried
-     * again (see {@link #retryIfFailed}). Returns the markets whose poll failed ({@link TradingStatusFile#ALL_MARKETS}
-     * when the poll of all of them did).
+     * One poll of the paper book ({@code marketId}, or every market); a failure is tried again and
+     * logged with when (see {@link #retryIfFailed}). Returns the markets whose poll failed, with why
+     * ({@link TradingStatusFile#ALL_MARKETS} when the poll of all of them did).
      */
-    private Set<String> pollTrading(String marketId) {
+    private Map<String, String> pollTrading(String marketId) {
         String error = null;
         Map<String, String> failedFeeds = Map.of();
         try {
@@ -320,18 +320,18 @@ public final class Flywheel implements AutoCloseable {
             }
         } catch (RuntimeException | LinkageError e) {
             error = SecretMasker.mask(e.getMessage() == null ? e.toString() : e.getMessage());
-            log.error("Paper trading{} failed: {}", marketId == null ? "" : " on " + marketId, error);
+            log.debug("Paper trading{} failed", marketId == null ? "" : " on " + marketId, e);
         }
         reportTrading(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId, error);
         // the catch-up went on without a feed that failed: its poll failed all the same, for `flywheel status`
+        Map<String, String> failed = new java.util.HashMap<>();
         failedFeeds.forEach((market, why) -> {
             String masked = SecretMasker.mask(why);
-            log.error("Paper trading on {} failed: {}", market, masked);
             reportTrading(market, masked);
+            failed.put(market, masked);
         });
-        Set<String> failed = new java.util.HashSet<>(failedFeeds.keySet());
         if (error != null) {
-            failed.add(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId);
+            failed.put(marketId == null ? TradingStatusFile.ALL_MARKETS : marketId, error);
         }
         return failed;
     }
@@ -400,26 +400,29 @@ public final class Flywheel implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger catchUpFailures = new java.util.concurrent.atomic.AtomicInteger();
 
     private void catchUpAndScheduleMarkets() {
-        Set<String> failed = pollTrading(null);
-        if (failed.contains(TradingStatusFile.ALL_MARKETS)) {
+        Map<String, String> failed = pollTrading(null);
+        String error = failed.get(TradingStatusFile.ALL_MARKETS);
+        if (error != null) {
             // as a market's retries (a feed down for good would otherwise log an error every minute),
             // never later than the shortest `every`: every market's polls wait for the catch-up
             int failures = catchUpFailures.incrementAndGet();
             Duration cap = trading.every().values().stream().min(Duration::compareTo).orElse(MARKET_RETRY_FIRST);
             Duration delay = retryDelay(failures, cap);
-            log.warn("Paper trading: the catch-up failed {} time(s) in a row; next try at {} (in {})", failures, clock.instant().plus(delay), delay);
+            failureLog.failed("the catch-up", failures, error, "next try at " + clock.instant().plus(delay) + " (in " + delay + ")");
             scheduleTask("trading", delay, this::catchUpAndScheduleMarkets);
             return;
         }
-        catchUpFailures.set(0);
+        failureLog.recovered("the catch-up", catchUpFailures.getAndSet(0));
         dispatcher.flush();
         trading.every().forEach((market, every) -> {
             scheduleMarket(market, every);
             // the catch-up went on without a feed that failed: it is tried again sooner than its next poll
-            retryIfFailed(market, every, failed.contains(market));
+            retryIfFailed(market, every, failed.get(market));
         });
     }
 
+    /** One line per logged failure of a market (or the catch-up); repeats of the same error thinned out. */
+    private final FailureLog failureLog = new FailureLog(log, this::now);
     /** Per market, its polls (scheduled or retries) that failed in a row. */
     private final Map<String, Integer> marketFailures = new ConcurrentHashMap<>();
     /** Guards the {@code retry:<market>} entries of {@link #scheduled}: replacing one and a retry claiming its own. */
@@ -431,7 +434,7 @@ public final class Flywheel implements AutoCloseable {
         nextMarketPoll.put(market, clock.instant().plus(every));
         scheduleTask("market:" + market, every, () -> {
             cancelRetry(market); // this poll is the try
-            Set<String> failed = pollTrading(market);
+            Map<String, String> failed = pollTrading(market);
             dispatcher.flush();
             scheduleMarket(market, every);
             retryFailed(market, every, failed);
@@ -442,14 +445,14 @@ public final class Flywheel implements AutoCloseable {
      * After a poll of {@code market}: retries it if it failed, and every other market {@code failed}
      * names (a poll that rebuilt the book, dropped after a failed write, caught up on every market).
      */
-    private void retryFailed(String market, Duration every, Set<String> failed) {
-        retryIfFailed(market, every, failed.contains(market));
-        for (String other : failed) {
+    private void retryFailed(String market, Duration every, Map<String, String> failed) {
+        retryIfFailed(market, every, failed.get(market));
+        failed.forEach((other, why) -> {
             Duration otherEvery = trading.every().get(other);
             if (!other.equals(market) && otherEvery != null) {
-                retryIfFailed(other, otherEvery, true);
+                retryIfFailed(other, otherEvery, why);
             }
-        }
+        });
     }
 
     private void cancelRetry(String market) {
@@ -462,13 +465,14 @@ public final class Flywheel implements AutoCloseable {
     }
 
     /**
-     * After a poll of {@code market}: when it failed, tries it again after {@link #retryDelay}, unless its
-     * next scheduled poll comes first; says in the log when the next try is. A poll that succeeds ends
-     * the run of failures.
+     * After a poll of {@code market}: when it failed ({@code error} not {@code null}), tries it again after
+     * {@link #retryDelay}, unless its next scheduled poll comes first; says in one line of the log why and
+     * when the next try is (see {@link FailureLog}). A poll that succeeds ends the run of failures.
      */
-    private void retryIfFailed(String market, Duration every, boolean failed) {
-        if (!failed) {
-            marketFailures.remove(market);
+    private void retryIfFailed(String market, Duration every, String error) {
+        if (error == null) {
+            Integer failures = marketFailures.remove(market);
+            failureLog.recovered(market, failures == null ? 0 : failures);
             return;
         }
         int failures = marketFailures.merge(market, 1, Integer::sum);
@@ -476,10 +480,10 @@ public final class Flywheel implements AutoCloseable {
         Instant at = clock.instant().plus(delay);
         Instant next = nextMarketPoll.get(market);
         if (next != null && !at.isBefore(next)) {
-            log.warn("Paper trading on {}: {} failed poll(s) in a row; next try at its next poll, {}", market, failures, next);
+            failureLog.failed(market, failures, error, "next try at its next poll, " + next);
             return;
         }
-        log.warn("Paper trading on {}: {} failed poll(s) in a row; next try at {} (in {})", market, failures, at, delay);
+        failureLog.failed(market, failures, error, "next try at " + at + " (in " + delay + ")");
         String key = "retry:" + market;
         var self = new java.util.concurrent.atomic.AtomicReference<Scheduler.Cancellable>();
         // Tasks run on threads of their own: a retry still polling when the regular poll comes (which then
@@ -493,7 +497,7 @@ public final class Flywheel implements AutoCloseable {
                         return; // replaced or cancelled after the scheduler had started it
                     }
                 }
-                Set<String> again = pollTrading(market);
+                Map<String, String> again = pollTrading(market);
                 dispatcher.flush();
                 retryFailed(market, every, again);
             }));

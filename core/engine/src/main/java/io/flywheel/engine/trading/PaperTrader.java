@@ -1164,17 +1164,7 @@ public final class PaperTrader {
         weightsThrough = weightHistory.latest(WeightSet.Kind.STRATEGY).map(WeightSet::time).filter(t -> t.isAfter(from)).orElse(null);
         if (Files.exists(journal)) {
             try {
-                String text = Files.readString(journal, StandardCharsets.UTF_8);
-                List<String> lines = text.lines().toList();
-                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                    Instant time = fillTime(line);
-                    // a symbol no longer in the book: the book's mark, as before marks were per symbol
-                    Instant mark = time == null ? null : reportedThrough.getOrDefault(fillSymbol(line), watermark);
-                    if (time != null && (mark == null || time.isAfter(mark))) {
-                        journaled.add(line.strip());
-                    }
-                }
-                tornJournal = !text.isEmpty() && !text.endsWith("\n");
+                readJournalTail();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the fills journal " + journal, e);
             }
@@ -1183,6 +1173,84 @@ public final class PaperTrader {
             log.info("The last run stopped while writing; not writing again: period returns through {}, weights through {}, {} fill(s)",
                     returnsThrough, weightsThrough, journaled.size());
         }
+    }
+
+    /**
+     * Finds the journal's lines after their symbol's reported-through ({@link #journaled}), reading
+     * from the end, one chunk at a time, only back to the newest line at or before its mark: the
+     * journal is appended to, and a poll saves its marks after its lines, so the lines a crash left
+     * unmarked are its last ones (a restart that found them re-trades their bars and saves marks
+     * past them); a restart reads what is after the marks, not a journal of years.
+     */
+    private void readJournalTail() throws IOException {
+        tornJournal = linesBackward(journal, JOURNAL_CHUNK, this::unmarked);
+    }
+
+    /**
+     * Hands the lines of {@code file} to {@code line}, last first, reading {@code chunk} bytes at a
+     * time from the end, until it returns {@code false}; returns whether the file ends in a line cut
+     * short (no line break after it).
+     */
+    static boolean linesBackward(Path file, int chunk, java.util.function.Predicate<String> line) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return false;
+            }
+            boolean torn = readFully(ch, size - 1, 1)[0] != '\n';
+            byte[] carry = new byte[0]; // the bytes after the chunk being read, up to the first line break: the rest of its last line
+            long pos = torn ? size : size - 1; // the last line break ends the last line, it does not begin another
+            while (pos > 0) {
+                int n = (int) Math.min(chunk, pos);
+                pos -= n;
+                byte[] buf = java.util.Arrays.copyOf(readFully(ch, pos, n), n + carry.length);
+                System.arraycopy(carry, 0, buf, n, carry.length);
+                int end = buf.length;
+                for (int i = buf.length - 1; i >= 0; i--) {
+                    if (buf[i] == '\n') {
+                        if (!line.test(new String(buf, i + 1, end - i - 1, StandardCharsets.UTF_8))) {
+                            return torn;
+                        }
+                        end = i;
+                    }
+                }
+                carry = java.util.Arrays.copyOf(buf, end);
+            }
+            line.test(new String(carry, StandardCharsets.UTF_8));
+            return torn;
+        }
+    }
+
+    private static final int JOURNAL_CHUNK = 64 * 1024;
+
+    private static byte[] readFully(java.nio.channels.FileChannel ch, long at, int n) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                throw new java.io.EOFException("the fills journal ended at " + (at + b.position()) + " while reading " + n + " byte(s) from " + at);
+            }
+        }
+        return b.array();
+    }
+
+    /**
+     * Adds a journal line after its symbol's reported-through to {@link #journaled}; returns whether
+     * lines before it may be too: not once a whole line is at or before its mark (the header, and a
+     * line a crash cut short before its symbol, are passed over).
+     */
+    private boolean unmarked(String line) {
+        Instant time = fillTime(line);
+        String symbol = fillSymbol(line);
+        if (time == null || symbol == null) {
+            return true;
+        }
+        // a symbol no longer in the book: the book's mark, as before marks were per symbol
+        Instant mark = reportedThrough.getOrDefault(symbol, watermark);
+        if (mark == null || time.isAfter(mark)) {
+            journaled.add(line.strip());
+            return true;
+        }
+        return false;
     }
 
     private static boolean after(Instant t, Instant watermark) {
@@ -1207,6 +1275,12 @@ public final class PaperTrader {
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
+            collector.preStart.forEach(e -> {
+                Set<String> ids = collector.queued.get(e.outputId());
+                if (ids != null) {
+                    ids.add(e.post().id());
+                }
+            });
         }
         weightHistory.appendAll(collector.weights);
         if (!collector.fills.isEmpty()) {
@@ -1244,8 +1318,16 @@ public final class PaperTrader {
         int signalCount;
         int periodCount;
 
-        /** Per output, the ids of the posts in its outbox, read once a poll when first needed. */
+        /**
+         * Per output, the ids of the posts queued in its outbox when first needed, read once per
+         * process (not per poll: a queue of thousands is decoded whole): a post queued then leaves
+         * the queue only delivered, and {@link #posted} finds it by its message reference then.
+         * The pre-start signals this process posts are added once written ({@link #flush}): a
+         * poll that fails after its store write is rebuilt, and would find them news again.
+         */
         final Map<String, Set<String>> queued = new java.util.HashMap<>();
+        /** This poll's posts of signals on bars before this process started, to add to {@link #queued} once written. */
+        final List<OutboxEntry> preStart = new ArrayList<>();
 
         /**
          * Whether the run before this process posted {@code postId} to {@code output} (it is queued or
@@ -1268,7 +1350,7 @@ public final class PaperTrader {
         }
 
         void reset() {
-            queued.clear();
+            preStart.clear();
             posts.clear();
             events.clear();
             weights.clear();
@@ -1293,8 +1375,11 @@ public final class PaperTrader {
             if (posting) {
                 Post post = SignalPosts.signal(signal);
                 for (String o : setup.signalOutputs()) {
-                    if (!signal.time().isBefore(waitFrom) || !posted(o, post.id())) {
+                    if (!signal.time().isBefore(waitFrom)) {
                         posts.add(new OutboxEntry(o, post));
+                    } else if (!posted(o, post.id())) {
+                        posts.add(new OutboxEntry(o, post));
+                        preStart.add(new OutboxEntry(o, post));
                     }
                 }
             }

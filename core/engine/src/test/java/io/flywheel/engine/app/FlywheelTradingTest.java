@@ -254,7 +254,8 @@ class FlywheelTradingTest {
             Instant failed = clock.instant();
             assertThat(fetches).as("the daily poll, failed").hasValue(2);
             assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                    .contains("Paper trading on eth: 1 failed poll(s) in a row; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)");
+                    .anyMatch(m -> m.startsWith("Paper trading on eth failed 1 time(s) in a row: ")
+                            && m.endsWith("; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)"));
             scheduler.advance(Duration.ofSeconds(59));
             assertThat(fetches).as("not before a minute").hasValue(2);
             scheduler.advance(Duration.ofSeconds(1));
@@ -262,17 +263,25 @@ class FlywheelTradingTest {
             scheduler.advance(Duration.ofMinutes(2));
             assertThat(fetches).as("two minutes after that").hasValue(4);
             assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                    .contains("Paper trading on eth: 3 failed poll(s) in a row; next try at " + failed.plus(Duration.ofMinutes(7)) + " (in PT4M)");
+                    .as("the 3rd failure of the same error not logged, the 4th (a power of 2) is")
+                    .noneMatch(m -> m.startsWith("Paper trading on eth failed 3 time(s)"));
+            scheduler.advance(Duration.ofMinutes(4));
+            assertThat(fetches).as("four minutes after that").hasValue(5);
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .anyMatch(m -> m.startsWith("Paper trading on eth failed 4 time(s) in a row (1 like it since ")
+                            && m.endsWith("; next try at " + failed.plus(Duration.ofMinutes(15)) + " (in PT8M)"));
             assertThat(file.read().orElseThrow().failing()).isTrue();
 
             marketDown.set(false);
-            scheduler.advance(Duration.ofMinutes(4));
-            assertThat(fetches).as("four minutes after that, and it succeeds").hasValue(5);
+            scheduler.advance(Duration.ofMinutes(8));
+            assertThat(fetches).as("eight minutes after that, and it succeeds").hasValue(6);
             assertThat(file.read().orElseThrow().failing()).isFalse();
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .anyMatch(m -> m.startsWith("Paper trading on eth works again after 4 failed tries in a row"));
             scheduler.advance(Duration.ofHours(23));
-            assertThat(fetches).as("no more tries once it succeeded").hasValue(5);
-            scheduler.advance(Duration.ofMinutes(53));
-            assertThat(fetches).as("the daily polls keep their time").hasValue(6);
+            assertThat(fetches).as("no more tries once it succeeded").hasValue(6);
+            scheduler.advance(Duration.ofMinutes(45));
+            assertThat(fetches).as("the daily polls keep their time").hasValue(7);
             assertThat(clock.instant()).isEqualTo(failed.plus(DAY));
             f.stop(Duration.ofSeconds(5));
         } finally {
@@ -283,6 +292,37 @@ class FlywheelTradingTest {
         assertThat(Flywheel.retryDelay(12, DAY)).as("never beyond every").isEqualTo(DAY);
         assertThat(Flywheel.retryDelay(40, DAY)).isEqualTo(DAY);
         assertThat(Flywheel.retryDelay(3, Duration.ofMinutes(3))).isEqualTo(Duration.ofMinutes(3));
+    }
+
+    @Test
+    void aMarketPolledEveryMinuteThatFailsForGoodLogsAFewLinesAnHourNotTwoAMinute() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        Preflight.Result pre = preflight(CONFIG.replace("every: 1d", "every: 1m"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            marketDown.set(true);
+            int before = fetches.get();
+            scheduler.advance(DAY);
+            assertThat(fetches.get() - before).as("polled every minute").isEqualTo(1440);
+            List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("on eth")).toList();
+            assertThat(lines).as("the 1st, 2nd, 4th ... 1024th failure and one an hour in between").hasSizeBetween(24, 40);
+            assertThat(lines.getFirst()).startsWith("Paper trading on eth failed 1 time(s) in a row: ").contains("next try at its next poll");
+            assertThat(lines).anyMatch(m -> m.startsWith("Paper trading on eth failed 1024 time(s) in a row ("));
+            assertThat(lines.getLast()).matches("Paper trading on eth failed 1[34][0-9][0-9] time\\(s\\) in a row \\([0-9]+ like it since .*");
+
+            marketDown.set(false);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).last().asString()
+                    .startsWith("Paper trading on eth works again after 1440 failed tries in a row (last logged at ");
+            f.stop(Duration.ofSeconds(5));
+        } finally {
+            logger.detachAppender(logged);
+        }
     }
 
     @Test
@@ -325,7 +365,8 @@ class FlywheelTradingTest {
             Instant failed = clock.instant();
             assertThat(fetches).as("the catch-up, failed").hasValue(1);
             assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                    .contains("Paper trading: the catch-up failed 1 time(s) in a row; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)");
+                    .anyMatch(m -> m.startsWith("Paper trading: the catch-up failed 1 time(s) in a row: ")
+                            && m.endsWith("; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)"));
             scheduler.advance(Duration.ofMinutes(1));
             assertThat(fetches).as("a minute later").hasValue(2);
             scheduler.advance(Duration.ofMinutes(1));

@@ -1693,6 +1693,125 @@ class PaperTraderTest {
     }
 
     @Test
+    void aLateGroupWithBarsFromBeforeTheBooksStartIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+        // The book trades from 12:00 of day one; SPY's feed is down at the first start and comes back at 14:00 with its
+        // bars from midnight: traded late, those before 12:00 are traded (the book is trading), in time order they would only warm up.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(12));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        MapDbStore store = store();
+        Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
+        spy.down = true;
+        PaperTrader live = beforeStartTrader(clock, store, spy, tradeFrom);
+        live.poll(null);
+        spy.down = false;
+        live.poll(null);
+        for (int i = 0; i < 3; i++) {
+            clock.advance(HOUR);
+            live.poll(null);
+        }
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("all in the period of the bar it followed, but before the start")
+                .containsKeys("late.1.after", "late.1.nyse.SPY");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        closeStore();
+    }
+
+    @Test
+    void aLateGroupWhoseSymbolHasBarsInAnOlderGroupPlacedAfterItIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+        // SPY's feed is down at the first start (14:00), then serves its bars through 05:00 (a group after BTC's 13:00 bar,
+        // kept: it has bars before the 03:00 start), then the rest (a second group, after BTC's 14:00 bar, all in the
+        // period and after the start): replayed in time order, the second group's bars would come before the first's.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        MapDbStore store = store();
+        Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
+        spy.down = true;
+        PaperTrader live = beforeStartTrader(clock, store, spy, tradeFrom);
+        live.poll(null);
+        spy.down = false;
+        spy.through = HOURLY_FROM.plus(Duration.ofHours(5));
+        live.poll(null);
+        clock.advance(HOUR);
+        live.poll(null);
+        clock.advance(HOUR);
+        spy.through = null;
+        live.poll(null);
+        clock.advance(HOUR);
+        live.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.2.nyse.SPY");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        closeStore();
+    }
+
+    @Test
+    void aLateGroupWithARangeOfARemovedStrategysSymbolIsKeptSoAddingItBackRebuildsTheSameBook() throws IOException {
+        // SPY (whose bars begin at the 03:00 start) and ETH (from midnight) are down at the first start and come back
+        // together: one group, kept for ETH's bars before the start. ETH's strategy removed, the group's only range
+        // in the book is SPY's, which alone could go; ETH's must stay to replay its bars where they were traded once it is back.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        MapDbStore store = store();
+        Hourly spyBars = Hourly.of("SPY", false, 3, Duration.ZERO, clock);
+        Outage spy = new Outage(since -> spyBars.fetch(since).stream().filter(b -> !b.time().isBefore(tradeFrom)).toList());
+        Outage eth = new Outage(Hourly.of("ETH-USD", false, 3, Duration.ZERO, clock));
+        spy.down = eth.down = true;
+        PaperTrader live = threeMarketTrader(clock, store, spy, eth, tradeFrom, true);
+        live.poll(null);
+        spy.down = eth.down = false;
+        live.poll(null);
+        clock.advance(HOUR);
+        live.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        threeMarketTrader(clock, store, spy, eth, tradeFrom, false).poll(null);
+        closeStore();
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("ETH's strategy removed").containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
+
+        store = store();
+        assertRebuilds(threeMarketTrader(clock, store, spy, eth, tradeFrom, true), truth, reported);
+        closeStore();
+    }
+
+    private PaperTrader threeMarketTrader(ManualClock clock, MapDbStore store, MarketFeed spy, MarketFeed eth, Instant tradeFrom, boolean withEth) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
+        feeds.put("nyse", spy);
+        feeds.put("eth", eth);
+        List<PaperTrader.Spec> specs = new java.util.ArrayList<>(List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0)));
+        if (withEth) {
+            specs.add(new PaperTrader.Spec("hold-eth", "eth", "ETH-USD", () -> h -> 1.0));
+        }
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, DAY, 0.02, tradeFrom), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    private PaperTrader beforeStartTrader(ManualClock clock, MapDbStore store, MarketFeed spy, Instant tradeFrom) {
+        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
+        feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
+        feeds.put("nyse", spy);
+        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0));
+        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, DAY, 0.02, tradeFrom), COSTS, new HedgeRule(10),
+                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
+        return new PaperTrader(setup, store, store, store, clock);
+    }
+
+    @Test
     void theKeysOfAMarketNoLongerConfiguredAreDroppedThoseOfARemovedStrategysSymbolKept() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
@@ -1758,7 +1877,13 @@ class PaperTraderTest {
         @Override public List<io.flywheel.api.lead.Lead> query(io.flywheel.engine.store.LeadQuery query) { return store.query(query); }
         @Override public long size() { return store.size(); }
         @Override public int prune(Instant cutoff) { return store.prune(cutoff); }
-        @Override public List<OutboxEntry> pending(String outputId, int limit) { return store.pending(outputId, limit); }
+        /** How many times an outbox queue was read. */
+        int pendingReads;
+
+        @Override public List<OutboxEntry> pending(String outputId, int limit) {
+            pendingReads++;
+            return store.pending(outputId, limit);
+        }
         @Override public long pendingCount(String outputId) { return store.pendingCount(outputId); }
         @Override public void delivered(String outputId, List<io.flywheel.api.output.Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
             store.delivered(outputId, deliveries, partials);
@@ -1798,13 +1923,18 @@ class PaperTraderTest {
         // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back and its bars are traded late.
         store = store();
         Outage down = ethDown(clock);
-        PaperTrader rebuilt = lagTrader(clock, store, down, new ClosedBars(BTC_400, clock), specs);
+        KilledAfterWrite counting = new KilledAfterWrite(store);
+        PaperTrader rebuilt = lagTrader(clock, counting, down, new ClosedBars(BTC_400, clock), specs);
         rebuilt.poll(null);
         clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
         rebuilt.poll(null);
         assertThat(rebuilt.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
         down.down = false;
-        assertThat(rebuilt.poll(null).signals()).as("ETH's entry and exit, traded late").isPositive();
+        down.through = last;
+        assertThat(rebuilt.poll(null).signals()).as("ETH's entry, traded late").isPositive();
+        down.through = null;
+        assertThat(rebuilt.poll(null).signals()).as("ETH's exit, traded late").isPositive();
+        assertThat(counting.pendingReads).as("the outbox queue read once, not at every poll with a signal from before the start").isEqualTo(1);
         List<String> ids = store.pending("console", 10_000).stream().map(e -> e.post().id()).toList();
         String exit = SignalPosts.signal(new Signal(last.plus(DAY), "once", "ETH-USD", Signal.Kind.EXIT, 1, 0, 1, 1, null)).id();
         assertThat(ids).as("the exit, news").containsOnlyOnce(exit);
