@@ -52,6 +52,19 @@ public final class RecordBinder {
     }
 
     /**
+     * Binds a configured entry's plugin part to the plugin's record {@code type}. {@code entryKeys}
+     * are the keys the host took from the entry before ({@code id}, {@code type}, {@code every},
+     * ...): an unknown key near one of them gets that hint, and the valid keys listed include them.
+     */
+    public <T> Optional<T> bindEntry(ConfigNode node, Class<T> type, String path, List<String> entryKeys, Problems problems) {
+        if (isAbsent(node) || !type.isRecord()) {
+            return bind(node, type, path, problems);
+        }
+        Object value = bindRecord(node, type, path, problems, entryKeys);
+        return value == INVALID || value == null ? Optional.empty() : Optional.of(type.cast(value));
+    }
+
+    /**
      * Binds {@code node} to a possibly generic {@code type} (a {@code Map<String, Double>}, a
      * {@code List<ConfigNode>}, ...). Returns empty when absent or wrong.
      */
@@ -89,7 +102,7 @@ public final class RecordBinder {
             return null;
         }
         if (raw.isRecord()) {
-            return bindRecord(node, raw, path, problems);
+            return bindRecord(node, raw, path, problems, List.of());
         }
         if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
             if (!(node instanceof ConfigNode.ListNode list)) {
@@ -228,7 +241,7 @@ public final class RecordBinder {
         return u;
     }
 
-    private Object bindRecord(ConfigNode node, Class<?> type, String path, Problems problems) {
+    private Object bindRecord(ConfigNode node, Class<?> type, String path, Problems problems, List<String> entryKeys) {
         if (!(node instanceof ConfigNode.MapNode map)) {
             problems.error(node.location(), path + ": expected a map with keys " + String.join(", ", keysOf(type)) + ", found " + describe(node));
             return INVALID;
@@ -244,7 +257,8 @@ public final class RecordBinder {
         for (var e : map.entries().entrySet()) {
             RecordComponent c = byKey.get(Names.normalize(e.getKey()));
             if (c == null) {
-                List<String> valid = keysOf(type);
+                List<String> valid = new ArrayList<>(keysOf(type));
+                entryKeys.stream().filter(k -> !valid.contains(k)).forEach(valid::add);
                 String hint = Names.nearest(e.getKey(), valid).map(s -> "; did you mean '" + s + "'?").orElse("; valid keys: " + String.join(", ", valid));
                 problems.error(e.getValue().keyLocation(), path + ": unknown key '" + e.getKey() + "'" + hint);
                 ok = false;
