@@ -119,6 +119,22 @@ class FlywheelCliTest {
     }
 
     @Test
+    void everyCommandsSummaryInTheHelpIsAWholeSentence() {
+        // picocli lists a command by its description's first line: one cut mid-sentence read "... Sortino," in `flywheel --help`
+        java.util.List<String> cut = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(FlywheelCli.commandLine(new CliRun(ManualClock.atDefaultStart()).io(Map.of()))));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            String[] description = c.getCommandSpec().usageMessage().description();
+            if (description.length > 0 && !description[0].strip().endsWith(".")) {
+                cut.add(c.getCommandSpec().qualifiedName() + ": " + description[0]);
+            }
+            c.getSubcommands().values().stream().filter(s -> !s.getCommandName().equals("help")).forEach(todo::add);
+        }
+        assertThat(cut).isEmpty();
+    }
+
+    @Test
     void pluginsFailsNamingAPluginsFolderThatDoesNotExist() throws Exception {
         Path config = Files.writeString(dir.resolve("config.yml"), "plugins: {dir: plugnis}\n");
         assertThat(run(Map.of(), "plugins", "-c", config.toString())).isEqualTo(FlywheelCli.FAILED);
