@@ -92,7 +92,7 @@ final class RulesCommand implements Callable<Integer> {
                 try (JsRuntime runtime = JsRuntime.start()) {
                     KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
                     RuleDryRun.Report r = RuleDryRun.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config),
-                            source, kind, cli.io().clock(), cli.io().random(), leads);
+                            source, kind, cli.io().clock(), cli.io().random(), leads, config.learning().maxChange());
                     print(out, r);
                     return r.replay() == null ? FlywheelCli.OK : FlywheelCli.FAILED;
                 } catch (RuleException e) {
