@@ -68,8 +68,10 @@ public final class Preflight {
                     continue;
                 }
                 Class<? extends Record> configType = factory.get().factory().configType();
-                binder.bindEntry(instance.settings(), configType, instance.path(), entryKeys(instance.kind()), problems)
-                        .ifPresent(c -> bound.add(new BoundInstance(instance, factory.get(), c)));
+                binder.bindEntry(instance.settings(), configType, instance.path(), entryKeys(instance.kind()), problems).ifPresent(c -> {
+                    RecordBinder.warnMissingFiles(c, instance.settings(), instance.path(), problems);
+                    bound.add(new BoundInstance(instance, factory.get(), c));
+                });
             }
             // an entry dropped for its own problems is still checked against its type, so all of them show at once
             for (ConfigLoader.Dropped d : loaded.dropped()) {

@@ -73,6 +73,35 @@ public final class RecordBinder {
         return value == INVALID || value == null ? Optional.empty() : Optional.of(value);
     }
 
+    /**
+     * Warns about each file a bound entry names ({@code Path} keys, and {@code Map} keys of paths such as
+     * {@code files: {BTC-USD: ...}}) that does not exist, at its key: {@code flywheel check} says so
+     * before the first fetch fails on it. A warning, not an error, as the file may yet be written.
+     */
+    public static void warnMissingFiles(Record config, ConfigNode.MapNode settings, String path, Problems problems) {
+        for (RecordComponent c : config.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = c.getAccessor().invoke(config);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                continue; // a record the host cannot read into: nothing to say about it
+            }
+            String key = Names.kebab(c.getName());
+            ConfigNode node = settings.get(key);
+            Location at = node == null ? settings.location() : node.location();
+            if (value instanceof Path file && !java.nio.file.Files.exists(file)) {
+                problems.warning(at, path + "." + key + ": " + file + " does not exist");
+            } else if (value instanceof Map<?, ?> map && node instanceof ConfigNode.MapNode written) {
+                map.forEach((k, v) -> {
+                    if (v instanceof Path file && !java.nio.file.Files.exists(file)) {
+                        ConfigNode one = written.get(String.valueOf(k));
+                        problems.warning(one == null ? at : one.location(), path + "." + key + "." + k + ": " + file + " does not exist");
+                    }
+                });
+            }
+        }
+    }
+
     /** Names of the keys a record type accepts, in kebab-case, for messages. */
     public static List<String> keysOf(Class<?> recordType) {
         return Arrays.stream(recordType.getRecordComponents()).map(c -> Names.kebab(c.getName())).toList();
