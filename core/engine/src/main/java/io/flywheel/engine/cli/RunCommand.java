@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
             Signals.onTermination(stop::countDown);
             flywheel.start();
             stop.await();
-            log.info("Stopping: finishing runs in flight (up to {})", grace);
+            log.info("Stopping: finishing runs in flight (up to {})", io.flywheel.engine.config.Durations.format(grace)); // 30s as --grace is written, not PT30S
             flywheel.stop(grace);
             return FlywheelCli.OK;
         } finally {
