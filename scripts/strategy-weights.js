@@ -24,7 +24,8 @@
  *   `past` (its record, as history[id] above, or `returns` when there is none). `flywheel
  *   simulate` measures the rule's regret in this reward by calling this very function, so the
  *   report stays true to the rule when it is edited; without it simulate takes the reward to be
- *   the sum of the raw log returns.
+ *   the sum of the raw log returns (its report says which). A rule whose weights follow another
+ *   reward should define this function, or simulate measures its regret in the wrong units.
  *
  * DEFAULT: Hedge (exponential weights) on volatility-scaled returns
  *   Reward: each period's log return divided by the strategy's volatility, the root mean square

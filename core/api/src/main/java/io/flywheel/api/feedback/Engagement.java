@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param messageRef the message it happened on, or {@code null}
  * @param time host clock time it was received
  * @param via what can take it back: a reaction (an output's name for it, such as its message and
- *     emoji; removing the reaction retracts it through {@link EngagementSink#retract}); {@code null}
+ *     emoji, unique across outputs since a {@link Retraction} matches by it alone; removing the
+ *     reaction retracts it through {@link EngagementSink#retract}); {@code null}
  *     for a click or a command, which stand
  */
 public record Engagement(String ref, Kind kind, String userId, String outputId, String messageRef, Instant time, String via) {

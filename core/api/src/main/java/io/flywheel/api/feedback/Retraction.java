@@ -8,6 +8,9 @@ import java.util.Objects;
  * (or never knew) the post or the users: a moderator clearing a message's reactions, or a
  * reaction removed from a message older than the output remembers.
  *
+ * <p>It matches by {@code via} alone, across every output: a via must name its reaction uniquely
+ * (Discord's names its message by snowflake and the emoji), or one output takes back another's.
+ *
  * @param via what the engagements were recorded by ({@link Engagement#via()}), exactly
  * @param userId whose engagement to take back, or {@code null} for every user's
  * @param outputId the configured output it happened on

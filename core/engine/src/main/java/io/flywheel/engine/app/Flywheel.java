@@ -396,12 +396,22 @@ public final class Flywheel implements AutoCloseable {
         });
     }
 
+    /** Catch-ups that failed as a whole in a row (one runs at a time). */
+    private final java.util.concurrent.atomic.AtomicInteger catchUpFailures = new java.util.concurrent.atomic.AtomicInteger();
+
     private void catchUpAndScheduleMarkets() {
         Set<String> failed = pollTrading(null);
         if (failed.contains(TradingStatusFile.ALL_MARKETS)) {
-            scheduleTask("trading", Duration.ofMinutes(1), this::catchUpAndScheduleMarkets);
+            // as a market's retries (a feed down for good would otherwise log an error every minute),
+            // never later than the shortest `every`: every market's polls wait for the catch-up
+            int failures = catchUpFailures.incrementAndGet();
+            Duration cap = trading.every().values().stream().min(Duration::compareTo).orElse(MARKET_RETRY_FIRST);
+            Duration delay = retryDelay(failures, cap);
+            log.warn("Paper trading: the catch-up failed {} time(s) in a row; next try at {} (in {})", failures, clock.instant().plus(delay), delay);
+            scheduleTask("trading", delay, this::catchUpAndScheduleMarkets);
             return;
         }
+        catchUpFailures.set(0);
         dispatcher.flush();
         trading.every().forEach((market, every) -> {
             scheduleMarket(market, every);
@@ -412,6 +422,8 @@ public final class Flywheel implements AutoCloseable {
 
     /** Per market, its polls (scheduled or retries) that failed in a row. */
     private final Map<String, Integer> marketFailures = new ConcurrentHashMap<>();
+    /** Guards the {@code retry:<market>} entries of {@link #scheduled}: replacing one and a retry claiming its own. */
+    private final Object retryLock = new Object();
     /** Per market, when its next scheduled poll is due. */
     private final Map<String, Instant> nextMarketPoll = new ConcurrentHashMap<>();
 
@@ -419,17 +431,33 @@ public final class Flywheel implements AutoCloseable {
         nextMarketPoll.put(market, clock.instant().plus(every));
         scheduleTask("market:" + market, every, () -> {
             cancelRetry(market); // this poll is the try
-            boolean failed = !pollTrading(market).isEmpty();
+            Set<String> failed = pollTrading(market);
             dispatcher.flush();
             scheduleMarket(market, every);
-            retryIfFailed(market, every, failed);
+            retryFailed(market, every, failed);
         });
     }
 
+    /**
+     * After a poll of {@code market}: retries it if it failed, and every other market {@code failed}
+     * names (a poll that rebuilt the book, dropped after a failed write, caught up on every market).
+     */
+    private void retryFailed(String market, Duration every, Set<String> failed) {
+        retryIfFailed(market, every, failed.contains(market));
+        for (String other : failed) {
+            Duration otherEvery = trading.every().get(other);
+            if (!other.equals(market) && otherEvery != null) {
+                retryIfFailed(other, otherEvery, true);
+            }
+        }
+    }
+
     private void cancelRetry(String market) {
-        Scheduler.Cancellable retry = scheduled.remove("retry:" + market);
-        if (retry != null) {
-            retry.cancel();
+        synchronized (retryLock) {
+            Scheduler.Cancellable retry = scheduled.remove("retry:" + market);
+            if (retry != null) {
+                retry.cancel();
+            }
         }
     }
 
@@ -452,12 +480,24 @@ public final class Flywheel implements AutoCloseable {
             return;
         }
         log.warn("Paper trading on {}: {} failed poll(s) in a row; next try at {} (in {})", market, failures, at, delay);
-        scheduleTask("retry:" + market, delay, () -> {
-            scheduled.remove("retry:" + market);
-            boolean again = !pollTrading(market).isEmpty();
-            dispatcher.flush();
-            retryIfFailed(market, every, again);
-        });
+        String key = "retry:" + market;
+        var self = new java.util.concurrent.atomic.AtomicReference<Scheduler.Cancellable>();
+        // Tasks run on threads of their own: a retry still polling when the regular poll comes (which then
+        // cancels nothing) schedules one as that poll does. The later replaces the earlier, cancelled, and a
+        // retry runs only while it is still the market's one, so one retry is left, never a chain per race.
+        synchronized (retryLock) {
+            cancelRetry(market);
+            self.set(scheduleTask(key, delay, () -> {
+                synchronized (retryLock) {
+                    if (!scheduled.remove(key, self.get())) {
+                        return; // replaced or cancelled after the scheduler had started it
+                    }
+                }
+                Set<String> again = pollTrading(market);
+                dispatcher.flush();
+                retryFailed(market, every, again);
+            }));
+        }
     }
 
     /** The wait before trying a market again after {@code failures} failed polls in a row: {@link #MARKET_RETRY_FIRST}, doubled each time, at most {@code every}. */
@@ -469,12 +509,12 @@ public final class Flywheel implements AutoCloseable {
         return d.compareTo(every) > 0 ? every : d;
     }
 
-    /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight. */
-    private void scheduleTask(String key, Duration delay, Runnable body) {
+    /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight; returns its handle, {@code null} when stopping. */
+    private Scheduler.Cancellable scheduleTask(String key, Duration delay, Runnable body) {
         if (stopping) {
-            return;
+            return null;
         }
-        scheduled.put(key, scheduler.schedule(delay, () -> {
+        Scheduler.Cancellable handle = scheduler.schedule(delay, () -> {
             synchronized (inFlightLock) {
                 if (stopping) {
                     return;
@@ -491,7 +531,9 @@ public final class Flywheel implements AutoCloseable {
                     inFlightLock.notifyAll();
                 }
             }
-        }));
+        });
+        scheduled.put(key, handle);
+        return handle;
     }
 
     private void schedule(SourceRunner s, Duration delay) {

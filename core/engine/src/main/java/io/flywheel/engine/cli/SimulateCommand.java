@@ -174,7 +174,7 @@ final class SimulateCommand implements Callable<Integer> {
                 return Optional.empty();
             }
             o.println("Scenario strategies: skipped; " + why + ".");
-            return Optional.of(new StrategySimulation.Report("", 0, List.of(), 0, 0, 0));
+            return Optional.of(StrategySimulation.Report.none());
         }
         Preflight.Result pre = cli.preflight();
         if (cli.report(pre) > 0) {
@@ -187,7 +187,7 @@ final class SimulateCommand implements Callable<Integer> {
             List<PaperTrader.Spec> specs = backtests.setup().specs();
             if (specs.isEmpty()) {
                 o.println("Scenario strategies: no strategy is configured (strategies: in " + cli.configFile() + "); nothing to simulate.");
-                return Optional.of(new StrategySimulation.Report("", 0, List.of(), 0, 0, 0));
+                return Optional.of(StrategySimulation.Report.none());
             }
             List<StrategySimulation.StrategySpec> strategies = specs.stream().map(s -> new StrategySimulation.StrategySpec(s.id(), s.strategy())).toList();
             List<StrategySimulation.Series> series = new ArrayList<>();

@@ -326,6 +326,12 @@ public final class Environment {
                     i = close + 1;
                     continue;
                 }
+                if (syntax == Syntax.DOT_ENV && i > 0 && text.charAt(i - 1) == '\\') {
+                    // bash and the dotenv tools read an unquoted \${ as a literal ${ too; here only a double-quoted one is (a bare
+                    // value has no escapes), so one written the shell's way would silently expand
+                    problems.warning(where, "a backslash before '${' in an unquoted value is kept and the reference after it expanded"
+                            + " (its value is not shown); for a literal '${' write \\${ in a double-quoted value, or single-quote the value");
+                }
                 out.append(expand(text.substring(i + 2, close), syntax, resolver, where, problems));
                 i = close + 1;
             } else if (!dotEnv && c == '$' && i + 1 < text.length() && isNameStart(text.charAt(i + 1))) {

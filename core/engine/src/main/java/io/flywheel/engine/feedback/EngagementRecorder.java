@@ -35,16 +35,36 @@ public final class EngagementRecorder implements EngagementSink {
         return inOrder(() -> log.retract(event(e), e.via()));
     }
 
-    /** Each holder of the via (or only the one user) is taken back as a removed reaction of theirs would be, one store change each. */
+    /**
+     * Each holder of the via (or only the one user) is taken back as a removed reaction of theirs would be, one store change each.
+     * One holder failing does not stop the others (a clear is not sent again): all are tried, then the failure names how many failed, whose, and why.
+     */
     @Override
     public CompletableFuture<Integer> retract(Retraction r) {
         return inOrder(() -> {
-            int taken = 0;
+            int taken = 0, tried = 0;
+            List<String> failed = new java.util.ArrayList<>();
+            RuntimeException first = null;
             for (FeedbackLog.Held h : log.heldVia(r.via())) {
-                if (r.userId() == null || r.userId().equals(h.actor())) {
+                if (r.userId() != null && !r.userId().equals(h.actor())) {
+                    continue;
+                }
+                tried++;
+                try {
                     Engagement e = new Engagement(h.subject(), kind(h.type()), h.actor(), r.outputId(), r.messageRef(), r.time(), r.via());
                     taken += log.retract(event(e), r.via()) ? 1 : 0;
+                } catch (RuntimeException error) {
+                    failed.add(h.actor() + " on " + h.subject());
+                    if (first == null) {
+                        first = error;
+                    } else {
+                        first.addSuppressed(error);
+                    }
                 }
+            }
+            if (first != null) {
+                throw new io.flywheel.engine.store.StoreException("cannot take back " + failed.size() + " of " + tried + " engagement(s) via '" + r.via()
+                        + "' (" + String.join(", ", failed) + "; " + taken + " taken back): " + first.getMessage(), first);
             }
             return taken;
         });

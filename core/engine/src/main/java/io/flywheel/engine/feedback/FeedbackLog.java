@@ -41,7 +41,7 @@ public interface FeedbackLog {
 
     /**
      * Every step {@link #engage} recorded by way of exactly {@code via} and not taken back, whoever's
-     * and on whatever subject (steps recorded before Flywheel 1.2 kept this are not found).
+     * and on whatever subject (a store from before Flywheel 1.2 has its holds indexed at its first open).
      */
     List<Held> heldVia(String via);
 

@@ -205,13 +205,22 @@ public final class StrategySimulation {
 
     /**
      * @param eta the rule's learning rate, read from the script's {@code const ETA}
+     * @param reward what the reward regret is measured in: the script's {@code reward(returns, past)},
+     *     or raw log returns when it defines none (said so, with a hint when the script looks like it
+     *     scales its reward)
      * @param sharpeWins series where the adaptive Sharpe is above equal weights'
      * @param series series run
      */
-    public record Report(String rule, double eta, List<Row> rows, int sharpeWins, int series, int withinBound) {
+    public record Report(String rule, double eta, String reward, List<Row> rows, int sharpeWins, int series, int withinBound) {
+        /** No series run (the scenario was skipped). */
+        public static Report none() {
+            return new Report("", 0, "", List.of(), 0, 0, 0);
+        }
+
         public void print(PrintStream out) {
-            out.printf(Locale.ROOT, "Strategies: %s, walk-forward weights from %s (ETA %s)%n%n", "adaptive vs equal vs best single in hindsight", rule,
+            out.printf(Locale.ROOT, "Strategies: %s, walk-forward weights from %s (ETA %s)%n", "adaptive vs equal vs best single in hindsight", rule,
                     Double.isNaN(eta) ? "not declared" : fmt(eta));
+            out.printf(Locale.ROOT, "reward: %s%n%n", reward);
             out.printf(Locale.ROOT, "%-12s %-22s %-16s %15s %7s %7s %7s %8s %8s%n", "series", "span", "run", "return", "sharpe", "max dd", "regret",
                     "reward", "bound");
             for (Row r : rows) {
@@ -222,8 +231,8 @@ public final class StrategySimulation {
                             first ? fmt(r.regret()) : "", first ? fmt(r.rewardRegret()) : "", first ? fmt(r.bound()) : "");
                 }
             }
-            out.printf(Locale.ROOT, "%nregret: log growth given up against the best single strategy; reward: the same in the rule's reward "
-                    + "(scaled log returns), which Hedge's bound is about%n");
+            out.printf(Locale.ROOT, "%nregret: log growth given up against the best single strategy; reward: the same in the reward above, "
+                    + "which Hedge's bound is about%n");
             out.printf(Locale.ROOT, "adaptive Sharpe above equal weights on %d of %d series; reward regret within the Hedge bound on %d of %d%n", sharpeWins,
                     series, withinBound, series);
         }
@@ -247,7 +256,9 @@ public final class StrategySimulation {
         ScriptSource source = o.rules().source(RuleKind.STRATEGY_WEIGHTS);
         double eta = eta(source.text());
         List<Row> rows = new ArrayList<>();
+        String reward;
         try (JsRuntime js = JsRuntime.start(); JsStrategyWeightRule rule = JsStrategyWeightRule.standalone(o.rules(), js)) {
+            reward = reward(source, rule.definesReward());
             Backtester backtester = new Backtester(o.costs());
             for (Series s : series) {
                 rows.add(one(s, o, backtester, rule, eta));
@@ -255,7 +266,24 @@ public final class StrategySimulation {
         }
         int wins = (int) rows.stream().filter(Row::sharpeWin).count();
         int within = (int) rows.stream().filter(Row::withinBound).count();
-        return new Report(source.name(), eta, List.copyOf(rows), wins, rows.size(), within);
+        return new Report(source.name(), eta, reward, List.copyOf(rows), wins, rows.size(), within);
+    }
+
+    /**
+     * What the report measures the reward regret in. A script without {@code reward()} that
+     * declares {@code VOL_PERIODS} has the shape of the bundled script before it had one (scaling
+     * inline), whose regret simulate used to measure in scaled returns: say that it no longer does.
+     */
+    static String reward(ScriptSource source, boolean defined) {
+        if (defined) {
+            return "the script's own reward(returns, past), from " + source.name();
+        }
+        String raw = "raw log returns (" + source.name() + " defines no reward(returns, past))";
+        if (Double.isNaN(constant(source.text(), "VOL_PERIODS"))) {
+            return raw;
+        }
+        return raw + "; it declares VOL_PERIODS, so its weights likely follow volatility-scaled returns and the reward regret and"
+                + " bound below are not in its reward: define reward(returns, past) as the bundled strategy-weights.js does";
     }
 
     private static Row one(Series s, Options o, Backtester backtester, JsStrategyWeightRule rule, double eta) {

@@ -63,6 +63,11 @@ public final class JsStrategyWeightRule implements StrategyWeightRule, AutoClose
         return java.util.Optional.ofNullable(live.apply(version -> WeightRules.rewards(version, input, record)));
     }
 
+    /** Whether the script defines {@code reward(returns, past)} (asked with no strategies, so nothing of it runs). */
+    public boolean definesReward() {
+        return rewards(Map.of(), Map.of()).isPresent();
+    }
+
     /** SHA-256 of the version in force, to record with the weights it produced. */
     public String scriptHash() {
         return live.get().hash();

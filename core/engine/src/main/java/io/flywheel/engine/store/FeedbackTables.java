@@ -32,6 +32,7 @@ import org.mapdb.serializer.SerializerArrayTuple;
  * hours at its edges: a 30-day window costs about 30 + 48 small reads, not a scan of the month.
  */
 final class FeedbackTables {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FeedbackTables.class);
     static final int F_EVENTS = 6;
     private static final int BUCKET = 256;
     private static final long HOUR = 3600;
@@ -50,6 +51,8 @@ final class FeedbackTables {
      * one small entry per reaction counted, removed when it is taken back.
      */
     private final BTreeMap<Object[], Boolean> vias;
+    /** {@code feedback.via} was not in the file (new, or a store from before Flywheel 1.2): {@link #backfillVias} fills it once. */
+    final boolean viasNew;
     private final BTreeMap<Object[], byte[]> weights;
 
     FeedbackTables(DB db, BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta) {
@@ -58,6 +61,7 @@ final class FeedbackTables {
         this.rollups = db.treeMap("feedback.rollups", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
         this.once = db.hashSet("feedback.once", Serializer.LONG).createOrOpen();
         this.standing = db.hashMap("feedback.standing", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        this.viasNew = !db.exists("feedback.via");
         this.vias = db.treeMap("feedback.via")
                 .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.STRING, Serializer.STRING, Serializer.INTEGER))
                 .valueSerializer(Serializer.BOOLEAN)
@@ -388,13 +392,48 @@ final class FeedbackTables {
         return new Object[] {via, e.actor(), e.subject(), e.type().ordinal()};
     }
 
-    /** Who holds a step recorded by way of exactly {@code via}, on which subject; holds recorded before this index (Flywheel 1.1) are not in it. */
+    /** Who holds a step recorded by way of exactly {@code via}, on which subject (holds from before this index, Flywheel 1.1, are put in at the first open: {@link #backfillVias}). */
     List<FeedbackLog.Held> heldVia(String via) {
         List<FeedbackLog.Held> held = new ArrayList<>();
         for (Object[] k : vias.prefixSubMap(new Object[] {via}).keySet()) {
             held.add(new FeedbackLog.Held((String) k[1], (String) k[2], Codec.enumValue(FeedbackEvent.Type.values(), (Integer) k[3], "engagement step")));
         }
         return held;
+    }
+
+    /**
+     * Fills {@code feedback.via} from the standings of a store written before it (Flywheel 1.1), so
+     * reactions held then can be cleared too: a standing is keyed by a hash of (actor, subject), and
+     * every (actor, subject) with one has a step event in the log (its first hold was counted), so
+     * the log names them. One pass over the log; returns the entries added.
+     */
+    int backfillVias() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int added = 0;
+        Buckets.Cursor c = events.ascending(0, Long.MIN_VALUE, Long.MAX_VALUE);
+        while (c.next()) {
+            FeedbackEvent e = Codec.event(c.blob());
+            if (e.actor() == null || !STEPS.contains(e.type())) {
+                continue;
+            }
+            long key = standingKey(e);
+            if (!seen.add(key) || !standing.containsKey(key)) {
+                continue;
+            }
+            Standing s;
+            try {
+                s = standing(key, e);
+            } catch (RuntimeException unreadable) { // one bad standing must not keep the store from opening: its reactions are not found, as before
+                log.warn("feedback.via: skipped the standing of {} on {}: {}", e.actor(), e.subject(), unreadable.getMessage());
+                continue;
+            }
+            for (Hold h : s.holds) {
+                if (h.via() != null && vias.put(new Object[] {h.via(), e.actor(), e.subject(), h.type().ordinal()}, Boolean.TRUE) == null) {
+                    added++;
+                }
+            }
+        }
+        return added;
     }
 
     private static boolean stronger(FeedbackEvent.Type a, FeedbackEvent.Type b) {

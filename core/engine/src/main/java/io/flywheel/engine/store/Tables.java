@@ -59,6 +59,7 @@ final class Tables implements AutoCloseable {
             // Schema 3 adds the found-time index retention walks; built in place, in one commit.
             Tables t = new Tables(db);
             long n = t.leads.buildFoundIndex();
+            t.backfillVias(file);
             schema.set(SCHEMA);
             t.counts.save();
             t.meta.save();
@@ -69,7 +70,18 @@ final class Tables implements AutoCloseable {
         if (found != SCHEMA) {
             throw new SchemaMismatch(file, found);
         }
-        return new Tables(db);
+        Tables t = new Tables(db);
+        if (t.feedback.viasNew) {
+            t.backfillVias(file);
+            db.commit();
+        }
+        return t;
+    }
+
+    /** A store from before {@code feedback.via} (Flywheel 1.1): filled from its standings in the open transaction, before the journal replays on top. */
+    private void backfillVias(Path file) {
+        int n = feedback.backfillVias();
+        log.info("Store {}: indexed {} reaction(s) held before Flywheel 1.2 by what they were recorded via (feedback.via)", file, n);
     }
 
     /** The store at {@code file} was written with another schema. */

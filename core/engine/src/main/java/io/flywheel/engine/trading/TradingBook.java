@@ -76,6 +76,12 @@ public final class TradingBook {
         double position;
         /** The last close, or 0 before the first bar. */
         double mark;
+        /**
+         * The cash its fills moved in the real account. Kept per symbol, so the real account's cash
+         * sums them in a fixed order: how symbols' bars interleave within a period (a paper book
+         * replays a late group in time order once it no longer needs it) does not change its bits.
+         */
+        double cashFlow;
 
         SymbolBook(String symbol) {
             this.history = new History(symbol);
@@ -87,7 +93,6 @@ public final class TradingBook {
     private final Map<String, SubAccount> accounts = new LinkedHashMap<>();
     private final SubAccount[] accountList;
     private final long periodSeconds;
-    private double cash;
     private boolean trading;
     private long period = Long.MIN_VALUE;
     private Instant periodStartTime;
@@ -166,7 +171,6 @@ public final class TradingBook {
 
     private void start(Instant time) {
         trading = true;
-        cash = settings.capital();
         for (var e : allocator.weights().entrySet()) {
             SubAccount a = accounts.get(e.getKey());
             a.cash = settings.capital() * e.getValue();
@@ -229,7 +233,7 @@ public final class TradingBook {
         if (a == null || !a.symbol.equals(f.order().symbol())) {
             throw new IllegalStateException("a fill for unknown account " + f.order().account() + " in " + f.order().symbol());
         }
-        cash += f.cashFlow();
+        sb.cashFlow += f.cashFlow();
         sb.position += f.quantity();
         Trade closed = a.apply(f);
         listener.filled(f);
@@ -290,7 +294,7 @@ public final class TradingBook {
         if (!trading) {
             return settings.capital();
         }
-        double e = cash;
+        double e = cash();
         for (SymbolBook sb : books) {
             e += sb.position * sb.mark;
         }
@@ -344,7 +348,14 @@ public final class TradingBook {
 
     /** Cash of the real account. */
     public double cash() {
-        return trading ? cash : settings.capital();
+        if (!trading) {
+            return settings.capital();
+        }
+        double c = settings.capital();
+        for (SymbolBook sb : books) {
+            c += sb.cashFlow;
+        }
+        return c;
     }
 
     /** Units held per symbol in the real account. */

@@ -43,6 +43,8 @@ class FlywheelTradingTest {
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final AtomicInteger fetches = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean marketDown = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Run (once) at the start of the next fetch: what happens while a slow feed is being asked. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> duringFetch = new java.util.concurrent.atomic.AtomicReference<>();
 
     /** A market of real ETH-USD days, each served once it has closed by the host clock. */
     private final class TestMarket implements MarketFeedFactory<NoConfig> {
@@ -51,11 +53,35 @@ class FlywheelTradingTest {
         @Override public MarketFeed create(NoConfig c, PluginContext ctx) {
             return since -> {
                 fetches.incrementAndGet();
+                Runnable during = duringFetch.getAndSet(null);
+                if (during != null) {
+                    during.run();
+                }
                 if (marketDown.get()) {
                     throw new IllegalStateException("HTTP 503 from the exchange");
                 }
                 return ETH.stream().filter(b -> !b.time().plus(DAY).isAfter(ctx.clock().instant()))
                         .filter(b -> since == null || b.time().isAfter(since)).toList();
+            };
+        }
+    }
+
+    private final AtomicInteger otherFetches = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean otherDown = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** A second market, of the same days as {@code OTHER-USD}. */
+    private final class OtherMarket implements MarketFeedFactory<NoConfig> {
+        @Override public String type() { return "test-other-market"; }
+        @Override public Class<NoConfig> configType() { return NoConfig.class; }
+        @Override public MarketFeed create(NoConfig c, PluginContext ctx) {
+            return since -> {
+                otherFetches.incrementAndGet();
+                if (otherDown.get()) {
+                    throw new IllegalStateException("HTTP 503 from the other exchange");
+                }
+                return ETH.stream().filter(b -> !b.time().plus(DAY).isAfter(ctx.clock().instant()))
+                        .filter(b -> since == null || b.time().isAfter(since))
+                        .map(b -> new Bar("OTHER-USD", b.time(), b.open(), b.high(), b.low(), b.close(), b.volume())).toList();
             };
         }
     }
@@ -79,6 +105,7 @@ class FlywheelTradingTest {
         return Preflight.run(config, Map.of(), host -> {
             host.registerBuiltIn(new ConsoleOutputFactory(console));
             host.registerBuiltIn(new TestMarket());
+            host.registerBuiltIn(new OtherMarket());
             host.registerBuiltIn(new Hold());
             host.registerBuiltIn(new Dips());
         });
@@ -256,6 +283,125 @@ class FlywheelTradingTest {
         assertThat(Flywheel.retryDelay(12, DAY)).as("never beyond every").isEqualTo(DAY);
         assertThat(Flywheel.retryDelay(40, DAY)).isEqualTo(DAY);
         assertThat(Flywheel.retryDelay(3, Duration.ofMinutes(3))).isEqualTo(Duration.ofMinutes(3));
+    }
+
+    @Test
+    void aRetryStillPollingWhenTheRegularPollComesLeavesOneRetryNotTwo() throws IOException {
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            marketDown.set(true);
+            scheduler.advance(DAY);
+            assertThat(fetches).as("the daily poll, failed").hasValue(2);
+            // the retry a minute later asks a slow feed; while it waits, the next daily poll comes due (its own thread in production)
+            duringFetch.set(() -> scheduler.advance(DAY.minus(Duration.ofMinutes(1))));
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("the retry, and the daily poll while it waited").hasValue(4);
+            // both failed: the second failure's retry replaces the first's, so the market is asked once in the next 5 minutes
+            scheduler.advance(Duration.ofMinutes(5));
+            assertThat(fetches).as("one retry, not two").hasValue(5);
+            marketDown.set(false);
+            scheduler.advance(Duration.ofMinutes(60));
+            int afterSuccess = fetches.get();
+            scheduler.advance(Duration.ofHours(20));
+            assertThat(fetches).as("no retry left once a try succeeded").hasValue(afterSuccess);
+            f.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aCatchUpThatFailsAsAWholeIsTriedAgainWithTheBackoffOfAMarketNotEveryMinute() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            // a first run with the feed down: nothing tells the strategies' symbol, so the catch-up fails whole
+            marketDown.set(true);
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            Instant failed = clock.instant();
+            assertThat(fetches).as("the catch-up, failed").hasValue(1);
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .contains("Paper trading: the catch-up failed 1 time(s) in a row; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)");
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("a minute later").hasValue(2);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("not a minute after that").hasValue(2);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("two minutes after that").hasValue(3);
+            scheduler.advance(Duration.ofMinutes(3));
+            assertThat(fetches).hasValue(3);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("four minutes after that").hasValue(4);
+
+            marketDown.set(false);
+            scheduler.advance(Duration.ofMinutes(8));
+            assertThat(fetches).as("eight minutes after that, and it succeeds").hasValue(5);
+            Instant caughtUp = clock.instant();
+            assertThat(f.trader().orElseThrow().snapshot()).isPresent();
+            scheduler.advance(DAY.minus(Duration.ofSeconds(1)));
+            assertThat(fetches).as("then the market's daily poll only").hasValue(5);
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(fetches).hasValue(6);
+            assertThat(clock.instant()).isEqualTo(caughtUp.plus(DAY));
+            f.stop(Duration.ofSeconds(5));
+        } finally {
+            logger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void aPollThatRebuiltTheBookRetriesTheMarketWhoseFeedFailedThereNotItself() throws IOException {
+        String yaml = """
+                plugins: {dir: plugins}
+                keywords: {java: 1}
+                markets:
+                  - id: eth
+                    type: test-market
+                    every: 1d
+                  - id: other
+                    type: test-other-market
+                    every: 1d
+                strategies:
+                  - id: hold-eth
+                    type: test-hold
+                    market: eth
+                  - id: hold-other
+                    type: test-hold
+                    market: other
+                trading:
+                  rebalance: 7d
+                outputs:
+                  - id: console
+                    type: console
+                    kinds: [signal]
+                """;
+        Preflight.Result pre = preflight(yaml, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(pre.problems().all()).isEmpty();
+        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+            f.start();
+            scheduler.advance(Duration.ZERO);
+            assertThat(fetches).hasValue(1);
+            assertThat(otherFetches).hasValue(1);
+            // eth's daily poll cannot save the book's state: the book is dropped, to be rebuilt whole at the next poll
+            Path blocked = Files.createDirectories(f.store().file().toAbsolutePath().getParent().resolve("trading/paper.properties.tmp"));
+            scheduler.advance(DAY);
+            assertThat(fetches).as("eth's daily poll").hasValue(2);
+            assertThat(otherFetches).as("the other market's daily poll, which traded the day's bars and failed").hasValue(2);
+            Files.delete(blocked);
+            marketDown.set(true);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(otherFetches).as("the other market's retry, which rebuilt the book").hasValue(3);
+            assertThat(fetches).as("the rebuild asked eth too, which failed").hasValue(3);
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(fetches).as("eth, tried again a minute later").hasValue(4);
+            scheduler.advance(Duration.ofHours(12));
+            assertThat(otherFetches).as("the other market succeeded: no retry of it").hasValue(3);
+            f.stop(Duration.ofSeconds(5));
+        }
     }
 
     @Test

@@ -291,7 +291,8 @@ class EnvironmentTest {
                 """);
         Problems problems = new Problems();
         Environment env = Environment.load(Map.of(), dotEnv, problems);
-        assertThat(problems.all()).isEmpty();
+        // the same values as before; only the bare \${, which a shell would read as a literal, now warns (see below)
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(BARE_BACKSLASH_WARNING.formatted(4, 6, "BARE"));
         assertThat(env.dotEnvValues()).containsEntry("BACKSLASH_THEN_REFERENCE", "\\abc").containsEntry("DOLLAR_NOT_BRACE", "pa\\$word\\$")
                 .containsEntry("BARE", "\\abc").containsEntry("SINGLE", "\\${TOKEN}").containsEntry("ESCAPES", "a\"b\\c\nd\\te")
                 .containsEntry("BRACE_IN_DEFAULT", "x\\");
@@ -317,5 +318,27 @@ class EnvironmentTest {
         assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live_1").doesNotContain("sk_live_2").doesNotContain("sk_live_3"));
         assertThat(env.dotEnvValues()).doesNotContainKey("OPEN_QUOTE").containsEntry("UNCLOSED", "sk_live_2${x} ${")
                 .containsEntry("NOT_A_NAME", "${x}${sk_live_3 y}").containsEntry("MISSING", "${x}");
+    }
+
+    private static final String BARE_BACKSLASH_WARNING = ".env:%d:%d: warning: %s: a backslash before '${' in an unquoted value is kept and the"
+            + " reference after it expanded (its value is not shown); for a literal '${' write \\${ in a double-quoted value, or single-quote the value";
+
+    @Test
+    void aBackslashBeforeAReferenceInAnUnquotedValueWarnsThatItExpandsWithoutShowingTheValue() throws Exception {
+        // bash and the dotenv tools read PASSWORD=pa\${x} as the literal pa${x}; here it stays pa\ and x's value, as before, but not silently
+        Path dotEnv = Files.writeString(dir.resolve(".env"), """
+                x=sk_live_9
+                PASSWORD=pa\\${x}
+                DOUBLE_QUOTED="pa\\${x}"
+                IN_DEFAULT=${NOPE:-\\${x}}
+                NOT_BEFORE=a\\b${x}
+                """);
+        Problems problems = new Problems();
+        Environment env = Environment.load(Map.of(), dotEnv, problems);
+        assertThat(problems.all()).extracting(Problem::toString).containsExactly(BARE_BACKSLASH_WARNING.formatted(2, 10, "PASSWORD"),
+                BARE_BACKSLASH_WARNING.formatted(4, 12, "IN_DEFAULT"));
+        assertThat(problems.all()).allSatisfy(p -> assertThat(p.message()).doesNotContain("sk_live_9"));
+        assertThat(env.dotEnvValues()).containsEntry("PASSWORD", "pa\\sk_live_9").containsEntry("DOUBLE_QUOTED", "pa${x}")
+                .containsEntry("IN_DEFAULT", "\\sk_live_9").containsEntry("NOT_BEFORE", "a\\bsk_live_9");
     }
 }

@@ -126,6 +126,38 @@ class StrategySimulationTest {
     }
 
     @Test
+    void theReportSaysWhichRewardItMeasuresAndWarnsWhenAnOlderScalingScriptHasNoRewardFunction(@TempDir Path dir) throws Exception {
+        // the shape of strategy-weights.js before reward(): scaling inline, constants declared; simulate used to read them
+        Path legacy = Files.writeString(dir.resolve("strategy-weights.js"), """
+                const ETA = 0.1;
+                const VOL_PERIODS = 104;
+                function updateStrategyWeights(p, c, h) { return c; }
+                """);
+        Path plain = Files.writeString(dir.resolve("plain.js"), "const ETA = 0.1;\nfunction updateStrategyWeights(p, c) { return c; }\n");
+        Series eth = new Series("ETH-USD 1d", PriceFixtures.ethDaily().subList(0, 200));
+        Options o = new Options(TWO, BUNDLED, new io.flywheel.engine.trading.Backtester.Costs(0, 0), Duration.ofDays(7), 0, 10, null);
+
+        String bundled = printed(StrategySimulation.run(List.of(eth), o));
+        assertThat(bundled).contains("reward: the script's own reward(returns, past), from bundled:strategy-weights.js").doesNotContain("raw log returns");
+        String old = printed(StrategySimulation.run(List.of(eth), o.withRules(rules(legacy, "strategy-weights.js"))));
+        assertThat(old).contains("reward: raw log returns (strategy-weights.js defines no reward(returns, past)); it declares VOL_PERIODS,")
+                .contains("define reward(returns, past) as the bundled strategy-weights.js does").doesNotContain("scaled log returns)");
+        String raw = printed(StrategySimulation.run(List.of(eth), o.withRules(rules(plain, "plain.js"))));
+        assertThat(raw).contains("reward: raw log returns (plain.js defines no reward(returns, past))\n").doesNotContain("VOL_PERIODS");
+    }
+
+    private static RulesConfig rules(Path script, String name) {
+        return new RulesConfig(Map.of(RuleKind.STRATEGY_WEIGHTS, script), Map.of(RuleKind.STRATEGY_WEIGHTS, name), RuleLimits.DEFAULT,
+                Duration.ofDays(1), 1, false, 100);
+    }
+
+    private static String printed(Report r) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        r.print(new PrintStream(text, true, StandardCharsets.UTF_8));
+        return text.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+    }
+
+    @Test
     void aRewardThatIsNoNumberNamesTheScriptAndTheStrategy(@TempDir Path dir) throws Exception {
         Path script = Files.writeString(dir.resolve("strategy-weights.js"), """
                 const ETA = 2;

@@ -289,6 +289,123 @@ class EngagementStandingTest {
     }
 
     @Test
+    void aUserWithTwoEmojiOfOneStepKeepsItWhenOneIsClearedAndLosesItWhenBothAre() {
+        String eyes = "reaction m1 👀", thumbs = "reaction m1 👍";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(70), thumbs)).join();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(120))).join()).isEqualTo(1);
+            assertThat(total(store)).as("👍 still holds it").isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).isEmpty();
+            assertThat(recorder.retract(new Retraction(thumbs, null, "discord", "c/m1", T0.plusSeconds(130))).join()).isEqualTo(1);
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).extracting(FeedbackEvent::actor).containsExactly("u1");
+        }
+    }
+
+    @Test
+    void heldViaFindsExactlyThatViaNotOnesItIsAPrefixOf() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), "r1")).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(60), "r10")).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u3", T0.plusSeconds(60), "r1 x")).join();
+            assertThat(store.heldVia("r1")).containsExactly(new io.flywheel.engine.feedback.FeedbackLog.Held("u1", LEAD, Type.INTERESTED));
+            assertThat(store.heldVia("r")).isEmpty();
+            assertThat(store.heldVia("")).isEmpty();
+        }
+    }
+
+    @Test
+    void aHolderWhoseRetractionFailsDoesNotStopTheOthersAndTheFailureIsReported() {
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            for (String user : List.of("u1", "u2", "u3")) {
+                recorder.record(reaction(Engagement.Kind.INTERESTED, user, T0.plusSeconds(60), "reaction m1 👀")).join();
+            }
+            io.flywheel.engine.feedback.FeedbackLog failingForU1 = (io.flywheel.engine.feedback.FeedbackLog) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {io.flywheel.engine.feedback.FeedbackLog.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("retract") && ((FeedbackEvent) args[0]).actor().equals("u1")) {
+                            throw new StoreException("disk full while taking back u1's");
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            EngagementRecorder failing = new EngagementRecorder(failingForU1, store);
+            assertThatThrownBy(() -> failing.retract(new Retraction("reaction m1 👀", null, "discord", "c/m1", T0.plusSeconds(120))).join())
+                    .hasMessageContaining("u1").hasMessageContaining("disk full").hasMessageContaining("1 of 3").hasMessageContaining("reaction m1 👀");
+            // the two others were taken back all the same; u1's still stands and a retry takes it back
+            assertThat(store.heldVia("reaction m1 👀")).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactly("u1");
+            assertThat(recorder.retract(new Retraction("reaction m1 👀", null, "discord", "c/m1", T0.plusSeconds(180))).join()).isEqualTo(1);
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void reactionsHeldInAStoreFromBeforeFeedbackViaAreFoundAfterTheUpgradeAndCanBeCleared() {
+        String eyes = "reaction m1 👀", memo = "reaction m1 📝";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.APPLIED, "u2", T0.plusSeconds(90), memo)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(95), eyes)).join(); // held, not counted: no event of its own
+            recorder.record(click(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(60))).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(70), eyes)).join();
+            recorder.retract(reaction(Engagement.Kind.INTERESTED, "u3", T0.plusSeconds(80), eyes)).join(); // taken back before the upgrade
+        }
+        // the file as Flywheel 1.1 left it: the same standings, no feedback.via
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("f.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        assertThat(catalog.keySet().removeIf(k -> k.startsWith("feedback.via#"))).isTrue();
+        raw.nameCatalogSave(catalog);
+        raw.commit();
+        raw.close();
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactlyInAnyOrder("u1", "u2");
+            assertThat(store.heldVia(memo)).containsExactly(new io.flywheel.engine.feedback.FeedbackLog.Held("u2", LEAD, Type.APPLIED));
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(300))).join()).isEqualTo(2);
+            assertThat(recorder.retract(new Retraction(memo, null, "discord", "c/m1", T0.plusSeconds(300))).join()).isEqualTo(1);
+            assertThat(total(store)).as("only u3's click is left").isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+        }
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).as("filled once, not again from the old standings").isEmpty();
+        }
+    }
+
+    @Test
+    void anUnreadableStandingInAStoreFromBeforeFeedbackViaIsSkippedNotAStoreThatCannotOpen() {
+        String eyes = "reaction m1 👀";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u2", T0.plusSeconds(60), eyes)).join();
+        }
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("f.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        catalog.keySet().removeIf(k -> k.startsWith("feedback.via#"));
+        raw.nameCatalogSave(catalog);
+        long u1 = com.google.common.hash.Hashing.farmHashFingerprint64().hashString("u1\u0000" + LEAD, java.nio.charset.StandardCharsets.UTF_8).asLong();
+        org.mapdb.HTreeMap<Long, byte[]> standings = raw.hashMap("feedback.standing", org.mapdb.Serializer.LONG, org.mapdb.Serializer.BYTE_ARRAY).open();
+        assertThat(standings.replace(u1, new byte[] {Codec.VERSION, 99, 0, 0})).as("u1's standing").isNotNull();
+        raw.commit();
+        raw.close();
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactly("u2");
+        }
+    }
+
+    @Test
     void engagementsReplayFromTheJournal() {
         FeedbackEvent applied = new FeedbackEvent(T0, Type.APPLIED, LEAD, "src", "hn", List.of("rust"), "u1", 0, Map.of(), "discord:c/m");
         Op.Engage op = new Op.Engage(applied, "📝", true);

@@ -265,4 +265,53 @@ class TradingBookTest {
         assertThat(log.periods.size()).isBetween(8, 11);
         assertThat(Instant.parse("2016-05-19T00:00:00Z")).isEqualTo(log.periods.getFirst().end());
     }
+
+    /**
+     * A paper book replays a late group's bars in time order once it is pruned (see PaperTrader.needless):
+     * within one period, how two symbols' bars interleave must not change the book, the real account's
+     * cash and equity to the last bit included, not only the sub-accounts.
+     */
+    @Test
+    void theRealAccountDoesNotDependOnHowTwoSymbolsBarsInterleaveWithinAPeriod() {
+        int differing = 0;
+        for (int seed = 0; seed < 50; seed++) {
+            java.util.Random r = new java.util.Random(seed);
+            List<Bar> s = new ArrayList<>();
+            List<Bar> t = new ArrayList<>();
+            Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
+            double cs = 100;
+            double ct = 50;
+            for (int i = 0; i < 6; i++) {
+                Instant time = t0.plus(Duration.ofHours(i));
+                double os = cs;
+                double ot = ct;
+                cs *= 1 + (r.nextDouble() - 0.5) * 0.05;
+                ct *= 1 + (r.nextDouble() - 0.5) * 0.05;
+                s.add(new Bar("S", time, os, Math.max(os, cs), Math.min(os, cs), cs, 1));
+                t.add(new Bar("T", time, ot, Math.max(ot, ct), Math.min(ot, ct), ct, 1));
+            }
+            List<Bar> inTime = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                inTime.add(s.get(i));
+                inTime.add(t.get(i));
+            }
+            // S's bars after the first, traded late: after T's, as a paper book traded a late group
+            List<Bar> late = new ArrayList<>(List.of(s.getFirst(), t.getFirst()));
+            late.addAll(t.subList(1, 6));
+            late.addAll(s.subList(1, 6));
+            TradingBook a = alternating(t0);
+            TradingBook b = alternating(t0);
+            inTime.forEach(a::onBar);
+            late.forEach(b::onBar);
+            assertThat(b.equities()).isEqualTo(a.equities());
+            assertThat(b.positions()).isEqualTo(a.positions());
+            differing += b.cash() == a.cash() && b.equity() == a.equity() ? 0 : 1;
+        }
+        assertThat(differing).as("books whose real account differs in the last bits").isZero();
+    }
+
+    private static TradingBook alternating(Instant from) {
+        return book(List.of(new TradingBook.Slot("a", "S", h -> h.size() % 2 == 0 ? 1.0 : 0.0), new TradingBook.Slot("b", "T", h -> h.size() % 2 == 1 ? 1.0 : 0.0)),
+                new TradingBook.Settings(10_000, Duration.ofDays(1), 0.02, from), 10, 5, KEEP, Map.of(), BookListener.NONE);
+    }
 }

@@ -66,6 +66,8 @@ class DiscordBotEndToEndTest {
     int indexCapacity = DiscordBot.INDEX_CAPACITY;
     /** What the bot reported to the engagement sink, in order (JDA calls listeners one event at a time). */
     final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The retractions by via the bot asked for, in order. */
+    final List<io.flywheel.api.feedback.Retraction> retractions = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
     volatile java.util.function.BiFunction<EngagementRecorder, io.flywheel.api.feedback.Engagement, CompletableFuture<Boolean>> recording = EngagementRecorder::record;
 
@@ -112,6 +114,7 @@ class DiscordBotEndToEndTest {
 
             @Override
             public CompletableFuture<Integer> retract(io.flywheel.api.feedback.Retraction r) {
+                retractions.add(r);
                 return recorder.retract(r);
             }
         };
@@ -337,6 +340,10 @@ class DiscordBotEndToEndTest {
         fake.clearReaction(message, "👀");
         eventually(() -> engagedAndConverted("backend").equals(List.of(0L, 0L)));
         assertThat(events(FeedbackEvent.Type.RETRACTED)).extracting(FeedbackEvent::actor).containsExactlyInAnyOrder(USER, other);
+        // 🔥 counts for nothing: its clear asks the host for nothing; each counting one names every user (null) on this message
+        assertThat(retractions).extracting(io.flywheel.api.feedback.Retraction::via, io.flywheel.api.feedback.Retraction::userId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(EngagementAdapter.reaction(message.id(), "📝"), null),
+                org.assertj.core.groups.Tuple.tuple(EngagementAdapter.reaction(message.id(), "👀"), null));
     }
 
     @Test
