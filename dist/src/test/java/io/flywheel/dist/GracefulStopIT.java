@@ -25,7 +25,7 @@ class GracefulStopIT {
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
         assertThat(p.exitValue()).isZero();
-        assertThat(Files.readString(err)).contains("Stopping");
+        assertThat(Files.readString(err)).contains("Stopping: finishing runs in flight (up to 30s)");
 
         var again = Distribution.run(dir, Map.of(), "run", "--once", "--config", config.toString());
         assertThat(again.exit()).as(again.err()).isZero();

@@ -68,8 +68,10 @@ public final class Preflight {
                     continue;
                 }
                 Class<? extends Record> configType = factory.get().factory().configType();
-                binder.bind(instance.settings(), configType, instance.path(), problems)
-                        .ifPresent(c -> bound.add(new BoundInstance(instance, factory.get(), c)));
+                binder.bindEntry(instance.settings(), configType, instance.path(), entryKeys(instance.kind()), problems).ifPresent(c -> {
+                    RecordBinder.warnMissingFiles(c, instance.settings(), instance.path(), problems);
+                    bound.add(new BoundInstance(instance, factory.get(), c));
+                });
             }
             // an entry dropped for its own problems is still checked against its type, so all of them show at once
             for (ConfigLoader.Dropped d : loaded.dropped()) {
@@ -80,7 +82,7 @@ public final class Preflight {
                 if (factory.isEmpty()) {
                     problems.error(d.location(), unknownType(host, d.kind(), d.path(), d.type()));
                 } else {
-                    binder.bind(d.settings(), factory.get().factory().configType(), d.path(), problems);
+                    binder.bindEntry(d.settings(), factory.get().factory().configType(), d.path(), entryKeys(d.kind()), problems);
                 }
             }
             TradingSetup.check(config, problems);
@@ -88,10 +90,19 @@ public final class Preflight {
         return new Result(loaded.config(), loaded.environment(), host, bound, problems);
     }
 
+    /** The keys of an entry the host reads before the plugin's record: a plugin-key typo may mean one of them. */
+    private static List<String> entryKeys(ComponentKind kind) {
+        List<String> keys = new ArrayList<>(List.of("id", "type", "enabled"));
+        keys.addAll(RecordBinder.keysOf(kind.hostSettings()));
+        return keys;
+    }
+
     private static String unknownType(PluginHost host, ComponentKind kind, String path, String type) {
         List<String> types = host.catalog().types(kind);
         String hint = ConfigLoader.suggest(type, types).map(s -> " Did you mean '" + s + "'?").orElse("");
+        // A folder that could not be read is the likelier cause than the plugin (no warning for it alone: a deployment may need no plugin)
+        String folder = host.folderProblem().map(m -> " (" + m + ")").orElse("");
         return path + ": no loaded plugin provides " + kind.label() + " type '" + type + "'; available: "
-                + (types.isEmpty() ? "none" : String.join(", ", types)) + "." + hint;
+                + (types.isEmpty() ? "none" : String.join(", ", types)) + folder + "." + hint;
     }
 }

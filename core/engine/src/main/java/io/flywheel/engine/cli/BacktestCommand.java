@@ -27,10 +27,11 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code flywheel backtest}: one strategy, or all of them three ways, over a market's recorded bars. */
 @Command(name = "backtest", mixinStandardHelpOptions = true,
-        description = {"Runs a configured strategy over its market's bars on the paper broker and prints total return, CAGR, Sharpe, Sortino,",
-                "max drawdown, win rate, trades and exposure; writes the trades and fills as CSV and the equity curve as PNG.",
-                "With --ensemble, runs every configured strategy together three ways: capital weighted by the rule (walk-forward),",
-                "equal weights, and the best single strategy in hindsight."})
+        description = {"Runs a configured strategy over its market's bars on the paper broker and prints its metrics.",
+                "Metrics: total return, CAGR, Sharpe, Sortino, max drawdown, win rate, trades and exposure; writes the trades and fills as"
+                        + " CSV and the equity curve as PNG.",
+                "With --ensemble, runs every configured strategy together three ways: capital weighted by the rule (walk-forward),"
+                        + " equal weights, and the best single strategy in hindsight."})
 final class BacktestCommand implements Callable<Integer> {
     /** Runs with at least this many bar steps show a progress bar. */
     static final long PROGRESS_FROM = 100_000;

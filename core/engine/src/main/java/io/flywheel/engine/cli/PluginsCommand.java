@@ -20,8 +20,9 @@ final class PluginsCommand implements Callable<Integer> {
         try {
             PrintStream out = cli.io().out();
             out.printf("Plugins folder: %s%n%n", result.plugins().dir());
+            boolean anyFailed = result.plugins().folderProblem().isPresent();
+            result.plugins().folderProblem().ifPresent(m -> cli.io().err().println("flywheel plugins: " + m));
             out.printf("%-20s %-16s %-9s %s%n", "ID", "VERSION", "STATE", "PROVIDES / REASON");
-            boolean anyFailed = false;
             for (PluginReport r : result.plugins().reports()) {
                 String detail = r.failure() != null ? r.failure() : String.join(", ", r.provides());
                 out.printf("%s %s %-9s %s%n", Cells.pad(r.id(), 20), Cells.pad(r.version(), 16), r.state().name().replace('_', '-').toLowerCase(java.util.Locale.ROOT), detail);

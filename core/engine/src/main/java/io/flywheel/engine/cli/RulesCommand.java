@@ -53,8 +53,9 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Runs a rule file against the recorded history without applying anything: whether it would pass the replay a reload",
-                    "runs, the weights it would produce now against the live ones, and which stored leads would rank differently.",
+            description = {"Runs a rule file against the recorded history without applying anything.",
+                    "Shows whether it would pass the replay a reload runs, the weights it would produce now against the live ones,"
+                            + " and which stored leads would rank differently.",
                     "Needs the store: stop a running Flywheel first (one process per store)."})
     static final class Test implements Callable<Integer> {
         private static final Pattern FUNCTION = Pattern.compile("function\\s+(scoreBatch|score|updateKeywordWeights|updateStrategyWeights)\\s*\\(");
@@ -91,7 +92,7 @@ final class RulesCommand implements Callable<Integer> {
                 try (JsRuntime runtime = JsRuntime.start()) {
                     KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
                     RuleDryRun.Report r = RuleDryRun.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config),
-                            source, kind, cli.io().clock(), cli.io().random(), leads);
+                            source, kind, cli.io().clock(), cli.io().random(), leads, config.learning().maxChange());
                     print(out, r);
                     return r.replay() == null ? FlywheelCli.OK : FlywheelCli.FAILED;
                 } catch (RuleException e) {
@@ -131,10 +132,10 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
-            description = {"Estimates by inverse propensity scoring how a candidate keyword-weights.js would have done on the recorded history:",
-                    "it is replayed at every recorded keyword update, each logged source run's leads are scored with the weights it would",
-                    "have had (by the live lead-score.js), and each logged post is reweighted by how likely the candidate was to make the",
-                    "same choice. Needs a log with exploration (posting.max-per-run and posting.explore > 0). Applies nothing.",
+            description = {"Estimates by inverse propensity scoring how a candidate keyword-weights.js would have done on the recorded history.",
+                    "It is replayed at every recorded keyword update, each logged source run's leads are scored with the weights it would"
+                            + " have had (by the live lead-score.js), and each logged post is reweighted by how likely the candidate was to make the"
+                            + " same choice. Needs a log with exploration (posting.max-per-run and posting.explore > 0). Applies nothing.",
                     "Needs the store: stop a running Flywheel first (one process per store)."})
     static final class Evaluate implements Callable<Integer> {
         @ParentCommand
@@ -166,8 +167,9 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = {"Puts the version of a rule that was live before the latest one back into its file. A running Flywheel reloads it",
-                    "(after the usual replay); otherwise it is loaded at the next start. Without RULE, rolls back the rule changed last."})
+            description = {"Puts the version of a rule that was live before the latest one back into its file.",
+                    "A running Flywheel reloads it (after the usual replay); otherwise it is loaded at the next start."
+                            + " Without RULE, rolls back the rule changed last."})
     static final class Rollback implements Callable<Integer> {
         @ParentCommand
         RulesCommand parent;
@@ -233,8 +235,9 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
-            description = {"Runs the keyword learning step now, with the guardrails of learning: in config.yml (freeze, min-feedback,",
-                    "max-change), and records the weights with what the rule saw. `flywheel run` does this every learning.every.",
+            description = {"Runs the keyword learning step now, with the guardrails of learning: in config.yml.",
+                    "The guardrails are freeze, min-feedback and max-change; the weights are recorded with what the rule saw."
+                            + " `flywheel run` does this every learning.every.",
                     "Needs the store: while Flywheel runs, use /rules update."})
     static final class Update implements Callable<Integer> {
         @ParentCommand
@@ -309,8 +312,9 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
-            description = {"Makes the shadow keyword rule (learning.shadow) the live one: it is replayed on history like any reload and,",
-                    "if it passes, written into the keyword rule's file and archived, so `flywheel rules rollback` returns to the old one.",
+            description = {"Makes the shadow keyword rule (learning.shadow) the live one.",
+                    "It is replayed on history like any reload and, if it passes, written into the keyword rule's file and archived,"
+                            + " so `flywheel rules rollback` returns to the old one.",
                     "Needs the store: while Flywheel runs, use /rules promote."})
     static final class Promote implements Callable<Integer> {
         @ParentCommand

@@ -22,10 +22,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the sources at their intervals, stores and scores new leads and posts them to the outputs.",
                 "SIGTERM or Ctrl-C finishes the batch in flight, flushes the store and exits 0.",
-                "With --once it exits 1 when every source failed, or when paper trading failed (a market's poll failed or the paper book",
-                "could not run; the last line names the market and why, and `flywheel status` exits 1 on it too); the rest still runs.",
-                "It exits 1 on any other runtime error too (the store held by another run, say), 2 on config problems,",
-                "else 0 (also when only some sources failed: `flywheel status` shows which)."})
+                "With --once it exits 1 when every source failed, or when paper trading failed (a market's poll failed or the paper book"
+                        + " could not run; the last line names the market and why, and `flywheel status` exits 1 on it too); the rest still runs."
+                        + " It exits 1 on any other runtime error too (the store held by another run, say), 2 on config problems,"
+                        + " else 0 (also when only some sources failed: `flywheel status` shows which)."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
             Signals.onTermination(stop::countDown);
             flywheel.start();
             stop.await();
-            log.info("Stopping: finishing runs in flight (up to {})", grace);
+            log.info("Stopping: finishing runs in flight (up to {})", io.flywheel.engine.config.Durations.format(grace)); // 30s as --grace is written, not PT30S
             flywheel.stop(grace);
             return FlywheelCli.OK;
         } finally {

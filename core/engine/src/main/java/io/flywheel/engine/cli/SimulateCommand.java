@@ -39,14 +39,16 @@ import picocli.CommandLine.ParentCommand;
  * bundled ones); see {@link KeywordSimulation}.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Drives the real lead pipeline and the deployment's rules (scripts/, else the bundled defaults) with a simulated",
-                "audience on a simulated clock, and reports cumulative regret against an oracle that knows each keyword's hidden",
-                "engagement probability and against uniform weights, as a table and PNG charts. Seeds are fixed: the same command",
-                "gives the same figures. Scenarios: keywords (stationary audience), drift (the best keywords become the worst halfway),",
-                "strategies (the configured strategies on real price series: adaptive weights from strategy-weights.js, walk-forward,",
-                "against equal weights and the best single strategy in hindsight), all.",
-                "Exits 0 when every goal it could judge was met, 1 when one was NOT met, 2 on a bad option or config. A run too short",
-                "to judge a goal says so and does not fail it."})
+        description = {"Shows that the rules learn, against a simulated audience and on real prices.",
+                "Drives the real lead pipeline and the deployment's rules (scripts/, else the bundled defaults) with a simulated"
+                        + " audience on a simulated clock, and reports cumulative regret against an oracle that knows each keyword's hidden"
+                        + " engagement probability and against uniform weights, as a table and PNG charts. Seeds are fixed: the same command"
+                        + " gives the same figures.",
+                "Scenarios: keywords (stationary audience), drift (the best keywords become the worst halfway),"
+                        + " strategies (the configured strategies on real price series: adaptive weights from strategy-weights.js, walk-forward,"
+                        + " against equal weights and the best single strategy in hindsight), all.",
+                "Exits 0 when every goal it could judge was met, 1 when one was NOT met, 2 on a bad option or config. A run too short"
+                        + " to judge a goal says so and does not fail it."})
 final class SimulateCommand implements Callable<Integer> {
     enum Scenario { keywords, drift, strategies, all }
 

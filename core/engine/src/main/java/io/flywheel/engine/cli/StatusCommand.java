@@ -31,11 +31,12 @@ import picocli.CommandLine.ParentCommand;
  * written yet (nothing has run) is not a failure.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows each source's health: last run, items found, failures, pauses and stale-selector warnings;",
-                "the JavaScript rules in force, with the last change each rejected and why;",
-                "and the paper book: equity, each strategy's equity and weight, and a market whose last poll failed.",
-                "Exits 1 when any enabled source is failing or paused, the last poll of a market failed, or a status file is damaged",
-                "(named with the entry at fault; the rest is still shown). A status file that no run has written yet is not a failure."})
+        description = {"Shows the health of every source, the rules in force and the paper book.",
+                "Each source: last run, items found, failures, pauses and stale-selector warnings. The JavaScript rules in force, with the"
+                        + " last change each rejected and why. The paper book: equity, each strategy's equity and weight, and a market whose last"
+                        + " poll failed.",
+                "Exits 1 when any enabled source is failing or paused, the last poll of a market failed, or a status file is damaged"
+                        + " (named with the entry at fault; the rest is still shown). A status file that no run has written yet is not a failure."})
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;

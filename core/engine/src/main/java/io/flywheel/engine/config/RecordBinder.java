@@ -52,12 +52,54 @@ public final class RecordBinder {
     }
 
     /**
+     * Binds a configured entry's plugin part to the plugin's record {@code type}. {@code entryKeys}
+     * are the keys the host took from the entry before ({@code id}, {@code type}, {@code every},
+     * ...): an unknown key near one of them gets that hint, and the valid keys listed include them.
+     */
+    public <T> Optional<T> bindEntry(ConfigNode node, Class<T> type, String path, List<String> entryKeys, Problems problems) {
+        if (isAbsent(node) || !type.isRecord()) {
+            return bind(node, type, path, problems);
+        }
+        Object value = bindRecord(node, type, path, problems, entryKeys);
+        return value == INVALID || value == null ? Optional.empty() : Optional.of(type.cast(value));
+    }
+
+    /**
      * Binds {@code node} to a possibly generic {@code type} (a {@code Map<String, Double>}, a
      * {@code List<ConfigNode>}, ...). Returns empty when absent or wrong.
      */
     public Optional<Object> bindValue(ConfigNode node, java.lang.reflect.Type type, String path, Problems problems) {
         Object value = convert(node, type, path, problems);
         return value == INVALID || value == null ? Optional.empty() : Optional.of(value);
+    }
+
+    /**
+     * Warns about each file a bound entry names ({@code Path} keys, and {@code Map} keys of paths such as
+     * {@code files: {BTC-USD: ...}}) that does not exist, at its key: {@code flywheel check} says so
+     * before the first fetch fails on it. A warning, not an error, as the file may yet be written.
+     */
+    public static void warnMissingFiles(Record config, ConfigNode.MapNode settings, String path, Problems problems) {
+        for (RecordComponent c : config.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = c.getAccessor().invoke(config);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                continue; // a record the host cannot read into: nothing to say about it
+            }
+            String key = Names.kebab(c.getName());
+            ConfigNode node = settings.get(key);
+            Location at = node == null ? settings.location() : node.location();
+            if (value instanceof Path file && !java.nio.file.Files.exists(file)) {
+                problems.warning(at, path + "." + key + ": " + file + " does not exist");
+            } else if (value instanceof Map<?, ?> map && node instanceof ConfigNode.MapNode written) {
+                map.forEach((k, v) -> {
+                    if (v instanceof Path file && !java.nio.file.Files.exists(file)) {
+                        ConfigNode one = written.get(String.valueOf(k));
+                        problems.warning(one == null ? at : one.location(), path + "." + key + "." + k + ": " + file + " does not exist");
+                    }
+                });
+            }
+        }
     }
 
     /** Names of the keys a record type accepts, in kebab-case, for messages. */
@@ -89,7 +131,7 @@ public final class RecordBinder {
             return null;
         }
         if (raw.isRecord()) {
-            return bindRecord(node, raw, path, problems);
+            return bindRecord(node, raw, path, problems, List.of());
         }
         if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
             if (!(node instanceof ConfigNode.ListNode list)) {
@@ -228,7 +270,7 @@ public final class RecordBinder {
         return u;
     }
 
-    private Object bindRecord(ConfigNode node, Class<?> type, String path, Problems problems) {
+    private Object bindRecord(ConfigNode node, Class<?> type, String path, Problems problems, List<String> entryKeys) {
         if (!(node instanceof ConfigNode.MapNode map)) {
             problems.error(node.location(), path + ": expected a map with keys " + String.join(", ", keysOf(type)) + ", found " + describe(node));
             return INVALID;
@@ -244,7 +286,8 @@ public final class RecordBinder {
         for (var e : map.entries().entrySet()) {
             RecordComponent c = byKey.get(Names.normalize(e.getKey()));
             if (c == null) {
-                List<String> valid = keysOf(type);
+                List<String> valid = new ArrayList<>(keysOf(type));
+                entryKeys.stream().filter(k -> !valid.contains(k)).forEach(valid::add);
                 String hint = Names.nearest(e.getKey(), valid).map(s -> "; did you mean '" + s + "'?").orElse("; valid keys: " + String.join(", ", valid));
                 problems.error(e.getValue().keyLocation(), path + ": unknown key '" + e.getKey() + "'" + hint);
                 ok = false;

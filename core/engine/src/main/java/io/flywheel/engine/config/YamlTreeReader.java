@@ -48,12 +48,34 @@ final class YamlTreeReader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             Location where = at == null ? Location.of(file) : new Location(file, at.getLineNr(), at.getColumnNr());
-            problems.error(where, "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("parse error"));
+            // the parser's own mark of the problem (its message's last "line N, column M") is where the mistake is;
+            // the exception's location is the end of the last good token, often the line before
+            java.util.regex.Matcher mark = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)").matcher(String.valueOf(e.getOriginalMessage()));
+            while (mark.find()) {
+                where = new Location(file, Integer.parseInt(mark.group(1)), Integer.parseInt(mark.group(2)));
+            }
+            problems.error(where, "not valid YAML: " + yamlProblem(e.getOriginalMessage()));
             return null;
         } catch (IOException e) {
             problems.error(Location.of(file), "cannot read: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The parser's message without its "in 'reader', line N" lines and source excerpts (the location is
+     * given apart): what it found first, then what it was doing ("expected <block end>, but found ...
+     * (while parsing a block collection)"), as the first line alone said only the latter.
+     */
+    static String yamlProblem(String message) {
+        java.util.List<String> said = message == null ? java.util.List.of()
+                : message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList();
+        if (said.isEmpty()) {
+            return "parse error";
+        }
+        String text = said.size() == 1 ? said.getFirst()
+                : String.join("; ", said.subList(1, said.size())) + " (" + said.getFirst() + ")";
+        return text.contains("<block end>") || text.contains("<block mapping start>") ? text + "; check the indentation of this line and the one above" : text;
     }
 
     private ConfigNode node(Path file, JsonParser parser, Problems problems) throws IOException {

@@ -31,7 +31,8 @@ final class RobotsPolicy {
     /** @param status the HTTP status, or -1 when no response arrived ({@code error} says why) */
     record Loaded(int status, String body, String error) {}
 
-    private record Entry(RobotsTxt rules, Instant expires, String unreachable) {}
+    /** @param hostDown the host gave no answer at all (refused, timed out, unknown name), not an HTTP error */
+    private record Entry(RobotsTxt rules, Instant expires, String unreachable, boolean hostDown) {}
 
     private final Clock clock;
     private final HostGate gate;
@@ -59,6 +60,10 @@ final class RobotsPolicy {
         Entry e = entry(uri, origin);
         String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        if (!e.rules().allows(productToken, path) && e.hostDown()) {
+            // the host itself is down: robots: false would not help, the page would fail the same way
+            throw new FetchException(uri, -1, origin + " cannot be reached (" + e.unreachable() + "; tried its robots.txt first)");
+        }
         if (!e.rules().allows(productToken, path)) {
             String why = e.unreachable() != null
                     ? origin + "/robots.txt could not be read (" + e.unreachable() + "), which RFC 9309 treats as disallow-all for now"
@@ -92,14 +97,14 @@ final class RobotsPolicy {
         Instant now = clock.instant();
         if (r.status() >= 200 && r.status() < 300) {
             String body = r.body().length() > MAX_BYTES ? r.body().substring(0, MAX_BYTES) : r.body();
-            return new Entry(RobotsTxt.parse(body), now.plus(TTL), null);
+            return new Entry(RobotsTxt.parse(body), now.plus(TTL), null, false);
         }
         if (r.status() >= 400 && r.status() < 500) {
-            return new Entry(RobotsTxt.allowAll(), now.plus(TTL), null);
+            return new Entry(RobotsTxt.allowAll(), now.plus(TTL), null, false);
         }
         String why = r.status() < 0 ? r.error() : "HTTP " + r.status();
         log.warn("{}: {}; treating the host as disallowed for {} minutes", robots, why, ERROR_TTL.toMinutes());
-        return new Entry(RobotsTxt.disallowAll(), now.plus(ERROR_TTL), why);
+        return new Entry(RobotsTxt.disallowAll(), now.plus(ERROR_TTL), why, r.status() < 0);
     }
 
     static String origin(URI uri) {

@@ -41,6 +41,7 @@ public final class PluginHost implements AutoCloseable {
     private final FlywheelPluginManager manager;
     private final ComponentCatalog catalog = new ComponentCatalog();
     private final Map<String, PluginReport> reports = new LinkedHashMap<>();
+    private String folderProblem;
 
     public PluginHost(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -61,7 +62,8 @@ public final class PluginHost implements AutoCloseable {
     /** Loads and starts every plugin in the folder. Never throws for a bad plugin: see {@link #reports()}. */
     public void loadAll() {
         if (!Files.isDirectory(dir)) {
-            log.warn("Plugins folder {} does not exist: no plugins loaded", dir);
+            folderProblem = "plugins folder " + dir + (Files.exists(dir) ? " is not a folder" : " does not exist") + ": no plugin loaded";
+            log.warn("{}", folderProblem);
             return;
         }
         List<Path> files;
@@ -74,7 +76,8 @@ public final class PluginHost implements AutoCloseable {
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         } catch (IOException e) {
-            log.error("Cannot list plugins folder {}: {}", dir, e.getMessage());
+            folderProblem = "plugins folder " + dir + " cannot be read (" + e + "): no plugin loaded";
+            log.error("{}", folderProblem);
             return;
         }
         Map<String, Path> loaded = new LinkedHashMap<>();
@@ -279,6 +282,11 @@ public final class PluginHost implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** Why no plugin file could even be looked at (the folder is missing, a file, unreadable); empty when the folder was read. */
+    public Optional<String> folderProblem() {
+        return Optional.ofNullable(folderProblem);
     }
 
     PluginManager manager() {

@@ -4,6 +4,7 @@ import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.learning.Guardrails;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.text.Cells;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import java.util.random.RandomGenerator;
 /**
  * {@code flywheel rules test FILE}: what a candidate version would do now, applying nothing.
  * Whether it would pass the replay a reload runs, the weights it would produce against the live
- * ones, and which stored leads would rank differently.
+ * ones (keyword weights also as {@code learning.max-change} would clamp them, which is what an
+ * update sets), and which stored leads would rank differently.
  */
 public final class RuleDryRun {
     private RuleDryRun() {}
@@ -35,19 +37,22 @@ public final class RuleDryRun {
      * @param replay what the replay said: {@code null} when it passed
      * @param replayBasis what it replayed on
      * @param liveWeights the weights in force ({@code null} for a lead rule)
-     * @param weights what the candidate would set ({@code null} for a lead rule)
+     * @param weights what the candidate would set ({@code null} for a lead rule): keyword weights after {@code learning.max-change}
+     * @param proposed what the keyword rule returned before the clamp ({@code null} unless a keyword rule)
+     * @param clamped the clamp's note ({@code ±0.394: backend -0.438->-0.394}), {@code null} when nothing was clamped
      * @param leadsCompared how many stored leads were re-ranked
      * @param moves the leads that would move, largest moves first
      */
     public record Report(RuleKind kind, String candidate, String candidateHash, String live, String replay, String replayBasis,
-            Map<String, Double> liveWeights, Map<String, Double> weights, int leadsCompared, List<Move> moves) {}
+            Map<String, Double> liveWeights, Map<String, Double> weights, Map<String, Double> proposed, String clamped, int leadsCompared, List<Move> moves) {}
 
     /**
      * @param liveWeights the keyword weights in force
      * @param leads how many of the newest stored leads to re-rank
+     * @param maxChange {@code learning.max-change}: the keyword weights shown are clamped as an update would clamp them
      */
     public static Report run(RulesConfig config, JsRuntime runtime, RuleHistory history, KeywordWeights liveWeights, Path dataDir,
-            ScriptSource candidateSource, RuleKind kind, Clock clock, RandomGenerator random, int leads) {
+            ScriptSource candidateSource, RuleKind kind, Clock clock, RandomGenerator random, int leads, double maxChange) {
         RuleArchive archive = Rules.archive(dataDir);
         try (CompiledScript candidate = runtime.compile(candidateSource, kind, config.limits());
                 CompiledScript liveLeadRule = runtime.compile(liveSource(config, archive, RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, config.limits())) {
@@ -68,15 +73,23 @@ public final class RuleDryRun {
                     List<Move> moves = replayError == null && !stored.isEmpty()
                             ? moves(stored, JsLeadScorer.strict(liveLeadRule, clock).score(stored, keywords), JsLeadScorer.strict(candidate, clock).score(stored, keywords))
                             : List.of();
-                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, replayError, basis, null, null, stored.size(), moves);
+                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, replayError, basis, null, null, null, null, stored.size(), moves);
                 }
                 case KEYWORD_WEIGHTS -> {
                     KeywordWeightUpdater updater = new KeywordWeightUpdater(new LiveRule(kind, candidate), history, liveWeights, config, clock, random, e -> {});
                     Map<String, Double> next = null;
+                    Map<String, Double> proposed = null;
+                    String clamped = null;
                     List<Move> moves = List.of();
                     String error = replayError;
                     try {
-                        next = updater.propose(candidate).after();
+                        KeywordWeightUpdater.Proposal p = updater.propose(candidate);
+                        proposed = p.after();
+                        Guardrails.Clamp c = Guardrails.clampEach(p.before(), p.after(), maxChange);
+                        next = c.weights();
+                        if (!c.clamped().isEmpty()) {
+                            clamped = String.format(Locale.ROOT, "±%.3f", c.cap()) + ": " + String.join(", ", c.clamped());
+                        }
                         if (!stored.isEmpty()) {
                             JsLeadScorer scorer = JsLeadScorer.strict(liveLeadRule, clock);
                             moves = moves(stored, scorer.score(stored, keywords), scorer.score(stored, next));
@@ -84,7 +97,7 @@ public final class RuleDryRun {
                     } catch (RuleException e) {
                         error = error == null ? e.getMessage() : error;
                     }
-                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, keywords, next, stored.size(), moves);
+                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, keywords, next, proposed, clamped, stored.size(), moves);
                 }
                 case STRATEGY_WEIGHTS -> {
                     Map<String, Double> current = strategyWeights(history, clock.instant());
@@ -100,7 +113,7 @@ public final class RuleDryRun {
                             error = error == null ? e.getMessage() : error;
                         }
                     }
-                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, current, next, 0, List.of());
+                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, current, next, null, null, 0, List.of());
                 }
             };
         }
@@ -142,15 +155,23 @@ public final class RuleDryRun {
                 out.add(r.liveWeights() == null || r.liveWeights().isEmpty() ? "Weights: nothing to compute yet (no strategies or trade returns recorded)."
                         : "Weights: none (see above).");
             } else {
-                out.add("Weights it would set now:");
-                out.add(String.format(Locale.ROOT, "  %-24s %10s %10s %10s", r.kind() == RuleKind.KEYWORD_WEIGHTS ? "KEYWORD" : "STRATEGY", "LIVE", "NEW", "CHANGE"));
+                boolean keywords = r.proposed() != null;
+                // an update clamps what the keyword rule returns to learning.max-change: NEW is what it would set, RULE what the rule said
+                out.add(keywords ? "Weights it would set now (RULE: what the rule returns; NEW: after learning.max-change, as an update sets them):"
+                        : "Weights it would set now:");
+                out.add(String.format(Locale.ROOT, "  %-24s %10s " + (keywords ? "%10s " : "%s") + "%10s %10s", keywords ? "KEYWORD" : "STRATEGY", "LIVE",
+                        keywords ? "RULE" : "", "NEW", "CHANGE"));
                 TreeSet<String> names = new TreeSet<>(r.weights().keySet());
                 names.addAll(r.liveWeights().keySet());
                 for (String k : names) {
                     Double was = r.liveWeights().get(k);
                     Double now = r.weights().get(k);
-                    out.add(String.format(Locale.ROOT, "  %s %10s %10s %10s", Cells.pad(k, 24), number(was), number(now),
+                    out.add(String.format(Locale.ROOT, "  %s %10s " + (keywords ? "%10s " : "%s") + "%10s %10s", Cells.pad(k, 24), number(was),
+                            keywords ? number(r.proposed().get(k)) : "", number(now),
                             was == null || now == null ? "" : String.format(Locale.ROOT, "%+.3f", now - was)));
+                }
+                if (r.clamped() != null) {
+                    out.add("  learning.max-change clamped each move to " + r.clamped());
                 }
             }
         }

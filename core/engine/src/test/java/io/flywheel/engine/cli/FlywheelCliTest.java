@@ -73,7 +73,8 @@ class FlywheelCliTest {
         assertThat(exit).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         assertThat(err().lines().filter(l -> l.contains(": error: "))).containsExactly(
                 "config.yml:2:9: error: keywords.java: expected a number, found 'lots'",
-                "config.yml:4:5: error: sources[hn]: no loaded plugin provides lead source type 'rsss'; available: none.",
+                "config.yml:4:5: error: sources[hn]: no loaded plugin provides lead source type 'rsss'; available: none"
+                        + " (plugins folder " + dir.resolve("plugins").toAbsolutePath().normalize() + " does not exist: no plugin loaded).",
                 "config.yml:6:10: error: environment variable FEED_KEY is not set (put it in the environment or in .env; .env.example documents it)",
                 "config.yml:10:5: error: outputs[console]: unknown key 'colour'; did you mean 'color'?",
                 "config.yml:13:17: error: environment variable BODY_CHARS is not set (put it in the environment or in .env; .env.example documents it)");
@@ -118,6 +119,29 @@ class FlywheelCliTest {
     }
 
     @Test
+    void everyCommandsSummaryInTheHelpIsAWholeSentence() {
+        // picocli lists a command by its description's first line: one cut mid-sentence read "... Sortino," in `flywheel --help`
+        java.util.List<String> cut = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(FlywheelCli.commandLine(new CliRun(ManualClock.atDefaultStart()).io(Map.of()))));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            String[] description = c.getCommandSpec().usageMessage().description();
+            if (description.length > 0 && !description[0].strip().endsWith(".")) {
+                cut.add(c.getCommandSpec().qualifiedName() + ": " + description[0]);
+            }
+            c.getSubcommands().values().stream().filter(s -> !s.getCommandName().equals("help")).forEach(todo::add);
+        }
+        assertThat(cut).isEmpty();
+    }
+
+    @Test
+    void pluginsFailsNamingAPluginsFolderThatDoesNotExist() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yml"), "plugins: {dir: plugnis}\n");
+        assertThat(run(Map.of(), "plugins", "-c", config.toString())).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).contains("flywheel plugins: plugins folder " + dir.resolve("plugnis").toAbsolutePath().normalize() + " does not exist");
+    }
+
+    @Test
     void checkNamesADurationTooLargeWhereItIs() throws Exception {
         Path config = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\nsources:\n  - id: x\n    type: rss\n    every: 99999999999999999d\n");
         assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
@@ -156,7 +180,8 @@ class FlywheelCliTest {
         assertThat(run(Map.of(), "check", "-c", config.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         // before, a bad host key dropped the entry and hid the unknown type and the plugin's unknown key
         assertThat(err().lines().filter(l -> l.contains(": error: "))).containsExactly(
-                "config.yml:3:5: error: sources[hn]: no loaded plugin provides lead source type 'rsss'; available: none.",
+                "config.yml:3:5: error: sources[hn]: no loaded plugin provides lead source type 'rsss'; available: none"
+                        + " (plugins folder " + dir.resolve("plugins").toAbsolutePath().normalize() + " does not exist: no plugin loaded).",
                 "config.yml:5:12: error: sources[hn].every: not a duration: 'soon' (write e.g. 90s, 15m, 1h30m, 7d or PT15M)",
                 "config.yml:9:13: error: outputs[console].kinds[0]: 'nope' is not one of lead, signal, notice",
                 "config.yml:10:5: error: outputs[console]: unknown key 'colour'; did you mean 'color'?");

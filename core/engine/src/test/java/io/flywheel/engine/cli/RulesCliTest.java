@@ -88,6 +88,7 @@ class RulesCliTest {
 
     @Test
     void rulesTestShowsWeightsDiffAndRankChangesWithoutApplyingAnything() throws IOException {
+        Files.writeString(dir.resolve("config.yml"), Files.readString(dir.resolve("config.yml")) + "learning: {max-change: 10}\n");
         try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"))) {
             Instant t = clock.instant().minus(Duration.ofHours(3));
             store.write(new WriteBatch(List.of(lead("Rust engineer", t, "rust"), lead("Java developer", t, "java"), lead("Python and Java", t, "python", "java")),
@@ -101,13 +102,26 @@ class RulesCliTest {
         Files.writeString(dir.resolve("my-weights.js"), "function updateKeywordWeights(stats, current) {\n  return { java: 9, rust: 0.5 };\n}\n");
         assertThat(run("rules", "test", dir.resolve("my-weights.js").toString())).isZero();
         assertThat(out()).contains("(keyword-weights, sha ").contains("Replay:  passes on the last 14 feedback window(s) of 1d")
-                .containsPattern("java\\s+1\\.000\\s+9\\.000\\s+\\+8\\.000")
-                .containsPattern("rust\\s+2\\.000\\s+0\\.500\\s+-1\\.500")
+                .containsPattern("java\\s+1\\.000\\s+9\\.000\\s+9\\.000\\s+\\+8\\.000")
+                .containsPattern("rust\\s+2\\.000\\s+0\\.500\\s+0\\.500\\s+-1\\.500")
+                .doesNotContain("clamped")
                 .contains("Ranking of the newest 3 stored lead(s): 2 would move.")
                 .contains("Rust engineer");
         try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"))) {
             assertThat(store.latest(io.flywheel.engine.feedback.WeightSet.Kind.KEYWORD)).as("nothing applied").isEmpty();
         }
+    }
+
+    @Test
+    void rulesTestShowsTheKeywordWeightsAsLearningMaxChangeWouldClampThem() throws IOException {
+        // before, it showed java 1 -> 9 while `rules update` would set 1.375: the dry run ignored learning.max-change (default 0.25)
+        Files.writeString(dir.resolve("my-weights.js"), "function updateKeywordWeights(stats, current) {\n  return { java: 9, rust: 0.5, python: 1.6 };\n}\n");
+        assertThat(run("rules", "test", dir.resolve("my-weights.js").toString())).isZero();
+        assertThat(out()).contains("NEW: after learning.max-change, as an update sets them")
+                .containsPattern("java\\s+1\\.000\\s+9\\.000\\s+1\\.375\\s+\\+0\\.375")
+                .containsPattern("rust\\s+2\\.000\\s+0\\.500\\s+1\\.625\\s+-0\\.375")
+                .containsPattern("python\\s+1\\.500\\s+1\\.600\\s+1\\.600\\s+\\+0\\.100")
+                .contains("learning.max-change clamped each move to ±0.375: ");
     }
 
     @Test

@@ -272,6 +272,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlSyntaxErrorSaysWhatWasFoundNotOnlyWhatTheParserWasDoing() throws Exception {
+        // before: "not valid YAML: while scanning for the next token" and "not valid YAML: while parsing a block collection",
+        // the parser's context line only; the line saying what is wrong (a tab, a mis-indented key) was cut off
+        var tab = load("sources:\n  - id: a\n\ttype: rss\n", Map.of());
+        assertThat(messages(tab)).singleElement().asString().startsWith("config.yml:3:")
+                .contains("found character '\\t(TAB)' that cannot start any token").contains("while scanning for the next token");
+        var indent = load("sources:\n  - id: a\n    type: rss\n   every: 1h\n", Map.of());
+        assertThat(messages(indent)).singleElement().asString().startsWith("config.yml:4:")
+                .contains("expected <block end>, but found").contains("check the indentation");
+    }
+
+    @Test
     void reportsDuplicateYamlKeys() throws Exception {
         var r = load("keywords:\n  java: 1\n  java: 2\n", Map.of());
         assertThat(messages(r)).contains("config.yml:3:3: error: duplicate key 'java' (first at line 2)");

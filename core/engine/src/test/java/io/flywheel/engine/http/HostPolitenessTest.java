@@ -177,6 +177,21 @@ class HostPolitenessTest {
     }
 
     @Test
+    void aHostThatRefusesConnectionsIsSaidToBeUnreachableNotBlamedOnRobotsTxt() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        // before: "http://127.0.0.1:N/robots.txt could not be read (...), which RFC 9309 treats as disallow-all for now;
+        // set robots: false on the source to ignore robots.txt", which sent the operator to the wrong setting
+        assertThatThrownBy(() -> fetcher(Duration.ZERO).get(java.net.URI.create("http://127.0.0.1:" + port + "/feed.atom")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("http://127.0.0.1:" + port + " cannot be reached (")
+                .hasMessageContaining("tried its robots.txt first")
+                .hasMessageNotContaining("robots: false");
+    }
+
+    @Test
     void crawlDelayRaisesTheHostsInterval() {
         server.serve("/robots.txt", Response.ok("User-agent: *\nCrawl-delay: 5\n", "text/plain"));
         List<Instant> starts = new CopyOnWriteArrayList<>();
