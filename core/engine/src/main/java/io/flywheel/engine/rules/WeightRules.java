@@ -36,17 +36,12 @@ public final class WeightRules {
             if (r.hasMember("error")) {
                 return new Raw(r.getMember("error").asString(), Map.of(), Map.of());
             }
-            Map<String, Double> numbers = new LinkedHashMap<>();
-            Value n = r.getMember("numbers");
-            for (String k : n.getMemberKeys()) {
-                numbers.put(k, n.getMember(k).asDouble());
-            }
             Map<String, String> invalid = new LinkedHashMap<>();
             Value bad = r.getMember("invalid");
             for (String k : bad.getMemberKeys()) {
                 invalid.put(k, bad.getMember(k).asString());
             }
-            return new Raw(null, numbers, invalid);
+            return new Raw(null, numbers(r), invalid);
         });
         if (raw.error() != null) {
             throw new RuleException(version.source().name() + ": " + fn + " " + raw.error() + "; the weights in force are kept");
@@ -69,12 +64,7 @@ public final class WeightRules {
             if (r.hasMember("error")) {
                 return new Raw(r.getMember("error").asString(), Map.of(), Map.of());
             }
-            Map<String, Double> numbers = new LinkedHashMap<>();
-            Value n = r.getMember("numbers");
-            for (String k : n.getMemberKeys()) {
-                numbers.put(k, n.getMember(k).asDouble());
-            }
-            return new Raw(null, numbers, Map.of());
+            return new Raw(null, numbers(r), Map.of());
         });
         if (raw == null) {
             return null;
@@ -83,6 +73,16 @@ public final class WeightRules {
             throw new RuleException(version.source().name() + ": reward() " + raw.error());
         }
         return raw.numbers();
+    }
+
+    /** The harness's {@code numbers} member: the entries the rule returned as numbers, in its order. */
+    private static Map<String, Double> numbers(Value result) {
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        Value n = result.getMember("numbers");
+        for (String k : n.getMemberKeys()) {
+            numbers.put(k, n.getMember(k).asDouble());
+        }
+        return numbers;
     }
 
     /**
