@@ -45,7 +45,7 @@ public final class EngagementRecorder implements EngagementSink {
             int taken = 0, tried = 0;
             List<String> failed = new java.util.ArrayList<>();
             RuntimeException first = null;
-            for (FeedbackLog.Held h : log.heldVia(r.via())) {
+            for (FeedbackLog.Held h : log.heldVia(r.via(), r.time())) {
                 if (r.userId() != null && !r.userId().equals(h.actor())) {
                     continue;
                 }
