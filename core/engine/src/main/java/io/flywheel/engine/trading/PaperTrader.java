@@ -958,7 +958,9 @@ public final class PaperTrader {
                 boolean perMarket = prefix.equals("first.") || prefix.equals("interval.");
                 if (perMarket ? !setup.feeds().containsKey(rest) : !configured(rest)) {
                     state.remove(key);
-                    savedInterval.remove(rest);
+                    if (prefix.equals("interval.")) {
+                        savedInterval.remove(rest); // keyed by market
+                    }
                     dropped = true;
                 }
             }
