@@ -847,8 +847,7 @@ public final class PaperTrader {
             Late g = it.next();
             if (!needed.contains(g.seq()) && needless(g)) {
                 it.remove();
-                String prefix = "late." + g.seq() + ".";
-                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                lateKeys(g.seq()).forEach(state::remove);
                 pruned = true;
             }
         }
@@ -897,8 +896,13 @@ public final class PaperTrader {
                 }
             }
         }
-        String prefix = "late." + g.seq() + ".";
-        return state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).count() == g.ranges().size() + 1;
+        return lateKeys(g.seq()).size() == g.ranges().size() + 1;
+    }
+
+    /** The state file's keys of late group {@code seq}: its {@code after} and its ranges. */
+    private List<String> lateKeys(int seq) {
+        String prefix = "late." + seq + ".";
+        return state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).toList();
     }
 
     /** The late groups found to change the book if replayed in time order: kept, and not looked at again. */
@@ -1013,8 +1017,7 @@ public final class PaperTrader {
                 continue; // none of the book's symbols, but of a configured market: kept, nothing to replay
             }
             if (r.isEmpty()) {
-                String prefix = "late." + e.getKey() + ".";
-                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                lateKeys(e.getKey()).forEach(state::remove);
                 dropped = true;
                 continue;
             }
