@@ -1280,12 +1280,8 @@ public final class PaperTrader {
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
-            collector.preStart.forEach(e -> {
-                Set<String> ids = collector.queued.get(e.outputId());
-                if (ids != null) {
-                    ids.add(e.post().id());
-                }
-            });
+            // a pre-start post was looked up in queued first (postedBefore), which filled its output's set
+            collector.preStart.forEach(e -> collector.queued.get(e.outputId()).add(e.post().id()));
         }
         weightHistory.appendAll(collector.weights);
         if (!collector.fills.isEmpty()) {
