@@ -1202,13 +1202,13 @@ public final class PaperTrader {
             if (size == 0) {
                 return false;
             }
-            boolean torn = readFully(ch, size - 1, 1)[0] != '\n';
+            boolean torn = readFully(ch, size - 1, 1, file)[0] != '\n';
             byte[] carry = new byte[0]; // the bytes after the chunk being read, up to the first line break: the rest of its last line
             long pos = torn ? size : size - 1; // the last line break ends the last line, it does not begin another
             while (pos > 0) {
                 int n = (int) Math.min(chunk, pos);
                 pos -= n;
-                byte[] buf = java.util.Arrays.copyOf(readFully(ch, pos, n), n + carry.length);
+                byte[] buf = java.util.Arrays.copyOf(readFully(ch, pos, n, file), n + carry.length);
                 System.arraycopy(carry, 0, buf, n, carry.length);
                 int end = buf.length;
                 for (int i = buf.length - 1; i >= 0; i--) {
@@ -1228,53 +1228,10 @@ public final class PaperTrader {
 
     private static final int JOURNAL_CHUNK = 64 * 1024;
 
-    private static byte[] readFully(java.nio.channels.FileChannel ch, long at, int n) throws IOException {
+    private static byte[] readFully(java.nio.channels.FileChannel ch, long at, int n, Path file) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                throw new java.io.EOFException("the fills journal ended at " + (at + b.position()) + " while reading " + n + " byte(s) from " + at);
-            }
-        }
+        io.flywheel.engine.store.FileReads.readFully(ch, b, at, file);
         return b.array();
-    }
-
-    /**
-     * Adds a journal line after its symbol's reported-through to {@link #journaled}; returns whether
-     * lines before it may be too: not once a whole line is at or before its mark (the header, and a
-     * line a crash cut short before its symbol, are passed over).
-     */
-    private boolean unmarked(String line) {
-        Instant time = fillTime(line);
-        String symbol = fillSymbol(line);
-        if (time == null || symbol == null) {
-            return true;
-        }
-        // a symbol no longer in the book: the book's mark, as before marks were per symbol
-        Instant mark = reportedThrough.getOrDefault(symbol, watermark);
-        if (mark == null || time.isAfter(mark)) {
-            journaled.add(line.strip());
-            return true;
-        }
-        return false;
-    }
-
-    private static boolean after(Instant t, Instant watermark) {
-        return t != null && (watermark == null || t.isAfter(watermark));
-    }
-
-    /** The symbol column of a journal line ({@link BacktestReport#FILLS_HEADER}), or {@code null}. */
-    private static String fillSymbol(String line) {
-        String[] f = line.split(",", 4);
-        return f.length < 4 ? null : f[2];
-    }
-
-    private static Instant fillTime(String line) {
-        int comma = line.indexOf(',');
-        try {
-            return comma < 0 ? null : Instant.parse(line.substring(0, comma));
-        } catch (java.time.format.DateTimeParseException e) {
-            return null; // a line cut short by a crash
-        }
     }
 
     private void flush() {
