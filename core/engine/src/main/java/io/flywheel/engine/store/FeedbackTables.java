@@ -392,7 +392,7 @@ final class FeedbackTables {
         }
         s.heldAt.put(hold, e.time());
         if (via != null) {
-            vias.put(viaKey(via, e), Boolean.TRUE);
+            vias.put(viaKey(via, e.actor(), e.subject(), e.type()), Boolean.TRUE);
         }
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (!s.rejected) {
@@ -409,8 +409,8 @@ final class FeedbackTables {
         return true;
     }
 
-    private static Object[] viaKey(String via, FeedbackEvent e) {
-        return new Object[] {via, e.actor(), e.subject(), e.type().ordinal()};
+    private static Object[] viaKey(String via, String actor, String subject, FeedbackEvent.Type type) {
+        return new Object[] {via, actor, subject, type.ordinal()};
     }
 
     /** Who holds a step recorded by way of exactly {@code via}, on which subject (holds from before this index, Flywheel 1.1, are put in at the first open: {@link #backfillVias}). */
@@ -463,7 +463,7 @@ final class FeedbackTables {
                 continue;
             }
             for (Hold h : s.holds) {
-                if (h.via() != null && vias.put(new Object[] {h.via(), e.actor(), e.subject(), h.type().ordinal()}, Boolean.TRUE) == null) {
+                if (h.via() != null && vias.put(viaKey(h.via(), e.actor(), e.subject(), h.type()), Boolean.TRUE) == null) {
                     added++;
                 }
             }
@@ -484,7 +484,7 @@ final class FeedbackTables {
         }
         s.heldAt.remove(hold);
         if (via != null) {
-            vias.remove(viaKey(via, e));
+            vias.remove(viaKey(via, e.actor(), e.subject(), e.type()));
         }
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (s.rejected && !s.holdsRejection()) {
