@@ -1234,6 +1234,45 @@ public final class PaperTrader {
         return b.array();
     }
 
+    /**
+     * Adds a journal line after its symbol's reported-through to {@link #journaled}; returns whether
+     * lines before it may be too: not once a whole line is at or before its mark (the header, and a
+     * line a crash cut short before its symbol, are passed over).
+     */
+    private boolean unmarked(String line) {
+        Instant time = fillTime(line);
+        String symbol = fillSymbol(line);
+        if (time == null || symbol == null) {
+            return true;
+        }
+        // a symbol no longer in the book: the book's mark, as before marks were per symbol
+        Instant mark = reportedThrough.getOrDefault(symbol, watermark);
+        if (mark == null || time.isAfter(mark)) {
+            journaled.add(line.strip());
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean after(Instant t, Instant watermark) {
+        return t != null && (watermark == null || t.isAfter(watermark));
+    }
+
+    /** The symbol column of a journal line ({@link BacktestReport#FILLS_HEADER}), or {@code null}. */
+    private static String fillSymbol(String line) {
+        String[] f = line.split(",", 4);
+        return f.length < 4 ? null : f[2];
+    }
+
+    private static Instant fillTime(String line) {
+        int comma = line.indexOf(',');
+        try {
+            return comma < 0 ? null : Instant.parse(line.substring(0, comma));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // a line cut short by a crash
+        }
+    }
+
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
