@@ -56,25 +56,8 @@ public final class Packer {
         return render(posts).pack(Map.of());
     }
 
-    /**
-     * The messages that show {@code posts}, in order; a post in {@code shown} (by index) that
-     * {@link #continues} goes on from where an earlier attempt left it, so its first piece here is
-     * not its start. Other marks are ignored: those posts are sent whole.
-     */
-    public List<PackedMessage> pack(List<Post> posts, Map<Integer, Shown> shown) {
-        return render(posts).pack(shown);
-    }
-
-    /**
-     * Whether {@code shown} can be continued for {@code post} as this packer shows it: text mode
-     * (an embed is never split), the same text as when it was shown (its fingerprint), something left.
-     */
-    public boolean continues(Post post, Shown shown) {
-        return render(List.of(post)).continues(0, shown);
-    }
-
-    /** The fingerprint of {@code post}'s text as this packer packs it, for {@link Shown}. */
-    public String fingerprint(Post post) {
+    /** The fingerprint of {@code post}'s text as this packer packs it, for {@link Shown} (tests). */
+    String fingerprint(Post post) {
         return render(List.of(post)).fingerprint(0);
     }
 

@@ -2,8 +2,8 @@ package io.flywheel.engine.app;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -21,8 +21,8 @@ final class FailureLog {
 
     private final Logger log;
     private final Supplier<Instant> now;
-    /** Per market, the last failure logged in its run of failures. */
-    private final Map<String, Logged> last = new ConcurrentHashMap<>();
+    /** Per market, the last failure logged in its run of failures; read and replaced under this object's lock, as a retry and a scheduled poll can overlap. */
+    private final Map<String, Logged> last = new HashMap<>();
 
     FailureLog(Logger log, Supplier<Instant> now) {
         this.log = log;
@@ -30,7 +30,7 @@ final class FailureLog {
     }
 
     /** The {@code failures}-th failure in a row of {@code what} (a market id, or "the catch-up"), for {@code error}; {@code next} says when the next try is. */
-    void failed(String what, int failures, String error, String next) {
+    synchronized void failed(String what, int failures, String error, String next) {
         Instant at = now.get();
         Logged before = failures == 1 ? null : last.get(what);
         boolean due = before == null || !before.error().equals(error) || Integer.bitCount(failures) == 1 || !at.isBefore(before.at().plus(QUIET));
@@ -44,7 +44,7 @@ final class FailureLog {
     }
 
     /** {@code what} works again after {@code failures} failures in a row (none: nothing to say). */
-    void recovered(String what, int failures) {
+    synchronized void recovered(String what, int failures) {
         Logged before = last.remove(what);
         if (failures > 0) {
             log.info("{} works again after {} failed tr{} in a row{}", name(what), failures, failures == 1 ? "y" : "ies",

@@ -506,11 +506,7 @@ public final class Flywheel implements AutoCloseable {
 
     /** The wait before trying a market again after {@code failures} failed polls in a row: {@link #MARKET_RETRY_FIRST}, doubled each time, at most {@code every}. */
     static Duration retryDelay(int failures, Duration every) {
-        Duration d = MARKET_RETRY_FIRST;
-        for (int i = 1; i < failures && d.compareTo(every) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(every) > 0 ? every : d;
+        return Backoff.doubled(MARKET_RETRY_FIRST, failures - 1, every);
     }
 
     /** Runs {@code body} after {@code delay} unless stopping, counted as a run in flight; returns its handle, {@code null} when stopping. */

@@ -156,7 +156,6 @@ final class SourceRunner {
     }
 
     private Duration pause(int failures) {
-        Duration p = settings.every().multipliedBy(1L << Math.min(failures - 1, 10));
-        return p.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : p;
+        return Backoff.doubled(settings.every(), Math.min(failures - 1, 10), MAX_PAUSE);
     }
 }

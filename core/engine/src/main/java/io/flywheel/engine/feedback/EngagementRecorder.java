@@ -45,14 +45,13 @@ public final class EngagementRecorder implements EngagementSink {
             int taken = 0, tried = 0;
             List<String> failed = new java.util.ArrayList<>();
             RuntimeException first = null;
-            for (FeedbackLog.Held h : log.heldVia(r.via())) {
+            for (FeedbackLog.Held h : log.heldVia(r.via(), r.time())) {
                 if (r.userId() != null && !r.userId().equals(h.actor())) {
                     continue;
                 }
                 tried++;
                 try {
-                    Engagement e = new Engagement(h.subject(), kind(h.type()), h.actor(), r.outputId(), r.messageRef(), r.time(), r.via());
-                    taken += log.retract(event(e), r.via()) ? 1 : 0;
+                    taken += log.retract(event(h.type(), h.subject(), h.actor(), r.outputId(), r.messageRef(), r.time()), r.via()) ? 1 : 0;
                 } catch (RuntimeException error) {
                     failed.add(h.actor() + " on " + h.subject());
                     if (first == null) {
@@ -81,20 +80,14 @@ public final class EngagementRecorder implements EngagementSink {
     }
 
     private FeedbackEvent event(Engagement e) {
-        Optional<Lead> lead = leads.get(e.ref());
-        return new FeedbackEvent(e.time(), type(e.kind()), e.ref(), lead.map(Lead::sourceId).orElse(null),
-                lead.map(Lead::platform).orElse(null), lead.map(Lead::keywords).orElse(List.of()), e.userId(), 0, java.util.Map.of(),
-                e.outputId() + (e.messageRef() == null ? "" : ":" + e.messageRef()));
+        return event(type(e.kind()), e.ref(), e.userId(), e.outputId(), e.messageRef(), e.time());
     }
 
-    private static Engagement.Kind kind(FeedbackEvent.Type type) {
-        return switch (type) {
-            case INTERESTED -> Engagement.Kind.INTERESTED;
-            case APPLIED -> Engagement.Kind.APPLIED;
-            case WON -> Engagement.Kind.WON;
-            case NOT_RELEVANT -> Engagement.Kind.NOT_RELEVANT;
-            default -> throw new IllegalStateException("not an engagement step: " + type);
-        };
+    private FeedbackEvent event(FeedbackEvent.Type type, String ref, String actor, String outputId, String messageRef, java.time.Instant time) {
+        Optional<Lead> lead = leads.get(ref);
+        return new FeedbackEvent(time, type, ref, lead.map(Lead::sourceId).orElse(null),
+                lead.map(Lead::platform).orElse(null), lead.map(Lead::keywords).orElse(List.of()), actor, 0, java.util.Map.of(),
+                outputId + (messageRef == null ? "" : ":" + messageRef));
     }
 
     static FeedbackEvent.Type type(Engagement.Kind kind) {

@@ -43,7 +43,16 @@ public interface FeedbackLog {
      * Every step {@link #engage} recorded by way of exactly {@code via} and not taken back, whoever's
      * and on whatever subject (a store from before Flywheel 1.2 has its holds indexed at its first open).
      */
-    List<Held> heldVia(String via);
+    default List<Held> heldVia(String via) {
+        return heldVia(via, Instant.MAX);
+    }
+
+    /**
+     * As {@link #heldVia(String)}, only the holds recorded at or before {@code recordedBy}: a clear
+     * taken back late must not take a reaction added again after it (a hold recorded before its time
+     * was kept, Flywheel 1.2, counts as earlier).
+     */
+    List<Held> heldVia(String via, Instant recordedBy);
 
     /** Events with {@code from <= time < to}, in time order; {@code types} empty means all. */
     List<FeedbackEvent> events(Instant from, Instant to, java.util.Set<FeedbackEvent.Type> types);

@@ -254,6 +254,8 @@ final class FeedbackTables {
         final List<Counted> chain = new ArrayList<>();
         /** When the rejection was counted, or null (none, or a standing from before times were kept). */
         Instant rejectedAt;
+        /** When each hold was recorded; a hold from before these times were kept has none. */
+        final Map<Hold, Instant> heldAt = new HashMap<>();
 
         FeedbackEvent.Type strongestHeld() {
             FeedbackEvent.Type best = null;
@@ -306,6 +308,19 @@ final class FeedbackTables {
                 }
                 s.rejectedAt = Codec.instant(r);
             }
+            if (r.hasMore()) { // absent in standings written before the hold times were kept
+                int timed = r.varint();
+                java.util.Iterator<Hold> it = s.holds.iterator();
+                for (int i = 0; i < timed; i++) {
+                    Instant at = Codec.instant(r);
+                    if (it.hasNext()) {
+                        Hold h = it.next();
+                        if (at != null) {
+                            s.heldAt.put(h, at);
+                        }
+                    }
+                }
+            }
             return s;
         }
         // A store from before standings: what appendOnce recorded stands as clicks.
@@ -336,6 +351,10 @@ final class FeedbackTables {
             b.u8(c.replaced() == null ? 0 : c.replaced().ordinal() + 1);
         }
         Codec.instant(b, s.rejectedAt);
+        b.varint(s.holds.size());
+        for (Hold h : s.holds) {
+            Codec.instant(b, s.heldAt.get(h));
+        }
         standing.put(key, b.toArray());
     }
 
@@ -367,11 +386,13 @@ final class FeedbackTables {
     boolean engage(FeedbackEvent e, String via) {
         long key = standingKey(e);
         Standing s = standing(key, e);
-        if (!s.holds.add(new Hold(e.type(), via))) {
+        Hold hold = new Hold(e.type(), via);
+        if (!s.holds.add(hold)) {
             return false;
         }
+        s.heldAt.put(hold, e.time());
         if (via != null) {
-            vias.put(viaKey(via, e), Boolean.TRUE);
+            vias.put(viaKey(via, e.actor(), e.subject(), e.type()), Boolean.TRUE);
         }
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (!s.rejected) {
@@ -388,17 +409,31 @@ final class FeedbackTables {
         return true;
     }
 
-    private static Object[] viaKey(String via, FeedbackEvent e) {
-        return new Object[] {via, e.actor(), e.subject(), e.type().ordinal()};
+    private static Object[] viaKey(String via, String actor, String subject, FeedbackEvent.Type type) {
+        return new Object[] {via, actor, subject, type.ordinal()};
     }
 
     /** Who holds a step recorded by way of exactly {@code via}, on which subject (holds from before this index, Flywheel 1.1, are put in at the first open: {@link #backfillVias}). */
-    List<FeedbackLog.Held> heldVia(String via) {
+    List<FeedbackLog.Held> heldVia(String via, Instant recordedBy) {
         List<FeedbackLog.Held> held = new ArrayList<>();
         for (Object[] k : vias.prefixSubMap(new Object[] {via}).keySet()) {
-            held.add(new FeedbackLog.Held((String) k[1], (String) k[2], Codec.enumValue(FeedbackEvent.Type.values(), (Integer) k[3], "engagement step")));
+            FeedbackLog.Held h = new FeedbackLog.Held((String) k[1], (String) k[2], Codec.enumValue(FeedbackEvent.Type.values(), (Integer) k[3], "engagement step"));
+            Instant at = recordedBy.equals(Instant.MAX) ? null : heldAt(h, via);
+            if (at == null || !at.isAfter(recordedBy)) {
+                held.add(h);
+            }
         }
         return held;
+    }
+
+    /** When {@code h} was recorded by way of {@code via}, or null when not known. */
+    private Instant heldAt(FeedbackLog.Held h, String via) {
+        long key = onceKey(h.actor() + '\u0000' + h.subject());
+        if (!standing.containsKey(key)) {
+            return null;
+        }
+        FeedbackEvent e = new FeedbackEvent(Instant.EPOCH, h.type(), h.subject(), null, null, List.of(), h.actor(), 0, Map.of(), null);
+        return standing(key, e).heldAt.get(new Hold(h.type(), via));
     }
 
     /**
@@ -428,7 +463,7 @@ final class FeedbackTables {
                 continue;
             }
             for (Hold h : s.holds) {
-                if (h.via() != null && vias.put(new Object[] {h.via(), e.actor(), e.subject(), h.type().ordinal()}, Boolean.TRUE) == null) {
+                if (h.via() != null && vias.put(viaKey(h.via(), e.actor(), e.subject(), h.type()), Boolean.TRUE) == null) {
                     added++;
                 }
             }
@@ -443,11 +478,13 @@ final class FeedbackTables {
     boolean retract(FeedbackEvent e, String via) {
         long key = standingKey(e);
         Standing s = standing(key, e);
-        if (!s.holds.remove(new Hold(e.type(), via))) {
+        Hold hold = new Hold(e.type(), via);
+        if (!s.holds.remove(hold)) {
             return false;
         }
+        s.heldAt.remove(hold);
         if (via != null) {
-            vias.remove(viaKey(via, e));
+            vias.remove(viaKey(via, e.actor(), e.subject(), e.type()));
         }
         if (e.type() == FeedbackEvent.Type.NOT_RELEVANT) {
             if (s.rejected && !s.holdsRejection()) {

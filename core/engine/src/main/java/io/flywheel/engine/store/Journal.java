@@ -51,7 +51,7 @@ final class Journal implements AutoCloseable {
             ByteBuffer head = ByteBuffer.allocate(HEADER);
             while (pos + HEADER <= length) {
                 head.clear();
-                readFully(ch, head, pos);
+                FileReads.readFully(ch, head, pos, file);
                 head.flip();
                 int magic = head.getInt();
                 int len = head.getInt();
@@ -61,7 +61,7 @@ final class Journal implements AutoCloseable {
                     break;
                 }
                 ByteBuffer body = ByteBuffer.allocate(len);
-                readFully(ch, body, pos + HEADER);
+                FileReads.readFully(ch, body, pos + HEADER, file);
                 CRC32C c = new CRC32C();
                 c.update(longBytes(seq));
                 c.update(body.array());
@@ -84,16 +84,6 @@ final class Journal implements AutoCloseable {
             return new Journal(file, ch, pos);
         } catch (IOException e) {
             throw new StoreException("cannot read the store journal " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
-        while (b.hasRemaining()) {
-            int n = ch.read(b, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of file at " + at);
-            }
-            at += n;
         }
     }
 

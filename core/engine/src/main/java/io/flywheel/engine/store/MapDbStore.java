@@ -528,8 +528,8 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     }
 
     @Override
-    public List<io.flywheel.engine.feedback.FeedbackLog.Held> heldVia(String via) {
-        return read(t -> t.feedback.heldVia(via));
+    public List<io.flywheel.engine.feedback.FeedbackLog.Held> heldVia(String via, Instant recordedBy) {
+        return read(t -> t.feedback.heldVia(via, recordedBy));
     }
 
     @Override

@@ -847,8 +847,7 @@ public final class PaperTrader {
             Late g = it.next();
             if (!needed.contains(g.seq()) && needless(g)) {
                 it.remove();
-                String prefix = "late." + g.seq() + ".";
-                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                lateKeys(g.seq()).forEach(state::remove);
                 pruned = true;
             }
         }
@@ -897,8 +896,13 @@ public final class PaperTrader {
                 }
             }
         }
-        String prefix = "late." + g.seq() + ".";
-        return state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).count() == g.ranges().size() + 1;
+        return lateKeys(g.seq()).size() == g.ranges().size() + 1;
+    }
+
+    /** The state file's keys of late group {@code seq}: its {@code after} and its ranges. */
+    private List<String> lateKeys(int seq) {
+        String prefix = "late." + seq + ".";
+        return state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).toList();
     }
 
     /** The late groups found to change the book if replayed in time order: kept, and not looked at again. */
@@ -958,7 +962,9 @@ public final class PaperTrader {
                 boolean perMarket = prefix.equals("first.") || prefix.equals("interval.");
                 if (perMarket ? !setup.feeds().containsKey(rest) : !configured(rest)) {
                     state.remove(key);
-                    savedInterval.remove(rest);
+                    if (prefix.equals("interval.")) {
+                        savedInterval.remove(rest); // keyed by market
+                    }
                     dropped = true;
                 }
             }
@@ -1011,8 +1017,7 @@ public final class PaperTrader {
                 continue; // none of the book's symbols, but of a configured market: kept, nothing to replay
             }
             if (r.isEmpty()) {
-                String prefix = "late." + e.getKey() + ".";
-                state.stringPropertyNames().stream().filter(k -> k.startsWith(prefix)).forEach(state::remove);
+                lateKeys(e.getKey()).forEach(state::remove);
                 dropped = true;
                 continue;
             }
@@ -1197,13 +1202,13 @@ public final class PaperTrader {
             if (size == 0) {
                 return false;
             }
-            boolean torn = readFully(ch, size - 1, 1)[0] != '\n';
+            boolean torn = readFully(ch, size - 1, 1, file)[0] != '\n';
             byte[] carry = new byte[0]; // the bytes after the chunk being read, up to the first line break: the rest of its last line
             long pos = torn ? size : size - 1; // the last line break ends the last line, it does not begin another
             while (pos > 0) {
                 int n = (int) Math.min(chunk, pos);
                 pos -= n;
-                byte[] buf = java.util.Arrays.copyOf(readFully(ch, pos, n), n + carry.length);
+                byte[] buf = java.util.Arrays.copyOf(readFully(ch, pos, n, file), n + carry.length);
                 System.arraycopy(carry, 0, buf, n, carry.length);
                 int end = buf.length;
                 for (int i = buf.length - 1; i >= 0; i--) {
@@ -1223,13 +1228,9 @@ public final class PaperTrader {
 
     private static final int JOURNAL_CHUNK = 64 * 1024;
 
-    private static byte[] readFully(java.nio.channels.FileChannel ch, long at, int n) throws IOException {
+    private static byte[] readFully(java.nio.channels.FileChannel ch, long at, int n, Path file) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                throw new java.io.EOFException("the fills journal ended at " + (at + b.position()) + " while reading " + n + " byte(s) from " + at);
-            }
-        }
+        io.flywheel.engine.store.FileReads.readFully(ch, b, at, file);
         return b.array();
     }
 
@@ -1275,12 +1276,8 @@ public final class PaperTrader {
     private void flush() {
         if (!collector.posts.isEmpty() || !collector.events.isEmpty()) {
             store.write(new WriteBatch(List.of(), collector.posts, collector.events));
-            collector.preStart.forEach(e -> {
-                Set<String> ids = collector.queued.get(e.outputId());
-                if (ids != null) {
-                    ids.add(e.post().id());
-                }
-            });
+            // a pre-start post was looked up in queued first (postedBefore), which filled its output's set
+            collector.preStart.forEach(e -> collector.queued.get(e.outputId()).add(e.post().id()));
         }
         weightHistory.appendAll(collector.weights);
         if (!collector.fills.isEmpty()) {

@@ -289,6 +289,28 @@ class EngagementStandingTest {
     }
 
     @Test
+    void aRetractionProcessedAfterTheReactionWasAddedAgainDoesNotTakeTheNewOneBack() {
+        // Two outputs on one channel: the one that posted takes 👀 back by its index; the other, lacking the
+        // message, sends a Retraction that may arrive after the user added 👀 again, and even after a restart.
+        String eyes = "reaction m1 👀";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(60), eyes)).join();
+            assertThat(recorder.retract(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(70), eyes)).join()).isTrue();
+            recorder.record(reaction(Engagement.Kind.INTERESTED, "u1", T0.plusSeconds(80), eyes)).join();
+        }
+        try (MapDbStore store = open()) {
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            assertThat(recorder.retract(new Retraction(eyes, "u1", "discord-2", "c/m1", T0.plusSeconds(70))).join()).as("late, of the first 👀").isZero();
+            assertThat(store.heldVia(eyes)).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactly("u1");
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 1, 0, 0));
+            assertThat(recorder.retract(new Retraction(eyes, "u1", "discord-2", "c/m1", T0.plusSeconds(90))).join()).as("after it").isEqualTo(1);
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+        }
+    }
+
+    @Test
     void aUserWithTwoEmojiOfOneStepKeepsItWhenOneIsClearedAndLosesItWhenBothAre() {
         String eyes = "reaction m1 👀", thumbs = "reaction m1 👍";
         try (MapDbStore store = open()) {

@@ -95,7 +95,7 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         if (leads.size() == 1) {
-            acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), event.getChannelId() + "/" + messageId);
+            acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId));
             return;
         }
         event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
@@ -147,7 +147,7 @@ final class EngagementAdapter extends ListenerAdapter {
             event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
             return;
         }
-        acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), event.getChannelId() + "/" + messageId);
+        acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId));
     }
 
     /**
@@ -184,7 +184,7 @@ final class EngagementAdapter extends ListenerAdapter {
             }
             return;
         }
-        record(leads, kind, event.getUserId(), event.getChannel().getId() + "/" + event.getMessageId(), reaction(event.getMessageId(), event.getEmoji().getName()));
+        record(leads, kind, event.getUserId(), messageRef(event.getChannel().getId(), event.getMessageId()), reaction(event.getMessageId(), event.getEmoji().getName()));
     }
 
     /**
@@ -205,7 +205,7 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         String via = reaction(event.getMessageId(), event.getEmoji().getName());
-        String messageRef = event.getChannel().getId() + "/" + event.getMessageId();
+        String messageRef = messageRef(event.getChannel().getId(), event.getMessageId());
         List<MessageIndex.Entry> leads = index.get(event.getMessageId());
         if (leads.isEmpty()) {
             // Older than the index remembers (or never a lead's): the host knows who holds this reaction on which lead, if anyone.
@@ -218,15 +218,7 @@ final class EngagementAdapter extends ListenerAdapter {
         // A bot's removal finds nothing to take back: its reaction was never recorded.
         MessageIndex.Entry lead = leads.getFirst();
         Engagement e = new Engagement(lead.ref(), kind, event.getUserId(), outputId, messageRef, clock.instant(), via);
-        try {
-            sink.retract(e).whenComplete((taken, error) -> {
-                if (error != null) {
-                    log.error("Discord: cannot take back {} on {}: {}", kind, lead.ref(), error.getMessage());
-                }
-            });
-        } catch (RuntimeException error) {
-            log.error("Discord: cannot take back {} on {}: {}", kind, lead.ref(), error.getMessage());
-        }
+        takeBack(() -> sink.retract(e), null, kind + " on " + lead.ref());
     }
 
     /**
@@ -235,7 +227,7 @@ final class EngagementAdapter extends ListenerAdapter {
      */
     @Override
     public void onMessageReactionRemoveAll(MessageReactionRemoveAllEvent event) {
-        String messageRef = event.getChannel().getId() + "/" + event.getMessageId();
+        String messageRef = messageRef(event.getChannel().getId(), event.getMessageId());
         for (String emoji : REACTIONS.keySet()) {
             retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef, clock.instant()), "every " + emoji);
         }
@@ -246,23 +238,37 @@ final class EngagementAdapter extends ListenerAdapter {
     public void onMessageReactionRemoveEmoji(MessageReactionRemoveEmojiEvent event) {
         String emoji = event.getEmoji().getName();
         if (REACTIONS.containsKey(emoji)) {
-            retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, event.getChannel().getId() + "/" + event.getMessageId(),
+            retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef(event.getChannel().getId(), event.getMessageId()),
                     clock.instant()), "every " + emoji);
         }
     }
 
     private void retract(Retraction r, String what) {
+        takeBack(() -> sink.retract(r), taken -> {
+            if (taken > 0) {
+                log.debug("Discord: took back {} engagement(s) by {} on message {}", taken, what, r.messageRef());
+            }
+        }, what + " on message " + r.messageRef());
+    }
+
+    /** Sends a take-back to the sink; a failure, thrown or completed with, is logged naming {@code what}. */
+    private <T> void takeBack(java.util.function.Supplier<CompletableFuture<T>> send, java.util.function.Consumer<T> done, String what) {
         try {
-            sink.retract(r).whenComplete((taken, error) -> {
+            send.get().whenComplete((result, error) -> {
                 if (error != null) {
-                    log.error("Discord: cannot take back {} on message {}: {}", what, r.messageRef(), error.getMessage());
-                } else if (taken > 0) {
-                    log.debug("Discord: took back {} engagement(s) by {} on message {}", taken, what, r.messageRef());
+                    log.error("Discord: cannot take back {}: {}", what, error.getMessage());
+                } else if (done != null) {
+                    done.accept(result);
                 }
             });
         } catch (RuntimeException error) {
-            log.error("Discord: cannot take back {} on message {}: {}", what, r.messageRef(), error.getMessage());
+            log.error("Discord: cannot take back {}: {}", what, error.getMessage());
         }
+    }
+
+    /** A message's reference as the outbox keeps it: {@code channel/message}. */
+    private static String messageRef(String channelId, String messageId) {
+        return channelId + "/" + messageId;
     }
 
     /** Records {@code kind} for each lead ({@code via} a reaction's emoji, or null for a click); completes with what to tell the user. */

@@ -48,10 +48,11 @@ public final class ListingExtractor {
     /**
      * Checks a listing source's {@code select} and {@code next} keys as the extractor will read
      * them, when the config is bound rather than when the source is made: the item must be a CSS
-     * selector and {@code next} a valid selector.
+     * selector and {@code next} a valid selector. {@code select} is one {@link #required} let
+     * through: a config checks it is there first, before its other keys.
      */
     public static void check(Select select, String next) {
-        new ListingExtractor(required(select), next, Clock.systemUTC());
+        new ListingExtractor(select, next, Clock.systemUTC());
     }
 
     /** @param nextLink selector of the next-page link ({@code @href} by default), or {@code null} */

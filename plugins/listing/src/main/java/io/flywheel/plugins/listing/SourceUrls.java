@@ -9,12 +9,12 @@ public final class SourceUrls {
     private SourceUrls() {}
 
     /** {@code urls} as given, or empty. */
-    public static List<URI> list(List<URI> urls) {
+    private static List<URI> list(List<URI> urls) {
         return urls == null ? List.of() : List.copyOf(urls);
     }
 
     /** Throws unless {@code url} or {@code urls} names something to read. */
-    public static void requireOne(URI url, List<URI> urls, String what) {
+    private static void requireOne(URI url, List<URI> urls, String what) {
         if (url == null && (urls == null || urls.isEmpty())) {
             throw new IllegalArgumentException("set url (or urls) to " + what);
         }
