@@ -48,18 +48,35 @@ final class YamlTreeReader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             Location where = at == null ? Location.of(file) : new Location(file, at.getLineNr(), at.getColumnNr());
-            // the parser's own mark of the problem (its message's last "line N, column M") is where the mistake is;
-            // the exception's location is the end of the last good token, often the line before
-            java.util.regex.Matcher mark = java.util.regex.Pattern.compile("line (\\d+), column (\\d+)").matcher(String.valueOf(e.getOriginalMessage()));
-            while (mark.find()) {
-                where = new Location(file, Integer.parseInt(mark.group(1)), Integer.parseInt(mark.group(2)));
-            }
+            // the parser's own mark of the problem is where the mistake is; the exception's location is the end of the last good token
+            where = yamlMark(e.getOriginalMessage()).map(m -> new Location(file, m[0], m[1])).orElse(where);
             problems.error(where, "not valid YAML: " + yamlProblem(e.getOriginalMessage()));
             return null;
         } catch (IOException e) {
             problems.error(Location.of(file), "cannot read: " + e.getMessage());
             return null;
         }
+    }
+
+    /** Only SnakeYAML's own " in 'reader', line N, column M:" lines: the excerpt lines under them are the operator's text. */
+    private static final java.util.regex.Pattern MARK = java.util.regex.Pattern.compile("^ in '[^']*', line (\\d+), column (\\d+):?$", java.util.regex.Pattern.MULTILINE);
+
+    /**
+     * Where the parser places the problem: its last mark, but at an end of stream (an unclosed quote or bracket)
+     * the mark before, where the unclosed thing begins, as the end of stream is past the file's last line.
+     */
+    static java.util.Optional<int[]> yamlMark(String message) {
+        List<int[]> marks = new ArrayList<>();
+        java.util.regex.Matcher m = MARK.matcher(message == null ? "" : message);
+        while (m.find()) {
+            marks.add(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+        }
+        if (marks.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        boolean endOfStream = marks.size() > 1
+                && message.lines().anyMatch(l -> !l.isEmpty() && !Character.isWhitespace(l.charAt(0)) && l.contains("end of stream"));
+        return java.util.Optional.of(endOfStream ? marks.getFirst() : marks.getLast());
     }
 
     /**

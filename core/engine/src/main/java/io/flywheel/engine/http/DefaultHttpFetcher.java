@@ -352,7 +352,8 @@ public final class DefaultHttpFetcher implements HttpFetcher {
             try (Permit ignored = gate.acquire(current)) {
                 r = attempt(SHARED, current, new HttpRequest(current, Map.of(), null, false, false));
             } catch (IOException e) {
-                return new RobotsPolicy.Loaded(-1, "", describe(e));
+                // only the first hop is the origin: a hop to another host that fails says nothing of the origin
+                return new RobotsPolicy.Loaded(-1, "", describe(e), hop == 0);
             } catch (FetchException e) {
                 return new RobotsPolicy.Loaded(e.status(), "", e.getMessage());
             } catch (InterruptedException e) {

@@ -28,8 +28,15 @@ final class RobotsPolicy {
         Loaded load(URI robotsTxt);
     }
 
-    /** @param status the HTTP status, or -1 when no response arrived ({@code error} says why) */
-    record Loaded(int status, String body, String error) {}
+    /**
+     * @param status the HTTP status, or -1 when no usable response arrived ({@code error} says why)
+     * @param hostDown the origin itself gave no answer (refused, timed out, unknown name): not a bad body, not a redirect hop's host
+     */
+    record Loaded(int status, String body, String error, boolean hostDown) {
+        Loaded(int status, String body, String error) {
+            this(status, body, error, false);
+        }
+    }
 
     /** @param hostDown the host gave no answer at all (refused, timed out, unknown name), not an HTTP error */
     private record Entry(RobotsTxt rules, Instant expires, String unreachable, boolean hostDown) {}
@@ -104,7 +111,7 @@ final class RobotsPolicy {
         }
         String why = r.status() < 0 ? r.error() : "HTTP " + r.status();
         log.warn("{}: {}; treating the host as disallowed for {} minutes", robots, why, ERROR_TTL.toMinutes());
-        return new Entry(RobotsTxt.disallowAll(), now.plus(ERROR_TTL), why, r.status() < 0);
+        return new Entry(RobotsTxt.disallowAll(), now.plus(ERROR_TTL), why, r.hostDown());
     }
 
     static String origin(URI uri) {

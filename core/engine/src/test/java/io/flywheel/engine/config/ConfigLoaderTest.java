@@ -284,6 +284,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aYamlSyntaxErrorIsPlacedByTheParsersMarkNotByTextOnTheBadLine() throws Exception {
+        // before: the last "line N, column M" anywhere in the message won, also one in the excerpt of the operator's own line: 40:2
+        var r = load("sources:\n  - id: a\n    type: rss\n   every: 1h  # see line 40, column 2\n", Map.of());
+        assertThat(messages(r)).singleElement().asString().startsWith("config.yml:4:4: error: not valid YAML: expected <block end>");
+    }
+
+    @Test
+    void anUnclosedQuoteIsPlacedWhereItOpensNotPastTheEndOfTheFile() throws Exception {
+        // before: config.yml:3:1, the parser's "end of stream" mark, a line after the last one of this 2-line file
+        var r = load("a: 'unclosed\nb: 2\n", Map.of());
+        assertThat(messages(r)).singleElement().asString()
+                .startsWith("config.yml:1:4: error: not valid YAML: found unexpected end of stream (while scanning a quoted scalar)");
+    }
+
+    @Test
     void reportsDuplicateYamlKeys() throws Exception {
         var r = load("keywords:\n  java: 1\n  java: 2\n", Map.of());
         assertThat(messages(r)).contains("config.yml:3:3: error: duplicate key 'java' (first at line 2)");

@@ -192,6 +192,32 @@ class HostPolitenessTest {
     }
 
     @Test
+    void aHostThatAnsweredWithABrokenRobotsTxtIsNotSaidToBeUnreachable() {
+        // the host answered: its robots.txt claims gzip and is not. Before: "<origin> cannot be reached", hiding robots: false
+        server.serve("/robots.txt", Response.ok("User-agent: *\nAllow: /\n", "text/plain").withHeader("Content-Encoding", "gzip"));
+        server.serve("/feed.atom", Response.ok("<feed/>", "application/atom+xml"));
+        assertThatThrownBy(() -> fetcher(Duration.ZERO).get(server.uri("/feed.atom")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("/robots.txt could not be read (")
+                .hasMessageContaining("robots: false")
+                .hasMessageNotContaining("cannot be reached");
+    }
+
+    @Test
+    void aRobotsTxtRedirectToADeadHostDoesNotSayTheOriginIsUnreachable() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        // the origin answered with a redirect; the host it points at is down. Before: "<origin> cannot be reached"
+        server.serve("/robots.txt", Response.redirect("http://127.0.0.1:" + port + "/robots.txt"));
+        assertThatThrownBy(() -> fetcher(Duration.ZERO).get(server.uri("/feed.atom")))
+                .isInstanceOf(FetchException.class)
+                .hasMessageContaining("/robots.txt could not be read (")
+                .hasMessageNotContaining("cannot be reached (");
+    }
+
+    @Test
     void crawlDelayRaisesTheHostsInterval() {
         server.serve("/robots.txt", Response.ok("User-agent: *\nCrawl-delay: 5\n", "text/plain"));
         List<Instant> starts = new CopyOnWriteArrayList<>();
