@@ -55,7 +55,7 @@ final class RuleControls implements Controls.Rules {
         for (RuleKind kind : kinds(rule)) {
             try {
                 lines.addAll(RuleDryRun.describe(RuleDryRun.run(rules.config(), rules.runtime(), new RuleHistory(store, store, store), weights, dataDir,
-                        rules.config().source(kind), kind, clock, random, 20, learning.loop().settings().maxChange())));
+                        rules.config().source(kind), kind, clock, random, 20, learning.settings(), learning.freeze())));
             } catch (RuleException e) {
                 lines.add(kind.id() + ": does not load: " + e.getMessage());
             }

@@ -93,6 +93,9 @@ final class ImportCommand implements Callable<Integer> {
             try {
                 done = new SqliteImport(pipeline).run(new SqliteImport.Request(database, table, map, source, platform.strip().toLowerCase(Locale.ROOT), batch),
                         bar::update);
+            } catch (SqliteImport.BadArgument e) {
+                err.println("flywheel import: " + e.getMessage());
+                return FlywheelCli.CONFIG_PROBLEMS;
             } catch (SqliteImport.ImportException e) {
                 err.println("flywheel import: " + e.getMessage());
                 return FlywheelCli.FAILED;

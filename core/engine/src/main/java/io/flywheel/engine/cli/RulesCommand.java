@@ -92,7 +92,8 @@ final class RulesCommand implements Callable<Integer> {
                 try (JsRuntime runtime = JsRuntime.start()) {
                     KeywordWeights weights = new KeywordWeights(Flywheel.weightsInForce(config, store));
                     RuleDryRun.Report r = RuleDryRun.run(RulesConfig.of(config), runtime, new RuleHistory(store, store, store), weights, dataDir(config),
-                            source, kind, cli.io().clock(), cli.io().random(), leads, config.learning().maxChange());
+                            source, kind, cli.io().clock(), cli.io().random(), leads, config.learning(),
+                            new FreezeSwitch(config.learning().freeze(), FreezeSwitch.file(dataDir(config))));
                     print(out, r);
                     return r.replay() == null ? FlywheelCli.OK : FlywheelCli.FAILED;
                 } catch (RuleException e) {

@@ -72,6 +72,13 @@ public final class SqliteImport {
         }
     }
 
+    /** An argument names something that is not there (the database, a column, the table): a usage problem, not a failed run. */
+    public static final class BadArgument extends io.flywheel.api.FlywheelException {
+        public BadArgument(String message) {
+            super(message);
+        }
+    }
+
     private final LeadPipeline pipeline;
 
     public SqliteImport(LeadPipeline pipeline) {
@@ -106,7 +113,7 @@ public final class SqliteImport {
 
     public Progress run(Request request, Consumer<Progress> progress) {
         if (!Files.isRegularFile(request.database())) {
-            throw new ImportException("no SQLite database at " + request.database());
+            throw new BadArgument("--sqlite " + request.database() + ": " + (Files.exists(request.database()) ? "not a file" : "no such file"));
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
@@ -120,7 +127,7 @@ public final class SqliteImport {
                 }
             });
             if (!missing.isEmpty()) {
-                throw new ImportException("table '" + table + "' in " + request.database() + " has no column for " + String.join(", ", missing)
+                throw new BadArgument("--map " + String.join(",", missing) + ": table '" + table + "' in " + request.database() + " has no such column"
                         + "; its columns are " + String.join(", ", columns.values()));
             }
             long total;
@@ -143,11 +150,11 @@ public final class SqliteImport {
         }
         if (request.table() != null) {
             return tables.stream().filter(t -> t.equalsIgnoreCase(request.table())).findFirst()
-                    .orElseThrow(() -> new ImportException("no table '" + request.table() + "' in " + request.database() + "; it has "
+                    .orElseThrow(() -> new BadArgument("--table " + request.table() + ": no such table in " + request.database() + "; it has "
                             + (tables.isEmpty() ? "no tables" : String.join(", ", tables))));
         }
         if (tables.size() != 1) {
-            throw new ImportException(request.database() + " has " + (tables.isEmpty() ? "no tables" : tables.size() + " tables ("
+            throw new BadArgument("--sqlite " + request.database() + ": has " + (tables.isEmpty() ? "no tables" : tables.size() + " tables ("
                     + String.join(", ", tables) + ")") + "; name the one to import with --table");
         }
         return tables.getFirst();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,19 +69,15 @@ public final class LearningLoop implements AutoCloseable {
      * @param trigger what asked for it ({@code scheduled}, {@code /rules update by 123}, {@code cli}), recorded in the note
      */
     public synchronized Update update(String trigger) {
-        FreezeSwitch.State frozen = freeze.state();
-        if (frozen.frozen()) {
-            String m = "Keyword update skipped: learning is frozen (" + frozen.reason() + ")";
+        KeywordStats[] collected = new KeywordStats[1];
+        Optional<Skip> skip = skip(freeze, settings, () -> collected[0] = updater.stats());
+        if (skip.isPresent()) {
+            String m = "Keyword update skipped: " + skip.get().reason();
             log.info("{}", m);
-            return new Update(Outcome.FROZEN, m, Optional.empty(), Optional.empty());
+            return new Update(skip.get().outcome(), m, Optional.empty(), Optional.empty());
         }
-        KeywordStats stats = updater.stats();
+        KeywordStats stats = collected[0];
         Feedback seen = Feedback.of(stats);
-        if (seen.total() < settings.minFeedback()) {
-            String m = "Keyword update skipped: too little feedback (" + seen + "; learning.min-feedback is " + settings.minFeedback() + ")";
-            log.info("{}", m);
-            return new Update(Outcome.TOO_LITTLE_FEEDBACK, m, Optional.empty(), Optional.empty());
-        }
         Optional<WeightSet> shadowSet = runShadow(stats, seen, trigger);
         try {
             KeywordWeightUpdater.Proposal p = updater.propose(stats);
@@ -96,6 +93,28 @@ public final class LearningLoop implements AutoCloseable {
             log.error("{}", m);
             return new Update(Outcome.FAILED, m, Optional.empty(), shadowSet);
         }
+    }
+
+    /** Why an update would apply nothing: {@code outcome} is {@link Outcome#FROZEN} or {@link Outcome#TOO_LITTLE_FEEDBACK}. */
+    public record Skip(Outcome outcome, String reason) {}
+
+    /**
+     * The guardrails checked before the rule runs, shared by an update and {@code rules test}: learning frozen, or
+     * less feedback in the windows than {@code learning.min-feedback}. Empty when an update would run the rule.
+     *
+     * @param stats the feedback windows an update would see; not collected when learning is frozen
+     */
+    public static Optional<Skip> skip(FreezeSwitch freeze, Settings.Learning settings, Supplier<KeywordStats> stats) {
+        FreezeSwitch.State frozen = freeze.state();
+        if (frozen.frozen()) {
+            return Optional.of(new Skip(Outcome.FROZEN, "learning is frozen (" + frozen.reason() + ")"));
+        }
+        Feedback seen = Feedback.of(stats.get());
+        if (seen.total() < settings.minFeedback()) {
+            return Optional.of(new Skip(Outcome.TOO_LITTLE_FEEDBACK,
+                    "too little feedback (" + seen + "; learning.min-feedback is " + settings.minFeedback() + ")"));
+        }
+        return Optional.empty();
     }
 
     private Optional<WeightSet> runShadow(KeywordStats stats, Feedback seen, String trigger) {

@@ -73,7 +73,7 @@ public final class JsLeadScorer implements LeadScorer {
             if (fallback == null) {
                 throw e;
             }
-            log.error("{}; {} lead(s) scored by the built-in Java scorer instead", e.getMessage(), leads.size());
+            log.error("{}", RuleException.then(e.getMessage(), leads.size() + " lead(s) scored by the built-in Java scorer instead"));
             onFailure.accept(e);
             return fallback.score(leads, weights);
         }

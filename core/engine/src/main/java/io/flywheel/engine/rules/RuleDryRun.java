@@ -4,7 +4,10 @@ import io.flywheel.api.lead.Lead;
 import io.flywheel.engine.feedback.FeedbackEvent;
 import io.flywheel.engine.feedback.WeightSet;
 import io.flywheel.engine.lead.KeywordWeights;
+import io.flywheel.engine.config.Settings;
+import io.flywheel.engine.learning.FreezeSwitch;
 import io.flywheel.engine.learning.Guardrails;
+import io.flywheel.engine.learning.LearningLoop;
 import io.flywheel.engine.store.LeadQuery;
 import io.flywheel.engine.text.Cells;
 import java.nio.file.Path;
@@ -40,19 +43,24 @@ public final class RuleDryRun {
      * @param weights what the candidate would set ({@code null} for a lead rule): keyword weights after {@code learning.max-change}
      * @param proposed what the keyword rule returned before the clamp ({@code null} unless a keyword rule)
      * @param clamped the clamp's note ({@code ±0.394: backend -0.438->-0.394}), {@code null} when nothing was clamped
+     * @param skipped why an update would set nothing now (frozen, too little feedback), then {@code weights} are the live ones;
+     *     {@code null} when it would run the rule
      * @param leadsCompared how many stored leads were re-ranked
      * @param moves the leads that would move, largest moves first
      */
     public record Report(RuleKind kind, String candidate, String candidateHash, String live, String replay, String replayBasis,
-            Map<String, Double> liveWeights, Map<String, Double> weights, Map<String, Double> proposed, String clamped, int leadsCompared, List<Move> moves) {}
+            Map<String, Double> liveWeights, Map<String, Double> weights, Map<String, Double> proposed, String clamped, String skipped, int leadsCompared,
+            List<Move> moves) {}
 
     /**
      * @param liveWeights the keyword weights in force
      * @param leads how many of the newest stored leads to re-rank
-     * @param maxChange {@code learning.max-change}: the keyword weights shown are clamped as an update would clamp them
+     * @param learning {@code learning:}: the keyword weights shown are what an update would set (min-feedback, max-change)
+     * @param freeze whether learning is frozen: then an update sets nothing
      */
     public static Report run(RulesConfig config, JsRuntime runtime, RuleHistory history, KeywordWeights liveWeights, Path dataDir,
-            ScriptSource candidateSource, RuleKind kind, Clock clock, RandomGenerator random, int leads, double maxChange) {
+            ScriptSource candidateSource, RuleKind kind, Clock clock, RandomGenerator random, int leads, Settings.Learning learning,
+            FreezeSwitch freeze) {
         RuleArchive archive = Rules.archive(dataDir);
         try (CompiledScript candidate = runtime.compile(candidateSource, kind, config.limits());
                 CompiledScript liveLeadRule = runtime.compile(liveSource(config, archive, RuleKind.LEAD_SCORE), RuleKind.LEAD_SCORE, config.limits())) {
@@ -73,31 +81,39 @@ public final class RuleDryRun {
                     List<Move> moves = replayError == null && !stored.isEmpty()
                             ? moves(stored, JsLeadScorer.strict(liveLeadRule, clock).score(stored, keywords), JsLeadScorer.strict(candidate, clock).score(stored, keywords))
                             : List.of();
-                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, replayError, basis, null, null, null, null, stored.size(), moves);
+                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, replayError, basis, null, null, null, null, null, stored.size(), moves);
                 }
                 case KEYWORD_WEIGHTS -> {
                     KeywordWeightUpdater updater = new KeywordWeightUpdater(new LiveRule(kind, candidate), history, liveWeights, config, clock, random, e -> {});
                     Map<String, Double> next = null;
                     Map<String, Double> proposed = null;
                     String clamped = null;
+                    String skipped = null;
                     List<Move> moves = List.of();
                     String error = replayError;
                     try {
-                        KeywordWeightUpdater.Proposal p = updater.propose(candidate);
+                        KeywordStats[] collected = new KeywordStats[1];
+                        Optional<LearningLoop.Skip> skip = LearningLoop.skip(freeze, learning, () -> collected[0] = updater.stats());
+                        KeywordWeightUpdater.Proposal p = collected[0] == null ? updater.propose(candidate) : updater.propose(candidate, collected[0]);
                         proposed = p.after();
-                        Guardrails.Clamp c = Guardrails.clampEach(p.before(), p.after(), maxChange);
-                        next = c.weights();
-                        if (!c.clamped().isEmpty()) {
-                            clamped = String.format(Locale.ROOT, "±%.3f", c.cap()) + ": " + String.join(", ", c.clamped());
+                        if (skip.isPresent()) {
+                            skipped = skip.get().reason();
+                            next = new LinkedHashMap<>(keywords);
+                        } else {
+                            Guardrails.Clamp c = Guardrails.clampEach(p.before(), p.after(), learning.maxChange());
+                            next = c.weights();
+                            if (!c.clamped().isEmpty()) {
+                                clamped = String.format(Locale.ROOT, "±%.3f", c.cap()) + ": " + String.join(", ", c.clamped());
+                            }
                         }
-                        if (!stored.isEmpty()) {
+                        if (!stored.isEmpty() && skipped == null) {
                             JsLeadScorer scorer = JsLeadScorer.strict(liveLeadRule, clock);
                             moves = moves(stored, scorer.score(stored, keywords), scorer.score(stored, next));
                         }
                     } catch (RuleException e) {
                         error = error == null ? e.getMessage() : error;
                     }
-                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, keywords, next, proposed, clamped, stored.size(), moves);
+                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, keywords, next, proposed, clamped, skipped, stored.size(), moves);
                 }
                 case STRATEGY_WEIGHTS -> {
                     Map<String, Double> current = strategyWeights(history, clock.instant());
@@ -113,7 +129,7 @@ public final class RuleDryRun {
                             error = error == null ? e.getMessage() : error;
                         }
                     }
-                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, current, next, null, null, 0, List.of());
+                    yield new Report(kind, candidateSource.name(), candidate.hash(), liveName, error, basis, current, next, null, null, null, 0, List.of());
                 }
             };
         }
@@ -156,8 +172,8 @@ public final class RuleDryRun {
                         : "Weights: none (see above).");
             } else {
                 boolean keywords = r.proposed() != null;
-                // an update clamps what the keyword rule returns to learning.max-change: NEW is what it would set, RULE what the rule said
-                out.add(keywords ? "Weights it would set now (RULE: what the rule returns; NEW: after learning.max-change, as an update sets them):"
+                // an update sets nothing when frozen or short of feedback, else clamps to learning.max-change: NEW is what it would set, RULE what the rule said
+                out.add(keywords ? "Weights it would set now (RULE: what the rule returns; NEW: what an update sets after learning's freeze, min-feedback and max-change):"
                         : "Weights it would set now:");
                 out.add(String.format(Locale.ROOT, "  %-24s %10s " + (keywords ? "%10s " : "%s") + "%10s %10s", keywords ? "KEYWORD" : "STRATEGY", "LIVE",
                         keywords ? "RULE" : "", "NEW", "CHANGE"));
@@ -172,6 +188,9 @@ public final class RuleDryRun {
                 }
                 if (r.clamped() != null) {
                     out.add("  learning.max-change clamped each move to " + r.clamped());
+                }
+                if (r.skipped() != null) {
+                    out.add("  An update now would set nothing: " + r.skipped() + "; NEW is the weights in force.");
                 }
             }
         }

@@ -22,6 +22,15 @@ public final class RuleException extends FlywheelException {
         this.line = line;
     }
 
+    /**
+     * {@code message; more} for a log line or status: a message that already ends in {@code ;} (a syntax
+     * error "Expected an operand but found ;") gets a space only, not a doubled {@code ;;}.
+     */
+    public static String then(String message, String more) {
+        String m = message == null ? "" : message.stripTrailing();
+        return m + (m.endsWith(";") ? " " : "; ") + more;
+    }
+
     /** The line in the script where it went wrong, or 0 when the engine does not know (or it is about the result). */
     public int line() {
         return line;

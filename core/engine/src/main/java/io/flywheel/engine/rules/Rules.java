@@ -114,7 +114,7 @@ public final class Rules implements AutoCloseable {
             }
             ScriptSource archived = archive.read(kind, last.get()).orElseThrow(() -> e);
             CompiledScript fallback = compile(archived, kind);
-            log.error("{}; running the last version that went live instead ({})", e.getMessage(), archived.name());
+            log.error("{}", RuleException.then(e.getMessage(), "running the last version that went live instead (" + archived.name() + ")"));
             states.put(kind, new RulesStatus.RuleState(kind, archived.name(), fileName(kind), fallback.hash(), now, "rejected", now, e.getMessage()));
             return fallback;
         }
@@ -182,7 +182,7 @@ public final class Rules implements AutoCloseable {
             if (candidate != null) {
                 candidate.close();
             }
-            String message = e.getMessage() + "; version " + liveHash.substring(0, 12) + " stays live";
+            String message = RuleException.then(e.getMessage(), "version " + liveHash.substring(0, 12) + " stays live");
             log.error("{}", message);
             event(kind, "rejected", message);
             return new Reload(kind, Reload.Outcome.REJECTED, liveHash, message);
@@ -226,7 +226,7 @@ public final class Rules implements AutoCloseable {
             if (compiled != null) {
                 compiled.close();
             }
-            String message = e.getMessage() + "; not promoted, version " + liveHash.substring(0, 12) + " stays live";
+            String message = RuleException.then(e.getMessage(), "not promoted, version " + liveHash.substring(0, 12) + " stays live");
             log.error("{}", message);
             event(kind, "rejected", message);
             return new Reload(kind, Reload.Outcome.REJECTED, liveHash, message);

@@ -88,7 +88,7 @@ class RulesCliTest {
 
     @Test
     void rulesTestShowsWeightsDiffAndRankChangesWithoutApplyingAnything() throws IOException {
-        Files.writeString(dir.resolve("config.yml"), Files.readString(dir.resolve("config.yml")) + "learning: {max-change: 10}\n");
+        Files.writeString(dir.resolve("config.yml"), Files.readString(dir.resolve("config.yml")) + "learning: {max-change: 10, min-feedback: 0}\n");
         try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"))) {
             Instant t = clock.instant().minus(Duration.ofHours(3));
             store.write(new WriteBatch(List.of(lead("Rust engineer", t, "rust"), lead("Java developer", t, "java"), lead("Python and Java", t, "python", "java")),
@@ -115,13 +115,43 @@ class RulesCliTest {
     @Test
     void rulesTestShowsTheKeywordWeightsAsLearningMaxChangeWouldClampThem() throws IOException {
         // before, it showed java 1 -> 9 while `rules update` would set 1.375: the dry run ignored learning.max-change (default 0.25)
+        Files.writeString(dir.resolve("config.yml"), Files.readString(dir.resolve("config.yml")) + "learning: {min-feedback: 0}\n");
         Files.writeString(dir.resolve("my-weights.js"), "function updateKeywordWeights(stats, current) {\n  return { java: 9, rust: 0.5, python: 1.6 };\n}\n");
         assertThat(run("rules", "test", dir.resolve("my-weights.js").toString())).isZero();
-        assertThat(out()).contains("NEW: after learning.max-change, as an update sets them")
+        assertThat(out()).contains("NEW: what an update sets after learning's freeze, min-feedback and max-change")
                 .containsPattern("java\\s+1\\.000\\s+9\\.000\\s+1\\.375\\s+\\+0\\.375")
                 .containsPattern("rust\\s+2\\.000\\s+0\\.500\\s+1\\.625\\s+-0\\.375")
                 .containsPattern("python\\s+1\\.500\\s+1\\.600\\s+1\\.600\\s+\\+0\\.100")
                 .contains("learning.max-change clamped each move to ±0.375: ");
+    }
+
+    @Test
+    void rulesTestShowsTheLiveWeightsAsNewWhenLearningIsFrozen() throws IOException {
+        // before, NEW showed java 1.375 although a frozen update sets nothing
+        Files.writeString(dir.resolve("config.yml"), Files.readString(dir.resolve("config.yml")) + "learning: {min-feedback: 0, freeze: true}\n");
+        Files.writeString(dir.resolve("my-weights.js"), "function updateKeywordWeights(stats, current) {\n  return { java: 9, rust: 0.5 };\n}\n");
+        assertThat(run("rules", "test", dir.resolve("my-weights.js").toString())).isZero();
+        assertThat(out()).containsPattern("java\\s+1\\.000\\s+9\\.000\\s+1\\.000\\s+\\+0\\.000")
+                .containsPattern("rust\\s+2\\.000\\s+0\\.500\\s+2\\.000\\s+\\+0\\.000")
+                .contains("An update now would set nothing: learning is frozen (learning.freeze: true in config.yml); NEW is the weights in force.")
+                .doesNotContain("clamped");
+    }
+
+    @Test
+    void rulesTestShowsTheLiveWeightsAsNewWhenThereIsTooLittleFeedback() throws IOException {
+        try (MapDbStore store = MapDbStore.open(dir.resolve("data/flywheel.db"))) {
+            Instant t = clock.instant().minus(Duration.ofHours(3));
+            List<FeedbackEvent> events = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                events.add(new FeedbackEvent(t, FeedbackEvent.Type.POSTED, "p" + i, "hn", "hn", List.of("java"), null, 0, Map.of(), null));
+            }
+            store.append(events);
+        }
+        Files.writeString(dir.resolve("my-weights.js"), "function updateKeywordWeights(stats, current) {\n  return { java: 9 };\n}\n");
+        assertThat(run("rules", "test", dir.resolve("my-weights.js").toString())).isZero();
+        assertThat(out()).containsPattern("java\\s+1\\.000\\s+9\\.000\\s+1\\.000\\s+\\+0\\.000")
+                .contains("An update now would set nothing: too little feedback (10 posts, 0 engagements, 0 rejections over")
+                .contains("learning.min-feedback is 20); NEW is the weights in force.");
     }
 
     @Test

@@ -105,10 +105,23 @@ class StoreCommandsTest extends StoreCliTest {
         Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
         assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,salary=pay")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         assertThat(err()).contains("unknown field 'salary'");
-        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,url=href")).isEqualTo(FlywheelCli.FAILED);
-        assertThat(err()).contains("no column for url=href").contains("its columns are id, job_title, link, site, created_at, description");
-        assertThat(run("import", "--sqlite", dir.resolve("missing.db").toString(), "--map", "title=t")).isEqualTo(FlywheelCli.FAILED);
-        assertThat(err()).contains("no SQLite database at");
+        // Arguments naming something that is not there are usage problems (2), like --map's own syntax.
+        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=job_title,url=href")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--map url=href: table 'jobs'").contains("has no such column")
+                .contains("its columns are id, job_title, link, site, created_at, description");
+        assertThat(run("import", "--sqlite", db.toString(), "--map", "title=titel")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--map title=titel: table 'jobs'");
+        assertThat(run("import", "--sqlite", db.toString(), "--table", "offers", "--map", "title=job_title")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--table offers: no such table in").contains("it has jobs");
+        Path missing = dir.resolve("missing.db");
+        assertThat(run("import", "--sqlite", missing.toString(), "--map", "title=t")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--sqlite " + missing + ": no such file");
+        assertThat(run("import", "--sqlite", dir.toString(), "--map", "title=t")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).contains("--sqlite " + dir + ": not a file");
+        // A file that is there but cannot be read as SQLite is a failed run (1), not a usage problem.
+        Path garbage = Files.writeString(dir.resolve("garbage.db"), "this is not a SQLite database, just some text to read".repeat(100));
+        assertThat(run("import", "--sqlite", garbage.toString(), "--map", "title=t")).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).contains("cannot read " + garbage);
         assertThat(run("leads", "--format", "xml")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         assertThat(err()).contains("--format must be table, tsv or json");
         assertThat(run("leads", "--limit", "0")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);

@@ -102,12 +102,12 @@ class SqliteImportTest {
     void aMappingToMissingColumnsOrTablesIsRefusedBeforeAnythingIsImported() throws Exception {
         Path db = SqliteImportFixture.prototype(dir, SqliteImportFixture.sample());
         assertThatThrownBy(() -> importer.run(new SqliteImport.Request(db, null, Map.of("title", "job_title", "url", "href"), "p", "x", 10), x -> {}))
-                .isInstanceOf(SqliteImport.ImportException.class).hasMessageContaining("no column for url=href")
+                .isInstanceOf(SqliteImport.BadArgument.class).hasMessageContaining("--map url=href: table 'jobs'")
                 .hasMessageContaining("job_title, link, site, created_at, description");
         assertThatThrownBy(() -> importer.run(new SqliteImport.Request(db, "offers", Map.of("title", "job_title"), "p", "x", 10), x -> {}))
-                .hasMessageContaining("no table 'offers'").hasMessageContaining("jobs");
+                .isInstanceOf(SqliteImport.BadArgument.class).hasMessageContaining("--table offers: no such table").hasMessageContaining("jobs");
         assertThatThrownBy(() -> importer.run(new SqliteImport.Request(dir.resolve("nope.db"), null, Map.of("title", "t"), "p", "x", 10), x -> {}))
-                .hasMessageContaining("no SQLite database at");
+                .isInstanceOf(SqliteImport.BadArgument.class).hasMessageContaining("nope.db: no such file");
         assertThat(store.size()).isZero();
     }
 

@@ -193,6 +193,27 @@ class RulesTest {
     }
 
     @Test
+    void theFallbackLogLineDoesNotDoubleASemicolonTheSyntaxErrorEndsWith() throws IOException {
+        // before: "... Expected an operand but found ;; running the last version that went live instead"
+        open();
+        rules.close();
+        rules = null;
+        Files.writeString(script(RuleKind.KEYWORD_WEIGHTS), "function updateKeywordWeights(stats, current) {\n  return current +;\n}\n");
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Rules.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try {
+            open();
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .anySatisfy(m -> assertThat(m).startsWith("scripts/keyword-weights.js:2: syntax error: Expected an operand but found ; running the last version"))
+                .noneSatisfy(m -> assertThat(m).contains(";;"));
+    }
+
+    @Test
     void firstStartWithABrokenScriptFailsNamingIt() throws IOException {
         Files.writeString(script(RuleKind.STRATEGY_WEIGHTS), "function updateStrategyWeights(p, c) { return c; }\nfunction (\n");
         assertThatThrownBy(this::open).isInstanceOf(RuleException.class)
