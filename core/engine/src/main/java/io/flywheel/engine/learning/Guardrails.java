@@ -21,6 +21,11 @@ public final class Guardrails {
             weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
             clamped = List.copyOf(clamped);
         }
+
+        /** {@code ±0.394: backend -0.438->-0.394, ...}: the cap and each clamped weight, for a log line or report. */
+        public String summary() {
+            return String.format(java.util.Locale.ROOT, "±%.3f", cap) + ": " + String.join(", ", clamped);
+        }
     }
 
     /** Clamps each weight's move on its own (keyword weights: they are not normalized). */

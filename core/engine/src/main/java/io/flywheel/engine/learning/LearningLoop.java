@@ -85,7 +85,7 @@ public final class LearningLoop implements AutoCloseable {
             KeywordWeightUpdater.Proposal guarded = new KeywordWeightUpdater.Proposal(p.before(), c.weights(), p.scriptName(), p.scriptHash(), p.stats());
             WeightSet set = updater.apply(guarded, note(p.scriptName(), trigger, seen, c));
             String m = "Keyword weights updated by " + p.scriptName() + " (" + p.scriptHash().substring(0, 12) + "): " + changes(p.before(), c.weights())
-                    + (c.clamped().isEmpty() ? "" : "; clamped to ±" + fmt(c.cap()) + ": " + String.join(", ", c.clamped()));
+                    + (c.clamped().isEmpty() ? "" : "; clamped to " + c.summary());
             log.info("{}", m);
             return new Update(Outcome.APPLIED, m, Optional.of(set), shadowSet);
         } catch (RuleException e) {

@@ -92,9 +92,10 @@ public final class RuleDryRun {
                     List<Move> moves = List.of();
                     String error = replayError;
                     try {
-                        KeywordStats[] collected = new KeywordStats[1];
-                        Optional<LearningLoop.Skip> skip = LearningLoop.skip(freeze, learning, () -> collected[0] = updater.stats());
-                        KeywordWeightUpdater.Proposal p = collected[0] == null ? updater.propose(candidate) : updater.propose(candidate, collected[0]);
+                        // the rule runs even when an update would not, for the RULE column: the windows are read either way
+                        KeywordStats stats = updater.stats();
+                        Optional<LearningLoop.Skip> skip = LearningLoop.skip(freeze, learning, () -> stats);
+                        KeywordWeightUpdater.Proposal p = updater.propose(candidate, stats);
                         proposed = p.after();
                         if (skip.isPresent()) {
                             skipped = skip.get().reason();
@@ -103,7 +104,7 @@ public final class RuleDryRun {
                             Guardrails.Clamp c = Guardrails.clampEach(p.before(), p.after(), learning.maxChange());
                             next = c.weights();
                             if (!c.clamped().isEmpty()) {
-                                clamped = String.format(Locale.ROOT, "±%.3f", c.cap()) + ": " + String.join(", ", c.clamped());
+                                clamped = c.summary();
                             }
                         }
                         if (!stored.isEmpty() && skipped == null) {
