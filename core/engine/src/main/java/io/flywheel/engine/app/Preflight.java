@@ -92,7 +92,7 @@ public final class Preflight {
 
     /** The keys of an entry the host reads before the plugin's record: a plugin-key typo may mean one of them. */
     private static List<String> entryKeys(ComponentKind kind) {
-        List<String> keys = new ArrayList<>(List.of("id", "type", "enabled"));
+        List<String> keys = new ArrayList<>(ConfigLoader.COMMON_KEYS);
         keys.addAll(RecordBinder.keysOf(kind.hostSettings()));
         return keys;
     }

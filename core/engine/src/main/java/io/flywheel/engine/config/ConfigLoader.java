@@ -26,7 +26,8 @@ public final class ConfigLoader {
     private static final Pattern DISCORD_TOKEN = Pattern.compile("[MNO][A-Za-z\\d_-]{23,27}\\.[A-Za-z\\d_-]{6}\\.[A-Za-z\\d_-]{27,}");
     /** {@code ${NAME:-default}} with a default: a secret key's default is the secret written in clear. */
     private static final Pattern SECRET_DEFAULT = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*:-[^}\\s][^}]*}");
-    private static final Set<String> COMMON_KEYS = Set.of("id", "type", "enabled");
+    /** The keys every entry has, read by the host before the entry's own settings. */
+    public static final List<String> COMMON_KEYS = List.of("id", "type", "enabled");
 
     /** What loading produced: the config when it could be read at all, and every problem. */
     public record Result(Optional<FlywheelConfig> config, Environment environment, Problems problems, List<Dropped> dropped) {
