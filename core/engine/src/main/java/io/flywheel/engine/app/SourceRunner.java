@@ -76,14 +76,28 @@ final class SourceRunner {
 
     /** Runs once unless a run of this source is already in progress. Never throws. */
     SourceRun run() {
+        return run(IngestOrder.NONE);
+    }
+
+    /**
+     * Runs once as part of a round: fetches at once, ingests when the sources before it in
+     * {@code order} have. Never throws; always marks this source done in {@code order}.
+     */
+    SourceRun run(IngestOrder order) {
         Instant started = clock.instant();
         if (!running.tryLock()) {
+            order.done(id);
             return new SourceRun(id, started, Duration.ZERO, 0, 0, 0, 0, "skipped: the previous run is still going");
         }
         try {
             SourceResult result = source.fetch(new SourceQuery(weights.top(settings.focus())));
             if (result == null) {
                 throw new IllegalStateException("the source returned no result (null)");
+            }
+            try {
+                order.awaitTurn(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();   // stopping: ingest now rather than lose the fetch
             }
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
             Duration took = Duration.between(started, clock.instant());
@@ -124,6 +138,7 @@ final class SourceRunner {
             log.debug("Source {} failure", id, e);
             return new SourceRun(id, started, Duration.between(started, clock.instant()), 0, 0, 0, 0, error);
         } finally {
+            order.done(id);
             running.unlock();
         }
     }
