@@ -94,13 +94,15 @@ final class SourceRunner {
             if (result == null) {
                 throw new IllegalStateException("the source returned no result (null)");
             }
+            Instant waiting = clock.instant();
             try {
                 order.awaitTurn(id);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();   // stopping: ingest now rather than lose the fetch
             }
+            Duration waited = Duration.between(waiting, clock.instant());
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
-            Duration took = Duration.between(started, clock.instant());
+            Duration took = Duration.between(started, clock.instant()).minus(waited);   // this source's own time, not its turn's
             SourceHealth before = health;
             if (result.unchanged()) {
                 health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null, before.warning());
