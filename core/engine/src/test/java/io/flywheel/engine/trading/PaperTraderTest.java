@@ -446,13 +446,11 @@ class PaperTraderTest {
         assertThat(live.book().barCount()).as("every closed bar of both, BTC's from its first")
                 .isEqualTo(java.util.stream.Stream.concat(ETH_400.stream(), BTC_400.stream()).filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count());
         pollDaily(live, clock, 5);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
-        assertRebuilds(rebuilt, truth, reported);
+        assertRebuilds(rebuilt, truth);
         closeStore();
     }
 
@@ -672,16 +670,26 @@ class PaperTraderTest {
         return crashed;
     }
 
-    /** A restart's first poll writes nothing and rebuilds the book the live run had. */
-    private void assertRebuilds(PaperTrader rebuilt, BookState truth, Written reported) throws IOException {
-        assertThat(rebuilt.poll(null).fills()).isZero();
-        assertSameBook(rebuilt, truth, reported);
+    /** What a process left: its book, and the journal, returns and weights it had reported. */
+    private record Ended(BookState book, Written reported) {}
+
+    /** Ends {@code trader}'s process: what it left; the store closed. */
+    private Ended end(PaperTrader trader) throws IOException {
+        Ended ended = new Ended(BookState.of(trader), written(store()));
+        closeStore();
+        return ended;
     }
 
-    /** {@code trader} has the book {@code truth}, and the journal, returns and weights are still {@code reported}. */
-    private void assertSameBook(PaperTrader trader, BookState truth, Written reported) throws IOException {
-        assertThat(BookState.of(trader)).isEqualTo(truth);
-        assertThat(written(store())).isEqualTo(reported);
+    /** A restart's first poll writes nothing and rebuilds the book the live run had. */
+    private void assertRebuilds(PaperTrader rebuilt, Ended truth) throws IOException {
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertSameBook(rebuilt, truth);
+    }
+
+    /** {@code trader} has the book {@code truth} left, and the journal, returns and weights are still the ones it reported. */
+    private void assertSameBook(PaperTrader trader, Ended truth) throws IOException {
+        assertThat(BookState.of(trader)).isEqualTo(truth.book());
+        assertThat(written(store())).isEqualTo(truth.reported());
     }
 
     /** A replay's poll: no fill, signal or period is news. */
@@ -891,15 +899,13 @@ class PaperTraderTest {
         assertThat(live.poll(null).bars()).isGreaterThan(PaperTrader.STALE_INTERVALS);
         clock.advance(DAY);
         live.poll(null);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
         assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).filteredOn(k -> k.startsWith("late."))
                 .containsExactlyInAnyOrder("late.1.after", "late.1.eth.ETH-USD");
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = bothUp(clock, store);
-        assertRebuilds(rebuilt, truth, reported);
+        assertRebuilds(rebuilt, truth);
         closeStore();
     }
 
@@ -909,16 +915,14 @@ class PaperTraderTest {
         MapDbStore store = store();
         PaperTrader live = liveThroughAnOutage(clock, store);
         pollDaily(live, clock, 5);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = bothUp(clock, store);
         PaperTrader.PollResult replay = rebuilt.poll(null);
         assertReportsNothing(replay);
-        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -934,16 +938,14 @@ class PaperTraderTest {
         btc.failing = false;
         pollDaily(live, clock, 30);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("first.btc");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new Klines(BTC_400, clock, 60, 10_000));
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(rebuilt.problems()).isEmpty();
-        assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -1101,16 +1103,14 @@ class PaperTraderTest {
         ManualClock clock = lagClock();
         MapDbStore store = store();
         PaperTrader live = liveThroughAnOutage(clock, store);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down);
         PaperTrader.PollResult waiting = rebuilt.poll(null);
         assertThat(waiting.fills()).isZero();
-        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.bars());
+        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.book().bars());
         assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "ETH-USD", "waits");
         clock.advance(Duration.ofHours(1));
         assertThat(rebuilt.poll(null).bars()).as("still down").isZero();
@@ -1119,7 +1119,7 @@ class PaperTraderTest {
         PaperTrader.PollResult back = rebuilt.poll(null);
         assertReportsNothing(back);
         assertThat(rebuilt.problems()).isEmpty();
-        assertSameBook(rebuilt, truth, reported);
+        assertSameBook(rebuilt, truth);
         closeStore();
     }
 
@@ -1139,9 +1139,7 @@ class PaperTraderTest {
         assertThat(without.poll(null).fills()).as("went on without ETH").isPositive();
         clock.advance(DAY);
         without.poll(null);
-        BookState withoutEth = BookState.of(without);
-        Written reported = written(store);
-        closeStore();
+        Ended withoutEth = end(without);
 
         // ETH still down: the book that went on without it, at once, and nothing to say
         store = store();
@@ -1150,7 +1148,7 @@ class PaperTraderTest {
         assertThat(replay.fills()).isZero();
         assertThat(replay.periods()).isZero();
         assertThat(third.problems()).isEmpty();
-        assertSameBook(third, withoutEth, reported);
+        assertSameBook(third, withoutEth);
 
         // ETH is back: its bars are traded late, those after its mark before the first restart reported once
         down.down = false;
@@ -1161,15 +1159,13 @@ class PaperTraderTest {
         assertThat(back.fills()).isEqualTo(news);
         assertThat(journal()).doesNotHaveDuplicates()
                 .filteredOn(ethFlipFill(lastBefore, ethNow)).hasSize((int) news);
-        BookState withEth = BookState.of(third);
-        Written reportedWithEth = written(store);
-        closeStore();
+        Ended withEth = end(third);
 
         store = store();
         PaperTrader fourth = bothUp(clock, store);
         assertThat(fourth.poll(null).fills()).isZero();
         assertThat(fourth.problems()).isEmpty();
-        assertSameBook(fourth, withEth, reportedWithEth);
+        assertSameBook(fourth, withEth);
         closeStore();
     }
 
@@ -1228,9 +1224,7 @@ class PaperTraderTest {
         assertThat(rebuilt.poll(null).bars()).isZero();
         clock.advance(DAY);
         assertThat(rebuilt.poll(null).fills()).isPositive();
-        BookState secondRun = BookState.of(rebuilt);
-        Written secondReported = written(store);
-        closeStore();
+        Ended secondRun = end(rebuilt);
 
         // A restart with both up rebuilds this run's book: ETH's bars where it traded them, late.
         store = store();
@@ -1238,7 +1232,7 @@ class PaperTraderTest {
         PaperTrader.PollResult replay = third.poll(null);
         assertReportsNothing(replay);
         assertThat(third.problems()).isEmpty();
-        assertSameBook(third, secondRun, secondReported);
+        assertSameBook(third, secondRun);
         closeStore();
     }
 
@@ -1392,9 +1386,7 @@ class PaperTraderTest {
         ManualClock clock = lagClock();
         MapDbStore store = store();
         PaperTrader live = liveThroughAnOutage(clock, store);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
@@ -1410,8 +1402,8 @@ class PaperTraderTest {
         btc.failing = false;
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(rebuilt.problems()).isEmpty();
-        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -1489,14 +1481,12 @@ class PaperTraderTest {
         assertThat(back.periods()).as("periods reported before the restart").isZero();
         assertThat(written(store).returns()).isEqualTo(truth.returns());
         assertThat(written(store).weights()).isEqualTo(truth.weights());
-        BookState live = BookState.of(second);
-        Written reported = written(store);
-        closeStore();
+        Ended live = end(second);
 
         // and a restart with both up rebuilds that book: the late bars where this run traded them
         store = store();
         PaperTrader third = bothUp(clock, store);
-        assertRebuilds(third, live, reported);
+        assertRebuilds(third, live);
         closeStore();
     }
 
@@ -1629,17 +1619,15 @@ class PaperTraderTest {
         java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
         assertThat(mostLateKeys).as("late groups are dropped once no restart needs them: at most one at a time").isLessThanOrEqualTo(2);
         assertThat(state.size()).as("the state file after 60 trading days is no bigger than after 10").isLessThanOrEqualTo(keysAfter10Days);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = stockAndCryptoTrader(clock, store, DAY);
         PaperTrader.PollResult replay = rebuilt.poll(null);
         assertThat(replay.fills()).isZero();
         assertThat(replay.signals()).isZero();
-        assertThat(BookState.of(rebuilt)).as("the book the live run had, its late bars replayed in time order").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, its late bars replayed in time order").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -1653,13 +1641,11 @@ class PaperTraderTest {
         pollHourly(live, clock, 10);
         java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
         assertThat(state.stringPropertyNames()).filteredOn(k -> k.startsWith("late.") && k.endsWith(".after")).hasSizeGreaterThanOrEqualTo(9);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = stockAndCryptoTrader(clock, store, HOUR);
-        assertRebuilds(rebuilt, truth, reported);
+        assertRebuilds(rebuilt, truth);
         closeStore();
     }
 
@@ -1682,12 +1668,10 @@ class PaperTraderTest {
         }
         assertThat(properties(dir.resolve("trading/paper.properties"))).as("all in the period of the bar it followed, but before the start")
                 .containsKeys("late.1.after", "late.1.nyse.SPY");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
-        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth);
         closeStore();
     }
 
@@ -1714,12 +1698,10 @@ class PaperTraderTest {
         clock.advance(HOUR);
         live.poll(null);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.2.nyse.SPY");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
-        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth);
         closeStore();
     }
 
@@ -1742,9 +1724,7 @@ class PaperTraderTest {
         clock.advance(HOUR);
         live.poll(null);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         threeMarketTrader(clock, store, spy, eth, tradeFrom, false).poll(null);
@@ -1752,7 +1732,7 @@ class PaperTraderTest {
         assertThat(properties(dir.resolve("trading/paper.properties"))).as("ETH's strategy removed").containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
 
         store = store();
-        assertRebuilds(threeMarketTrader(clock, store, spy, eth, tradeFrom, true), truth, reported);
+        assertRebuilds(threeMarketTrader(clock, store, spy, eth, tradeFrom, true), truth);
         closeStore();
     }
 
