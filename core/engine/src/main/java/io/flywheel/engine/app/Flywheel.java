@@ -515,21 +515,15 @@ public final class Flywheel implements AutoCloseable {
             return null;
         }
         Scheduler.Cancellable handle = scheduler.schedule(delay, () -> {
-            synchronized (inFlightLock) {
-                if (stopping) {
-                    return;
-                }
-                inFlight++;
+            if (!startRun()) {
+                return;
             }
             try {
                 body.run();
             } catch (RuntimeException e) {
                 log.error("{} failed unexpectedly: {}", key, e.toString());
             } finally {
-                synchronized (inFlightLock) {
-                    inFlight--;
-                    inFlightLock.notifyAll();
-                }
+                endRun();
             }
         });
         scheduled.put(key, handle);
@@ -559,12 +553,27 @@ public final class Flywheel implements AutoCloseable {
         }));
     }
 
-    private void runScheduled(SourceRunner s) {
+    /** Counts a run in flight, which {@link #stop} waits for; false when stopping: the run does not start. */
+    private boolean startRun() {
         synchronized (inFlightLock) {
             if (stopping) {
-                return;
+                return false;
             }
             inFlight++;
+            return true;
+        }
+    }
+
+    private void endRun() {
+        synchronized (inFlightLock) {
+            inFlight--;
+            inFlightLock.notifyAll();
+        }
+    }
+
+    private void runScheduled(SourceRunner s) {
+        if (!startRun()) {
+            return;
         }
         try {
             SourceRun run = s.run();
@@ -577,10 +586,7 @@ public final class Flywheel implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Run of {} failed unexpectedly: {}", s.id(), e.toString());
         } finally {
-            synchronized (inFlightLock) {
-                inFlight--;
-                inFlightLock.notifyAll();
-            }
+            endRun();
             schedule(s, s.nextDelay());
         }
     }
