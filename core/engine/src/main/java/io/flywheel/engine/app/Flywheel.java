@@ -534,21 +534,15 @@ public final class Flywheel implements AutoCloseable {
             return null;
         }
         Scheduler.Cancellable handle = scheduler.schedule(delay, () -> {
-            synchronized (inFlightLock) {
-                if (stopping) {
-                    return;
-                }
-                inFlight++;
+            if (!startRun()) {
+                return;
             }
             try {
                 body.run();
             } catch (RuntimeException e) {
                 log.error("{} failed unexpectedly: {}", key, e.toString());
             } finally {
-                synchronized (inFlightLock) {
-                    inFlight--;
-                    inFlightLock.notifyAll();
-                }
+                endRun();
             }
         });
         scheduled.put(key, handle);
@@ -578,13 +572,28 @@ public final class Flywheel implements AutoCloseable {
         }));
     }
 
-    private void runScheduled(SourceRunner s, IngestOrder order) {
+    /** Counts a run in flight, which {@link #stop} waits for; false when stopping: the run does not start. */
+    private boolean startRun() {
         synchronized (inFlightLock) {
             if (stopping) {
-                order.done(s.id());
-                return;
+                return false;
             }
             inFlight++;
+            return true;
+        }
+    }
+
+    private void endRun() {
+        synchronized (inFlightLock) {
+            inFlight--;
+            inFlightLock.notifyAll();
+        }
+    }
+
+    private void runScheduled(SourceRunner s, IngestOrder order) {
+        if (!startRun()) {
+            order.done(s.id());   // the sources after it in a round go on
+            return;
         }
         try {
             int failedBefore = s.health().consecutiveFailures();
@@ -601,10 +610,7 @@ public final class Flywheel implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Run of {} failed unexpectedly: {}", s.id(), e.toString());
         } finally {
-            synchronized (inFlightLock) {
-                inFlight--;
-                inFlightLock.notifyAll();
-            }
+            endRun();
             schedule(s, s.nextDelay());
         }
     }

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.flywheel.engine.store.AtomicFile;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,36 +50,33 @@ public final class SourceStatusFile {
     }
 
     public synchronized void write(Instant now, List<SourceHealth> health) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp); JsonGenerator g = JSON.createGenerator(out)) {
-                g.useDefaultPrettyPrinter();
+        StringWriter text = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("written", now.toString());
+            g.writeArrayFieldStart("sources");
+            for (SourceHealth h : health) {
                 g.writeStartObject();
-                g.writeStringField("written", now.toString());
-                g.writeArrayFieldStart("sources");
-                for (SourceHealth h : health) {
-                    g.writeStartObject();
-                    g.writeStringField("id", h.sourceId());
-                    field(g, "lastRun", h.lastRun());
-                    field(g, "lastSuccess", h.lastSuccess());
-                    g.writeNumberField("consecutiveFailures", h.consecutiveFailures());
-                    field(g, "lastError", h.lastError());
-                    g.writeNumberField("lastFound", h.lastFound());
-                    field(g, "pausedUntil", h.pausedUntil());
-                    field(g, "warning", h.warning());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
+                g.writeStringField("id", h.sourceId());
+                field(g, "lastRun", h.lastRun());
+                field(g, "lastSuccess", h.lastSuccess());
+                g.writeNumberField("consecutiveFailures", h.consecutiveFailures());
+                field(g, "lastError", h.lastError());
+                g.writeNumberField("lastFound", h.lastFound());
+                field(g, "pausedUntil", h.pausedUntil());
+                field(g, "warning", h.warning());
                 g.writeEndObject();
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            g.writeEndArray();
+            g.writeEndObject();
         } catch (IOException e) {
-            log.warn("Cannot write source status to {}: {}", file, e.toString());
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        try {
+            AtomicFile.write(file, text.toString());
+        } catch (UncheckedIOException e) {
+            log.warn("Cannot write source status to {}: {}", file, e.getCause().toString());
         }
     }
 

@@ -1,14 +1,12 @@
 package io.flywheel.engine.learning;
 
+import io.flywheel.engine.store.AtomicFile;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Properties;
 
@@ -82,18 +80,9 @@ public final class FreezeSwitch {
 
     private void write(Properties p) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "Flywheel learning freeze switch (/rules freeze, flywheel rules freeze); learning.freeze: true in config.yml wins");
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the learning freeze switch " + file, e);
+            AtomicFile.writeProperties(file, p, "Flywheel learning freeze switch (/rules freeze, flywheel rules freeze); learning.freeze: true in config.yml wins");
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write the learning freeze switch " + file, e.getCause());
         }
     }
 }

@@ -69,15 +69,16 @@ public final class LearningLoop implements AutoCloseable {
      * @param trigger what asked for it ({@code scheduled}, {@code /rules update by 123}, {@code cli}), recorded in the note
      */
     public synchronized Update update(String trigger) {
-        KeywordStats[] collected = new KeywordStats[1];
-        Optional<Skip> skip = skip(freeze, settings, () -> collected[0] = updater.stats());
-        if (skip.isPresent()) {
-            String m = "Keyword update skipped: " + skip.get().reason();
-            log.info("{}", m);
-            return new Update(skip.get().outcome(), m, Optional.empty(), Optional.empty());
+        Optional<Skip> frozen = frozen(freeze);
+        if (frozen.isPresent()) {
+            return skipped(frozen.get());
         }
-        KeywordStats stats = collected[0];
+        KeywordStats stats = updater.stats();
         Feedback seen = Feedback.of(stats);
+        Optional<Skip> tooLittle = tooLittleFeedback(settings, seen);
+        if (tooLittle.isPresent()) {
+            return skipped(tooLittle.get());
+        }
         Optional<WeightSet> shadowSet = runShadow(stats, seen, trigger);
         try {
             KeywordWeightUpdater.Proposal p = updater.propose(stats);
@@ -105,16 +106,24 @@ public final class LearningLoop implements AutoCloseable {
      * @param stats the feedback windows an update would see; not collected when learning is frozen
      */
     public static Optional<Skip> skip(FreezeSwitch freeze, Settings.Learning settings, Supplier<KeywordStats> stats) {
+        return frozen(freeze).or(() -> tooLittleFeedback(settings, Feedback.of(stats.get())));
+    }
+
+    private static Optional<Skip> frozen(FreezeSwitch freeze) {
         FreezeSwitch.State frozen = freeze.state();
-        if (frozen.frozen()) {
-            return Optional.of(new Skip(Outcome.FROZEN, "learning is frozen (" + frozen.reason() + ")"));
-        }
-        Feedback seen = Feedback.of(stats.get());
-        if (seen.total() < settings.minFeedback()) {
-            return Optional.of(new Skip(Outcome.TOO_LITTLE_FEEDBACK,
-                    "too little feedback (" + seen + "; learning.min-feedback is " + settings.minFeedback() + ")"));
-        }
-        return Optional.empty();
+        return frozen.frozen() ? Optional.of(new Skip(Outcome.FROZEN, "learning is frozen (" + frozen.reason() + ")")) : Optional.empty();
+    }
+
+    private static Optional<Skip> tooLittleFeedback(Settings.Learning settings, Feedback seen) {
+        return seen.total() < settings.minFeedback()
+                ? Optional.of(new Skip(Outcome.TOO_LITTLE_FEEDBACK, "too little feedback (" + seen + "; learning.min-feedback is " + settings.minFeedback() + ")"))
+                : Optional.empty();
+    }
+
+    private static Update skipped(Skip skip) {
+        String m = "Keyword update skipped: " + skip.reason();
+        log.info("{}", m);
+        return new Update(skip.outcome(), m, Optional.empty(), Optional.empty());
     }
 
     private Optional<WeightSet> runShadow(KeywordStats stats, Feedback seen, String trigger) {

@@ -342,11 +342,16 @@ public final class CompiledScript implements AutoCloseable {
                 bound.fn("update").execute("{\"a\":[0.01],\"b\":[-0.01]}", "{\"a\":0.5,\"b\":0.5}");
             }
         } catch (PolyglotException e) {
-            if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()) {
-                throw e;
-            }
-            log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
+            warmUpThrew(e);
         }
+    }
+
+    /** A warm-up call the rule itself threw on (sample input it rejects) is only logged; a cancel, interrupt or spent limit is rethrown. */
+    private void warmUpThrew(PolyglotException e) {
+        if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()) {
+            throw e;
+        }
+        log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
     }
 
     /*
@@ -409,10 +414,7 @@ public final class CompiledScript implements AutoCloseable {
                 untilCompiled(c, () -> bound.fn("update").execute(WARM_RETURNS, WARM_STRATEGY_WEIGHTS, WARM_HISTORY));
             }
         } catch (PolyglotException e) {
-            if (!e.isGuestException() || e.isCancelled() || e.isInterrupted() || e.isResourceExhausted()) {
-                throw e;
-            }
-            log.debug("{}: warm-up call threw {}", source.name(), e.getMessage());
+            warmUpThrew(e);
         }
     }
 

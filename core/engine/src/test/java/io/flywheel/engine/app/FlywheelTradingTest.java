@@ -11,6 +11,7 @@ import io.flywheel.api.strategy.Strategy;
 import io.flywheel.api.strategy.StrategyFactory;
 import io.flywheel.engine.config.Problem;
 import io.flywheel.engine.feedback.FeedbackEvent;
+import io.flywheel.engine.log.LoggedLines;
 import io.flywheel.engine.output.ConsoleOutputFactory;
 import io.flywheel.testkit.ManualClock;
 import io.flywheel.testkit.ManualScheduler;
@@ -100,6 +101,16 @@ class FlywheelTradingTest {
         }
     }
 
+    /** {@code yaml} checked with the console output writing nowhere. */
+    private Preflight.Result preflight(String yaml) throws IOException {
+        return preflight(yaml, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** The bot of {@code pre} on the test clock and {@code scheduler}. */
+    private Flywheel assemble(Preflight.Result pre, ManualScheduler scheduler) {
+        return Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"));
+    }
+
     private Preflight.Result preflight(String yaml, PrintStream console) throws IOException {
         Path config = Files.writeString(dir.resolve("config.yml"), yaml);
         return Preflight.run(config, Map.of(), host -> {
@@ -138,7 +149,7 @@ class FlywheelTradingTest {
         StringBuilder yaml = new StringBuilder("plugins: {dir: plugins}\nkeywords: {java: 1}\nmarkets:\n");
         ids.forEach(id -> yaml.append("  - id: ").append(id).append("\n    type: test-market\n    every: 1d\n"));
         yaml.append("strategies:\n  - id: hold\n    type: test-hold\n    market: eth\ntrading:\n  rebalance: 7d\n");
-        Preflight.Result pre = preflight(yaml.toString(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Preflight.Result pre = preflight(yaml.toString());
         assertThat(pre.problems().all()).isEmpty();
         TradingSetup setup = TradingSetup.of(pre, (kind, id) -> null, Flywheel::createInstance);
         try {
@@ -154,7 +165,7 @@ class FlywheelTradingTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Preflight.Result pre = preflight(CONFIG, new PrintStream(console, true, StandardCharsets.UTF_8));
         assertThat(pre.problems().all()).isEmpty();
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        try (Flywheel f = assemble(pre, scheduler)) {
             f.start();
             scheduler.advance(Duration.ZERO);
             assertThat(fetches).as("the first poll catches up").hasValue(1);
@@ -175,8 +186,8 @@ class FlywheelTradingTest {
 
     @Test
     void aMarketDownAtARestartFailsItsPollForFlywheelStatusWhileTheBookIsBuiltWithoutIt() throws IOException {
-        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        Preflight.Result pre = preflight(CONFIG);
+        try (Flywheel f = assemble(pre, scheduler)) {
             f.start();
             scheduler.advance(Duration.ZERO);
             scheduler.advance(DAY);
@@ -184,8 +195,8 @@ class FlywheelTradingTest {
         }
         marketDown.set(true);
         ManualScheduler restarted = new ManualScheduler(clock);
-        pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, restarted, RandomGenerator.of("L64X128MixRandom"))) {
+        pre = preflight(CONFIG);
+        try (Flywheel f = assemble(pre, restarted)) {
             TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
             f.start();
             restarted.advance(Duration.ZERO);
@@ -208,8 +219,8 @@ class FlywheelTradingTest {
 
     @Test
     void eachPollWritesTheBookAndAFailedPollForFlywheelStatus() throws IOException {
-        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        Preflight.Result pre = preflight(CONFIG);
+        try (Flywheel f = assemble(pre, scheduler)) {
             TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
             f.start();
             scheduler.advance(Duration.ZERO);
@@ -240,12 +251,9 @@ class FlywheelTradingTest {
 
     @Test
     void aFailedPollIsTriedAgainAfterADelayThatDoublesUpToItsEveryAndTheLogSaysWhen() throws IOException {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
-        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        LoggedLines logged = LoggedLines.of(Flywheel.class);
+        Preflight.Result pre = preflight(CONFIG);
+        try (Flywheel f = assemble(pre, scheduler)) {
             TradingStatusFile file = TradingStatusFile.besideStore(f.store().file());
             f.start();
             scheduler.advance(Duration.ZERO);
@@ -253,7 +261,7 @@ class FlywheelTradingTest {
             scheduler.advance(DAY);
             Instant failed = clock.instant();
             assertThat(fetches).as("the daily poll, failed").hasValue(2);
-            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            assertThat(logged.messages())
                     .anyMatch(m -> m.startsWith("Paper trading on eth failed 1 time(s) in a row: ")
                             && m.endsWith("; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)"));
             scheduler.advance(Duration.ofSeconds(59));
@@ -262,12 +270,12 @@ class FlywheelTradingTest {
             assertThat(fetches).as("a minute later").hasValue(3);
             scheduler.advance(Duration.ofMinutes(2));
             assertThat(fetches).as("two minutes after that").hasValue(4);
-            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            assertThat(logged.messages())
                     .as("the 3rd failure of the same error not logged, the 4th (a power of 2) is")
                     .noneMatch(m -> m.startsWith("Paper trading on eth failed 3 time(s)"));
             scheduler.advance(Duration.ofMinutes(4));
             assertThat(fetches).as("four minutes after that").hasValue(5);
-            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            assertThat(logged.messages())
                     .anyMatch(m -> m.startsWith("Paper trading on eth failed 4 time(s) in a row (1 like it since ")
                             && m.endsWith("; next try at " + failed.plus(Duration.ofMinutes(15)) + " (in PT8M)"));
             assertThat(file.read().orElseThrow().failing()).isTrue();
@@ -276,7 +284,7 @@ class FlywheelTradingTest {
             scheduler.advance(Duration.ofMinutes(8));
             assertThat(fetches).as("eight minutes after that, and it succeeds").hasValue(6);
             assertThat(file.read().orElseThrow().failing()).isFalse();
-            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            assertThat(logged.messages())
                     .anyMatch(m -> m.startsWith("Paper trading on eth works again after 4 failed tries in a row"));
             scheduler.advance(Duration.ofHours(23));
             assertThat(fetches).as("no more tries once it succeeded").hasValue(6);
@@ -285,7 +293,7 @@ class FlywheelTradingTest {
             assertThat(clock.instant()).isEqualTo(failed.plus(DAY));
             f.stop(Duration.ofSeconds(5));
         } finally {
-            logger.detachAppender(logged);
+            logged.close();
         }
         assertThat(Flywheel.retryDelay(1, DAY)).isEqualTo(Duration.ofMinutes(1));
         assertThat(Flywheel.retryDelay(11, DAY)).isEqualTo(Duration.ofMinutes(1024));
@@ -296,20 +304,16 @@ class FlywheelTradingTest {
 
     @Test
     void aMarketPolledEveryMinuteThatFailsForGoodLogsAFewLinesAnHourNotTwoAMinute() throws IOException {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
-        Preflight.Result pre = preflight(CONFIG.replace("every: 1d", "every: 1m"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        LoggedLines logged = LoggedLines.of(Flywheel.class);
+        Preflight.Result pre = preflight(CONFIG.replace("every: 1d", "every: 1m"));
+        try (Flywheel f = assemble(pre, scheduler)) {
             f.start();
             scheduler.advance(Duration.ZERO);
             marketDown.set(true);
             int before = fetches.get();
             scheduler.advance(DAY);
             assertThat(fetches.get() - before).as("polled every minute").isEqualTo(1440);
-            List<String> lines = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-                    .filter(m -> m.contains("on eth")).toList();
+            List<String> lines = logged.messages().stream().filter(m -> m.contains("on eth")).toList();
             assertThat(lines).as("the 1st, 2nd, 4th ... 1024th failure and one an hour in between").hasSizeBetween(24, 40);
             assertThat(lines.getFirst()).startsWith("Paper trading on eth failed 1 time(s) in a row: ").contains("next try at its next poll");
             assertThat(lines).anyMatch(m -> m.startsWith("Paper trading on eth failed 1024 time(s) in a row ("));
@@ -317,18 +321,18 @@ class FlywheelTradingTest {
 
             marketDown.set(false);
             scheduler.advance(Duration.ofMinutes(1));
-            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).last().asString()
+            assertThat(logged.messages()).last().asString()
                     .startsWith("Paper trading on eth works again after 1440 failed tries in a row (last logged at ");
             f.stop(Duration.ofSeconds(5));
         } finally {
-            logger.detachAppender(logged);
+            logged.close();
         }
     }
 
     @Test
     void aRetryStillPollingWhenTheRegularPollComesLeavesOneRetryNotTwo() throws IOException {
-        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        Preflight.Result pre = preflight(CONFIG);
+        try (Flywheel f = assemble(pre, scheduler)) {
             f.start();
             scheduler.advance(Duration.ZERO);
             marketDown.set(true);
@@ -352,19 +356,16 @@ class FlywheelTradingTest {
 
     @Test
     void aCatchUpThatFailsAsAWholeIsTriedAgainWithTheBackoffOfAMarketNotEveryMinute() throws IOException {
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Flywheel.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
-        Preflight.Result pre = preflight(CONFIG, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        LoggedLines logged = LoggedLines.of(Flywheel.class);
+        Preflight.Result pre = preflight(CONFIG);
+        try (Flywheel f = assemble(pre, scheduler)) {
             // a first run with the feed down: nothing tells the strategies' symbol, so the catch-up fails whole
             marketDown.set(true);
             f.start();
             scheduler.advance(Duration.ZERO);
             Instant failed = clock.instant();
             assertThat(fetches).as("the catch-up, failed").hasValue(1);
-            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            assertThat(logged.messages())
                     .anyMatch(m -> m.startsWith("Paper trading: the catch-up failed 1 time(s) in a row: ")
                             && m.endsWith("; next try at " + failed.plus(Duration.ofMinutes(1)) + " (in PT1M)"));
             scheduler.advance(Duration.ofMinutes(1));
@@ -390,7 +391,7 @@ class FlywheelTradingTest {
             assertThat(clock.instant()).isEqualTo(caughtUp.plus(DAY));
             f.stop(Duration.ofSeconds(5));
         } finally {
-            logger.detachAppender(logged);
+            logged.close();
         }
     }
 
@@ -420,9 +421,9 @@ class FlywheelTradingTest {
                     type: console
                     kinds: [signal]
                 """;
-        Preflight.Result pre = preflight(yaml, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Preflight.Result pre = preflight(yaml);
         assertThat(pre.problems().all()).isEmpty();
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        try (Flywheel f = assemble(pre, scheduler)) {
             f.start();
             scheduler.advance(Duration.ZERO);
             assertThat(fetches).hasValue(1);
@@ -461,9 +462,9 @@ class FlywheelTradingTest {
 
     @Test
     void frozenLearningKeepsTheStrategyWeightsAndStrategiesShowsTheBook() throws IOException {
-        Preflight.Result pre = preflight(CONFIG + "learning: {freeze: true}\n", new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Preflight.Result pre = preflight(CONFIG + "learning: {freeze: true}\n");
         assertThat(pre.problems().all()).isEmpty();
-        try (Flywheel f = Flywheel.assemble(pre, clock, scheduler, RandomGenerator.of("L64X128MixRandom"))) {
+        try (Flywheel f = assemble(pre, scheduler)) {
             f.start();
             scheduler.advance(Duration.ZERO);
             for (int day = 0; day < 30; day++) {

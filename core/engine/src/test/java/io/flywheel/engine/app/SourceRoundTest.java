@@ -2,13 +2,10 @@ package io.flywheel.engine.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.flywheel.api.FlywheelException;
 import io.flywheel.api.lead.RawLead;
 import io.flywheel.api.lead.SourceResult;
+import io.flywheel.engine.log.LoggedLines;
 import io.flywheel.engine.output.ConsoleOutputFactory;
 import io.flywheel.testkit.ManualClock;
 import io.flywheel.testkit.ManualScheduler;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Sources that run together: which copy of a lead is kept, and what a continuous run logs per source run. */
 class SourceRoundTest {
@@ -37,7 +33,6 @@ class SourceRoundTest {
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final ScriptedSource sources = new ScriptedSource();
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final AtomicReference<Thread> digestThread = new AtomicReference<>();
     private Flywheel flywheel;
 
@@ -79,15 +74,10 @@ class SourceRoundTest {
         });
         assertThat(pre.problems().all()).isEmpty();
         flywheel = Flywheel.assemble(pre, clock, scheduler, new SplittableRandom(42));
-        logged.start();
-        ((Logger) LoggerFactory.getLogger(Flywheel.class)).addAppender(logged);
-        ((Logger) LoggerFactory.getLogger(SourceRunner.class)).addAppender(logged);
     }
 
     @AfterEach
     void close() {
-        ((Logger) LoggerFactory.getLogger(Flywheel.class)).detachAppender(logged);
-        ((Logger) LoggerFactory.getLogger(SourceRunner.class)).detachAppender(logged);
         flywheel.close();
     }
 
@@ -126,39 +116,40 @@ class SourceRoundTest {
     }
 
     @Test
-    void aContinuousRunLogsOneInfoLinePerSourceRunAndFailuresAsBefore() {
-        flywheel.start();
-        scheduler.advance(Duration.ZERO);
-        // the two runs of the round end in either order
-        List<String> info = messages(Level.INFO, "Source ").stream().sorted().toList();
-        assertThat(info).hasSize(2);
-        assertThat(info.get(0)).matches("Source hn-hiring: 1 fetched, 1 new, 0 duplicate in \\d+ ms");
-        assertThat(info.get(1)).matches("Source remote-digest: 1 fetched, 0 new, 1 duplicate in \\d+ ms");
+    void aContinuousRunLogsOneLinePerSourceRunAndFailuresAsBefore() {
+        // Flywheel's "Source ..." lines are the per-run info lines; SourceRunner's are its warnings
+        try (LoggedLines runs = LoggedLines.of(Flywheel.class); LoggedLines warnings = LoggedLines.of(SourceRunner.class)) {
+            flywheel.start();
+            scheduler.advance(Duration.ZERO);
+            // the two runs of the round end in either order
+            List<String> info = starting(runs, "Source ").stream().sorted().toList();
+            assertThat(info).hasSize(2);
+            assertThat(info.get(0)).matches("Source hn-hiring: 1 fetched, 1 new, 0 duplicate in \\d+ ms");
+            assertThat(info.get(1)).matches("Source remote-digest: 1 fetched, 0 new, 1 duplicate in \\d+ ms");
 
-        // three leads, one line; a failing run keeps its warning and adds no info line
-        sources.answer = id -> {
-            if (id.equals("hn-hiring")) {
-                return SourceResult.of(List.of(RawLead.of("a", "https://example.org/a"), RawLead.of("b", "https://example.org/b"),
-                        RawLead.of("   ", "https://example.org/untitled"), RawLead.of("a", "https://example.org/a")));
-            }
-            throw new FlywheelException("HTTP 503 (https://example.org/digest.atom)");
-        };
-        logged.list.clear();
-        scheduler.advance(Duration.ofMinutes(65));   // hn-hiring at 30m and 60m (+ jitter), the digest at 1h
-        List<String> again = messages(Level.INFO, "Source ");
-        assertThat(again).hasSize(2);
-        assertThat(again.get(0)).matches("Source hn-hiring: 4 fetched, 2 new, 1 duplicate, 1 without a title in \\d+ ms");
-        assertThat(again.get(1)).matches("Source hn-hiring: 4 fetched, 0 new, 3 duplicate, 1 without a title in \\d+ ms");
-        assertThat(messages(Level.WARN, "Source remote-digest")).containsExactly("Source remote-digest failed: HTTP 503 (https://example.org/digest.atom)");
+            // four postings, one line; a failing run keeps its warning and adds no info line
+            sources.answer = id -> {
+                if (id.equals("hn-hiring")) {
+                    return SourceResult.of(List.of(RawLead.of("a", "https://example.org/a"), RawLead.of("b", "https://example.org/b"),
+                            RawLead.of("   ", "https://example.org/untitled"), RawLead.of("a", "https://example.org/a")));
+                }
+                throw new FlywheelException("HTTP 503 (https://example.org/digest.atom)");
+            };
+            scheduler.advance(Duration.ofMinutes(65));   // hn-hiring at 30m and 60m (+ jitter), the digest at 1h
+            List<String> again = starting(runs, "Source ").stream().skip(2).toList();
+            assertThat(again).hasSize(2);
+            assertThat(again.get(0)).matches("Source hn-hiring: 4 fetched, 2 new, 1 duplicate, 1 without a title in \\d+ ms");
+            assertThat(again.get(1)).matches("Source hn-hiring: 4 fetched, 0 new, 3 duplicate, 1 without a title in \\d+ ms");
+            assertThat(starting(warnings, "Source remote-digest")).containsExactly("Source remote-digest failed: HTTP 503 (https://example.org/digest.atom)");
 
-        sources.answer = id -> SourceResult.of(List.of());
-        logged.list.clear();
-        scheduler.advance(Duration.ofMinutes(70));
-        assertThat(messages(Level.INFO, "Source remote-digest")).singleElement().asString()
-                .matches("Source remote-digest: 0 fetched, 0 new, 0 duplicate in \\d+ ms; working again after 1 failure\\(s\\) in a row");
+            sources.answer = id -> SourceResult.of(List.of());
+            scheduler.advance(Duration.ofMinutes(70));
+            assertThat(starting(runs, "Source remote-digest").stream().skip(1).toList()).singleElement().asString()
+                    .matches("Source remote-digest: 0 fetched, 0 new, 0 duplicate in \\d+ ms; working again after 1 failure\\(s\\) in a row");
+        }
     }
 
-    private List<String> messages(Level level, String prefix) {
-        return logged.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith(prefix)).toList();
+    private static List<String> starting(LoggedLines lines, String prefix) {
+        return lines.messages().stream().filter(m -> m.startsWith(prefix)).toList();
     }
 }

@@ -199,16 +199,12 @@ class RulesTest {
         rules.close();
         rules = null;
         Files.writeString(script(RuleKind.KEYWORD_WEIGHTS), "function updateKeywordWeights(stats, current) {\n  return current +;\n}\n");
-        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Rules.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
-        try {
+        List<String> logged;
+        try (var lines = io.flywheel.engine.log.LoggedLines.of(Rules.class)) {
             open();
-        } finally {
-            logger.detachAppender(logged);
+            logged = lines.messages();
         }
-        assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .anySatisfy(m -> assertThat(m).startsWith("scripts/keyword-weights.js:2: syntax error: Expected an operand but found ; running the last version"))
                 .noneSatisfy(m -> assertThat(m).contains(";;"));
     }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PaperTraderTest {
     private static final List<Bar> ETH = PriceFixtures.ethDaily().subList(0, 700);
     private static final Duration DAY = Duration.ofDays(1);
-    private static final Backtester.Costs COSTS = new Backtester.Costs(10, 5);
+    private static final Backtester.Costs COSTS = PaperBook.COSTS;
 
     @TempDir
     Path dir;
@@ -50,17 +50,30 @@ class PaperTraderTest {
         return specs().stream().map(s -> new Backtester.Entry(s.id(), "ETH-USD", s.strategy())).toList();
     }
 
+    /** The book on the first 700 ETH days, {@link #specs()} on them. */
+    private PaperBook ethBook(ManualClock clock, TradingBook.Settings settings) {
+        return PaperBook.of(dir, specs(), settings).feed("eth", new ClosedBars(ETH, clock));
+    }
+
     private PaperTrader trader(ManualClock clock, MapDbStore store, TradingBook.Settings settings) {
-        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
-                List.of("console"), dir.resolve("trading"));
-        return new PaperTrader(setup, store, store, store, clock);
+        return ethBook(clock, settings).open(store, clock);
+    }
+
+    /** What a backtest over {@code bars} gives with the costs and rule of every book here. */
+    private static BacktestResult backtest(List<Bar> bars, List<Backtester.Entry> entries, TradingBook.Settings settings) {
+        return new Backtester(COSTS).run("replay", bars, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+    }
+
+    /** The journal lines a backtest's fills would be. */
+    private static List<String> journalOf(BacktestResult backtest) {
+        return backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList();
     }
 
     @Test
     void aLiveRunWithARestartGivesTheFillsABacktestOverTheSameBarsGives() throws IOException {
         // The paper book starts at bar 300; the process runs, stops at bar 450, starts again and runs to the end.
         Instant start = ETH.get(300).time();
-        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        TradingBook.Settings settings = PaperBook.weekly(null);
         ManualClock clock = new ManualClock(start.plus(Duration.ofHours(6)));
         MapDbStore store = store();
         PaperTrader first = trader(clock, store, settings);
@@ -82,13 +95,11 @@ class PaperTraderTest {
             second.poll("eth");
         }
 
-        BacktestResult backtest = new Backtester(COSTS).run("replay", ETH, entries(),
-                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, first.start()), null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        BacktestResult backtest = backtest(ETH, entries(), PaperBook.weekly(first.start()));
 
-        List<String> journal = Files.readAllLines(dir.resolve("trading/fills.csv"));
-        List<String> expected = backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList();
+        List<String> expected = journalOf(backtest);
         assertThat(expected).hasSizeGreaterThan(20);
-        assertThat(journal.subList(1, journal.size())).isEqualTo(expected);
+        assertThat(journal()).isEqualTo(expected);
         assertThat(second.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
 
         // Every period's return is in the feedback log exactly once per strategy, with the weights that were in force.
@@ -121,7 +132,7 @@ class PaperTraderTest {
 
     @Test
     void aPollWhoseWritesFailIsFailedAndALaterPollWritesWhatItMissedOnce() throws IOException {
-        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        TradingBook.Settings settings = PaperBook.weekly(null);
         ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
         MapDbStore store = store();
         boolean[] weightsFail = {false};
@@ -144,9 +155,7 @@ class PaperTraderTest {
                 return store.history(kind, from, to);
             }
         };
-        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
-                List.of("console"), dir.resolve("trading"));
-        PaperTrader trader = new PaperTrader(setup, store, store, weights, clock);
+        PaperTrader trader = ethBook(clock, settings).open(store, store, weights, clock);
         trader.poll(null);
         int day = 300;
         for (; day < 380; day++) {
@@ -179,10 +188,9 @@ class PaperTraderTest {
         }
 
         // what was written is what a backtest over the same bars gives: nothing missing, nothing twice
-        BacktestResult backtest = new Backtester(COSTS).run("replay", ETH, entries(),
-                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, trader.start()), null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        BacktestResult backtest = backtest(ETH, entries(), PaperBook.weekly(trader.start()));
         Written written = written(store);
-        assertThat(written.journal().subList(1, written.journal().size())).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        assertThat(written.journal().subList(1, written.journal().size())).isEqualTo(journalOf(backtest));
         assertThat(written.weights()).extracting(WeightSet::time).isEqualTo(backtest.periods().stream().map(PeriodReport::end).toList());
         assertThat(written.returns()).hasSize(backtest.periods().size() * 3);
         assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
@@ -199,7 +207,7 @@ class PaperTraderTest {
 
     @Test
     void aCrashBeforeTheWatermarkIsSavedWritesNothingTwiceOnRestart() throws IOException {
-        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
+        TradingBook.Settings settings = PaperBook.weekly(null);
         ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
         Path state = dir.resolve("trading/paper.properties");
         Path journal = dir.resolve("trading/fills.csv");
@@ -250,9 +258,7 @@ class PaperTraderTest {
     }
 
     private PaperTrader klinesTrader(ManualClock clock, MapDbStore store, int reach) {
-        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new Klines(ETH, clock, 60, reach)), new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02,
-                null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading"));
-        return new PaperTrader(setup, store, store, store, clock);
+        return PaperBook.of(dir, specs(), PaperBook.weekly(null)).feed("eth", new Klines(ETH, clock, 60, reach)).open(store, clock);
     }
 
     @Test
@@ -303,26 +309,35 @@ class PaperTraderTest {
     private static final List<Bar> BTC_400 = PriceFixtures.btcDaily().stream()
             .filter(b -> !b.time().isBefore(ETH_400.getFirst().time()) && !b.time().isAfter(ETH_400.getLast().time())).toList();
 
+    /** ETH's and BTC's first 400 days in time order, ETH's bar first on equal times (as the feeds are ordered). */
+    private static final List<Bar> ETH_AND_BTC_400 = java.util.stream.Stream.concat(ETH_400.stream(), BTC_400.stream())
+            .sorted(java.util.Comparator.comparing(Bar::time)).toList();
+
     private static List<PaperTrader.Spec> twoMarkets() {
         return List.of(new PaperTrader.Spec("trend", "eth", "ETH-USD", () -> Strategies.smaCross(5, 30)),
                 new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
                 new PaperTrader.Spec("dip", "eth", "ETH-USD", () -> h -> h.size() > 3 && h.current().close() < h.bar(h.size() - 4).close() ? 0.5 : 0));
     }
 
+    /** {@link #twoMarkets()} on {@code eth}'s bars and BTC's first 400 days. */
+    private PaperBook twoMarketBook(ManualClock clock, List<Bar> eth, TradingBook.Settings settings) {
+        return PaperBook.of(dir, twoMarkets(), settings).feed("eth", new ClosedBars(eth, clock)).feed("btc", new ClosedBars(BTC_400, clock));
+    }
+
     private PaperTrader twoMarketTrader(ManualClock clock, MapDbStore store, List<Bar> eth, TradingBook.Settings settings) {
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("eth", new ClosedBars(eth, clock));
-        feeds.put("btc", new ClosedBars(BTC_400, clock));
-        var setup = new PaperTrader.Setup(twoMarkets(), feeds, settings, COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
-                dir.resolve("trading"));
-        return new PaperTrader(setup, store, store, store, clock);
+        return twoMarketBook(clock, eth, settings).open(store, clock);
+    }
+
+    /** What a backtest of {@link #twoMarkets()} over both markets' first 400 days gives. */
+    private static BacktestResult twoMarketBacktest(TradingBook.Settings settings) {
+        return backtest(ETH_AND_BTC_400, twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList(), settings);
     }
 
     @Test
     void barsOfSeveralMarketsAreTradedInTimeOrderWhateverOrderTheyArriveIn() throws IOException {
         // BTC is polled every day, ETH only every third day: ETH bars arrive after later BTC bars.
         assertThat(BTC_400).hasSizeGreaterThan(390);
-        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        TradingBook.Settings settings = PaperBook.weekly(ETH_400.get(100).time());
         ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
         MapDbStore store = store();
         PaperTrader trader = twoMarketTrader(clock, store, ETH_400, settings);
@@ -339,16 +354,11 @@ class PaperTraderTest {
         trader.poll(null);
         assertThat(heldBack).as("BTC polls whose bar waited for ETH's").isGreaterThan(100);
 
-        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
-        merged.addAll(BTC_400);
-        merged.sort(java.util.Comparator.comparing(Bar::time)); // stable: ETH first on equal times, as the feeds are ordered
-        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
-        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
+        BacktestResult backtest = twoMarketBacktest(settings);
 
-        List<String> journal = Files.readAllLines(dir.resolve("trading/fills.csv"));
-        List<String> expected = backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList();
+        List<String> expected = journalOf(backtest);
         assertThat(expected).hasSizeGreaterThan(20).anyMatch(f -> f.contains("BTC-USD")).anyMatch(f -> f.contains("ETH-USD"));
-        assertThat(journal.subList(1, journal.size())).isEqualTo(expected);
+        assertThat(journal()).isEqualTo(expected);
         assertThat(trader.book().equity()).isEqualTo(backtest.equity()[backtest.equity().length - 1]);
         closeStore();
     }
@@ -356,15 +366,10 @@ class PaperTraderTest {
     @Test
     void aMarketPolledLessOftenThanNineOfItsBarIntervalsIsNotOverdueAndMakesNoLateGroups() throws IOException {
         // ETH's daily bars are polled every 10 days (its `every`), BTC's daily: ETH is never late, only polled seldom.
-        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        TradingBook.Settings settings = PaperBook.weekly(ETH_400.get(100).time());
         ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
         MapDbStore store = store();
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("eth", new ClosedBars(ETH_400, clock));
-        feeds.put("btc", new ClosedBars(BTC_400, clock));
-        var setup = new PaperTrader.Setup(twoMarkets(), feeds, settings, COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
-                dir.resolve("trading"), Map.of("eth", Duration.ofDays(10), "btc", DAY));
-        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader trader = twoMarketBook(clock, ETH_400, settings).every(Map.of("eth", Duration.ofDays(10), "btc", DAY)).open(store, clock);
         trader.poll(null);
         for (int i = 50; i < 420; i++) {
             clock.advance(DAY);
@@ -376,12 +381,7 @@ class PaperTraderTest {
         trader.poll(null);
         assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
 
-        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
-        merged.addAll(BTC_400);
-        merged.sort(java.util.Comparator.comparing(Bar::time));
-        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
-        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
-        assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        assertThat(journal()).isEqualTo(journalOf(twoMarketBacktest(settings)));
         closeStore();
     }
 
@@ -400,7 +400,7 @@ class PaperTraderTest {
         writeProperties(state, p);
 
         store = store();
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader rebuilt = bothUp(clock, store);
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("late."));
@@ -422,7 +422,7 @@ class PaperTraderTest {
         writeProperties(state, p);
 
         store = store();
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader rebuilt = bothUp(clock, store);
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
         assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.startsWith("gave-up.sol.")).contains("gave-up.eth.SOL-USD");
@@ -446,13 +446,11 @@ class PaperTraderTest {
         assertThat(live.book().barCount()).as("every closed bar of both, BTC's from its first")
                 .isEqualTo(java.util.stream.Stream.concat(ETH_400.stream(), BTC_400.stream()).filter(b -> !b.time().plus(DAY).isAfter(clock.instant())).count());
         pollDaily(live, clock, 5);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new ClosedBars(BTC_400, clock), flipAndHold());
-        assertRebuilds(rebuilt, truth, reported);
+        assertRebuilds(rebuilt, truth);
         closeStore();
     }
 
@@ -460,9 +458,7 @@ class PaperTraderTest {
     void aLateGroupOfAConfiguredMarketWhoseStrategyWasRemovedIsKeptAndReplayedWhenItIsAddedAgain() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         BookState truth = BookState.of(live);
         closeStore();
         Path state = dir.resolve("trading/paper.properties");
@@ -476,7 +472,7 @@ class PaperTraderTest {
         closeStore();
 
         store = store();
-        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader again = bothUp(clock, store);
         assertThat(again.poll(null).fills()).isZero();
         assertThat(BookState.of(again)).isEqualTo(truth);
         closeStore();
@@ -487,7 +483,7 @@ class PaperTraderTest {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        PaperTrader trader = twoMarketTrader(clock, store, ethStops, new TradingBook.Settings(10_000, DAY, 0.02, null));
+        PaperTrader trader = twoMarketTrader(clock, store, ethStops, PaperBook.daily(null));
         trader.poll(null);
         Instant lastEth = ethStops.getLast().time();
         List<Integer> released = new java.util.ArrayList<>();
@@ -534,6 +530,12 @@ class PaperTraderTest {
         }
     }
 
+    /** One market, {@code pair}, of ETH-USD and BTC-USD, each held; rebalanced daily. */
+    private PaperBook pairBook(TwoSymbols feed) {
+        return PaperBook.of(dir, List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
+                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0)), PaperBook.daily(null)).feed("pair", feed);
+    }
+
     @Test
     void eachSymbolOfAFeedIsPolledFromItsOwnLastBarSoOneThatStoppedCostsTheOthersNothing() {
         List<Bar> both = new java.util.ArrayList<>(ETH_400);
@@ -542,10 +544,7 @@ class PaperTraderTest {
         ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
         MapDbStore store = store();
         TwoSymbols feed = new TwoSymbols(both, clock);
-        var setup = new PaperTrader.Setup(List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
-                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0)), Map.of("pair", feed),
-                new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading"));
-        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader trader = pairBook(feed).open(store, clock);
         trader.poll(null);
         pollDaily(trader, clock, 60);
 
@@ -558,17 +557,9 @@ class PaperTraderTest {
 
     @Test
     void aSymbolOfASeveralSymbolMarketMissingAtRestartHasItsHistoryFetchedWhenItIsBack() {
-        List<Bar> both = new java.util.ArrayList<>(ETH_400);
-        both.addAll(BTC_400);
-        both.sort(java.util.Comparator.comparing(Bar::time));
+        List<Bar> both = ETH_AND_BTC_400;
         ManualClock clock = new ManualClock(ETH_400.get(100).time().plus(Duration.ofHours(6)));
-        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-eth", "pair", "ETH-USD", () -> h -> 1.0),
-                new PaperTrader.Spec("hold-btc", "pair", "BTC-USD", () -> h -> 1.0));
-        java.util.function.Function<TwoSymbols, PaperTrader> trader = feed -> {
-            var setup = new PaperTrader.Setup(specs, Map.of("pair", feed), new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
-                    () -> "java:hedge", List.of("console"), dir.resolve("trading"));
-            return new PaperTrader(setup, store(), store(), store(), clock);
-        };
+        java.util.function.Function<TwoSymbols, PaperTrader> trader = feed -> pairBook(feed).open(store(), clock);
         PaperTrader live = trader.apply(new TwoSymbols(both, clock));
         live.poll(null);
         pollDaily(live, clock, 10);
@@ -616,9 +607,8 @@ class PaperTraderTest {
         Instant from = Instant.parse("2024-01-01T00:00:00Z");
         ManualClock clock = new ManualClock(from.plus(Duration.ofMinutes(n)));
         var specs = List.of(new PaperTrader.Spec("hold", "x", "X-USD", () -> h -> 1.0));
-        var settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null);
-        java.util.function.Supplier<PaperTrader> make = () -> new PaperTrader(new PaperTrader.Setup(specs, Map.of("x", new Minutes(n, from, clock)), settings,
-                COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"), dir.resolve("trading")), store(), store(), store(), clock);
+        var settings = PaperBook.weekly(null);
+        java.util.function.Supplier<PaperTrader> make = () -> PaperBook.of(dir, specs, settings).feed("x", new Minutes(n, from, clock)).open(store(), clock);
         for (String run : List.of("first start", "restart")) {
             PaperTrader trader = make.get();
             trader.poll(null);
@@ -680,16 +670,26 @@ class PaperTraderTest {
         return crashed;
     }
 
-    /** A restart's first poll writes nothing and rebuilds the book the live run had. */
-    private void assertRebuilds(PaperTrader rebuilt, BookState truth, Written reported) throws IOException {
-        assertThat(rebuilt.poll(null).fills()).isZero();
-        assertSameBook(rebuilt, truth, reported);
+    /** What a process left: its book, and the journal, returns and weights it had reported. */
+    private record Ended(BookState book, Written reported) {}
+
+    /** Ends {@code trader}'s process: what it left; the store closed. */
+    private Ended end(PaperTrader trader) throws IOException {
+        Ended ended = new Ended(BookState.of(trader), written(store()));
+        closeStore();
+        return ended;
     }
 
-    /** {@code trader} has the book {@code truth}, and the journal, returns and weights are still {@code reported}. */
-    private void assertSameBook(PaperTrader trader, BookState truth, Written reported) throws IOException {
-        assertThat(BookState.of(trader)).isEqualTo(truth);
-        assertThat(written(store())).isEqualTo(reported);
+    /** A restart's first poll writes nothing and rebuilds the book the live run had. */
+    private void assertRebuilds(PaperTrader rebuilt, Ended truth) throws IOException {
+        assertThat(rebuilt.poll(null).fills()).isZero();
+        assertSameBook(rebuilt, truth);
+    }
+
+    /** {@code trader} has the book {@code truth} left, and the journal, returns and weights are still the ones it reported. */
+    private void assertSameBook(PaperTrader trader, Ended truth) throws IOException {
+        assertThat(BookState.of(trader)).isEqualTo(truth.book());
+        assertThat(written(store())).isEqualTo(truth.reported());
     }
 
     /** A replay's poll: no fill, signal or period is news. */
@@ -745,6 +745,11 @@ class PaperTraderTest {
                 new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0));
     }
 
+    /** The book on ETH and BTC, both feeds up. */
+    private PaperTrader bothUp(ManualClock clock, MapDbStore store) {
+        return lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+    }
+
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth) {
         return lagTrader(clock, store, eth, new ClosedBars(BTC_400, clock));
     }
@@ -759,19 +764,15 @@ class PaperTraderTest {
 
     private PaperTrader lagTrader(ManualClock clock, MapDbStore store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs,
             Map<String, Duration> every) {
-        return new PaperTrader(lagSetup(eth, btc, specs, every), store, store, store, clock);
+        return lagBook(eth, btc, specs).every(every).open(store, clock);
     }
 
     private PaperTrader lagTrader(ManualClock clock, KilledAfterWrite store, MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
-        return new PaperTrader(lagSetup(eth, btc, specs, Map.of()), store, store.store, store.store, clock);
+        return lagBook(eth, btc, specs).open(store, store.store, store.store, clock);
     }
 
-    private PaperTrader.Setup lagSetup(MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs, Map<String, Duration> every) {
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("eth", eth);
-        feeds.put("btc", btc);
-        return new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"), every);
+    private PaperBook lagBook(MarketFeed eth, MarketFeed btc, List<PaperTrader.Spec> specs) {
+        return PaperBook.of(dir, specs, PaperBook.weekly(null)).feed("eth", eth).feed("btc", btc);
     }
 
     /** The newest bar of {@code bars} closed by {@code now}. */
@@ -798,6 +799,16 @@ class PaperTraderTest {
         return t.isAfter(after) && !t.isAfter(through);
     }
 
+    /** The time of the bar a journal line's fill is at (its first column). */
+    private static Instant filledAt(String journalLine) {
+        return Instant.parse(journalLine.substring(0, journalLine.indexOf(',')));
+    }
+
+    /** A journal line of a fill of ETH's {@code flip} strategy at a bar after {@code after}, through {@code through}. */
+    private static java.util.function.Predicate<String> ethFlipFill(Instant after, Instant through) {
+        return l -> l.contains(",flip,ETH-USD,") && within(filledAt(l), after, through);
+    }
+
     @Test
     void aMarketThatComesBackAfterAnOutageHasItsLateBarsReportedOnceAndARestartReportsThemNoMore() throws IOException {
         ManualClock clock = lagClock();
@@ -818,7 +829,7 @@ class PaperTraderTest {
         assertThat(back.signals()).isEqualTo(late.size());
         assertThat(back.fills()).isEqualTo(late.size());
         List<String> journal = journal();
-        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
+        assertThat(journal).filteredOn(ethFlipFill(ethBefore, btcThrough))
                 .hasSize(late.size());
         List<OutboxEntry> posts = store.pending("console", 10_000);
         assertThat(posts).filteredOn(e -> e.post().title().contains("ETH-USD") && within(e.post().time(), ethBefore, btcThrough)).hasSize(late.size());
@@ -833,7 +844,7 @@ class PaperTraderTest {
 
         // A restart replays the late bars where the live book traded them and reports none of them again.
         store = store();
-        PaperTrader second = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader second = bothUp(clock, store);
         PaperTrader.PollResult replay = second.poll(null);
         assertReportsNothing(replay);
         Written after = written(store);
@@ -859,8 +870,10 @@ class PaperTraderTest {
         }
     }
 
-    /** ETH down long enough for BTC to go on without it, then back: its late bars are traded after BTC's later ones. */
-    private Instant liveThroughAnOutage(PaperTrader trader, ManualClock clock, Outage eth, MapDbStore store) throws IOException {
+    /** A book on ETH and BTC, ETH down long enough for BTC to go on without it, then back: its late bars are traded after BTC's later ones. */
+    private PaperTrader liveThroughAnOutage(ManualClock clock, MapDbStore store) throws IOException {
+        Outage eth = ethOutage(clock);
+        PaperTrader trader = lagTrader(clock, store, eth);
         Instant ethBefore = pollThroughAnOutage(trader, clock, eth, PaperTrader.STALE_INTERVALS + 14);
         Instant btcThrough = newestClosed(BTC_400, clock.instant());
         assertThat(trader.book().lastTime()).as("BTC went on without ETH").isEqualTo(btcThrough);
@@ -868,7 +881,7 @@ class PaperTraderTest {
                 .anyMatch(e -> within(e.time(), ethBefore, btcThrough.minus(Duration.ofDays(7))));
         eth.down = false;
         assertThat(trader.poll(null).fills()).as("ETH's late bars").isPositive();
-        return btcThrough;
+        return trader;
     }
 
     @Test
@@ -886,15 +899,13 @@ class PaperTraderTest {
         assertThat(live.poll(null).bars()).isGreaterThan(PaperTrader.STALE_INTERVALS);
         clock.advance(DAY);
         live.poll(null);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
         assertThat(properties(dir.resolve("trading/paper.properties")).stringPropertyNames()).filteredOn(k -> k.startsWith("late."))
                 .containsExactlyInAnyOrder("late.1.after", "late.1.eth.ETH-USD");
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        assertRebuilds(rebuilt, truth, reported);
+        PaperTrader rebuilt = bothUp(clock, store);
+        assertRebuilds(rebuilt, truth);
         closeStore();
     }
 
@@ -902,20 +913,16 @@ class PaperTraderTest {
     void aRestartAfterAMarketCameBackLateRebuildsTheBookTheLiveRunHad() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         pollDaily(live, clock, 5);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader rebuilt = bothUp(clock, store);
         PaperTrader.PollResult replay = rebuilt.poll(null);
         assertReportsNothing(replay);
-        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, late bars traded where it traded them").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -931,16 +938,14 @@ class PaperTraderTest {
         btc.failing = false;
         pollDaily(live, clock, 30);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKey("first.btc");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock), new Klines(BTC_400, clock, 60, 10_000));
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(rebuilt.problems()).isEmpty();
-        assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("BTC's bars from the first the live run traded, not from the feed's last 60 days").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -984,7 +989,7 @@ class PaperTraderTest {
         }
 
         store = store();
-        PaperTrader rebuilt = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader rebuilt = bothUp(clock, store);
         rebuilt.poll(null);
         assertThat(written(store)).isEqualTo(reported);
         assertThat(BookState.of(rebuilt)).isEqualTo(truth);
@@ -1073,7 +1078,7 @@ class PaperTraderTest {
         java.util.Properties crashed = properties(saved.resolve("paper.properties"));
         withGroup.stringPropertyNames().stream().filter(k -> k.startsWith("late.")).forEach(k -> crashed.setProperty(k, withGroup.getProperty(k)));
         writeProperties(state, crashed);
-        assertThat(journal()).noneMatch(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, ethThrough));
+        assertThat(journal()).noneMatch(ethFlipFill(ethBefore, ethThrough));
 
         // The restart finds ETH down for more than 8 intervals and goes on without it; then ETH is back.
         store = store();
@@ -1097,19 +1102,15 @@ class PaperTraderTest {
     void aRestartWithTheLateMarketDownWaitsForItsBarsAndThenRebuildsTheLiveBook() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        PaperTrader live = liveThroughAnOutage(clock, store);
+        Ended truth = end(live);
 
         store = store();
         Outage down = ethDown(clock);
         PaperTrader rebuilt = lagTrader(clock, store, down);
         PaperTrader.PollResult waiting = rebuilt.poll(null);
         assertThat(waiting.fills()).isZero();
-        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.bars());
+        assertThat(rebuilt.book().barCount()).as("BTC's bars wait for ETH's").isLessThan(truth.book().bars());
         assertThat(rebuilt.problems()).singleElement().asString().contains("market eth", "ETH-USD", "waits");
         clock.advance(Duration.ofHours(1));
         assertThat(rebuilt.poll(null).bars()).as("still down").isZero();
@@ -1118,7 +1119,7 @@ class PaperTraderTest {
         PaperTrader.PollResult back = rebuilt.poll(null);
         assertReportsNothing(back);
         assertThat(rebuilt.problems()).isEmpty();
-        assertSameBook(rebuilt, truth, reported);
+        assertSameBook(rebuilt, truth);
         closeStore();
     }
 
@@ -1126,9 +1127,7 @@ class PaperTraderTest {
     void aRestartAfterTheBookWentOnWithoutADownFeedRebuildsThatBookWithoutWaitingAndTradesTheFeedsBarsLateWhenItIsBack() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         Instant lastBefore = live.book().lastTime();
         closeStore();
 
@@ -1140,9 +1139,7 @@ class PaperTraderTest {
         assertThat(without.poll(null).fills()).as("went on without ETH").isPositive();
         clock.advance(DAY);
         without.poll(null);
-        BookState withoutEth = BookState.of(without);
-        Written reported = written(store);
-        closeStore();
+        Ended withoutEth = end(without);
 
         // ETH still down: the book that went on without it, at once, and nothing to say
         store = store();
@@ -1151,7 +1148,7 @@ class PaperTraderTest {
         assertThat(replay.fills()).isZero();
         assertThat(replay.periods()).isZero();
         assertThat(third.problems()).isEmpty();
-        assertSameBook(third, withoutEth, reported);
+        assertSameBook(third, withoutEth);
 
         // ETH is back: its bars are traded late, those after its mark before the first restart reported once
         down.down = false;
@@ -1161,16 +1158,14 @@ class PaperTraderTest {
         assertThat(news).isGreaterThan(PaperTrader.STALE_INTERVALS);
         assertThat(back.fills()).isEqualTo(news);
         assertThat(journal()).doesNotHaveDuplicates()
-                .filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow)).hasSize((int) news);
-        BookState withEth = BookState.of(third);
-        Written reportedWithEth = written(store);
-        closeStore();
+                .filteredOn(ethFlipFill(lastBefore, ethNow)).hasSize((int) news);
+        Ended withEth = end(third);
 
         store = store();
-        PaperTrader fourth = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader fourth = bothUp(clock, store);
         assertThat(fourth.poll(null).fills()).isZero();
         assertThat(fourth.problems()).isEmpty();
-        assertSameBook(fourth, withEth, reportedWithEth);
+        assertSameBook(fourth, withEth);
         closeStore();
     }
 
@@ -1178,9 +1173,7 @@ class PaperTraderTest {
     void aRestartWithTheLateMarketDownForMoreThanEightIntervalsGoesOnWithoutItThenTradesItsBarsLateOnceAndARestartRebuildsThatBook() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         Instant lastBefore = live.book().lastTime();
         Written reported = written(store);
         closeStore();
@@ -1206,7 +1199,7 @@ class PaperTraderTest {
         Written without = written(store);
         assertThat(without.journal()).startsWith(reported.journal().toArray(String[]::new)).doesNotHaveDuplicates();
         assertThat(without.journal().subList(reported.journal().size(), without.journal().size())).as("only fills of bars after the restart")
-                .isNotEmpty().allSatisfy(l -> assertThat(Instant.parse(l.substring(0, l.indexOf(',')))).isAfter(lastBefore));
+                .isNotEmpty().allSatisfy(l -> assertThat(filledAt(l)).isAfter(lastBefore));
         assertThat(without.returns()).startsWith(reported.returns().toArray(FeedbackEvent[]::new)).doesNotHaveDuplicates();
         assertThat(without.weights()).startsWith(reported.weights().toArray(WeightSet[]::new)).doesNotHaveDuplicates();
         clock.advance(DAY);
@@ -1223,25 +1216,23 @@ class PaperTraderTest {
         assertThat(back.fills()).isEqualTo(news);
         List<String> journal = journal();
         assertThat(journal).doesNotHaveDuplicates();
-        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && !Instant.parse(l.substring(0, l.indexOf(','))).isAfter(lastBefore))
+        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && !filledAt(l).isAfter(lastBefore))
                 .as("ETH's bars traded before the restart: not journaled again")
                 .isEqualTo(reported.journal().stream().filter(l -> l.contains(",flip,ETH-USD,")).toList());
-        assertThat(journal).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), lastBefore, ethNow))
+        assertThat(journal).filteredOn(ethFlipFill(lastBefore, ethNow))
                 .hasSize((int) news);
         assertThat(rebuilt.poll(null).bars()).isZero();
         clock.advance(DAY);
         assertThat(rebuilt.poll(null).fills()).isPositive();
-        BookState secondRun = BookState.of(rebuilt);
-        Written secondReported = written(store);
-        closeStore();
+        Ended secondRun = end(rebuilt);
 
         // A restart with both up rebuilds this run's book: ETH's bars where it traded them, late.
         store = store();
-        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader third = bothUp(clock, store);
         PaperTrader.PollResult replay = third.poll(null);
         assertReportsNothing(replay);
         assertThat(third.problems()).isEmpty();
-        assertSameBook(third, secondRun, secondReported);
+        assertSameBook(third, secondRun);
         closeStore();
     }
 
@@ -1249,9 +1240,7 @@ class PaperTraderTest {
     void aBookRunOnceADayByCronGivesUpOnAFeedDownAtEachRunAfterEightIntervalsOfWallTime() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         Instant lastBefore = live.book().lastTime();
         closeStore();
 
@@ -1289,11 +1278,9 @@ class PaperTraderTest {
         state.setProperty("start", ETH_400.get(100).time().toString());
         state.setProperty(key, value);
         Files.createDirectories(dir.resolve("trading"));
-        try (var w = Files.newBufferedWriter(dir.resolve("trading/paper.properties"))) {
-            state.store(w, null);
-        }
+        writeProperties(dir.resolve("trading/paper.properties"), state);
         MapDbStore store = store();
-        PaperTrader trader = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader trader = bothUp(clock, store);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> trader.poll(null))
                 .hasMessageContaining(dir.resolve("trading/paper.properties").toString()).hasMessageContaining(key).hasMessageContaining("'" + value + "'");
         closeStore();
@@ -1303,9 +1290,7 @@ class PaperTraderTest {
     void aRestartGivesUpOnASeldomPolledMarketOnlyAfterItsOwnFeedWasAskedAgainAfterTheWait() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         closeStore();
 
         // restart with ETH down; ETH is polled every 10 days (its `every`), BTC daily
@@ -1342,9 +1327,7 @@ class PaperTraderTest {
     void aRestartGivesUpOnADownMarketAtItsFirstPollAfterTheWait() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
+        PaperTrader live = liveThroughAnOutage(clock, store);
         closeStore();
 
         Map<String, Duration> every = Map.of("eth", Duration.ofDays(10), "btc", DAY);
@@ -1383,12 +1366,7 @@ class PaperTraderTest {
         List<Bar> ethStops = ETH_400.subList(0, 200); // the ETH feed's last bar is bar 199
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("eth", new ClosedBars(ethStops, clock));
-        feeds.put("btc", new ClosedBars(BTC_400, clock));
-        var setup = new PaperTrader.Setup(twoMarkets(), feeds, new TradingBook.Settings(10_000, DAY, 0.02, null), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"), Map.of("eth", Duration.ofDays(30), "btc", DAY));
-        PaperTrader trader = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader trader = twoMarketBook(clock, ethStops, PaperBook.daily(null)).every(Map.of("eth", Duration.ofDays(30), "btc", DAY)).open(store, clock);
         trader.poll(null);
         Instant ethNext = ethStops.getLast().time().plus(DAY);
         Instant bound = ethNext.plus(DAY.multipliedBy(PaperTrader.STALE_INTERVALS)).plus(Duration.ofDays(30));
@@ -1407,12 +1385,8 @@ class PaperTraderTest {
     void aFeedThatFailsAtRestartIsOneThatDeliversNothingTheBookWaitsForItAndThePollIsFailed() throws IOException {
         ManualClock clock = lagClock();
         MapDbStore store = store();
-        Outage eth = ethOutage(clock);
-        PaperTrader live = lagTrader(clock, store, eth);
-        liveThroughAnOutage(live, clock, eth, store);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        PaperTrader live = liveThroughAnOutage(clock, store);
+        Ended truth = end(live);
 
         store = store();
         Outage btc = new Outage(new ClosedBars(BTC_400, clock));
@@ -1428,8 +1402,8 @@ class PaperTraderTest {
         btc.failing = false;
         assertThat(rebuilt.poll(null).fills()).isZero();
         assertThat(rebuilt.problems()).isEmpty();
-        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("ETH's bars fetched while BTC failed are not lost").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -1501,27 +1475,25 @@ class PaperTraderTest {
         assertThat(back.signals()).as("ETH's late bars: news to the journal (not posted while catching up)").isEqualTo(late);
         assertThat(back.fills()).isEqualTo(late);
         assertThat(second.problems()).isEmpty();
-        assertThat(journal()).filteredOn(l -> l.contains(",flip,ETH-USD,") && within(Instant.parse(l.substring(0, l.indexOf(','))), ethBefore, btcThrough))
+        assertThat(journal()).filteredOn(ethFlipFill(ethBefore, btcThrough))
                 .hasSize((int) late);
         assertThat(store.pending("console", 10_000)).noneMatch(e -> e.post().title().contains("ETH-USD") && within(e.post().time(), ethBefore, btcThrough));
         assertThat(back.periods()).as("periods reported before the restart").isZero();
         assertThat(written(store).returns()).isEqualTo(truth.returns());
         assertThat(written(store).weights()).isEqualTo(truth.weights());
-        BookState live = BookState.of(second);
-        Written reported = written(store);
-        closeStore();
+        Ended live = end(second);
 
         // and a restart with both up rebuilds that book: the late bars where this run traded them
         store = store();
-        PaperTrader third = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
-        assertRebuilds(third, live, reported);
+        PaperTrader third = bothUp(clock, store);
+        assertRebuilds(third, live);
         closeStore();
     }
 
     @Test
     void aStateFileWithOneReportedThroughForAllSymbolsStillReportsNothingTwice() throws IOException {
         // A book saved before reported-through was kept per symbol: one instant for every symbol.
-        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH_400.get(100).time());
+        TradingBook.Settings settings = PaperBook.weekly(ETH_400.get(100).time());
         ManualClock clock = new ManualClock(ETH_400.get(50).time().plus(Duration.ofHours(6)));
         MapDbStore store = store();
         PaperTrader first = twoMarketTrader(clock, store, ETH_400, settings);
@@ -1532,10 +1504,7 @@ class PaperTraderTest {
         }
         closeStore();
         Path state = dir.resolve("trading/paper.properties");
-        java.util.Properties saved = new java.util.Properties();
-        try (var r = Files.newBufferedReader(state)) {
-            saved.load(r);
-        }
+        java.util.Properties saved = properties(state);
         java.util.Properties old = new java.util.Properties();
         for (String key : List.of("start", "first.eth", "first.btc")) {
             old.setProperty(key, saved.getProperty(key));
@@ -1556,12 +1525,8 @@ class PaperTraderTest {
         }
 
         // Nothing twice, nothing missing: the journal is a backtest's fills over the same bars.
-        List<Bar> merged = new java.util.ArrayList<>(ETH_400);
-        merged.addAll(BTC_400);
-        merged.sort(java.util.Comparator.comparing(Bar::time));
-        List<Backtester.Entry> entries = twoMarkets().stream().map(s -> new Backtester.Entry(s.id(), s.symbol(), s.strategy())).toList();
-        BacktestResult backtest = new Backtester(COSTS).run("replay", merged, entries, settings, null, new HedgeRule(10), Map.of(), Backtester.Progress.NONE);
-        assertThat(journal()).isEqualTo(backtest.fills().stream().map(f -> BacktestReport.fill(f).strip()).toList());
+        BacktestResult backtest = twoMarketBacktest(settings);
+        assertThat(journal()).isEqualTo(journalOf(backtest));
         assertThat(written(store).returns()).hasSize(backtest.periods().size() * 3);
         closeStore();
     }
@@ -1570,7 +1535,7 @@ class PaperTraderTest {
     void theFirstRunStartsTheBookNowAndHistoryOnlyWarmsUp() {
         ManualClock clock = new ManualClock(ETH.get(200).time().plus(Duration.ofHours(1)));
         MapDbStore store = store();
-        PaperTrader trader = trader(clock, store, new TradingBook.Settings(10_000, DAY, 0.02, null));
+        PaperTrader trader = trader(clock, store, PaperBook.daily(null));
 
         PaperTrader.PollResult r = trader.poll(null);
 
@@ -1626,12 +1591,8 @@ class PaperTraderTest {
 
     /** BTC around the clock, served at once; SPY 14:00 to 20:00, served 3 hours late, so each day's first SPY bar comes after later BTC bars. */
     private PaperTrader stockAndCryptoTrader(ManualClock clock, MapDbStore store, Duration rebalance) {
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("btc", Hourly.of("BTC-USD", false, 80, Duration.ZERO, clock));
-        feeds.put("nyse", Hourly.of("SPY", true, 80, Duration.ofHours(3), clock));
-        var setup = new PaperTrader.Setup(stockAndCrypto(), feeds, new TradingBook.Settings(10_000, rebalance, 0.02, null), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
-        return new PaperTrader(setup, store, store, store, clock);
+        return PaperBook.of(dir, stockAndCrypto(), PaperBook.settings(rebalance, null)).feed("btc", Hourly.of("BTC-USD", false, 80, Duration.ZERO, clock))
+                .feed("nyse", Hourly.of("SPY", true, 80, Duration.ofHours(3), clock)).open(store, clock);
     }
 
     /** Polls both markets every hour for {@code days} days; returns the most late-group keys the state file held after a poll. */
@@ -1658,17 +1619,15 @@ class PaperTraderTest {
         java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
         assertThat(mostLateKeys).as("late groups are dropped once no restart needs them: at most one at a time").isLessThanOrEqualTo(2);
         assertThat(state.size()).as("the state file after 60 trading days is no bigger than after 10").isLessThanOrEqualTo(keysAfter10Days);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = stockAndCryptoTrader(clock, store, DAY);
         PaperTrader.PollResult replay = rebuilt.poll(null);
         assertThat(replay.fills()).isZero();
         assertThat(replay.signals()).isZero();
-        assertThat(BookState.of(rebuilt)).as("the book the live run had, its late bars replayed in time order").isEqualTo(truth);
-        assertThat(written(store)).isEqualTo(reported);
+        assertThat(BookState.of(rebuilt)).as("the book the live run had, its late bars replayed in time order").isEqualTo(truth.book());
+        assertThat(written(store)).isEqualTo(truth.reported());
         closeStore();
     }
 
@@ -1682,13 +1641,11 @@ class PaperTraderTest {
         pollHourly(live, clock, 10);
         java.util.Properties state = properties(dir.resolve("trading/paper.properties"));
         assertThat(state.stringPropertyNames()).filteredOn(k -> k.startsWith("late.") && k.endsWith(".after")).hasSizeGreaterThanOrEqualTo(9);
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         PaperTrader rebuilt = stockAndCryptoTrader(clock, store, HOUR);
-        assertRebuilds(rebuilt, truth, reported);
+        assertRebuilds(rebuilt, truth);
         closeStore();
     }
 
@@ -1711,12 +1668,10 @@ class PaperTraderTest {
         }
         assertThat(properties(dir.resolve("trading/paper.properties"))).as("all in the period of the bar it followed, but before the start")
                 .containsKeys("late.1.after", "late.1.nyse.SPY");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
-        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth);
         closeStore();
     }
 
@@ -1743,12 +1698,10 @@ class PaperTraderTest {
         clock.advance(HOUR);
         live.poll(null);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.2.nyse.SPY");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
-        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth);
         closeStore();
     }
 
@@ -1771,9 +1724,7 @@ class PaperTraderTest {
         clock.advance(HOUR);
         live.poll(null);
         assertThat(properties(dir.resolve("trading/paper.properties"))).containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
-        BookState truth = BookState.of(live);
-        Written reported = written(store);
-        closeStore();
+        Ended truth = end(live);
 
         store = store();
         threeMarketTrader(clock, store, spy, eth, tradeFrom, false).poll(null);
@@ -1781,34 +1732,29 @@ class PaperTraderTest {
         assertThat(properties(dir.resolve("trading/paper.properties"))).as("ETH's strategy removed").containsKeys("late.1.nyse.SPY", "late.1.eth.ETH-USD");
 
         store = store();
-        assertRebuilds(threeMarketTrader(clock, store, spy, eth, tradeFrom, true), truth, reported);
+        assertRebuilds(threeMarketTrader(clock, store, spy, eth, tradeFrom, true), truth);
         closeStore();
     }
 
     private PaperTrader threeMarketTrader(ManualClock clock, MapDbStore store, MarketFeed spy, MarketFeed eth, Instant tradeFrom, boolean withEth) {
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
-        feeds.put("nyse", spy);
-        feeds.put("eth", eth);
-        List<PaperTrader.Spec> specs = new java.util.ArrayList<>(List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
-                new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0)));
+        List<PaperTrader.Spec> specs = new java.util.ArrayList<>(holdBtcAndSpy());
         if (withEth) {
             specs.add(new PaperTrader.Spec("hold-eth", "eth", "ETH-USD", () -> h -> 1.0));
         }
-        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, DAY, 0.02, tradeFrom), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
-        return new PaperTrader(setup, store, store, store, clock);
+        return beforeStartBook(clock, spy, tradeFrom, specs).feed("eth", eth).open(store, clock);
     }
 
     private PaperTrader beforeStartTrader(ManualClock clock, MapDbStore store, MarketFeed spy, Instant tradeFrom) {
-        Map<String, MarketFeed> feeds = new java.util.LinkedHashMap<>();
-        feeds.put("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock));
-        feeds.put("nyse", spy);
-        List<PaperTrader.Spec> specs = List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0),
-                new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0));
-        var setup = new PaperTrader.Setup(specs, feeds, new TradingBook.Settings(10_000, DAY, 0.02, tradeFrom), COSTS, new HedgeRule(10),
-                () -> "java:hedge", List.of("console"), dir.resolve("trading"));
-        return new PaperTrader(setup, store, store, store, clock);
+        return beforeStartBook(clock, spy, tradeFrom, holdBtcAndSpy()).open(store, clock);
+    }
+
+    private static List<PaperTrader.Spec> holdBtcAndSpy() {
+        return List.of(new PaperTrader.Spec("hold-btc", "btc", "BTC-USD", () -> h -> 1.0), new PaperTrader.Spec("hold-spy", "nyse", "SPY", () -> h -> 1.0));
+    }
+
+    /** Three days of BTC's hourly bars, then {@code spy} as market {@code nyse}; rebalanced daily, trading from {@code tradeFrom}. */
+    private PaperBook beforeStartBook(ManualClock clock, MarketFeed spy, Instant tradeFrom, List<PaperTrader.Spec> specs) {
+        return PaperBook.of(dir, specs, PaperBook.daily(tradeFrom)).feed("btc", Hourly.of("BTC-USD", false, 3, Duration.ZERO, clock)).feed("nyse", spy);
     }
 
     @Test
@@ -1827,10 +1773,8 @@ class PaperTraderTest {
 
         // market btc removed from config.yml
         store = store();
-        var setup = new PaperTrader.Setup(List.of(flipAndHold().getFirst()), Map.of("eth", new ClosedBars(ETH_400, clock)),
-                new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, null), COSTS, new HedgeRule(10), () -> "java:hedge", List.of("console"),
-                dir.resolve("trading"));
-        assertThat(new PaperTrader(setup, store, store, store, clock).poll(null).fills()).isZero();
+        PaperBook ethOnly = PaperBook.of(dir, List.of(flipAndHold().getFirst()), PaperBook.weekly(null)).feed("eth", new ClosedBars(ETH_400, clock));
+        assertThat(ethOnly.open(store, clock).poll(null).fills()).isZero();
         closeStore();
         assertThat(properties(state).stringPropertyNames()).noneMatch(k -> k.contains("btc") || k.contains(".sol."))
                 .contains("first.eth", "interval.eth", "reported-through.eth.ETH-USD", "reported-through.eth.SOL-USD");
@@ -1838,7 +1782,7 @@ class PaperTraderTest {
         // put back: a market new to the book, its history not reported again
         store = store();
         Written before = written(store);
-        PaperTrader again = lagTrader(clock, store, new ClosedBars(ETH_400, clock));
+        PaperTrader again = bothUp(clock, store);
         assertThat(again.poll(null).fills()).isZero();
         assertThat(properties(state)).containsKeys("first.btc", "reported-through.btc.BTC-USD");
         assertThat(written(store)).isEqualTo(before);
