@@ -55,7 +55,7 @@ class PreflightIT {
 
         var run = Distribution.run(dir, env, "run", "--once", "--config", config.toString());
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.err()).contains("plugin broken.jar not loaded");
+        assertThat(run.err()).contains("plugin plugins/broken.jar not loaded");   // from the working folder
         assertThat(run.out()).contains("Neon Health");
     }
 }

@@ -276,11 +276,15 @@ public final class Flywheel implements AutoCloseable {
         return weights;
     }
 
-    /** Runs every source once, concurrently, and polls every market once, then drains the outbox. */
+    /**
+     * Runs every source once, concurrently (ingesting in config order, {@link IngestOrder}), and
+     * polls every market once, then drains the outbox.
+     */
     public List<SourceRun> runOnce() {
         pruneIfDue();
+        IngestOrder order = new IngestOrder(sources.stream().map(SourceRunner::id).toList());
         List<CompletableFuture<SourceRun>> runs = sources.stream()
-                .map(s -> CompletableFuture.supplyAsync(s::run, VIRTUAL))
+                .map(s -> CompletableFuture.supplyAsync(() -> s.run(order), VIRTUAL))
                 .toList();
         if (trader != null) {
             pollTrading(null);
@@ -371,8 +375,23 @@ public final class Flywheel implements AutoCloseable {
         }
         store.flushWith(scheduler);
         pruneIfDue();
+        // The first runs are one round, as in runOnce: a digest cannot take the leads of the sources listed
+        // before it by being quicker. A source still paused from the last process waits out its pause.
+        List<SourceRunner> round = new ArrayList<>();
         for (SourceRunner s : sources) {
-            schedule(s, s.firstDelay());
+            SourceHealth h = s.health();
+            if (h.pausedUntil() != null && h.pausedUntil().isAfter(clock.instant())) {
+                schedule(s, s.firstDelay());
+            } else {
+                round.add(s);
+            }
+        }
+        if (!round.isEmpty()) {
+            IngestOrder order = new IngestOrder(round.stream().map(SourceRunner::id).toList());
+            scheduled.put("\u0000first-round", scheduler.schedule(Duration.ZERO, () -> round.stream()
+                    .map(s -> CompletableFuture.runAsync(() -> runScheduled(s, order), VIRTUAL))
+                    .toList()
+                    .forEach(CompletableFuture::join)));
         }
         dispatcher.flushWhenReady(VIRTUAL);
         scheduleOutboxRetry();
@@ -534,7 +553,7 @@ public final class Flywheel implements AutoCloseable {
         if (stopping) {
             return;
         }
-        scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s)));
+        scheduled.put(s.id(), scheduler.schedule(delay, () -> runScheduled(s, IngestOrder.NONE)));
     }
 
     /** Posts that an output could not take yet (not ready, or down) are offered again on this beat. */
@@ -571,15 +590,20 @@ public final class Flywheel implements AutoCloseable {
         }
     }
 
-    private void runScheduled(SourceRunner s) {
+    private void runScheduled(SourceRunner s, IngestOrder order) {
         if (!startRun()) {
+            order.done(s.id());   // the sources after it in a round go on
             return;
         }
         try {
-            SourceRun run = s.run();
+            int failedBefore = s.health().consecutiveFailures();
+            SourceRun run = s.run(order);
             statusFile.write(clock.instant(), health());
-            if (!run.failed() && run.stored() > 0) {
-                log.info("{}: {} new lead(s) ({} found, {} already known)", s.id(), run.stored(), run.found(), run.duplicates());
+            // one line per run (a failure is SourceRunner's warning): how a running bot shows it is working
+            if (!run.failed()) {
+                log.info("Source {}: {} fetched, {} new, {} duplicate{} in {} ms{}", s.id(), run.found(), run.stored(), run.duplicates(),
+                        run.rejected() > 0 ? ", " + run.rejected() + " without a title" : "", run.took().toMillis(),
+                        failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
             }
             dispatcher.flush();
             pruneIfDue();

@@ -51,7 +51,9 @@ public final class Preflight {
         host.loadAll();
         for (PluginReport r : host.reports()) {
             if (r.state() == PluginReport.State.FAILED) {
-                problems.warning(Location.of(r.file()), "plugin " + r.id() + " not loaded: " + r.failure());
+                // the path, not the bare name: the operator has to find the file (the location shows its name only)
+                problems.warning(Location.of(r.file()), "plugin " + (r.id().equals(r.fileName()) ? r.shownFile() : r.id() + " (" + r.shownFile() + ")")
+                        + " not loaded: " + r.failure());
             }
         }
         List<BoundInstance> bound = new ArrayList<>();

@@ -76,8 +76,17 @@ final class SourceRunner {
 
     /** Runs once unless a run of this source is already in progress. Never throws. */
     SourceRun run() {
+        return run(IngestOrder.NONE);
+    }
+
+    /**
+     * Runs once as part of a round: fetches at once, ingests when the sources before it in
+     * {@code order} have. Never throws; always marks this source done in {@code order}.
+     */
+    SourceRun run(IngestOrder order) {
         Instant started = clock.instant();
         if (!running.tryLock()) {
+            order.done(id);
             return new SourceRun(id, started, Duration.ZERO, 0, 0, 0, 0, "skipped: the previous run is still going");
         }
         try {
@@ -85,8 +94,15 @@ final class SourceRunner {
             if (result == null) {
                 throw new IllegalStateException("the source returned no result (null)");
             }
+            Instant waiting = clock.instant();
+            try {
+                order.awaitTurn(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();   // stopping: ingest now rather than lose the fetch
+            }
+            Duration waited = Duration.between(waiting, clock.instant());
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
-            Duration took = Duration.between(started, clock.instant());
+            Duration took = Duration.between(started, clock.instant()).minus(waited);   // this source's own time, not its turn's
             SourceHealth before = health;
             if (result.unchanged()) {
                 health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null, before.warning());
@@ -124,6 +140,7 @@ final class SourceRunner {
             log.debug("Source {} failure", id, e);
             return new SourceRun(id, started, Duration.between(started, clock.instant()), 0, 0, 0, 0, error);
         } finally {
+            order.done(id);
             running.unlock();
         }
     }

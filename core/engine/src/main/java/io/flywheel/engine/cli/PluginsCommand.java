@@ -27,7 +27,7 @@ final class PluginsCommand implements Callable<Integer> {
                 String detail = r.failure() != null ? r.failure() : String.join(", ", r.provides());
                 out.printf("%s %s %-9s %s%n", Cells.pad(r.id(), 20), Cells.pad(r.version(), 16), r.state().name().replace('_', '-').toLowerCase(java.util.Locale.ROOT), detail);
                 if (r.file() != null) {
-                    out.printf("%-20s %-16s %-9s file: %s%n", "", "", "", r.fileName());
+                    out.printf("%-20s %-16s %-9s file: %s%n", "", "", "", r.shownFile());
                 }
                 for (String note : r.notes()) {
                     out.printf("%-20s %-16s %-9s note: %s%n", "", "", "", note);

@@ -74,11 +74,18 @@ public final class RecordBinder {
     }
 
     /**
-     * Warns about each file a bound entry names ({@code Path} keys, and {@code Map} keys of paths such as
-     * {@code files: {BTC-USD: ...}}) that does not exist, at its key: {@code flywheel check} says so
-     * before the first fetch fails on it. A warning, not an error, as the file may yet be written.
+     * Warns about each path a bound entry names that {@code flywheel check} can tell is wrong, at its
+     * key: one that does not exist, a folder where a file is meant or a file where a folder is meant
+     * (a key named {@code dir}, {@code ...-dir}, {@code folder} or {@code directory}, or their plurals,
+     * means a folder; any other {@code Path} a file). Paths are found at any depth: {@code Path} keys,
+     * and those in nested sections, lists and maps ({@code files: {BTC-USD: ...}}). A warning, not an
+     * error, as the file may yet be written; the first fetch would fail on it.
      */
     public static void warnMissingFiles(Record config, ConfigNode.MapNode settings, String path, Problems problems) {
+        checkRecord(config, settings, settings.location(), path, problems);
+    }
+
+    private static void checkRecord(Record config, ConfigNode.MapNode settings, Location at, String path, Problems problems) {
         for (RecordComponent c : config.getClass().getRecordComponents()) {
             Object value;
             try {
@@ -87,19 +94,41 @@ public final class RecordBinder {
                 continue; // a record the host cannot read into: nothing to say about it
             }
             String key = Names.kebab(c.getName());
-            ConfigNode node = settings.get(key);
-            Location at = node == null ? settings.location() : node.location();
-            if (value instanceof Path file && !java.nio.file.Files.exists(file)) {
-                problems.warning(at, path + "." + key + ": " + file + " does not exist");
-            } else if (value instanceof Map<?, ?> map && node instanceof ConfigNode.MapNode written) {
-                map.forEach((k, v) -> {
-                    if (v instanceof Path file && !java.nio.file.Files.exists(file)) {
-                        ConfigNode one = written.get(String.valueOf(k));
-                        problems.warning(one == null ? at : one.location(), path + "." + key + "." + k + ": " + file + " does not exist");
-                    }
-                });
-            }
+            ConfigNode node = settings == null ? null : settings.get(key);
+            checkValue(value, node, node == null ? at : node.location(), path + "." + key, folderMeant(c.getName()), problems);
         }
+    }
+
+    private static void checkValue(Object value, ConfigNode node, Location at, String path, boolean folder, Problems problems) {
+        switch (value) {
+            case Path file -> {
+                if (!java.nio.file.Files.exists(file)) {
+                    problems.warning(at, path + ": " + file + " does not exist");
+                } else if (folder && !java.nio.file.Files.isDirectory(file)) {
+                    problems.warning(at, path + ": " + file + " is a file, not a folder");
+                } else if (!folder && java.nio.file.Files.isDirectory(file)) {
+                    problems.warning(at, path + ": " + file + " is a folder, not a file");
+                }
+            }
+            case Record nested -> checkRecord(nested, node instanceof ConfigNode.MapNode m ? m : null, at, path, problems);
+            case Map<?, ?> map -> map.forEach((k, v) -> {
+                ConfigNode one = node instanceof ConfigNode.MapNode m ? m.get(String.valueOf(k)) : null;
+                checkValue(v, one, one == null ? at : one.location(), path + "." + k, folder, problems);
+            });
+            case List<?> list -> {
+                for (int i = 0; i < list.size(); i++) {
+                    ConfigNode one = node instanceof ConfigNode.ListNode l && i < l.items().size() ? l.items().get(i) : null;
+                    checkValue(list.get(i), one, one == null ? at : one.location(), path + "[" + i + "]", folder, problems);
+                }
+            }
+            case null, default -> { }
+        }
+    }
+
+    /** Whether a key by its name means a folder ({@code dir}, {@code pluginDirs}, {@code folder}, ...) rather than a file. */
+    private static boolean folderMeant(String name) {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        return java.util.stream.Stream.of("dir", "dirs", "folder", "folders", "directory", "directories").anyMatch(n::endsWith);
     }
 
     /** Names of the keys a record type accepts, in kebab-case, for messages. */

@@ -86,7 +86,7 @@ public final class PluginHost implements AutoCloseable {
             if (unreadable != null) {
                 String key = file.getFileName().toString();
                 reports.put(key, new PluginReport(key, "?", file, PluginReport.State.FAILED, List.of(), unreadable, List.of()));
-                log.warn("Plugin {} not loaded: {}", key, unreadable);
+                log.warn("Plugin {} not loaded: {}", PluginReport.shown(file), unreadable);
                 continue;
             }
             try {
@@ -95,7 +95,7 @@ public final class PluginHost implements AutoCloseable {
             } catch (Exception | LinkageError e) {
                 String key = file.getFileName().toString();
                 reports.put(key, new PluginReport(key, "?", file, PluginReport.State.FAILED, List.of(), describeLoadFailure(e), List.of()));
-                log.warn("Plugin {} not loaded: {}", key, describeLoadFailure(e));
+                log.warn("Plugin {} not loaded: {}", PluginReport.shown(file), describeLoadFailure(e));
             }
         }
         for (var e : loaded.entrySet()) {
@@ -173,11 +173,11 @@ public final class PluginHost implements AutoCloseable {
             if (existing.isPresent()) {
                 catalog.remove(id);
                 String owner = existing.get().pluginId();
-                String ownerFile = reports.containsKey(owner) ? reports.get(owner).fileName() : owner;
+                String ownerFile = reports.containsKey(owner) ? reports.get(owner).shownFile() : owner;
                 fail(w, f.kind().label() + " type '" + f.type() + "' is already provided by plugin '" + owner + "' (" + ownerFile + ")", file, true);
                 reports.computeIfPresent(owner, (k, r) -> {
                     List<String> notes = new ArrayList<>(r.notes());
-                    notes.add("type '" + f.type() + "' is also claimed by " + file.getFileName() + ", which was not loaded");
+                    notes.add("type '" + f.type() + "' is also claimed by " + PluginReport.shown(file) + ", which was not loaded");
                     return new PluginReport(r.id(), r.version(), r.file(), r.state(), r.provides(), r.failure(), notes);
                 });
                 return;
@@ -236,7 +236,7 @@ public final class PluginHost implements AutoCloseable {
         PluginReport.State state = reason.startsWith("disabled by") ? PluginReport.State.DISABLED : PluginReport.State.FAILED;
         reports.put(id, new PluginReport(id, w.getDescriptor().getVersion(), file, state, List.of(), reason, List.of()));
         if (state == PluginReport.State.FAILED) {
-            log.warn("Plugin {} ({}) failed: {}", id, file.getFileName(), reason);
+            log.warn("Plugin {} ({}) failed: {}", id, PluginReport.shown(file), reason);
         }
     }
 

@@ -29,4 +29,16 @@ public record PluginReport(String id, String version, Path file, State state, Li
     public String fileName() {
         return file == null ? "(built in)" : file.getFileName().toString();
     }
+
+    /** The file as an operator finds it: its path from the working folder, or absolute when outside it. */
+    public String shownFile() {
+        return file == null ? "(built in)" : shown(file);
+    }
+
+    /** {@code file} from the working folder, or absolute when outside it (what messages about a plugin file name). */
+    public static String shown(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath().normalize();
+        return absolute.startsWith(here) && !absolute.equals(here) ? here.relativize(absolute).toString() : absolute.toString();
+    }
 }

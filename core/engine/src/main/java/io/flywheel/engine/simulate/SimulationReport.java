@@ -23,6 +23,11 @@ public final class SimulationReport {
     public static final double REGRET_GOAL = 0.15;
     /** ...and recovery after a drift within this many rounds. */
     public static final int RECOVERY_GOAL = 1_000;
+    /**
+     * The run length the stationary goal is stated at: cumulative regret over uniform's falls as a
+     * run goes on, so a shorter run above the goal is too short to judge (below it, it is met).
+     */
+    public static final int REGRET_GOAL_ROUNDS = 10_000;
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -62,7 +67,13 @@ public final class SimulationReport {
         out.add(Double.isNaN(sum.ratio())
                 ? String.format(Locale.ROOT, "  regret / uniform weights' regret at %,d rounds: cannot judge (uniform weights had no regret)", s.rounds())
                 : String.format(Locale.ROOT, "  regret / uniform weights' regret at %,d rounds: %.3f%s", s.rounds(), sum.ratio(),
-                        regretGoal == Goal.NONE ? "" : String.format(Locale.ROOT, " (goal <= %.2f: %s)", REGRET_GOAL, regretGoal == Goal.MET ? "met" : "NOT met")));
+                        switch (regretGoal) {
+                            case NONE -> "";
+                            case MET -> String.format(Locale.ROOT, " (goal <= %.2f: met)", REGRET_GOAL);
+                            case NOT_MET -> String.format(Locale.ROOT, " (goal <= %.2f: NOT met)", REGRET_GOAL);
+                            case NOT_JUDGED -> String.format(Locale.ROOT, " (goal <= %.2f at %,d rounds: too few rounds to judge; run --rounds %d or more)",
+                                    REGRET_GOAL, REGRET_GOAL_ROUNDS, REGRET_GOAL_ROUNDS);
+                        }));
         if (!Double.isNaN(sum.growthExponent())) {
             out.add(String.format(Locale.ROOT, "  regret grows like T^%.2f from %,d to %,d rounds (1 = linear)", sum.growthExponent(), sum.checkpoints().getFirst(),
                     sum.checkpoints().getLast()));
@@ -84,8 +95,9 @@ public final class SimulationReport {
                 case NOT_JUDGED -> sum.recoveryRounds() == null
                         ? String.format(Locale.ROOT, "  recovery after the drift: too few rounds to judge (the drift comes after round %,d: no rounds before it to compare with)",
                                 r.audience().driftAt())
-                        : String.format(Locale.ROOT, "  recovery after the drift: not within the %,d rounds after it; too few rounds to judge the goal (<= %,d rounds after the drift); "
-                                + "pre-drift level %.4f/round, threshold %.4f", after, RECOVERY_GOAL, sum.preDriftLevel(), sum.threshold());
+                        : String.format(Locale.ROOT, "  recovery after the drift: not within the %,d rounds after it; too few rounds to judge the goal (<= %,d rounds after the drift; "
+                                + "run --rounds %d or more); pre-drift level %.4f/round, threshold %.4f", after, RECOVERY_GOAL, roundsToJudgeRecovery(o),
+                                sum.preDriftLevel(), sum.threshold());
                 case NONE -> throw new IllegalStateException("a drifting run has a recovery goal");
             });
         }
@@ -99,13 +111,28 @@ public final class SimulationReport {
         return regretGoal(o) == Goal.NOT_MET || recoveryGoal(o) == Goal.NOT_MET;
     }
 
+    /** Whether the run was too short to judge one of its goals (said in {@link #lines}). */
+    public static boolean unjudged(Outcome o) {
+        return regretGoal(o) == Goal.NOT_JUDGED || recoveryGoal(o) == Goal.NOT_JUDGED;
+    }
+
+    /** Rounds a run needs for its recovery goal: {@code flywheel simulate} turns the audience after half the rounds. */
+    private static int roundsToJudgeRecovery(Outcome o) {
+        int driftAt = o.result().audience().driftAt();
+        return driftAt == o.result().setup().rounds() / 2 ? 2 * RECOVERY_GOAL : driftAt + RECOVERY_GOAL;
+    }
+
     private enum Goal { MET, NOT_MET, NOT_JUDGED, NONE }
 
-    /** The stationary goal: regret at most {@link #REGRET_GOAL} of uniform weights' (none for a drifting run). */
+    /**
+     * The stationary goal: regret at most {@link #REGRET_GOAL} of uniform weights' (none for a
+     * drifting run); above it, not judged on a run shorter than {@link #REGRET_GOAL_ROUNDS}.
+     */
     private static Goal regretGoal(Outcome o) {
         double ratio = o.summary().ratio();
-        return o.result().audience().drifts(o.result().setup().rounds()) ? Goal.NONE
-                : Double.isNaN(ratio) ? Goal.NOT_JUDGED : ratio <= REGRET_GOAL ? Goal.MET : Goal.NOT_MET;
+        int rounds = o.result().setup().rounds();
+        return o.result().audience().drifts(rounds) ? Goal.NONE
+                : Double.isNaN(ratio) ? Goal.NOT_JUDGED : ratio <= REGRET_GOAL ? Goal.MET : rounds < REGRET_GOAL_ROUNDS ? Goal.NOT_JUDGED : Goal.NOT_MET;
     }
 
     /**

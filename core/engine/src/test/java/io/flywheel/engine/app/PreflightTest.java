@@ -39,11 +39,34 @@ class PreflightTest {
         }
     }
 
+    /** A source type with paths below its top level and keys meant as folders. */
+    static final class NestedPaths implements LeadSourceFactory<NestedPaths.Config> {
+        public record Part(Path file, Path workDir) {}
+
+        public record Config(Path file, Path cacheDir, Part part, List<Part> parts) {}
+
+        @Override
+        public String type() {
+            return "nested-paths";
+        }
+
+        @Override
+        public Class<Config> configType() {
+            return Config.class;
+        }
+
+        @Override
+        public LeadSource create(Config config, PluginContext context) {
+            return query -> SourceResult.of(List.of());
+        }
+    }
+
     private Preflight.Result preflight(String config) throws Exception {
         Files.writeString(dir.resolve("config.yml"), config);
         return Preflight.run(dir.resolve("config.yml"), Map.of(), host -> {
             host.registerBuiltIn(new ScriptedSource());
             host.registerBuiltIn(new FileSource());
+            host.registerBuiltIn(new NestedPaths());
         });
     }
 
@@ -71,6 +94,34 @@ class PreflightTest {
     }
 
     @Test
+    void aFolderWhereAFileIsMeantAFileWhereAFolderIsMeantAndNestedPathsAreWarningsAtTheirLines() throws Exception {
+        // before, `flywheel check` said OK for all of these but the missing top-level file
+        Files.writeString(dir.resolve("there.csv"), "time,open\n");
+        Files.createDirectories(dir.resolve("data"));
+        Preflight.Result pre = preflight("""
+                keywords: {backend: 2}
+                sources:
+                  - id: a
+                    type: nested-paths
+                    file: data
+                    cache-dir: there.csv
+                    part: {file: nope.csv, work-dir: data}
+                    parts:
+                      - file: there.csv
+                      - {file: data, work-dir: gone}
+                """);
+        try (var plugins = pre.plugins()) {
+            assertThat(pre.problems().all()).extracting(Problem::toString).containsExactly(
+                    "config.yml:5:11: warning: sources[a].file: " + dir.resolve("data") + " is a folder, not a file",
+                    "config.yml:6:16: warning: sources[a].cache-dir: " + dir.resolve("there.csv") + " is a file, not a folder",
+                    "config.yml:7:18: warning: sources[a].part.file: " + dir.resolve("nope.csv") + " does not exist",
+                    "config.yml:10:16: warning: sources[a].parts[1].file: " + dir.resolve("data") + " is a folder, not a file",
+                    "config.yml:10:32: warning: sources[a].parts[1].work-dir: " + dir.resolve("gone") + " does not exist");
+            assertThat(pre.instances()).hasSize(1);
+        }
+    }
+
+    @Test
     void aTypeNotProvidedBecauseThePluginsFolderDoesNotExistSaysSo() throws Exception {
         Preflight.Result pre = preflight("""
                 plugins:
@@ -84,7 +135,7 @@ class PreflightTest {
         try (var plugins = pre.plugins()) {
             Path folder = dir.resolve("plugnis").toAbsolutePath().normalize();
             assertThat(pre.problems().all()).extracting(Problem::toString).containsExactly(
-                    "config.yml:5:5: error: sources[jobs]: no loaded plugin provides lead source type 'rss'; available: file-reader, scripted"
+                    "config.yml:5:5: error: sources[jobs]: no loaded plugin provides lead source type 'rss'; available: file-reader, nested-paths, scripted"
                             + " (plugins folder " + folder + " does not exist: no plugin loaded).");
         }
     }

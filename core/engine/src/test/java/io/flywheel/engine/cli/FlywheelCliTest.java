@@ -135,6 +135,21 @@ class FlywheelCliTest {
     }
 
     @Test
+    void aPluginThatFailsToLoadIsNamedByItsPathNotJustItsName() throws Exception {
+        // before, `check` said "plugin broken.jar not loaded" and `plugins` "file: broken.jar": which folder?
+        Path config = Files.writeString(dir.resolve("config.yml"), "keywords: {java: 1}\nplugins: {dir: plugs}\n");
+        io.flywheel.testkit.PluginJarBuilder.writeCorrupt(Files.createDirectories(dir.resolve("plugs")), "broken.jar");
+        String path = dir.resolve("plugs").resolve("broken.jar").toAbsolutePath().normalize().toString();   // outside the working folder: absolute
+        assertThat(run(Map.of(), "plugins", "-c", config.toString())).isEqualTo(FlywheelCli.FAILED);
+        assertThat(out()).contains("file: " + path);
+        out.reset();
+        err.reset();
+        run(Map.of(), "check", "-c", config.toString());
+        assertThat(out() + err()).contains("warning: plugin " + path + " not loaded: ");
+        assertThat(io.flywheel.engine.plugin.PluginReport.shown(Path.of("plugins", "x.jar").toAbsolutePath())).isEqualTo(Path.of("plugins", "x.jar").toString());
+    }
+
+    @Test
     void pluginsFailsNamingAPluginsFolderThatDoesNotExist() throws Exception {
         Path config = Files.writeString(dir.resolve("config.yml"), "plugins: {dir: plugnis}\n");
         assertThat(run(Map.of(), "plugins", "-c", config.toString())).isEqualTo(FlywheelCli.FAILED);

@@ -40,9 +40,9 @@ class SimulateCliTest {
     @Test
     void simulatePrintsATablePerScenarioWritesChartsAndSkipsStrategiesWithoutAConfig() throws Exception {
         Path charts = dir.resolve("charts");
-        // 240 rounds are too few to reach the stationary regret goal: a missed goal exits 1.
+        // 240 rounds are too few to judge the stationary regret goal (or a recovery that has not come): they do not fail the run
         assertThat(run("--config", dir.resolve("none.yml").toString(), "simulate", "--rounds", "240", "--update-every", "12", "--window", "12h",
-                "--out", charts.toString())).isEqualTo(FlywheelCli.FAILED);
+                "--out", charts.toString())).isEqualTo(FlywheelCli.OK);
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("Scenario keywords: 240 rounds of 10 candidate leads").contains("Scenario drift: 240 rounds")
                 .contains("turn round after round 120").contains("recovery after the drift").contains("regret / uniform weights' regret at 240 rounds")
@@ -53,11 +53,13 @@ class SimulateCliTest {
     }
 
     @Test
-    void aMissedGoalExitsOneAndAShortRunSaysWhatItCouldNotJudge() {
+    void aShortRunSaysWhatItCouldNotJudgeAndHowManyRoundsItNeedsAndDoesNotFail() {
         String none = dir.resolve("none.yml").toString();
         assertThat(run("--config", none, "simulate", "--scenario", "keywords", "--rounds", "50", "--out", dir.resolve("a").toString()))
-                .isEqualTo(FlywheelCli.FAILED);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("(goal <= 0.15: NOT met)").contains("At least one goal was not met (see above).")
+                .isEqualTo(FlywheelCli.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("NOT met").doesNotContain("goal was not met")
+                .contains("(goal <= 0.15 at 10,000 rounds: too few rounds to judge; run --rounds 10000 or more)")
+                .contains("The run was too short to judge every goal (see above for the rounds each needs); none it could judge was missed.")
                 .contains("regret growth: too few rounds to judge").doesNotContain("NaN");
         out.reset();
         assertThat(run("--config", none, "simulate", "--scenario", "drift", "--rounds", "1", "--out", dir.resolve("b").toString())).isZero();

@@ -68,7 +68,7 @@ class PluginHostTest {
         assertThat(reports.get("e-future.jar").failure()).contains("needs Flywheel API ^2.0.0").contains("provides 1.2.0");
         assertThat(reports.get("f-thin.jar").failure()).contains("missing class test.lib.Helper").contains("test.thin.Factory");
         assertThat(reports.get("g-empty.jar").failure()).contains("provides no extensions").contains("<proc>full</proc>");
-        assertThat(reports.get("h-also-good.jar").failure()).contains("lead source type 'good' is already provided by plugin 'good' (a-good.jar)");
+        assertThat(reports.get("h-also-good.jar").failure()).contains("lead source type 'good' is already provided by plugin 'good' (" + dir.resolve("a-good.jar").toAbsolutePath().normalize() + ")");
         assertThat(reports.values()).filteredOn(r -> r.state() == PluginReport.State.FAILED).hasSize(7);
     }
 

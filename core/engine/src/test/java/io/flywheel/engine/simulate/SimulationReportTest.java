@@ -63,7 +63,9 @@ class SimulationReportTest {
         int n = 600;
         SimulationReport.Outcome o = outcome(300, stepUp(n, 300), filled(n, 0.1)); // never back to the pre-drift level
         assertThat(String.join("\n", SimulationReport.lines(o))).doesNotContain("NOT met").contains(
-                "recovery after the drift: not within the 300 rounds after it; too few rounds to judge the goal (<= 1,000 rounds after the drift)");
+                "recovery after the drift: not within the 300 rounds after it; too few rounds to judge the goal (<= 1,000 rounds after the drift; "
+                        + "run --rounds 2000 or more)");
+        assertThat(SimulationReport.unjudged(o)).isTrue();
         assertThat(SimulationReport.missed(o)).isFalse();
         int longer = 2400;
         SimulationReport.Outcome missed = outcome(1200, stepUp(longer, 1200), filled(longer, 0.1));
@@ -82,13 +84,31 @@ class SimulationReportTest {
         assertThat(SimulationReport.missed(o)).isFalse();
     }
 
+    private static SimulationReport.Outcome stationary(int n, double regret, double uniform) {
+        return SimulationReport.Outcome.of(new KeywordSimulation.Result(Scenarios.stationary(), Scenarios.defaults(n), filled(n, regret), filled(n, uniform), n, 0,
+                List.of(), Map.of(), Duration.ZERO));
+    }
+
     @Test
     void aStationaryRunAboveTheRegretGoalMissesIt() {
-        int n = 300;
-        var stationary = new KeywordSimulation.Result(Scenarios.stationary(), Scenarios.defaults(n), filled(n, 0.05), filled(n, 0.1), n, 0, List.of(), Map.of(),
-                Duration.ZERO);
-        SimulationReport.Outcome o = SimulationReport.Outcome.of(stationary);
-        assertThat(String.join("\n", SimulationReport.lines(o))).contains("(goal <= 0.15: NOT met)").contains("regret grows like T^1.00 from 100 to 300 rounds");
+        SimulationReport.Outcome o = stationary(10_000, 0.05, 0.1);
+        assertThat(String.join("\n", SimulationReport.lines(o))).contains("regret / uniform weights' regret at 10,000 rounds: 0.500 (goal <= 0.15: NOT met)")
+                .contains("regret grows like T^1.00 from 100 to 10,000 rounds");
         assertThat(SimulationReport.missed(o)).isTrue();
+        assertThat(SimulationReport.unjudged(o)).isFalse();
+    }
+
+    @Test
+    void aStationaryRunShorterThanTheGoalsHorizonIsTooShortToMissItButCanMeetIt() {
+        SimulationReport.Outcome above = stationary(400, 0.05, 0.1);
+        assertThat(String.join("\n", SimulationReport.lines(above))).doesNotContain("NOT met").contains(
+                "regret / uniform weights' regret at 400 rounds: 0.500 (goal <= 0.15 at 10,000 rounds: too few rounds to judge; run --rounds 10000 or more)");
+        assertThat(SimulationReport.missed(above)).isFalse();
+        assertThat(SimulationReport.unjudged(above)).isTrue();
+
+        SimulationReport.Outcome below = stationary(400, 0.01, 0.1);
+        assertThat(String.join("\n", SimulationReport.lines(below))).contains("regret / uniform weights' regret at 400 rounds: 0.100 (goal <= 0.15: met)");
+        assertThat(SimulationReport.missed(below)).isFalse();
+        assertThat(SimulationReport.unjudged(below)).isFalse();
     }
 }

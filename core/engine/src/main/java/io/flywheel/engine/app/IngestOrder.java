@@ -1,0 +1,44 @@
+package io.flywheel.engine.app;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The order in which sources that run together (a round: {@code run --once}, or the first runs of
+ * {@code run}) hand their leads to the pipeline: config order, whatever order their fetches end in.
+ * Dedup keeps the first copy of a lead, so when two sources find the same posting in one round the
+ * source listed first keeps it, and a re-publisher (a digest) listed after the sources it repeats
+ * never takes their leads because its fetch was quicker. Fetches still run concurrently.
+ */
+final class IngestOrder {
+    /** No order: each source ingests as soon as its fetch ends (runs outside a round). */
+    static final IngestOrder NONE = new IngestOrder(List.of());
+
+    private final List<String> ids;
+    private final Set<String> done = new HashSet<>();
+
+    /** @param ids the round's source ids in config order; each must call {@link #done} once, whatever happens */
+    IngestOrder(List<String> ids) {
+        this.ids = List.copyOf(ids);
+    }
+
+    /** Waits until every source before {@code id} in the round is {@link #done}. */
+    synchronized void awaitTurn(String id) throws InterruptedException {
+        int at = ids.indexOf(id);
+        if (at <= 0) {
+            return;
+        }
+        List<String> before = ids.subList(0, at);
+        while (!done.containsAll(before)) {
+            wait();
+        }
+    }
+
+    /** {@code id} has ingested, failed or was skipped: the sources after it may go on. */
+    synchronized void done(String id) {
+        if (done.add(id)) {
+            notifyAll();
+        }
+    }
+}
