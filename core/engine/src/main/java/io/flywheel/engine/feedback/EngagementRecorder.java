@@ -69,6 +69,12 @@ public final class EngagementRecorder implements EngagementSink {
         });
     }
 
+    /** Read off the caller's thread (an output's event thread must not wait on the store), not queued behind writes. */
+    @Override
+    public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
+        return CompletableFuture.supplyAsync(() -> leads.postsShown(outputId, messageRef), VIRTUAL);
+    }
+
     /**
      * Off the caller's thread, one at a time in the order they came: a reaction removed right after
      * it was added is taken back after it was recorded, not before. (The store takes one write at a time anyway.)

@@ -356,10 +356,15 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     }
 
     @Override
-    public void delivered(String outputId, List<Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+    public void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
         if (!deliveries.isEmpty() || !partials.isEmpty()) {
-            change(new Op.Delivered(outputId, deliveries, partials), "record deliveries");
+            change(new Op.Delivered(outputId, messageRef, deliveries, partials), "record deliveries");
         }
+    }
+
+    @Override
+    public List<io.flywheel.api.feedback.PostShown> postsShown(String outputId, String messageRef) {
+        return read(t -> t.outbox.shown(outputId, messageRef));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
@@ -29,6 +30,16 @@ final class OutboxTable {
     private final HTreeMap<String, String> delivered;
     /** Output and post → the output's mark of a post partly shown, while the post is queued. */
     private final HTreeMap<String, String> partial;
+    /**
+     * Output and message reference → the lead posts the message showed (id, ref, title cut to {@value #TITLE}), so an output
+     * whose own memory of its messages is bounded can still attribute a click or reaction: a B-tree on disk, one entry per message
+     * with a lead, about 100-250 bytes each, not pruned (as {@code outbox.delivered} is not). Filled from the changes that record
+     * deliveries; a store from before it has none for the messages it recorded earlier.
+     */
+    private final BTreeMap<String, byte[]> messages;
+    static final int TITLE = 150;
+    /** What the dispatcher records as a refused post's reference: it was never shown. */
+    private static final String REFUSED = "refused: ";
 
     OutboxTable(DB db, org.mapdb.BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta, Counts counts) {
         this.meta = meta;
@@ -37,6 +48,7 @@ final class OutboxTable {
         this.outputs = new Dictionary("output", db.treeMap("dict.output", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.delivered = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
         this.partial = db.hashMap("outbox.partial", Serializer.STRING, Serializer.STRING).createOrOpen();
+        this.messages = db.treeMap("outbox.message", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
     private static String refKey(String outputId, String postId) {
@@ -55,8 +67,13 @@ final class OutboxTable {
         });
     }
 
-    /** Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown. */
-    void delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) {
+    /**
+     * Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown; records which
+     * lead posts each message showed: {@code messageRef}'s, when given, are the deliveries to it and the partly shown posts;
+     * otherwise each message a delivery names showed those delivered to it (and the partly shown posts, when there is one).
+     */
+    void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+        Map<String, List<String>> shown = shownByMessage(messageRef, deliveries, partials);
         Map<String, String> refs = new HashMap<>();
         for (Delivery d : deliveries) {
             refs.put(d.postId(), d.messageRef());
@@ -73,14 +90,77 @@ final class OutboxTable {
         if (oid < 0) {
             return;
         }
+        java.util.Set<String> wanted = new java.util.HashSet<>(refs.keySet());
+        shown.values().forEach(wanted::addAll);
+        Map<String, io.flywheel.api.output.Post> found = new HashMap<>();
         List<long[]> done = new ArrayList<>();
         Buckets.Cursor c = queue.ascending(oid, Long.MIN_VALUE, Long.MAX_VALUE);
-        while (done.size() < refs.size() && c.next()) {
-            if (refs.containsKey(Codec.post(c.blob()).post().id())) {
+        while (found.size() < wanted.size() && c.next()) {
+            io.flywheel.api.output.Post post = Codec.post(c.blob()).post();
+            if (wanted.contains(post.id())) {
+                found.put(post.id(), post);
+            }
+            if (refs.containsKey(post.id())) {
                 done.add(new long[] {c.pos(), c.seq()});
             }
         }
+        shown.forEach((message, posts) -> remember(outputId, message, posts.stream().map(found::get)
+                .filter(p -> p != null && p.kind() == io.flywheel.api.output.Post.Kind.LEAD).toList()));
         counts.add(F_OUTBOX, oid, -queue.removeAll(oid, done));
+    }
+
+    private static Map<String, List<String>> shownByMessage(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+        Map<String, List<String>> shown = new LinkedHashMap<>();
+        for (Delivery d : deliveries) {
+            if (!d.refused() && !d.messageRef().startsWith(REFUSED) && (messageRef == null || messageRef.equals(d.messageRef()))) {
+                shown.computeIfAbsent(d.messageRef(), x -> new ArrayList<>()).add(d.postId());
+            }
+        }
+        if (messageRef != null) {
+            shown.computeIfAbsent(messageRef, x -> new ArrayList<>());
+        }
+        // Without a reference the partly shown posts can be placed only when every delivery names the same message.
+        if (!partials.isEmpty() && shown.size() == 1) {
+            List<String> posts = shown.values().iterator().next();
+            partials.forEach(p -> posts.add(p.postId()));
+        }
+        return shown;
+    }
+
+    /** Replaces what {@code messageRef} showed (Discord answers a repeat sent with the same nonce with the same message). */
+    private void remember(String outputId, String messageRef, List<io.flywheel.api.output.Post> leads) {
+        if (leads.isEmpty()) {
+            return;
+        }
+        Bytes b = new Bytes(64 + leads.size() * 200);
+        b.u8(Codec.VERSION).varint(leads.size());
+        for (io.flywheel.api.output.Post p : leads) {
+            b.str(p.id()).str(p.ref() == null ? p.id() : p.ref()).str(cut(p.title()));
+        }
+        messages.put(refKey(outputId, messageRef), b.toArray());
+    }
+
+    private static String cut(String title) {
+        if (title.length() <= TITLE) {
+            return title;
+        }
+        int end = Character.isHighSurrogate(title.charAt(TITLE - 1)) ? TITLE - 1 : TITLE;
+        return title.substring(0, end);
+    }
+
+    /** The lead posts {@code outputId} showed in {@code messageRef}, in the order shown; empty when none is recorded. */
+    List<io.flywheel.api.feedback.PostShown> shown(String outputId, String messageRef) {
+        byte[] v = messages.get(refKey(outputId, messageRef));
+        if (v == null) {
+            return List.of();
+        }
+        Bytes.Reader r = Codec.reader(v);
+        int n = r.varint();
+        List<io.flywheel.api.feedback.PostShown> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new io.flywheel.api.feedback.PostShown(r.str(), r.str(), r.str()));
+        }
+        return out;
     }
 
     /** The oldest {@code limit} posts waiting for {@code outputId}, up to sequence {@code visibleSeq}. */

@@ -106,7 +106,7 @@ final class Tables implements AutoCloseable {
                 yield written.stored();
             }
             case Op.Delivered d -> {
-                outbox.delivered(d.outputId(), d.deliveries(), d.partials());
+                outbox.delivered(d.outputId(), d.messageRef(), d.deliveries(), d.partials());
                 yield null;
             }
             case Op.Events e -> {

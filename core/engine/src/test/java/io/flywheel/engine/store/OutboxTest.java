@@ -138,4 +138,36 @@ class OutboxTest {
             assertThat(ids(again.pending("discord", 10))).containsExactly(posts.get(2).post().id());
         }
     }
+
+    @Test
+    void eachMessageKeepsTheLeadPostsItShowedAcrossACrashFromTheJournalOnly() {
+        List<Lead> leads = new TestLeads(7).leads(4);
+        OutboxEntry a = post("discord", leads.get(0)), b = post("discord", leads.get(1)), c = post("discord", leads.get(2));
+        OutboxEntry signal = new OutboxEntry("discord", new Post("sig-1", Post.Kind.SIGNAL, "sma", "A signal", null, null, List.of(), leads.get(3).time()));
+        OutboxEntry webhook = post("webhook", leads.get(3));
+        MapDbStore store = open();
+        store.write(new WriteBatch(leads, List.of(a, b, c, signal, webhook), List.of()));
+        // One message named by the output: a's tail and c's head (a partly shown post) with b whole in between.
+        store.delivered("discord", "ch/m1", List.of(new Delivery(a.post().id(), "ch/m1"), new Delivery(b.post().id(), "ch/m1")),
+                List.of(new Partial(c.post().id(), "text:10:1:ab:ch/m1")));
+        // A message showing only the middle of c: no delivery names it, only the output's reference.
+        store.delivered("discord", "ch/m2", List.of(), List.of(new Partial(c.post().id(), "text:20:2:ab:ch/m2")));
+        // An output that names no message (every delivery at the end): each message its deliveries name; a signal is no lead's.
+        store.delivered("discord", List.of(new Delivery(c.post().id(), "ch/m3"), new Delivery(signal.post().id(), "ch/m4")));
+        store.delivered("webhook", List.of(Delivery.refused(webhook.post().id(), "too long")).stream()
+                .map(d -> new Delivery(d.postId(), "refused: " + d.messageRef())).toList(), List.of());
+        store.abandon(); // as if killed: all of it is in the journal only
+        try (MapDbStore reopened = open()) {
+            assertThat(reopened.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::postId)
+                    .containsExactly(a.post().id(), b.post().id(), c.post().id());
+            assertThat(reopened.postsShown("discord", "ch/m1").get(1)).isEqualTo(new io.flywheel.api.feedback.PostShown(b.post().id(),
+                    leads.get(1).key(), leads.get(1).title()));
+            assertThat(reopened.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::ref).containsExactly(leads.get(2).key());
+            assertThat(reopened.postsShown("discord", "ch/m3")).extracting(io.flywheel.api.feedback.PostShown::ref).containsExactly(leads.get(2).key());
+            assertThat(reopened.postsShown("discord", "ch/m4")).as("a signal's message").isEmpty();
+            assertThat(reopened.postsShown("webhook", "refused: too long")).as("a refused post was never shown").isEmpty();
+            assertThat(reopened.postsShown("other-output", "ch/m1")).isEmpty();
+            assertThat(reopened.pendingCount("discord")).isZero();
+        }
+    }
 }
