@@ -396,6 +396,21 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
         return Tables.appended(change(new Op.Engage(event, via, true), "take back an engagement"));
     }
 
+    @Override
+    public int retractAll(List<FeedbackEvent> events, String via) {
+        java.util.Objects.requireNonNull(via, "via");
+        events.forEach(MapDbStore::checkStep);
+        if (events.isEmpty()) {
+            return 0;
+        }
+        return (Integer) change(new Op.RetractAll(via, events), "take back " + events.size() + " engagement(s) via '" + via + "'");
+    }
+
+    /** Tests: runs {@code hook} after each step a clear takes back, inside its change; a recovery drops it. */
+    void afterEachTakenBack(java.util.function.Consumer<FeedbackEvent> hook) {
+        tables.afterEachTakenBack = hook;
+    }
+
     private static void checkStep(FeedbackEvent event) {
         if (!FeedbackTables.STEPS.contains(event.type()) || event.actor() == null) {
             throw new IllegalArgumentException("engagement on " + event.subject() + ": type " + event.type() + " with actor " + event.actor()

@@ -42,6 +42,13 @@ sealed interface Op {
     /** An engagement step recorded ({@code retract} false) or taken back, by way of {@code via} (null: a click or command). */
     record Engage(FeedbackEvent event, String via, boolean retract) implements Op {}
 
+    /** Steps taken back by way of one {@code via}, every holder's at once (a cleared reaction): one journal entry, all or none. */
+    record RetractAll(String via, List<FeedbackEvent> events) implements Op {
+        public RetractAll {
+            events = List.copyOf(events);
+        }
+    }
+
     /** Weight sets recorded together: one journal entry, so a crash keeps all of them or none. */
     record Weights(List<WeightSet> sets) implements Op {
         public Weights {
@@ -105,6 +112,12 @@ sealed interface Op {
                 b.u8(9).u8(g.retract() ? 1 : 0).nstr(g.via());
                 Codec.writeEvent(b, g.event());
             }
+            case RetractAll a -> {
+                b.u8(11).str(a.via()).varint(a.events().size());
+                for (FeedbackEvent x : a.events()) {
+                    Codec.writeEvent(b, x);
+                }
+            }
             case Weights w when w.sets().size() == 1 -> {
                 b.u8(5);
                 Codec.writeWeights(b, w.sets().getFirst());
@@ -158,6 +171,13 @@ sealed interface Op {
                 boolean retract = r.u8() != 0;
                 String via = r.nstr();
                 yield new Engage(Codec.readEvent(r), via, retract);
+            }
+            case 11 -> {
+                String via = r.str();
+                int n = r.varint();
+                List<FeedbackEvent> events = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) events.add(Codec.readEvent(r));
+                yield new RetractAll(via, events);
             }
             case 5 -> new Weights(List.of(Codec.readWeights(r)));
             case 6 -> new Prune(r.zigzag(), r.varint());

@@ -68,9 +68,9 @@ final class OutboxTable {
     }
 
     /**
-     * Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown; records which
-     * lead posts each message showed: {@code messageRef}'s, when given, are the deliveries to it and the partly shown posts;
-     * otherwise each message a delivery names showed those delivered to it (and the partly shown posts, when there is one).
+     * Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown; when the output
+     * named the message, {@code messageRef}, records the lead posts it showed: the deliveries to it and the partly shown posts. An
+     * output that names none (it takes no engagement, or predates API 1.3.0 and so never asks) costs no entry per message.
      */
     void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials) {
         Map<String, List<String>> shown = shownByMessage(messageRef, deliveries, partials);
@@ -110,21 +110,17 @@ final class OutboxTable {
     }
 
     private static Map<String, List<String>> shownByMessage(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
-        Map<String, List<String>> shown = new LinkedHashMap<>();
+        if (messageRef == null) {
+            return Map.of();
+        }
+        List<String> posts = new ArrayList<>();
         for (Delivery d : deliveries) {
-            if (!d.refused() && !d.messageRef().startsWith(REFUSED) && (messageRef == null || messageRef.equals(d.messageRef()))) {
-                shown.computeIfAbsent(d.messageRef(), x -> new ArrayList<>()).add(d.postId());
+            if (!d.refused() && !d.messageRef().startsWith(REFUSED) && messageRef.equals(d.messageRef())) {
+                posts.add(d.postId());
             }
         }
-        if (messageRef != null) {
-            shown.computeIfAbsent(messageRef, x -> new ArrayList<>());
-        }
-        // Without a reference the partly shown posts can be placed only when every delivery names the same message.
-        if (!partials.isEmpty() && shown.size() == 1) {
-            List<String> posts = shown.values().iterator().next();
-            partials.forEach(p -> posts.add(p.postId()));
-        }
-        return shown;
+        partials.forEach(p -> posts.add(p.postId()));
+        return Map.of(messageRef, posts);
     }
 
     /** Replaces what {@code messageRef} showed (Discord answers a repeat sent with the same nonce with the same message). */

@@ -27,6 +27,8 @@ final class Tables implements AutoCloseable {
     final FeedbackTables feedback;
     /** Odd while a bucket split or removal is in progress; readers retry when it moved. */
     final AtomicLong structureVersion = new AtomicLong();
+    /** A test seam: called after each step a {@link Op.RetractAll} took back, inside the change (a failure there fails the change). */
+    java.util.function.Consumer<FeedbackEvent> afterEachTakenBack = e -> {};
     /** Posts up to this sequence are journaled: the outbox shows no post of a change still in flight. */
     volatile long visiblePostSeq;
 
@@ -115,6 +117,16 @@ final class Tables implements AutoCloseable {
             }
             case Op.Once o -> feedback.appendOnce(o.event());
             case Op.Engage g -> g.retract() ? feedback.retract(g.event(), g.via()) : feedback.engage(g.event(), g.via());
+            case Op.RetractAll a -> {
+                int taken = 0;
+                for (FeedbackEvent e : a.events()) {
+                    if (feedback.retract(e, a.via())) {
+                        taken++;
+                    }
+                    afterEachTakenBack.accept(e);
+                }
+                yield taken;
+            }
             case Op.Weights w -> {
                 w.sets().forEach(feedback::append);
                 yield null;

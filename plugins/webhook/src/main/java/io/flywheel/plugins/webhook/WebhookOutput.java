@@ -139,18 +139,9 @@ final class WebhookOutput implements Output {
             return InOrder.send(posts, packer, sender, new Receipts() {
                 @Override
                 public void accepted(List<Delivery> deliveries, List<Partial> partials) {
-                    accepted(null, deliveries, partials);
-                }
-
-                @Override
-                public void accepted(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+                    // A webhook takes no engagement: the message each post showed in is not worth the host's record (no messageRef).
                     try {
-                        List<Partial> marked = partials.stream().map(p -> new Partial(p.postId(), AT + destination + " " + p.mark())).toList();
-                        if (messageRef == null) {
-                            receipts.accepted(deliveries, marked);
-                        } else {
-                            receipts.accepted(messageRef, deliveries, marked);
-                        }
+                        receipts.accepted(deliveries, partials.stream().map(p -> new Partial(p.postId(), AT + destination + " " + p.mark())).toList());
                     } catch (RuntimeException e) {
                         log.warn("Webhook {}: the host could not record {} delivery(ies) and {} partly posted post(s) yet: {}", masked, deliveries.size(),
                                 partials.size(), e.getMessage());
