@@ -94,13 +94,14 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         String messageId = event.getMessageId();
+        Instant time = clock.instant();
         leads(event.getChannelId(), messageId).thenAccept(leads -> {
             if (leads.isEmpty()) {
                 event.reply("I don't know which lead this message shows.").setEphemeral(true).queue();
                 return;
             }
             if (leads.size() == 1) {
-                acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId));
+                acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
                 return;
             }
             event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
@@ -188,13 +189,14 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         String messageId = parts.length > 1 ? parts[1] : "";
+        Instant time = clock.instant();
         leads(event.getChannelId(), messageId).thenAccept(leads -> {
             List<MessageIndex.Entry> picked = leads.stream().filter(e -> event.getValues().contains(e.postId())).toList();
             if (picked.isEmpty()) {
                 event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
                 return;
             }
-            acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId));
+            acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
         });
     }
 
@@ -204,9 +206,9 @@ final class EngagementAdapter extends ListenerAdapter {
      * is edited with the outcome, a failure to record included.
      */
     private void acknowledgeThenRecord(GenericComponentInteractionCreateEvent event, List<MessageIndex.Entry> leads, Engagement.Kind kind,
-            String userId, String messageRef) {
+            String userId, String messageRef, Instant time) {
         event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge a click on {}: {}", messageRef, e.getMessage()));
-        record(leads, kind, userId, messageRef, null)
+        record(leads, kind, userId, messageRef, null, time)
                 .thenAccept(text -> event.getHook().editOriginal(text).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
     }
 
@@ -226,6 +228,8 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         String messageId = event.getMessageId(), emoji = event.getEmoji().getName(), userId = event.getUserId(), channelId = event.getChannel().getId();
+        // Its time is when it came, not when its lead was found: a removal after it must not find the hold recorded later than itself.
+        Instant time = clock.instant();
         inOrder(() -> leads(channelId, messageId).thenAccept(leads -> {
             if (leads.size() != 1) {
                 if (leads.size() > 1) {
@@ -233,7 +237,7 @@ final class EngagementAdapter extends ListenerAdapter {
                 }
                 return;
             }
-            record(leads, kind, userId, messageRef(channelId, messageId), reaction(messageId, emoji));
+            record(leads, kind, userId, messageRef(channelId, messageId), reaction(messageId, emoji), time);
         }), kind + " by " + userId + " on message " + messageId);
     }
 
@@ -333,12 +337,13 @@ final class EngagementAdapter extends ListenerAdapter {
     }
 
     /** Records {@code kind} for each lead ({@code via} a reaction's emoji, or null for a click); completes with what to tell the user. */
-    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef, String via) {
+    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef, String via,
+            Instant time) {
         List<CompletableFuture<Boolean>> results = new ArrayList<>();
         for (MessageIndex.Entry lead : leads) {
             CompletableFuture<Boolean> recorded;
             try {
-                recorded = sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, clock.instant(), via));
+                recorded = sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, time, via));
             } catch (RuntimeException e) {
                 recorded = CompletableFuture.failedFuture(e);
             }

@@ -70,6 +70,8 @@ class DiscordBotEndToEndTest {
     final List<io.flywheel.api.feedback.Retraction> retractions = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The messages the bot asked the host about (not in its index). */
     final List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How long the host's answer to a look-up takes (a busy store): a removal sent meanwhile must still come after the add. */
+    volatile Duration lookupDelay = Duration.ZERO;
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
     volatile java.util.function.BiFunction<EngagementRecorder, io.flywheel.api.feedback.Engagement, CompletableFuture<Boolean>> recording = EngagementRecorder::record;
 
@@ -123,7 +125,9 @@ class DiscordBotEndToEndTest {
             @Override
             public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
                 lookups.add(messageRef);
-                return recorder.postsShown(outputId, messageRef);
+                long delay = lookupDelay.toMillis();
+                return recorder.postsShown(outputId, messageRef).thenCompose(found -> delay == 0 ? CompletableFuture.completedFuture(found)
+                        : CompletableFuture.supplyAsync(() -> found, CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS)));
             }
         };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
@@ -419,7 +423,9 @@ class DiscordBotEndToEndTest {
         eventually(() -> events(FeedbackEvent.Type.WON).size() == 2);
         assertThat(events(FeedbackEvent.Type.WON)).extracting(FeedbackEvent::subject, FeedbackEvent::actor)
                 .contains(org.assertj.core.groups.Tuple.tuple(old.getFirst().key(), third));
-        // added and removed at once on an evicted message: the removal is passed on after the add's look-up, so it is taken back
+        // added and removed at once on an evicted message while the look-up is slow: the removal is passed on after the add was
+        // recorded, with the add's time as it came, so it is taken back
+        lookupDelay = Duration.ofMillis(500);
         fake.react(oldMessage, other, "🎉");
         fake.unreact(oldMessage, other, "🎉");
         eventually(() -> events(FeedbackEvent.Type.INTERESTED).stream().anyMatch(e -> e.actor().equals(other)
