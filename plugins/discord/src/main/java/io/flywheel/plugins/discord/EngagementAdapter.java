@@ -106,7 +106,12 @@ final class EngagementAdapter extends ListenerAdapter {
             }
             event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
                     .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
-        });
+        }).exceptionally(e -> logged("a click on message " + messageId, e));
+    }
+
+    private Void logged(String what, Throwable e) {
+        log.error("Discord: cannot handle {}: {}", what, e.getMessage());
+        return null;
     }
 
     /**
@@ -138,13 +143,9 @@ final class EngagementAdapter extends ListenerAdapter {
     private synchronized void inOrder(java.util.function.Supplier<CompletableFuture<?>> step, String what) {
         reactions = reactions.handle((x, e) -> null).thenCompose(x -> {
             try {
-                return step.get().exceptionally(e -> {
-                    log.error("Discord: cannot handle {}: {}", what, e.getMessage());
-                    return null;
-                });
+                return step.get().handle((result, e) -> e == null ? null : logged(what, e));
             } catch (RuntimeException e) {
-                log.error("Discord: cannot handle {}: {}", what, e.getMessage());
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.completedFuture(logged(what, e));
             }
         });
     }
@@ -197,7 +198,7 @@ final class EngagementAdapter extends ListenerAdapter {
                 return;
             }
             acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
-        });
+        }).exceptionally(e -> logged("a pick on message " + messageId, e));
     }
 
     /**
