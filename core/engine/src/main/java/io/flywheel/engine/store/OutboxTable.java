@@ -38,6 +38,8 @@ final class OutboxTable {
      */
     private final BTreeMap<String, byte[]> messages;
     static final int TITLE = 150;
+    /** {@code outbox.message} was not in the file (new, or a store from before API 1.3.0): {@link #backfillMessages} fills it once. */
+    final boolean messagesNew;
     /** What the dispatcher records as a refused post's reference: it was never shown. */
     private static final String REFUSED = "refused: ";
 
@@ -48,6 +50,7 @@ final class OutboxTable {
         this.outputs = new Dictionary("output", db.treeMap("dict.output", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.delivered = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
         this.partial = db.hashMap("outbox.partial", Serializer.STRING, Serializer.STRING).createOrOpen();
+        this.messagesNew = !db.exists("outbox.message");
         this.messages = db.treeMap("outbox.message", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
@@ -142,6 +145,41 @@ final class OutboxTable {
         }
         int end = Character.isHighSurrogate(title.charAt(TITLE - 1)) ? TITLE - 1 : TITLE;
         return title.substring(0, end);
+    }
+
+    /**
+     * Fills {@code outbox.message} for a store written before it, from what it kept of each lead post delivered: its POSTED event
+     * (the lead and the output), the post id every lead post has ({@code postId}), the reference its delivery recorded and the
+     * lead's title. Only the message each post ended in is known (not the earlier messages of a split post), in the order the
+     * posts were logged. Returns the messages added.
+     */
+    int backfillMessages(FeedbackTables feedback, LeadTable leads, java.util.function.UnaryOperator<String> postId) {
+        Map<String, List<io.flywheel.api.output.Post>> byMessage = new LinkedHashMap<>();
+        Map<String, String> outputOf = new HashMap<>();
+        feedback.forEachEvent(io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED, e -> {
+            if (e.detail() == null || e.subject() == null) {
+                return;
+            }
+            String id = postId.apply(e.subject());
+            String ref = delivered.get(refKey(e.detail(), id));
+            if (ref == null || ref.startsWith(REFUSED)) {
+                return;
+            }
+            leads.get(e.subject()).ifPresent(lead -> {
+                String key = refKey(e.detail(), ref);
+                outputOf.put(key, e.detail());
+                List<io.flywheel.api.output.Post> posts = byMessage.computeIfAbsent(key, k -> new ArrayList<>());
+                if (posts.stream().noneMatch(p -> p.id().equals(id))) {
+                    posts.add(new io.flywheel.api.output.Post(id, io.flywheel.api.output.Post.Kind.LEAD, lead.key(), lead.title(), null, null, List.of(),
+                            lead.time()));
+                }
+            });
+        });
+        byMessage.forEach((key, posts) -> {
+            String output = outputOf.get(key);
+            remember(output, key.substring(output.length() + 1), posts);
+        });
+        return byMessage.size();
     }
 
     /** The lead posts {@code outputId} showed in {@code messageRef}, in the order shown; empty when none is recorded. */

@@ -62,6 +62,7 @@ final class Tables implements AutoCloseable {
             Tables t = new Tables(db);
             long n = t.leads.buildFoundIndex();
             t.backfillVias(file);
+            t.backfillMessages(file);
             schema.set(SCHEMA);
             t.counts.save();
             t.meta.save();
@@ -73,11 +74,28 @@ final class Tables implements AutoCloseable {
             throw new SchemaMismatch(file, found);
         }
         Tables t = new Tables(db);
-        if (t.feedback.viasNew) {
-            t.backfillVias(file);
+        if (t.feedback.viasNew || t.outbox.messagesNew) {
+            if (t.feedback.viasNew) {
+                t.backfillVias(file);
+            }
+            if (t.outbox.messagesNew) {
+                t.backfillMessages(file);
+            }
             db.commit();
         }
         return t;
+    }
+
+    /**
+     * A store from before {@code outbox.message} (API 1.3.0): filled from its deliveries in the open transaction, before the journal
+     * replays on top. A lead post's id is its lead key's ({@link io.flywheel.engine.lead.LeadPosts#postId}), which is how a delivery
+     * recorded under the post id finds its lead.
+     */
+    private void backfillMessages(Path file) {
+        int n = outbox.backfillMessages(feedback, leads, io.flywheel.engine.lead.LeadPosts::postId);
+        if (n > 0) {
+            log.info("Store {}: recorded which leads {} message(s) delivered before Flywheel API 1.3.0 showed (outbox.message)", file, n);
+        }
     }
 
     /** A store from before {@code feedback.via} (Flywheel 1.1): filled from its standings in the open transaction, before the journal replays on top. */

@@ -174,4 +174,32 @@ class OutboxTest {
             assertThat(reopened.pendingCount("discord")).isZero();
         }
     }
+
+    @Test
+    void aStoreFromBeforeTheMessageRecordGetsItFilledFromItsDeliveriesAtTheFirstOpen() {
+        List<Lead> leads = new TestLeads(8).leads(3);
+        List<OutboxEntry> posts = leads.stream().map(l -> new OutboxEntry("discord", io.flywheel.engine.lead.LeadPosts.toPost(l))).toList();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+            // delivered as before API 1.3.0: no message named; the first two in one message, the third in another, each with its POSTED event
+            store.delivered("discord", List.of(new Delivery(posts.get(0).post().id(), "ch/m1"), new Delivery(posts.get(1).post().id(), "ch/m1"),
+                    new Delivery(posts.get(2).post().id(), "ch/m2")));
+            store.append(leads.stream().map(l -> new io.flywheel.engine.feedback.FeedbackEvent(clock.instant(), io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED,
+                    l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(), java.util.Map.of(), "discord")).toList());
+            assertThat(store.postsShown("discord", "ch/m1")).isEmpty();
+        }
+        // the file as a store from before outbox.message left it
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message#"))).isTrue();
+        raw.nameCatalogSave(catalog);
+        raw.commit();
+        raw.close();
+        try (MapDbStore store = open()) {
+            assertThat(store.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::ref, io.flywheel.api.feedback.PostShown::title)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(leads.get(0).key(), leads.get(0).title()),
+                            org.assertj.core.groups.Tuple.tuple(leads.get(1).key(), leads.get(1).title()));
+            assertThat(store.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::postId).containsExactly(posts.get(2).post().id());
+        }
+    }
 }
