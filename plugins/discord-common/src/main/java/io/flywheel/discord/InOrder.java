@@ -189,7 +189,7 @@ public final class InOrder {
                     partly.add(new Partial(posts.get(p.post()).id(), new Shown(p.end(), parts, ref, fingerprint.apply(p.post())).mark()));
                 }
             }
-            report(now, partly);
+            report(ref, now, partly);
         }
 
         private void refuse(int post, String why) {
@@ -197,13 +197,18 @@ public final class InOrder {
             int shown = piecesShown.getOrDefault(post, 0);
             String where = shown == 0 ? "" : shown == 1 ? " (its first part was posted, in " + lastShownIn.get(post) + ")"
                     : " (its first " + shown + " parts were posted, the last in " + lastShownIn.get(post) + ")";
-            report(List.of(Delivery.refused(posts.get(post).id(), why + where)), List.of());
+            report(null, List.of(Delivery.refused(posts.get(post).id(), why + where)), List.of());
         }
 
-        private void report(List<Delivery> now, List<Partial> partly) {
+        /** {@code ref}: the message accepted, or null for a refusal (nothing shown). */
+        private void report(String ref, List<Delivery> now, List<Partial> partly) {
             if (!now.isEmpty() || !partly.isEmpty()) {
                 delivered.addAll(now);
-                receipts.accepted(now, partly);
+                if (ref == null) {
+                    receipts.accepted(now, partly);
+                } else {
+                    receipts.accepted(ref, now, partly);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.flywheel.api.feedback;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Where outputs report engagement; the host writes it to the feedback log. */
@@ -29,5 +30,16 @@ public interface EngagementSink {
      */
     default CompletableFuture<Integer> retract(Retraction retraction) {
         return CompletableFuture.completedFuture(0);
+    }
+
+    /**
+     * The lead posts that output {@code outputId} showed in message {@code messageRef} (the
+     * {@link io.flywheel.api.output.Delivery#messageRef()} it reported), in the order shown, as the
+     * host recorded them when the message was accepted; empty when it knows of none (a message it
+     * recorded before API 1.3.0 may lack the posts it showed only in part, or all of them). For an
+     * output whose own memory of its messages is bounded. The default knows none. Since API 1.3.0.
+     */
+    default CompletableFuture<List<PostShown>> postsShown(String outputId, String messageRef) {
+        return CompletableFuture.completedFuture(List.of());
     }
 }

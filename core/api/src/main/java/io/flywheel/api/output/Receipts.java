@@ -17,6 +17,16 @@ public interface Receipts {
      */
     void accepted(List<Delivery> deliveries, List<Partial> partials);
 
+    /**
+     * As {@link #accepted(List, List)} for one message, {@code messageRef}, which showed those
+     * deliveries and partly shown posts: the host also records which posts the message showed, so
+     * engagement on it can be attributed after the output forgot it ({@link
+     * io.flywheel.api.feedback.EngagementSink#postsShown}). The default drops the reference. Since API 1.3.0.
+     */
+    default void accepted(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+        accepted(deliveries, partials);
+    }
+
     /** The mark last reported for {@code postId} by an earlier attempt, if part of it is shown already. */
     Optional<String> partial(String postId);
 

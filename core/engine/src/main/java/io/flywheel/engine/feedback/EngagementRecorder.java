@@ -36,37 +36,32 @@ public final class EngagementRecorder implements EngagementSink {
     }
 
     /**
-     * Each holder of the via (or only the one user) is taken back as a removed reaction of theirs would be, one store change each.
-     * One holder failing does not stop the others (a clear is not sent again): all are tried, then the failure names how many failed, whose, and why.
+     * Each holder of the via (or only the one user) is taken back as a removed reaction of theirs would be, all in one store
+     * change ({@link FeedbackLog#retractAll}): a failure, or a crash, takes back none of them, and the failure names whose and why.
      */
     @Override
     public CompletableFuture<Integer> retract(Retraction r) {
         return inOrder(() -> {
-            int taken = 0, tried = 0;
-            List<String> failed = new java.util.ArrayList<>();
-            RuntimeException first = null;
+            List<FeedbackEvent> steps = new java.util.ArrayList<>();
             for (FeedbackLog.Held h : log.heldVia(r.via(), r.time())) {
-                if (r.userId() != null && !r.userId().equals(h.actor())) {
-                    continue;
-                }
-                tried++;
-                try {
-                    taken += log.retract(event(h.type(), h.subject(), h.actor(), r.outputId(), r.messageRef(), r.time()), r.via()) ? 1 : 0;
-                } catch (RuntimeException error) {
-                    failed.add(h.actor() + " on " + h.subject());
-                    if (first == null) {
-                        first = error;
-                    } else {
-                        first.addSuppressed(error);
-                    }
+                if (r.userId() == null || r.userId().equals(h.actor())) {
+                    steps.add(event(h.type(), h.subject(), h.actor(), r.outputId(), r.messageRef(), r.time()));
                 }
             }
-            if (first != null) {
-                throw new io.flywheel.engine.store.StoreException("cannot take back " + failed.size() + " of " + tried + " engagement(s) via '" + r.via()
-                        + "' (" + String.join(", ", failed) + "; " + taken + " taken back): " + first.getMessage(), first);
+            try {
+                return log.retractAll(steps, r.via());
+            } catch (RuntimeException error) {
+                List<String> whose = steps.stream().map(e -> e.actor() + " on " + e.subject()).limit(10).toList();
+                throw new io.flywheel.engine.store.StoreException("cannot take back " + steps.size() + " engagement(s) via '" + r.via() + "' ("
+                        + String.join(", ", whose) + (steps.size() > 10 ? ", ..." : "") + "); none was taken back: " + error.getMessage(), error);
             }
-            return taken;
         });
+    }
+
+    /** Read off the caller's thread (an output's event thread must not wait on the store), not queued behind writes. */
+    @Override
+    public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
+        return CompletableFuture.supplyAsync(() -> leads.postsShown(outputId, messageRef), VIRTUAL);
     }
 
     /**

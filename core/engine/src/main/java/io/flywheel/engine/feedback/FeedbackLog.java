@@ -36,6 +36,12 @@ public interface FeedbackLog {
      */
     boolean retract(FeedbackEvent event, String via);
 
+    /**
+     * Takes back each event's (step, {@code via}) as {@link #retract} would, in order, all in one change: a failure takes back
+     * none (a cleared reaction is taken back from every holder or from nobody, across a crash too). Returns how many there were.
+     */
+    int retractAll(List<FeedbackEvent> events, String via);
+
     /** A step an actor holds on a subject by way of a via. */
     record Held(String actor, String subject, FeedbackEvent.Type type) {}
 

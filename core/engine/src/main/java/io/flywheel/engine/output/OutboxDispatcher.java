@@ -122,11 +122,12 @@ public final class OutboxDispatcher {
             // re-sends nothing already posted: not a whole post, nor the parts of a post shown so far.
             java.util.Set<String> recorded = java.util.concurrent.ConcurrentHashMap.newKeySet();
             java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-            java.util.function.BiConsumer<List<Delivery>, List<Partial>> record = (ds, partials) -> {
+            // messageRef: the one message the deliveries and partials are of, when the output named it (null otherwise).
+            Recorder record = (messageRef, ds, partials) -> {
                 List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
                 List<Partial> going = partials.stream().filter(p -> !recorded.contains(p.postId())).toList();
                 // A refused post leaves the queue with its reason as its record, so the posts behind it go on; it was never shown.
-                store.delivered(id, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList(), going);
+                store.delivered(id, messageRef, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList(), going);
                 if (!fresh.isEmpty()) {
                     List<Delivery> posted = fresh.stream().filter(d -> !d.refused()).toList();
                     refused.addAndGet(fresh.size() - posted.size());
@@ -141,7 +142,12 @@ public final class OutboxDispatcher {
                 deliveries = output.send(batch.stream().map(OutboxEntry::post).toList(), new Receipts() {
                     @Override
                     public void accepted(List<Delivery> ds, List<Partial> partials) {
-                        record.accept(ds, partials);
+                        record.accept(null, ds, partials);
+                    }
+
+                    @Override
+                    public void accepted(String messageRef, List<Delivery> ds, List<Partial> partials) {
+                        record.accept(messageRef, ds, partials);
                     }
 
                     @Override
@@ -156,12 +162,16 @@ public final class OutboxDispatcher {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 throw new IllegalStateException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
             }
-            record.accept(deliveries, List.of());
+            record.accept(null, deliveries, List.of());
             total += recorded.size() - refused.get();
             if (recorded.size() < batch.size()) {
                 return total;
             }
         }
+    }
+
+    private interface Recorder {
+        void accept(String messageRef, List<Delivery> deliveries, List<Partial> partials);
     }
 
     private static String title(List<OutboxEntry> batch, String postId) {

@@ -442,6 +442,17 @@ final class FeedbackTables {
      * every (actor, subject) with one has a step event in the log (its first hold was counted), so
      * the log names them. One pass over the log; returns the entries added.
      */
+    /** Each event of {@code type} in the log, oldest first (one pass; for a backfill at open). */
+    void forEachEvent(FeedbackEvent.Type type, java.util.function.Consumer<FeedbackEvent> action) {
+        Buckets.Cursor c = events.ascending(0, Long.MIN_VALUE, Long.MAX_VALUE);
+        while (c.next()) {
+            FeedbackEvent e = Codec.event(c.blob());
+            if (e.type() == type) {
+                action.accept(e);
+            }
+        }
+    }
+
     int backfillVias() {
         java.util.Set<Long> seen = new java.util.HashSet<>();
         int added = 0;

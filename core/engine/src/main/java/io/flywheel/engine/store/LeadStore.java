@@ -67,7 +67,19 @@ public interface LeadStore extends AutoCloseable {
      * next attempt, after a restart too, sends only the rest. A post's mark replaces the one before
      * and goes when the post leaves the outbox; a mark for a post already delivered is ignored.
      */
-    void delivered(String outputId, List<Delivery> deliveries, List<Partial> partials);
+    default void delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) {
+        delivered(outputId, null, deliveries, partials);
+    }
+
+    /**
+     * Like {@link #delivered(String, List, List)} for one accepted message, {@code messageRef} (null when the output did not
+     * name it), also recording, in the same commit, which lead posts each message showed: {@code messageRef}'s are its
+     * deliveries and the partly shown posts; without it, each message a delivery names showed the posts delivered to it.
+     */
+    void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials);
+
+    /** The lead posts {@code outputId} showed in message {@code messageRef}, in the order shown, as recorded with their deliveries. */
+    List<io.flywheel.api.feedback.PostShown> postsShown(String outputId, String messageRef);
 
     /** The mark last kept for a post still queued for {@code outputId} and partly shown. */
     Optional<String> partial(String outputId, String postId);

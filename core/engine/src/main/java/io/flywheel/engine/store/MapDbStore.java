@@ -356,10 +356,15 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     }
 
     @Override
-    public void delivered(String outputId, List<Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+    public void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
         if (!deliveries.isEmpty() || !partials.isEmpty()) {
-            change(new Op.Delivered(outputId, deliveries, partials), "record deliveries");
+            change(new Op.Delivered(outputId, messageRef, deliveries, partials), "record deliveries");
         }
+    }
+
+    @Override
+    public List<io.flywheel.api.feedback.PostShown> postsShown(String outputId, String messageRef) {
+        return read(t -> t.outbox.shown(outputId, messageRef));
     }
 
     @Override
@@ -389,6 +394,21 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
     public boolean retract(FeedbackEvent event, String via) {
         checkStep(event);
         return Tables.appended(change(new Op.Engage(event, via, true), "take back an engagement"));
+    }
+
+    @Override
+    public int retractAll(List<FeedbackEvent> events, String via) {
+        java.util.Objects.requireNonNull(via, "via");
+        events.forEach(MapDbStore::checkStep);
+        if (events.isEmpty()) {
+            return 0;
+        }
+        return (Integer) change(new Op.RetractAll(via, events), "take back " + events.size() + " engagement(s) via '" + via + "'");
+    }
+
+    /** Tests: runs {@code hook} after each step a clear takes back, inside its change; a recovery drops it. */
+    void afterEachTakenBack(java.util.function.Consumer<FeedbackEvent> hook) {
+        tables.afterEachTakenBack = hook;
     }
 
     private static void checkStep(FeedbackEvent event) {

@@ -16,15 +16,22 @@ import java.util.List;
 sealed interface Op {
     record Write(WriteBatch batch) implements Op {}
 
-    /** Posts delivered, and marks of posts partly shown (type 8 when there are any, so older journals read the same). */
-    record Delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) implements Op {
+    /**
+     * Posts delivered, and marks of posts partly shown (type 8 when there are any, so older journals read the same), for one
+     * message {@code messageRef} when the output named it (type 10), else null.
+     */
+    record Delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials) implements Op {
         public Delivered {
             deliveries = List.copyOf(deliveries);
             partials = List.copyOf(partials);
         }
 
+        Delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) {
+            this(outputId, null, deliveries, partials);
+        }
+
         Delivered(String outputId, List<Delivery> deliveries) {
-            this(outputId, deliveries, List.of());
+            this(outputId, null, deliveries, List.of());
         }
     }
 
@@ -34,6 +41,13 @@ sealed interface Op {
 
     /** An engagement step recorded ({@code retract} false) or taken back, by way of {@code via} (null: a click or command). */
     record Engage(FeedbackEvent event, String via, boolean retract) implements Op {}
+
+    /** Steps taken back by way of one {@code via}, every holder's at once (a cleared reaction): one journal entry, all or none. */
+    record RetractAll(String via, List<FeedbackEvent> events) implements Op {
+        public RetractAll {
+            events = List.copyOf(events);
+        }
+    }
 
     /** Weight sets recorded together: one journal entry, so a crash keeps all of them or none. */
     record Weights(List<WeightSet> sets) implements Op {
@@ -69,15 +83,19 @@ sealed interface Op {
                 }
             }
             case Delivered d -> {
-                b.u8(d.partials().isEmpty() ? 2 : 8).str(d.outputId()).varint(d.deliveries().size());
+                int type = d.messageRef() != null ? 10 : d.partials().isEmpty() ? 2 : 8;
+                b.u8(type).str(d.outputId()).varint(d.deliveries().size());
                 for (Delivery x : d.deliveries()) {
                     b.str(x.postId()).str(x.messageRef());
                 }
-                if (!d.partials().isEmpty()) {
+                if (type != 2) {
                     b.varint(d.partials().size());
                     for (Partial x : d.partials()) {
                         b.str(x.postId()).str(x.mark());
                     }
+                }
+                if (type == 10) {
+                    b.str(d.messageRef());
                 }
             }
             case Events e -> {
@@ -93,6 +111,12 @@ sealed interface Op {
             case Engage g -> {
                 b.u8(9).u8(g.retract() ? 1 : 0).nstr(g.via());
                 Codec.writeEvent(b, g.event());
+            }
+            case RetractAll a -> {
+                b.u8(11).str(a.via()).varint(a.events().size());
+                for (FeedbackEvent x : a.events()) {
+                    Codec.writeEvent(b, x);
+                }
             }
             case Weights w when w.sets().size() == 1 -> {
                 b.u8(5);
@@ -127,14 +151,14 @@ sealed interface Op {
                 for (int i = 0; i < n; i++) links.add(Codec.readLink(r));
                 yield new Write(new WriteBatch(leads, posts, events, links));
             }
-            case 2, 8 -> {
+            case 2, 8, 10 -> {
                 String output = r.str();
                 int n = r.varint();
                 List<Delivery> ds = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) ds.add(new Delivery(r.str(), r.str()));
                 List<Partial> ps = new ArrayList<>();
-                for (int i = 0, m = type == 8 ? r.varint() : 0; i < m; i++) ps.add(new Partial(r.str(), r.str()));
-                yield new Delivered(output, ds, ps);
+                for (int i = 0, m = type != 2 ? r.varint() : 0; i < m; i++) ps.add(new Partial(r.str(), r.str()));
+                yield new Delivered(output, type == 10 ? r.str() : null, ds, ps);
             }
             case 3 -> {
                 int n = r.varint();
@@ -147,6 +171,13 @@ sealed interface Op {
                 boolean retract = r.u8() != 0;
                 String via = r.nstr();
                 yield new Engage(Codec.readEvent(r), via, retract);
+            }
+            case 11 -> {
+                String via = r.str();
+                int n = r.varint();
+                List<FeedbackEvent> events = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) events.add(Codec.readEvent(r));
+                yield new RetractAll(via, events);
             }
             case 5 -> new Weights(List.of(Codec.readWeights(r)));
             case 6 -> new Prune(r.zigzag(), r.varint());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
@@ -29,6 +30,18 @@ final class OutboxTable {
     private final HTreeMap<String, String> delivered;
     /** Output and post → the output's mark of a post partly shown, while the post is queued. */
     private final HTreeMap<String, String> partial;
+    /**
+     * Output and message reference → the lead posts the message showed (id, ref, title cut to {@value #TITLE}), so an output
+     * whose own memory of its messages is bounded can still attribute a click or reaction: a B-tree on disk, one entry per message
+     * with a lead, about 170 bytes each (measured), not pruned (as {@code outbox.delivered} is not). Filled from the changes that record
+     * deliveries; a store from before it has none for the messages it recorded earlier.
+     */
+    private final BTreeMap<String, byte[]> messages;
+    static final int TITLE = 150;
+    /** {@code outbox.message} was not in the file (new, or a store from before API 1.3.0): {@link #backfillMessages} fills it once. */
+    final boolean messagesNew;
+    /** What the dispatcher records as a refused post's reference: it was never shown. */
+    private static final String REFUSED = "refused: ";
 
     OutboxTable(DB db, org.mapdb.BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta, Counts counts) {
         this.meta = meta;
@@ -37,6 +50,8 @@ final class OutboxTable {
         this.outputs = new Dictionary("output", db.treeMap("dict.output", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.delivered = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
         this.partial = db.hashMap("outbox.partial", Serializer.STRING, Serializer.STRING).createOrOpen();
+        this.messagesNew = !db.exists("outbox.message");
+        this.messages = db.treeMap("outbox.message", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
     private static String refKey(String outputId, String postId) {
@@ -55,8 +70,13 @@ final class OutboxTable {
         });
     }
 
-    /** Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown. */
-    void delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) {
+    /**
+     * Removes delivered posts from the queue and records their references; keeps the marks of posts partly shown; when the output
+     * named the message, {@code messageRef}, records the lead posts it showed: the deliveries to it and the partly shown posts. An
+     * output that names none (it takes no engagement, or predates API 1.3.0 and so never asks) costs no entry per message.
+     */
+    void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+        Map<String, List<String>> shown = shownByMessage(messageRef, deliveries, partials);
         Map<String, String> refs = new HashMap<>();
         for (Delivery d : deliveries) {
             refs.put(d.postId(), d.messageRef());
@@ -73,14 +93,108 @@ final class OutboxTable {
         if (oid < 0) {
             return;
         }
+        java.util.Set<String> wanted = new java.util.HashSet<>(refs.keySet());
+        shown.values().forEach(wanted::addAll);
+        Map<String, io.flywheel.api.output.Post> found = new HashMap<>();
         List<long[]> done = new ArrayList<>();
         Buckets.Cursor c = queue.ascending(oid, Long.MIN_VALUE, Long.MAX_VALUE);
-        while (done.size() < refs.size() && c.next()) {
-            if (refs.containsKey(Codec.post(c.blob()).post().id())) {
+        while (found.size() < wanted.size() && c.next()) {
+            io.flywheel.api.output.Post post = Codec.post(c.blob()).post();
+            if (wanted.contains(post.id())) {
+                found.put(post.id(), post);
+            }
+            if (refs.containsKey(post.id())) {
                 done.add(new long[] {c.pos(), c.seq()});
             }
         }
+        shown.forEach((message, posts) -> remember(outputId, message, posts.stream().map(found::get)
+                .filter(p -> p != null && p.kind() == io.flywheel.api.output.Post.Kind.LEAD).toList()));
         counts.add(F_OUTBOX, oid, -queue.removeAll(oid, done));
+    }
+
+    private static Map<String, List<String>> shownByMessage(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+        if (messageRef == null) {
+            return Map.of();
+        }
+        List<String> posts = new ArrayList<>();
+        for (Delivery d : deliveries) {
+            if (!d.refused() && !d.messageRef().startsWith(REFUSED) && messageRef.equals(d.messageRef())) {
+                posts.add(d.postId());
+            }
+        }
+        partials.forEach(p -> posts.add(p.postId()));
+        return Map.of(messageRef, posts);
+    }
+
+    /** Replaces what {@code messageRef} showed (Discord answers a repeat sent with the same nonce with the same message). */
+    private void remember(String outputId, String messageRef, List<io.flywheel.api.output.Post> leads) {
+        if (leads.isEmpty()) {
+            return;
+        }
+        Bytes b = new Bytes(64 + leads.size() * 200);
+        b.u8(Codec.VERSION).varint(leads.size());
+        for (io.flywheel.api.output.Post p : leads) {
+            b.str(p.id()).str(p.ref() == null ? p.id() : p.ref()).str(cut(p.title()));
+        }
+        messages.put(refKey(outputId, messageRef), b.toArray());
+    }
+
+    private static String cut(String title) {
+        if (title.length() <= TITLE) {
+            return title;
+        }
+        int end = Character.isHighSurrogate(title.charAt(TITLE - 1)) ? TITLE - 1 : TITLE;
+        return title.substring(0, end);
+    }
+
+    /**
+     * Fills {@code outbox.message} for a store written before it, from what it kept of each lead post delivered: its POSTED event
+     * (the lead and the output), the post id every lead post has ({@code postId}), the reference its delivery recorded and the
+     * lead's title. Only the message each post ended in is known (not the earlier messages of a split post), in the order the
+     * posts were logged. Returns the messages added.
+     */
+    int backfillMessages(FeedbackTables feedback, LeadTable leads, java.util.function.UnaryOperator<String> postId) {
+        Map<String, List<io.flywheel.api.output.Post>> byMessage = new LinkedHashMap<>();
+        Map<String, String> outputOf = new HashMap<>();
+        feedback.forEachEvent(io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED, e -> {
+            if (e.detail() == null || e.subject() == null) {
+                return;
+            }
+            String id = postId.apply(e.subject());
+            String ref = delivered.get(refKey(e.detail(), id));
+            if (ref == null || ref.startsWith(REFUSED)) {
+                return;
+            }
+            leads.get(e.subject()).ifPresent(lead -> {
+                String key = refKey(e.detail(), ref);
+                outputOf.put(key, e.detail());
+                List<io.flywheel.api.output.Post> posts = byMessage.computeIfAbsent(key, k -> new ArrayList<>());
+                if (posts.stream().noneMatch(p -> p.id().equals(id))) {
+                    posts.add(new io.flywheel.api.output.Post(id, io.flywheel.api.output.Post.Kind.LEAD, lead.key(), lead.title(), null, null, List.of(),
+                            lead.time()));
+                }
+            });
+        });
+        byMessage.forEach((key, posts) -> {
+            String output = outputOf.get(key);
+            remember(output, key.substring(output.length() + 1), posts);
+        });
+        return byMessage.size();
+    }
+
+    /** The lead posts {@code outputId} showed in {@code messageRef}, in the order shown; empty when none is recorded. */
+    List<io.flywheel.api.feedback.PostShown> shown(String outputId, String messageRef) {
+        byte[] v = messages.get(refKey(outputId, messageRef));
+        if (v == null) {
+            return List.of();
+        }
+        Bytes.Reader r = Codec.reader(v);
+        int n = r.varint();
+        List<io.flywheel.api.feedback.PostShown> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new io.flywheel.api.feedback.PostShown(r.str(), r.str(), r.str()));
+        }
+        return out;
     }
 
     /** The oldest {@code limit} posts waiting for {@code outputId}, up to sequence {@code visibleSeq}. */

@@ -27,6 +27,8 @@ final class Tables implements AutoCloseable {
     final FeedbackTables feedback;
     /** Odd while a bucket split or removal is in progress; readers retry when it moved. */
     final AtomicLong structureVersion = new AtomicLong();
+    /** A test seam: called after each step a {@link Op.RetractAll} took back, inside the change (a failure there fails the change). */
+    java.util.function.Consumer<FeedbackEvent> afterEachTakenBack = e -> {};
     /** Posts up to this sequence are journaled: the outbox shows no post of a change still in flight. */
     volatile long visiblePostSeq;
 
@@ -60,6 +62,7 @@ final class Tables implements AutoCloseable {
             Tables t = new Tables(db);
             long n = t.leads.buildFoundIndex();
             t.backfillVias(file);
+            t.backfillMessages(file);
             schema.set(SCHEMA);
             t.counts.save();
             t.meta.save();
@@ -71,11 +74,28 @@ final class Tables implements AutoCloseable {
             throw new SchemaMismatch(file, found);
         }
         Tables t = new Tables(db);
-        if (t.feedback.viasNew) {
-            t.backfillVias(file);
+        if (t.feedback.viasNew || t.outbox.messagesNew) {
+            if (t.feedback.viasNew) {
+                t.backfillVias(file);
+            }
+            if (t.outbox.messagesNew) {
+                t.backfillMessages(file);
+            }
             db.commit();
         }
         return t;
+    }
+
+    /**
+     * A store from before {@code outbox.message} (API 1.3.0): filled from its deliveries in the open transaction, before the journal
+     * replays on top. A lead post's id is its lead key's ({@link io.flywheel.engine.lead.LeadPosts#postId}), which is how a delivery
+     * recorded under the post id finds its lead.
+     */
+    private void backfillMessages(Path file) {
+        int n = outbox.backfillMessages(feedback, leads, io.flywheel.engine.lead.LeadPosts::postId);
+        if (n > 0) {
+            log.info("Store {}: recorded which leads {} message(s) delivered before Flywheel API 1.3.0 showed (outbox.message)", file, n);
+        }
     }
 
     /** A store from before {@code feedback.via} (Flywheel 1.1): filled from its standings in the open transaction, before the journal replays on top. */
@@ -106,7 +126,7 @@ final class Tables implements AutoCloseable {
                 yield written.stored();
             }
             case Op.Delivered d -> {
-                outbox.delivered(d.outputId(), d.deliveries(), d.partials());
+                outbox.delivered(d.outputId(), d.messageRef(), d.deliveries(), d.partials());
                 yield null;
             }
             case Op.Events e -> {
@@ -115,6 +135,16 @@ final class Tables implements AutoCloseable {
             }
             case Op.Once o -> feedback.appendOnce(o.event());
             case Op.Engage g -> g.retract() ? feedback.retract(g.event(), g.via()) : feedback.engage(g.event(), g.via());
+            case Op.RetractAll a -> {
+                int taken = 0;
+                for (FeedbackEvent e : a.events()) {
+                    if (feedback.retract(e, a.via())) {
+                        taken++;
+                    }
+                    afterEachTakenBack.accept(e);
+                }
+                yield taken;
+            }
             case Op.Weights w -> {
                 w.sets().forEach(feedback::append);
                 yield null;

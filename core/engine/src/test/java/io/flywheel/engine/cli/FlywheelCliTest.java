@@ -42,7 +42,7 @@ class FlywheelCliTest {
     @Test
     void versionNamesFlywheelTheApiAndTheJvm() {
         assertThat(run(Map.of(), "--version")).isZero();
-        assertThat(out()).contains("flywheel ").contains("plugin API 1.2.0").contains("Java 25");
+        assertThat(out()).contains("flywheel ").contains("plugin API 1.3.0").contains("Java 25");
     }
 
     @ParameterizedTest

@@ -65,7 +65,7 @@ class PluginHostTest {
         assertThat(reports.get("b-corrupt.jar").failure()).contains("not a readable jar or zip");
         assertThat(reports.get("c-no-descriptor.jar").failure()).contains("no plugin descriptor").contains("Plugin-Id");
         assertThat(reports.get("d-boom.jar").failure()).contains("failed in start()").contains("cannot reach the licence server");
-        assertThat(reports.get("e-future.jar").failure()).contains("needs Flywheel API ^2.0.0").contains("provides 1.2.0");
+        assertThat(reports.get("e-future.jar").failure()).contains("needs Flywheel API ^2.0.0").contains("provides 1.3.0");
         assertThat(reports.get("f-thin.jar").failure()).contains("missing class test.lib.Helper").contains("test.thin.Factory");
         assertThat(reports.get("g-empty.jar").failure()).contains("provides no extensions").contains("<proc>full</proc>");
         assertThat(reports.get("h-also-good.jar").failure()).contains("lead source type 'good' is already provided by plugin 'good' (" + dir.resolve("a-good.jar").toAbsolutePath().normalize() + ")");

@@ -343,31 +343,59 @@ class EngagementStandingTest {
     }
 
     @Test
-    void aHolderWhoseRetractionFailsDoesNotStopTheOthersAndTheFailureIsReported() {
+    void aClearThatFailsAfterItsFirstHolderTakesBackNoneAndIsOneChangeThatReplaysWhole() {
+        String eyes = "reaction m1 👀";
         try (MapDbStore store = open()) {
             seedLead(store);
             EngagementRecorder recorder = new EngagementRecorder(store, store);
             for (String user : List.of("u1", "u2", "u3")) {
-                recorder.record(reaction(Engagement.Kind.INTERESTED, user, T0.plusSeconds(60), "reaction m1 👀")).join();
+                recorder.record(reaction(Engagement.Kind.INTERESTED, user, T0.plusSeconds(60), eyes)).join();
             }
-            io.flywheel.engine.feedback.FeedbackLog failingForU1 = (io.flywheel.engine.feedback.FeedbackLog) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {io.flywheel.engine.feedback.FeedbackLog.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("retract") && ((FeedbackEvent) args[0]).actor().equals("u1")) {
-                            throw new StoreException("disk full while taking back u1's");
-                        }
-                        try {
-                            return method.invoke(store, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-            EngagementRecorder failing = new EngagementRecorder(failingForU1, store);
-            assertThatThrownBy(() -> failing.retract(new Retraction("reaction m1 👀", null, "discord", "c/m1", T0.plusSeconds(120))).join())
-                    .hasMessageContaining("u1").hasMessageContaining("disk full").hasMessageContaining("1 of 3").hasMessageContaining("reaction m1 👀");
-            // the two others were taken back all the same; u1's still stands and a retry takes it back
-            assertThat(store.heldVia("reaction m1 👀")).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactly("u1");
-            assertThat(recorder.retract(new Retraction("reaction m1 👀", null, "discord", "c/m1", T0.plusSeconds(180))).join()).isEqualTo(1);
+            List<String> takenBack = new java.util.ArrayList<>();
+            store.afterEachTakenBack(e -> {
+                takenBack.add(e.actor());
+                throw new StoreException("disk full after taking back " + e.actor() + "'s");
+            });
+            assertThatThrownBy(() -> recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(120))).join())
+                    .hasMessageContaining("cannot take back 3 engagement(s) via '" + eyes + "'").hasMessageContaining("u1 on " + LEAD)
+                    .hasMessageContaining("none was taken back").hasMessageContaining("disk full after taking back u1's");
+            assertThat(takenBack).as("it failed right after the first holder").containsExactly("u1");
+            // none taken back: every hold, count and event as before the clear
+            assertThat(store.heldVia(eyes)).extracting(io.flywheel.engine.feedback.FeedbackLog.Held::actor).containsExactlyInAnyOrder("u1", "u2", "u3");
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 3, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).isEmpty();
+            // the store recovered (the seam went with the failed change): the clear again takes back all three in one change
+            assertThat(recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(180))).join()).isEqualTo(3);
             assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+            store.abandon(); // as if killed: the clear is only in the journal
+        }
+        try (MapDbStore store = open()) {
+            assertThat(store.heldVia(eyes)).isEmpty();
+            assertThat(total(store)).isEqualTo(new KeywordStats.Counts(0, 1, 0, 0, 0));
+            assertThat(store.events(T0, T0.plus(Duration.ofDays(1)), Set.of(Type.RETRACTED))).extracting(FeedbackEvent::actor)
+                    .containsExactlyInAnyOrder("u1", "u2", "u3");
+        }
+    }
+
+    @Test
+    void aClearIsOneJournalEntryForAllItsHolders() {
+        String eyes = "reaction m1 👀";
+        try (MapDbStore store = open()) {
+            seedLead(store);
+            EngagementRecorder recorder = new EngagementRecorder(store, store);
+            for (String user : List.of("u1", "u2", "u3", "u4")) {
+                recorder.record(reaction(Engagement.Kind.INTERESTED, user, T0.plusSeconds(60), eyes)).join();
+            }
+            store.flush();
+            recorder.retract(new Retraction(eyes, null, "discord", "c/m1", T0.plusSeconds(120))).join();
+            List<Journal.Entry> entries = new java.util.ArrayList<>();
+            store.abandon();
+            // Changes so far: the lead, four reactions (sequences 1-5, checkpointed by the flush), then the clear.
+            Journal.open(MapDbStore.journalFile(dir.resolve("f.db")), 5, entries, new long[1]).close();
+            assertThat(entries).singleElement().satisfies(e -> assertThat(Op.decode(e.payload())).isInstanceOfSatisfying(Op.RetractAll.class, a -> {
+                assertThat(a.via()).isEqualTo(eyes);
+                assertThat(a.events()).extracting(FeedbackEvent::actor).containsExactlyInAnyOrder("u1", "u2", "u3", "u4");
+            }));
         }
     }
 

@@ -138,4 +138,68 @@ class OutboxTest {
             assertThat(ids(again.pending("discord", 10))).containsExactly(posts.get(2).post().id());
         }
     }
+
+    @Test
+    void eachMessageKeepsTheLeadPostsItShowedAcrossACrashFromTheJournalOnly() {
+        List<Lead> leads = new TestLeads(7).leads(4);
+        OutboxEntry a = post("discord", leads.get(0)), b = post("discord", leads.get(1)), c = post("discord", leads.get(2));
+        OutboxEntry signal = new OutboxEntry("discord", new Post("sig-1", Post.Kind.SIGNAL, "sma", "A signal", null, null, List.of(), leads.get(3).time()));
+        OutboxEntry webhook = post("webhook", leads.get(3));
+        MapDbStore store = open();
+        store.write(new WriteBatch(leads, List.of(a, b, c, signal, webhook), List.of()));
+        // One message named by the output: a's tail and c's head (a partly shown post) with b whole in between.
+        store.delivered("discord", "ch/m1", List.of(new Delivery(a.post().id(), "ch/m1"), new Delivery(b.post().id(), "ch/m1")),
+                List.of(new Partial(c.post().id(), "text:10:1:ab:ch/m1")));
+        // A message showing only the middle of c: no delivery names it, only the output's reference.
+        store.delivered("discord", "ch/m2", List.of(), List.of(new Partial(c.post().id(), "text:20:2:ab:ch/m2")));
+        // A message of a signal only: no lead's.
+        store.delivered("discord", "ch/m3", List.of(new Delivery(signal.post().id(), "ch/m3")), List.of());
+        // Deliveries of an output that names no message (one that takes no engagement) cost no entry.
+        store.delivered("discord", List.of(new Delivery(c.post().id(), "ch/m4")));
+        // A refused post was never shown (the dispatcher records it as "refused: why").
+        store.delivered("webhook", "wh/m5", List.of(new Delivery(webhook.post().id(), "refused: too long")), List.of());
+        store.abandon(); // as if killed: all of it is in the journal only
+        try (MapDbStore reopened = open()) {
+            assertThat(reopened.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::postId)
+                    .containsExactly(a.post().id(), b.post().id(), c.post().id());
+            assertThat(reopened.postsShown("discord", "ch/m1").get(1)).isEqualTo(new io.flywheel.api.feedback.PostShown(b.post().id(),
+                    leads.get(1).key(), leads.get(1).title()));
+            assertThat(reopened.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::ref).containsExactly(leads.get(2).key());
+            assertThat(reopened.postsShown("discord", "ch/m3")).as("a signal's message").isEmpty();
+            assertThat(reopened.postsShown("discord", "ch/m4")).as("no message named").isEmpty();
+            assertThat(reopened.messageRef("discord", c.post().id())).contains("ch/m4");
+            assertThat(reopened.postsShown("webhook", "wh/m5")).as("a refused post was never shown").isEmpty();
+            assertThat(reopened.postsShown("webhook", "refused: too long")).isEmpty();
+            assertThat(reopened.postsShown("other-output", "ch/m1")).isEmpty();
+            assertThat(reopened.pendingCount("discord")).isZero();
+        }
+    }
+
+    @Test
+    void aStoreFromBeforeTheMessageRecordGetsItFilledFromItsDeliveriesAtTheFirstOpen() {
+        List<Lead> leads = new TestLeads(8).leads(3);
+        List<OutboxEntry> posts = leads.stream().map(l -> new OutboxEntry("discord", io.flywheel.engine.lead.LeadPosts.toPost(l))).toList();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+            // delivered as before API 1.3.0: no message named; the first two in one message, the third in another, each with its POSTED event
+            store.delivered("discord", List.of(new Delivery(posts.get(0).post().id(), "ch/m1"), new Delivery(posts.get(1).post().id(), "ch/m1"),
+                    new Delivery(posts.get(2).post().id(), "ch/m2")));
+            store.append(leads.stream().map(l -> new io.flywheel.engine.feedback.FeedbackEvent(clock.instant(), io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED,
+                    l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(), java.util.Map.of(), "discord")).toList());
+            assertThat(store.postsShown("discord", "ch/m1")).isEmpty();
+        }
+        // the file as a store from before outbox.message left it
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message#"))).isTrue();
+        raw.nameCatalogSave(catalog);
+        raw.commit();
+        raw.close();
+        try (MapDbStore store = open()) {
+            assertThat(store.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::ref, io.flywheel.api.feedback.PostShown::title)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(leads.get(0).key(), leads.get(0).title()),
+                            org.assertj.core.groups.Tuple.tuple(leads.get(1).key(), leads.get(1).title()));
+            assertThat(store.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::postId).containsExactly(posts.get(2).post().id());
+        }
+    }
 }

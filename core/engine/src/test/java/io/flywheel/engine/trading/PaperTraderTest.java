@@ -1829,11 +1829,12 @@ class PaperTraderTest {
             return store.pending(outputId, limit);
         }
         @Override public long pendingCount(String outputId) { return store.pendingCount(outputId); }
-        @Override public void delivered(String outputId, List<io.flywheel.api.output.Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
-            store.delivered(outputId, deliveries, partials);
+        @Override public void delivered(String outputId, String messageRef, List<io.flywheel.api.output.Delivery> deliveries, List<io.flywheel.api.output.Partial> partials) {
+            store.delivered(outputId, messageRef, deliveries, partials);
         }
         @Override public java.util.Optional<String> partial(String outputId, String postId) { return store.partial(outputId, postId); }
         @Override public java.util.Optional<String> messageRef(String outputId, String postId) { return store.messageRef(outputId, postId); }
+        @Override public List<io.flywheel.api.feedback.PostShown> postsShown(String outputId, String messageRef) { return store.postsShown(outputId, messageRef); }
         @Override public void close() { store.close(); }
     }
 

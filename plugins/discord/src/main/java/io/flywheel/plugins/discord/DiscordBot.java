@@ -294,8 +294,17 @@ final class DiscordBot extends ListenerAdapter implements Output {
         return InOrder.send(posts, packer, sender, new Receipts() {
             @Override
             public void accepted(List<Delivery> deliveries, List<Partial> partials) {
+                accepted(null, deliveries, partials);
+            }
+
+            @Override
+            public void accepted(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
                 try {
-                    receipts.accepted(deliveries, partials);
+                    if (messageRef == null) {
+                        receipts.accepted(deliveries, partials);
+                    } else {
+                        receipts.accepted(messageRef, deliveries, partials);
+                    }
                 } catch (RuntimeException e) {
                     log.warn("Discord: the host could not record {} delivery(ies) and {} partly posted post(s) yet: {}", deliveries.size(), partials.size(),
                             e.getMessage());

@@ -2,8 +2,10 @@ package io.flywheel.plugins.discord;
 
 import io.flywheel.api.feedback.Engagement;
 import io.flywheel.api.feedback.EngagementSink;
+import io.flywheel.api.feedback.PostShown;
 import io.flywheel.api.feedback.Retraction;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +35,9 @@ import org.slf4j.Logger;
  * acknowledged at once (a deferred ephemeral reply, well within Discord's 3 s) and the reply is
  * edited with the outcome once the store has it, failure included. Reactions count on one-lead
  * messages, where they are unambiguous: 👀 👍 interested, 📝 applied, 🏆 🎉 won, 👎 ❌ not
- * relevant; a bot's reactions never count; removing one takes it back (the host keeps what the
- * user did otherwise), also on a message older than the index remembers, and so does clearing a
+ * relevant; a bot's reactions never count; a click or reaction on a message older than the index
+ * remembers finds its leads in what the host recorded with the message's delivery; removing one
+ * takes it back (the host keeps what the user did otherwise), also on a message older than the index remembers, and so does clearing a
  * message's reactions, all or one emoji's (by their via: the host knows who held them). Only leads
  * are in the message index, so signals and notices take no engagement.
  */
@@ -53,6 +56,8 @@ final class EngagementAdapter extends ListenerAdapter {
     private final String outputId;
     private final Clock clock;
     private final Logger log;
+    /** Reaction events, handled one after another: an add whose lead the host must look up is recorded before a later removal is sent. */
+    private CompletableFuture<?> reactions = CompletableFuture.completedFuture(null);
 
     EngagementAdapter(EngagementSink sink, MessageIndex index, String outputId, Clock clock, Logger log) {
         this.sink = sink;
@@ -89,17 +94,60 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         String messageId = event.getMessageId();
-        List<MessageIndex.Entry> leads = index.get(messageId);
-        if (leads.isEmpty()) {
-            event.reply("I don't know which lead this message shows (it may be older than this bot's records).").setEphemeral(true).queue();
-            return;
+        Instant time = clock.instant();
+        leads(event.getChannelId(), messageId).thenAccept(leads -> {
+            if (leads.isEmpty()) {
+                event.reply("I don't know which lead this message shows.").setEphemeral(true).queue();
+                return;
+            }
+            if (leads.size() == 1) {
+                acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
+                return;
+            }
+            event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
+                    .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
+        }).exceptionally(e -> logged("a click on message " + messageId, e));
+    }
+
+    private Void logged(String what, Throwable e) {
+        log.error("Discord: cannot handle {}: {}", what, e.getMessage());
+        return null;
+    }
+
+    /**
+     * The leads message {@code messageId} shows: the index's, or for a message older than it keeps (or one it lost), what the host
+     * recorded when the message was accepted ({@link EngagementSink#postsShown}); empty when neither knows, a failed look-up logged.
+     */
+    CompletableFuture<List<MessageIndex.Entry>> leads(String channelId, String messageId) {
+        List<MessageIndex.Entry> known = index.get(messageId);
+        if (!known.isEmpty()) {
+            return CompletableFuture.completedFuture(known);
         }
-        if (leads.size() == 1) {
-            acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId));
-            return;
+        String ref = messageRef(channelId, messageId);
+        CompletableFuture<List<PostShown>> shown;
+        try {
+            shown = sink.postsShown(outputId, ref);
+        } catch (RuntimeException e) {
+            shown = CompletableFuture.failedFuture(e);
         }
-        event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
-                .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
+        return shown.handle((posts, error) -> {
+            if (error != null) {
+                log.warn("Discord: cannot look up which leads message {} shows: {}", ref, error.getMessage());
+                return List.of();
+            }
+            return posts.stream().map(p -> new MessageIndex.Entry(p.postId(), p.ref(), p.title())).toList();
+        });
+    }
+
+    /** Runs {@code step} after the reaction events before it were handed to the sink; a failure is logged, never stops the next. */
+    private synchronized void inOrder(java.util.function.Supplier<CompletableFuture<?>> step, String what) {
+        reactions = reactions.handle((x, e) -> null).thenCompose(x -> {
+            try {
+                return step.get().handle((result, e) -> e == null ? null : logged(what, e));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(logged(what, e));
+            }
+        });
     }
 
     static String pickerText(Engagement.Kind kind, int leads) {
@@ -142,12 +190,15 @@ final class EngagementAdapter extends ListenerAdapter {
             return;
         }
         String messageId = parts.length > 1 ? parts[1] : "";
-        List<MessageIndex.Entry> picked = index.get(messageId).stream().filter(e -> event.getValues().contains(e.postId())).toList();
-        if (picked.isEmpty()) {
-            event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
-            return;
-        }
-        acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId));
+        Instant time = clock.instant();
+        leads(event.getChannelId(), messageId).thenAccept(leads -> {
+            List<MessageIndex.Entry> picked = leads.stream().filter(e -> event.getValues().contains(e.postId())).toList();
+            if (picked.isEmpty()) {
+                event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
+                return;
+            }
+            acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
+        }).exceptionally(e -> logged("a pick on message " + messageId, e));
     }
 
     /**
@@ -156,9 +207,9 @@ final class EngagementAdapter extends ListenerAdapter {
      * is edited with the outcome, a failure to record included.
      */
     private void acknowledgeThenRecord(GenericComponentInteractionCreateEvent event, List<MessageIndex.Entry> leads, Engagement.Kind kind,
-            String userId, String messageRef) {
+            String userId, String messageRef, Instant time) {
         event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge a click on {}: {}", messageRef, e.getMessage()));
-        record(leads, kind, userId, messageRef, null)
+        record(leads, kind, userId, messageRef, null, time)
                 .thenAccept(text -> event.getHook().editOriginal(text).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
     }
 
@@ -177,14 +228,18 @@ final class EngagementAdapter extends ListenerAdapter {
         if (kind == null) {
             return;
         }
-        List<MessageIndex.Entry> leads = index.get(event.getMessageId());
-        if (leads.size() != 1) {
-            if (leads.size() > 1) {
-                log.debug("Reaction {} on message {} with {} leads is ambiguous; the buttons say which lead", event.getEmoji().getName(), event.getMessageId(), leads.size());
+        String messageId = event.getMessageId(), emoji = event.getEmoji().getName(), userId = event.getUserId(), channelId = event.getChannel().getId();
+        // Its time is when it came, not when its lead was found: a removal after it must not find the hold recorded later than itself.
+        Instant time = clock.instant();
+        inOrder(() -> leads(channelId, messageId).thenAccept(leads -> {
+            if (leads.size() != 1) {
+                if (leads.size() > 1) {
+                    log.debug("Reaction {} on message {} with {} leads is ambiguous; the buttons say which lead", emoji, messageId, leads.size());
+                }
+                return;
             }
-            return;
-        }
-        record(leads, kind, event.getUserId(), messageRef(event.getChannel().getId(), event.getMessageId()), reaction(event.getMessageId(), event.getEmoji().getName()));
+            record(leads, kind, userId, messageRef(channelId, messageId), reaction(messageId, emoji), time);
+        }), kind + " by " + userId + " on message " + messageId);
     }
 
     /**
@@ -206,19 +261,21 @@ final class EngagementAdapter extends ListenerAdapter {
         }
         String via = reaction(event.getMessageId(), event.getEmoji().getName());
         String messageRef = messageRef(event.getChannel().getId(), event.getMessageId());
+        String userId = event.getUserId();
+        Instant time = clock.instant();
         List<MessageIndex.Entry> leads = index.get(event.getMessageId());
-        if (leads.isEmpty()) {
-            // Older than the index remembers (or never a lead's): the host knows who holds this reaction on which lead, if anyone.
-            retract(new Retraction(via, event.getUserId(), outputId, messageRef, clock.instant()), kind + " by " + event.getUserId());
-            return;
-        }
-        if (leads.size() != 1) {
-            return;
-        }
-        // A bot's removal finds nothing to take back: its reaction was never recorded.
-        MessageIndex.Entry lead = leads.getFirst();
-        Engagement e = new Engagement(lead.ref(), kind, event.getUserId(), outputId, messageRef, clock.instant(), via);
-        takeBack(() -> sink.retract(e), null, kind + " on " + lead.ref());
+        inOrder(() -> {
+            if (leads.isEmpty()) {
+                // Older than the index remembers (or never a lead's): the host knows who holds this reaction on which lead, if anyone.
+                retract(new Retraction(via, userId, outputId, messageRef, time), kind + " by " + userId);
+            } else if (leads.size() == 1) {
+                // A bot's removal finds nothing to take back: its reaction was never recorded.
+                MessageIndex.Entry lead = leads.getFirst();
+                Engagement e = new Engagement(lead.ref(), kind, userId, outputId, messageRef, time, via);
+                takeBack(() -> sink.retract(e), null, kind + " on " + lead.ref());
+            }
+            return CompletableFuture.completedFuture(null);
+        }, "the removal of " + kind + " by " + userId);
     }
 
     /**
@@ -228,9 +285,14 @@ final class EngagementAdapter extends ListenerAdapter {
     @Override
     public void onMessageReactionRemoveAll(MessageReactionRemoveAllEvent event) {
         String messageRef = messageRef(event.getChannel().getId(), event.getMessageId());
-        for (String emoji : REACTIONS.keySet()) {
-            retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef, clock.instant()), "every " + emoji);
-        }
+        String messageId = event.getMessageId();
+        Instant time = clock.instant();
+        inOrder(() -> {
+            for (String emoji : REACTIONS.keySet()) {
+                retract(new Retraction(reaction(messageId, emoji), null, outputId, messageRef, time), "every " + emoji);
+            }
+            return CompletableFuture.completedFuture(null);
+        }, "a clear of message " + messageRef);
     }
 
     /** Every reaction of one emoji was cleared from a message: taken back from whoever held it there. */
@@ -238,8 +300,12 @@ final class EngagementAdapter extends ListenerAdapter {
     public void onMessageReactionRemoveEmoji(MessageReactionRemoveEmojiEvent event) {
         String emoji = event.getEmoji().getName();
         if (REACTIONS.containsKey(emoji)) {
-            retract(new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef(event.getChannel().getId(), event.getMessageId()),
-                    clock.instant()), "every " + emoji);
+            Retraction r = new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef(event.getChannel().getId(), event.getMessageId()),
+                    clock.instant());
+            inOrder(() -> {
+                retract(r, "every " + emoji);
+                return CompletableFuture.completedFuture(null);
+            }, "a clear of " + emoji + " on message " + r.messageRef());
         }
     }
 
@@ -272,12 +338,13 @@ final class EngagementAdapter extends ListenerAdapter {
     }
 
     /** Records {@code kind} for each lead ({@code via} a reaction's emoji, or null for a click); completes with what to tell the user. */
-    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef, String via) {
+    private CompletableFuture<String> record(List<MessageIndex.Entry> leads, Engagement.Kind kind, String userId, String messageRef, String via,
+            Instant time) {
         List<CompletableFuture<Boolean>> results = new ArrayList<>();
         for (MessageIndex.Entry lead : leads) {
             CompletableFuture<Boolean> recorded;
             try {
-                recorded = sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, clock.instant(), via));
+                recorded = sink.record(new Engagement(lead.ref(), kind, userId, outputId, messageRef, time, via));
             } catch (RuntimeException e) {
                 recorded = CompletableFuture.failedFuture(e);
             }

@@ -68,6 +68,10 @@ class DiscordBotEndToEndTest {
     final List<io.flywheel.api.feedback.Engagement> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The retractions by via the bot asked for, in order. */
     final List<io.flywheel.api.feedback.Retraction> retractions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The messages the bot asked the host about (not in its index). */
+    final List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How long the host's answer to a look-up takes (a busy store): a removal sent meanwhile must still come after the add. */
+    volatile Duration lookupDelay = Duration.ZERO;
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
     volatile java.util.function.BiFunction<EngagementRecorder, io.flywheel.api.feedback.Engagement, CompletableFuture<Boolean>> recording = EngagementRecorder::record;
 
@@ -116,6 +120,14 @@ class DiscordBotEndToEndTest {
             public CompletableFuture<Integer> retract(io.flywheel.api.feedback.Retraction r) {
                 retractions.add(r);
                 return recorder.retract(r);
+            }
+
+            @Override
+            public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
+                lookups.add(messageRef);
+                long delay = lookupDelay.toMillis();
+                return recorder.postsShown(outputId, messageRef).thenCompose(found -> delay == 0 ? CompletableFuture.completedFuture(found)
+                        : CompletableFuture.supplyAsync(() -> found, CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS)));
             }
         };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
@@ -357,9 +369,6 @@ class DiscordBotEndToEndTest {
         storeLeads(1, "new");
         outbox.flush();
         // the index keeps only the newest message now
-        String click = fake.clickButton(old, "fw:won", USER);
-        awaitCallback(click);
-        assertThat(fake.callback(click).orElseThrow().path("data").path("content").asText()).startsWith("I don't know which lead");
         fake.unreact(old, USER, "📝");
         eventually(() -> events(FeedbackEvent.Type.RETRACTED).size() == 1);
         assertThat(events(FeedbackEvent.Type.RETRACTED)).singleElement().satisfies(e -> {
@@ -369,6 +378,79 @@ class DiscordBotEndToEndTest {
         });
         // only that user's reaction: the other user's 👀 on the same message stands
         assertThat(engagedAndConverted("backend")).containsExactly(1L, 0L);
+    }
+
+    @Test
+    void reactionsAndClicksOnMessagesOlderThanTheIndexCountThroughWhatTheStoreRecordedWithTheirDelivery() throws Exception {
+        String other = "1700000000000000003", third = "1700000000000000004";
+        indexCapacity = 1;
+        startBot();
+        List<Lead> old = storeLeads(1, "old");
+        outbox.flush();
+        List<Lead> several = storeLeads(3, "several");
+        outbox.flush();
+        storeLeads(1, "new");
+        outbox.flush();
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        assertThat(messages).hasSize(3);
+        FakeDiscord.Message oldMessage = messages.get(0), severalMessage = messages.get(1);
+        // the index keeps only the newest message: a reaction and a click on the oldest count through the store
+        fake.react(oldMessage, USER, "📝");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(1L, 1L)));
+        assertThat(events(FeedbackEvent.Type.APPLIED)).singleElement().satisfies(e -> {
+            assertThat(e.subject()).isEqualTo(old.getFirst().key());
+            assertThat(e.actor()).isEqualTo(USER);
+        });
+        assertThat(answer(fake.clickButton(oldMessage, "fw:interested", other))).isEqualTo("Recorded: Interested — **old lead 000**");
+        assertThat(lookups).contains(fake.channel() + "/" + oldMessage.id());
+        // several leads: a reaction is ambiguous there as in the index, a click offers them all and the pick records
+        fake.react(severalMessage, USER, "👀");
+        String click = fake.clickButton(severalMessage, "fw:won", USER);
+        awaitCallback(click);
+        JsonNode menu = fake.callback(click).orElseThrow().path("data").path("components").get(0).path("components").get(0);
+        assertThat(menu.path("options").findValuesAsText("label")).containsExactly("1. several lead 000", "2. several lead 001", "3. several lead 002");
+        String pick = fake.select(severalMessage, menu.path("custom_id").asText(), List.of(LeadPosts.postId(several.get(2).key())), USER);
+        assertThat(answer(pick)).startsWith("Recorded: Won");
+        assertThat(events(FeedbackEvent.Type.WON)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo(several.get(2).key()));
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).extracting(FeedbackEvent::subject).containsExactly(old.getFirst().key());
+        // a restart of the bot and the store: the store answers from disk
+        bot.close();
+        bot = null;
+        store.close();
+        store = MapDbStore.open(dir.resolve("flywheel.db"));
+        startBot();
+        fake.react(oldMessage, third, "🏆");
+        eventually(() -> events(FeedbackEvent.Type.WON).size() == 2);
+        assertThat(events(FeedbackEvent.Type.WON)).extracting(FeedbackEvent::subject, FeedbackEvent::actor)
+                .contains(org.assertj.core.groups.Tuple.tuple(old.getFirst().key(), third));
+        // added and removed at once on an evicted message while the look-up is slow: the removal is passed on after the add was
+        // recorded, with the add's time as it came, so it is taken back
+        lookupDelay = Duration.ofMillis(500);
+        fake.react(oldMessage, other, "🎉");
+        fake.unreact(oldMessage, other, "🎉");
+        eventually(() -> events(FeedbackEvent.Type.INTERESTED).stream().anyMatch(e -> e.actor().equals(other)
+                && e.replaces().equals(Optional.of(FeedbackEvent.Type.WON))));
+        assertThat(store.heldVia(EngagementAdapter.reaction(oldMessage.id(), "🎉"))).isEmpty();
+        // applied and won by USER, interested by other (their click stands), won by third
+        assertThat(engagedAndConverted("backend")).containsExactly(4L, 3L);
+    }
+
+    @Test
+    void theHeadOfASplitPostOlderThanTheIndexStillTakesReactions() {
+        textPostsWithoutRetries();
+        indexCapacity = 1;
+        startBot();
+        Lead lead = longLead();
+        store.write(new WriteBatch(List.of(lead), List.of(new OutboxEntry("discord", LeadPosts.toPost(lead))), List.of()));
+        outbox.flush();
+        List<FakeDiscord.Message> parts = fake.messages(fake.channel());
+        assertThat(parts).hasSize(2);
+        // only the tail is in the index; the head was recorded with the message the host was told showed part of it
+        assertThat(store.postsShown("discord", fake.channel() + "/" + parts.get(0).id())).extracting(io.flywheel.api.feedback.PostShown::ref)
+                .containsExactly(lead.key());
+        fake.react(parts.get(0), USER, "👀");
+        eventually(() -> engagedAndConverted("backend").equals(List.of(1L, 0L)));
+        assertThat(lookups).containsExactly(fake.channel() + "/" + parts.get(0).id());
     }
 
     @Test

@@ -139,6 +139,7 @@ final class WebhookOutput implements Output {
             return InOrder.send(posts, packer, sender, new Receipts() {
                 @Override
                 public void accepted(List<Delivery> deliveries, List<Partial> partials) {
+                    // A webhook takes no engagement: the message each post showed in is not worth the host's record (no messageRef).
                     try {
                         receipts.accepted(deliveries, partials.stream().map(p -> new Partial(p.postId(), AT + destination + " " + p.mark())).toList());
                     } catch (RuntimeException e) {
