@@ -7,7 +7,6 @@ import io.flywheel.engine.rules.KeywordStats;
 import io.flywheel.engine.rules.KeywordWeightUpdater;
 import io.flywheel.engine.rules.RuleException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

@@ -6,21 +6,23 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Small files other processes read (status, archived rules): replaced whole, so a reader never sees half of one. */
+/** Small files other processes read (status, the learning freeze switch, archived rules): replaced whole, so a reader never sees half of one. */
 public final class AtomicFile {
     private AtomicFile() {}
 
     /** Replaces {@code file} with {@code text} (UTF-8), creating its folder. */
     public static void write(Path file, String text) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            Path folder = Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = newTemporary(folder, file.getFileName().toString());
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);
                 try {
@@ -33,6 +35,22 @@ public final class AtomicFile {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * A new, unique file in {@code folder}, made as any file is (readable as the umask lets it be): not
+     * {@link Files#createTempFile}, whose owner-only permissions the moved file would keep, and then
+     * {@code flywheel status} or {@code flywheel rules freeze} run as another user could not read it.
+     */
+    private static Path newTemporary(Path folder, String name) throws IOException {
+        while (true) {
+            Path tmp = folder.resolve("." + name + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (FileAlreadyExistsException e) {
+                // another writer's: try another name
+            }
         }
     }
 

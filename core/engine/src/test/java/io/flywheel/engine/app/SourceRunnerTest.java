@@ -209,4 +209,20 @@ class SourceRunnerTest {
         java.nio.file.Files.writeString(file.file(), "{ not json");
         assertThat(file.read().sources()).isEmpty();
     }
+
+    @Test
+    void aStatusFileThatCannotBeWrittenIsLoggedNamingItAndTheRunGoesOn(@TempDir Path dir) throws Exception {
+        SourceStatusFile file = SourceStatusFile.besideStore(dir.resolve("flywheel.db"));
+        java.nio.file.Files.createDirectories(file.file().resolve("in-the-way"));
+        List<String> logged;
+        try (var lines = io.flywheel.engine.log.LoggedLines.of(SourceStatusFile.class)) {
+            file.write(java.time.Instant.parse("2026-01-05T10:00:00Z"), List.of());
+            logged = lines.messages();
+        }
+        assertThat(logged).singleElement().asString()
+                .startsWith("Cannot write source status to " + file.file() + ": java.nio.file.");
+        try (var s = java.nio.file.Files.list(file.file().getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left").containsExactly("sources.json");
+        }
+    }
 }
