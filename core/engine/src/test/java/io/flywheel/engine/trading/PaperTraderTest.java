@@ -1753,6 +1753,48 @@ class PaperTraderTest {
     }
 
     @Test
+    void aLateGroupOverlappingAnOlderGroupOfItsSymbolIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+        // SPY's feed is down at the first start (14:00), then serves its bars through 10:00 only: a group after BTC's 13:00
+        // bar, kept (bars before the 03:00 start). A restart finds SPY's feed reaching only 05:00 and goes on without it at
+        // 23:00; then SPY serves the rest, 06:00 to 21:00 a second group after BTC's 22:00 bar (its 22:00 bar follows in time order), overlapping the first (a bar
+        // in both is replayed in the newest), all in the period and after the start. Dropped, a replay would put the first
+        // group over 06:00 to 10:00 again, and SPY's 11:00 to 13:00, in time order, before it: its bars out of order.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
+        spy.down = true;
+        PaperTrader first = beforeStartTrader(clock, store(), spy, tradeFrom);
+        first.poll(null);
+        spy.down = false;
+        spy.through = HOURLY_FROM.plus(Duration.ofHours(10));
+        first.poll(null);
+        closeStore();
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsEntry("late.1.nyse.SPY", "2024-01-01T00:00:00Z 2024-01-01T10:00:00Z");
+
+        MapDbStore store = store();
+        spy.through = HOURLY_FROM.plus(Duration.ofHours(5));
+        PaperTrader live = beforeStartTrader(clock, store, spy, tradeFrom);
+        live.poll(null);
+        for (int i = 0; i < 9; i++) {
+            clock.advance(HOUR);
+            live.poll(null);
+        }
+        assertThat(live.problems()).anyMatch(p -> p.contains("went on without them"));
+        spy.through = null;
+        live.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("overlapping, so both kept")
+                .containsEntry("late.1.nyse.SPY", "2024-01-01T00:00:00Z 2024-01-01T10:00:00Z")
+                .containsEntry("late.2.nyse.SPY", "2024-01-01T06:00:00Z 2024-01-01T21:00:00Z");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        closeStore();
+    }
+
+    @Test
     void aLateGroupWithARangeOfARemovedStrategysSymbolIsKeptSoAddingItBackRebuildsTheSameBook() throws IOException {
         // SPY (whose bars begin at the 03:00 start) and ETH (from midnight) are down at the first start and come back
         // together: one group, kept for ETH's bars before the start. ETH's strategy removed, the group's only range
