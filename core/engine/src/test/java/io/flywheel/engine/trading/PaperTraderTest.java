@@ -189,6 +189,81 @@ class PaperTraderTest {
         closeStore();
     }
 
+    /**
+     * A first start reports the whole history in one poll: its period returns, then its weight sets,
+     * then its fills, then the marks. Killed after the returns or after the weights, it leaves a store
+     * from which a restart rebuilds the book an uninterrupted first start has, writing what is missing once.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "killed after the {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"returns", "weights"})
+    void aFirstStartKilledInItsCatchUpLeavesAStoreARestartRebuildsTheSameBookFrom(String killedAfter) throws IOException {
+        ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH.getFirst().time());
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
+                List.of("console"), dir.resolve("trading"));
+        MapDbStore store = store();
+        PaperTrader uninterrupted = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader.PollResult first = uninterrupted.poll(null);
+        assertThat(first.periods()).isPositive();
+        assertThat(first.fills()).isPositive();
+        BookState truth = BookState.of(uninterrupted);
+        Written reported = written(store);
+        closeStore();
+        deleteAll(dir);
+
+        store = store();
+        KilledAfterWrite killedStore = new KilledAfterWrite(store);
+        killedStore.armed = killedAfter.equals("returns");
+        MapDbStore weightsStore = store;
+        io.flywheel.engine.feedback.WeightHistory weights = new io.flywheel.engine.feedback.WeightHistory() {
+            @Override
+            public void append(WeightSet set) {
+                appendAll(List.of(set));
+            }
+
+            @Override
+            public void appendAll(List<WeightSet> sets) {
+                weightsStore.appendAll(sets);
+                if (killedAfter.equals("weights")) {
+                    throw new Killed();
+                }
+            }
+
+            @Override
+            public java.util.Optional<WeightSet> latest(WeightSet.Kind kind) {
+                return weightsStore.latest(kind);
+            }
+
+            @Override
+            public List<WeightSet> history(WeightSet.Kind kind, Instant from, Instant to) {
+                return weightsStore.history(kind, from, to);
+            }
+        };
+        PaperTrader killed = new PaperTrader(setup, killedStore, store, weights, clock);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> killed.poll(null)).isInstanceOf(Killed.class);
+        assertThat(store.events(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Set.of(FeedbackEvent.Type.TRADE_RETURN))).as("the returns were written")
+                .isEqualTo(reported.returns());
+        assertThat(dir.resolve("trading/fills.csv")).as("the fills were not").doesNotExist();
+        closeStore();
+
+        store = store();
+        PaperTrader restarted = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader.PollResult r = restarted.poll(null);
+        assertThat(r.fills()).isEqualTo(first.fills());
+        assertSameBook(restarted, truth, reported);
+        closeStore();
+    }
+
+    private static void deleteAll(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(root)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
 
     private Written written(MapDbStore store) throws IOException {
