@@ -883,6 +883,7 @@ public final class PaperTrader {
                 return false;
             }
             if (mark == null || mark.isBefore(last)) {
+                // only a group whose symbol the replay gave up on: a guard, no rebuilt book depends on it (docs/DESIGN.md)
                 return false;
             }
             for (Late other : late) {
