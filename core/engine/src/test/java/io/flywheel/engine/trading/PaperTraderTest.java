@@ -1831,9 +1831,10 @@ class PaperTraderTest {
     void aLateGroupOverlappingAnOlderGroupOfItsSymbolIsKeptAndARestartRebuildsTheSameBook() throws IOException {
         // SPY's feed is down at the first start (14:00), then serves its bars through 10:00 only: a group after BTC's 13:00
         // bar, kept (bars before the 03:00 start). A restart finds SPY's feed reaching only 05:00 and goes on without it at
-        // 23:00; then SPY serves the rest, 06:00 to 21:00 a second group after BTC's 22:00 bar (its 22:00 bar follows in time order), overlapping the first (a bar
-        // in both is replayed in the newest), all in the period and after the start. Dropped, a replay would put the first
-        // group over 06:00 to 10:00 again, and SPY's 11:00 to 13:00, in time order, before it: its bars out of order.
+        // 23:00; then SPY serves the rest: 06:00 to 21:00 are a second group, after BTC's 22:00 bar (SPY's 22:00 bar follows
+        // it in time order), overlapping the first (a bar in both is replayed in the newest), all in the period and after the
+        // start. Dropped, a replay would put the first group over 06:00 to 10:00 again, and SPY's 11:00 to 13:00, in time
+        // order, before it: SPY's bars out of order, those of the first group then skipped.
         Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
         ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
         Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
