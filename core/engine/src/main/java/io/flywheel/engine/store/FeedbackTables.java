@@ -186,7 +186,7 @@ final class FeedbackTables {
             return;
         }
         List<Buckets.Entry> entries = new ArrayList<>(list.size());
-        Map<Long, Map<String, Cell>> touched = new HashMap<>();
+        Map<Long, Map<String, Cell>> touched = new TreeMap<>(); // written in key order: a first start appends years of cells
         for (FeedbackEvent e : list) {
             long seq = meta.eventSeq.next();
             entries.add(new Buckets.Entry(Codec.nanos(e.time()), seq, new long[0], Codec.event(e)));
@@ -201,15 +201,43 @@ final class FeedbackTables {
             }
         }
         events.insert(0, entries);
+        Map<Long, byte[]> stored = storedRollups(touched.keySet());
         touched.forEach((key, cells) -> {
             Map<String, Cell> merged = new TreeMap<>();
-            byte[] old = rollups.get(key);
+            byte[] old = stored != null ? stored.get(key) : rollups.get(key);
             if (old != null) {
                 decodeInto(old, merged);
             }
             cells.forEach((k, c) -> merged.computeIfAbsent(k, x -> new Cell()).add(c));
             rollups.put(key, encode(merged));
         });
+    }
+
+    /** Above this many roll-up cells touched by one append, the stored ones are read by range, not one lookup each. */
+    private static final int RANGE_READ = 64;
+
+    /**
+     * The stored roll-up cells among {@code keys}, read as one range per granularity and dimension
+     * (a first start reports years of periods in one append: a lookup per cell cost as much as its
+     * write); {@code null} for few keys, each then looked up.
+     */
+    private Map<Long, byte[]> storedRollups(java.util.Set<Long> keys) {
+        if (keys.size() <= RANGE_READ) {
+            return null;
+        }
+        Map<Long, long[]> ranges = new TreeMap<>(); // by granularity and dimension (the key's top bits): lowest and highest key
+        for (long k : keys) {
+            ranges.merge(k >>> 58, new long[] {k, k}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+        }
+        Map<Long, byte[]> out = new HashMap<>();
+        for (long[] r : ranges.values()) {
+            rollups.subMap(r[0], true, r[1], true).forEach((k, v) -> {
+                if (keys.contains(k)) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
     }
 
     /** Engagement is counted once per actor, type and subject. */

@@ -94,8 +94,9 @@ public final class BacktestReport {
     static final String FILLS_HEADER = "time,strategy,symbol,quantity,price,fee,reason,decided_at\n";
 
     static String fill(Fill f) {
-        return String.format(Locale.ROOT, "%s,%s,%s,%.10g,%.10g,%.6f,%s,%s%n", f.time(), f.order().account(), f.order().symbol(), f.quantity(), f.price(), f.fee(),
-                f.order().reason(), f.order().placedAt());
+        // "%s,%s,%s,%.10g,%.10g,%.6f,%s,%s%n": only the numbers through the Formatter (a first start journals the whole history)
+        return f.time() + "," + f.order().account() + "," + f.order().symbol() + "," + String.format(Locale.ROOT, "%.10g,%.10g,%.6f", f.quantity(), f.price(), f.fee())
+                + "," + f.order().reason() + "," + f.order().placedAt() + System.lineSeparator();
     }
 
     /** One equity curve per result, on one chart. */

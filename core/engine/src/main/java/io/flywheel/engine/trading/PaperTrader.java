@@ -883,6 +883,7 @@ public final class PaperTrader {
                 return false;
             }
             if (mark == null || mark.isBefore(last)) {
+                // only a group whose symbol the replay gave up on: a guard, no rebuilt book depends on it (docs/DESIGN.md)
                 return false;
             }
             for (Late other : late) {
@@ -1399,9 +1400,11 @@ public final class PaperTrader {
             }
             periodCount++;
             if (returnsThrough == null || p.end().isAfter(returnsThrough)) {
+                // "period %s .. %s, equity %.2f", the instants formatted once per period: a first start reports every period of the history
+                String period = "period " + p.start() + " .. " + p.end() + ", equity ";
                 for (var e : p.returns().entrySet()) {
                     events.add(new FeedbackEvent(p.end(), FeedbackEvent.Type.TRADE_RETURN, e.getKey(), e.getKey(), null, List.of(), null, e.getValue(),
-                            p.weightsBefore(), String.format(Locale.ROOT, "period %s .. %s, equity %.2f", p.start(), p.end(), p.equity().get(e.getKey()))));
+                            p.weightsBefore(), period + String.format(Locale.ROOT, "%.2f", p.equity().get(e.getKey()))));
                 }
             }
             if (weightsThrough == null || p.end().isAfter(weightsThrough)) {

@@ -197,6 +197,81 @@ class PaperTraderTest {
         closeStore();
     }
 
+    /**
+     * A first start reports the whole history in one poll: its period returns, then its weight sets,
+     * then its fills, then the marks. Killed after the returns or after the weights, it leaves a store
+     * from which a restart rebuilds the book an uninterrupted first start has, writing what is missing once.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "killed after the {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"returns", "weights"})
+    void aFirstStartKilledInItsCatchUpLeavesAStoreARestartRebuildsTheSameBookFrom(String killedAfter) throws IOException {
+        ManualClock clock = new ManualClock(ETH.get(300).time().plus(Duration.ofHours(6)));
+        TradingBook.Settings settings = new TradingBook.Settings(10_000, Duration.ofDays(7), 0.02, ETH.getFirst().time());
+        var setup = new PaperTrader.Setup(specs(), Map.of("eth", new ClosedBars(ETH, clock)), settings, COSTS, new HedgeRule(10), () -> "java:hedge",
+                List.of("console"), dir.resolve("trading"));
+        MapDbStore store = store();
+        PaperTrader uninterrupted = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader.PollResult first = uninterrupted.poll(null);
+        assertThat(first.periods()).isPositive();
+        assertThat(first.fills()).isPositive();
+        BookState truth = BookState.of(uninterrupted);
+        Written reported = written(store);
+        closeStore();
+        deleteAll(dir);
+
+        store = store();
+        KilledAfterWrite killedStore = new KilledAfterWrite(store);
+        killedStore.armed = killedAfter.equals("returns");
+        MapDbStore weightsStore = store;
+        io.flywheel.engine.feedback.WeightHistory weights = new io.flywheel.engine.feedback.WeightHistory() {
+            @Override
+            public void append(WeightSet set) {
+                appendAll(List.of(set));
+            }
+
+            @Override
+            public void appendAll(List<WeightSet> sets) {
+                weightsStore.appendAll(sets);
+                if (killedAfter.equals("weights")) {
+                    throw new Killed();
+                }
+            }
+
+            @Override
+            public java.util.Optional<WeightSet> latest(WeightSet.Kind kind) {
+                return weightsStore.latest(kind);
+            }
+
+            @Override
+            public List<WeightSet> history(WeightSet.Kind kind, Instant from, Instant to) {
+                return weightsStore.history(kind, from, to);
+            }
+        };
+        PaperTrader killed = new PaperTrader(setup, killedStore, store, weights, clock);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> killed.poll(null)).isInstanceOf(Killed.class);
+        assertThat(store.events(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Set.of(FeedbackEvent.Type.TRADE_RETURN))).as("the returns were written")
+                .isEqualTo(reported.returns());
+        assertThat(dir.resolve("trading/fills.csv")).as("the fills were not").doesNotExist();
+        closeStore();
+
+        store = store();
+        PaperTrader restarted = new PaperTrader(setup, store, store, store, clock);
+        PaperTrader.PollResult r = restarted.poll(null);
+        assertThat(r.fills()).isEqualTo(first.fills());
+        assertSameBook(restarted, truth, reported);
+        closeStore();
+    }
+
+    private static void deleteAll(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(root)) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     private record Written(List<String> journal, List<FeedbackEvent> returns, List<WeightSet> weights) {}
 
     private Written written(MapDbStore store) throws IOException {
@@ -1702,6 +1777,49 @@ class PaperTraderTest {
 
         store = store();
         assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth);
+        closeStore();
+    }
+
+    @Test
+    void aLateGroupOverlappingAnOlderGroupOfItsSymbolIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+        // SPY's feed is down at the first start (14:00), then serves its bars through 10:00 only: a group after BTC's 13:00
+        // bar, kept (bars before the 03:00 start). A restart finds SPY's feed reaching only 05:00 and goes on without it at
+        // 23:00; then SPY serves the rest: 06:00 to 21:00 are a second group, after BTC's 22:00 bar (SPY's 22:00 bar follows
+        // it in time order), overlapping the first (a bar in both is replayed in the newest), all in the period and after the
+        // start. Dropped, a replay would put the first group over 06:00 to 10:00 again, and SPY's 11:00 to 13:00, in time
+        // order, before it: SPY's bars out of order, those of the first group then skipped.
+        Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
+        ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
+        Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
+        spy.down = true;
+        PaperTrader first = beforeStartTrader(clock, store(), spy, tradeFrom);
+        first.poll(null);
+        spy.down = false;
+        spy.through = HOURLY_FROM.plus(Duration.ofHours(10));
+        first.poll(null);
+        closeStore();
+        assertThat(properties(dir.resolve("trading/paper.properties"))).containsEntry("late.1.nyse.SPY", "2024-01-01T00:00:00Z 2024-01-01T10:00:00Z");
+
+        MapDbStore store = store();
+        spy.through = HOURLY_FROM.plus(Duration.ofHours(5));
+        PaperTrader live = beforeStartTrader(clock, store, spy, tradeFrom);
+        live.poll(null);
+        for (int i = 0; i < 9; i++) {
+            clock.advance(HOUR);
+            live.poll(null);
+        }
+        assertThat(live.problems()).anyMatch(p -> p.contains("went on without them"));
+        spy.through = null;
+        live.poll(null);
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("overlapping, so both kept")
+                .containsEntry("late.1.nyse.SPY", "2024-01-01T00:00:00Z 2024-01-01T10:00:00Z")
+                .containsEntry("late.2.nyse.SPY", "2024-01-01T06:00:00Z 2024-01-01T21:00:00Z");
+        BookState truth = BookState.of(live);
+        Written reported = written(store);
+        closeStore();
+
+        store = store();
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
         closeStore();
     }
 
