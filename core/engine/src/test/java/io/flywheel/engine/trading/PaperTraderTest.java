@@ -258,7 +258,7 @@ class PaperTraderTest {
         PaperTrader restarted = new PaperTrader(setup, store, store, store, clock);
         PaperTrader.PollResult r = restarted.poll(null);
         assertThat(r.fills()).isEqualTo(first.fills());
-        assertSameBook(restarted, truth, reported);
+        assertSameBook(restarted, new Ended(truth, reported));
         closeStore();
     }
 
@@ -1819,7 +1819,7 @@ class PaperTraderTest {
         closeStore();
 
         store = store();
-        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), truth, reported);
+        assertRebuilds(beforeStartTrader(clock, store, spy, tradeFrom), new Ended(truth, reported));
         closeStore();
     }
 
