@@ -98,7 +98,7 @@ final class SourceRunner {
             try {
                 order.awaitTurn(id);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();   // stopping: ingest now rather than lose the fetch
+                Thread.currentThread().interrupt();   // ingest now rather than lose the fetch
             }
             Duration waited = Duration.between(waiting, clock.instant());
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
