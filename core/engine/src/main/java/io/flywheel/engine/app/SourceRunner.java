@@ -158,8 +158,9 @@ final class SourceRunner {
     }
 
     /**
-     * First run soon after start, at a random point within {@link #FIRST_RUN_SPREAD} (or the jitter,
-     * if smaller) so that sources do not all start at the same instant.
+     * First run of a source left out of the first round ({@code Flywheel.start} starts the others
+     * together; {@code HostGate} spaces their requests per host): the rest of a pause from the last
+     * process, else a random point within {@link #FIRST_RUN_SPREAD} (or the jitter, if smaller).
      */
     Duration firstDelay() {
         long spread = Math.min(settings.jitter().toMillis(), FIRST_RUN_SPREAD.toMillis());
