@@ -107,7 +107,7 @@ final class SourceRunner {
             if (result.unchanged()) {
                 health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null, before.warning());
                 log.debug("Source {}: not modified since its last run", id);
-                return new SourceRun(id, started, took, 0, 0, 0, 0, null);
+                return new SourceRun(id, started, took, 0, 0, 0, 0, null, true);
             }
             String warning = null;
             if (r.found() == 0) {

@@ -149,6 +149,18 @@ class SourceRoundTest {
         }
     }
 
+    @Test
+    void aRunWhosePagesWereNotModifiedSaysSoRatherThanThatItFetchedNothing() {
+        try (LoggedLines runs = LoggedLines.of(Flywheel.class)) {
+            flywheel.start();
+            scheduler.advance(Duration.ZERO);
+            sources.answer = id -> SourceResult.unchangedSinceLastRun();
+            scheduler.advance(Duration.ofMinutes(35));   // hn-hiring at 30m (+ jitter)
+            assertThat(starting(runs, "Source hn-hiring").stream().skip(1).toList()).singleElement().asString()
+                    .matches("Source hn-hiring: not modified since its last run \\(\\d+ ms\\)");
+        }
+    }
+
     /** Without sleeping: yields until {@code t} has ended, up to 5 s; whether it did. */
     private static boolean ended(AtomicReference<Thread> t) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
