@@ -67,6 +67,12 @@ public final class Flywheel implements AutoCloseable {
     static final Duration MARKET_RETRY_FIRST = Duration.ofMinutes(1);
     private static final java.util.concurrent.Executor VIRTUAL = r -> Thread.ofVirtual().name("flywheel-source").start(r);
     static final Duration ONCE_READY_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long a source in a round waits for the ones listed before it to store theirs
+     * ({@link IngestOrder}): one that has not fetched by then (hung, or slow past its HTTP retries)
+     * no longer holds the others' leads.
+     */
+    static final Duration ROUND_WAIT = Duration.ofMinutes(2);
 
     private final Preflight.Result preflight;
     private final Clock clock;
@@ -281,7 +287,7 @@ public final class Flywheel implements AutoCloseable {
      */
     public List<SourceRun> runOnce() {
         pruneIfDue();
-        IngestOrder order = new IngestOrder(sources.stream().map(SourceRunner::id).toList());
+        IngestOrder order = openRound(sources);
         List<CompletableFuture<SourceRun>> runs = sources.stream()
                 .map(s -> CompletableFuture.supplyAsync(() -> s.run(order), VIRTUAL))
                 .toList();
@@ -289,6 +295,7 @@ public final class Flywheel implements AutoCloseable {
             pollTrading(null);
         }
         List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
+        closeRound(order);
         statusFile.write(clock.instant(), health());
         awaitOutputsWithWork(ONCE_READY_WAIT);
         dispatcher.flush();
@@ -386,11 +393,14 @@ public final class Flywheel implements AutoCloseable {
             }
         }
         if (!round.isEmpty()) {
-            IngestOrder order = new IngestOrder(round.stream().map(SourceRunner::id).toList());
-            scheduled.put("\u0000first-round", scheduler.schedule(Duration.ZERO, () -> round.stream()
-                    .map(s -> CompletableFuture.runAsync(() -> runScheduled(s, order), VIRTUAL))
-                    .toList()
-                    .forEach(CompletableFuture::join)));
+            scheduled.put("\u0000first-round", scheduler.schedule(Duration.ZERO, () -> {
+                IngestOrder order = openRound(round);
+                round.stream()
+                        .map(s -> CompletableFuture.runAsync(() -> runScheduled(s, order), VIRTUAL))
+                        .toList()
+                        .forEach(CompletableFuture::join);
+                closeRound(order);
+            }));
         }
         dispatcher.flushWhenReady(VIRTUAL);
         scheduleOutboxRetry();
@@ -548,6 +558,31 @@ public final class Flywheel implements AutoCloseable {
         return handle;
     }
 
+    /** Rounds whose sources are running, released by {@link #stop} so the ones waiting their turn store what they fetched. */
+    private final Map<IngestOrder, Scheduler.Cancellable> rounds = new ConcurrentHashMap<>();
+
+    /** An {@link IngestOrder} for {@code round}, released after {@link #ROUND_WAIT} (or at {@link #stop}). */
+    private IngestOrder openRound(List<SourceRunner> round) {
+        IngestOrder order = new IngestOrder(round.stream().map(SourceRunner::id).toList());
+        rounds.put(order, scheduler.schedule(ROUND_WAIT, () -> {
+            List<String> late = order.release();
+            if (!late.isEmpty() && !stopping) {
+                log.warn("Source(s) {} still running after {}: the sources listed after them store their leads without waiting", late, ROUND_WAIT);
+            }
+        }));
+        if (stopping) {
+            order.release();   // stop() may have released the rounds before this one was added
+        }
+        return order;
+    }
+
+    private void closeRound(IngestOrder order) {
+        Scheduler.Cancellable wait = rounds.remove(order);
+        if (wait != null) {
+            wait.cancel();
+        }
+    }
+
     private void schedule(SourceRunner s, Duration delay) {
         if (stopping) {
             return;
@@ -599,7 +634,10 @@ public final class Flywheel implements AutoCloseable {
             SourceRun run = s.run(order);
             statusFile.write(clock.instant(), health());
             // one line per run (a failure is SourceRunner's warning): how a running bot shows it is working
-            if (!run.failed()) {
+            if (run.unchanged()) {
+                log.info("Source {}: not modified since its last run ({} ms){}", s.id(), run.took().toMillis(),
+                        failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
+            } else if (!run.failed()) {
                 log.info("Source {}: {} fetched, {} new, {} duplicate{} in {} ms{}", s.id(), run.found(), run.stored(), run.duplicates(),
                         run.rejected() > 0 ? ", " + run.rejected() + " without a title" : "", run.took().toMillis(),
                         failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
@@ -622,6 +660,7 @@ public final class Flywheel implements AutoCloseable {
     public void stop(Duration grace) {
         stopping = true;
         scheduled.values().forEach(Scheduler.Cancellable::cancel);
+        rounds.keySet().forEach(IngestOrder::release);   // a source waiting its turn stores what it fetched now
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (inFlightLock) {
             while (inFlight > 0) {

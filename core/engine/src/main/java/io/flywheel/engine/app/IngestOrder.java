@@ -17,20 +17,21 @@ final class IngestOrder {
 
     private final List<String> ids;
     private final Set<String> done = new HashSet<>();
+    private boolean released;
 
     /** @param ids the round's source ids in config order; each must call {@link #done} once, whatever happens */
     IngestOrder(List<String> ids) {
         this.ids = List.copyOf(ids);
     }
 
-    /** Waits until every source before {@code id} in the round is {@link #done}. */
+    /** Waits until every source before {@code id} in the round is {@link #done}, or the round is {@link #release}d. */
     synchronized void awaitTurn(String id) throws InterruptedException {
         int at = ids.indexOf(id);
         if (at <= 0) {
             return;
         }
         List<String> before = ids.subList(0, at);
-        while (!done.containsAll(before)) {
+        while (!released && !done.containsAll(before)) {
             wait();
         }
     }
@@ -40,5 +41,16 @@ final class IngestOrder {
         if (done.add(id)) {
             notifyAll();
         }
+    }
+
+    /**
+     * Ends the order: every source waiting for its turn, and every later one, ingests at once (the
+     * round took too long, or the run is stopping and what was fetched should be stored).
+     * Returns the sources not yet done, in config order.
+     */
+    synchronized List<String> release() {
+        released = true;
+        notifyAll();
+        return ids.stream().filter(id -> !done.contains(id)).toList();
     }
 }

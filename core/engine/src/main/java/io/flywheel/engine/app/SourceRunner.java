@@ -98,7 +98,7 @@ final class SourceRunner {
             try {
                 order.awaitTurn(id);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();   // stopping: ingest now rather than lose the fetch
+                Thread.currentThread().interrupt();   // ingest now rather than lose the fetch
             }
             Duration waited = Duration.between(waiting, clock.instant());
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
@@ -107,7 +107,7 @@ final class SourceRunner {
             if (result.unchanged()) {
                 health = new SourceHealth(id, started, started, 0, null, before.lastFound(), null, before.warning());
                 log.debug("Source {}: not modified since its last run", id);
-                return new SourceRun(id, started, took, 0, 0, 0, 0, null);
+                return new SourceRun(id, started, took, 0, 0, 0, 0, null, true);
             }
             String warning = null;
             if (r.found() == 0) {
@@ -158,8 +158,9 @@ final class SourceRunner {
     }
 
     /**
-     * First run soon after start, at a random point within {@link #FIRST_RUN_SPREAD} (or the jitter,
-     * if smaller) so that sources do not all start at the same instant.
+     * First run of a source left out of the first round ({@code Flywheel.start} starts the others
+     * together; {@code HostGate} spaces their requests per host): the rest of a pause from the last
+     * process, else a random point within {@link #FIRST_RUN_SPREAD} (or the jitter, if smaller).
      */
     Duration firstDelay() {
         long spread = Math.min(settings.jitter().toMillis(), FIRST_RUN_SPREAD.toMillis());

@@ -111,9 +111,12 @@ public final class SimulationReport {
         return regretGoal(o) == Goal.NOT_MET || recoveryGoal(o) == Goal.NOT_MET;
     }
 
-    /** Whether the run was too short to judge one of its goals (said in {@link #lines}). */
+    /**
+     * Whether the run was too short to judge one of its goals (said in {@link #lines}); not when
+     * uniform weights had no regret, which no number of rounds is said to fix.
+     */
     public static boolean unjudged(Outcome o) {
-        return regretGoal(o) == Goal.NOT_JUDGED || recoveryGoal(o) == Goal.NOT_JUDGED;
+        return regretGoal(o) == Goal.NOT_JUDGED && !Double.isNaN(o.summary().ratio()) || recoveryGoal(o) == Goal.NOT_JUDGED;
     }
 
     /** Rounds a run needs for its recovery goal: {@code flywheel simulate} turns the audience after half the rounds. */

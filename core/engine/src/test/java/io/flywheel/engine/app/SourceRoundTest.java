@@ -149,6 +149,74 @@ class SourceRoundTest {
         }
     }
 
+    @Test
+    void aRunWhosePagesWereNotModifiedSaysSoRatherThanThatItFetchedNothing() {
+        try (LoggedLines runs = LoggedLines.of(Flywheel.class)) {
+            flywheel.start();
+            scheduler.advance(Duration.ZERO);
+            sources.answer = id -> SourceResult.unchangedSinceLastRun();
+            scheduler.advance(Duration.ofMinutes(35));   // hn-hiring at 30m (+ jitter)
+            assertThat(starting(runs, "Source hn-hiring").stream().skip(1).toList()).singleElement().asString()
+                    .matches("Source hn-hiring: not modified since its last run \\(\\d+ ms\\)");
+        }
+    }
+
+    /** Without sleeping: yields until {@code t} has ended, up to 5 s; whether it did. */
+    private static boolean ended(AtomicReference<Thread> t) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (t.get() == null || t.get().getState() != Thread.State.TERMINATED) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.yield();
+        }
+        return true;
+    }
+
+    @Test
+    void aSourceThatHangsHoldsTheOnesAfterItOnlyForTheRoundWait() {
+        java.util.concurrent.atomic.AtomicBoolean digestEndedWhileHnHung = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.Function<String, SourceResult> digest = sources.answer;
+        sources.answer = id -> {
+            if (!id.equals("hn-hiring")) {
+                return digest.apply(id);
+            }
+            // hn-hiring hangs: the digest has fetched and waits its turn; the round's wait passes
+            awaitDigestStoredOrWaiting();
+            scheduler.advance(Flywheel.ROUND_WAIT);
+            digestEndedWhileHnHung.set(ended(digestThread));
+            throw new FlywheelException("timed out");
+        };
+        flywheel.start();
+        scheduler.advance(Duration.ZERO);
+
+        assertThat(digestEndedWhileHnHung).as("the digest stored its leads and ended while hn-hiring still hung").isTrue();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[digest] Backend engineer, remote");
+    }
+
+    @Test
+    void stoppingMidRoundLetsTheSourcesWaitingForTheirTurnStoreWhatTheyFetched() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean digestEndedWhileHnHung = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Thread> stopper = new AtomicReference<>();
+        java.util.function.Function<String, SourceResult> digest = sources.answer;
+        sources.answer = id -> {
+            if (!id.equals("hn-hiring")) {
+                return digest.apply(id);
+            }
+            // hn-hiring hangs past Ctrl-C: the digest, which fetched and waits its turn, stores at once
+            awaitDigestStoredOrWaiting();
+            stopper.set(Thread.ofVirtual().start(() -> flywheel.stop(Duration.ofMinutes(1))));
+            digestEndedWhileHnHung.set(ended(digestThread));
+            throw new FlywheelException("timed out");
+        };
+        flywheel.start();
+        scheduler.advance(Duration.ZERO);
+        stopper.get().join();
+
+        assertThat(digestEndedWhileHnHung).as("the digest stored its leads and ended while hn-hiring still hung").isTrue();
+        assertThat(flywheel.store().size()).isEqualTo(1);
+    }
+
     private static List<String> starting(LoggedLines lines, String prefix) {
         return lines.messages().stream().filter(m -> m.startsWith(prefix)).toList();
     }

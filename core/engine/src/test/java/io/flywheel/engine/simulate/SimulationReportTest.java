@@ -82,6 +82,8 @@ class SimulationReportTest {
         String text = String.join("\n", SimulationReport.lines(o));
         assertThat(text).doesNotContain("NaN").contains("regret / uniform weights' regret at 50 rounds: cannot judge (uniform weights had no regret)");
         assertThat(SimulationReport.missed(o)).isFalse();
+        // not a matter of rounds: the command's last line must not send the operator looking for "the rounds it needs"
+        assertThat(SimulationReport.unjudged(o)).isFalse();
     }
 
     private static SimulationReport.Outcome stationary(int n, double regret, double uniform) {
