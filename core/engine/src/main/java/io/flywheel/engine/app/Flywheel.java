@@ -395,11 +395,14 @@ public final class Flywheel implements AutoCloseable {
         if (!round.isEmpty()) {
             scheduled.put("\u0000first-round", scheduler.schedule(Duration.ZERO, () -> {
                 IngestOrder order = openRound(round);
-                round.stream()
-                        .map(s -> CompletableFuture.runAsync(() -> runScheduled(s, order), VIRTUAL))
-                        .toList()
-                        .forEach(CompletableFuture::join);
-                closeRound(order);
+                try {
+                    round.stream()
+                            .map(s -> CompletableFuture.runAsync(() -> runScheduled(s, order), VIRTUAL))
+                            .toList()
+                            .forEach(CompletableFuture::join);
+                } finally {
+                    closeRound(order);   // also when a source's run ended in an Error the join rethrows
+                }
             }));
         }
         dispatcher.flushWhenReady(VIRTUAL);
