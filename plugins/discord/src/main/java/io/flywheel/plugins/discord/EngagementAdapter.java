@@ -56,8 +56,11 @@ final class EngagementAdapter extends ListenerAdapter {
     private final String outputId;
     private final Clock clock;
     private final Logger log;
-    /** Reaction events, handled one after another: an add whose lead the host must look up is recorded before a later removal is sent. */
-    private CompletableFuture<?> reactions = CompletableFuture.completedFuture(null);
+    /**
+     * Each message's pending reaction events, handled one after another: an add whose lead the host must look up is recorded
+     * before a later removal is sent. Per message, so a slow look-up holds up no other message's; a chain leaves once drained.
+     */
+    private final java.util.Map<String, CompletableFuture<Void>> reactions = new java.util.HashMap<>();
 
     EngagementAdapter(EngagementSink sink, MessageIndex index, String outputId, Clock clock, Logger log) {
         this.sink = sink;
@@ -167,13 +170,19 @@ final class EngagementAdapter extends ListenerAdapter {
         });
     }
 
-    /** Runs {@code step} after the reaction events before it were handed to the sink; a failure is logged, never stops the next. */
-    private synchronized void inOrder(java.util.function.Supplier<CompletableFuture<?>> step, String what) {
-        reactions = reactions.handle((x, e) -> null).thenCompose(x -> {
+    /** Runs {@code step} after the reaction events on message {@code messageId} before it; a failure is logged, never stops the next. */
+    private synchronized void inOrder(String messageId, java.util.function.Supplier<CompletableFuture<?>> step, String what) {
+        CompletableFuture<Void> next = reactions.getOrDefault(messageId, CompletableFuture.completedFuture(null)).thenCompose(x -> {
             try {
                 return step.get().handle((result, e) -> e == null ? null : logged(what, e));
             } catch (RuntimeException e) {
                 return CompletableFuture.completedFuture(logged(what, e));
+            }
+        });
+        reactions.put(messageId, next);
+        next.whenComplete((x, e) -> {
+            synchronized (this) {
+                reactions.remove(messageId, next);
             }
         });
     }
@@ -261,7 +270,7 @@ final class EngagementAdapter extends ListenerAdapter {
         String messageId = event.getMessageId(), emoji = event.getEmoji().getName(), userId = event.getUserId(), channelId = event.getChannel().getId();
         // Its time is when it came, not when its lead was found: a removal after it must not find the hold recorded later than itself.
         Instant time = clock.instant();
-        inOrder(() -> leads(channelId, messageId).thenAccept(leads -> {
+        inOrder(messageId, () -> leads(channelId, messageId).thenAccept(leads -> {
             if (leads.size() != 1) {
                 if (leads.size() > 1) {
                     log.debug("Reaction {} on message {} with {} leads is ambiguous; the buttons say which lead", emoji, messageId, leads.size());
@@ -294,7 +303,7 @@ final class EngagementAdapter extends ListenerAdapter {
         String userId = event.getUserId();
         Instant time = clock.instant();
         List<MessageIndex.Entry> leads = index.get(event.getMessageId());
-        inOrder(() -> {
+        inOrder(event.getMessageId(), () -> {
             if (leads.isEmpty()) {
                 // Older than the index remembers (or never a lead's): the host knows who holds this reaction on which lead, if anyone.
                 retract(new Retraction(via, userId, outputId, messageRef, time), kind + " by " + userId);
@@ -317,7 +326,7 @@ final class EngagementAdapter extends ListenerAdapter {
         String messageRef = messageRef(event.getChannel().getId(), event.getMessageId());
         String messageId = event.getMessageId();
         Instant time = clock.instant();
-        inOrder(() -> {
+        inOrder(messageId, () -> {
             for (String emoji : REACTIONS.keySet()) {
                 retract(new Retraction(reaction(messageId, emoji), null, outputId, messageRef, time), "every " + emoji);
             }
@@ -332,7 +341,7 @@ final class EngagementAdapter extends ListenerAdapter {
         if (REACTIONS.containsKey(emoji)) {
             Retraction r = new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef(event.getChannel().getId(), event.getMessageId()),
                     clock.instant());
-            inOrder(() -> {
+            inOrder(event.getMessageId(), () -> {
                 retract(r, "every " + emoji);
                 return CompletableFuture.completedFuture(null);
             }, "a clear of " + emoji + " on message " + r.messageRef());

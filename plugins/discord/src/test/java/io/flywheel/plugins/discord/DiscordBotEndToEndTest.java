@@ -460,6 +460,28 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void aSlowLookUpOnOneMessageHoldsUpNoReactionOnAnother() {
+        indexCapacity = 1;
+        startBot();
+        List<Lead> old = storeLeads(1, "old");
+        outbox.flush();
+        List<Lead> fresh = storeLeads(1, "new");
+        outbox.flush();
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        lookupGate = new CompletableFuture<>();
+        fake.react(messages.getFirst(), USER, "📝");
+        eventually(() -> lookups.size() == 1);
+        // the newest message is in the index: its reaction is recorded while the store still looks up the older one's
+        fake.react(messages.getLast(), USER, "👀");
+        eventually(() -> events(FeedbackEvent.Type.INTERESTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).extracting(FeedbackEvent::subject).containsExactly(fresh.getFirst().key());
+        assertThat(events(FeedbackEvent.Type.APPLIED)).isEmpty();
+        lookupGate.complete(null);
+        eventually(() -> events(FeedbackEvent.Type.APPLIED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.APPLIED)).extracting(FeedbackEvent::subject).containsExactly(old.getFirst().key());
+    }
+
+    @Test
     void theHeadOfASplitPostOlderThanTheIndexStillTakesReactions() {
         textPostsWithoutRetries();
         indexCapacity = 1;
