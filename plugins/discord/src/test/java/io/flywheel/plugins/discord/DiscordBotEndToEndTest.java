@@ -70,8 +70,6 @@ class DiscordBotEndToEndTest {
     final List<io.flywheel.api.feedback.Retraction> retractions = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The messages the bot asked the host about (not in its index). */
     final List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** How long the host's answer to a look-up takes (a busy store): a removal sent meanwhile must still come after the add. */
-    volatile Duration lookupDelay = Duration.ZERO;
     /** Look-ups are answered once this completes (a busy store): a test holds it open to see what happens meanwhile. */
     volatile CompletableFuture<Void> lookupGate = CompletableFuture.completedFuture(null);
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
@@ -128,9 +126,7 @@ class DiscordBotEndToEndTest {
             @Override
             public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
                 lookups.add(messageRef);
-                long delay = lookupDelay.toMillis();
-                return recorder.postsShown(outputId, messageRef).thenCombine(lookupGate, (found, open) -> found).thenCompose(found -> delay == 0 ? CompletableFuture.completedFuture(found)
-                        : CompletableFuture.supplyAsync(() -> found, CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS)));
+                return recorder.postsShown(outputId, messageRef).thenCombine(lookupGate, (found, open) -> found);
             }
         };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
@@ -429,12 +425,19 @@ class DiscordBotEndToEndTest {
                 .contains(org.assertj.core.groups.Tuple.tuple(old.getFirst().key(), third));
         // added and removed at once on an evicted message while the look-up is slow: the removal is passed on after the add was
         // recorded, with the add's time as it came, so it is taken back
-        lookupDelay = Duration.ofMillis(500);
+        lookupGate = new CompletableFuture<>();
+        int asked = lookups.size();
+        String via = EngagementAdapter.reaction(oldMessage.id(), "🎉");
         fake.react(oldMessage, other, "🎉");
         fake.unreact(oldMessage, other, "🎉");
+        // JDA hands the bot one event at a time, in order: once a reaction sent after those two is looked up, both reached the bot
+        fake.react(severalMessage, other, "👀");
+        eventually(() -> lookups.size() == asked + 2);
+        assertThat(retractions).extracting(io.flywheel.api.feedback.Retraction::via).doesNotContain(via);
+        lookupGate.complete(null);
         eventually(() -> events(FeedbackEvent.Type.INTERESTED).stream().anyMatch(e -> e.actor().equals(other)
                 && e.replaces().equals(Optional.of(FeedbackEvent.Type.WON))));
-        assertThat(store.heldVia(EngagementAdapter.reaction(oldMessage.id(), "🎉"))).isEmpty();
+        assertThat(store.heldVia(via)).isEmpty();
         // applied and won by USER, interested by other (their click stands), won by third
         assertThat(engagedAndConverted("backend")).containsExactly(4L, 3L);
     }
