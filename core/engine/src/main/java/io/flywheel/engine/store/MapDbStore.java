@@ -181,6 +181,10 @@ public final class MapDbStore implements LeadStore, FeedbackLog, WeightHistory {
                 t.apply(Op.decode(e.payload()));
             }
             long last = replay.isEmpty() ? applied : replay.getLast().seq();
+            if (t.outbox.messagesNew) {
+                t.backfillMessages(file);
+                t.checkpoint(last);
+            }
             t.published();
             if (!replay.isEmpty() || dropped[0] > 0) {
                 t.checkpoint(last);

@@ -62,7 +62,6 @@ final class Tables implements AutoCloseable {
             Tables t = new Tables(db);
             long n = t.leads.buildFoundIndex();
             t.backfillVias(file);
-            t.backfillMessages(file);
             schema.set(SCHEMA);
             t.counts.save();
             t.meta.save();
@@ -74,24 +73,20 @@ final class Tables implements AutoCloseable {
             throw new SchemaMismatch(file, found);
         }
         Tables t = new Tables(db);
-        if (t.feedback.viasNew || t.outbox.messagesNew) {
-            if (t.feedback.viasNew) {
-                t.backfillVias(file);
-            }
-            if (t.outbox.messagesNew) {
-                t.backfillMessages(file);
-            }
+        if (t.feedback.viasNew) {
+            t.backfillVias(file);
             db.commit();
         }
         return t;
     }
 
     /**
-     * A store from before {@code outbox.message} (API 1.3.0): filled from its deliveries in the open transaction, before the journal
-     * replays on top. A lead post's id is its lead key's ({@link io.flywheel.engine.lead.LeadPosts#postId}), which is how a delivery
+     * A store from before {@code outbox.message} (API 1.3.0): filled from its deliveries in the open transaction, after the journal
+     * replayed (an older Flywheel's deliveries may be in it only), committed with the replay's checkpoint; a crash before that fills
+     * it again at the next open. A lead post's id is its lead key's ({@link io.flywheel.engine.lead.LeadPosts#postId}), which is how a delivery
      * recorded under the post id finds its lead.
      */
-    private void backfillMessages(Path file) {
+    void backfillMessages(Path file) {
         int n = outbox.backfillMessages(feedback, leads, io.flywheel.engine.lead.LeadPosts::postId);
         if (n > 0) {
             log.info("Store {}: recorded which leads {} message(s) delivered before Flywheel API 1.3.0 showed (outbox.message)", file, n);

@@ -202,4 +202,33 @@ class OutboxTest {
             assertThat(store.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::postId).containsExactly(posts.get(2).post().id());
         }
     }
+
+    @Test
+    void theMessageRecordIsFilledAlsoFromDeliveriesAnOlderFlywheelLeftInTheJournalOnly() {
+        List<Lead> leads = new TestLeads(9).leads(2);
+        List<OutboxEntry> posts = leads.stream().map(l -> new OutboxEntry("discord", io.flywheel.engine.lead.LeadPosts.toPost(l))).toList();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+        }
+        MapDbStore store = open();
+        // delivered as before API 1.3.0, then killed: the deliveries and their POSTED events are in the journal only
+        store.delivered("discord", List.of(new Delivery(posts.get(0).post().id(), "ch/m1"), new Delivery(posts.get(1).post().id(), "ch/m1")));
+        store.append(leads.stream().map(l -> new io.flywheel.engine.feedback.FeedbackEvent(clock.instant(), io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED,
+                l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(), java.util.Map.of(), "discord")).toList());
+        store.abandon();
+        // the file as a store from before outbox.message left it
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message#"))).isTrue();
+        raw.nameCatalogSave(catalog);
+        raw.commit();
+        raw.close();
+        try (MapDbStore reopened = open()) {
+            assertThat(reopened.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::ref)
+                    .containsExactly(leads.get(0).key(), leads.get(1).key());
+        }
+        try (MapDbStore again = open()) {
+            assertThat(again.postsShown("discord", "ch/m1")).hasSize(2);
+        }
+    }
 }

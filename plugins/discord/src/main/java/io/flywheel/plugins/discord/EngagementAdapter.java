@@ -56,8 +56,11 @@ final class EngagementAdapter extends ListenerAdapter {
     private final String outputId;
     private final Clock clock;
     private final Logger log;
-    /** Reaction events, handled one after another: an add whose lead the host must look up is recorded before a later removal is sent. */
-    private CompletableFuture<?> reactions = CompletableFuture.completedFuture(null);
+    /**
+     * Each message's pending reaction events, handled one after another: an add whose lead the host must look up is recorded
+     * before a later removal is sent. Per message, so a slow look-up holds up no other message's; a chain leaves once drained.
+     */
+    private final java.util.Map<String, CompletableFuture<Void>> reactions = new java.util.HashMap<>();
 
     EngagementAdapter(EngagementSink sink, MessageIndex index, String outputId, Clock clock, Logger log) {
         this.sink = sink;
@@ -95,18 +98,44 @@ final class EngagementAdapter extends ListenerAdapter {
         }
         String messageId = event.getMessageId();
         Instant time = clock.instant();
-        leads(event.getChannelId(), messageId).thenAccept(leads -> {
+        whenKnown(event, messageId, (leads, deferred) -> {
             if (leads.isEmpty()) {
-                event.reply("I don't know which lead this message shows.").setEphemeral(true).queue();
-                return;
+                say(event, deferred, "I don't know which lead this message shows.");
+            } else if (leads.size() == 1) {
+                acknowledgeThenRecord(event, deferred, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId),
+                        time);
+            } else if (deferred) {
+                event.getHook().editOriginal(pickerText(kind, leads.size())).setComponents(picker(kind, messageId, leads))
+                        .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
+            } else {
+                event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
+                        .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
             }
-            if (leads.size() == 1) {
-                acknowledgeThenRecord(event, List.of(leads.getFirst()), kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
-                return;
-            }
-            event.reply(pickerText(kind, leads.size())).setEphemeral(true).setComponents(picker(kind, messageId, leads))
-                    .queue(null, e -> log.warn("Discord: cannot show the lead picker: {}", e.getMessage()));
-        }).exceptionally(e -> logged("a click on message " + messageId, e));
+        }, "a click on message " + messageId);
+    }
+
+    /**
+     * Hands {@code answer} the leads message {@code messageId} shows and whether the interaction was deferred: at once from the
+     * index, or, when the host must look them up (a store may take longer than Discord's 3 s), after acknowledging it first.
+     */
+    private void whenKnown(GenericComponentInteractionCreateEvent event, String messageId,
+            java.util.function.BiConsumer<List<MessageIndex.Entry>, Boolean> answer, String what) {
+        List<MessageIndex.Entry> known = index.get(messageId);
+        if (!known.isEmpty()) {
+            answer.accept(known, false);
+            return;
+        }
+        event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge {}: {}", what, e.getMessage()));
+        stored(event.getChannelId(), messageId).thenAccept(leads -> answer.accept(leads, true)).exceptionally(e -> logged(what, e));
+    }
+
+    /** Replies, or edits the deferred reply, with {@code text}. */
+    private void say(GenericComponentInteractionCreateEvent event, boolean deferred, String text) {
+        if (deferred) {
+            event.getHook().editOriginal(text).queue(null, e -> log.warn("Discord: cannot answer a click: {}", e.getMessage()));
+        } else {
+            event.reply(text).setEphemeral(true).queue();
+        }
     }
 
     private Void logged(String what, Throwable e) {
@@ -120,9 +149,11 @@ final class EngagementAdapter extends ListenerAdapter {
      */
     CompletableFuture<List<MessageIndex.Entry>> leads(String channelId, String messageId) {
         List<MessageIndex.Entry> known = index.get(messageId);
-        if (!known.isEmpty()) {
-            return CompletableFuture.completedFuture(known);
-        }
+        return known.isEmpty() ? stored(channelId, messageId) : CompletableFuture.completedFuture(known);
+    }
+
+    /** What the host recorded message {@code messageId} showed; empty when it knows none, a failed look-up logged. */
+    private CompletableFuture<List<MessageIndex.Entry>> stored(String channelId, String messageId) {
         String ref = messageRef(channelId, messageId);
         CompletableFuture<List<PostShown>> shown;
         try {
@@ -139,13 +170,19 @@ final class EngagementAdapter extends ListenerAdapter {
         });
     }
 
-    /** Runs {@code step} after the reaction events before it were handed to the sink; a failure is logged, never stops the next. */
-    private synchronized void inOrder(java.util.function.Supplier<CompletableFuture<?>> step, String what) {
-        reactions = reactions.handle((x, e) -> null).thenCompose(x -> {
+    /** Runs {@code step} after the reaction events on message {@code messageId} before it; a failure is logged, never stops the next. */
+    private synchronized void inOrder(String messageId, java.util.function.Supplier<CompletableFuture<?>> step, String what) {
+        CompletableFuture<Void> next = reactions.getOrDefault(messageId, CompletableFuture.completedFuture(null)).thenCompose(x -> {
             try {
                 return step.get().handle((result, e) -> e == null ? null : logged(what, e));
             } catch (RuntimeException e) {
                 return CompletableFuture.completedFuture(logged(what, e));
+            }
+        });
+        reactions.put(messageId, next);
+        next.whenComplete((x, e) -> {
+            synchronized (this) {
+                reactions.remove(messageId, next);
             }
         });
     }
@@ -191,14 +228,14 @@ final class EngagementAdapter extends ListenerAdapter {
         }
         String messageId = parts.length > 1 ? parts[1] : "";
         Instant time = clock.instant();
-        leads(event.getChannelId(), messageId).thenAccept(leads -> {
+        whenKnown(event, messageId, (leads, deferred) -> {
             List<MessageIndex.Entry> picked = leads.stream().filter(e -> event.getValues().contains(e.postId())).toList();
             if (picked.isEmpty()) {
-                event.reply("Those leads are no longer known to this bot.").setEphemeral(true).queue();
+                say(event, deferred, "Those leads are no longer known to this bot.");
                 return;
             }
-            acknowledgeThenRecord(event, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
-        }).exceptionally(e -> logged("a pick on message " + messageId, e));
+            acknowledgeThenRecord(event, deferred, picked, kind, event.getUser().getId(), messageRef(event.getChannelId(), messageId), time);
+        }, "a pick on message " + messageId);
     }
 
     /**
@@ -206,9 +243,11 @@ final class EngagementAdapter extends ListenerAdapter {
      * click is acknowledged first (deferred, ephemeral), recorded meanwhile, and the deferred reply
      * is edited with the outcome, a failure to record included.
      */
-    private void acknowledgeThenRecord(GenericComponentInteractionCreateEvent event, List<MessageIndex.Entry> leads, Engagement.Kind kind,
-            String userId, String messageRef, Instant time) {
-        event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge a click on {}: {}", messageRef, e.getMessage()));
+    private void acknowledgeThenRecord(GenericComponentInteractionCreateEvent event, boolean deferred, List<MessageIndex.Entry> leads,
+            Engagement.Kind kind, String userId, String messageRef, Instant time) {
+        if (!deferred) {
+            event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge a click on {}: {}", messageRef, e.getMessage()));
+        }
         record(leads, kind, userId, messageRef, null, time)
                 .thenAccept(text -> event.getHook().editOriginal(text).queue(null, e -> log.warn("Discord: cannot confirm a click: {}", e.getMessage())));
     }
@@ -231,7 +270,7 @@ final class EngagementAdapter extends ListenerAdapter {
         String messageId = event.getMessageId(), emoji = event.getEmoji().getName(), userId = event.getUserId(), channelId = event.getChannel().getId();
         // Its time is when it came, not when its lead was found: a removal after it must not find the hold recorded later than itself.
         Instant time = clock.instant();
-        inOrder(() -> leads(channelId, messageId).thenAccept(leads -> {
+        inOrder(messageId, () -> leads(channelId, messageId).thenAccept(leads -> {
             if (leads.size() != 1) {
                 if (leads.size() > 1) {
                     log.debug("Reaction {} on message {} with {} leads is ambiguous; the buttons say which lead", emoji, messageId, leads.size());
@@ -264,7 +303,7 @@ final class EngagementAdapter extends ListenerAdapter {
         String userId = event.getUserId();
         Instant time = clock.instant();
         List<MessageIndex.Entry> leads = index.get(event.getMessageId());
-        inOrder(() -> {
+        inOrder(event.getMessageId(), () -> {
             if (leads.isEmpty()) {
                 // Older than the index remembers (or never a lead's): the host knows who holds this reaction on which lead, if anyone.
                 retract(new Retraction(via, userId, outputId, messageRef, time), kind + " by " + userId);
@@ -287,7 +326,7 @@ final class EngagementAdapter extends ListenerAdapter {
         String messageRef = messageRef(event.getChannel().getId(), event.getMessageId());
         String messageId = event.getMessageId();
         Instant time = clock.instant();
-        inOrder(() -> {
+        inOrder(messageId, () -> {
             for (String emoji : REACTIONS.keySet()) {
                 retract(new Retraction(reaction(messageId, emoji), null, outputId, messageRef, time), "every " + emoji);
             }
@@ -302,7 +341,7 @@ final class EngagementAdapter extends ListenerAdapter {
         if (REACTIONS.containsKey(emoji)) {
             Retraction r = new Retraction(reaction(event.getMessageId(), emoji), null, outputId, messageRef(event.getChannel().getId(), event.getMessageId()),
                     clock.instant());
-            inOrder(() -> {
+            inOrder(event.getMessageId(), () -> {
                 retract(r, "every " + emoji);
                 return CompletableFuture.completedFuture(null);
             }, "a clear of " + emoji + " on message " + r.messageRef());

@@ -70,8 +70,8 @@ class DiscordBotEndToEndTest {
     final List<io.flywheel.api.feedback.Retraction> retractions = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The messages the bot asked the host about (not in its index). */
     final List<String> lookups = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** How long the host's answer to a look-up takes (a busy store): a removal sent meanwhile must still come after the add. */
-    volatile Duration lookupDelay = Duration.ZERO;
+    /** Look-ups are answered once this completes (a busy store): a test holds it open to see what happens meanwhile. */
+    volatile CompletableFuture<Void> lookupGate = CompletableFuture.completedFuture(null);
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
     volatile java.util.function.BiFunction<EngagementRecorder, io.flywheel.api.feedback.Engagement, CompletableFuture<Boolean>> recording = EngagementRecorder::record;
 
@@ -88,6 +88,7 @@ class DiscordBotEndToEndTest {
     @AfterEach
     void tearDown() throws Exception {
         released.forEach(java.util.concurrent.CountDownLatch::countDown);
+        lookupGate.complete(null);
         if (bot != null) bot.close();
         scheduler.close();
         store.close();
@@ -125,9 +126,7 @@ class DiscordBotEndToEndTest {
             @Override
             public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
                 lookups.add(messageRef);
-                long delay = lookupDelay.toMillis();
-                return recorder.postsShown(outputId, messageRef).thenCompose(found -> delay == 0 ? CompletableFuture.completedFuture(found)
-                        : CompletableFuture.supplyAsync(() -> found, CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS)));
+                return recorder.postsShown(outputId, messageRef).thenCombine(lookupGate, (found, open) -> found);
             }
         };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
@@ -406,8 +405,9 @@ class DiscordBotEndToEndTest {
         // several leads: a reaction is ambiguous there as in the index, a click offers them all and the pick records
         fake.react(severalMessage, USER, "👀");
         String click = fake.clickButton(severalMessage, "fw:won", USER);
-        awaitCallback(click);
-        JsonNode menu = fake.callback(click).orElseThrow().path("data").path("components").get(0).path("components").get(0);
+        // looked up in the store, so deferred first: the picker is the edit of the deferred reply
+        eventually(() -> !fake.responses(click).isEmpty());
+        JsonNode menu = fake.responses(click).getLast().path("components").get(0).path("components").get(0);
         assertThat(menu.path("options").findValuesAsText("label")).containsExactly("1. several lead 000", "2. several lead 001", "3. several lead 002");
         String pick = fake.select(severalMessage, menu.path("custom_id").asText(), List.of(LeadPosts.postId(several.get(2).key())), USER);
         assertThat(answer(pick)).startsWith("Recorded: Won");
@@ -425,14 +425,63 @@ class DiscordBotEndToEndTest {
                 .contains(org.assertj.core.groups.Tuple.tuple(old.getFirst().key(), third));
         // added and removed at once on an evicted message while the look-up is slow: the removal is passed on after the add was
         // recorded, with the add's time as it came, so it is taken back
-        lookupDelay = Duration.ofMillis(500);
+        lookupGate = new CompletableFuture<>();
+        int asked = lookups.size();
+        String via = EngagementAdapter.reaction(oldMessage.id(), "🎉");
         fake.react(oldMessage, other, "🎉");
         fake.unreact(oldMessage, other, "🎉");
+        // JDA hands the bot one event at a time, in order: once a reaction sent after those two is looked up, both reached the bot
+        fake.react(severalMessage, other, "👀");
+        eventually(() -> lookups.size() == asked + 2);
+        assertThat(retractions).extracting(io.flywheel.api.feedback.Retraction::via).doesNotContain(via);
+        lookupGate.complete(null);
         eventually(() -> events(FeedbackEvent.Type.INTERESTED).stream().anyMatch(e -> e.actor().equals(other)
                 && e.replaces().equals(Optional.of(FeedbackEvent.Type.WON))));
-        assertThat(store.heldVia(EngagementAdapter.reaction(oldMessage.id(), "🎉"))).isEmpty();
+        assertThat(store.heldVia(via)).isEmpty();
         // applied and won by USER, interested by other (their click stands), won by third
         assertThat(engagedAndConverted("backend")).containsExactly(4L, 3L);
+    }
+
+    @Test
+    void aClickOnAMessageOlderThanTheIndexIsAcknowledgedBeforeTheStoreAnswers() {
+        indexCapacity = 1;
+        startBot();
+        List<Lead> old = storeLeads(1, "old");
+        outbox.flush();
+        storeLeads(1, "new");
+        outbox.flush();
+        FakeDiscord.Message oldMessage = fake.messages(fake.channel()).getFirst();
+        lookupGate = new CompletableFuture<>();
+        String click = fake.clickButton(oldMessage, "fw:interested", USER);
+        // the store has not answered, yet Discord (which drops an interaction not answered in 3 s) has its deferral
+        awaitCallback(click);
+        assertThat(fake.callback(click).orElseThrow().path("type").asInt()).isEqualTo(5);
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).isEmpty();
+        lookupGate.complete(null);
+        assertThat(answer(click)).isEqualTo("Recorded: Interested — **old lead 000**");
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).extracting(FeedbackEvent::subject).containsExactly(old.getFirst().key());
+    }
+
+    @Test
+    void aSlowLookUpOnOneMessageHoldsUpNoReactionOnAnother() {
+        indexCapacity = 1;
+        startBot();
+        List<Lead> old = storeLeads(1, "old");
+        outbox.flush();
+        List<Lead> fresh = storeLeads(1, "new");
+        outbox.flush();
+        List<FakeDiscord.Message> messages = fake.messages(fake.channel());
+        lookupGate = new CompletableFuture<>();
+        fake.react(messages.getFirst(), USER, "📝");
+        eventually(() -> lookups.size() == 1);
+        // the newest message is in the index: its reaction is recorded while the store still looks up the older one's
+        fake.react(messages.getLast(), USER, "👀");
+        eventually(() -> events(FeedbackEvent.Type.INTERESTED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).extracting(FeedbackEvent::subject).containsExactly(fresh.getFirst().key());
+        assertThat(events(FeedbackEvent.Type.APPLIED)).isEmpty();
+        lookupGate.complete(null);
+        eventually(() -> events(FeedbackEvent.Type.APPLIED).size() == 1);
+        assertThat(events(FeedbackEvent.Type.APPLIED)).extracting(FeedbackEvent::subject).containsExactly(old.getFirst().key());
     }
 
     @Test
