@@ -706,6 +706,7 @@ public final class PaperTrader {
                 log.warn("Paper book: {}", problem);
                 // a restart before it trades again rebuilds this book: without its bars after those
                 state.setProperty(gaveUpKey(e.getKey()), delivered == null ? "none" : delivered.toString());
+                cutLate(e.getKey(), delivered);
                 markReported(e.getKey());
                 changed = true;
                 continue;
@@ -1086,6 +1087,42 @@ public final class PaperTrader {
         return dropped;
     }
 
+    /**
+     * Cuts {@code symbol}'s ranges in the late groups after {@code through} (all of them: {@code null}) on
+     * giving up on it: the book never traded those bars there (a crash left the group saved, its bars unreplayed).
+     * Kept, a restart after the symbol trades again ({@code gave-up.} then gone) would replay them in the group.
+     * A group left with no range is dropped. Returns whether one was cut, to be saved.
+     */
+    private boolean cutLate(String symbol, Instant through) {
+        boolean cut = false;
+        for (var it = late.listIterator(); it.hasNext(); ) {
+            Late g = it.next();
+            Instant[] r = g.ranges().get(symbol);
+            if (r == null || through != null && !r[1].isAfter(through)) {
+                continue;
+            }
+            Map<String, Instant[]> ranges = new LinkedHashMap<>(g.ranges());
+            String key = "late." + g.seq() + "." + marketOf.get(symbol) + "." + symbol;
+            if (through == null || through.isBefore(r[0])) {
+                ranges.remove(symbol);
+                state.remove(key);
+            } else {
+                ranges.put(symbol, new Instant[] {r[0], through});
+                state.setProperty(key, r[0] + " " + through);
+            }
+            if (ranges.isEmpty()) {
+                it.remove();
+                if (lateKeys(g.seq()).size() == 1) { // only its after: no range of a removed strategy's symbol either
+                    state.remove("late." + g.seq() + ".after");
+                }
+            } else {
+                it.set(new Late(g.seq(), g.after(), ranges));
+            }
+            cut = true;
+        }
+        return cut;
+    }
+
     private String gaveUpKey(String symbol) {
         return "gave-up." + marketOf.get(symbol) + "." + symbol;
     }
@@ -1115,9 +1152,11 @@ public final class PaperTrader {
             if (value.strip().equals("none")) {
                 replayThrough.remove(symbol);
                 expected.remove(symbol);
+                dropped |= cutLate(symbol, null); // a file saved before groups were cut at giving up
                 continue;
             }
             Instant through = instant(key, "the last bar replayed before the book went on without it, nor 'none',");
+            dropped |= cutLate(symbol, through);
             replayThrough.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
             expected.computeIfPresent(symbol, (k, t) -> t.isAfter(through) ? through : t);
         }

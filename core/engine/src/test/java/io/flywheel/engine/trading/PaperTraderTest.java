@@ -1781,13 +1781,14 @@ class PaperTraderTest {
     }
 
     @Test
-    void aLateGroupOverlappingAnOlderGroupOfItsSymbolIsKeptAndARestartRebuildsTheSameBook() throws IOException {
+    void aRestartGivingUpOnASymbolCutsItsLateGroupThereSoItsBarsTradedAgainOverlapNoGroupAndARestartRebuildsTheSameBook() throws IOException {
         // SPY's feed is down at the first start (14:00), then serves its bars through 10:00 only: a group after BTC's 13:00
         // bar, kept (bars before the 03:00 start). A restart finds SPY's feed reaching only 05:00 and goes on without it at
         // 23:00; then SPY serves the rest: 06:00 to 21:00 are a second group, after BTC's 22:00 bar (SPY's 22:00 bar follows
-        // it in time order), overlapping the first (a bar in both is replayed in the newest), all in the period and after the
-        // start. Dropped, a replay would put the first group over 06:00 to 10:00 again, and SPY's 11:00 to 13:00, in time
-        // order, before it: SPY's bars out of order, those of the first group then skipped.
+        // it in time order), all in the period and after the start. The first group is cut at 05:00 when the restart gives up
+        // (this book never traded SPY's 06:00 to 10:00 in it); before it was, the two groups overlapped, kept only by the
+        // overlap condition (dropped, a replay put the first group over 06:00 to 10:00 again). Now the second group is kept
+        // for the first, placed after BTC's 13:00 bar, holding SPY bars before its first.
         Instant tradeFrom = HOURLY_FROM.plus(Duration.ofHours(3));
         ManualClock clock = new ManualClock(HOURLY_FROM.plus(Duration.ofHours(14)));
         Outage spy = new Outage(Hourly.of("SPY", false, 3, Duration.ZERO, clock));
@@ -1811,8 +1812,8 @@ class PaperTraderTest {
         assertThat(live.problems()).anyMatch(p -> p.contains("went on without them"));
         spy.through = null;
         live.poll(null);
-        assertThat(properties(dir.resolve("trading/paper.properties"))).as("overlapping, so both kept")
-                .containsEntry("late.1.nyse.SPY", "2024-01-01T00:00:00Z 2024-01-01T10:00:00Z")
+        assertThat(properties(dir.resolve("trading/paper.properties"))).as("the first cut where the restart gave up; both kept")
+                .containsEntry("late.1.nyse.SPY", "2024-01-01T00:00:00Z 2024-01-01T05:00:00Z")
                 .containsEntry("late.2.nyse.SPY", "2024-01-01T06:00:00Z 2024-01-01T21:00:00Z");
         BookState truth = BookState.of(live);
         Written reported = written(store);
@@ -2007,6 +2008,70 @@ class PaperTraderTest {
             assertThat(ids).as("the entry, queued before the crash").containsOnlyOnce(entry);
         }
         assertThat(journal()).filteredOn(l -> l.contains(",once,ETH-USD,")).hasSize(2).doesNotHaveDuplicates();
+        closeStore();
+    }
+
+    /**
+     * A crash after a poll that traded ETH's bars late leaves their group saved and ETH's mark before it. The restart
+     * finds ETH down, goes on without it, then ETH comes back only through a bar inside that group's range: the live
+     * book traded ETH through that bar, never the group's later ones. A second restart must rebuild that book.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "ETH delivered at the first restart: {0}; its state file saved uncut, as before groups were cut: {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"false,false", "true,false", "false,true", "true,true"})
+    void aLateGroupACrashLeftUnmarkedIsCutWhereARestartGaveUpOnItsSymbolSoALaterRestartRebuildsTheSameBook(boolean someAtRestart, boolean savedUncut)
+            throws IOException {
+        ManualClock clock = new ManualClock(ETH_400.get(150).time().plus(Duration.ofHours(6)));
+        MapDbStore store = store();
+        KilledAfterWrite killing = new KilledAfterWrite(store);
+        Outage eth = ethOutage(clock);
+        PaperTrader crashed = lagTrader(clock, killing, eth, new ClosedBars(BTC_400, clock), flipAndHold());
+        pollThroughAnOutage(crashed, clock, eth, PaperTrader.STALE_INTERVALS + 14);
+        eth.down = false;
+        clock.advance(DAY.multipliedBy(8));
+        killing.armed = true;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> crashed.poll(null)).isInstanceOf(Killed.class);
+        closeStore();
+        java.util.Properties saved = properties(dir.resolve("trading/paper.properties"));
+        String group = saved.stringPropertyNames().stream().filter(k -> k.startsWith("late.") && k.endsWith(".eth.ETH-USD")).findFirst().orElseThrow();
+        String[] range = saved.getProperty(group).split(" ");
+        Instant first = Instant.parse(range[0]);
+        Instant last = Instant.parse(range[1]);
+        assertThat(Instant.parse(saved.getProperty("reported-through.eth.ETH-USD"))).as("the group saved, its marks not").isBefore(first);
+        Instant atRestart = first.plus(DAY.multipliedBy(2));
+        Instant partly = first.plus(DAY.multipliedBy(5));
+        assertThat(partly).isBefore(last);
+
+        // the restart waits for ETH, goes on without it, then ETH comes back only through a bar inside the group's range
+        store = store();
+        Outage restartFeed = ethOutage(clock);
+        restartFeed.through = someAtRestart ? atRestart : null;
+        restartFeed.down = !someAtRestart;
+        PaperTrader restarted = lagTrader(clock, store, restartFeed);
+        restarted.poll(null);
+        clock.advance(DAY.multipliedBy(PaperTrader.STALE_INTERVALS + 1));
+        restarted.poll(null);
+        assertThat(restarted.problems()).anySatisfy(p -> assertThat(p).contains("market eth", "went on without them"));
+        if (savedUncut) {
+            // the process ends with the group as a version that did not cut it left it; the next one goes on
+            closeStore();
+            Path stateFile = dir.resolve("trading/paper.properties");
+            java.util.Properties uncut = properties(stateFile);
+            String seq = group.substring(0, group.indexOf(".eth."));
+            saved.stringPropertyNames().stream().filter(k -> k.startsWith(seq + ".")).forEach(k -> uncut.setProperty(k, saved.getProperty(k)));
+            writeProperties(stateFile, uncut);
+            store = store();
+            restarted = lagTrader(clock, store, restartFeed);
+            restarted.poll(null);
+        }
+        restartFeed.down = false;
+        restartFeed.through = partly;
+        restarted.poll(null);
+        Ended truth = end(restarted);
+
+        store = store();
+        Outage same = ethOutage(clock);
+        same.through = partly;
+        assertRebuilds(lagTrader(clock, store, same), truth);
         closeStore();
     }
 }
