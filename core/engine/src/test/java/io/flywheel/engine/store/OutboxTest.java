@@ -284,6 +284,32 @@ class OutboxTest {
         }
     }
 
+    @Test
+    void theFillReplacesAMessageTheJournalReplayRecordedAndKeepsOneItDoesNotReach() {
+        List<Lead> leads = new TestLeads(11).leads(3);
+        java.util.function.IntFunction<String> id = i -> io.flywheel.engine.post.PostIds.ofLead(leads.get(i).key());
+        List<OutboxEntry> posts = leads.stream().map(l -> new OutboxEntry("discord", io.flywheel.engine.lead.LeadPosts.toPost(l))).toList();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+        }
+        MapDbStore store = open();
+        // in the journal only: m1 named with 0, 1 and the head of 2, m2 with the tail of 2 only; POSTED logged 1 before 0
+        store.delivered("discord", "ch/m1", List.of(new Delivery(id.apply(0), "ch/m1"), new Delivery(id.apply(1), "ch/m1")),
+                List.of(new Partial(id.apply(2), "text:10:1:ab:ch/m1")));
+        store.delivered("discord", "ch/m2", List.of(), List.of(new Partial(id.apply(2), "text:20:2:ab:ch/m2")));
+        store.append(List.of(1, 0, 2).stream().map(leads::get).map(l -> new io.flywheel.engine.feedback.FeedbackEvent(clock.instant(),
+                io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED, l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(),
+                java.util.Map.of(), "discord")).toList());
+        store.abandon();
+        forgetTheMessageRecord();
+        try (MapDbStore reopened = open()) {
+            // the fill's own view of m1 (posts that ended there, in the order logged) replaces the replayed one, as a whole message
+            assertThat(reopened.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::postId)
+                    .containsExactly(id.apply(1), id.apply(0));
+            assertThat(reopened.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::postId).containsExactly(id.apply(2));
+        }
+    }
+
     /** Leaves the file as a store from before {@code outbox.message} left it. */
     private void forgetTheMessageRecord() {
         org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
