@@ -44,4 +44,12 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("org.mapdb..")
                 .check(classes);
     }
+
+    @Test
+    void theStoreDependsOnNothingOfTheLeadPipeline() {
+        // engine.lead writes through the store; the store finding a post's lead by its id uses engine.post, not engine.lead.
+        noClasses().that().resideInAPackage("io.flywheel.engine.store..")
+                .should().dependOnClassesThat().resideInAPackage("io.flywheel.engine.lead..")
+                .check(classes);
+    }
 }

@@ -2,11 +2,8 @@ package io.flywheel.engine.lead;
 
 import io.flywheel.api.lead.Lead;
 import io.flywheel.api.output.Post;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.flywheel.engine.post.PostIds;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,11 +24,6 @@ public final class LeadPosts {
 
     /** A short stable id for the post about {@code leadKey}. */
     public static String postId(String leadKey) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(leadKey.getBytes(StandardCharsets.UTF_8));
-            return "lead-" + HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PostIds.ofLead(leadKey);
     }
 }

@@ -1,7 +1,9 @@
 package io.flywheel.engine.store;
 
+import io.flywheel.api.feedback.PostShown;
 import io.flywheel.api.output.Delivery;
 import io.flywheel.api.output.Partial;
+import io.flywheel.engine.post.PostIds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -131,12 +133,26 @@ final class OutboxTable {
         if (leads.isEmpty()) {
             return;
         }
-        Bytes b = new Bytes(64 + leads.size() * 200);
-        b.u8(Codec.VERSION).varint(leads.size());
-        for (io.flywheel.api.output.Post p : leads) {
-            b.str(p.id()).str(p.ref() == null ? p.id() : p.ref()).str(cut(p.title()));
+        put(refKey(outputId, messageRef), leads.stream().map(p -> new PostShown(p.id(), p.ref() == null ? p.id() : p.ref(), cut(p.title()))).toList());
+    }
+
+    private void put(String key, List<PostShown> shown) {
+        Bytes b = new Bytes(64 + shown.size() * 200);
+        b.u8(Codec.VERSION).varint(shown.size());
+        for (PostShown p : shown) {
+            b.str(p.postId()).str(p.ref()).str(p.title());
         }
-        messages.put(refKey(outputId, messageRef), b.toArray());
+        messages.put(key, b.toArray());
+    }
+
+    private static List<PostShown> decode(byte[] v) {
+        Bytes.Reader r = Codec.reader(v);
+        int n = r.varint();
+        List<PostShown> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new PostShown(r.str(), r.str(), r.str()));
+        }
+        return out;
     }
 
     private static String cut(String title) {
@@ -149,52 +165,47 @@ final class OutboxTable {
 
     /**
      * Fills {@code outbox.message} for a store written before it, from what it kept of each lead post delivered: its POSTED event
-     * (the lead and the output), the post id every lead post has ({@code postId}), the reference its delivery recorded and the
-     * lead's title. Only the message each post ended in is known (not the earlier messages of a split post), in the order the
-     * posts were logged. Returns the messages added.
+     * (the lead and the output), the post id every lead post has ({@link PostIds#ofLead}), the reference its delivery recorded and
+     * the lead's title. Only the message each post ended in is known (not the earlier messages of a split post), in the order the
+     * posts were logged. Written as the events are read, each post appended to its message's entry, so nothing grows with the number
+     * of messages but the transaction itself; an entry the fill did not write (one the journal replay recorded) is replaced at the
+     * fill's first post for it, as a whole message would have been. Returns the messages written.
      */
-    int backfillMessages(FeedbackTables feedback, LeadTable leads, java.util.function.UnaryOperator<String> postId) {
-        Map<String, List<io.flywheel.api.output.Post>> byMessage = new LinkedHashMap<>();
-        Map<String, String> outputOf = new HashMap<>();
+    int backfillMessages(FeedbackTables feedback, LeadTable leads) {
+        // Only what the journal replay recorded before the fill: for a store from before the map, a journal's worth at most.
+        java.util.Set<String> replayed = new java.util.HashSet<>(messages.keySet());
+        int[] written = {0};
         feedback.forEachEvent(io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED, e -> {
             if (e.detail() == null || e.subject() == null) {
                 return;
             }
-            String id = postId.apply(e.subject());
+            String id = PostIds.ofLead(e.subject());
             String ref = delivered.get(refKey(e.detail(), id));
             if (ref == null || ref.startsWith(REFUSED)) {
                 return;
             }
             leads.get(e.subject()).ifPresent(lead -> {
                 String key = refKey(e.detail(), ref);
-                outputOf.put(key, e.detail());
-                List<io.flywheel.api.output.Post> posts = byMessage.computeIfAbsent(key, k -> new ArrayList<>());
-                if (posts.stream().noneMatch(p -> p.id().equals(id))) {
-                    posts.add(new io.flywheel.api.output.Post(id, io.flywheel.api.output.Post.Kind.LEAD, lead.key(), lead.title(), null, null, List.of(),
-                            lead.time()));
+                byte[] had = replayed.remove(key) ? null : messages.get(key);
+                List<PostShown> shown = new ArrayList<>();
+                if (had == null) {
+                    written[0]++;
+                } else {
+                    shown.addAll(decode(had));
+                }
+                if (shown.stream().noneMatch(p -> p.postId().equals(id))) {
+                    shown.add(new PostShown(id, lead.key(), cut(lead.title())));
+                    put(key, shown);
                 }
             });
         });
-        byMessage.forEach((key, posts) -> {
-            String output = outputOf.get(key);
-            remember(output, key.substring(output.length() + 1), posts);
-        });
-        return byMessage.size();
+        return written[0];
     }
 
     /** The lead posts {@code outputId} showed in {@code messageRef}, in the order shown; empty when none is recorded. */
-    List<io.flywheel.api.feedback.PostShown> shown(String outputId, String messageRef) {
+    List<PostShown> shown(String outputId, String messageRef) {
         byte[] v = messages.get(refKey(outputId, messageRef));
-        if (v == null) {
-            return List.of();
-        }
-        Bytes.Reader r = Codec.reader(v);
-        int n = r.varint();
-        List<io.flywheel.api.feedback.PostShown> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(new io.flywheel.api.feedback.PostShown(r.str(), r.str(), r.str()));
-        }
-        return out;
+        return v == null ? List.of() : decode(v);
     }
 
     /** The oldest {@code limit} posts waiting for {@code outputId}, up to sequence {@code visibleSeq}. */

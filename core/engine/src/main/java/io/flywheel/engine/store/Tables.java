@@ -83,11 +83,11 @@ final class Tables implements AutoCloseable {
     /**
      * A store from before {@code outbox.message} (API 1.3.0): filled from its deliveries in the open transaction, after the journal
      * replayed (an older Flywheel's deliveries may be in it only), committed with the replay's checkpoint; a crash before that fills
-     * it again at the next open. A lead post's id is its lead key's ({@link io.flywheel.engine.lead.LeadPosts#postId}), which is how a delivery
-     * recorded under the post id finds its lead.
+     * it again at the next open. A lead post's id is its lead key's ({@link io.flywheel.engine.post.PostIds#ofLead}), which is how a
+     * delivery recorded under the post id finds its lead.
      */
     void backfillMessages(Path file) {
-        int n = outbox.backfillMessages(feedback, leads, io.flywheel.engine.lead.LeadPosts::postId);
+        int n = outbox.backfillMessages(feedback, leads);
         if (n > 0) {
             log.info("Store {}: recorded which leads {} message(s) delivered before Flywheel API 1.3.0 showed (outbox.message)", file, n);
         }

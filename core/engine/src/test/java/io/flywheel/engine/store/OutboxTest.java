@@ -231,4 +231,92 @@ class OutboxTest {
             assertThat(again.postsShown("discord", "ch/m1")).hasSize(2);
         }
     }
+
+    @Test
+    void theFillGivesEachMessageItsPostsInTheOrderLoggedWithSeveralMessagesPerOutputAndSplitPosts() {
+        List<Lead> leads = new ArrayList<>(new TestLeads(10).leads(8));
+        Lead l3 = leads.get(3);
+        String longTitle = "Staff engineer " + "x".repeat(200);
+        leads.set(3, new Lead(l3.key(), l3.sourceId(), l3.platform(), longTitle, l3.url(), l3.body(), l3.company(), l3.location(), l3.compensation(),
+                l3.published(), l3.foundAt(), l3.keywords(), l3.score()));
+        java.util.function.IntFunction<String> id = i -> io.flywheel.engine.post.PostIds.ofLead(leads.get(i).key());
+        List<OutboxEntry> posts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            posts.add(new OutboxEntry("discord", io.flywheel.engine.lead.LeadPosts.toPost(leads.get(i))));
+        }
+        posts.add(new OutboxEntry("slack", io.flywheel.engine.lead.LeadPosts.toPost(leads.get(0))));
+        posts.add(new OutboxEntry("slack", io.flywheel.engine.lead.LeadPosts.toPost(leads.get(5))));
+        posts.add(new OutboxEntry("slack", io.flywheel.engine.lead.LeadPosts.toPost(leads.get(6))));
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+            // delivered as before API 1.3.0 (no message named): m1 shows 0, 1 and the head of 2; m2 the tail of 2 and 3; m3 shows 4
+            store.delivered("discord", List.of(new Delivery(id.apply(0), "ch/m1"), new Delivery(id.apply(1), "ch/m1")),
+                    List.of(new Partial(id.apply(2), "text:10:1:ab:ch/m1")));
+            store.delivered("discord", List.of(new Delivery(id.apply(2), "ch/m2"), new Delivery(id.apply(3), "ch/m2")));
+            store.delivered("discord", List.of(new Delivery(id.apply(4), "ch/m3")));
+            // another output: lead 0 again, with 5; 6 refused; 7 never delivered
+            store.delivered("slack", List.of(new Delivery(id.apply(0), "sl/s1"), new Delivery(id.apply(5), "sl/s1"),
+                    new Delivery(id.apply(6), "refused: too long")));
+            // POSTED events in an order other than the deliveries', interleaving outputs, lead 0 posted to discord twice
+            int[][] logged = {{3, 0}, {0, 0}, {5, 1}, {2, 0}, {1, 0}, {0, 1}, {4, 0}, {6, 1}, {7, 0}, {0, 0}};
+            List<io.flywheel.engine.feedback.FeedbackEvent> events = new ArrayList<>();
+            for (int[] p : logged) {
+                Lead l = leads.get(p[0]);
+                events.add(new io.flywheel.engine.feedback.FeedbackEvent(clock.instant(), io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED,
+                        l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(), java.util.Map.of(), p[1] == 0 ? "discord" : "slack"));
+            }
+            store.append(events);
+        }
+        forgetTheMessageRecord();
+        java.util.function.IntFunction<io.flywheel.api.feedback.PostShown> shown = i -> new io.flywheel.api.feedback.PostShown(id.apply(i),
+                leads.get(i).key(), leads.get(i).title().substring(0, Math.min(OutboxTable.TITLE, leads.get(i).title().length())));
+        for (int open = 0; open < 2; open++) {
+            try (MapDbStore store = open()) {
+                assertThat(store.postsShown("discord", "ch/m1")).as("the head of 2 is not known to be in m1").containsExactly(shown.apply(0), shown.apply(1));
+                assertThat(store.postsShown("discord", "ch/m2")).containsExactly(shown.apply(3), shown.apply(2));
+                assertThat(store.postsShown("discord", "ch/m2").get(0).title()).hasSize(OutboxTable.TITLE).startsWith("Staff engineer x");
+                assertThat(store.postsShown("discord", "ch/m3")).containsExactly(shown.apply(4));
+                assertThat(store.postsShown("slack", "sl/s1")).containsExactly(shown.apply(5), shown.apply(0));
+                assertThat(store.postsShown("slack", "refused: too long")).isEmpty();
+                assertThat(store.postsShown("discord", "sl/s1")).isEmpty();
+                assertThat(store.postsShown("slack", "ch/m1")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theFillReplacesAMessageTheJournalReplayRecordedAndKeepsOneItDoesNotReach() {
+        List<Lead> leads = new TestLeads(11).leads(3);
+        java.util.function.IntFunction<String> id = i -> io.flywheel.engine.post.PostIds.ofLead(leads.get(i).key());
+        List<OutboxEntry> posts = leads.stream().map(l -> new OutboxEntry("discord", io.flywheel.engine.lead.LeadPosts.toPost(l))).toList();
+        try (MapDbStore store = open()) {
+            store.write(new WriteBatch(leads, posts, List.of()));
+        }
+        MapDbStore store = open();
+        // in the journal only: m1 named with 0, 1 and the head of 2, m2 with the tail of 2 only; POSTED logged 1 before 0
+        store.delivered("discord", "ch/m1", List.of(new Delivery(id.apply(0), "ch/m1"), new Delivery(id.apply(1), "ch/m1")),
+                List.of(new Partial(id.apply(2), "text:10:1:ab:ch/m1")));
+        store.delivered("discord", "ch/m2", List.of(), List.of(new Partial(id.apply(2), "text:20:2:ab:ch/m2")));
+        store.append(List.of(1, 0, 2).stream().map(leads::get).map(l -> new io.flywheel.engine.feedback.FeedbackEvent(clock.instant(),
+                io.flywheel.engine.feedback.FeedbackEvent.Type.POSTED, l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(),
+                java.util.Map.of(), "discord")).toList());
+        store.abandon();
+        forgetTheMessageRecord();
+        try (MapDbStore reopened = open()) {
+            // the fill's own view of m1 (posts that ended there, in the order logged) replaces the replayed one, as a whole message
+            assertThat(reopened.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::postId)
+                    .containsExactly(id.apply(1), id.apply(0));
+            assertThat(reopened.postsShown("discord", "ch/m2")).extracting(io.flywheel.api.feedback.PostShown::postId).containsExactly(id.apply(2));
+        }
+    }
+
+    /** Leaves the file as a store from before {@code outbox.message} left it. */
+    private void forgetTheMessageRecord() {
+        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
+        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
+        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message#"))).isTrue();
+        raw.nameCatalogSave(catalog);
+        raw.commit();
+        raw.close();
+    }
 }
