@@ -40,8 +40,13 @@ final class OutboxTable {
      */
     private final BTreeMap<String, byte[]> messages;
     static final int TITLE = 150;
-    /** {@code outbox.message} was not in the file (new, or a store from before API 1.3.0): {@link #backfillMessages} fills it once. */
+    /** {@code outbox.message} is not filled yet (new, or a store from before API 1.3.0): {@link #backfillMessages} fills it once. */
     final boolean messagesNew;
+    /**
+     * Set in the change that creates {@code outbox.message}, cleared in the fill's: an upgrade that commits at open, before the journal
+     * replays and the fill runs (a store from before {@code feedback.via} or schema 3), and then crashes, still gets the fill next time.
+     */
+    private final org.mapdb.Atomic.Boolean unfilled;
     /** What the dispatcher records as a refused post's reference: it was never shown. */
     private static final String REFUSED = "refused: ";
 
@@ -52,8 +57,13 @@ final class OutboxTable {
         this.outputs = new Dictionary("output", db.treeMap("dict.output", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.delivered = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
         this.partial = db.hashMap("outbox.partial", Serializer.STRING, Serializer.STRING).createOrOpen();
-        this.messagesNew = !db.exists("outbox.message");
+        boolean created = !db.exists("outbox.message");
         this.messages = db.treeMap("outbox.message", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        this.unfilled = db.atomicBoolean("outbox.message.unfilled").createOrOpen();
+        if (created) {
+            unfilled.set(true);
+        }
+        this.messagesNew = unfilled.get();
     }
 
     private static String refKey(String outputId, String postId) {
@@ -199,6 +209,7 @@ final class OutboxTable {
                 }
             });
         });
+        unfilled.set(false);
         return written[0];
     }
 
