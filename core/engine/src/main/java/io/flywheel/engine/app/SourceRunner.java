@@ -89,6 +89,8 @@ final class SourceRunner {
             order.done(id);
             return new SourceRun(id, started, Duration.ZERO, 0, 0, 0, 0, "skipped: the previous run is still going");
         }
+        boolean interrupted = false;
+        Duration waited = Duration.ZERO;
         try {
             SourceResult result = source.fetch(new SourceQuery(weights.top(settings.focus())));
             if (result == null) {
@@ -98,9 +100,11 @@ final class SourceRunner {
             try {
                 order.awaitTurn(id);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();   // ingest now rather than lose the fetch
+                // Ingest now rather than lose the fetch, with the flag cleared: the store's journal is a
+                // FileChannel, which an interrupted thread closes (and the store then fails). Re-set after.
+                interrupted = true;
             }
-            Duration waited = Duration.between(waiting, clock.instant());
+            waited = Duration.between(waiting, clock.instant());
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
             Duration took = Duration.between(started, clock.instant()).minus(waited);   // this source's own time, not its turn's
             SourceHealth before = health;
@@ -138,10 +142,13 @@ final class SourceRunner {
                 log.warn("Source {} failed: {}", id, error);
             }
             log.debug("Source {} failure", id, e);
-            return new SourceRun(id, started, Duration.between(started, clock.instant()), 0, 0, 0, 0, error);
+            return new SourceRun(id, started, Duration.between(started, clock.instant()).minus(waited), 0, 0, 0, 0, error);
         } finally {
             order.done(id);
             running.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -217,6 +217,29 @@ class SourceRoundTest {
         assertThat(flywheel.store().size()).isEqualTo(1);
     }
 
+    @Test
+    void aSourceInterruptedWhileWaitingItsTurnStoresItsLeadsAndLeavesTheStoreUsable() {
+        java.util.function.Function<String, SourceResult> digest = sources.answer;
+        sources.answer = id -> {
+            if (!id.equals("hn-hiring")) {
+                return digest.apply(id);
+            }
+            // the digest fetched and waits its turn; it is interrupted (a pool shutting down) before hn-hiring ends
+            awaitDigestStoredOrWaiting();
+            digestThread.get().interrupt();
+            assertThat(ended(digestThread)).as("the interrupted digest ended its run").isTrue();
+            return SourceResult.of(List.of(RawLead.of("Java developer", "https://news.ycombinator.com/item?id=2")));
+        };
+        List<SourceRun> runs = flywheel.runOnce();
+
+        assertThat(runs).extracting(SourceRun::sourceId, SourceRun::error).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("hn-hiring", null), org.assertj.core.groups.Tuple.tuple("remote-digest", null));
+        assertThat(flywheel.store().size()).as("the digest's lead and hn-hiring's, stored after it").isEqualTo(2);
+        sources.answer = id -> SourceResult.of(List.of(RawLead.of("Go developer", "https://news.ycombinator.com/item?id=3")));
+        assertThat(flywheel.runOnce()).extracting(SourceRun::error).containsOnlyNulls();
+        assertThat(flywheel.store().size()).as("the store still takes leads").isEqualTo(3);
+    }
+
     private static List<String> starting(LoggedLines lines, String prefix) {
         return lines.messages().stream().filter(m -> m.startsWith(prefix)).toList();
     }

@@ -178,6 +178,27 @@ class SourceRunnerTest {
     }
 
     @Test
+    void aFailedRunReportsItsOwnTimeNotItsWaitForItsTurn() throws Exception {
+        next.set(items(2));
+        when(pipeline.ingest(anyString(), anyString(), anyList())).thenThrow(new IllegalStateException("disk full"));
+        SourceRunner r = runner();
+        IngestOrder order = new IngestOrder(List.of("first", "jobs-board"));
+        AtomicReference<SourceRun> run = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> run.set(r.run(order)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (t.getState() != Thread.State.WAITING) {   // fetched, waiting for "first"
+            assertThat(System.nanoTime()).as("the run waits for its turn").isLessThan(deadline);
+            Thread.yield();
+        }
+        clock.advance(Duration.ofMinutes(5));
+        order.done("first");
+        t.join();
+
+        assertThat(run.get().error()).isEqualTo("disk full");
+        assertThat(run.get().took()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
     void sourcesSearchTheTopKeywordsByWeight() {
         SourceRunner r = runner();
         next.set(items(1));
