@@ -288,14 +288,18 @@ public final class Flywheel implements AutoCloseable {
     public List<SourceRun> runOnce() {
         pruneIfDue();
         IngestOrder order = openRound(sources);
-        List<CompletableFuture<SourceRun>> runs = sources.stream()
-                .map(s -> CompletableFuture.supplyAsync(() -> s.run(order), VIRTUAL))
-                .toList();
-        if (trader != null) {
-            pollTrading(null);
+        List<SourceRun> results;
+        try {
+            List<CompletableFuture<SourceRun>> runs = sources.stream()
+                    .map(s -> CompletableFuture.supplyAsync(() -> s.run(order), VIRTUAL))
+                    .toList();
+            if (trader != null) {
+                pollTrading(null);
+            }
+            results = runs.stream().map(CompletableFuture::join).toList();
+        } finally {
+            closeRound(order);   // also when a source's run or the trading poll ended in an Error
         }
-        List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
-        closeRound(order);
         statusFile.write(clock.instant(), health());
         awaitOutputsWithWork(ONCE_READY_WAIT);
         dispatcher.flush();
