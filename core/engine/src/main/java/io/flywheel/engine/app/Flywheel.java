@@ -641,13 +641,8 @@ public final class Flywheel implements AutoCloseable {
             SourceRun run = s.run(order);
             statusFile.write(clock.instant(), health());
             // one line per run (a failure is SourceRunner's warning): how a running bot shows it is working
-            if (run.unchanged()) {
-                log.info("Source {}: not modified since its last run ({} ms){}", s.id(), run.took().toMillis(),
-                        failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
-            } else if (!run.failed()) {
-                log.info("Source {}: {} fetched, {} new, {} duplicate{} in {} ms{}", s.id(), run.found(), run.stored(), run.duplicates(),
-                        run.rejected() > 0 ? ", " + run.rejected() + " without a title" : "", run.took().toMillis(),
-                        failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
+            if (!run.failed()) {
+                log.info("Source {}: {}", s.id(), run.summary(failedBefore));
             }
             dispatcher.flush();
             pruneIfDue();
