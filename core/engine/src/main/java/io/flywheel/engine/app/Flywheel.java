@@ -389,12 +389,7 @@ public final class Flywheel implements AutoCloseable {
         // before it by being quicker. A source still paused from the last process waits out its pause.
         List<SourceRunner> round = new ArrayList<>();
         for (SourceRunner s : sources) {
-            SourceHealth h = s.health();
-            if (h.pausedUntil() != null && h.pausedUntil().isAfter(clock.instant())) {
-                schedule(s, s.firstDelay());
-            } else {
-                round.add(s);
-            }
+            s.pauseLeft().ifPresentOrElse(pause -> schedule(s, pause), () -> round.add(s));
         }
         if (!round.isEmpty()) {
             scheduled.put("\u0000first-round", scheduler.schedule(Duration.ZERO, () -> {

@@ -221,7 +221,9 @@ class SourceRunnerTest {
         assertThat(restored).isEqualTo(r.health());
 
         SourceRunner again = new SourceRunner("jobs-board", source, settings, pipeline, new KeywordWeights(Map.of()), clock, new Random(1), restored);
-        assertThat(again.firstDelay()).isEqualTo(Duration.between(clock.instant(), restored.pausedUntil()));
+        assertThat(again.pauseLeft()).contains(Duration.between(clock.instant(), restored.pausedUntil()));
+        clock.advance(Duration.between(clock.instant(), restored.pausedUntil()));
+        assertThat(again.pauseLeft()).as("the pause is over").isEmpty();
     }
 
     @Test
