@@ -74,7 +74,7 @@ public interface LeadStore extends AutoCloseable {
     /**
      * Like {@link #delivered(String, List, List)} for one accepted message, {@code messageRef} (null when the output did not
      * name it), also recording, in the same commit, which lead posts each message showed: {@code messageRef}'s are its
-     * deliveries and the partly shown posts; without it, each message a delivery names showed the posts delivered to it.
+     * deliveries and the partly shown posts; without it, no message's posts are recorded.
      */
     void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials);
 
