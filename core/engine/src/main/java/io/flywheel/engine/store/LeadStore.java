@@ -13,6 +13,11 @@ import java.util.Optional;
  * is either all there or not at all, and a batch whose call returned is there.
  */
 public interface LeadStore extends AutoCloseable {
+    /**
+     * How a post an output refused for good is recorded in {@link #delivered}: this, then why, as its message reference (it
+     * was never shown, so no message shows it).
+     */
+    String REFUSED = "refused: ";
 
     /**
      * True if a lead (or a posting linked to one as its duplicate) with this key was ever stored,
