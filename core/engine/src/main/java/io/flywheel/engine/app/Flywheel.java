@@ -288,14 +288,18 @@ public final class Flywheel implements AutoCloseable {
     public List<SourceRun> runOnce() {
         pruneIfDue();
         IngestOrder order = openRound(sources);
-        List<CompletableFuture<SourceRun>> runs = sources.stream()
-                .map(s -> CompletableFuture.supplyAsync(() -> s.run(order), VIRTUAL))
-                .toList();
-        if (trader != null) {
-            pollTrading(null);
+        List<SourceRun> results;
+        try {
+            List<CompletableFuture<SourceRun>> runs = sources.stream()
+                    .map(s -> CompletableFuture.supplyAsync(() -> s.run(order), VIRTUAL))
+                    .toList();
+            if (trader != null) {
+                pollTrading(null);
+            }
+            results = runs.stream().map(CompletableFuture::join).toList();
+        } finally {
+            closeRound(order);   // also when a source's run or the trading poll ended in an Error
         }
-        List<SourceRun> results = runs.stream().map(CompletableFuture::join).toList();
-        closeRound(order);
         statusFile.write(clock.instant(), health());
         awaitOutputsWithWork(ONCE_READY_WAIT);
         dispatcher.flush();
@@ -385,12 +389,7 @@ public final class Flywheel implements AutoCloseable {
         // before it by being quicker. A source still paused from the last process waits out its pause.
         List<SourceRunner> round = new ArrayList<>();
         for (SourceRunner s : sources) {
-            SourceHealth h = s.health();
-            if (h.pausedUntil() != null && h.pausedUntil().isAfter(clock.instant())) {
-                schedule(s, s.firstDelay());
-            } else {
-                round.add(s);
-            }
+            s.pauseLeft().ifPresentOrElse(pause -> schedule(s, pause), () -> round.add(s));
         }
         if (!round.isEmpty()) {
             scheduled.put("\u0000first-round", scheduler.schedule(Duration.ZERO, () -> {
@@ -637,13 +636,8 @@ public final class Flywheel implements AutoCloseable {
             SourceRun run = s.run(order);
             statusFile.write(clock.instant(), health());
             // one line per run (a failure is SourceRunner's warning): how a running bot shows it is working
-            if (run.unchanged()) {
-                log.info("Source {}: not modified since its last run ({} ms){}", s.id(), run.took().toMillis(),
-                        failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
-            } else if (!run.failed()) {
-                log.info("Source {}: {} fetched, {} new, {} duplicate{} in {} ms{}", s.id(), run.found(), run.stored(), run.duplicates(),
-                        run.rejected() > 0 ? ", " + run.rejected() + " without a title" : "", run.took().toMillis(),
-                        failedBefore > 0 ? "; working again after " + failedBefore + " failure(s) in a row" : "");
+            if (!run.failed()) {
+                log.info("Source {}: {}", s.id(), run.summary(failedBefore));
             }
             dispatcher.flush();
             pruneIfDue();

@@ -25,21 +25,28 @@ final class IngestOrder {
     }
 
     /** Waits until every source before {@code id} in the round is {@link #done}, or the round is {@link #release}d. */
-    synchronized void awaitTurn(String id) throws InterruptedException {
-        int at = ids.indexOf(id);
+    void awaitTurn(String id) throws InterruptedException {
+        int at = ids.indexOf(id);   // ids never changes: read without the monitor, which NONE (no ids) never takes
         if (at <= 0) {
             return;
         }
         List<String> before = ids.subList(0, at);
-        while (!released && !done.containsAll(before)) {
-            wait();
+        synchronized (this) {
+            while (!released && !done.containsAll(before)) {
+                wait();
+            }
         }
     }
 
     /** {@code id} has ingested, failed or was skipped: the sources after it may go on. */
-    synchronized void done(String id) {
-        if (done.add(id)) {
-            notifyAll();
+    void done(String id) {
+        if (ids.isEmpty()) {
+            return;   // NONE records nothing: it would keep every id under one global monitor
+        }
+        synchronized (this) {
+            if (done.add(id)) {
+                notifyAll();
+            }
         }
     }
 

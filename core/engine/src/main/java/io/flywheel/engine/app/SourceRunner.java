@@ -10,6 +10,7 @@ import io.flywheel.engine.lead.LeadPipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class SourceRunner {
     private static final Logger log = LoggerFactory.getLogger(SourceRunner.class);
     static final Duration MAX_PAUSE = Duration.ofHours(6);
-    static final Duration FIRST_RUN_SPREAD = Duration.ofSeconds(5);
 
     private final String id;
     private final LeadSource source;
@@ -89,6 +89,8 @@ final class SourceRunner {
             order.done(id);
             return new SourceRun(id, started, Duration.ZERO, 0, 0, 0, 0, "skipped: the previous run is still going");
         }
+        boolean interrupted = false;
+        Duration waited = Duration.ZERO;
         try {
             SourceResult result = source.fetch(new SourceQuery(weights.top(settings.focus())));
             if (result == null) {
@@ -98,9 +100,11 @@ final class SourceRunner {
             try {
                 order.awaitTurn(id);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();   // ingest now rather than lose the fetch
+                // Ingest now rather than lose the fetch, with the flag cleared: the store's journal is a
+                // FileChannel, which an interrupted thread closes (and the store then fails). Re-set after.
+                interrupted = true;
             }
-            Duration waited = Duration.between(waiting, clock.instant());
+            waited = Duration.between(waiting, clock.instant());
             IngestResult r = pipeline.ingest(id, settings.platform() == null ? id : settings.platform(), result.leads());
             Duration took = Duration.between(started, clock.instant()).minus(waited);   // this source's own time, not its turn's
             SourceHealth before = health;
@@ -138,10 +142,13 @@ final class SourceRunner {
                 log.warn("Source {} failed: {}", id, error);
             }
             log.debug("Source {} failure", id, e);
-            return new SourceRun(id, started, Duration.between(started, clock.instant()), 0, 0, 0, 0, error);
+            return new SourceRun(id, started, Duration.between(started, clock.instant()).minus(waited), 0, 0, 0, 0, error);
         } finally {
             order.done(id);
             running.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -157,20 +164,11 @@ final class SourceRunner {
         return regular;
     }
 
-    /**
-     * First run of a source left out of the first round ({@code Flywheel.start} starts the others
-     * together; {@code HostGate} spaces their requests per host): the rest of a pause from the last
-     * process, else a random point within {@link #FIRST_RUN_SPREAD} (or the jitter, if smaller).
-     */
-    Duration firstDelay() {
-        long spread = Math.min(settings.jitter().toMillis(), FIRST_RUN_SPREAD.toMillis());
-        Duration jitter = spread == 0 ? Duration.ZERO : Duration.ofMillis(random.nextLong(spread + 1));
-        SourceHealth h = health;
-        if (h.pausedUntil() != null && h.pausedUntil().isAfter(clock.instant())) {
-            Duration pause = Duration.between(clock.instant(), h.pausedUntil());   // still paused from the last process
-            return pause.compareTo(jitter) > 0 ? pause : jitter;
-        }
-        return jitter;
+    /** The rest of a pause from the last process, if this source is still paused: its first run waits it out. */
+    Optional<Duration> pauseLeft() {
+        Instant until = health.pausedUntil();
+        Instant now = clock.instant();
+        return until != null && until.isAfter(now) ? Optional.of(Duration.between(now, until)) : Optional.empty();
     }
 
     private Duration pause(int failures) {

@@ -69,8 +69,7 @@ final class RunCommand implements Callable<Integer> {
                         failed++;
                         log.warn("{}: failed: {}", r.sourceId(), r.error());
                     } else {
-                        log.info("{}: {} found, {} new, {} already known{}", r.sourceId(), r.found(), r.stored(), r.duplicates(),
-                                r.rejected() > 0 ? ", " + r.rejected() + " without a title" : "");
+                        log.info("{}: {}", r.sourceId(), r.summary(0));
                     }
                 }
                 log.info("{} lead(s) in the store {}", flywheel.store().size(), flywheel.store().file());

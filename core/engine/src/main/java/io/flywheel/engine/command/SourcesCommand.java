@@ -57,7 +57,7 @@ final class SourcesCommand extends BuiltInCommand {
             if (r.failed()) {
                 return CommandReply.of(id + " failed: " + r.error());
             }
-            return CommandReply.of(id + ": " + r.found() + " found, " + r.stored() + " new, " + r.duplicates() + " already known in " + r.took().toMillis() + " ms.");
+            return CommandReply.of(id + ": " + r.summary(0) + ".");
         });
     }
 

@@ -38,7 +38,8 @@ public interface FeedbackLog {
 
     /**
      * Takes back each event's (step, {@code via}) as {@link #retract} would, in order, all in one change: a failure takes back
-     * none (a cleared reaction is taken back from every holder or from nobody, across a crash too). Returns how many there were.
+     * none (a cleared reaction is taken back from every holder or from nobody, across a crash too). Returns how many were
+     * taken back (an event whose step was not held by way of {@code via} counts for none).
      */
     int retractAll(List<FeedbackEvent> events, String via);
 

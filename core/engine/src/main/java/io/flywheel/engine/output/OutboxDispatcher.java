@@ -127,7 +127,7 @@ public final class OutboxDispatcher {
                 List<Delivery> fresh = ds.stream().filter(d -> recorded.add(d.postId())).toList();
                 List<Partial> going = partials.stream().filter(p -> !recorded.contains(p.postId())).toList();
                 // A refused post leaves the queue with its reason as its record, so the posts behind it go on; it was never shown.
-                store.delivered(id, messageRef, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), "refused: " + d.messageRef()) : d).toList(), going);
+                store.delivered(id, messageRef, fresh.stream().map(d -> d.refused() ? new Delivery(d.postId(), LeadStore.REFUSED + d.messageRef()) : d).toList(), going);
                 if (!fresh.isEmpty()) {
                     List<Delivery> posted = fresh.stream().filter(d -> !d.refused()).toList();
                     refused.addAndGet(fresh.size() - posted.size());

@@ -464,12 +464,6 @@ final class FeedbackTables {
         return standing(key, e).heldAt.get(new Hold(h.type(), via));
     }
 
-    /**
-     * Fills {@code feedback.via} from the standings of a store written before it (Flywheel 1.1), so
-     * reactions held then can be cleared too: a standing is keyed by a hash of (actor, subject), and
-     * every (actor, subject) with one has a step event in the log (its first hold was counted), so
-     * the log names them. One pass over the log; returns the entries added.
-     */
     /** Each event of {@code type} in the log, oldest first (one pass; for a backfill at open). */
     void forEachEvent(FeedbackEvent.Type type, java.util.function.Consumer<FeedbackEvent> action) {
         Buckets.Cursor c = events.ascending(0, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -481,6 +475,12 @@ final class FeedbackTables {
         }
     }
 
+    /**
+     * Fills {@code feedback.via} from the standings of a store written before it (Flywheel 1.1), so
+     * reactions held then can be cleared too: a standing is keyed by a hash of (actor, subject), and
+     * every (actor, subject) with one has a step event in the log (its first hold was counted), so
+     * the log names them. One pass over the log; returns the entries added.
+     */
     int backfillVias() {
         java.util.Set<Long> seen = new java.util.HashSet<>();
         int added = 0;

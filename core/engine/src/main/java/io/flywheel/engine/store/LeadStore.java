@@ -13,6 +13,11 @@ import java.util.Optional;
  * is either all there or not at all, and a batch whose call returned is there.
  */
 public interface LeadStore extends AutoCloseable {
+    /**
+     * How a post an output refused for good is recorded in {@link #delivered}: this, then why, as its message reference (it
+     * was never shown, so no message shows it).
+     */
+    String REFUSED = "refused: ";
 
     /**
      * True if a lead (or a posting linked to one as its duplicate) with this key was ever stored,
@@ -74,7 +79,7 @@ public interface LeadStore extends AutoCloseable {
     /**
      * Like {@link #delivered(String, List, List)} for one accepted message, {@code messageRef} (null when the output did not
      * name it), also recording, in the same commit, which lead posts each message showed: {@code messageRef}'s are its
-     * deliveries and the partly shown posts; without it, each message a delivery names showed the posts delivered to it.
+     * deliveries and the partly shown posts; without it, no message's posts are recorded.
      */
     void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials);
 

@@ -26,10 +26,6 @@ sealed interface Op {
             partials = List.copyOf(partials);
         }
 
-        Delivered(String outputId, List<Delivery> deliveries, List<Partial> partials) {
-            this(outputId, null, deliveries, partials);
-        }
-
         Delivered(String outputId, List<Delivery> deliveries) {
             this(outputId, null, deliveries, List.of());
         }

@@ -824,7 +824,7 @@ public final class PaperTrader {
             previous.ranges().forEach((symbol, r) -> merged.put(symbol, r.clone()));
             ranges.forEach((symbol, r) -> merged.merge(symbol, r, (a, b) -> new Instant[] {a[0], b[1]}));
             late.set(late.size() - 1, new Late(previous.seq(), previous.after(), merged));
-            merged.forEach((symbol, r) -> state.setProperty("late." + previous.seq() + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+            merged.forEach((symbol, r) -> state.setProperty(lateKey(previous.seq(), symbol), r[0] + " " + r[1]));
             saveState();
             return;
         }
@@ -832,8 +832,13 @@ public final class PaperTrader {
         lastSeq = seq;
         late.add(new Late(seq, highWater, ranges));
         state.setProperty("late." + seq + ".after", highWater.time() + " " + highWater.symbol());
-        ranges.forEach((symbol, r) -> state.setProperty("late." + seq + "." + marketOf.get(symbol) + "." + symbol, r[0] + " " + r[1]));
+        ranges.forEach((symbol, r) -> state.setProperty(lateKey(seq, symbol), r[0] + " " + r[1]));
         saveState();
+    }
+
+    /** The state file's key of {@code symbol}'s range in late group {@code seq}. */
+    private String lateKey(int seq, String symbol) {
+        return "late." + seq + "." + marketOf.get(symbol) + "." + symbol;
     }
 
     /**
@@ -1102,7 +1107,7 @@ public final class PaperTrader {
                 continue;
             }
             Map<String, Instant[]> ranges = new LinkedHashMap<>(g.ranges());
-            String key = "late." + g.seq() + "." + marketOf.get(symbol) + "." + symbol;
+            String key = lateKey(g.seq(), symbol);
             if (through == null || through.isBefore(r[0])) {
                 ranges.remove(symbol);
                 state.remove(key);

@@ -124,8 +124,8 @@ class SourceRoundTest {
             // the two runs of the round end in either order
             List<String> info = starting(runs, "Source ").stream().sorted().toList();
             assertThat(info).hasSize(2);
-            assertThat(info.get(0)).matches("Source hn-hiring: 1 fetched, 1 new, 0 duplicate in \\d+ ms");
-            assertThat(info.get(1)).matches("Source remote-digest: 1 fetched, 0 new, 1 duplicate in \\d+ ms");
+            assertThat(info.get(0)).matches("Source hn-hiring: 1 found, 1 new, 0 already known in \\d+ ms");
+            assertThat(info.get(1)).matches("Source remote-digest: 1 found, 0 new, 1 already known in \\d+ ms");
 
             // four postings, one line; a failing run keeps its warning and adds no info line
             sources.answer = id -> {
@@ -138,14 +138,14 @@ class SourceRoundTest {
             scheduler.advance(Duration.ofMinutes(65));   // hn-hiring at 30m and 60m (+ jitter), the digest at 1h
             List<String> again = starting(runs, "Source ").stream().skip(2).toList();
             assertThat(again).hasSize(2);
-            assertThat(again.get(0)).matches("Source hn-hiring: 4 fetched, 2 new, 1 duplicate, 1 without a title in \\d+ ms");
-            assertThat(again.get(1)).matches("Source hn-hiring: 4 fetched, 0 new, 3 duplicate, 1 without a title in \\d+ ms");
+            assertThat(again.get(0)).matches("Source hn-hiring: 4 found, 2 new, 1 already known, 1 without a title in \\d+ ms");
+            assertThat(again.get(1)).matches("Source hn-hiring: 4 found, 0 new, 3 already known, 1 without a title in \\d+ ms");
             assertThat(starting(warnings, "Source remote-digest")).containsExactly("Source remote-digest failed: HTTP 503 (https://example.org/digest.atom)");
 
             sources.answer = id -> SourceResult.of(List.of());
             scheduler.advance(Duration.ofMinutes(70));
             assertThat(starting(runs, "Source remote-digest").stream().skip(1).toList()).singleElement().asString()
-                    .matches("Source remote-digest: 0 fetched, 0 new, 0 duplicate in \\d+ ms; working again after 1 failure\\(s\\) in a row");
+                    .matches("Source remote-digest: 0 found, 0 new, 0 already known in \\d+ ms; working again after 1 failure\\(s\\) in a row");
         }
     }
 
@@ -215,6 +215,29 @@ class SourceRoundTest {
 
         assertThat(digestEndedWhileHnHung).as("the digest stored its leads and ended while hn-hiring still hung").isTrue();
         assertThat(flywheel.store().size()).isEqualTo(1);
+    }
+
+    @Test
+    void aSourceInterruptedWhileWaitingItsTurnStoresItsLeadsAndLeavesTheStoreUsable() {
+        java.util.function.Function<String, SourceResult> digest = sources.answer;
+        sources.answer = id -> {
+            if (!id.equals("hn-hiring")) {
+                return digest.apply(id);
+            }
+            // the digest fetched and waits its turn; it is interrupted (a pool shutting down) before hn-hiring ends
+            awaitDigestStoredOrWaiting();
+            digestThread.get().interrupt();
+            assertThat(ended(digestThread)).as("the interrupted digest ended its run").isTrue();
+            return SourceResult.of(List.of(RawLead.of("Java developer", "https://news.ycombinator.com/item?id=2")));
+        };
+        List<SourceRun> runs = flywheel.runOnce();
+
+        assertThat(runs).extracting(SourceRun::sourceId, SourceRun::error).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("hn-hiring", null), org.assertj.core.groups.Tuple.tuple("remote-digest", null));
+        assertThat(flywheel.store().size()).as("the digest's lead and hn-hiring's, stored after it").isEqualTo(2);
+        sources.answer = id -> SourceResult.of(List.of(RawLead.of("Go developer", "https://news.ycombinator.com/item?id=3")));
+        assertThat(flywheel.runOnce()).extracting(SourceRun::error).containsOnlyNulls();
+        assertThat(flywheel.store().size()).as("the store still takes leads").isEqualTo(3);
     }
 
     private static List<String> starting(LoggedLines lines, String prefix) {

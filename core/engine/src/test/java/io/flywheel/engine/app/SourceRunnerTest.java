@@ -178,6 +178,27 @@ class SourceRunnerTest {
     }
 
     @Test
+    void aFailedRunReportsItsOwnTimeNotItsWaitForItsTurn() throws Exception {
+        next.set(items(2));
+        when(pipeline.ingest(anyString(), anyString(), anyList())).thenThrow(new IllegalStateException("disk full"));
+        SourceRunner r = runner();
+        IngestOrder order = new IngestOrder(List.of("first", "jobs-board"));
+        AtomicReference<SourceRun> run = new AtomicReference<>();
+        Thread t = Thread.ofVirtual().start(() -> run.set(r.run(order)));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (t.getState() != Thread.State.WAITING) {   // fetched, waiting for "first"
+            assertThat(System.nanoTime()).as("the run waits for its turn").isLessThan(deadline);
+            Thread.yield();
+        }
+        clock.advance(Duration.ofMinutes(5));
+        order.done("first");
+        t.join();
+
+        assertThat(run.get().error()).isEqualTo("disk full");
+        assertThat(run.get().took()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
     void sourcesSearchTheTopKeywordsByWeight() {
         SourceRunner r = runner();
         next.set(items(1));
@@ -200,7 +221,9 @@ class SourceRunnerTest {
         assertThat(restored).isEqualTo(r.health());
 
         SourceRunner again = new SourceRunner("jobs-board", source, settings, pipeline, new KeywordWeights(Map.of()), clock, new Random(1), restored);
-        assertThat(again.firstDelay()).isEqualTo(Duration.between(clock.instant(), restored.pausedUntil()));
+        assertThat(again.pauseLeft()).contains(Duration.between(clock.instant(), restored.pausedUntil()));
+        clock.advance(Duration.between(clock.instant(), restored.pausedUntil()));
+        assertThat(again.pauseLeft()).as("the pause is over").isEmpty();
     }
 
     @Test

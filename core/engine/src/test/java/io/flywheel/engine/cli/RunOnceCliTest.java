@@ -2,6 +2,7 @@ package io.flywheel.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flywheel.engine.log.LoggedLines;
 import io.flywheel.testkit.PluginJarBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,15 @@ class RunOnceCliTest extends StoreCliTest {
                     public Class<NoConfig> configType() { return NoConfig.class; }
                     public Strategy create(NoConfig c, PluginContext ctx) { return h -> 1.0; }
                 }
+                /** Every page answered 304 Not Modified. */
+                @Extension
+                public static final class Unchanged implements LeadSourceFactory<NoConfig> {
+                    public String type() { return "test-unchanged"; }
+                    public Class<NoConfig> configType() { return NoConfig.class; }
+                    public LeadSource create(NoConfig c, PluginContext ctx) {
+                        return q -> SourceResult.unchangedSinceLastRun();
+                    }
+                }
                 @Extension
                 public static final class Source implements LeadSourceFactory<NoConfig> {
                     public String type() { return "test-source"; }
@@ -83,6 +93,21 @@ class RunOnceCliTest extends StoreCliTest {
     @BeforeEach
     void writePlugin() throws IOException {
         PluginJarBuilder.plugin("paper").source("test.paper.Parts", PLUGIN).writeTo(Files.createDirectories(dir.resolve("plugins")), "paper.jar");
+    }
+
+    @Test
+    void aSourceWhosePagesWereNotModifiedSaysSoRatherThanThatItFoundNothing() throws IOException {
+        Files.writeString(config, super.configYaml() + """
+                plugins: {dir: plugins}
+                sources:
+                  - id: board
+                    type: test-unchanged
+                """);
+        try (LoggedLines lines = LoggedLines.of(RunCommand.class)) {
+            assertThat(run("run", "--once")).as(err.toString(StandardCharsets.UTF_8)).isEqualTo(FlywheelCli.OK);
+            assertThat(lines.messages()).filteredOn(m -> m.startsWith("board:")).singleElement().asString()
+                    .matches("board: not modified since its last run \\(\\d+ ms\\)");
+        }
     }
 
     @Test

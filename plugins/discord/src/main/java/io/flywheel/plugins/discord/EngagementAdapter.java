@@ -120,13 +120,16 @@ final class EngagementAdapter extends ListenerAdapter {
      */
     private void whenKnown(GenericComponentInteractionCreateEvent event, String messageId,
             java.util.function.BiConsumer<List<MessageIndex.Entry>, Boolean> answer, String what) {
-        List<MessageIndex.Entry> known = index.get(messageId);
-        if (!known.isEmpty()) {
-            answer.accept(known, false);
-            return;
-        }
-        event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge {}: {}", what, e.getMessage()));
-        stored(event.getChannelId(), messageId).thenAccept(leads -> answer.accept(leads, true)).exceptionally(e -> logged(what, e));
+        java.util.concurrent.atomic.AtomicBoolean deferred = new java.util.concurrent.atomic.AtomicBoolean();
+        leads(event.getChannelId(), messageId, () -> {
+            deferred.set(true);
+            event.deferReply(true).queue(null, e -> log.warn("Discord: cannot acknowledge {}: {}", what, e.getMessage()));
+        }).thenAccept(leads -> answer.accept(leads, deferred.get())).exceptionally(e -> {
+            if (deferred.get()) {   // else the user would be left with "thinking…"
+                say(event, true, "Could not record this click; try again later.");
+            }
+            return logged(what, e);
+        });
     }
 
     /** Replies, or edits the deferred reply, with {@code text}. */
@@ -148,8 +151,17 @@ final class EngagementAdapter extends ListenerAdapter {
      * recorded when the message was accepted ({@link EngagementSink#postsShown}); empty when neither knows, a failed look-up logged.
      */
     CompletableFuture<List<MessageIndex.Entry>> leads(String channelId, String messageId) {
+        return leads(channelId, messageId, () -> {});
+    }
+
+    /** As {@link #leads(String, String)}, running {@code beforeLookUp} first when the host must be asked. */
+    private CompletableFuture<List<MessageIndex.Entry>> leads(String channelId, String messageId, Runnable beforeLookUp) {
         List<MessageIndex.Entry> known = index.get(messageId);
-        return known.isEmpty() ? stored(channelId, messageId) : CompletableFuture.completedFuture(known);
+        if (!known.isEmpty()) {
+            return CompletableFuture.completedFuture(known);
+        }
+        beforeLookUp.run();
+        return stored(channelId, messageId);
     }
 
     /** What the host recorded message {@code messageId} showed; empty when it knows none, a failed look-up logged. */

@@ -73,6 +73,8 @@ class DiscordBotEndToEndTest {
     /** Look-ups are answered once this completes (a busy store): a test holds it open to see what happens meanwhile. */
     volatile CompletableFuture<Void> lookupGate = CompletableFuture.completedFuture(null);
     /** How the host's recorder is reached: a test can put a slow or failing store in between. */
+    /** What the host's look-up of the posts a message showed answers, from what the store recorded. */
+    volatile java.util.function.UnaryOperator<List<io.flywheel.api.feedback.PostShown>> shown = java.util.function.UnaryOperator.identity();
     volatile java.util.function.BiFunction<EngagementRecorder, io.flywheel.api.feedback.Engagement, CompletableFuture<Boolean>> recording = EngagementRecorder::record;
 
     @BeforeEach
@@ -126,7 +128,7 @@ class DiscordBotEndToEndTest {
             @Override
             public CompletableFuture<List<io.flywheel.api.feedback.PostShown>> postsShown(String outputId, String messageRef) {
                 lookups.add(messageRef);
-                return recorder.postsShown(outputId, messageRef).thenCombine(lookupGate, (found, open) -> found);
+                return recorder.postsShown(outputId, messageRef).thenCombine(lookupGate, (found, open) -> found).thenApply(shown);
             }
         };
         bot = new DiscordBot(config, new TestPluginContext("discord", clock, scheduler, null, dir.resolve("work"), List.of(), engagement, commands), backoff,
@@ -460,6 +462,23 @@ class DiscordBotEndToEndTest {
         lookupGate.complete(null);
         assertThat(answer(click)).isEqualTo("Recorded: Interested — **old lead 000**");
         assertThat(events(FeedbackEvent.Type.INTERESTED)).extracting(FeedbackEvent::subject).containsExactly(old.getFirst().key());
+    }
+
+    @Test
+    void aClickWhoseAnswerFailsAfterItWasDeferredIsToldSoRatherThanLeftThinking() {
+        indexCapacity = 1;
+        startBot();
+        storeLeads(1, "old");
+        outbox.flush();
+        storeLeads(1, "new");
+        outbox.flush();
+        FakeDiscord.Message oldMessage = fake.messages(fake.channel()).getFirst();
+        // two posts with a blank id: building the lead picker fails (a menu option's value may not be blank)
+        shown = found -> List.of(new io.flywheel.api.feedback.PostShown("", "a", "A"), new io.flywheel.api.feedback.PostShown("", "b", "B"));
+        String click = fake.clickButton(oldMessage, "fw:interested", USER);
+        assertThat(answer(click)).isEqualTo("Could not record this click; try again later.");
+        assertThat(fake.callback(click).orElseThrow().path("type").asInt()).as("deferred").isEqualTo(5);
+        assertThat(events(FeedbackEvent.Type.INTERESTED)).isEmpty();
     }
 
     @Test
