@@ -41,6 +41,9 @@ final class BacktestCommand implements Callable<Integer> {
     @ParentCommand
     FlywheelCli cli;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--strategy", paramLabel = "ID", description = "The strategy to test (its id under strategies:).")
     String strategy;
 
@@ -63,7 +66,8 @@ final class BacktestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream o = cli.io().out();
         if (ensemble == (strategy != null)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "give either --strategy ID or --ensemble");
+            // spec's own command line: a new CommandLine(this) printed a usage without the parent's name and options
+            throw new CommandLine.ParameterException(spec.commandLine(), "flywheel backtest: give either --strategy ID or --ensemble");
         }
         if (from != null && to != null && from.isAfter(to)) {
             cli.io().err().printf("flywheel backtest: --from %s is after --to %s; no day to trade%n", from, to);

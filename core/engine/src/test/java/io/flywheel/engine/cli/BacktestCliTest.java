@@ -91,6 +91,14 @@ class BacktestCliTest extends StoreCliTest {
     }
 
     @Test
+    void neitherOrBothOfStrategyAndEnsembleIsABadOptionWithTheCommandsOwnUsage() {
+        assertThat(run("backtest")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).startsWith("flywheel backtest: give either --strategy ID or --ensemble").contains("Usage: flywheel backtest [-hvV] [--ensemble] [-c=FILE]");
+        assertThat(run("backtest", "--strategy", "hold", "--ensemble")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).startsWith("flywheel backtest: give either --strategy ID or --ensemble").contains("Usage: flywheel backtest");
+    }
+
+    @Test
     void aFromAfterToIsABadOption() {
         assertThat(run("backtest", "--strategy", "hold", "--from", "2026-02-10", "--to", "2026-02-01", "--out", dir.resolve("r").toString()))
                 .isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
