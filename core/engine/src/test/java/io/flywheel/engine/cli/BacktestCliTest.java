@@ -99,6 +99,16 @@ class BacktestCliTest extends StoreCliTest {
     }
 
     @Test
+    void anImpossibleDateIsNamedWithTheFormatNotJavasExceptions() {
+        assertThat(run("backtest", "--strategy", "hold", "--from", "2024-13-01")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).startsWith("Invalid value for option '--from': '2024-13-01' is not a date YYYY-MM-DD (e.g. 2024-06-01)")
+                .doesNotContain("java.time");
+        assertThat(run("leads", "--from", "yesterday")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err()).startsWith("Invalid value for option '--from': 'yesterday' is not an ISO-8601 UTC time (e.g. 2026-03-01T00:00:00Z)")
+                .doesNotContain("java.time");
+    }
+
+    @Test
     void aFromAfterToIsABadOption() {
         assertThat(run("backtest", "--strategy", "hold", "--from", "2026-02-10", "--to", "2026-02-01", "--out", dir.resolve("r").toString()))
                 .isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
