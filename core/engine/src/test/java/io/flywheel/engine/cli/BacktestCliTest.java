@@ -24,11 +24,13 @@ class BacktestCliTest extends StoreCliTest {
             import org.pf4j.Extension;
             public final class Parts {
                 @Extension
-                public static final class Market implements MarketFeedFactory<NoConfig> {
+                public static final class Market implements MarketFeedFactory<Market.Config> {
+                    public record Config(Boolean empty) {}
                     public String type() { return "test-market"; }
-                    public Class<NoConfig> configType() { return NoConfig.class; }
-                    public MarketFeed create(NoConfig c, PluginContext ctx) {
+                    public Class<Config> configType() { return Config.class; }
+                    public MarketFeed create(Config c, PluginContext ctx) {
                         return since -> {
+                            if (Boolean.TRUE.equals(c.empty())) return List.of();
                             Instant last = ctx.clock().instant().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
                             List<Bar> bars = new ArrayList<>();
                             for (int i = 59; i >= 0; i--) {
@@ -106,6 +108,14 @@ class BacktestCliTest extends StoreCliTest {
         assertThat(run("leads", "--from", "yesterday")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         assertThat(err()).startsWith("Invalid value for option '--from': 'yesterday' is not an ISO-8601 UTC time (e.g. 2026-03-01T00:00:00Z)")
                 .doesNotContain("java.time");
+    }
+
+    @Test
+    void aMarketWithNoBarsIsNamedAsSuchNotAsAMissingSymbol() throws IOException {
+        Files.writeString(config, Files.readString(config).replace("    type: test-market\n", "    type: test-market\n    empty: true\n"));
+        assertThat(run("backtest", "--strategy", "hold")).isEqualTo(FlywheelCli.FAILED);
+        assertThat(err()).contains("market test: delivered no bars (an empty file, or nothing yet at the exchange); nothing to test")
+                .doesNotContain("symbol: required");
     }
 
     @Test
