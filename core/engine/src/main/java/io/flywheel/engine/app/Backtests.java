@@ -93,6 +93,12 @@ public final class Backtests implements AutoCloseable {
                 }
             }
         }
+        byMarket.forEach((market, bars) -> {
+            if (bars.isEmpty()) {
+                // else the strategy's symbol lookup failed with "symbol: required", which sent the operator to the wrong place
+                throw new IllegalStateException("market " + market + ": delivered no bars (an empty file, or nothing yet at the exchange); nothing to test");
+            }
+        });
         List<Backtester.Entry> entries = new ArrayList<>();
         Set<String> symbols = new LinkedHashSet<>();
         Map<String, String> owner = new LinkedHashMap<>();

@@ -31,13 +31,18 @@ import picocli.CommandLine.ParentCommand;
                 "Metrics: total return, CAGR, Sharpe, Sortino, max drawdown, win rate, trades and exposure; writes the trades and fills as"
                         + " CSV and the equity curve as PNG.",
                 "With --ensemble, runs every configured strategy together three ways: capital weighted by the rule (walk-forward),"
-                        + " equal weights, and the best single strategy in hindsight."})
+                        + " equal weights, and the best single strategy in hindsight.",
+                "Exits 2 on a config problem or an unusable option (an unknown strategy or market, --from after --to, a window with no bar),"
+                        + " 1 when the market data cannot be read (its file and line are named), else 0."})
 final class BacktestCommand implements Callable<Integer> {
     /** Runs with at least this many bar steps show a progress bar. */
     static final long PROGRESS_FROM = 100_000;
 
     @ParentCommand
     FlywheelCli cli;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--strategy", paramLabel = "ID", description = "The strategy to test (its id under strategies:).")
     String strategy;
@@ -61,7 +66,12 @@ final class BacktestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream o = cli.io().out();
         if (ensemble == (strategy != null)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "give either --strategy ID or --ensemble");
+            // spec's own command line: a new CommandLine(this) printed a usage without the parent's name and options
+            throw new CommandLine.ParameterException(spec.commandLine(), "flywheel backtest: give either --strategy ID or --ensemble");
+        }
+        if (from != null && to != null && from.isAfter(to)) {
+            cli.io().err().printf("flywheel backtest: --from %s is after --to %s; no day to trade%n", from, to);
+            return FlywheelCli.CONFIG_PROBLEMS;
         }
         Preflight.Result pre = cli.preflight();
         if (cli.report(pre) > 0) {
@@ -79,6 +89,12 @@ final class BacktestCommand implements Callable<Integer> {
             Backtests.Data data = backtests.load(specs);
             Instant fromTime = from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant();
             Instant toTime = to == null ? null : to.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1);
+            String empty = emptyWindow(data.bars(), fromTime, toTime);
+            if (empty != null) {
+                // an empty report (0% return, no trades) would read as a strategy that did nothing
+                cli.io().err().println("flywheel backtest: " + empty);
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
             Backtester backtester = new Backtester(setup.costs());
             ProgressBar progress = new ProgressBar(cli.io().err(), PROGRESS_FROM);
             String name = ensemble ? "ensemble" : strategy;
@@ -120,6 +136,21 @@ final class BacktestCommand implements Callable<Integer> {
                 c.close();
             }
         }
+    }
+
+    /** Why no bar falls in the traded window (naming --from/--to and what the data covers), or {@code null} when one does. */
+    private String emptyWindow(List<io.flywheel.api.market.Bar> bars, Instant fromTime, Instant toTime) {
+        String markets = String.join(", ", bars.stream().map(io.flywheel.api.market.Bar::symbol).distinct().toList());
+        if (bars.isEmpty()) {
+            return "the market delivered no bars; nothing to test";
+        }
+        boolean any = bars.stream().anyMatch(b -> (fromTime == null || !b.time().isBefore(fromTime)) && (toTime == null || !b.time().isAfter(toTime)));
+        if (any) {
+            return null;
+        }
+        String window = (from == null ? "" : "--from " + from) + (from != null && to != null ? " and " : "") + (to == null ? "" : "--to " + to);
+        return "no bar of " + markets + " falls within " + window + "; the data covers " + bars.getFirst().time().toString().substring(0, 10)
+                + " .. " + bars.getLast().time().toString().substring(0, 10) + " (" + bars.size() + " bars)";
     }
 
     /** The strategies to run, or {@code null} after explaining why there are none. */

@@ -156,6 +156,21 @@ public final class FlywheelCli {
                 return CommandLine.defaultFactory().create(cls);
             }
         });
+        // picocli's own java.time converters answer with the exception's class and Java's wording
+        cl.registerConverter(java.time.LocalDate.class, v -> {
+            try {
+                return java.time.LocalDate.parse(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not a date YYYY-MM-DD (e.g. 2024-06-01)");
+            }
+        });
+        cl.registerConverter(java.time.Instant.class, v -> {
+            try {
+                return java.time.Instant.parse(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is not an ISO-8601 UTC time (e.g. 2026-03-01T00:00:00Z)");
+            }
+        });
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setExecutionExceptionHandler((e, line, parsed) -> {

@@ -98,6 +98,12 @@ final class SimulateCommand implements Callable<Integer> {
             cli.io().err().println("flywheel simulate: --" + e.getMessage());
             return FlywheelCli.CONFIG_PROBLEMS;
         }
+        for (Path file : prices) {
+            if (!Files.isRegularFile(file)) {
+                cli.io().err().println("flywheel simulate: --prices " + file + ": " + (Files.exists(file) ? "not a file" : "no such file"));
+                return FlywheelCli.CONFIG_PROBLEMS;
+            }
+        }
         Optional<Settings.Rules> rules = rules();
         if (rules.isEmpty()) {
             return FlywheelCli.CONFIG_PROBLEMS;
@@ -208,7 +214,13 @@ final class SimulateCommand implements Callable<Integer> {
             } else {
                 for (Path file : prices) {
                     String name = file.getFileName().toString().replaceFirst("(\\.csv)?(\\.gz)?$", "");
-                    series.add(StrategySimulation.Series.readCsv(name, name, file));
+                    try {
+                        series.add(StrategySimulation.Series.readCsv(name, name, file));
+                    } catch (IllegalArgumentException e) {
+                        // the message names the file, line, column and value
+                        cli.io().err().println("flywheel simulate: --prices " + e.getMessage());
+                        return Optional.empty();
+                    }
                 }
             }
             StrategySimulation.Report r = StrategySimulation.run(series,

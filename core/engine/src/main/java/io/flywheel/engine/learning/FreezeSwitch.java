@@ -61,7 +61,8 @@ public final class FreezeSwitch {
         write(p);
         if (frozen) {
             return before.frozen() ? "Learning was already frozen; it stays frozen (no keyword or strategy weight changes)."
-                    : "Learning frozen: no keyword or strategy weight update applies until `/rules unfreeze` (kept across restarts).";
+                    : "Learning frozen: no keyword or strategy weight update applies until `flywheel rules unfreeze` (or /rules unfreeze in Discord);"
+                            + " kept across restarts.";
         }
         return before.frozen() ? "Learning unfrozen: the next update applies again." : "Learning was not frozen.";
     }

@@ -73,6 +73,8 @@ public final class StrategySimulation {
 
     /** One price series: its bars, one symbol, time-sorted. */
     public record Series(String name, List<Bar> bars) {
+        private static final String[] COLUMNS = {"open", "high", "low", "close", "volume"};
+
         public Series {
             Objects.requireNonNull(name, "name");
             bars = List.copyOf(bars);
@@ -117,10 +119,23 @@ public final class StrategySimulation {
                 if (f.length != 6) {
                     throw new IllegalArgumentException(source + ":" + no + ": expected 6 fields, found " + f.length + ": " + line);
                 }
+                Instant time;
                 try {
-                    bars.add(new Bar(symbol, Instant.parse(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                            Double.parseDouble(f[4]), Double.parseDouble(f[5])));
-                } catch (DateTimeParseException | IllegalArgumentException e) {
+                    time = Instant.parse(f[0].strip());
+                } catch (DateTimeParseException e) {
+                    throw new IllegalArgumentException(source + ":" + no + ": time '" + f[0] + "' is not an ISO-8601 UTC time such as 2024-01-01T00:00:00Z");
+                }
+                double[] v = new double[5];
+                for (int i = 0; i < 5; i++) {
+                    try {
+                        v[i] = Double.parseDouble(f[i + 1].strip());
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(source + ":" + no + ": " + COLUMNS[i] + " '" + f[i + 1] + "' is not a number");
+                    }
+                }
+                try {
+                    bars.add(new Bar(symbol, time, v[0], v[1], v[2], v[3], v[4]));
+                } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(source + ":" + no + ": " + e.getMessage(), e);
                 }
             }

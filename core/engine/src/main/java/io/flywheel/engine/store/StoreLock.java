@@ -52,7 +52,7 @@ final class StoreLock implements AutoCloseable {
     }
 
     static String inUse(Path main) {
-        return "the store " + main + " is in use by another Flywheel process (one process per store); stop it first, or read leads through it (/leads)";
+        return "the store " + main + " is in use by another Flywheel process (one process per store); stop it first";
     }
 
     private static void closeQuietly(FileChannel ch) {

@@ -74,6 +74,14 @@ class SimulateCliTest {
     }
 
     @Test
+    void aMissingPricesFileIsABadOptionNamingIt() throws Exception {
+        String none = dir.resolve("none.yml").toString();
+        Path missing = dir.resolve("missing.csv");
+        assertThat(run("--config", none, "simulate", "--scenario", "strategies", "--prices", missing.toString())).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("flywheel simulate: --prices " + missing + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
     void simulateRefusesABadOption() {
         assertThat(run("--config", dir.resolve("none.yml").toString(), "simulate", "--rounds", "0")).isEqualTo(FlywheelCli.CONFIG_PROBLEMS);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rounds: must be at least 1, found 0");

@@ -172,7 +172,14 @@ class StoreCommandsTest extends StoreCliTest {
                 assertThat(run(command.split(" "))).as(command).isEqualTo(FlywheelCli.FAILED);
                 assertThat(err()).as(command).startsWith("flywheel " + command + ": the store ").contains("in use by another Flywheel process")
                         .contains("use /" + command + " instead");
+                // each command names its own way round, not the one of `leads`
+                assertThat(err()).as(command).doesNotContain(command.equals("leads") ? "(/leads)" : "/leads");
             }
+            Path rule = Files.writeString(dir.resolve("keyword-weights.js"), "function updateKeywordWeights(stats, current) { return current; }\n");
+            assertThat(run("rules", "test", rule.toString())).isEqualTo(FlywheelCli.FAILED);
+            assertThat(err()).contains("in use by another Flywheel process").doesNotContain("/leads");
+            assertThat(run("rules", "update")).isEqualTo(FlywheelCli.FAILED);
+            assertThat(err()).contains("in use by another Flywheel process").contains("use /rules update instead").doesNotContain("/leads");
             assertThat(held.size()).isZero();
         }
     }

@@ -27,6 +27,13 @@ class FreezeSwitchTest {
     }
 
     @Test
+    void freezingNamesTheCommandLineWayToUnfreezeNotOnlyTheDiscordOne() {
+        // `flywheel rules freeze` prints this; an operator without the Discord bot has no /rules.
+        String said = new FreezeSwitch(false, FreezeSwitch.file(dir)).set(true, "flywheel rules freeze", NOW);
+        assertThat(said).startsWith("Learning frozen").contains("`flywheel rules unfreeze`").contains("/rules unfreeze");
+    }
+
+    @Test
     void aSwitchThatCannotBeWrittenIsAnErrorNamingTheSwitchAndItsFileAndLeavesNoTemporaryFile() throws IOException {
         Path file = FreezeSwitch.file(dir);
         Files.createDirectories(file.resolve("in-the-way"));

@@ -184,6 +184,12 @@ class StrategySimulationTest {
         String bad = "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-02T00:00:00Z,1.5,2,1,NaN,11\n";
         assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream(bad.getBytes(StandardCharsets.UTF_8)), "x.csv"))
                 .hasMessageStartingWith("x.csv:3: ");
+        String garbled = "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,abc,10\n";
+        assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream(garbled.getBytes(StandardCharsets.UTF_8)), "x.csv"))
+                .hasMessage("x.csv:2: close 'abc' is not a number");
+        String badTime = "time,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,10\n";
+        assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream(badTime.getBytes(StandardCharsets.UTF_8)), "x.csv"))
+                .hasMessage("x.csv:2: time '2024-01-01' is not an ISO-8601 UTC time such as 2024-01-01T00:00:00Z");
         String shortLine = "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2\n";
         assertThatThrownBy(() -> Series.readCsv("X", "X", new ByteArrayInputStream(shortLine.getBytes(StandardCharsets.UTF_8)), "x.csv"))
                 .hasMessage("x.csv:2: expected 6 fields, found 3: 2024-01-01T00:00:00Z,1,2");

@@ -82,7 +82,7 @@ final class CsvFeed implements MarketFeed {
                         continue;
                     }
                 }
-                rows.add(row(fields, layout, fixedSymbol, file.getFileName() + ":" + lineNo));
+                rows.add(row(fields, layout, fixedSymbol, file + ":" + lineNo));
             }
             if (layout == null && config.header()) {
                 throw new BadMarketDataException(file + ": empty file, no header line");
