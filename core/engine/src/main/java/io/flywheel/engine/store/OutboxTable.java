@@ -43,12 +43,11 @@ final class OutboxTable {
     /** {@code outbox.message} is not filled yet (new, or a store from before API 1.3.0): {@link #backfillMessages} fills it once. */
     final boolean messagesNew;
     /**
-     * Set in the change that creates {@code outbox.message}, cleared in the fill's: an upgrade that commits at open, before the journal
-     * replays and the fill runs (a store from before {@code feedback.via} or schema 3), and then crashes, still gets the fill next time.
+     * Set by an upgrade that commits at open, before the journal replays and the fill runs (a store from before {@code feedback.via} or
+     * schema 3), cleared in the fill's change: a crash between the two still gets the fill at the next open.
      */
-    private final org.mapdb.Atomic.Boolean unfilled;
-    /** What the dispatcher records as a refused post's reference: it was never shown. */
-    private static final String REFUSED = "refused: ";
+    private static final String UNFILLED = "outbox.message.unfilled";
+    private final DB db;
 
     OutboxTable(DB db, org.mapdb.BTreeMap<Long, Long> dir, AtomicLong structureVersion, Meta meta, Counts counts) {
         this.meta = meta;
@@ -57,13 +56,9 @@ final class OutboxTable {
         this.outputs = new Dictionary("output", db.treeMap("dict.output", Serializer.STRING, Serializer.INTEGER).createOrOpen());
         this.delivered = db.hashMap("outbox.delivered", Serializer.STRING, Serializer.STRING).createOrOpen();
         this.partial = db.hashMap("outbox.partial", Serializer.STRING, Serializer.STRING).createOrOpen();
-        boolean created = !db.exists("outbox.message");
+        this.db = db;
+        this.messagesNew = !db.exists("outbox.message") || db.exists(UNFILLED) && db.atomicBoolean(UNFILLED).open().get();
         this.messages = db.treeMap("outbox.message", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
-        this.unfilled = db.atomicBoolean("outbox.message.unfilled").createOrOpen();
-        if (created) {
-            unfilled.set(true);
-        }
-        this.messagesNew = unfilled.get();
     }
 
     private static String refKey(String outputId, String postId) {
@@ -130,7 +125,7 @@ final class OutboxTable {
         }
         List<String> posts = new ArrayList<>();
         for (Delivery d : deliveries) {
-            if (!d.refused() && !d.messageRef().startsWith(REFUSED) && messageRef.equals(d.messageRef())) {
+            if (!d.refused() && !d.messageRef().startsWith(LeadStore.REFUSED) && messageRef.equals(d.messageRef())) {
                 posts.add(d.postId());
             }
         }
@@ -191,7 +186,7 @@ final class OutboxTable {
             }
             String id = PostIds.ofLead(e.subject());
             String ref = delivered.get(refKey(e.detail(), id));
-            if (ref == null || ref.startsWith(REFUSED)) {
+            if (ref == null || ref.startsWith(LeadStore.REFUSED)) {
                 return;
             }
             leads.get(e.subject()).ifPresent(lead -> {
@@ -209,8 +204,17 @@ final class OutboxTable {
                 }
             });
         });
-        unfilled.set(false);
+        if (db.exists(UNFILLED)) {
+            db.atomicBoolean(UNFILLED).open().set(false);
+        }
         return written[0];
+    }
+
+    /** Before an upgrade's commit at open: the fill {@link #messagesNew} asks for is still owed if the process ends before it runs. */
+    void owedFill() {
+        if (messagesNew) {
+            db.atomicBoolean(UNFILLED).createOrOpen().set(true);
+        }
     }
 
     /** The lead posts {@code outputId} showed in {@code messageRef}, in the order shown; empty when none is recorded. */

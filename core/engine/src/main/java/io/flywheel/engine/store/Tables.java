@@ -62,6 +62,7 @@ final class Tables implements AutoCloseable {
             Tables t = new Tables(db);
             long n = t.leads.buildFoundIndex();
             t.backfillVias(file);
+            t.outbox.owedFill();
             schema.set(SCHEMA);
             t.counts.save();
             t.meta.save();
@@ -75,6 +76,7 @@ final class Tables implements AutoCloseable {
         Tables t = new Tables(db);
         if (t.feedback.viasNew) {
             t.backfillVias(file);
+            t.outbox.owedFill();
             db.commit();
         }
         return t;
