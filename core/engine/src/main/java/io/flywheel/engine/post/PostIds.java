@@ -15,9 +15,14 @@ public final class PostIds {
 
     /** A short stable id for the post about {@code leadKey}. */
     public static String ofLead(String leadKey) {
+        return of("lead-", leadKey);
+    }
+
+    /** {@code prefix} and the first 8 bytes of {@code key}'s SHA-256 in hex: the form of every post id Flywheel makes. */
+    public static String of(String prefix, String key) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(leadKey.getBytes(StandardCharsets.UTF_8));
-            return "lead-" + HexFormat.of().formatHex(d, 0, 8);
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return prefix + HexFormat.of().formatHex(d, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

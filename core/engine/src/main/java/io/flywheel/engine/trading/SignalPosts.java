@@ -1,11 +1,7 @@
 package io.flywheel.engine.trading;
 
 import io.flywheel.api.output.Post;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,11 +51,6 @@ public final class SignalPosts {
     }
 
     private static String id(String key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "signal-" + HexFormat.of().formatHex(d, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.flywheel.engine.post.PostIds.of("signal-", key);
     }
 }

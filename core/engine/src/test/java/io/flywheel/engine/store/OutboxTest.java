@@ -189,12 +189,7 @@ class OutboxTest {
             assertThat(store.postsShown("discord", "ch/m1")).isEmpty();
         }
         // the file as a store from before outbox.message left it
-        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
-        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
-        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message#"))).isTrue();
-        raw.nameCatalogSave(catalog);
-        raw.commit();
-        raw.close();
+        forgetTheMessageRecord();
         try (MapDbStore store = open()) {
             assertThat(store.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::ref, io.flywheel.api.feedback.PostShown::title)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(leads.get(0).key(), leads.get(0).title()),
@@ -217,12 +212,7 @@ class OutboxTest {
                 l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(), java.util.Map.of(), "discord")).toList());
         store.abandon();
         // the file as a store from before outbox.message left it
-        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
-        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
-        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message#"))).isTrue();
-        raw.nameCatalogSave(catalog);
-        raw.commit();
-        raw.close();
+        forgetTheMessageRecord();
         try (MapDbStore reopened = open()) {
             assertThat(reopened.postsShown("discord", "ch/m1")).extracting(io.flywheel.api.feedback.PostShown::ref)
                     .containsExactly(leads.get(0).key(), leads.get(1).key());
@@ -243,12 +233,7 @@ class OutboxTest {
                     l.key(), l.sourceId(), l.platform(), l.keywords(), null, l.score(), java.util.Map.of(), "discord")).toList());
         }
         // a store from before feedback.via and outbox.message: opening it commits the via index (and the empty message record) at once
-        org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
-        java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
-        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message") || k.startsWith("feedback.via#"))).isTrue();
-        raw.nameCatalogSave(catalog);
-        raw.commit();
-        raw.close();
+        forgetFromCatalog(k -> k.startsWith("outbox.message") || k.startsWith("feedback.via#"));
         // killed after that commit, before the journal replayed and the fill ran
         Tables.open(MapDbFiles.open(dir.resolve("o.db")), dir.resolve("o.db")).close();
         try (MapDbStore reopened = open()) {
@@ -337,9 +322,14 @@ class OutboxTest {
 
     /** Leaves the file as a store from before {@code outbox.message} left it. */
     private void forgetTheMessageRecord() {
+        forgetFromCatalog(k -> k.startsWith("outbox.message"));
+    }
+
+    /** The file as a store from before the structures {@code names} picks left it: they are dropped from its catalog. */
+    private void forgetFromCatalog(java.util.function.Predicate<String> names) {
         org.mapdb.DB raw = MapDbFiles.open(dir.resolve("o.db"));
         java.util.SortedMap<String, String> catalog = raw.nameCatalogLoad();
-        assertThat(catalog.keySet().removeIf(k -> k.startsWith("outbox.message"))).isTrue();
+        assertThat(catalog.keySet().removeIf(names)).isTrue();
         raw.nameCatalogSave(catalog);
         raw.commit();
         raw.close();
