@@ -54,6 +54,10 @@ final class RedoVolume extends Volume {
             byte[] bytes = Files.readAllBytes(redo);
             List<Write> writes = parse(bytes);
             if (writes != null && !writes.isEmpty()) {
+                // The main file is missing when a cut lost its unforced name after the first commit (the header) reached the
+                // redo file. Recreated here, its name must be durable before the redo file is emptied: later commits write
+                // only their changes to the redo file, and a cut that lost the name again would leave those alone, no header.
+                boolean created = !Files.exists(mainFile);
                 try (FileChannel ch = Durable.open(mainFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
                     for (Write w : writes) {
                         ByteBuffer b = w.data == null ? ByteBuffer.allocate(w.zeros) : ByteBuffer.wrap(w.data);
@@ -63,6 +67,9 @@ final class RedoVolume extends Volume {
                         }
                     }
                     ch.force(true);
+                }
+                if (created) {
+                    Durable.forceDirectory(mainFile.toAbsolutePath().getParent());
                 }
             }
             try (FileChannel ch = Durable.open(redo, StandardOpenOption.WRITE)) {

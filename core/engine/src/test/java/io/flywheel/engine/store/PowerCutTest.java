@@ -111,6 +111,37 @@ class PowerCutTest {
         }
     }
 
+    /** Seeds a sweep once failed with, in the mode that failed; each names the test that shows its cause alone. */
+    @Test
+    void seedsThatFailedASweep() {
+        powerCuts(Sync.BATCH, 20261220L); // aMainFileRecreatedByRecoveryKeepsItsNameThroughTheNextCut
+    }
+
+    /**
+     * Found by seed 20261220: a cut lost a new main file (its name was not durable yet) but kept the redo file holding its
+     * first commit, the header. Recovery recreated the file from it without making the name durable, so a cut in the next
+     * run could lose the file again yet keep a later commit's redo file; recovery then wrote that commit alone into an
+     * empty file, with no index page link, and MapDB refused it ("Broken bit parity").
+     */
+    @Test
+    void aMainFileRecreatedByRecoveryKeepsItsNameThroughTheNextCut() {
+        Run run = record("first run", folder(), Sync.BATCH, "a", 1);
+        List<Event> events = run.disk().events();
+        int k = events.indexOf(new PowerCutDisk.Create(FILE));
+        while (!(events.get(k) instanceof PowerCutDisk.Force f && f.file().equals(FILE + ".redo"))) {
+            k++;
+        }
+        Map<String, byte[]> files = run.disk().cut(k + 1, Policy.FORCED_ONLY, new Random(0));
+        assertThat(files).as("the cut loses the main file").doesNotContainKey(FILE);
+        assertThat(files.get(FILE + ".redo")).as("and keeps the redo file of its first commit").isNotEmpty();
+        Path base = folder();
+        write(base, files);
+        Run second = record("second run", base, Sync.BATCH, "b", 2);
+        for (int k2 = 0; k2 <= second.disk().size(); k2++) {
+            check(second, Sync.BATCH, k2, second.disk().cut(k2, Policy.FORCED_ONLY, new Random(0)), "second run, cut after event " + k2 + ", FORCED_ONLY");
+        }
+    }
+
     /**
      * Two cuts: the first loses the first journal entry after a checkpoint but keeps the ones after it, which recovery
      * drops (they follow a torn entry); the second keeps the change made after recovery, written where that entry was,
