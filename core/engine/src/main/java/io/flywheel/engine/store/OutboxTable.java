@@ -83,7 +83,7 @@ final class OutboxTable {
      * output that names none (it takes no engagement, or predates API 1.3.0 and so never asks) costs no entry per message.
      */
     void delivered(String outputId, String messageRef, List<Delivery> deliveries, List<Partial> partials) {
-        Map<String, List<String>> shown = shownByMessage(messageRef, deliveries, partials);
+        List<String> shown = shownIn(messageRef, deliveries, partials);
         Map<String, String> refs = new HashMap<>();
         for (Delivery d : deliveries) {
             refs.put(d.postId(), d.messageRef());
@@ -101,7 +101,7 @@ final class OutboxTable {
             return;
         }
         java.util.Set<String> wanted = new java.util.HashSet<>(refs.keySet());
-        shown.values().forEach(wanted::addAll);
+        wanted.addAll(shown);
         Map<String, io.flywheel.api.output.Post> found = new HashMap<>();
         List<long[]> done = new ArrayList<>();
         Buckets.Cursor c = queue.ascending(oid, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -114,14 +114,17 @@ final class OutboxTable {
                 done.add(new long[] {c.pos(), c.seq()});
             }
         }
-        shown.forEach((message, posts) -> remember(outputId, message, posts.stream().map(found::get)
-                .filter(p -> p != null && p.kind() == io.flywheel.api.output.Post.Kind.LEAD).toList()));
+        if (messageRef != null) {
+            remember(outputId, messageRef, shown.stream().map(found::get)
+                    .filter(p -> p != null && p.kind() == io.flywheel.api.output.Post.Kind.LEAD).toList());
+        }
         counts.add(F_OUTBOX, oid, -queue.removeAll(oid, done));
     }
 
-    private static Map<String, List<String>> shownByMessage(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
+    /** The posts {@code messageRef} showed: its deliveries and the partly shown posts; none when the output named no message. */
+    private static List<String> shownIn(String messageRef, List<Delivery> deliveries, List<Partial> partials) {
         if (messageRef == null) {
-            return Map.of();
+            return List.of();
         }
         List<String> posts = new ArrayList<>();
         for (Delivery d : deliveries) {
@@ -130,7 +133,7 @@ final class OutboxTable {
             }
         }
         partials.forEach(p -> posts.add(p.postId()));
-        return Map.of(messageRef, posts);
+        return posts;
     }
 
     /** Replaces what {@code messageRef} showed (Discord answers a repeat sent with the same nonce with the same message). */
